@@ -1,0 +1,1 @@
+"""SmartRunning: a self-hosted training platform for running coaches and their athletes."""

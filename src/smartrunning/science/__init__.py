@@ -1,0 +1,1 @@
+"""Pure sports science: no I/O, no web, no database."""
