@@ -1,0 +1,3 @@
+from smartrunning.cli import main
+
+main()

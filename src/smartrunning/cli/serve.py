@@ -1,0 +1,97 @@
+"""``serve``: the production server (gunicorn, several workers), optionally with a worker."""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from gunicorn.app.base import BaseApplication
+
+from smartrunning.store import db
+
+__all__ = ["register"]
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """Gunicorn serving an app built once in the master (config errors show at start-up)."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self._app
+
+
+def _post_fork(app: Flask) -> Any:
+    def hook(_server: Any, _worker: Any) -> None:
+        # Connections must not be shared across processes.
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+    return hook
+
+
+def _die_with_parent() -> None:
+    """Linux: the embedded worker gets SIGTERM when the server process dies."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default=None, help="Address to bind (default: HOST or 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port (default: PORT or 5000).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Web worker processes (default: WEB_WORKERS or 2).")
+@click.option("--with-worker/--no-worker", default=False, show_default=True,
+              help="Also start a queue worker (the embedded single-machine set-up).")
+def serve_command(host: str | None, port: int | None, workers: int | None,
+                  with_worker: bool) -> None:
+    """Serve the app with gunicorn."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = app.extensions["smartrunning.settings"]
+    bind = f"{host or settings.host}:{port or settings.port}"
+    options = {
+        "bind": bind,
+        "workers": workers or settings.web_workers,
+        "threads": 4,
+        "worker_class": "gthread",
+        "timeout": 120,
+        "accesslog": "-",
+        "errorlog": "-",
+        "post_fork": _post_fork(app),
+        "forwarded_allow_ips": "127.0.0.1",
+    }
+    embedded = None
+    if with_worker:
+        embedded = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "smartrunning", "worker"], preexec_fn=_die_with_parent
+        )
+    click.echo(f"SmartRunning on http://{bind}/ ({settings.env.value})")
+    try:
+        _Gunicorn(app, options).run()
+    finally:
+        if embedded is not None:
+            embedded.terminate()
+            embedded.wait(timeout=30)
+
+
+def register(group: AppGroup) -> None:
+    group.add_command(serve_command)

@@ -1,0 +1,61 @@
+"""``init`` (migrate, first admin, default data) and ``worker``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+
+from smartrunning.cli.output import emit, json_option
+from smartrunning.jobs import get_queue
+from smartrunning.services import accounts
+from smartrunning.store import db
+from smartrunning.web import MIGRATIONS_DIR
+
+__all__ = ["register"]
+
+
+@click.command("init")
+@with_appcontext
+@json_option
+def init_command(as_json: bool) -> None:
+    """Migrate the database, create the first admin and load default data (idempotent)."""
+    upgrade(directory=str(MIGRATIONS_DIR))
+    first = accounts.ensure_first_admin()
+    db.session.commit()
+    result: dict[str, object] = {"migrated": True, "admin_created": first is not None}
+    lines = ["Database is up to date."]
+    if first is not None:
+        result["admin_username"] = first.user.username
+        lines.append(f"Created the first admin: {first.user.username}")
+        if first.generated_password:
+            result["admin_password"] = first.generated_password
+            lines.append(
+                f"Its generated password (shown only now): {first.generated_password}\n"
+                "It must be changed at first login."
+            )
+        else:
+            lines.append("Its password is SMARTRUNNING_ADMIN_PASSWORD; change it at first login.")
+    emit(result, as_json, "\n".join(lines))
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
+              help="Concurrent tasks in this process (default: QUEUE_WORKERS).")
+@click.option("--worker-type", type=click.Choice(["thread", "process"]), default="thread",
+              show_default=True)
+def worker_command(workers: int | None, worker_type: str) -> None:
+    """Run a queue worker (any number of them, on any machine sharing the queue)."""
+    from flask import current_app
+
+    queue = get_queue()
+    count = workers or current_app.extensions["smartrunning.settings"].queue_workers
+    click.echo(f"Worker consuming the {queue.backend} queue with {count} {worker_type}(s).")
+    consumer = queue.huey.create_consumer(workers=count, worker_type=worker_type)
+    consumer.run()
+
+
+def register(group: AppGroup) -> None:
+    group.add_command(init_command)
+    group.add_command(worker_command)

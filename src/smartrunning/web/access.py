@@ -1,0 +1,61 @@
+"""Access helpers: one per protected resource, each fetching *and* authorising.
+
+A resource the current user may not see answers 404, exactly like one that does not
+exist, so ids of other runners' data reveal nothing. Role-restricted features (admin
+pages, the athletes dashboard) answer 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from smartrunning.services import athletes as athlete_services
+from smartrunning.services.errors import NotFound
+from smartrunning.store import Role, Runner, User, db
+
+__all__ = ["get_runner_or_404", "get_user_or_404", "require_role", "this_user"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def this_user() -> User:
+    """The logged-in user (views behind ``login_required`` only)."""
+    user = current_user._get_current_object()
+    assert isinstance(user, User)
+    return user
+
+
+def require_role(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator: the current user's strongest role must be at least ``role``; else 403."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not this_user().has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_runner_or_404(runner_id: int) -> Runner:
+    try:
+        return athlete_services.visible_runner(this_user(), runner_id)
+    except NotFound:
+        abort(404)
+
+
+def get_user_or_404(user_id: int) -> User:
+    """A user account, for admins only (callers are behind ``require_role(ADMIN)``)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user

@@ -1,0 +1,19 @@
+"""The JSON API under ``/api``, described by the OpenAPI document at ``/api/openapi.json``.
+
+Schemas (marshmallow, via flask-smorest) both validate requests and generate the document.
+Errors have one shape: ``{"error": {"code", "message", "details"}}``.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+__all__ = ["register"]
+
+
+def register(api: Api) -> None:
+    from smartrunning.web.api.me import blp as me_blp
+    from smartrunning.web.api.runners import blp as runners_blp
+
+    api.register_blueprint(me_blp)
+    api.register_blueprint(runners_blp)

@@ -1,0 +1,33 @@
+"""Marshmallow schemas shared by the API endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+__all__ = ["MeSchema", "RunnerCreateSchema", "RunnerSchema"]
+
+
+class RunnerSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(required=True)
+    birth_date = fields.Date(required=True)
+    sex = fields.Function(lambda r: r.sex.value, dump_only=True)
+    user_id = fields.Int(allow_none=True, dump_only=True)
+    coaches = fields.Function(lambda r: sorted(a.coach.username for a in r.coach_rows))
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class RunnerCreateSchema(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    birth_date = fields.Date(required=True)
+    sex = fields.Str(required=True, validate=validate.OneOf(["f", "m", "x"]))
+    coach = fields.Str(load_default=None, metadata={"description": "Coach's user name"})
+
+
+class MeSchema(Schema):
+    id = fields.Int()
+    username = fields.Str()
+    display_name = fields.Str()
+    role = fields.Str(allow_none=True)
+    roles = fields.List(fields.Str())
+    runner_id = fields.Int(allow_none=True)

@@ -1,0 +1,63 @@
+"""Error answers: HTML pages for people, one JSON shape for the API.
+
+API errors are always ``{"error": {"code": str, "message": str, "details": object}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+__all__ = ["api_error", "init_app", "wants_json"]
+
+_MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Log in to continue.",
+    403: "You do not have access to this page.",
+    404: "There is nothing here.",
+    405: "That method is not allowed here.",
+    413: "The upload is too large.",
+    429: "Too many attempts. Wait a few minutes and try again.",
+    500: "Something went wrong on our side. It has been logged.",
+}
+
+
+def wants_json() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message: str, details: Any = None) -> tuple[Response, int]:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return jsonify(body), status
+
+
+def _code_name(exc: HTTPException) -> str:
+    return (exc.name or "error").lower().replace(" ", "_")
+
+
+def handle_http_exception(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    message = data.get("message") or _MESSAGES.get(status) or exc.description or "Error."
+    details: Any = data.get("errors") or data.get("messages") or {}
+    if isinstance(exc, CSRFError):
+        message = (
+            "The form could not be verified (missing or invalid CSRF token): "
+            "reload the page and try again."
+        )
+    elif status == 413 and request.max_content_length:
+        message = f"The upload is too large: the limit is {request.max_content_length / 1e6:.0f} MB."
+    if wants_json():
+        return api_error(status, _code_name(exc), message, details)
+    response = render_template("error.html", status=status, message=message)
+    headers = exc.get_response().headers
+    extra = [(k, v) for k, v in headers.items() if k.lower() in {"retry-after", "allow"}]
+    return response, status, extra
+
+
+def init_app(app: Flask) -> None:
+    # Registered after flask-smorest's own handler so that it replaces it app-wide.
+    app.register_error_handler(HTTPException, handle_http_exception)

@@ -1,0 +1,24 @@
+"""Flask extensions, created unbound and attached in ``create_app``."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_wtf.csrf import CSRFProtect
+
+__all__ = ["api", "csrf", "limiter", "login_manager", "migrate", "username_key"]
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+migrate = Migrate()
+api = Api()
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
+
+
+def username_key() -> str:
+    """Rate-limit key for login attempts against one user name, whoever sends them."""
+    return "user:" + request.form.get("username", "").strip().lower()

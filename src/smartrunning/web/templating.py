@@ -1,0 +1,50 @@
+"""Jinja set-up: filters that format SI values at the edge, and common template globals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from smartrunning.store import Role
+
+__all__ = ["format_duration", "init_app"]
+
+
+def format_duration(seconds: float | None) -> str:
+    """Seconds as h:mm:ss or m:ss."""
+    if seconds is None:
+        return "–"
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "–"
+    return value.strftime("%Y-%m-%d") if not isinstance(value, dt.datetime) else (
+        value.strftime("%Y-%m-%d %H:%M UTC")
+    )
+
+
+def age_years(birth_date: dt.date) -> int:
+    """Whole years of age today (UTC date)."""
+    today = dt.datetime.now(dt.UTC).date()
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["age"] = age_years
+    app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["csrf_token"] = generate_csrf
+    app.jinja_env.globals["Role"] = Role
+
+    @app.context_processor
+    def _user_context() -> dict[str, object]:
+        role = current_user.role if current_user.is_authenticated else None
+        return {"current_role": role}

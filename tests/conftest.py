@@ -1,0 +1,66 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from smartrunning.store import db
+from smartrunning.web import create_app
+from tests.database import (
+    TestDatabase,
+    drop_postgres_database,
+    postgres_database,
+    sqlite_template,
+)
+from tests.settings import make_settings, postgres_url
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    server = postgres_url()
+    base = tmp_path_factory.mktemp("db")
+    if server is None:
+        yield sqlite_template(base)
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"smartrunning_test_{worker}"
+    database = postgres_database(server, name, base / "instance")
+    yield database
+    drop_postgres_database(server, name)
+
+
+@pytest.fixture
+def app(tmp_path: Path, test_database: TestDatabase) -> Iterator[Flask]:
+    settings = make_settings(tmp_path / "instance", test_database.url_for(tmp_path))
+    application = create_app(settings, {"TESTING": True})
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that touch the database are marked ``db``: they run on SQLite and PostgreSQL."""
+    for item in items:
+        if "test_database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)

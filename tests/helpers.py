@@ -1,0 +1,106 @@
+"""Helpers for web tests: users, the standard world of roles, logging in with CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from smartrunning.services import accounts
+from smartrunning.services import athletes as athlete_services
+from smartrunning.store import Role, Sex, User, db
+
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def make_user(
+    app: Flask,
+    username: str,
+    *roles: Role,
+    password: str = PASSWORD,
+    must_change: bool = False,
+    active: bool = True,
+) -> int:
+    with app.app_context():
+        user = accounts.create_user(username, password, roles, must_change_password=must_change)
+        user.is_active = active
+        db.session.commit()
+        return int(user.id)
+
+
+def make_runner(
+    app: Flask, name: str, *, user_id: int | None = None, coach_id: int | None = None
+) -> int:
+    with app.app_context():
+        user = db.session.get(User, user_id) if user_id else None
+        coach = db.session.get(User, coach_id) if coach_id else None
+        runner = athlete_services.create_runner(
+            name,
+            dt.date(1990, 4, 2),
+            Sex.FEMALE,
+            created_by=None,
+            today=dt.date(2026, 11, 21),
+            user=user,
+            coach=coach,
+        )
+        db.session.commit()
+        return int(runner.id)
+
+
+@dataclass(frozen=True)
+class World:
+    """Two coaches, each with one runner who has a login, and an admin.
+
+    ``runner`` (the user) owns ``runner_id``, coached by ``coach``; ``other_runner_id``
+    belongs to ``other_runner``, coached by ``other_coach``.
+    """
+
+    admin: int
+    coach: int
+    other_coach: int
+    runner: int
+    other_runner: int
+    runner_id: int
+    other_runner_id: int
+
+
+def make_world(app: Flask) -> World:
+    admin = make_user(app, "admin", Role.ADMIN)
+    coach = make_user(app, "coach", Role.COACH)
+    other_coach = make_user(app, "othercoach", Role.COACH)
+    runner = make_user(app, "runner", Role.RUNNER)
+    other_runner = make_user(app, "otherrunner", Role.RUNNER)
+    return World(
+        admin=admin,
+        coach=coach,
+        other_coach=other_coach,
+        runner=runner,
+        other_runner=other_runner,
+        runner_id=make_runner(app, "Rita Runner", user_id=runner, coach_id=coach),
+        other_runner_id=make_runner(app, "Otto Other", user_id=other_runner, coach_id=other_coach),
+    )
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path, follow_redirects=True)
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} (status {page.status_code})"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestResponse:
+    token = csrf_token(client)
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, object] | None = None) -> TestResponse:
+    """POST a form with a valid CSRF token of the client's session."""
+    token = csrf_token(client, "/login")
+    return client.post(path, data={"csrf_token": token, **(data or {})})

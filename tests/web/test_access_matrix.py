@@ -1,0 +1,187 @@
+"""Every URL rule of the app, for every role: who gets what.
+
+A rule (with each of its methods) missing from ``CASES`` fails ``test_every_rule_is_covered``,
+so every new endpoint must join the matrix. A runner's data reached by anyone without
+access answers 404; anonymous users get the login page (pages) or 401 (API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.helpers import World, csrf_token, login, make_world
+
+PRINCIPALS = ("anonymous", "runner", "coach", "admin")
+LOGIN = "login"  # redirect to the login page (pages) or 401 (API)
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    endpoint: str
+    path: Callable[[World], str]
+    expect: dict[str, int | str]
+    form: Callable[[World], dict[str, Any]] | None = None
+    json: Callable[[World], dict[str, Any]] | None = None
+    label: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}{' ' + self.label if self.label else ''}"
+
+
+def everyone(status: int) -> dict[str, int | str]:
+    return dict.fromkeys(PRINCIPALS, status)
+
+
+def logged_in(runner: int | str, coach: int | str, admin: int | str) -> dict[str, int | str]:
+    return {"anonymous": LOGIN, "runner": runner, "coach": coach, "admin": admin}
+
+
+ADMIN_ONLY_GET = logged_in(403, 403, 200)
+COACH_GET = logged_in(403, 200, 200)
+
+
+def _new_user_form(w: World) -> dict[str, Any]:
+    return {"username": "newcoach", "roles": ["coach"], "password": ""}
+
+
+CASES: list[Case] = [
+    Case("GET", "static", lambda w: "/static/css/app.css", everyone(200)),
+    Case("GET", "api-docs.openapi_json", lambda w: "/api/openapi.json", everyone(200)),
+    Case("GET", "health.healthz", lambda w: "/healthz", everyone(200)),
+    Case("GET", "auth.index", lambda w: "/", logged_in(302, 302, 302)),
+    Case("GET", "auth.login", lambda w: "/login", logged_in(302, 302, 302) | {"anonymous": 200}),
+    Case(
+        "POST", "auth.login", lambda w: "/login", everyone(200),
+        form=lambda w: {"username": "nobody", "password": "wrong password!"},
+    ),
+    Case("POST", "auth.logout", lambda w: "/logout", everyone(302)),
+    Case("GET", "auth.change_password", lambda w: "/password", logged_in(200, 200, 200)),
+    Case(
+        "POST", "auth.change_password", lambda w: "/password", logged_in(200, 200, 200),
+        form=lambda w: {"current_password": "nope", "password": "x", "confirm": "y"},
+    ),
+    Case("GET", "athletes.dashboard", lambda w: "/athletes", COACH_GET),
+    Case("GET", "athletes.runner_new", lambda w: "/runners/new", COACH_GET),
+    Case(
+        "POST", "athletes.runner_new", lambda w: "/runners/new", logged_in(403, 302, 302),
+        form=lambda w: {"name": "New One", "birth_date": "1991-02-03", "sex": "m"},
+    ),
+    Case(
+        "GET", "athletes.runner_detail", lambda w: f"/runners/{w.runner_id}",
+        logged_in(200, 200, 200), label="own",
+    ),
+    Case(
+        "GET", "athletes.runner_detail", lambda w: f"/runners/{w.other_runner_id}",
+        logged_in(404, 404, 200), label="other",
+    ),
+    Case(
+        "GET", "athletes.runner_detail", lambda w: "/runners/999999",
+        logged_in(404, 404, 404), label="missing",
+    ),
+    Case("GET", "admin.dashboard", lambda w: "/admin/", ADMIN_ONLY_GET),
+    Case("GET", "admin.user_new", lambda w: "/admin/users/new", ADMIN_ONLY_GET),
+    Case(
+        "POST", "admin.user_new", lambda w: "/admin/users/new", logged_in(403, 403, 200),
+        form=_new_user_form,
+    ),
+    Case("GET", "admin.user_detail", lambda w: f"/admin/users/{w.other_runner}", ADMIN_ONLY_GET),
+    Case(
+        "POST", "admin.user_roles", lambda w: f"/admin/users/{w.other_runner}/roles",
+        logged_in(403, 403, 302), form=lambda w: {"roles": ["runner", "coach"]},
+    ),
+    Case(
+        "POST", "admin.user_reset_password",
+        lambda w: f"/admin/users/{w.other_runner}/password", logged_in(403, 403, 200),
+    ),
+    Case(
+        "POST", "admin.user_active", lambda w: f"/admin/users/{w.other_runner}/active",
+        logged_in(403, 403, 302), form=lambda w: {"active": "0"},
+    ),
+    Case(
+        "POST", "admin.assignment_add", lambda w: "/admin/assignments", logged_in(403, 403, 302),
+        form=lambda w: {"runner_id": w.other_runner_id, "coach_id": w.coach},
+    ),
+    Case(
+        "POST", "admin.assignment_remove", lambda w: "/admin/assignments/remove",
+        logged_in(403, 403, 302),
+        form=lambda w: {"runner_id": w.other_runner_id, "coach_id": w.other_coach},
+    ),
+    Case("GET", "api_me.Me", lambda w: "/api/me", logged_in(200, 200, 200)),
+    Case("GET", "api_runners.Runners", lambda w: "/api/runners", logged_in(200, 200, 200)),
+    Case(
+        "POST", "api_runners.Runners", lambda w: "/api/runners", logged_in(403, 201, 201),
+        json=lambda w: {"name": "Api Runner", "birth_date": "1992-01-01", "sex": "x"},
+    ),
+    Case(
+        "GET", "api_runners.RunnerById", lambda w: f"/api/runners/{w.runner_id}",
+        logged_in(200, 200, 200), label="own",
+    ),
+    Case(
+        "GET", "api_runners.RunnerById", lambda w: f"/api/runners/{w.other_runner_id}",
+        logged_in(404, 404, 200), label="other",
+    ),
+]
+
+USERNAMES = {"runner": "runner", "coach": "coach", "admin": "admin"}
+
+
+def test_every_rule_is_covered(app: Flask) -> None:
+    covered = {(case.endpoint, case.method) for case in CASES}
+    missing = sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        if (rule.endpoint, method) not in covered
+    )
+    assert not missing, f"endpoints missing from the access matrix: {missing}"
+    known = {(rule.endpoint, m) for rule in app.url_map.iter_rules() for m in rule.methods or ()}
+    stale = sorted(key for key in covered if key not in known)
+    assert not stale, f"matrix cases for endpoints that no longer exist: {stale}"
+
+
+def _request(client: FlaskClient, case: Case, world: World) -> Any:
+    path = case.path(world)
+    if case.method == "GET":
+        return client.get(path)
+    token = csrf_token(client)
+    if case.json is not None:
+        return client.open(
+            path, method=case.method, json=case.json(world), headers={"X-CSRFToken": token}
+        )
+    data = {"csrf_token": token, **(case.form(world) if case.form else {})}
+    return client.open(path, method=case.method, data=data)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_access(app: Flask, case: Case, principal: str) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    if principal != "anonymous":
+        assert login(client, USERNAMES[principal]).status_code == 302
+    response = _request(client, case, world)
+    expected = case.expect[principal]
+    is_api = case.path(world).startswith("/api/") and case.endpoint != "api-docs.openapi_json"
+    if expected == LOGIN:
+        if is_api:
+            assert response.status_code == 401, response.get_data(as_text=True)[:300]
+            assert response.json["error"]["code"] == "unauthorized"
+        else:
+            assert response.status_code == 302
+            assert response.location.startswith("/login")
+        return
+    assert response.status_code == expected, (
+        f"{case.id} as {principal}: {response.status_code}\n"
+        + response.get_data(as_text=True)[:500]
+    )
+    if is_api and response.status_code >= 400:
+        assert set(response.json["error"]) == {"code", "message", "details"}
