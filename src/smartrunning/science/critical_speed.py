@@ -1,0 +1,314 @@
+"""Critical speed (CS) and D′ from personal bests: the two-parameter linear model.
+
+D = CS · t + D′ (Monod & Scherrer 1965; Hill 1993), fitted by least squares on (t, D)
+pairs. Which efforts enter the fit, in this order (SCIENCE.md, "Critical speed and D′"):
+
+1. efforts dated after the ``as_of`` date are excluded (not yet run on that date);
+2. one effort per distance (distances equal to 0.1 m): the fastest; on equal times the
+   most recent, so the age warning reflects the freshest evidence;
+3. efforts with 120 s ≤ t ≤ 1200 s (GoldenCheetah's window); with fewer than 2, the
+   window widens to 90–2400 s with a warning; with fewer than 2 still, the result is
+   "insufficient" and carries the caller's fallback (previous or default) value.
+
+A fit with CS ≤ 0 or D′ < 0 is a failure: the result is "invalid" and carries the fallback.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Final
+
+import numpy as np
+
+__all__ = [
+    "CS_WIDE_WINDOW_S",
+    "CS_WINDOW_S",
+    "D_PRIME_RANGE_M",
+    "MIN_R_SQUARED",
+    "OLD_EFFORT_DAYS",
+    "CriticalSpeed",
+    "CriticalSpeedResult",
+    "Effort",
+    "ExcludedEffort",
+    "ExclusionReason",
+    "FitStatus",
+    "FitWarning",
+    "WarningCode",
+    "fit_critical_speed",
+]
+
+CS_WINDOW_S: Final = (120.0, 1200.0)
+CS_WIDE_WINDOW_S: Final = (90.0, 2400.0)
+OLD_EFFORT_DAYS: Final = 365
+D_PRIME_RANGE_M: Final = (50.0, 500.0)
+MIN_R_SQUARED: Final = 0.99
+_ROUNDING_M: Final = 1e-6
+"""A fitted D′ this little below 0 is rounding error on a true 0, not a failed fit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    """A maximal effort (personal best): ``distance_m`` in ``time_s`` on ``date``.
+
+    ``id`` is the caller's reference (e.g. a personal-best row), carried through untouched.
+    """
+
+    distance_m: float
+    time_s: float
+    date: date
+    id: str | int | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in (("distance_m", self.distance_m), ("time_s", self.time_s)):
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError(f"effort {name} must be a positive number, got {value!r}")
+
+    @property
+    def speed_mps(self) -> float:
+        """Average speed, m/s."""
+        return self.distance_m / self.time_s
+
+
+@dataclass(frozen=True, slots=True)
+class CriticalSpeed:
+    """A CS/D′ pair: ``cs_mps`` > 0 (m/s) and ``d_prime_m`` ≥ 0 (m)."""
+
+    cs_mps: float
+    d_prime_m: float
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.cs_mps) or self.cs_mps <= 0:
+            raise ValueError(f"critical speed must be positive, got {self.cs_mps!r}")
+        if not math.isfinite(self.d_prime_m) or self.d_prime_m < 0:
+            raise ValueError(f"D′ must be non-negative, got {self.d_prime_m!r}")
+
+    @property
+    def pace_s_per_km(self) -> float:
+        """CS as a pace, seconds per kilometre."""
+        return 1000.0 / self.cs_mps
+
+
+class FitStatus(StrEnum):
+    """``fitted``: the values are the fit. Otherwise they are the caller's fallback."""
+
+    FITTED = "fitted"
+    INSUFFICIENT = "insufficient"
+    INVALID = "invalid"
+
+
+class ExclusionReason(StrEnum):
+    AFTER_AS_OF = "after_as_of"
+    NOT_FASTEST_AT_DISTANCE = "not_fastest_at_distance"
+    OUTSIDE_WINDOW = "outside_window"
+
+
+class WarningCode(StrEnum):
+    WIDENED_WINDOW = "widened_window"
+    INSUFFICIENT_EFFORTS = "insufficient_efforts"
+    INVALID_FIT = "invalid_fit"
+    ONLY_TWO_POINTS = "only_two_points"
+    OLD_EFFORTS = "old_efforts"
+    D_PRIME_OUT_OF_RANGE = "d_prime_out_of_range"
+    LOW_R_SQUARED = "low_r_squared"
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedEffort:
+    effort: Effort
+    reason: ExclusionReason
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FitWarning:
+    code: WarningCode
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriticalSpeedResult:
+    """The outcome of ``fit_critical_speed``.
+
+    - ``value``: the fitted CS/D′ when ``status`` is ``FITTED``, else the fallback.
+    - ``r_squared``, ``see_m``: fit quality (R², standard error of the estimate in m);
+      ``None`` when there is no fit, and ``see_m`` is ``None`` for an exact 2-point fit.
+    - ``used``: the efforts inside the window, by time (the fit's points, or would-be points).
+    - ``excluded``: every other effort given, with the reason.
+    - ``window_s``: the duration window applied.
+    """
+
+    status: FitStatus
+    value: CriticalSpeed
+    r_squared: float | None
+    see_m: float | None
+    used: tuple[Effort, ...]
+    excluded: tuple[ExcludedEffort, ...]
+    warnings: tuple[FitWarning, ...]
+    window_s: tuple[float, float]
+
+    @property
+    def fitted(self) -> bool:
+        return self.status is FitStatus.FITTED
+
+    @property
+    def cs_mps(self) -> float:
+        return self.value.cs_mps
+
+    @property
+    def d_prime_m(self) -> float:
+        return self.value.d_prime_m
+
+    @property
+    def warning_codes(self) -> frozenset[WarningCode]:
+        return frozenset(w.code for w in self.warnings)
+
+
+def _fastest_per_distance(efforts: list[Effort], excluded: list[ExcludedEffort]) -> list[Effort]:
+    best: dict[float, Effort] = {}
+    for effort in sorted(efforts, key=lambda e: (e.time_s, -e.date.toordinal())):
+        key = round(effort.distance_m, 1)
+        if key in best:
+            kept = best[key]
+            excluded.append(
+                ExcludedEffort(
+                    effort,
+                    ExclusionReason.NOT_FASTEST_AT_DISTANCE,
+                    f"{effort.distance_m:g} m in {effort.time_s:g} s: the same distance was run "
+                    f"in {kept.time_s:g} s on {kept.date.isoformat()}",
+                )
+            )
+        else:
+            best[key] = effort
+    return list(best.values())
+
+
+def fit_critical_speed(
+    efforts: Iterable[Effort], as_of: date, fallback: CriticalSpeed
+) -> CriticalSpeedResult:
+    """Fit D = CS · t + D′ by least squares to the personal bests valid on ``as_of``.
+
+    Sources: Monod & Scherrer 1965; Hill 1993; window after GoldenCheetah; warnings as in
+    SCIENCE.md ("Critical speed and D′"). The effort rules are in the module docstring.
+    Exact for two points. ``fallback`` (the previous or default value) is returned in
+    ``value`` when the fit is insufficient or invalid.
+    """
+    excluded: list[ExcludedEffort] = []
+    current: list[Effort] = []
+    for effort in efforts:
+        if effort.date > as_of:
+            message = f"dated {effort.date.isoformat()}, after {as_of.isoformat()}"
+            excluded.append(ExcludedEffort(effort, ExclusionReason.AFTER_AS_OF, message))
+        else:
+            current.append(effort)
+    candidates = _fastest_per_distance(current, excluded)
+
+    warnings: list[FitWarning] = []
+    window = CS_WINDOW_S
+    if sum(window[0] <= e.time_s <= window[1] for e in candidates) < 2:
+        window = CS_WIDE_WINDOW_S
+        warnings.append(
+            FitWarning(
+                WarningCode.WIDENED_WINDOW,
+                f"fewer than 2 efforts lasting {CS_WINDOW_S[0]:g}–{CS_WINDOW_S[1]:g} s; "
+                f"the window was widened to {window[0]:g}–{window[1]:g} s",
+            )
+        )
+    used: list[Effort] = []
+    for effort in candidates:
+        if window[0] <= effort.time_s <= window[1]:
+            used.append(effort)
+        else:
+            message = f"{effort.time_s:g} s is outside {window[0]:g}–{window[1]:g} s"
+            excluded.append(ExcludedEffort(effort, ExclusionReason.OUTSIDE_WINDOW, message))
+    used.sort(key=lambda e: e.time_s)
+
+    def failed(status: FitStatus, warning: FitWarning) -> CriticalSpeedResult:
+        return CriticalSpeedResult(
+            status, fallback, None, None, tuple(used), tuple(excluded), (*warnings, warning), window
+        )
+
+    if len(used) < 2:
+        return failed(
+            FitStatus.INSUFFICIENT,
+            FitWarning(
+                WarningCode.INSUFFICIENT_EFFORTS,
+                f"{len(used)} usable effort(s), 2 needed; keeping CS {fallback.cs_mps:.3f} m/s "
+                f"and D′ {fallback.d_prime_m:.0f} m",
+            ),
+        )
+
+    t = np.array([e.time_s for e in used])
+    d = np.array([e.distance_m for e in used])
+    sxx = float(np.sum((t - t.mean()) ** 2))
+    cs = float(np.sum((t - t.mean()) * (d - d.mean()))) / sxx if sxx > 0 else math.nan
+    d_prime = float(d.mean()) - cs * float(t.mean())
+    if not (math.isfinite(cs) and cs > 0 and d_prime >= -_ROUNDING_M):
+        return failed(
+            FitStatus.INVALID,
+            FitWarning(
+                WarningCode.INVALID_FIT,
+                f"the fit gave CS {cs:.3f} m/s and D′ {d_prime:.0f} m (CS must be positive and "
+                f"D′ non-negative); keeping CS {fallback.cs_mps:.3f} m/s and D′ "
+                f"{fallback.d_prime_m:.0f} m",
+            ),
+        )
+
+    d_prime = max(d_prime, 0.0)
+    residuals = d - (cs * t + d_prime)
+    ss_res = float(np.sum(residuals**2))
+    r_squared = 1.0 - ss_res / float(np.sum((d - d.mean()) ** 2))
+    n = len(used)
+    see_m = math.sqrt(ss_res / (n - 2)) if n > 2 else None
+    warnings.extend(_quality_warnings(used, as_of, d_prime, r_squared))
+    return CriticalSpeedResult(
+        FitStatus.FITTED,
+        CriticalSpeed(cs, d_prime),
+        r_squared,
+        see_m,
+        tuple(used),
+        tuple(excluded),
+        tuple(warnings),
+        window,
+    )
+
+
+def _quality_warnings(
+    used: list[Effort], as_of: date, d_prime: float, r_squared: float
+) -> list[FitWarning]:
+    warnings: list[FitWarning] = []
+    if len(used) == 2:
+        warnings.append(
+            FitWarning(
+                WarningCode.ONLY_TWO_POINTS,
+                "only 2 efforts: the line passes exactly through them, so fit quality is unknown",
+            )
+        )
+    old = [e for e in used if (as_of - e.date).days > OLD_EFFORT_DAYS]
+    if old:
+        dates = ", ".join(e.date.isoformat() for e in old)
+        warnings.append(
+            FitWarning(
+                WarningCode.OLD_EFFORTS,
+                f"{len(old)} effort(s) older than {OLD_EFFORT_DAYS} days: {dates}",
+            )
+        )
+    low, high = D_PRIME_RANGE_M
+    if not low <= d_prime <= high:
+        warnings.append(
+            FitWarning(
+                WarningCode.D_PRIME_OUT_OF_RANGE,
+                f"D′ {d_prime:.0f} m is outside the usual {low:g}–{high:g} m",
+            )
+        )
+    if r_squared < MIN_R_SQUARED:
+        warnings.append(
+            FitWarning(
+                WarningCode.LOW_R_SQUARED,
+                f"R² {r_squared:.4f} is below {MIN_R_SQUARED:g}: the efforts do not lie on a line",
+            )
+        )
+    return warnings
