@@ -21,6 +21,8 @@ from tests.settings import make_settings
 
 @dataclass
 class TestDatabase:
+    __test__ = False  # not a test class, despite the name
+
     backend: str  # "sqlite" | "postgresql"
     template: Path | None = None
     url: str | None = None
@@ -74,11 +76,7 @@ def drop_postgres_database(server_url: str, name: str) -> None:
 def _truncate(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        tables = [
-            name
-            for name in sa.inspect(conn).get_table_names()
-            if name != "alembic_version"
-        ]
+        tables = [name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"]
         if tables:
             quoted = ", ".join(f'"{t}"' for t in tables)
             conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))

@@ -100,7 +100,9 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestR
     )
 
 
-def post_form(client: FlaskClient, path: str, data: dict[str, object] | None = None) -> TestResponse:
+def post_form(
+    client: FlaskClient, path: str, data: dict[str, object] | None = None
+) -> TestResponse:
     """POST a form with a valid CSRF token of the client's session."""
     token = csrf_token(client, "/login")
     return client.post(path, data={"csrf_token": token, **(data or {})})

@@ -42,7 +42,11 @@ class Settings(BaseSettings):
     """All settings, by their environment variable names (see ``.env.example``)."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     env: Environment = Field(Environment.PRODUCTION, alias="SMARTRUNNING_ENV")

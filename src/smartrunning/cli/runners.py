@@ -31,14 +31,19 @@ def runner_data(runner: Runner) -> dict[str, object]:
 
 @runner_group.command("create")
 @click.option("--name", required=True)
-@click.option("--birth-date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="YYYY-MM-DD")
+@click.option(
+    "--birth-date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD"
+)
 @click.option("--sex", required=True, type=click.Choice(["f", "m", "x"]))
 @click.option("--coach", default=None, help="User name of the coach to assign.")
 @click.option("--user", "username", default=None, help="User name of the runner's own login.")
 @json_option
 def create_command(
-    name: str, birth_date: dt.datetime, sex: str, coach: str | None, username: str | None,
+    name: str,
+    birth_date: dt.datetime,
+    sex: str,
+    coach: str | None,
+    username: str | None,
     as_json: bool,
 ) -> None:
     """Create a runner; prints it (with --json, as JSON with its id)."""

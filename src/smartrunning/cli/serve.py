@@ -18,7 +18,7 @@ from smartrunning.store import db
 __all__ = ["register"]
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     """Gunicorn serving an app built once in the master (config errors show at start-up)."""
 
     def __init__(self, app: Flask, options: dict[str, Any]) -> None:
@@ -56,14 +56,24 @@ def _die_with_parent() -> None:
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default=None, help="Address to bind (default: HOST or 127.0.0.1).")
-@click.option("--port", type=click.IntRange(1, 65535), default=None,
-              help="Port (default: PORT or 5000).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Web worker processes (default: WEB_WORKERS or 2).")
-@click.option("--with-worker/--no-worker", default=False, show_default=True,
-              help="Also start a queue worker (the embedded single-machine set-up).")
-def serve_command(host: str | None, port: int | None, workers: int | None,
-                  with_worker: bool) -> None:
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=None, help="Port (default: PORT or 5000)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Web worker processes (default: WEB_WORKERS or 2).",
+)
+@click.option(
+    "--with-worker/--no-worker",
+    default=False,
+    show_default=True,
+    help="Also start a queue worker (the embedded single-machine set-up).",
+)
+def serve_command(
+    host: str | None, port: int | None, workers: int | None, with_worker: bool
+) -> None:
     """Serve the app with gunicorn."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.extensions["smartrunning.settings"]
@@ -81,7 +91,7 @@ def serve_command(host: str | None, port: int | None, workers: int | None,
     }
     embedded = None
     if with_worker:
-        embedded = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        embedded = subprocess.Popen(
             [sys.executable, "-m", "smartrunning", "worker"], preexec_fn=_die_with_parent
         )
     click.echo(f"SmartRunning on http://{bind}/ ({settings.env.value})")

@@ -41,10 +41,16 @@ def init_command(as_json: bool) -> None:
 
 @click.command("worker")
 @with_appcontext
-@click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
-              help="Concurrent tasks in this process (default: QUEUE_WORKERS).")
-@click.option("--worker-type", type=click.Choice(["thread", "process"]), default="thread",
-              show_default=True)
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Concurrent tasks in this process (default: QUEUE_WORKERS).",
+)
+@click.option(
+    "--worker-type", type=click.Choice(["thread", "process"]), default="thread", show_default=True
+)
 def worker_command(workers: int | None, worker_type: str) -> None:
     """Run a queue worker (any number of them, on any machine sharing the queue)."""
     from flask import current_app

@@ -16,10 +16,16 @@ __all__ = ["register"]
 @click.command("create-user")
 @with_appcontext
 @click.option("--username", required=True, help="Lower-case user name.")
-@click.option("--role", "roles", required=True, multiple=True,
-              help="admin, coach or runner; repeat for several.")
-@click.option("--password", default=None,
-              help="Temporary password (generated and printed when omitted).")
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    help="admin, coach or runner; repeat for several.",
+)
+@click.option(
+    "--password", default=None, help="Temporary password (generated and printed when omitted)."
+)
 @click.option("--display-name", default="", help="Full name shown in pages.")
 @json_option
 def create_user_command(
@@ -52,8 +58,12 @@ def create_user_command(
 @with_appcontext
 @click.argument("username")
 @click.option("--password", default=None, help="New password (prompted for when omitted).")
-@click.option("--must-change/--no-must-change", default=True, show_default=True,
-              help="Require a change at the next login.")
+@click.option(
+    "--must-change/--no-must-change",
+    default=True,
+    show_default=True,
+    help="Require a change at the next login.",
+)
 @json_option
 def set_password_command(
     username: str, password: str | None, must_change: bool, as_json: bool

@@ -73,7 +73,9 @@ def parse_roles(values: Iterable[str]) -> set[Role]:
             roles.add(Role(value.strip().lower()))
         except ValueError:
             valid = ", ".join(r.value for r in Role)
-            raise InvalidInput(f"Unknown role {value!r}; valid roles: {valid}.", field="roles")
+            raise InvalidInput(
+                f"Unknown role {value!r}; valid roles: {valid}.", field="roles"
+            ) from None
     return roles
 
 
@@ -216,7 +218,5 @@ def ensure_first_admin() -> FirstAdmin | None:
     config = settings()
     given = config.admin_password.get_secret_value() if config.admin_password else None
     password = given or generate_password()
-    user = create_user(
-        config.admin_username, password, {Role.ADMIN}, must_change_password=True
-    )
+    user = create_user(config.admin_username, password, {Role.ADMIN}, must_change_password=True)
     return FirstAdmin(user=user, generated_password=None if given else password)

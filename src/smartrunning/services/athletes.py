@@ -106,7 +106,7 @@ def coaches() -> list[User]:
     )
 
 
-def visible_runners_query(user: User) -> sa.Select[tuple[Runner]]:
+def visible_runners_query(user: User) -> sa.Select[Runner]:
     """Runners ``user`` may see: admin all, a coach their assigned ones, a runner themself."""
     query = sa.select(Runner)
     if user.has_role(Role.ADMIN):

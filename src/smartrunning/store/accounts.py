@@ -25,7 +25,7 @@ class Role(StrEnum):
         return list(Role).index(self)
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +76,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.id} {self.username!r}>"
 
 
-class UserRole(db.Model):  # type: ignore[name-defined,misc]
+class UserRole(db.Model):  # type: ignore[name-defined]
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(

@@ -20,7 +20,7 @@ class Sex(StrEnum):
     UNSPECIFIED = "x"
 
 
-class Runner(db.Model):  # type: ignore[name-defined,misc]
+class Runner(db.Model):  # type: ignore[name-defined]
     """An athlete. May exist without a login (a coach's athlete) or belong to a user."""
 
     __tablename__ = "runners"
@@ -31,9 +31,7 @@ class Runner(db.Model):  # type: ignore[name-defined,misc]
     )
     name: Mapped[str] = mapped_column(sa.String(120))
     birth_date: Mapped[dt.date]
-    sex: Mapped[Sex] = mapped_column(
-        value_enum(Sex, "sex")
-    )
+    sex: Mapped[Sex] = mapped_column(value_enum(Sex, "sex"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -48,7 +46,7 @@ class Runner(db.Model):  # type: ignore[name-defined,misc]
         return f"<Runner {self.id} {self.name!r}>"
 
 
-class CoachAssignment(db.Model):  # type: ignore[name-defined,misc]
+class CoachAssignment(db.Model):  # type: ignore[name-defined]
     """A coach looks after a runner; a runner may have several coaches."""
 
     __tablename__ = "coach_assignments"

@@ -13,8 +13,7 @@ from smartrunning.config import Settings, load_settings
 from smartrunning.jobs import init_app as init_jobs
 from smartrunning.store import User, db
 from smartrunning.store.db import render_migration_item
-from smartrunning.web import errors, guard, security
-from smartrunning.web import extensions
+from smartrunning.web import errors, extensions, guard, security
 from smartrunning.web.templating import init_app as init_templating
 
 __all__ = ["MIGRATIONS_DIR", "create_app"]

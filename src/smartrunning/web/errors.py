@@ -49,7 +49,9 @@ def handle_http_exception(exc: HTTPException) -> Any:
             "reload the page and try again."
         )
     elif status == 413 and request.max_content_length:
-        message = f"The upload is too large: the limit is {request.max_content_length / 1e6:.0f} MB."
+        message = (
+            f"The upload is too large: the limit is {request.max_content_length / 1e6:.0f} MB."
+        )
     if wants_json():
         return api_error(status, _code_name(exc), message, details)
     response = render_template("error.html", status=status, message=message)

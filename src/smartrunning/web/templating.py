@@ -26,15 +26,21 @@ def format_duration(seconds: float | None) -> str:
 def format_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return "–"
-    return value.strftime("%Y-%m-%d") if not isinstance(value, dt.datetime) else (
-        value.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        value.strftime("%Y-%m-%d")
+        if not isinstance(value, dt.datetime)
+        else (value.strftime("%Y-%m-%d %H:%M UTC"))
     )
 
 
 def age_years(birth_date: dt.date) -> int:
     """Whole years of age today (UTC date)."""
     today = dt.datetime.now(dt.UTC).date()
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
 
 
 def init_app(app: Flask) -> None:

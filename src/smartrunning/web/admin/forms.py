@@ -25,9 +25,7 @@ class CreateUserForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=64)])
     display_name = StringField("Full name", validators=[Optional(), Length(max=120)])
     roles = MultiCheckboxField("Roles", choices=ROLE_CHOICES, validate_choice=False)
-    password = PasswordField(
-        "Temporary password", validators=[Optional(), Length(max=1024)]
-    )
+    password = PasswordField("Temporary password", validators=[Optional(), Length(max=1024)])
     birth_date = DateField("Birth date (runners)", validators=[Optional()])
     sex = SelectField("Sex (runners)", choices=SEX_CHOICES, validators=[Optional()])
     coach_id = SelectField("Coach (runners)", choices=[], validate_choice=False)

@@ -50,9 +50,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_limit_per_address, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(
-    _limit_per_user, key_func=username_key, methods=["POST"], deduct_when=_login_failed
-)
+@limiter.limit(_limit_per_user, key_func=username_key, methods=["POST"], deduct_when=_login_failed)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":

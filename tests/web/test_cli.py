@@ -1,0 +1,192 @@
+"""The command line, run as a user runs it: a real process with a real database."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from smartrunning.cli import main
+from tests.database import TestDatabase
+
+pytestmark = pytest.mark.usefixtures("test_database")
+
+
+def _env(instance: Path, database_url: str | None, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
+    }
+    env.update(
+        SMARTRUNNING_ENV="testing",
+        SMARTRUNNING_INSTANCE=str(instance),
+        SECRET_KEY="cli-test-" + "k" * 40,
+    )
+    env.update(extra)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run_cli(env: dict[str, str], *args: str, cwd: Path) -> Result:
+    """Run the command in this process, with exactly ``env`` as its environment."""
+    runner = CliRunner()
+    cleared = dict.fromkeys(os.environ, None)
+    with contextlib.chdir(cwd):
+        return runner.invoke(main, list(args), env={**cleared, **env}, catch_exceptions=False)
+
+
+def run_process(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command as a separate process, exactly as a user types it."""
+    return subprocess.run(
+        [sys.executable, "-m", "smartrunning", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path, test_database: TestDatabase) -> dict[str, str]:
+    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
+    return _env(tmp_path / "instance", url)
+
+
+def test_init_is_idempotent_and_prints_the_generated_password_once(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    first = run_cli(env, "init", "--json", cwd=tmp_path)
+    assert first.exit_code == 0, first.stderr
+    data = json.loads(first.stdout)
+    assert data["admin_created"] is True
+    assert len(data["admin_password"]) >= 16
+    second = run_cli(env, "init", "--json", cwd=tmp_path)
+    assert second.exit_code == 0, second.stderr
+    again = json.loads(second.stdout)
+    assert again == {"migrated": True, "admin_created": False}
+
+
+def test_init_takes_the_admin_password_from_the_environment(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    env["SMARTRUNNING_ADMIN_PASSWORD"] = "given admin passphrase"
+    result = run_cli(env, "init", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["admin_created"] is True
+    assert "admin_password" not in data
+
+
+def test_create_user_runner_and_set_password(env: dict[str, str], tmp_path: Path) -> None:
+    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
+    coach = run_cli(
+        env, "create-user", "--username", "Coach.Kim", "--role", "coach", "--json", cwd=tmp_path
+    )
+    assert coach.exit_code == 0, coach.stderr
+    coach_data = json.loads(coach.stdout)
+    assert coach_data["username"] == "coach.kim"
+    assert coach_data["must_change_password"] is True
+    runner = run_cli(
+        env,
+        "runner",
+        "create",
+        "--name",
+        "Lena Lauf",
+        "--birth-date",
+        "1988-03-04",
+        "--sex",
+        "f",
+        "--coach",
+        "coach.kim",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert runner.exit_code == 0, runner.stderr
+    runner_data = json.loads(runner.stdout)
+    assert isinstance(runner_data["id"], int)
+    assert runner_data["coaches"] == ["coach.kim"]
+    assert runner_data["birth_date"] == "1988-03-04"
+    changed = run_cli(
+        env,
+        "set-password",
+        "coach.kim",
+        "--password",
+        "brand new passphrase",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert changed.exit_code == 0, changed.stderr
+    assert json.loads(changed.stdout)["must_change_password"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("create-user", "--username", "x1", "--role", "boss"), "Unknown role"),
+        (
+            ("create-user", "--username", "shorty", "--role", "coach", "--password", "abc"),
+            "at least 10 characters",
+        ),
+        (("create-user", "--username", "admin", "--role", "coach"), "already taken"),
+        (
+            ("runner", "create", "--name", "A", "--birth-date", "2999-01-01", "--sex", "f"),
+            "Birth date",
+        ),
+        (
+            ("runner", "create", "--name", "A", "--birth-date", "1990-01-01", "--sex", "q"),
+            "'q' is not one of",
+        ),
+        (
+            (
+                "runner",
+                "create",
+                "--name",
+                "A",
+                "--birth-date",
+                "1990-01-01",
+                "--sex",
+                "f",
+                "--coach",
+                "ghost",
+            ),
+            "No user 'ghost'",
+        ),
+        (("set-password", "ghost", "--password", "whatever passphrase"), "No user 'ghost'"),
+    ],
+)
+def test_bad_input_is_refused_clearly(
+    env: dict[str, str], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
+    result = run_cli(env, *args, cwd=tmp_path)
+    assert result.exit_code != 0
+    assert message in result.stderr
+
+
+def test_production_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
+    env = _env(tmp_path / "instance", None, SMARTRUNNING_ENV="production")
+    del env["SECRET_KEY"]
+    result = run_process(env, "init", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required in production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["init", "serve", "worker", "create-user", "set-password", "runner create"],
+)
+def test_every_command_has_help(tmp_path: Path, command: str) -> None:
+    env = _env(tmp_path / "instance", None)
+    result = run_process(env, *command.split(), "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout

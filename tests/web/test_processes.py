@@ -1,0 +1,142 @@
+"""The server and the queue worker as real processes, as `make run` and operators start them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from smartrunning.jobs import get_queue
+from smartrunning.web import create_app
+from tests.database import TestDatabase
+from tests.settings import REDIS_ENV, make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def process_env(instance: Path, database_url: str | None, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
+    }
+    env.update(SMARTRUNNING_ENV="development", SMARTRUNNING_INSTANCE=str(instance))
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    env.update(extra)
+    return env
+
+
+def start(env: dict[str, str], *args: str, cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "smartrunning", *args],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> str:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.stdout is not None
+    return process.stdout.read().decode(errors="replace")
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> bytes:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"process exited early:\n{stop(process)}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                return bytes(response.read())
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s:\n{stop(process)}")
+
+
+@pytest.fixture
+def instance(tmp_path: Path, test_database: TestDatabase) -> tuple[Path, str | None]:
+    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
+    folder = tmp_path / "instance"
+    env = process_env(folder, url)
+    result = subprocess.run(
+        [sys.executable, "-m", "smartrunning", "init"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return folder, url
+
+
+def test_serve_with_embedded_worker(instance: tuple[Path, str | None], tmp_path: Path) -> None:
+    folder, url = instance
+    port = free_port()
+    env = process_env(folder, url)
+    server = start(
+        env, "serve", "--port", str(port), "--workers", "2", "--with-worker", cwd=tmp_path
+    )
+    try:
+        health = wait_for(f"http://127.0.0.1:{port}/healthz", server)
+        assert b'"database":"ok"' in health.replace(b" ", b"")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
+            assert b"Log in" in page.read()
+            assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+        app = create_app(
+            make_settings(folder, url, SMARTRUNNING_ENV="development", SECRET_KEY=None)
+        )
+        with app.app_context():
+            answer = get_queue().tasks["ping"]().get(blocking=True, timeout=60)
+        assert answer["pong"] is True
+        assert answer["pid"] != os.getpid()
+    finally:
+        output = stop(server)
+    assert "Booting worker" in output
+    assert "Worker consuming the sqlite queue" in output
+
+
+@pytest.mark.redis
+def test_worker_on_redis(instance: tuple[Path, str | None], tmp_path: Path) -> None:
+    redis_url = os.environ.get(REDIS_ENV)
+    if not redis_url:
+        pytest.skip(f"{REDIS_ENV} not set: the Redis queue runs in the PostgreSQL/Redis pass")
+    folder, url = instance
+    env = process_env(folder, url, REDIS_URL=redis_url)
+    workers = [start(env, "worker", cwd=tmp_path) for _ in range(2)]
+    try:
+        settings = make_settings(folder, url, REDIS_URL=redis_url)
+        app = create_app(settings)
+        with app.app_context():
+            queue = get_queue()
+            assert queue.backend == "redis"
+            queue.huey.flush()
+            results = [queue.tasks["ping"]() for _ in range(6)]
+            answers = [r.get(blocking=True, timeout=60) for r in results]
+        assert all(a["pong"] for a in answers)
+        assert {a["pid"] for a in answers} <= {w.pid for w in workers}
+    finally:
+        outputs = [stop(w) for w in workers]
+    assert all("Worker consuming the redis queue" in o for o in outputs)
