@@ -1,0 +1,128 @@
+"""Best efforts at standard distances within one session (SCIENCE.md, "Best efforts").
+
+The best effort for distance D is the shortest wall-clock time t(j) − t(i) over which the
+jump-free cumulative distance grows by at least D. Distance is linear between samples,
+so the optimal window starts or ends exactly on a sample; both families of candidates
+are evaluated, the other end interpolated linearly. Wall-clock (elapsed) time is used so
+that stopping the watch mid-effort never makes an effort faster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from smartrunning.science.records import FloatArray
+from smartrunning.science.streams import Streams
+
+__all__ = [
+    "ALGORITHM_VERSION",
+    "STANDARD_DISTANCES_M",
+    "BestEffort",
+    "best_effort",
+    "best_efforts",
+]
+
+ALGORITHM_VERSION: Final = 1
+"""Bump when best efforts change (including through ``streams.ALGORITHM_VERSION``)."""
+
+STANDARD_DISTANCES_M: Final[tuple[float, ...]] = (
+    400.0,
+    800.0,
+    1000.0,
+    1609.344,
+    3000.0,
+    5000.0,
+    10000.0,
+    15000.0,
+    21097.5,
+    42195.0,
+)
+"""SCIENCE.md's standard distances, metres (``distances.STANDARD_DISTANCES`` names them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BestEffort:
+    """The fastest stretch of ``distance_m`` in a session, located by elapsed seconds."""
+
+    distance_m: float
+    duration_s: float
+    start_elapsed_s: float
+    end_elapsed_s: float
+
+    @property
+    def speed_mps(self) -> float:
+        """Average speed over the effort, m/s."""
+        return self.distance_m / self.duration_s
+
+    @property
+    def pace_s_per_km(self) -> float:
+        """Average pace over the effort, seconds per kilometre."""
+        return self.duration_s * 1000.0 / self.distance_m
+
+
+def best_effort(
+    distance_m: FloatArray, elapsed_s: FloatArray, target_m: float
+) -> BestEffort | None:
+    """Fastest stretch covering ``target_m`` metres, or ``None`` when not covered.
+
+    ``distance_m`` is cumulative and non-decreasing (GPS jumps already removed, as
+    ``Streams.clean_distance_m``), ``elapsed_s`` non-decreasing. Vectorised with
+    ``np.searchsorted`` on the cumulative distance: for each sample as start, the first
+    sample reaching start + D (end interpolated), and for each sample as end, the last
+    sample at or below end − D (start interpolated). O(n log n). SCIENCE.md asks for the
+    two-pointer O(n) scan; this gives the same minimum without a Python loop.
+    """
+    if target_m <= 0:
+        raise ValueError(f"target distance must be positive, got {target_m}")
+    d = np.asarray(distance_m, dtype=np.float64)
+    t = np.asarray(elapsed_s, dtype=np.float64)
+    n = len(d)
+    if n < 2 or d[-1] - d[0] < target_m:
+        return None
+
+    # Starts on a sample: first j with d[j] >= d[i] + D, so d[j-1] < d[i] + D <= d[j].
+    goal = d + target_m
+    j = np.searchsorted(d, goal, side="left")
+    i_a = np.flatnonzero(j < n)
+    j_a = j[i_a]
+    frac_a = (goal[i_a] - d[j_a - 1]) / (d[j_a] - d[j_a - 1])
+    start_a = t[i_a]
+    end_a = t[j_a - 1] + frac_a * (t[j_a] - t[j_a - 1])
+
+    # Ends on a sample: last i with d[i] <= d[j] - D, so d[i] <= d[j] - D < d[i+1].
+    origin = d - target_m
+    i = np.searchsorted(d, origin, side="right") - 1
+    j_b = np.flatnonzero(i >= 0)
+    i_b = i[j_b]
+    frac_b = (origin[j_b] - d[i_b]) / (d[i_b + 1] - d[i_b])
+    start_b = t[i_b] + frac_b * (t[i_b + 1] - t[i_b])
+    end_b = t[j_b]
+
+    starts = np.concatenate((start_a, start_b))
+    ends = np.concatenate((end_a, end_b))
+    if starts.size == 0:
+        return None
+    k = int(np.argmin(ends - starts))
+    return BestEffort(
+        distance_m=float(target_m),
+        duration_s=float(ends[k] - starts[k]),
+        start_elapsed_s=float(starts[k]),
+        end_elapsed_s=float(ends[k]),
+    )
+
+
+def best_efforts(
+    s: Streams, distances_m: Sequence[float] = STANDARD_DISTANCES_M
+) -> tuple[BestEffort, ...]:
+    """Best efforts of a session at each distance it covers, in the order given.
+
+    Uses the jump-free distance (SCIENCE.md: GPS jumps above the configured implied
+    speed are removed first) and wall-clock elapsed time. Distances the session does not
+    cover are absent.
+    """
+    found = (best_effort(s.clean_distance_m, s.elapsed_s, d) for d in distances_m)
+    return tuple(effort for effort in found if effort is not None)

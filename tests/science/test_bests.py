@@ -1,0 +1,189 @@
+"""Best efforts: exact answers, interpolation at the ends, coverage, GPS jumps, monotonicity."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartrunning.science.bests import STANDARD_DISTANCES_M, best_effort, best_efforts
+from smartrunning.science.records import Records
+from smartrunning.science.streams import Limits, clean_streams
+
+
+def _run(speed: npt.ArrayLike, **cols: npt.ArrayLike) -> Records:
+    """1 Hz records; ``speed[k]`` holds over the second ending at sample k."""
+    v = np.asarray(speed, dtype=np.float64)
+    t = np.arange(len(v), dtype=np.float64)
+    d = np.concatenate(([0.0], np.cumsum(v[1:])))
+    base = {"elapsed_s": t, "timestamp_s": t + 1.7e9, "speed_mps": v, "distance_m": d}
+    return Records.from_columns(len(v), **{**base, **cols})
+
+
+def _two_pointer(d: np.ndarray, t: np.ndarray, target: float) -> float | None:
+    """Reference: SCIENCE.md's O(n) two-pointer scan, both ends interpolated, as loops."""
+    n, best = len(d), None
+    j = 0
+    for i in range(n):  # start on sample i
+        while j < n and d[j] - d[i] < target:
+            j += 1
+        if j == n:
+            break
+        end = t[j - 1] + (d[i] + target - d[j - 1]) / (d[j] - d[j - 1]) * (t[j] - t[j - 1])
+        best = end - t[i] if best is None else min(best, end - t[i])
+    i = 0
+    for j in range(n):  # end on sample j
+        if d[j] - d[0] < target:
+            continue
+        while d[i + 1] <= d[j] - target:
+            i += 1
+        frac = (d[j] - target - d[i]) / (d[i + 1] - d[i])
+        start = t[i] + frac * (t[i + 1] - t[i])
+        best = t[j] - start if best is None else min(best, t[j] - start)
+    return best
+
+
+def test_slow_then_fast_half() -> None:
+    # 5 min at 3 m/s then 5 min at 5 m/s: 900 m then 1500 m.
+    v = np.concatenate(([0.0], np.full(300, 3.0), np.full(300, 5.0)))
+    found = {e.distance_m: e for e in best_efforts(clean_streams(_run(v)))}
+    assert found[1000.0].duration_s == pytest.approx(200.0)
+    assert found[400.0].duration_s == pytest.approx(80.0)
+    assert found[1000.0].end_elapsed_s - found[1000.0].start_elapsed_s == pytest.approx(200.0)
+    assert found[1000.0].start_elapsed_s >= 300.0 - 1e-9
+    # 2000 m: all 1500 m at 5 m/s (300 s) and the last 500 m at 3 m/s (500/3 s).
+    effort = best_effort(clean_streams(_run(v)).clean_distance_m, np.arange(601.0), 2000.0)
+    assert effort is not None
+    assert effort.duration_s == pytest.approx(300.0 + 500.0 / 3.0)
+    assert effort.start_elapsed_s == pytest.approx(300.0 - 500.0 / 3.0)
+    assert effort.speed_mps == pytest.approx(2000.0 / effort.duration_s)
+    assert effort.pace_s_per_km == pytest.approx(effort.duration_s / 2.0)
+    assert set(found) == {400.0, 800.0, 1000.0, 1609.344}
+
+
+def test_interpolation_at_both_ends() -> None:
+    # Sparse samples; speeds 2, 10 and 2 m/s on three 100 m stretches.
+    d = np.array([0.0, 100.0, 200.0, 300.0])
+    t = np.array([0.0, 50.0, 60.0, 110.0])
+    effort = best_effort(d, t, 150.0)
+    assert effort is not None
+    # The fast 100 m (10 s) and 50 m at 2 m/s on one side (25 s).
+    assert effort.duration_s == pytest.approx(35.0)
+    effort = best_effort(d, t, 100.0)
+    assert effort is not None
+    assert effort.duration_s == pytest.approx(10.0)
+    assert effort.start_elapsed_s == pytest.approx(50.0)
+    # Inside one stretch: interpolated at both ends.
+    effort = best_effort(np.array([0.0, 300.0]), np.array([0.0, 100.0]), 30.0)
+    assert effort is not None
+    assert effort.duration_s == pytest.approx(10.0)
+
+
+def test_not_covered_is_absent_and_exactly_covered_is_present() -> None:
+    short = best_efforts(clean_streams(_run([0.0] + [3.0] * 300)))  # 900 m
+    assert [e.distance_m for e in short] == [400.0, 800.0]
+    exact = best_effort(np.array([0.0, 500.0, 1000.0]), np.array([0.0, 100.0, 200.0]), 1000.0)
+    assert exact is not None
+    assert exact.duration_s == pytest.approx(200.0)
+    assert best_effort(np.array([0.0, 999.0]), np.array([0.0, 100.0]), 1000.0) is None
+    assert best_effort(np.array([0.0]), np.array([0.0]), 400.0) is None
+
+
+def test_gps_jump_removed_before_bests() -> None:
+    v = np.full(601, 3.0)
+    d = np.concatenate(([0.0], np.cumsum(v[1:])))
+    d[300:] += 300.0  # a 300 m jump in one second
+    records = _run(v, distance_m=d)
+    found = {e.distance_m: e for e in best_efforts(clean_streams(records))}
+    assert found[400.0].duration_s == pytest.approx(400.0 / 3.0)
+    # Without the jump limit, 303 m in one second and 97 m more make a 33 s "400 m".
+    loose = best_efforts(clean_streams(records, Limits(gps_jump_speed_mps=1000.0)), [400.0])
+    assert loose[0].duration_s == pytest.approx(1.0 + 97.0 / 3.0)
+    assert 2000.0 not in found
+
+
+def test_pauses_count_against_an_effort() -> None:
+    # Stopping the watch for 100 s between two 500 m halves: wall-clock time counts.
+    d = np.array([0.0, 500.0, 500.0, 1000.0])
+    t = np.array([0.0, 100.0, 200.0, 300.0])
+    effort = best_effort(d, t, 1000.0)
+    assert effort is not None
+    assert effort.duration_s == pytest.approx(300.0)
+
+
+def test_alternating_200s_can_make_1000m_faster_than_400m() -> None:
+    """SCIENCE.md's "consequence" fails for distances that are not whole multiples.
+
+    200 m at 5 m/s and 200 m at 2.5 m/s, repeated: every 400 m window holds one of each
+    (120 s, 3.33 m/s), but 1000 m from the start of a fast 200 holds three fast and two
+    slow (280 s, 3.57 m/s). Best efforts are exact and not forced monotone.
+    """
+    v = np.concatenate([[0.0]] + [np.full(40, 5.0), np.full(80, 2.5)] * 10)
+    found = {e.distance_m: e for e in best_efforts(clean_streams(_run(v)))}
+    assert found[400.0].duration_s == pytest.approx(120.0)
+    assert found[800.0].duration_s == pytest.approx(240.0)
+    assert found[1000.0].duration_s == pytest.approx(280.0)
+    assert found[1000.0].speed_mps > found[400.0].speed_mps
+
+
+speed_profiles = st.lists(
+    st.tuples(st.floats(0.0, 7.0), st.integers(1, 300)), min_size=1, max_size=20
+)
+
+
+def _profile(segs: list[tuple[float, int]]) -> Records:
+    return _run(np.concatenate([[0.0], *[np.full(k, s) for s, k in segs]]))
+
+
+WHOLE_MULTIPLES = [
+    (a, b)
+    for a, b in itertools.combinations(STANDARD_DISTANCES_M, 2)
+    if abs(b / a - round(b / a)) < 1e-9
+]
+
+
+@settings(deadline=None)
+@given(speed_profiles)
+def test_longer_is_never_faster(segs: list[tuple[float, int]]) -> None:
+    """Longer is never faster, where the longer distance is a whole multiple of the shorter.
+
+    For any pair, a longer effort takes longer, and the shorter distance is run at least
+    at ⌊D₂/D₁⌋·D₁/D₂ of the longer one's speed (its window holds ⌊D₂/D₁⌋ disjoint D₁).
+    """
+    found = {e.distance_m: e for e in best_efforts(clean_streams(_profile(segs)))}
+    assert (400.0, 800.0) in WHOLE_MULTIPLES
+    for short, long in WHOLE_MULTIPLES:
+        if long in found:
+            assert found[long].speed_mps <= found[short].speed_mps * (1 + 1e-9)
+    for short, long in itertools.combinations(STANDARD_DISTANCES_M, 2):
+        if long in found:
+            assert found[long].duration_s >= found[short].duration_s
+            bound = (long // short) * short / long
+            assert found[short].speed_mps >= found[long].speed_mps * bound * (1 - 1e-9)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0.0, 50.0), st.floats(0.5, 30.0)), min_size=2, max_size=60),
+    st.floats(1.0, 400.0),
+)
+def test_matches_the_two_pointer_reference(steps: list[tuple[float, float]], target: float) -> None:
+    d = np.concatenate(([0.0], np.cumsum([s for s, _ in steps])))
+    t = np.concatenate(([0.0], np.cumsum([g for _, g in steps])))
+    effort = best_effort(d, t, target)
+    expected = _two_pointer(d, t, target)
+    if expected is None:
+        assert effort is None
+    else:
+        assert effort is not None
+        assert effort.duration_s == pytest.approx(expected, rel=1e-9, abs=1e-9)
+        assert effort.end_elapsed_s - effort.start_elapsed_s == pytest.approx(effort.duration_s)
+
+
+def test_target_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        best_effort(np.array([0.0, 1.0]), np.array([0.0, 1.0]), 0.0)
