@@ -1,0 +1,393 @@
+"""Structured workouts: the step model behind ZWO files, the library, plans and charts.
+
+A workout is a sequence of steps. Each step lasts an ``Extent``: seconds of time or metres
+of distance. Intensities are fractions (1.0 = 100 %): of critical speed (CS) for running,
+of FTP for cycling, as in ZWO files (SCIENCE.md, "ZWO workout files").
+
+Estimates for a runner take CS in m/s (for a bike workout, pass any reference speed; bike
+workouts rarely have distance steps, and time steps need no speed):
+
+- at intensity I the runner moves at I · CS;
+- a time step of t s at constant I covers t · I · CS metres; a distance step of D m lasts
+  D / (I · CS) seconds;
+- a ramp changes intensity linearly over its own measure: over time for a time step, over
+  distance for a distance step. A time ramp a → b covers t · CS · (a + b) / 2 metres; a
+  distance ramp lasts ∫ dx / v(x) = D · ln(b / a) / ((b − a) · CS) seconds;
+- free-run and max-effort steps have no target; estimates assume ``FREE_INTENSITY`` and
+  ``MAX_EFFORT_INTENSITY``.
+
+Estimated load (rTSS-like, SCIENCE.md "Training load of a session": rTSS = hours · IF² · 100,
+100 = one hour at CS): Σ over steps of hours · IF² · 100 with IF the step's intensity. A
+ramp uses the time-average of IF²: (a² + ab + b²) / 3 for a time ramp; for a distance ramp
+∫ I² dt = ∫ I(x) / CS dx = D · (a + b) / (2 · CS). The plan is an estimate of the workout
+as prescribed, not the normalised graded speed of a run. For a bike workout the same sum
+is Coggan's TSS with IF = fraction of FTP.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final, Literal, NamedTuple, assert_never
+
+__all__ = [
+    "FREE_INTENSITY",
+    "MAX_EFFORT_INTENSITY",
+    "MAX_EXTENT",
+    "MAX_INTENSITY",
+    "MAX_REPEAT",
+    "MAX_STEPS",
+    "MIN_DISTANCE_INTENSITY",
+    "Attributes",
+    "Extent",
+    "ExtentUnit",
+    "Free",
+    "Intervals",
+    "MaxEffort",
+    "Ramp",
+    "RampKind",
+    "Segment",
+    "SegmentKind",
+    "Sport",
+    "Steady",
+    "Step",
+    "TextEvent",
+    "Workout",
+    "step_unit",
+]
+
+Sport = Literal["run", "bike"]
+ExtentUnit = Literal["s", "m"]
+RampKind = Literal["warmup", "ramp", "cooldown"]
+SegmentKind = Literal["warmup", "ramp", "cooldown", "steady", "on", "off", "free", "max"]
+Attributes = tuple[tuple[str, str], ...]
+
+MAX_INTENSITY: Final = 5.0
+"""Largest intensity fraction accepted; catches percentages written as fractions (75)."""
+MIN_DISTANCE_INTENSITY: Final = 0.1
+"""Smallest intensity of a distance step: its time is distance / (intensity · CS)."""
+MAX_EXTENT: Final[dict[ExtentUnit, float]] = {"s": 86_400.0, "m": 1_000_000.0}
+"""Longest single extent: one day, or 1000 km."""
+MAX_REPEAT: Final = 500
+MAX_STEPS: Final = 1000
+FREE_INTENSITY: Final = 0.75
+"""Assumed intensity of a free-run step for estimates: self-paced easy running."""
+MAX_EFFORT_INTENSITY: Final = 1.25
+"""Assumed intensity of a max-effort step for estimates: about stride speed."""
+
+_SECONDS_PER_HOUR: Final = 3600.0
+# XML 1.0 cannot carry other control characters or U+FFFE/U+FFFF, even escaped.
+_NOT_XML_CHAR: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _check_text(value: str, what: str) -> None:
+    bad = _NOT_XML_CHAR.search(value)
+    if bad is not None:
+        raise ValueError(f"{what} contains a character that is not allowed: {bad.group()!r}")
+
+
+def _check_attributes(attributes: Attributes, what: str) -> None:
+    for name, value in attributes:
+        _check_text(name, f"{what} attribute name")
+        _check_text(value, f"{what} attribute {name}")
+
+
+def _check_intensity(value: float, what: str, *, minimum: float = 0.0) -> None:
+    if not (math.isfinite(value) and minimum <= value <= MAX_INTENSITY):
+        raise ValueError(
+            f"{what} must be a fraction between {minimum:g} and {MAX_INTENSITY:g} "
+            f"(1.0 = 100 %), got {value!r}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """How long something lasts: ``value`` seconds (``unit="s"``) or metres (``"m"``)."""
+
+    value: float
+    unit: ExtentUnit = "s"
+
+    def __post_init__(self) -> None:
+        if self.unit not in MAX_EXTENT:
+            raise ValueError(f"extent unit must be 's' or 'm', got {self.unit!r}")
+        limit = MAX_EXTENT[self.unit]
+        if not math.isfinite(self.value):
+            raise ValueError(f"extent must be a finite number, got {self.value!r}")
+        if self.value < 0.0:
+            raise ValueError(f"extent must not be negative, got {self.value!r}")
+        if self.value > limit:
+            raise ValueError(f"extent must be at most {limit:g} {self.unit}, got {self.value!r}")
+
+    @property
+    def is_distance(self) -> bool:
+        return self.unit == "m"
+
+
+def _check_step_extent(extent: Extent, what: str) -> None:
+    if extent.value <= 0.0:
+        raise ValueError(f"{what} must be positive, got {extent.value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TextEvent:
+    """A message shown at ``offset`` from the start of its step (or of the workout when
+    it is not inside a step). ``attributes``: other ZWO attributes, kept as read."""
+
+    offset: Extent
+    message: str
+    attributes: Attributes = ()
+
+    def __post_init__(self) -> None:
+        _check_text(self.message, "text event message")
+        _check_attributes(self.attributes, "text event")
+
+
+@dataclass(frozen=True, slots=True)
+class Steady:
+    """Constant intensity for ``extent`` (ZWO ``SteadyState``).
+
+    ``attributes`` holds the ZWO attributes the model does not interpret (``pace``,
+    ``units``, ``Cadence`` …), in file order; they are written back unchanged.
+    """
+
+    extent: Extent
+    intensity: float
+    events: tuple[TextEvent, ...] = ()
+    attributes: Attributes = ()
+
+    def __post_init__(self) -> None:
+        _check_step_extent(self.extent, "steady duration")
+        minimum = MIN_DISTANCE_INTENSITY if self.extent.is_distance else 0.0
+        _check_intensity(self.intensity, "steady intensity", minimum=minimum)
+        _check_attributes(self.attributes, "steady")
+
+
+@dataclass(frozen=True, slots=True)
+class Ramp:
+    """Intensity changing linearly from ``intensity_start`` to ``intensity_end``.
+
+    ZWO ``Warmup``, ``Ramp`` and ``Cooldown``; ZWO calls the start ``PowerLow`` and the end
+    ``PowerHigh`` even when the ramp goes down, as a cooldown usually does.
+    """
+
+    kind: RampKind
+    extent: Extent
+    intensity_start: float
+    intensity_end: float
+    events: tuple[TextEvent, ...] = ()
+    attributes: Attributes = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("warmup", "ramp", "cooldown"):
+            raise ValueError(f"ramp kind must be warmup, ramp or cooldown, got {self.kind!r}")
+        _check_step_extent(self.extent, f"{self.kind} duration")
+        minimum = MIN_DISTANCE_INTENSITY if self.extent.is_distance else 0.0
+        _check_intensity(self.intensity_start, f"{self.kind} start intensity", minimum=minimum)
+        _check_intensity(self.intensity_end, f"{self.kind} end intensity", minimum=minimum)
+        _check_attributes(self.attributes, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Intervals:
+    """``repeat`` × (``on`` at ``on_intensity``, then ``off`` at ``off_intensity``).
+
+    ZWO ``IntervalsT``: one duration type for the whole element, so ``on`` and ``off`` have
+    the same unit. ``off`` may be zero (back-to-back efforts).
+    """
+
+    repeat: int
+    on: Extent
+    off: Extent
+    on_intensity: float
+    off_intensity: float
+    events: tuple[TextEvent, ...] = ()
+    attributes: Attributes = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.repeat, bool) or not 1 <= self.repeat <= MAX_REPEAT:
+            raise ValueError(f"repeat must be between 1 and {MAX_REPEAT}, got {self.repeat!r}")
+        if self.on.unit != self.off.unit:
+            raise ValueError("on and off durations must have the same unit")
+        _check_step_extent(self.on, "on duration")
+        minimum = MIN_DISTANCE_INTENSITY if self.on.is_distance else 0.0
+        _check_intensity(self.on_intensity, "on intensity", minimum=minimum)
+        _check_intensity(self.off_intensity, "off intensity", minimum=minimum)
+        _check_attributes(self.attributes, "intervals")
+
+
+@dataclass(frozen=True, slots=True)
+class Free:
+    """No target: the athlete chooses (ZWO ``FreeRide``/``Freeride``)."""
+
+    extent: Extent
+    events: tuple[TextEvent, ...] = ()
+    attributes: Attributes = ()
+
+    def __post_init__(self) -> None:
+        _check_step_extent(self.extent, "free duration")
+        _check_attributes(self.attributes, "free")
+
+
+@dataclass(frozen=True, slots=True)
+class MaxEffort:
+    """As hard as possible for ``extent`` (ZWO ``MaxEffort``)."""
+
+    extent: Extent
+    events: tuple[TextEvent, ...] = ()
+    attributes: Attributes = ()
+
+    def __post_init__(self) -> None:
+        _check_step_extent(self.extent, "max-effort duration")
+        _check_attributes(self.attributes, "max effort")
+
+
+Step = Steady | Ramp | Intervals | Free | MaxEffort
+
+
+def step_unit(step: Step) -> ExtentUnit:
+    """What the step is measured in: ``"s"`` (time) or ``"m"`` (distance)."""
+    return step.on.unit if isinstance(step, Intervals) else step.extent.unit
+
+
+class Segment(NamedTuple):
+    """One piece of the flattened timeline, for charts: seconds from the start and the
+    intensity at its start and end (equal unless a ramp). ``step_index`` points into
+    ``Workout.steps``; free and max-effort pieces carry the assumed intensities."""
+
+    start_s: float
+    end_s: float
+    intensity_start: float
+    intensity_end: float
+    kind: SegmentKind
+    step_index: int
+
+
+class _Piece(NamedTuple):
+    extent: Extent
+    start: float
+    end: float
+    kind: SegmentKind
+
+
+def _pieces(step: Step) -> Iterator[_Piece]:
+    if isinstance(step, Steady):
+        yield _Piece(step.extent, step.intensity, step.intensity, "steady")
+    elif isinstance(step, Ramp):
+        yield _Piece(step.extent, step.intensity_start, step.intensity_end, step.kind)
+    elif isinstance(step, Intervals):
+        for _ in range(step.repeat):
+            yield _Piece(step.on, step.on_intensity, step.on_intensity, "on")
+            if step.off.value > 0.0:
+                yield _Piece(step.off, step.off_intensity, step.off_intensity, "off")
+    elif isinstance(step, Free):
+        yield _Piece(step.extent, FREE_INTENSITY, FREE_INTENSITY, "free")
+    elif isinstance(step, MaxEffort):
+        yield _Piece(step.extent, MAX_EFFORT_INTENSITY, MAX_EFFORT_INTENSITY, "max")
+    else:
+        assert_never(step)
+
+
+def _speed_needed(cs_mps: float | None) -> float:
+    if cs_mps is None:
+        raise ValueError("a distance step needs a speed: pass cs_mps")
+    if not (math.isfinite(cs_mps) and cs_mps > 0.0):
+        raise ValueError(f"cs_mps must be a positive speed, got {cs_mps!r}")
+    return cs_mps
+
+
+def _piece_seconds(piece: _Piece, cs_mps: float | None) -> float:
+    if not piece.extent.is_distance:
+        return piece.extent.value
+    speed = _speed_needed(cs_mps)
+    a, b = piece.start, piece.end
+    if math.isclose(a, b, rel_tol=1e-9):
+        return piece.extent.value / (a * speed)
+    return piece.extent.value * math.log(b / a) / ((b - a) * speed)
+
+
+def _piece_metres(piece: _Piece, cs_mps: float) -> float:
+    if piece.extent.is_distance:
+        return piece.extent.value
+    return piece.extent.value * _speed_needed(cs_mps) * (piece.start + piece.end) / 2.0
+
+
+def _piece_load(piece: _Piece, cs_mps: float | None) -> float:
+    a, b = piece.start, piece.end
+    if piece.extent.is_distance:
+        if_squared_seconds = piece.extent.value * (a + b) / (2.0 * _speed_needed(cs_mps))
+    else:
+        if_squared_seconds = piece.extent.value * (a * a + a * b + b * b) / 3.0
+    return if_squared_seconds / _SECONDS_PER_HOUR * 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class Workout:
+    """A structured workout.
+
+    ``events``: text events outside any step, offsets from the start of the workout.
+    ``metadata``: other top-level ZWO elements kept as read (``category`` …), in order.
+    Tags are free text; the library marks the kind of workout with a ``kind:`` tag.
+    """
+
+    name: str
+    sport: Sport
+    steps: tuple[Step, ...]
+    author: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    events: tuple[TextEvent, ...] = ()
+    metadata: Attributes = ()
+
+    def __post_init__(self) -> None:
+        if self.sport not in ("run", "bike"):
+            raise ValueError(f"sport must be 'run' or 'bike', got {self.sport!r}")
+        if not self.steps:
+            raise ValueError("a workout needs at least one step")
+        if len(self.steps) > MAX_STEPS:
+            raise ValueError(f"a workout has at most {MAX_STEPS} steps, got {len(self.steps)}")
+        _check_text(self.name, "name")
+        _check_text(self.author, "author")
+        _check_text(self.description, "description")
+        for tag in self.tags:
+            if not tag.strip():
+                raise ValueError("tags must not be empty")
+            _check_text(tag, "tag")
+        _check_attributes(self.metadata, "metadata")
+
+    @property
+    def kind(self) -> str | None:
+        """The value of the first ``kind:`` tag (``kind:easy`` → ``"easy"``), if any."""
+        for tag in self.tags:
+            if tag.startswith("kind:"):
+                return tag.removeprefix("kind:")
+        return None
+
+    @property
+    def has_distance_steps(self) -> bool:
+        """Whether any step is measured in metres (estimates then need a speed)."""
+        return any(step_unit(step) == "m" for step in self.steps)
+
+    def total_duration_s(self, cs_mps: float | None = None) -> float:
+        """Total time in seconds; ``cs_mps`` converts distance steps (see module doc)."""
+        return sum(_piece_seconds(piece, cs_mps) for step in self.steps for piece in _pieces(step))
+
+    def total_distance_m(self, cs_mps: float) -> float:
+        """Total distance in metres at the given CS (time steps at I · CS)."""
+        return sum(_piece_metres(piece, cs_mps) for step in self.steps for piece in _pieces(step))
+
+    def estimated_load(self, cs_mps: float | None = None) -> float:
+        """rTSS-like load: Σ hours · IF² · 100 over the steps (see module doc)."""
+        return sum(_piece_load(piece, cs_mps) for step in self.steps for piece in _pieces(step))
+
+    def timeline(self, cs_mps: float | None = None) -> tuple[Segment, ...]:
+        """The steps flattened into consecutive segments (intervals unrolled), for charts."""
+        segments: list[Segment] = []
+        clock = 0.0
+        for index, step in enumerate(self.steps):
+            for piece in _pieces(step):
+                end = clock + _piece_seconds(piece, cs_mps)
+                segments.append(Segment(clock, end, piece.start, piece.end, piece.kind, index))
+                clock = end
+        return tuple(segments)

@@ -1,0 +1,632 @@
+"""Read and write ZWO workout files (Zwift's XML format), and ZIP archives of them.
+
+``read_zwo(bytes) -> Workout`` and ``write_zwo(Workout) -> bytes``; reading what was
+written gives the same ``Workout``. The format and the tolerant rules are in SCIENCE.md
+("ZWO workout files"):
+
+- Parsing goes through defusedxml's SAX driver with DTDs, entity declarations and external
+  references refused, so billion-laughs and external-entity files fail before anything
+  is expanded or fetched.
+- ``Power`` overrides ``PowerLow``/``PowerHigh``; a ``SteadyState`` with only a range takes
+  its middle; ``Warmup``/``Ramp``/``Cooldown`` go from ``PowerLow`` (start) to ``PowerHigh``
+  (end), either way up; ``FreeRide`` and ``Freeride`` (any case) are the same; a missing
+  ``Repeat`` is 1; ``textevent`` may sit in a step or directly in ``<workout>``.
+- Durations are seconds, or metres when ``durationType`` is ``distance``: as an element
+  under ``<workout_file>`` (as the zwiftworkout.com editor writes it), an attribute of
+  ``<workout_file>``, or an attribute of one step (which wins).
+- Attributes the model does not interpret (``pace``, ``units``, ``Cadence`` …) are kept in
+  the step's ``attributes`` and written back unchanged; nothing depends on them.
+- A missing ``sportType`` means bike, as in Zwift. Bike intensities stay fractions of FTP.
+- Zwift's descriptive top-level elements (``category``, ``subcategory`` …) are kept in
+  ``Workout.metadata``; ``ftpOverride`` (watts instead of fractions) is refused.
+
+``read_zip`` reads a ZIP of ZWO files each on its own, within ``ZipLimits``, so a caller
+imports the good files and reports the others.
+
+Anything else (unknown elements, malformed numbers, broken XML) raises ``ZwoError``, whose
+message starts with the line number.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Final, NamedTuple
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler, ErrorHandler
+from xml.sax.xmlreader import AttributesImpl, InputSource, Locator
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.expatreader import create_parser
+
+from smartrunning.science.workouts import (
+    Attributes,
+    Extent,
+    ExtentUnit,
+    Free,
+    Intervals,
+    MaxEffort,
+    Ramp,
+    RampKind,
+    Sport,
+    Steady,
+    Step,
+    TextEvent,
+    Workout,
+    step_unit,
+)
+
+__all__ = [
+    "MAX_ZWO_BYTES",
+    "ZipEntry",
+    "ZipLimits",
+    "ZwoError",
+    "read_zip",
+    "read_zwo",
+    "write_zwo",
+]
+
+MAX_ZWO_BYTES: Final = 1024 * 1024
+"""Largest ZWO file read; real ones are a few kilobytes."""
+_MAX_ELEMENTS: Final = 20_000
+
+# Attributes each element's model interprets (lower case); the others are kept verbatim.
+_DURATION_TYPE: Final = "durationtype"
+_INTERPRETED: Final[dict[str, frozenset[str]]] = {
+    "SteadyState": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
+    "Warmup": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
+    "Ramp": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
+    "Cooldown": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
+    "IntervalsT": frozenset(
+        {"repeat", "onduration", "offduration", "onpower", "offpower", _DURATION_TYPE}
+    ),
+    "FreeRide": frozenset({"duration", _DURATION_TYPE}),
+    "MaxEffort": frozenset({"duration", _DURATION_TYPE}),
+    "textevent": frozenset({"timeoffset", "distoffset", "message"}),
+}
+_RAMP_ELEMENTS: Final[dict[RampKind, str]] = {
+    "warmup": "Warmup",
+    "ramp": "Ramp",
+    "cooldown": "Cooldown",
+}
+_RAMP_KINDS: Final[dict[str, RampKind]] = {
+    tag.lower(): kind for kind, tag in _RAMP_ELEMENTS.items()
+}
+# Top-level elements of Zwift's own files that do not change what the workout is; kept.
+_METADATA_ELEMENTS: Final = frozenset(
+    {
+        "activitysavename",
+        "author_alias",
+        "authoricon",
+        "category",
+        "categoryindex",
+        "entid",
+        "overridehash",
+        "painindex",
+        "showcp20",
+        "skippable",
+        "subcategory",
+        "visibleaftertime",
+        "visibleoutsideplan",
+        "workoutlength",
+        "workoutplan",
+    }
+)
+_TEXT_ELEMENTS: Final = frozenset({"author", "name", "description", "sporttype", _DURATION_TYPE})
+_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Close to XML's Name production; every attribute name the reader kept qualifies.
+_XML_NAME: Final = re.compile(r"(?:[^\W\d]|:)[\w.:\-]*")
+
+
+class ZwoError(ValueError):
+    """A ZWO file (or ZIP of them) that cannot be read; ``line`` is 1-based when known."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        self.reason = reason
+        self.line = line
+        super().__init__(reason if line is None else f"line {line}: {reason}")
+
+
+# --- XML to a small tree with line numbers ---------------------------------------------
+
+
+@dataclass(slots=True)
+class _Node:
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    children: list[_Node] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.tag.lower()
+
+
+class _TreeBuilder(ContentHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root: _Node | None = None
+        self._stack: list[_Node] = []
+        self._locator: Locator | None = None
+        self._count = 0
+
+    def setDocumentLocator(self, locator: Locator) -> None:  # noqa: N802 (SAX API)
+        self._locator = locator
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:  # noqa: N802
+        line = (self._locator.getLineNumber() if self._locator is not None else None) or 0
+        self._count += 1
+        if self._count > _MAX_ELEMENTS:
+            raise ZwoError(f"too many elements (more than {_MAX_ELEMENTS})", line)
+        node = _Node(name, dict(attrs.items()), line)
+        if self._stack:
+            self._stack[-1].children.append(node)
+        else:
+            self.root = node
+        self._stack.append(node)
+
+    def endElement(self, name: str) -> None:  # noqa: N802
+        self._stack.pop()
+
+    def characters(self, content: str) -> None:
+        if self._stack:
+            self._stack[-1].text.append(content)
+
+
+def _parse_tree(data: bytes) -> _Node:
+    builder = _TreeBuilder()
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(builder)
+    parser.setErrorHandler(ErrorHandler())
+    source = InputSource()
+    source.setByteStream(io.BytesIO(data))
+    try:
+        parser.parse(source)
+    except SAXParseException as exc:
+        raise ZwoError(f"not well-formed XML: {exc.getMessage()}", exc.getLineNumber()) from None
+    except DTDForbidden:
+        raise ZwoError(
+            "a DTD (<!DOCTYPE …>) is not allowed in a ZWO file", parser.getLineNumber()
+        ) from None
+    except EntitiesForbidden:
+        raise ZwoError("entity declarations are not allowed", parser.getLineNumber()) from None
+    except ExternalReferenceForbidden:
+        raise ZwoError("external references are not allowed", parser.getLineNumber()) from None
+    if builder.root is None:
+        raise ZwoError("empty document")
+    return builder.root
+
+
+# --- tree to Workout --------------------------------------------------------------------
+
+
+def _number(node: _Node, name: str, raw: str) -> float:
+    text = raw.strip()
+    value = float(text) if _NUMBER.fullmatch(text) else math.nan
+    if not math.isfinite(value):
+        raise ZwoError(f"<{node.tag}> {name} must be a number, got {raw!r}", node.line)
+    return value
+
+
+class _Attrs:
+    """A node's attributes, looked up case-insensitively; what is not taken is kept."""
+
+    def __init__(self, node: _Node) -> None:
+        self.node = node
+        self._items: dict[str, tuple[str, str]] = {}
+        for name, value in node.attrs.items():
+            key = name.lower()
+            if key in self._items:
+                other = self._items[key][0]
+                raise ZwoError(f"<{node.tag}> has both {other} and {name}", node.line)
+            self._items[key] = (name, value)
+
+    def take(self, name: str) -> str | None:
+        item = self._items.pop(name.lower(), None)
+        return None if item is None else item[1]
+
+    def number(self, name: str) -> float | None:
+        raw = self.take(name)
+        return None if raw is None else _number(self.node, name, raw)
+
+    def required(self, name: str) -> float:
+        value = self.number(name)
+        if value is None:
+            raise ZwoError(f"<{self.node.tag}> needs a {name} attribute", self.node.line)
+        return value
+
+    def rest(self) -> Attributes:
+        return tuple(self._items.values())
+
+
+def _unit(node: _Node, raw: str | None, default: ExtentUnit) -> ExtentUnit:
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value == "time":
+        return "s"
+    if value == "distance":
+        return "m"
+    raise ZwoError(f"durationType must be 'time' or 'distance', got {raw!r}", node.line)
+
+
+def _extent(node: _Node, name: str, value: float, unit: ExtentUnit) -> Extent:
+    try:
+        return Extent(value, unit)
+    except ValueError as exc:
+        raise ZwoError(f"<{node.tag}> {name}: {exc}", node.line) from None
+
+
+def _no_children(node: _Node) -> None:
+    if node.children:
+        child = node.children[0]
+        raise ZwoError(f"unexpected <{child.tag}> inside <{node.tag}>", child.line)
+
+
+def _leaf_text(node: _Node) -> str:
+    _no_children(node)
+    return "".join(node.text).strip()
+
+
+def _text_event(node: _Node) -> TextEvent:
+    _no_children(node)
+    attrs = _Attrs(node)
+    seconds = attrs.number("timeoffset")
+    metres = attrs.number("distoffset")
+    if seconds is not None and metres is not None:
+        raise ZwoError(f"<{node.tag}> has both timeoffset and distoffset", node.line)
+    if seconds is not None:
+        offset = _extent(node, "timeoffset", seconds, "s")
+    elif metres is not None:
+        offset = _extent(node, "distoffset", metres, "m")
+    else:
+        raise ZwoError(f"<{node.tag}> needs a timeoffset attribute", node.line)
+    message = attrs.take("message") or ""
+    return TextEvent(offset, message, attrs.rest())
+
+
+def _intervals(attrs: _Attrs, unit: ExtentUnit, events: tuple[TextEvent, ...]) -> Intervals:
+    node = attrs.node
+    repeat = attrs.number("Repeat")
+    if repeat is None:
+        repeat = 1.0
+    if not repeat.is_integer():
+        raise ZwoError(f"<{node.tag}> Repeat must be a whole number, got {repeat!r}", node.line)
+    on = _extent(node, "OnDuration", attrs.required("OnDuration"), unit)
+    off = _extent(node, "OffDuration", attrs.required("OffDuration"), unit)
+    on_power = attrs.required("OnPower")
+    off_power = attrs.required("OffPower")
+    return Intervals(int(repeat), on, off, on_power, off_power, events, attrs.rest())
+
+
+def _powered(attrs: _Attrs, extent: Extent, events: tuple[TextEvent, ...]) -> Steady | Ramp:
+    node = attrs.node
+    power = attrs.number("Power")
+    low = attrs.number("PowerLow")
+    high = attrs.number("PowerHigh")
+    if node.key == "steadystate":
+        if power is None:
+            if low is None or high is None:
+                raise ZwoError(f"<{node.tag}> needs a Power attribute", node.line)
+            power = (low + high) / 2.0
+        return Steady(extent, power, events, attrs.rest())
+    if power is not None:
+        low = high = power
+    if low is None or high is None:
+        raise ZwoError(f"<{node.tag}> needs PowerLow and PowerHigh attributes", node.line)
+    return Ramp(_RAMP_KINDS[node.key], extent, low, high, events, attrs.rest())
+
+
+def _step(node: _Node, default_unit: ExtentUnit) -> Step:
+    events: list[TextEvent] = []
+    for child in node.children:
+        if child.key != "textevent":
+            raise ZwoError(f"unexpected <{child.tag}> inside <{node.tag}>", child.line)
+        events.append(_text_event(child))
+    attrs = _Attrs(node)
+    unit = _unit(node, attrs.take("durationType"), default_unit)
+    try:
+        if node.key == "intervalst":
+            return _intervals(attrs, unit, tuple(events))
+        extent = _extent(node, "Duration", attrs.required("Duration"), unit)
+        if node.key == "freeride":
+            return Free(extent, tuple(events), attrs.rest())
+        if node.key == "maxeffort":
+            return MaxEffort(extent, tuple(events), attrs.rest())
+        return _powered(attrs, extent, tuple(events))
+    except ZwoError:
+        raise
+    except ValueError as exc:
+        raise ZwoError(f"<{node.tag}>: {exc}", node.line) from None
+
+
+_STEP_KEYS: Final = frozenset({"steadystate", "intervalst", "freeride", "maxeffort", *_RAMP_KINDS})
+
+
+def _sport(node: _Node) -> Sport:
+    value = _leaf_text(node).lower()
+    if value in ("", "bike"):
+        return "bike"
+    if value == "run":
+        return "run"
+    raise ZwoError(f"sportType must be 'run' or 'bike', got {value!r}", node.line)
+
+
+def _tags(node: _Node) -> list[str]:
+    tags: list[str] = []
+    for child in node.children:
+        if child.key != "tag":
+            raise ZwoError(f"unexpected <{child.tag}> inside <{node.tag}>", child.line)
+        _no_children(child)
+        attrs = _Attrs(child)
+        name = (attrs.take("name") or "").strip()
+        if name:
+            tags.append(name)
+    return tags
+
+
+def _workout(root: _Node) -> Workout:
+    if root.tag != "workout_file":
+        raise ZwoError(
+            f"not a ZWO file: the root element is <{root.tag}>, not <workout_file>", root.line
+        )
+    texts: dict[str, str] = {}
+    tags: list[str] = []
+    metadata: list[tuple[str, str]] = []
+    workout_node: _Node | None = None
+    unit = _unit(root, _Attrs(root).take("durationType"), "s")
+    for child in root.children:
+        key = child.key
+        if key in texts or (key == "workout" and workout_node is not None):
+            raise ZwoError(f"<{child.tag}> is given twice", child.line)
+        if key == "sporttype":
+            texts[key] = _sport(child)
+        elif key == _DURATION_TYPE:
+            texts[key] = _leaf_text(child)
+            unit = _unit(child, texts[key], unit)
+        elif key in _TEXT_ELEMENTS:
+            texts[key] = _leaf_text(child)
+        elif key == "tags":
+            tags.extend(_tags(child))
+        elif key == "workout":
+            workout_node = child
+        elif key in _METADATA_ELEMENTS:
+            metadata.append((child.tag, _leaf_text(child)))
+        elif key == "ftpoverride":
+            raise ZwoError("ftpOverride (fixed-watt workouts) is not supported", child.line)
+        else:
+            raise ZwoError(f"unknown element <{child.tag}> in <workout_file>", child.line)
+    if workout_node is None:
+        raise ZwoError("no <workout> element", root.line)
+    steps: list[Step] = []
+    events: list[TextEvent] = []
+    for child in workout_node.children:
+        if child.key == "textevent":
+            events.append(_text_event(child))
+        elif child.key in _STEP_KEYS:
+            steps.append(_step(child, unit))
+        else:
+            raise ZwoError(f"unknown element <{child.tag}> in <workout>", child.line)
+    try:
+        return Workout(
+            name=texts.get("name", ""),
+            sport="run" if texts.get("sporttype") == "run" else "bike",
+            steps=tuple(steps),
+            author=texts.get("author", ""),
+            description=texts.get("description", ""),
+            tags=tuple(tags),
+            events=tuple(events),
+            metadata=tuple(metadata),
+        )
+    except ValueError as exc:
+        raise ZwoError(str(exc), workout_node.line) from None
+
+
+def read_zwo(data: bytes) -> Workout:
+    """Parse one ZWO file; raises ``ZwoError`` (with the line) for anything it cannot read."""
+    if len(data) > MAX_ZWO_BYTES:
+        raise ZwoError(f"file too large ({len(data)} bytes; the limit is {MAX_ZWO_BYTES})")
+    return _workout(_parse_tree(data))
+
+
+# --- Workout to XML ---------------------------------------------------------------------
+
+
+def _escape_text(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _escape_attribute(value: str) -> str:
+    return _escape_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _format_number(number: float) -> str:
+    value = float(number)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _open_tag(tag: str, known: list[tuple[str, str]], extra: Attributes) -> str:
+    for name, _ in extra:
+        if not _XML_NAME.fullmatch(name) or name.lower() in _INTERPRETED[tag]:
+            raise ValueError(f"attribute {name!r} cannot be written on <{tag}>")
+    attributes = "".join(
+        f' {name}="{_escape_attribute(value)}"' for name, value in [*known, *extra]
+    )
+    return f"<{tag}{attributes}"
+
+
+def _event_xml(event: TextEvent, indent: str) -> str:
+    offset_name = "distoffset" if event.offset.is_distance else "timeoffset"
+    known = [(offset_name, _format_number(event.offset.value)), ("message", event.message)]
+    return f"{indent}{_open_tag('textevent', known, event.attributes)}/>"
+
+
+def _step_xml(step: Step, mark_distance: bool) -> str:
+    tag: str
+    known: list[tuple[str, str]]
+    if isinstance(step, Intervals):
+        tag = "IntervalsT"
+        known = [
+            ("Repeat", str(step.repeat)),
+            ("OnDuration", _format_number(step.on.value)),
+            ("OffDuration", _format_number(step.off.value)),
+            ("OnPower", _format_number(step.on_intensity)),
+            ("OffPower", _format_number(step.off_intensity)),
+        ]
+    else:
+        known = [("Duration", _format_number(step.extent.value))]
+        if isinstance(step, Steady):
+            tag = "SteadyState"
+            known.append(("Power", _format_number(step.intensity)))
+        elif isinstance(step, Ramp):
+            tag = _RAMP_ELEMENTS[step.kind]
+            known.append(("PowerLow", _format_number(step.intensity_start)))
+            known.append(("PowerHigh", _format_number(step.intensity_end)))
+        elif isinstance(step, Free):
+            tag = "FreeRide"
+        else:
+            tag = "MaxEffort"
+    if mark_distance and step_unit(step) == "m":
+        known.append(("durationType", "distance"))
+    head = "    " + _open_tag(tag, known, step.attributes)
+    if not step.events:
+        return head + "/>"
+    inner = "\n".join(_event_xml(event, "      ") for event in step.events)
+    return f"{head}>\n{inner}\n    </{tag}>"
+
+
+def write_zwo(workout: Workout) -> bytes:
+    """Serialise a workout as a ZWO file (UTF-8, indented).
+
+    Raises ``ValueError`` for a kept attribute or metadata element that cannot be written
+    back (a name the format interprets itself, or not an XML name).
+    """
+    all_distance = all(step_unit(step) == "m" for step in workout.steps)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<workout_file>",
+        f"  <author>{_escape_text(workout.author)}</author>",
+        f"  <name>{_escape_text(workout.name)}</name>",
+        f"  <description>{_escape_text(workout.description)}</description>",
+        f"  <sportType>{workout.sport}</sportType>",
+    ]
+    if all_distance:
+        lines.append("  <durationType>distance</durationType>")
+    if workout.tags:
+        lines.append("  <tags>")
+        lines.extend(f'    <tag name="{_escape_attribute(tag)}"/>' for tag in workout.tags)
+        lines.append("  </tags>")
+    for tag, value in workout.metadata:
+        if tag.lower() not in _METADATA_ELEMENTS:
+            raise ValueError(f"metadata element <{tag}> cannot be written")
+        lines.append(f"  <{tag}>{_escape_text(value)}</{tag}>")
+    lines.append("  <workout>")
+    lines.extend(_step_xml(step, mark_distance=not all_distance) for step in workout.steps)
+    lines.extend(_event_xml(event, "    ") for event in workout.events)
+    lines.append("  </workout>")
+    lines.append("</workout_file>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# --- ZIP archives ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ZipLimits:
+    """Bounds against ZIP bombs; sizes in bytes. Entries that are archives are not opened."""
+
+    max_archive_bytes: int = 32 * 1024 * 1024
+    max_entries: int = 1000
+    max_entry_bytes: int = MAX_ZWO_BYTES
+    max_total_bytes: int = 64 * 1024 * 1024
+    max_ratio: float = 100.0
+
+
+class ZipEntry(NamedTuple):
+    """One file of an archive: its (safe, relative) name and the workout or the error."""
+
+    name: str
+    result: Workout | ZwoError
+
+
+_DRIVE: Final = re.compile(r"[A-Za-z]:")
+
+
+def _safe_name(raw: str) -> str | None:
+    """The entry's path as a relative POSIX path, or None when it tries to escape."""
+    name = raw.replace("\\", "/")
+    if "\x00" in name or name.startswith("/") or _DRIVE.match(name):
+        return None
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def _entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits) -> Workout:
+    if info.flag_bits & 0x1:
+        raise ZwoError("encrypted entries are not read")
+    if info.filename.lower().endswith((".zip", ".jar", ".gz", ".tgz", ".7z")):
+        raise ZwoError("archives inside the archive are not opened")
+    if not info.filename.lower().endswith(".zwo"):
+        raise ZwoError("not a .zwo file")
+    if info.file_size > limits.max_entry_bytes:
+        raise ZwoError(f"too large ({info.file_size} bytes uncompressed)")
+    if info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        raise ZwoError("compression ratio too high (possible ZIP bomb)")
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(limits.max_entry_bytes + 1)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
+        raise ZwoError(f"cannot be extracted: {exc}") from None
+    if len(data) > limits.max_entry_bytes:
+        raise ZwoError("too large when extracted")
+    return read_zwo(data)
+
+
+def read_zip(data: bytes, limits: ZipLimits | None = None) -> list[ZipEntry]:
+    """Read every ``.zwo`` file of a ZIP archive, each on its own.
+
+    Each entry gives its workout or its ``ZwoError``, so the caller imports the good ones
+    and reports the rest; directories and ``__MACOSX/`` resource forks are skipped. A
+    problem with the archive as a whole (not a ZIP, too big, too many entries, too much
+    uncompressed data declared) raises ``ZwoError`` and nothing is read.
+    """
+    limits = limits or ZipLimits()
+    if len(data) > limits.max_archive_bytes:
+        raise ZwoError(f"archive too large ({len(data)} bytes)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise ZwoError("not a ZIP archive") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.max_entries:
+            raise ZwoError(f"too many entries ({len(infos)}; the limit is {limits.max_entries})")
+        declared = sum(info.file_size for info in infos)
+        if declared > limits.max_total_bytes:
+            raise ZwoError(f"archive too large when extracted ({declared} bytes)")
+        entries: list[ZipEntry] = []
+        for info in infos:
+            if info.is_dir() or info.filename.startswith("__MACOSX/"):
+                continue
+            name = _safe_name(info.filename)
+            if name is None:
+                fallback = _safe_name(info.filename.replace("\\", "/").rsplit("/", 1)[-1])
+                error = ZwoError(f"unsafe path {info.filename!r} refused")
+                entries.append(ZipEntry(fallback or "(unnamed)", error))
+                continue
+            try:
+                entries.append(ZipEntry(name, _entry(archive, info, limits)))
+            except ZwoError as exc:
+                entries.append(ZipEntry(name, exc))
+    return entries
