@@ -15,6 +15,7 @@ from typing import Final
 
 import numpy as np
 
+from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.records import FloatArray
 from smartrunning.science.streams import Streams
 
@@ -29,18 +30,7 @@ __all__ = [
 ALGORITHM_VERSION: Final = 1
 """Bump when best efforts change (including through ``streams.ALGORITHM_VERSION``)."""
 
-STANDARD_DISTANCES_M: Final[tuple[float, ...]] = (
-    400.0,
-    800.0,
-    1000.0,
-    1609.344,
-    3000.0,
-    5000.0,
-    10000.0,
-    15000.0,
-    21097.5,
-    42195.0,
-)
+STANDARD_DISTANCES_M: Final[tuple[float, ...]] = tuple(d.distance_m for d in STANDARD_DISTANCES)
 """SCIENCE.md's standard distances, metres (``distances.STANDARD_DISTANCES`` names them)."""
 
 

@@ -1,0 +1,58 @@
+"""FIT files: decoding into our own types, and writing files with known answers for tests.
+
+The only package of the project that imports FIT libraries. Decoding::
+
+    decoded = decode_fit(data)          # DecodedFile, or FitDecodeError with a reason
+    if decoded.is_activity:
+        for session in decoded.sessions:  # one per sport segment
+            session.records               # Records, SI units
+
+The decoder chain and why it is what it is: ``decode`` and
+``docs/decisions/fit-decoder.md``.
+"""
+
+from smartrunning.science.fit.decode import DECODERS, DecoderChoice, decode_fit
+from smartrunning.science.fit.encode import (
+    Segment,
+    auto_laps,
+    device_totals,
+    encode_activity,
+    encode_file,
+    quantize,
+    wrap_fit,
+)
+from smartrunning.science.fit.errors import FitDecodeError
+from smartrunning.science.fit.model import (
+    FOOT_SPORTS,
+    DecodedFile,
+    DecodedLap,
+    DecodedSession,
+    DecoderName,
+    DeviceInfo,
+    DeviceTotals,
+    TimeBasis,
+)
+from smartrunning.science.fit.synthetic import synthetic_run
+
+__all__ = [
+    "DECODERS",
+    "FOOT_SPORTS",
+    "DecodedFile",
+    "DecodedLap",
+    "DecodedSession",
+    "DecoderChoice",
+    "DecoderName",
+    "DeviceInfo",
+    "DeviceTotals",
+    "FitDecodeError",
+    "Segment",
+    "TimeBasis",
+    "auto_laps",
+    "decode_fit",
+    "device_totals",
+    "encode_activity",
+    "encode_file",
+    "quantize",
+    "synthetic_run",
+    "wrap_fit",
+]

@@ -1,0 +1,308 @@
+"""One adapter per FIT library, each turning bytes into the same :class:`RawFit`.
+
+``RawFit`` is library-neutral: record columns keyed by FIT field name (float64, NaN where
+absent, timestamps as Unix seconds, positions in degrees), and session, lap, sport and
+activity messages as rows of numbers (enums as integer codes, times as Unix seconds).
+Naming enums and building our types is left to ``_build``, so every library goes through
+the same code after this point and differs only in what it read.
+
+Developer fields never enter a ``RawFit``: only native fields are read by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import fitdecode
+import fitfast
+import numpy as np
+import pyfitparsernative
+from garmin_fit_sdk import Decoder, Stream
+
+from smartrunning.science.fit._header import (
+    FIT_EPOCH_S,
+    RELATIVE_TIME_LIMIT_S,
+    FileId,
+    Sequence,
+)
+from smartrunning.science.fit._profile import code_of
+from smartrunning.science.fit.errors import FitDecodeError
+from smartrunning.science.fit.model import DecoderName
+from smartrunning.science.records import FloatArray
+
+__all__ = ["ADAPTERS", "RECORD_FIELDS", "RawFit", "Row", "library_error"]
+
+RECORD_FIELDS = (
+    "timestamp", "distance", "speed", "enhanced_speed", "heart_rate", "cadence",
+    "fractional_cadence", "altitude", "enhanced_altitude", "position_lat", "position_long",
+    "power",
+)  # fmt: skip
+_SESSION_FIELDS = (
+    "start_time", "timestamp", "total_elapsed_time", "total_timer_time", "total_distance",
+    "avg_heart_rate", "max_heart_rate", "total_ascent", "total_descent", "avg_speed",
+    "enhanced_avg_speed", "max_speed", "enhanced_max_speed", "total_calories", "sport",
+    "sub_sport",
+)  # fmt: skip
+_LAP_FIELDS = (
+    "start_time", "timestamp", "total_elapsed_time", "total_timer_time", "total_distance",
+    "avg_heart_rate", "max_heart_rate",
+)  # fmt: skip
+_MESSAGES = {
+    "session": _SESSION_FIELDS,
+    "lap": _LAP_FIELDS,
+    "sport": ("sport", "sub_sport"),
+    "activity": ("timestamp", "local_timestamp"),
+}
+_TIME_FIELDS = frozenset({"timestamp", "start_time", "local_timestamp"})
+_ENUMS = {"sport": "sport", "sub_sport": "sub_sport"}
+_DEG_PER_SEMICIRCLE = 180.0 / 2**31
+_ACTIVITY = 4
+
+Row = dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class RawFit:
+    """What one library read, before naming and segmenting (see module docstring)."""
+
+    decoder: DecoderName
+    file_ids: tuple[FileId, ...]
+    record: dict[str, FloatArray]
+    sessions: tuple[Row, ...]
+    laps: tuple[Row, ...]
+    sports: tuple[Row, ...]
+    activities: tuple[Row, ...]
+
+    @property
+    def is_activity(self) -> bool:
+        return any(f.type == _ACTIVITY for f in self.file_ids)
+
+
+def library_error(decoder: str, exc: BaseException | str) -> FitDecodeError:
+    """A library's complaint as a :class:`FitDecodeError` with our kind of reason."""
+    text = (str(exc) or type(exc).__name__).strip().splitlines()[0][:200]
+    low = f"{type(exc).__name__} {text}".lower()  # fitdecode says EOF by type: FitEOFError
+    if "checksum" in low or "crc" in low:
+        kind = "bad file CRC"
+    elif "eof" in low or "end of" in low or "longer than" in low:
+        kind = "unexpected end of data"
+    else:
+        kind = "corrupt data"
+    return FitDecodeError(f"{kind}: {decoder} says {text!r}")
+
+
+@contextmanager
+def _guard(decoder: DecoderName) -> Iterator[None]:
+    """Turn anything a library raises (Rust panics included) into :class:`FitDecodeError`."""
+    try:
+        yield
+    except FitDecodeError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a PyO3 panic is a BaseException
+        raise library_error(decoder, exc) from exc
+
+
+# --- fitfast (rustyfit): NumPy columns per message kind ----------------------------------
+
+
+def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
+    with _guard("fitfast"):
+        file_ids = tuple(s.file_id for s in framing if s.file_id is not None)
+        if len(file_ids) < len(framing):  # an unusual first message: ask the library
+            file_ids = tuple(_file_id(r) for r in _fitfast_rows(data, "file_id", _FILE_ID_KEYS))
+        if not any(f.type == _ACTIVITY for f in file_ids):
+            fitfast.count(data)  # still check structure and CRC
+            return RawFit("fitfast", file_ids, {}, (), (), (), ())
+        columns = fitfast.records(data)
+        record = {k: columns[k] for k in RECORD_FIELDS if k in columns}
+        sessions = _fitfast_rows(data, "session", _SESSION_FIELDS)
+        laps = _fitfast_rows(data, "lap", _LAP_FIELDS)
+        sports = () if sessions else _fitfast_rows(data, "sport", ("sport", "sub_sport"))
+        relative = _has_relative_times(record, sessions)
+        activities = _fitfast_rows(data, "activity", _MESSAGES["activity"]) if relative else ()
+    return RawFit("fitfast", file_ids, record, sessions, laps, sports, activities)
+
+
+def _fitfast_rows(data: bytes, message: str, keys: Iterable[str]) -> tuple[Row, ...]:
+    columns = fitfast.records(data, message, degrees=True)
+    present = [k for k in keys if k in columns]
+    n = len(columns[present[0]]) if present else 0
+    return tuple(
+        {k: float(columns[k][i]) for k in present if np.isfinite(columns[k][i])} for i in range(n)
+    )
+
+
+# --- pyfitparsernative (Rust): a list of dicts, naive ISO times, enum names -----------------
+
+
+def _pyfitparsernative(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
+    with _guard("pyfitparsernative"):
+        by_kind: dict[str, list[Mapping[str, Any]]] = {}
+        for message in pyfitparsernative.parse_fit_bytes(data):
+            by_kind.setdefault(message.get("message_type", ""), []).append(message)
+        return _from_dicts("pyfitparsernative", by_kind, _iso_to_unix, semicircles=True)
+
+
+def _iso_to_unix(values: list[Any]) -> FloatArray:
+    stamps = np.array([v if isinstance(v, str) else "NaT" for v in values], "datetime64[s]")
+    out = stamps.astype(np.int64).astype(np.float64)
+    out[np.isnat(stamps)] = np.nan
+    return out
+
+
+# --- fitdecode (pure Python): frames with value and raw value --------------------------------
+
+
+def _fitdecode(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
+    wanted = {"file_id", "record", *_MESSAGES}
+    enums = {"type", "manufacturer", "product", "garmin_product", "sport", "sub_sport"}
+    with _guard("fitdecode"):
+        by_kind: dict[str, list[Mapping[str, Any]]] = {}
+        reader = fitdecode.FitReader(
+            data,
+            check_crc=fitdecode.CrcCheck.RAISE,
+            error_handling=fitdecode.ErrorHandling.RAISE,
+        )
+        with reader:
+            for frame in reader:
+                if frame.frame_type != fitdecode.FIT_FRAME_DATA or frame.name not in wanted:
+                    continue
+                values: dict[str, Any] = {}
+                for fd in frame.fields:
+                    if isinstance(fd.field_def, fitdecode.types.DevFieldDefinition):
+                        continue  # developer fields must not shadow native ones
+                    if fd.name not in values:
+                        raw = fd.name in enums or fd.name.startswith("position_")
+                        values[fd.name] = fd.raw_value if raw else fd.value
+                by_kind.setdefault(frame.name, []).append(values)
+        return _from_dicts("fitdecode", by_kind, _datetimes_to_unix, semicircles=True)
+
+
+def _datetimes_to_unix(values: list[Any]) -> FloatArray:
+    """fitdecode gives tz-aware datetimes, or FIT seconds for device-relative times."""
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        if hasattr(v, "timestamp"):
+            out[i] = v.timestamp()
+        elif isinstance(v, int | float):
+            out[i] = v + FIT_EPOCH_S
+    return out
+
+
+# --- garmin-fit-sdk (the reference): dicts, raw FIT times, enum codes ------------------------
+
+
+def _garmin_fit_sdk(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
+    with _guard("garmin-fit-sdk"):
+        decoder = Decoder(Stream.from_byte_array(bytearray(data)))
+        messages, errors = decoder.read(
+            convert_types_to_strings=False,
+            convert_datetimes_to_dates=False,
+            merge_heart_rates=False,
+        )
+        if errors:
+            raise library_error("garmin-fit-sdk", errors[0])
+        by_kind: dict[str, list[Mapping[str, Any]]] = {
+            k.removesuffix("_mesgs"): v for k, v in messages.items() if isinstance(v, list)
+        }
+        return _from_dicts("garmin-fit-sdk", by_kind, _fit_seconds_to_unix, semicircles=True)
+
+
+def _fit_seconds_to_unix(values: list[Any]) -> FloatArray:
+    return np.array([v + FIT_EPOCH_S if isinstance(v, int | float) else np.nan for v in values])
+
+
+# --- shared by the dict-producing adapters ----------------------------------------------------
+
+_FILE_ID_KEYS = ("type", "manufacturer", "product", "serial_number")
+
+
+def _from_dicts(
+    decoder: DecoderName,
+    by_kind: Mapping[str, list[Mapping[str, Any]]],
+    to_unix: Callable[[list[Any]], FloatArray],
+    *,
+    semicircles: bool,
+) -> RawFit:
+    records = by_kind.get("record", [])
+    record: dict[str, FloatArray] = {}
+    for key in RECORD_FIELDS:
+        values = [r.get(key) for r in records]
+        if all(v is None for v in values):
+            continue
+        if key == "timestamp":
+            record[key] = to_unix(values)
+            continue
+        column = np.array([_number(v) for v in values], dtype=np.float64)
+        if semicircles and key.startswith("position_"):
+            column *= _DEG_PER_SEMICIRCLE
+        record[key] = column
+
+    def rows(kind: str) -> tuple[Row, ...]:
+        out = []
+        for message in by_kind.get(kind, []):
+            row: Row = {}
+            for key in _MESSAGES[kind]:
+                value = message.get(key)
+                if key in _TIME_FIELDS:
+                    number = float(to_unix([value])[0])
+                elif key in _ENUMS:
+                    code = code_of(_ENUMS[key], value)
+                    number = np.nan if code is None else float(code)
+                else:
+                    number = _number(value)
+                if np.isfinite(number):
+                    row[key] = number
+            out.append(row)
+        return tuple(out)
+
+    file_ids = tuple(_file_id(m) for m in by_kind.get("file_id", []))
+    return RawFit(
+        decoder, file_ids, record, rows("session"), rows("lap"), rows("sport"), rows("activity")
+    )
+
+
+def _number(value: Any) -> float:
+    """A scalar field value as float; NaN for absent, invalid, non-numeric or array values."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return np.nan
+    return float(value)
+
+
+def _file_id(message: Mapping[str, Any]) -> FileId:
+    def code(enum: str, key: str) -> int | None:
+        return code_of(enum, message.get(key))
+
+    product = message.get("product")
+    if product is None:  # fitdecode names the field after its Garmin sub-field
+        product = message.get("garmin_product")
+    if isinstance(product, str):  # a library that names Garmin products
+        product = code_of("garmin_product", product)
+    serial = message.get("serial_number")
+    return FileId(
+        type=code("file", "type"),
+        manufacturer=code("manufacturer", "manufacturer"),
+        product=int(product) if isinstance(product, int | float) and product == product else None,
+        serial_number=int(serial) if isinstance(serial, int | float) and serial else None,
+    )
+
+
+def _has_relative_times(record: Mapping[str, FloatArray], sessions: Iterable[Row]) -> bool:
+    ts = record.get("timestamp")
+    if ts is not None and bool(np.any(ts < RELATIVE_TIME_LIMIT_S)):
+        return True
+    return any(s.get("start_time", np.inf) < RELATIVE_TIME_LIMIT_S for s in sessions)
+
+
+ADAPTERS: dict[DecoderName, Callable[[bytes, tuple[Sequence, ...]], RawFit]] = {
+    "fitfast": _fitfast,
+    "pyfitparsernative": _pyfitparsernative,
+    "fitdecode": _fitdecode,
+    "garmin-fit-sdk": _garmin_fit_sdk,
+}
+"""Every decoder the module can run, by name; each raises only :class:`FitDecodeError`."""

@@ -1,0 +1,183 @@
+"""FIT file framing in pure Python: headers, chained files, CRC-16, the first ``file_id``.
+
+A FIT file is one or more *sequences* (chained FIT files), each a 12- or 14-byte header,
+``data_size`` bytes of messages and a 2-byte CRC over header and data (Garmin, *FIT
+Protocol*, "File Header" and "CRC"). Checking the framing here, before any decoder runs,
+gives every library the same clear reasons for bad bytes (empty, not FIT, corrupt header,
+truncated) and tells the decoder chain what it needs to know cheaply: how many sequences,
+whether a 14-byte header carries CRC 0x0000, and the ``file_id`` of each sequence (the
+first message of every FIT file, by the protocol), without decoding the whole file.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from smartrunning.science.fit.errors import FitDecodeError
+
+__all__ = [
+    "FIT_EPOCH_S",
+    "RELATIVE_TIME_LIMIT_S",
+    "FileId",
+    "Sequence",
+    "crc16",
+    "parse_framing",
+]
+
+FIT_EPOCH_S = 631_065_600
+"""1989-12-31T00:00:00Z as Unix seconds: FIT ``date_time`` 0."""
+RELATIVE_TIME_LIMIT_S = FIT_EPOCH_S + 0x10000000
+"""As Unix seconds: FIT times below 0x10000000 count from device power-on, not dates."""
+_SIGNATURE = b".FIT"
+_FILE_ID_MESG_NUM = 0
+
+# CRC-16 as specified by the FIT protocol: a 4-bit table, low nibble first.
+_CRC_TABLE = (
+    0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
+    0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
+)  # fmt: skip
+
+
+def crc16(data: bytes, crc: int = 0) -> int:
+    """The FIT CRC-16 of ``data`` (pure Python: fine for headers and test files, slow on MBs)."""
+    for byte in data:
+        tmp = _CRC_TABLE[crc & 0xF]
+        crc = (crc >> 4) & 0x0FFF
+        crc = crc ^ tmp ^ _CRC_TABLE[byte & 0xF]
+        tmp = _CRC_TABLE[crc & 0xF]
+        crc = (crc >> 4) & 0x0FFF
+        crc = crc ^ tmp ^ _CRC_TABLE[(byte >> 4) & 0xF]
+    return crc
+
+
+@dataclass(frozen=True, slots=True)
+class FileId:
+    """The raw ``file_id`` fields of one sequence; ``None`` where the field is absent/invalid."""
+
+    type: int | None
+    manufacturer: int | None
+    product: int | None
+    serial_number: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """One FIT file inside the bytes: where it is and what its header says."""
+
+    offset: int
+    header_size: int
+    data_size: int
+    header_crc_zero: bool
+    file_id: FileId | None
+
+
+def parse_framing(data: bytes) -> tuple[Sequence, ...]:
+    """Check the framing of ``data`` and return its sequences (chained FIT files), in order.
+
+    Raises :class:`FitDecodeError` with a human reason for empty input, bytes that are not
+    FIT, a corrupt header (size, signature, header CRC), and a truncated file. The file CRC
+    is left to the decoder (it needs a pass over every byte).
+    """
+    if not data:
+        raise FitDecodeError("empty file")
+    sequences: list[Sequence] = []
+    offset = 0
+    while offset < len(data):
+        sequences.append(_parse_header(data, offset, index=len(sequences) + 1))
+        seq = sequences[-1]
+        offset += seq.header_size + seq.data_size + 2
+    return tuple(sequences)
+
+
+def _parse_header(data: bytes, offset: int, *, index: int) -> Sequence:
+    where = "" if index == 1 else f" (chained FIT file #{index} at byte {offset})"
+    rest = len(data) - offset
+    if rest < 12 or data[offset + 8 : offset + 12] != _SIGNATURE:
+        if index == 1:
+            if rest >= 12 and data[offset] in (12, 14):
+                raise FitDecodeError("corrupt header: the '.FIT' signature is missing")
+            raise FitDecodeError("not a FIT file: no FIT header (12 or 14 bytes ending in '.FIT')")
+        raise FitDecodeError(
+            f"corrupt header{where}: {rest} trailing bytes after FIT file #{index - 1} "
+            "are not a FIT header"
+        )
+    header_size = data[offset]
+    if header_size not in (12, 14) or rest < header_size:
+        raise FitDecodeError(f"corrupt header{where}: header size {header_size}, expected 12 or 14")
+    (data_size,) = struct.unpack_from("<I", data, offset + 4)
+    header_crc_zero = False
+    if header_size == 14:
+        (stored,) = struct.unpack_from("<H", data, offset + 12)
+        header_crc_zero = stored == 0
+        if not header_crc_zero and stored != crc16(data[offset : offset + 12]):
+            raise FitDecodeError(f"corrupt header{where}: header CRC mismatch")
+    if data_size == 0:
+        raise FitDecodeError(
+            f"corrupt header{where}: data size 0 (the device did not finish writing the file)"
+        )
+    needed = header_size + data_size + 2
+    if rest < needed:
+        raise FitDecodeError(
+            f"truncated file{where}: the header announces {needed} bytes, only {rest} are present"
+        )
+    return Sequence(
+        offset=offset,
+        header_size=header_size,
+        data_size=data_size,
+        header_crc_zero=header_crc_zero,
+        file_id=_peek_file_id(data, offset + header_size, offset + header_size + data_size),
+    )
+
+
+def _peek_file_id(data: bytes, start: int, end: int) -> FileId | None:
+    """Decode the first message if it is a plain ``file_id`` definition + data, else ``None``.
+
+    Anything unusual (compressed header, another message first, a second definition before
+    the data) returns ``None`` and the caller asks a full decoder instead.
+    """
+    data = data[:end]
+    try:
+        header = data[start]
+        if header & 0xC0 != 0x40:  # must be a normal-header definition message
+            return None
+        local = header & 0x0F
+        has_dev = bool(header & 0x20)
+        big_endian = data[start + 2] == 1
+        (mesg_num,) = struct.unpack_from(">H" if big_endian else "<H", data, start + 3)
+        if mesg_num != _FILE_ID_MESG_NUM:
+            return None
+        n_fields = data[start + 5]
+        pos = start + 6
+        fields = [(data[pos + 3 * i], data[pos + 3 * i + 1]) for i in range(n_fields)]
+        pos += 3 * n_fields
+        dev_size = 0
+        if has_dev:
+            n_dev = data[pos]
+            dev_size = sum(data[pos + 1 + 3 * i + 1] for i in range(n_dev))
+            pos += 1 + 3 * n_dev
+        if data[pos] != local:  # the data message must follow at once, same local number
+            return None
+        pos += 1
+        values: dict[int, bytes] = {}
+        for num, size in fields:
+            values[num] = data[pos : pos + size]
+            pos += size
+        if pos + dev_size > end:
+            return None
+    except (IndexError, struct.error):  # the data section ends inside the first message
+        return None
+    order = ">" if big_endian else "<"
+    return FileId(
+        type=_uint(values.get(0), 1, order, invalid=0xFF),
+        manufacturer=_uint(values.get(1), 2, order, invalid=0xFFFF),
+        product=_uint(values.get(2), 2, order, invalid=0xFFFF),
+        serial_number=_uint(values.get(3), 4, order, invalid=0),
+    )
+
+
+def _uint(raw: bytes | None, size: int, order: str, *, invalid: int) -> int | None:
+    if raw is None or len(raw) != size:
+        return None
+    value: int = struct.unpack(order + {1: "B", 2: "H", 4: "I"}[size], raw)[0]
+    return None if value == invalid else value

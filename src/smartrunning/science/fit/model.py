@@ -1,0 +1,128 @@
+"""What decoding a FIT file returns: our own frozen types, whatever library decoded it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from smartrunning.science.records import Records
+
+__all__ = [
+    "FOOT_SPORTS",
+    "DecodedFile",
+    "DecodedLap",
+    "DecodedSession",
+    "DecoderName",
+    "DeviceInfo",
+    "DeviceTotals",
+    "TimeBasis",
+]
+
+FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic"})
+"""Sports whose FIT cadence is strides/min; decoding reports it as steps/min (× 2)."""
+
+DecoderName = Literal["fitfast", "pyfitparsernative", "fitdecode", "garmin-fit-sdk"]
+"""A FIT library the module can decode with (``garmin-fit-sdk`` is the reference)."""
+
+TimeBasis = Literal["utc", "local", "device"]
+"""How the file's times relate to UTC.
+
+- ``utc``: FIT ``date_time`` values, seconds since 1989-12-31 UTC (all modern files).
+- ``local``: the device wrote only relative times (FIT "system time" below 0x10000000,
+  seconds since power-on; FR60/FR70-era files). They are anchored on the ``activity``
+  message's ``local_timestamp``: dates and durations are right, the clock is the
+  device's local time, so start times may be off by the unknown UTC offset (≤ 14 h).
+- ``device``: relative times and no anchor; durations are right, dates are not (1990).
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """The recording device from ``file_id``: profile names where the profile knows them."""
+
+    manufacturer: str | None
+    product: str | None
+    serial_number: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceTotals:
+    """The device's own session summary, kept as written (``None`` where not written).
+
+    Units are the profile's after scale/offset: m, s, bpm, m/s, kcal.
+    """
+
+    total_distance_m: float | None
+    total_timer_time_s: float | None
+    total_elapsed_time_s: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    total_ascent_m: float | None
+    total_descent_m: float | None
+    avg_speed_mps: float | None
+    max_speed_mps: float | None
+    total_calories_kcal: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedLap:
+    """One lap message, as the device wrote it."""
+
+    start_time: datetime | None
+    total_elapsed_time_s: float | None
+    total_timer_time_s: float | None
+    total_distance_m: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedSession:
+    """One sport segment: its sport, its start, its samples, its laps and device totals.
+
+    - ``sport`` / ``sub_sport``: FIT profile names (``running`` / ``treadmill``, ``trail``,
+      ``track``; ``walking``; ``cycling`` …); ``sub_sport`` is ``None`` when not written.
+    - ``start_time``: tz-aware UTC (see :data:`TimeBasis`); ``None`` only for a file whose
+      records and session carry no time at all.
+    - ``records``: the samples of this segment (``Records``, SI units, elapsed from the
+      segment's first sample). ``cadence_spm`` is filled for foot sports only (running,
+      walking, hiking, generic), where FIT cadence is strides/min; other sports' cadence
+      (cycling rpm, strokes/min) is not steps and is left NaN.
+    - ``totals``: ``None`` when the file has no session message for this segment.
+    """
+
+    sport: str
+    sub_sport: str | None
+    start_time: datetime | None
+    records: Records
+    laps: tuple[DecodedLap, ...]
+    totals: DeviceTotals | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedFile:
+    """A decoded FIT file.
+
+    - ``file_type``: ``activity`` when any chained FIT file in it is an activity, else the
+      first one's ``file_id.type`` (``settings``, ``monitoring_b``, ``workout``, ``weight``
+      …), ``unknown`` without a ``file_id``. Only activities have sessions.
+    - ``decoder``: the library that produced the sessions; ``fallback_reason`` says why it
+      is not the first choice (``None`` when it is).
+    - ``sessions``: one per sport segment (multisport: one per leg, transitions included),
+      in time order, over all chained FIT files.
+    - ``chained_files``: how many FIT files the bytes hold (1 for a plain file).
+    """
+
+    file_type: str
+    decoder: DecoderName
+    fallback_reason: str | None
+    sessions: tuple[DecodedSession, ...]
+    device: DeviceInfo | None
+    time_basis: TimeBasis
+    chained_files: int
+
+    @property
+    def is_activity(self) -> bool:
+        """Whether this is an activity file (the only kind that becomes sessions)."""
+        return self.file_type == "activity"
