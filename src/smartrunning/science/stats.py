@@ -3,11 +3,12 @@
 Everything is in SI units; a value that cannot be computed (no heart rate, no altitude,
 too slow for a pace) is ``None``, never 0. Zones are given as plain edges — zone 1's
 lower bound followed by every zone's upper bound, as ``zones.ZoneSet.edges`` gives them —
-with the same rule as ``zones.zone_of``: [lower, upper), the top zone open-ended.
+and counted by ``zones.time_in_zones``: [lower, upper), the top zone open-ended.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -17,6 +18,7 @@ import numpy.typing as npt
 
 from smartrunning.science.records import FloatArray
 from smartrunning.science.streams import Streams
+from smartrunning.science.zones import Zone, ZoneSet, ZoneTimes, ZoneUnit, time_in_zones
 
 __all__ = [
     "ALGORITHM_VERSION",
@@ -24,7 +26,6 @@ __all__ = [
     "NGS_WINDOW_S",
     "Segment",
     "SessionStats",
-    "ZoneSeconds",
     "aerobic_decoupling_pct",
     "elevation_changes",
     "grade_adjusted_speed",
@@ -41,20 +42,6 @@ _MINETTI: Final = (155.4, -30.4, -43.3, 46.3, 19.5, 3.6)
 MINETTI_C0: Final = 3.6
 """Energy cost of running on the flat, J·kg⁻¹·m⁻¹ (Minetti et al. 2002)."""
 NGS_WINDOW_S: Final = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneSeconds:
-    """Seconds below zone 1, in each zone (zone 1 first), and without a value (NaN)."""
-
-    below_s: float
-    zones_s: tuple[float, ...]
-    no_zone_s: float
-
-    @property
-    def total_s(self) -> float:
-        """All the time counted, whatever its zone."""
-        return self.below_s + sum(self.zones_s) + self.no_zone_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +92,8 @@ class SessionStats:
     avg_cadence_spm: float | None
     elevation_gain_m: float | None
     elevation_loss_m: float | None
-    hr_zones: ZoneSeconds | None
-    pace_zones: ZoneSeconds | None
+    hr_zones: ZoneTimes | None
+    pace_zones: ZoneTimes | None
     splits: tuple[Segment, ...]
     laps: tuple[Segment, ...]
 
@@ -183,24 +170,26 @@ def elevation_changes(altitude_m: FloatArray, hysteresis_m: float) -> tuple[Floa
     return np.maximum(change, 0.0), np.maximum(-change, 0.0)
 
 
-def zone_seconds(values: FloatArray, dt_s: FloatArray, edges: Sequence[float]) -> ZoneSeconds:
+def zone_seconds(
+    values: FloatArray, dt_s: FloatArray, edges: Sequence[float], *, unit: ZoneUnit = "bpm"
+) -> ZoneTimes:
     """Seconds of ``dt_s`` per zone of ``values``; zones are [edges[z], edges[z+1]).
 
     Below ``edges[0]`` counts as below zone 1, above the last edge in the top zone, NaN
-    as no zone (same rule as ``zones.zone_of``; SCIENCE.md, "Heart-rate zones" and
-    "Pace zones from critical speed").
+    as no zone: ``zones.time_in_zones`` over the zones the edges describe (SCIENCE.md,
+    "Heart-rate zones" and "Pace zones from critical speed"). ``unit`` (of ``values`` and
+    ``edges``) only labels the zone set; it does not change the counting.
     """
     e = np.asarray(edges, dtype=np.float64)
-    if e.ndim != 1 or len(e) < 2 or np.any(np.diff(e) <= 0):
+    bounds = list(itertools.pairwise(e.tolist())) if e.ndim == 1 else []
+    # ``lower < upper`` is false for NaN, so NaN edges are refused too.
+    if not bounds or not all(lower < upper for lower, upper in bounds):
         raise ValueError(f"zone edges must be at least two ascending values: {edges}")
-    codes = np.searchsorted(e[:-1], values, side="right")
-    codes = np.where(np.isnan(values), len(e), codes)
-    totals = np.bincount(codes, weights=dt_s, minlength=len(e) + 1)
-    return ZoneSeconds(
-        below_s=float(totals[0]),
-        zones_s=tuple(float(t) for t in totals[1:-1]),
-        no_zone_s=float(totals[-1]),
+    zones = tuple(
+        Zone(number, f"Zone {number}", lower, upper)
+        for number, (lower, upper) in enumerate(bounds, start=1)
     )
+    return time_in_zones(values, dt_s, ZoneSet(unit, zones))
 
 
 def aerobic_decoupling_pct(s: Streams) -> float | None:
@@ -374,10 +363,10 @@ def session_stats(
         elevation_loss_m=float(end[_LOSS]) if has_alt else None,
         hr_zones=None
         if hr_zone_edges_bpm is None
-        else zone_seconds(s.heart_rate_bpm, moving_dt, hr_zone_edges_bpm),
+        else zone_seconds(s.heart_rate_bpm, moving_dt, hr_zone_edges_bpm, unit="bpm"),
         pace_zones=None
         if pace_zone_edges_mps is None
-        else zone_seconds(s.speed_mps, moving_dt, pace_zone_edges_mps),
+        else zone_seconds(s.speed_mps, moving_dt, pace_zone_edges_mps, unit="m/s"),
         splits=_segments(s, cum, split_pos) if n > 1 else (),
         laps=laps,
     )

@@ -1,4 +1,4 @@
-"""Read and write ZWO workout files (Zwift's XML format), and ZIP archives of them.
+"""Read and write ZWO workout files (Zwift's XML format).
 
 ``read_zwo(bytes) -> Workout`` and ``write_zwo(Workout) -> bytes``; reading what was
 written gives the same ``Workout``. The format and the tolerant rules are in SCIENCE.md
@@ -20,11 +20,8 @@ written gives the same ``Workout``. The format and the tolerant rules are in SCI
 - Zwift's descriptive top-level elements (``category``, ``subcategory`` …) are kept in
   ``Workout.metadata``; ``ftpOverride`` (watts instead of fractions) is refused.
 
-``read_zip`` reads a ZIP of ZWO files each on its own, within ``ZipLimits``, so a caller
-imports the good files and reports the others.
-
 Anything else (unknown elements, malformed numbers, broken XML) raises ``ZwoError``, whose
-message starts with the line number.
+message starts with the line number. ZIP archives of ZWO files: ``zwo_zip.read_zip``.
 """
 
 from __future__ import annotations
@@ -32,10 +29,8 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from typing import Final
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler, ErrorHandler
 from xml.sax.xmlreader import AttributesImpl, InputSource, Locator
@@ -62,10 +57,7 @@ from smartrunning.science.workouts import (
 
 __all__ = [
     "MAX_ZWO_BYTES",
-    "ZipEntry",
-    "ZipLimits",
     "ZwoError",
-    "read_zip",
     "read_zwo",
     "write_zwo",
 ]
@@ -535,98 +527,3 @@ def write_zwo(workout: Workout) -> bytes:
     lines.append("  </workout>")
     lines.append("</workout_file>")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-# --- ZIP archives ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ZipLimits:
-    """Bounds against ZIP bombs; sizes in bytes. Entries that are archives are not opened."""
-
-    max_archive_bytes: int = 32 * 1024 * 1024
-    max_entries: int = 1000
-    max_entry_bytes: int = MAX_ZWO_BYTES
-    max_total_bytes: int = 64 * 1024 * 1024
-    max_ratio: float = 100.0
-
-
-class ZipEntry(NamedTuple):
-    """One file of an archive: its (safe, relative) name and the workout or the error."""
-
-    name: str
-    result: Workout | ZwoError
-
-
-_DRIVE: Final = re.compile(r"[A-Za-z]:")
-
-
-def _safe_name(raw: str) -> str | None:
-    """The entry's path as a relative POSIX path, or None when it tries to escape."""
-    name = raw.replace("\\", "/")
-    if "\x00" in name or name.startswith("/") or _DRIVE.match(name):
-        return None
-    parts = [part for part in name.split("/") if part not in ("", ".")]
-    if not parts or ".." in parts:
-        return None
-    return "/".join(parts)
-
-
-def _entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits) -> Workout:
-    if info.flag_bits & 0x1:
-        raise ZwoError("encrypted entries are not read")
-    if info.filename.lower().endswith((".zip", ".jar", ".gz", ".tgz", ".7z")):
-        raise ZwoError("archives inside the archive are not opened")
-    if not info.filename.lower().endswith(".zwo"):
-        raise ZwoError("not a .zwo file")
-    if info.file_size > limits.max_entry_bytes:
-        raise ZwoError(f"too large ({info.file_size} bytes uncompressed)")
-    if info.file_size > limits.max_ratio * max(info.compress_size, 1):
-        raise ZwoError("compression ratio too high (possible ZIP bomb)")
-    try:
-        with archive.open(info) as stream:
-            data = stream.read(limits.max_entry_bytes + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
-        raise ZwoError(f"cannot be extracted: {exc}") from None
-    if len(data) > limits.max_entry_bytes:
-        raise ZwoError("too large when extracted")
-    return read_zwo(data)
-
-
-def read_zip(data: bytes, limits: ZipLimits | None = None) -> list[ZipEntry]:
-    """Read every ``.zwo`` file of a ZIP archive, each on its own.
-
-    Each entry gives its workout or its ``ZwoError``, so the caller imports the good ones
-    and reports the rest; directories and ``__MACOSX/`` resource forks are skipped. A
-    problem with the archive as a whole (not a ZIP, too big, too many entries, too much
-    uncompressed data declared) raises ``ZwoError`` and nothing is read.
-    """
-    limits = limits or ZipLimits()
-    if len(data) > limits.max_archive_bytes:
-        raise ZwoError(f"archive too large ({len(data)} bytes)")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise ZwoError("not a ZIP archive") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_entries:
-            raise ZwoError(f"too many entries ({len(infos)}; the limit is {limits.max_entries})")
-        declared = sum(info.file_size for info in infos)
-        if declared > limits.max_total_bytes:
-            raise ZwoError(f"archive too large when extracted ({declared} bytes)")
-        entries: list[ZipEntry] = []
-        for info in infos:
-            if info.is_dir() or info.filename.startswith("__MACOSX/"):
-                continue
-            name = _safe_name(info.filename)
-            if name is None:
-                fallback = _safe_name(info.filename.replace("\\", "/").rsplit("/", 1)[-1])
-                error = ZwoError(f"unsafe path {info.filename!r} refused")
-                entries.append(ZipEntry(fallback or "(unnamed)", error))
-                continue
-            try:
-                entries.append(ZipEntry(name, _entry(archive, info, limits)))
-            except ZwoError as exc:
-                entries.append(ZipEntry(name, exc))
-    return entries
