@@ -6,23 +6,31 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from smartrunning.science import defaults
 from smartrunning.services.errors import Conflict, InvalidInput, NotFound
 from smartrunning.store import CoachAssignment, Role, Runner, Sex, User, UserRole, db
 
 __all__ = [
+    "ONBOARDING_STEPS",
+    "advance_onboarding",
     "assign_coach",
     "can_view_runner",
     "coaches",
+    "create_login",
     "create_runner",
     "parse_sex",
     "runner_for_user",
     "unassign_coach",
+    "update_basics",
+    "update_schedule",
     "visible_runner",
     "visible_runners_query",
 ]
 
 OLDEST_BIRTH_YEAR = 1900
 YOUNGEST_AGE_YEARS = 5
+#: Wizard steps: basics, heart rate, personal bests, training; 5 (a login) is for coaches.
+ONBOARDING_STEPS = 4
 
 
 def parse_sex(value: str) -> Sex:
@@ -41,11 +49,40 @@ def create_runner(
     today: dt.date,
     user: User | None = None,
     coach: User | None = None,
+    onboarding_step: int | None = 2,
 ) -> Runner:
-    """Create a runner. Every path that creates one (pages, API, CLI) comes here.
+    """Create a runner. Every path that creates one (wizard, pages, API, CLI) comes here.
 
-    A runner created by a coach is assigned to that coach; ``coach`` assigns another.
+    Defaults (schedule, and through ``services.parameters`` HRmax, zones, CS and model
+    parameters) come from ``science.defaults``. A runner created by a coach is assigned
+    to that coach; ``coach`` assigns another. The basics are known, so the onboarding
+    wizard continues at step 2 unless told otherwise.
     """
+    clean_name = _check_basics(name, birth_date, today)
+    if user is not None and runner_for_user(user) is not None:
+        raise Conflict(f"{user.username} already has a runner profile.", field="user")
+    runner = Runner(
+        name=clean_name,
+        birth_date=birth_date,
+        sex=sex,
+        user=user,
+        created_by_id=created_by.id if created_by else None,
+        training_weekdays=_weekdays_text(defaults.TRAINING_WEEKDAYS),
+        long_run_weekday=defaults.LONG_RUN_WEEKDAY,
+        sessions_per_week=defaults.SESSIONS_PER_WEEK,
+        notes="",
+        onboarding_step=onboarding_step,
+    )
+    db.session.add(runner)
+    db.session.flush()
+    if coach is not None:
+        assign_coach(runner, coach)
+    elif created_by is not None and Role.COACH in created_by.roles:
+        assign_coach(runner, created_by)
+    return runner
+
+
+def _check_basics(name: str, birth_date: dt.date, today: dt.date) -> str:
     clean_name = " ".join(name.split())
     if not clean_name or len(clean_name) > 120:
         raise InvalidInput("Name: 1–120 characters.", field="name")
@@ -55,22 +92,68 @@ def create_runner(
         raise InvalidInput(
             f"A runner must be at least {YOUNGEST_AGE_YEARS} years old.", field="birth_date"
         )
-    if user is not None and runner_for_user(user) is not None:
-        raise Conflict(f"{user.username} already has a runner profile.", field="user")
-    runner = Runner(
-        name=clean_name,
-        birth_date=birth_date,
-        sex=sex,
-        user=user,
-        created_by_id=created_by.id if created_by else None,
+    return clean_name
+
+
+def _weekdays_text(days: frozenset[int] | set[int]) -> str:
+    return "".join(str(d) for d in sorted(days))
+
+
+def update_basics(
+    runner: Runner, name: str, birth_date: dt.date, sex: Sex, *, today: dt.date
+) -> None:
+    runner.name = _check_basics(name, birth_date, today)
+    runner.birth_date = birth_date
+    runner.sex = sex
+
+
+def update_schedule(
+    runner: Runner,
+    weekdays: set[int],
+    long_run_weekday: int,
+    sessions_per_week: int,
+    notes: str,
+) -> None:
+    """Training weekdays (0 = Monday), the long-run day among them, sessions per week."""
+    if not weekdays or not weekdays <= set(range(7)):
+        raise InvalidInput("Choose at least one training day.", field="training_weekdays")
+    if long_run_weekday not in weekdays:
+        raise InvalidInput("The long-run day must be a training day.", field="long_run_weekday")
+    if not 1 <= sessions_per_week <= 14:
+        raise InvalidInput("Sessions per week: 1 to 14.", field="sessions_per_week")
+    if sessions_per_week < len(weekdays):
+        raise InvalidInput(
+            "Sessions per week cannot be fewer than the training days.", field="sessions_per_week"
+        )
+    runner.training_weekdays = _weekdays_text(weekdays)
+    runner.long_run_weekday = long_run_weekday
+    runner.sessions_per_week = sessions_per_week
+    runner.notes = notes.strip()[:5000]
+
+
+def advance_onboarding(runner: Runner, completed_step: int) -> None:
+    """Mark ``completed_step`` done; after the last step the profile is complete."""
+    if runner.onboarding_step is None:
+        return
+    if completed_step >= ONBOARDING_STEPS:
+        runner.onboarding_step = None
+    else:
+        runner.onboarding_step = max(runner.onboarding_step, completed_step + 1)
+
+
+def create_login(runner: Runner, username: str, *, by: User) -> tuple[User, str]:
+    """Give a runner without one a login with a temporary password (returned once)."""
+    from smartrunning.services import accounts
+
+    if runner.user_id is not None:
+        raise Conflict("This athlete already has a login.", field="username")
+    password = accounts.generate_password()
+    user = accounts.create_user(
+        username, password, {Role.RUNNER}, created_by=by, display_name=runner.name
     )
-    db.session.add(runner)
+    runner.user = user
     db.session.flush()
-    if coach is not None:
-        assign_coach(runner, coach)
-    elif created_by is not None and Role.COACH in created_by.roles:
-        assign_coach(runner, created_by)
-    return runner
+    return user, password
 
 
 def runner_for_user(user: User) -> Runner | None:

@@ -13,6 +13,8 @@ from smartrunning.store.db import UTCDateTime, db, now_utc, value_enum
 
 __all__ = ["CoachAssignment", "Runner", "Sex"]
 
+# Dated parameters, personal bests and recompute requests: see store/parameters.py.
+
 
 class Sex(StrEnum):
     FEMALE = "f"
@@ -36,6 +38,13 @@ class Runner(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: Weekdays trained on, as digits 0 (Monday) … 6 (Sunday), e.g. "1356".
+    training_weekdays: Mapped[str] = mapped_column(sa.String(7), default="1356")
+    long_run_weekday: Mapped[int] = mapped_column(default=6)
+    sessions_per_week: Mapped[int] = mapped_column(default=4)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The next onboarding-wizard step to complete; None once the profile is complete.
+    onboarding_step: Mapped[int | None] = mapped_column(default=None)
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     coach_rows: Mapped[list[CoachAssignment]] = relationship(

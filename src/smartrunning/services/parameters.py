@@ -1,0 +1,390 @@
+"""Dated parameters: the values valid on a date, new versions, and their history.
+
+Each parameter is a time series of versions (``valid_from``, value, source). The value
+valid on day d is the version of that key with the latest ``valid_from`` ≤ d (on the
+same day, the one recorded last). Missing keys fall back to estimates and defaults from
+``science.defaults``, so every screen works for a new runner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from smartrunning.science import defaults
+from smartrunning.science.critical_speed import CriticalSpeed
+from smartrunning.science.heart_rate import estimate_hrmax
+from smartrunning.science.history import HistoryParams
+from smartrunning.science.zones import (
+    HRZoneModel,
+    PaceZoneModel,
+    ZoneMethod,
+    ZoneSet,
+    ZoneValidationError,
+    threshold_hr_bpm,
+)
+from smartrunning.services.errors import InvalidInput
+from smartrunning.store import (
+    ParameterKey,
+    ParameterSource,
+    ParameterVersion,
+    RecomputeRequest,
+    Runner,
+    User,
+    db,
+)
+
+__all__ = [
+    "LOAD_MODELS",
+    "Parameters",
+    "Valued",
+    "history",
+    "parameters_on",
+    "parse_value",
+    "request_recompute",
+    "set_parameter",
+]
+
+LOAD_MODELS = ("auto", "rtss", "hrss", "trimp")
+
+
+@dataclass(frozen=True)
+class Valued:
+    """A parameter value with where it came from and since when it holds."""
+
+    value: Any
+    source: ParameterSource
+    valid_from: dt.date | None  # None: a default or estimate, not a stored version
+    version_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Everything valid for one runner on ``day``, defaults filled in."""
+
+    day: dt.date
+    hrmax: Valued
+    hrrest: Valued
+    weight: Valued
+    hr_zone_model: Valued
+    pace_zone_model: Valued
+    critical_speed: Valued
+    threshold_hr: Valued
+    load_model: Valued
+    fitness_fatigue: Valued
+
+    @property
+    def hrmax_bpm(self) -> float:
+        return float(self.hrmax.value)
+
+    @property
+    def hrrest_bpm(self) -> float | None:
+        return None if self.hrrest.value is None else float(self.hrrest.value)
+
+    @property
+    def cs(self) -> CriticalSpeed:
+        value = self.critical_speed.value
+        assert isinstance(value, CriticalSpeed)
+        return value
+
+    @property
+    def hr_zones(self) -> ZoneSet:
+        model = self.hr_zone_model.value
+        assert isinstance(model, HRZoneModel)
+        if model.method is ZoneMethod.PERCENT_HRR and self.hrrest_bpm is None:
+            # Heart-rate reserve needs a resting HR; until one exists use %HRmax bounds.
+            model = HRZoneModel(
+                ZoneMethod.PERCENT_HRMAX, model.start_fraction, model.upper_fractions, model.names
+            )
+        return model.resolve(self.hrmax_bpm, self.hrrest_bpm)
+
+    @property
+    def pace_zones(self) -> ZoneSet:
+        model = self.pace_zone_model.value
+        assert isinstance(model, PaceZoneModel)
+        return model.resolve(self.cs.cs_mps)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: each parameter with its value, source and valid_from."""
+        return {
+            key: {
+                "value": encode_value(param_key, valued.value),
+                "source": valued.source.value,
+                "valid_from": valued.valid_from,
+            }
+            for key, param_key, valued in self._items()
+        }
+
+    def _items(self) -> list[tuple[str, ParameterKey, Valued]]:
+        return [
+            ("hrmax_bpm", ParameterKey.HRMAX, self.hrmax),
+            ("hrrest_bpm", ParameterKey.HRREST, self.hrrest),
+            ("weight_kg", ParameterKey.WEIGHT, self.weight),
+            ("hr_zones", ParameterKey.HR_ZONES, self.hr_zone_model),
+            ("pace_zones", ParameterKey.PACE_ZONES, self.pace_zone_model),
+            ("critical_speed", ParameterKey.CRITICAL_SPEED, self.critical_speed),
+            ("threshold_hr_bpm", ParameterKey.THRESHOLD_HR, self.threshold_hr),
+            ("load_model", ParameterKey.LOAD_MODEL, self.load_model),
+            ("fitness_fatigue", ParameterKey.FITNESS_FATIGUE, self.fitness_fatigue),
+        ]
+
+
+# --- values: parsing, validation, encoding ------------------------------------------------
+
+
+def _number(raw: Any, name: str, low: float, high: float) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be a number.", field=name) from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise InvalidInput(f"{name} must be between {low:g} and {high:g}.", field=name)
+    return value
+
+
+def parse_value(key: ParameterKey, raw: Any) -> Any:
+    """Validate a raw value (form, JSON or CLI) for ``key``; return the typed value."""
+    try:
+        return _parse_value(key, raw)
+    except ZoneValidationError as exc:
+        raise InvalidInput(str(exc), field=key.value) from None
+
+
+def _parse_value(key: ParameterKey, raw: Any) -> Any:
+    if key is ParameterKey.HRMAX:
+        return _number(raw, key.value, 100, 240)
+    if key is ParameterKey.HRREST:
+        return _number(raw, key.value, 25, 120)
+    if key is ParameterKey.WEIGHT:
+        return _number(raw, key.value, 20, 250)
+    if key is ParameterKey.THRESHOLD_HR:
+        return _number(raw, key.value, 80, 230)
+    if key is ParameterKey.LOAD_MODEL:
+        if raw not in LOAD_MODELS:
+            raise InvalidInput(
+                f"load_model must be one of {', '.join(LOAD_MODELS)}.", field=key.value
+            )
+        return raw
+    if key is ParameterKey.CRITICAL_SPEED:
+        data = _mapping(raw, key)
+        return CriticalSpeed(
+            cs_mps=_number(data.get("cs_mps"), "cs_mps", 1.0, 7.0),
+            d_prime_m=_number(data.get("d_prime_m"), "d_prime_m", 0, 1000),
+        )
+    if key is ParameterKey.HR_ZONES:
+        data = _mapping(raw, key)
+        try:
+            method = ZoneMethod(data.get("method", ZoneMethod.PERCENT_HRMAX.value))
+        except ValueError:
+            raise InvalidInput(
+                "hr_zones.method must be percent_hrmax or percent_hrr.", field=key.value
+            ) from None
+        uppers = tuple(_number(u, "hr_zones upper bound", 0, 1.1) for u in data.get("uppers", ()))
+        start = _number(data.get("start", 0.5), "hr_zones start", 0, 1.1)
+        return HRZoneModel(method, start, uppers)
+    if key is ParameterKey.PACE_ZONES:
+        data = _mapping(raw, key)
+        uppers = tuple(
+            math.inf if u is None else _number(u, "pace_zones upper bound", 0, 3)
+            for u in data.get("uppers", ())
+        )
+        return PaceZoneModel(upper_fractions=uppers)
+    if key is ParameterKey.FITNESS_FATIGUE:
+        data = _mapping(raw, key)
+        try:
+            return HistoryParams(
+                fitness_tau_d=_number(data.get("tau1", 42), "tau1", 1, 200),
+                fatigue_tau_d=_number(data.get("tau2", 7), "tau2", 1, 100),
+                performance_k1=_number(data.get("k1", 1), "k1", 0, 10),
+                performance_k2=_number(data.get("k2", 2), "k2", 0, 10),
+                performance_tau1_d=_number(data.get("tau1", 42), "tau1", 1, 200),
+                performance_tau2_d=_number(data.get("tau2", 7), "tau2", 1, 100),
+            )
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field=key.value) from None
+    raise AssertionError(f"unhandled parameter {key!r}")
+
+
+def _mapping(raw: Any, key: ParameterKey) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"{key.value} must be an object.", field=key.value)
+    return raw
+
+
+def encode_value(key: ParameterKey, value: Any) -> Any:
+    """The JSON form stored in the database and shown by the API and CLI."""
+    if isinstance(value, CriticalSpeed):
+        return {"cs_mps": value.cs_mps, "d_prime_m": value.d_prime_m}
+    if isinstance(value, HRZoneModel):
+        return {
+            "method": value.method.value,
+            "start": value.start_fraction,
+            "uppers": list(value.upper_fractions),
+        }
+    if isinstance(value, PaceZoneModel):
+        return {"uppers": [None if math.isinf(u) else u for u in value.upper_fractions]}
+    if isinstance(value, HistoryParams):
+        return {
+            "k1": value.performance_k1,
+            "k2": value.performance_k2,
+            "tau1": value.fitness_tau_d,
+            "tau2": value.fatigue_tau_d,
+        }
+    return value
+
+
+def decode_value(key: ParameterKey, stored: Any) -> Any:
+    return stored if key in _SCALARS else _parse_value(key, stored)
+
+
+_SCALARS = frozenset(
+    {
+        ParameterKey.HRMAX,
+        ParameterKey.HRREST,
+        ParameterKey.WEIGHT,
+        ParameterKey.THRESHOLD_HR,
+        ParameterKey.LOAD_MODEL,
+    }
+)
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def parameters_on(runner: Runner, day: dt.date) -> Parameters:
+    """The values valid on ``day`` (one query), estimates and defaults where none is stored."""
+    rows = db.session.execute(
+        sa.select(ParameterVersion)
+        .where(ParameterVersion.runner_id == runner.id, ParameterVersion.valid_from <= day)
+        .order_by(ParameterVersion.valid_from, ParameterVersion.id)
+    ).scalars()
+    latest: dict[ParameterKey, ParameterVersion] = {}
+    for row in rows:
+        latest[row.key] = row  # ascending order: the last one seen wins
+
+    def stored(key: ParameterKey) -> Valued | None:
+        row = latest.get(key)
+        if row is None:
+            return None
+        return Valued(decode_value(key, row.value), row.source, row.valid_from, row.id)
+
+    hrmax = stored(ParameterKey.HRMAX) or Valued(
+        round(estimate_hrmax(runner.birth_date, day).hrmax_bpm, 1), ParameterSource.ESTIMATED, None
+    )
+    hr_zones = stored(ParameterKey.HR_ZONES) or Valued(
+        defaults.HR_ZONES, ParameterSource.DEFAULT, None
+    )
+    hrrest = stored(ParameterKey.HRREST) or Valued(None, ParameterSource.DEFAULT, None)
+    partial = Parameters(
+        day=day,
+        hrmax=hrmax,
+        hrrest=hrrest,
+        weight=stored(ParameterKey.WEIGHT) or Valued(None, ParameterSource.DEFAULT, None),
+        hr_zone_model=hr_zones,
+        pace_zone_model=stored(ParameterKey.PACE_ZONES)
+        or Valued(defaults.PACE_ZONES, ParameterSource.DEFAULT, None),
+        critical_speed=stored(ParameterKey.CRITICAL_SPEED)
+        or Valued(defaults.CRITICAL_SPEED, ParameterSource.DEFAULT, None),
+        threshold_hr=Valued(None, ParameterSource.DEFAULT, None),
+        load_model=stored(ParameterKey.LOAD_MODEL)
+        or Valued(defaults.LOAD_MODEL, ParameterSource.DEFAULT, None),
+        fitness_fatigue=stored(ParameterKey.FITNESS_FATIGUE)
+        or Valued(defaults.HISTORY_PARAMS, ParameterSource.DEFAULT, None),
+    )
+    threshold = stored(ParameterKey.THRESHOLD_HR) or Valued(
+        round(threshold_hr_bpm(partial.hr_zones), 1), ParameterSource.FORMULA, None
+    )
+    return Parameters(**{**partial.__dict__, "threshold_hr": threshold})
+
+
+def history(runner: Runner, key: ParameterKey) -> list[ParameterVersion]:
+    """All versions of ``key``, oldest first."""
+    return list(
+        db.session.execute(
+            sa.select(ParameterVersion)
+            .where(ParameterVersion.runner_id == runner.id, ParameterVersion.key == key)
+            .order_by(ParameterVersion.valid_from, ParameterVersion.id)
+        ).scalars()
+    )
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def set_parameter(
+    runner: Runner,
+    key: ParameterKey,
+    raw: Any,
+    valid_from: dt.date,
+    *,
+    source: ParameterSource,
+    by: User | None,
+    today: dt.date,
+    details: Any = None,
+    note: str = "",
+) -> ParameterVersion:
+    """Record a new version of ``key`` valid from ``valid_from``.
+
+    A version of the same key on the same day is replaced. Sessions from ``valid_from``
+    on are analysed with the new value, so a recompute from that date is requested.
+    """
+    if valid_from > today:
+        raise InvalidInput("A parameter cannot start in the future.", field="valid_from")
+    if valid_from < runner.birth_date:
+        raise InvalidInput("A parameter cannot start before the birth date.", field="valid_from")
+    value = parse_value(key, raw)
+    if key is ParameterKey.HRREST or key is ParameterKey.HRMAX:
+        _check_rest_below_max(runner, key, float(value), valid_from)
+    existing = (
+        db.session.execute(
+            sa.select(ParameterVersion).where(
+                ParameterVersion.runner_id == runner.id,
+                ParameterVersion.key == key,
+                ParameterVersion.valid_from == valid_from,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for row in existing:
+        db.session.delete(row)
+    version = ParameterVersion(
+        runner_id=runner.id,
+        key=key,
+        valid_from=valid_from,
+        value=encode_value(key, value),
+        source=source,
+        details=details,
+        note=note[:200],
+        created_by_id=by.id if by else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    request_recompute(runner, valid_from, f"{key.value} changed from {valid_from.isoformat()}")
+    return version
+
+
+def _check_rest_below_max(
+    runner: Runner, key: ParameterKey, value: float, valid_from: dt.date
+) -> None:
+    params = parameters_on(runner, valid_from)
+    if key is ParameterKey.HRREST and value >= params.hrmax_bpm:
+        raise InvalidInput(
+            f"Resting HR must be below HRmax ({params.hrmax_bpm:g} bpm on that date).",
+            field=key.value,
+        )
+    if key is ParameterKey.HRMAX and params.hrrest_bpm is not None and value <= params.hrrest_bpm:
+        raise InvalidInput(
+            f"HRmax must be above the resting HR ({params.hrrest_bpm:g} bpm on that date).",
+            field=key.value,
+        )
+
+
+def request_recompute(runner: Runner, from_date: dt.date, reason: str) -> None:
+    """Record that derived values from ``from_date`` on are stale (sessions consume it)."""
+    db.session.add(RecomputeRequest(runner_id=runner.id, from_date=from_date, reason=reason[:200]))
+    db.session.flush()
