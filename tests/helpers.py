@@ -12,7 +12,8 @@ from werkzeug.test import TestResponse
 
 from smartrunning.services import accounts
 from smartrunning.services import athletes as athlete_services
-from smartrunning.store import Role, Sex, User, db
+from smartrunning.services import bests as best_services
+from smartrunning.store import Role, Runner, Sex, User, db
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -47,6 +48,7 @@ def make_runner(
             today=dt.date(2026, 11, 21),
             user=user,
             coach=coach,
+            onboarding_step=None,
         )
         db.session.commit()
         return int(runner.id)
@@ -67,6 +69,8 @@ class World:
     other_runner: int
     runner_id: int
     other_runner_id: int
+    best_id: int
+    other_best_id: int
 
 
 def make_world(app: Flask) -> World:
@@ -75,15 +79,30 @@ def make_world(app: Flask) -> World:
     other_coach = make_user(app, "othercoach", Role.COACH)
     runner = make_user(app, "runner", Role.RUNNER)
     other_runner = make_user(app, "otherrunner", Role.RUNNER)
+    runner_id = make_runner(app, "Rita Runner", user_id=runner, coach_id=coach)
+    other_runner_id = make_runner(app, "Otto Other", user_id=other_runner, coach_id=other_coach)
     return World(
         admin=admin,
         coach=coach,
         other_coach=other_coach,
         runner=runner,
         other_runner=other_runner,
-        runner_id=make_runner(app, "Rita Runner", user_id=runner, coach_id=coach),
-        other_runner_id=make_runner(app, "Otto Other", user_id=other_runner, coach_id=other_coach),
+        runner_id=runner_id,
+        other_runner_id=other_runner_id,
+        best_id=make_best(app, runner_id, 5000.0, 1200.0, dt.date(2026, 5, 1)),
+        other_best_id=make_best(app, other_runner_id, 5000.0, 1260.0, dt.date(2026, 5, 1)),
     )
+
+
+def make_best(app: Flask, runner_id: int, distance_m: float, time_s: float, day: dt.date) -> int:
+    with app.app_context():
+        runner = db.session.get(Runner, runner_id)
+        assert runner is not None
+        best = best_services.add_personal_best(
+            runner, distance_m, time_s, day, by=None, today=dt.date(2026, 11, 21)
+        )
+        db.session.commit()
+        return int(best.id)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

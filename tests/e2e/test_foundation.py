@@ -54,6 +54,8 @@ def test_first_admin_sets_up_coach_and_runner(
     admin = new_page()
 
     log_in(admin, base, "admin", FIRST_ADMIN_PASSWORD)
+    expect(admin).to_have_url(re.compile(r".*/password$"))
+    expect(admin.get_by_text("must be changed before you continue")).to_be_visible()
     admin.screenshot(path=artifacts / "01-forced-password-change.png")
     change_password(admin, FIRST_ADMIN_PASSWORD, "admin new passphrase")
     expect(admin.get_by_text("Your password has been changed.")).to_be_visible()
@@ -76,6 +78,9 @@ def test_first_admin_sets_up_coach_and_runner(
     runner = new_page()
     log_in(runner, base, "rico", runner_password)
     change_password(runner, runner_password, "rico new passphrase")
+    # An admin-made runner profile is unfinished: the runner lands in its set-up first.
+    expect(runner.get_by_role("heading", name="Set up Rico Runner")).to_be_visible()
+    runner.get_by_role("link", name="Finish later").click()
     expect(runner.get_by_test_id("runner-name")).to_have_text("Rico Runner")
     expect(runner.get_by_role("link", name="Athletes")).to_have_count(0)
     runner.screenshot(path=artifacts / "04-runner-own-page.png")

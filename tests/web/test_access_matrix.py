@@ -49,6 +49,34 @@ ADMIN_ONLY_GET = logged_in(403, 403, 200)
 COACH_GET = logged_in(403, 200, 200)
 
 
+def own_and_other(
+    method: str,
+    endpoint: str,
+    path: Callable[[int, World], str],
+    success: int,
+    **body: Callable[[World], dict[str, Any]],
+) -> list[Case]:
+    """A runner's resource: the runner's own (all succeed) and another's (404 but admin)."""
+    return [
+        Case(
+            method,
+            endpoint,
+            lambda w: path(w.runner_id, w),
+            logged_in(success, success, success),
+            label="own",
+            **body,  # type: ignore[arg-type]
+        ),
+        Case(
+            method,
+            endpoint,
+            lambda w: path(w.other_runner_id, w),
+            logged_in(404, 404, success),
+            label="other",
+            **body,  # type: ignore[arg-type]
+        ),
+    ]
+
+
 def _new_user_form(w: World) -> dict[str, Any]:
     return {"username": "newcoach", "roles": ["coach"], "password": ""}
 
@@ -76,10 +104,10 @@ CASES: list[Case] = [
         form=lambda w: {"current_password": "nope", "password": "x", "confirm": "y"},
     ),
     Case("GET", "athletes.dashboard", lambda w: "/athletes", COACH_GET),
-    Case("GET", "athletes.runner_new", lambda w: "/runners/new", COACH_GET),
+    Case("GET", "wizard.new", lambda w: "/runners/new", COACH_GET),
     Case(
         "POST",
-        "athletes.runner_new",
+        "wizard.new",
         lambda w: "/runners/new",
         logged_in(403, 302, 302),
         form=lambda w: {"name": "New One", "birth_date": "1991-02-03", "sex": "m"},
@@ -173,6 +201,139 @@ CASES: list[Case] = [
         label="other",
     ),
 ]
+
+ATHLETE_CASES: list[Case] = [
+    *own_and_other("GET", "wizard.resume", lambda r, w: f"/runners/{r}/setup", 302),
+    *own_and_other("GET", "wizard.step", lambda r, w: f"/runners/{r}/setup/1", 200),
+    *own_and_other(
+        "POST",
+        "wizard.step",
+        lambda r, w: f"/runners/{r}/setup/1",
+        302,
+        form=lambda w: {"name": "Renamed", "birth_date": "1990-04-02", "sex": "f"},
+    ),
+    Case(
+        "GET",
+        "wizard.step",
+        lambda w: f"/runners/{w.runner_id}/setup/5",
+        logged_in(404, 404, 404),
+        label="login step when a login exists",
+    ),
+    *own_and_other(
+        "POST",
+        "athletes.parameter_add",
+        lambda r, w: f"/runners/{r}/parameters",
+        302,
+        form=lambda w: {"key": "hrmax_bpm", "value": "191", "valid_from": "2026-02-01"},
+    ),
+    Case(
+        "POST",
+        "athletes.parameter_add",
+        lambda w: f"/runners/{w.runner_id}/parameters",
+        logged_in(403, 302, 302),
+        label="coach-only key",
+        form=lambda w: {"key": "cs_mps", "value": "4.1", "valid_from": "2026-02-01"},
+    ),
+    *own_and_other(
+        "POST",
+        "athletes.best_add",
+        lambda r, w: f"/runners/{r}/bests",
+        302,
+        form=lambda w: {"distance_m": "3000", "time": "11:30", "date": "2026-06-01"},
+    ),
+    Case(
+        "POST",
+        "athletes.best_delete",
+        lambda w: f"/runners/{w.runner_id}/bests/{w.best_id}/delete",
+        logged_in(302, 302, 302),
+        label="own",
+    ),
+    Case(
+        "POST",
+        "athletes.best_delete",
+        lambda w: f"/runners/{w.other_runner_id}/bests/{w.other_best_id}/delete",
+        logged_in(404, 404, 302),
+        label="other",
+    ),
+    Case(
+        "POST",
+        "athletes.best_delete",
+        lambda w: f"/runners/{w.runner_id}/bests/{w.other_best_id}/delete",
+        logged_in(404, 404, 404),
+        label="another runner's best under my id",
+    ),
+    *own_and_other("GET", "api_athletes.Profile", lambda r, w: f"/api/runners/{r}/profile", 200),
+    *own_and_other(
+        "GET", "api_athletes.Parameters", lambda r, w: f"/api/runners/{r}/parameters", 200
+    ),
+    *own_and_other(
+        "POST",
+        "api_athletes.Parameters",
+        lambda r, w: f"/api/runners/{r}/parameters",
+        201,
+        json=lambda w: {"key": "hrrest_bpm", "value": 48, "valid_from": "2026-03-01"},
+    ),
+    Case(
+        "POST",
+        "api_athletes.Parameters",
+        lambda w: f"/api/runners/{w.runner_id}/parameters",
+        logged_in(403, 201, 201),
+        label="coach-only key",
+        json=lambda w: {
+            "key": "critical_speed",
+            "value": {"cs_mps": 4.1, "d_prime_m": 220},
+            "valid_from": "2026-03-01",
+        },
+    ),
+    *own_and_other(
+        "GET",
+        "api_athletes.ParameterHistory",
+        lambda r, w: f"/api/runners/{r}/parameters/critical_speed",
+        200,
+    ),
+    *own_and_other("GET", "api_athletes.Bests", lambda r, w: f"/api/runners/{r}/bests", 200),
+    *own_and_other(
+        "POST",
+        "api_athletes.Bests",
+        lambda r, w: f"/api/runners/{r}/bests",
+        201,
+        json=lambda w: {"distance_m": 3000, "time": "11:30", "date": "2026-06-01"},
+    ),
+    Case(
+        "DELETE",
+        "api_athletes.BestById",
+        lambda w: f"/api/runners/{w.runner_id}/bests/{w.best_id}",
+        logged_in(204, 204, 204),
+        json=lambda w: {},
+        label="own",
+    ),
+    Case(
+        "DELETE",
+        "api_athletes.BestById",
+        lambda w: f"/api/runners/{w.other_runner_id}/bests/{w.other_best_id}",
+        logged_in(404, 404, 204),
+        json=lambda w: {},
+        label="other",
+    ),
+    *own_and_other(
+        "GET", "api_athletes.Predictions", lambda r, w: f"/api/runners/{r}/predictions", 200
+    ),
+    Case(
+        "POST",
+        "api_tools.HrZones",
+        lambda w: "/api/tools/hr-zones",
+        logged_in(200, 200, 200),
+        json=lambda w: {"birth_date": "1990-01-01", "hrmax_bpm": 190},
+    ),
+    Case(
+        "POST",
+        "api_tools.CriticalSpeedPreview",
+        lambda w: "/api/tools/critical-speed",
+        logged_in(200, 200, 200),
+        json=lambda w: {"efforts": [{"distance_m": 5000, "time": "20:00", "date": "2026-01-01"}]},
+    ),
+]
+CASES += ATHLETE_CASES
 
 USERNAMES = {"runner": "runner", "coach": "coach", "admin": "admin"}
 

@@ -39,6 +39,7 @@ __all__ = [
     "TimelineEntry",
     "add_personal_best",
     "best_efforts_on",
+    "current_fit",
     "delete_personal_best",
     "fit_report",
     "parse_time",

@@ -102,11 +102,13 @@ def _register_features(app: Flask) -> None:
     from smartrunning.web.admin.views import bp as admin_bp
     from smartrunning.web.api import register as register_api
     from smartrunning.web.athletes.views import bp as athletes_bp
+    from smartrunning.web.athletes.wizard import bp as wizard_bp
     from smartrunning.web.auth.views import bp as auth_bp
     from smartrunning.web.health import bp as health_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(athletes_bp)
+    app.register_blueprint(wizard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     register_api(extensions.api)

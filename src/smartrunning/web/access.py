@@ -18,7 +18,17 @@ from smartrunning.services import athletes as athlete_services
 from smartrunning.services.errors import NotFound
 from smartrunning.store import Role, Runner, User, db
 
-__all__ = ["get_runner_or_404", "get_user_or_404", "require_role", "this_user"]
+__all__ = [
+    "RUNNER_EDITABLE",
+    "get_runner_or_404",
+    "get_user_or_404",
+    "may_edit_parameter",
+    "require_role",
+    "this_user",
+]
+
+#: Parameters a runner may change on their own profile; coaches and admins change all.
+RUNNER_EDITABLE = frozenset({"weight_kg", "hrrest_bpm", "hrmax_bpm"})
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,3 +69,8 @@ def get_user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
+
+
+def may_edit_parameter(key: str) -> bool:
+    """Whether the current user may add a version of parameter ``key`` (of a visible runner)."""
+    return this_user().has_role(Role.COACH) or key in RUNNER_EDITABLE

@@ -8,19 +8,10 @@ from flask import Flask
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from smartrunning.formatting import format_duration, format_pace
 from smartrunning.store import Role
 
-__all__ = ["format_duration", "init_app"]
-
-
-def format_duration(seconds: float | None) -> str:
-    """Seconds as h:mm:ss or m:ss."""
-    if seconds is None:
-        return "–"
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+__all__ = ["init_app"]
 
 
 def format_date(value: dt.date | dt.datetime | None) -> str:
@@ -46,6 +37,7 @@ def age_years(birth_date: dt.date) -> int:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["age"] = age_years
     app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["pace"] = format_pace
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["Role"] = Role

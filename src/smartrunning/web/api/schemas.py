@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-__all__ = ["MeSchema", "RunnerCreateSchema", "RunnerSchema"]
+__all__ = ["MeSchema", "RunnerCreateSchema", "RunnerSchema", "ZoneOut"]
 
 
 class RunnerSchema(Schema):
@@ -31,3 +31,12 @@ class MeSchema(Schema):
     role = fields.Str(allow_none=True)
     roles = fields.List(fields.Str())
     runner_id = fields.Int(allow_none=True)
+
+
+class ZoneOut(Schema):
+    """One resolved zone: [lower, upper) in bpm or m/s; the top zone may be open (null)."""
+
+    number = fields.Int()
+    name = fields.Str()
+    lower = fields.Float()
+    upper = fields.Float(allow_none=True)

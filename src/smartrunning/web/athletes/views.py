@@ -1,23 +1,36 @@
-"""The athletes dashboard (coaches and admins) and the runner page."""
+"""The athletes dashboard (coaches and admins), the runner's profile page and its edits."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import selectinload
 
 from smartrunning.services import athletes as athlete_services
-from smartrunning.services.errors import ServiceError
-from smartrunning.store import CoachAssignment, Role, Runner, db
-from smartrunning.web.access import get_runner_or_404, require_role, this_user
-from smartrunning.web.athletes.forms import RunnerForm
+from smartrunning.services import bests as best_services
+from smartrunning.services import parameters as parameter_services
+from smartrunning.services import profiles
+from smartrunning.services.errors import NotFound, ServiceError
+from smartrunning.store import CoachAssignment, ParameterKey, ParameterSource, Role, Runner, db
+from smartrunning.web.access import get_runner_or_404, may_edit_parameter, require_role, this_user
+from smartrunning.web.athletes.forms import BestForm, ParameterForm
 
 __all__ = ["bp"]
 
 bp = Blueprint("athletes", __name__, template_folder="templates")
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def is_coaching() -> bool:
+    return this_user().has_role(Role.COACH)
 
 
 @bp.get("/athletes")
@@ -31,35 +44,134 @@ def dashboard() -> ResponseReturnValue:
         )
         .order_by(sa.func.lower(Runner.name))
     )
-    runners = db.session.execute(query).scalars().all()
-    return render_template("athletes/dashboard.html", runners=runners)
-
-
-@bp.route("/runners/new", methods=["GET", "POST"])
-@require_role(Role.COACH)
-def runner_new() -> ResponseReturnValue:
-    form = RunnerForm()
-    if form.validate_on_submit():
-        assert form.birth_date.data is not None
-        try:
-            runner = athlete_services.create_runner(
-                form.name.data or "",
-                form.birth_date.data,
-                athlete_services.parse_sex(form.sex.data or ""),
-                created_by=this_user(),
-                today=dt.datetime.now(dt.UTC).date(),
-            )
-        except ServiceError as exc:
-            field = getattr(form, exc.field or "name", form.name)
-            field.errors = [*field.errors, exc.message]
-        else:
-            db.session.commit()
-            flash(f"{runner.name} was added.", "success")
-            return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
-    return render_template("athletes/runner_new.html", form=form)
+    runners = list(db.session.execute(query).scalars())
+    params = parameter_services.parameters_for(runners, today())
+    return render_template("athletes/dashboard.html", runners=runners, params=params)
 
 
 @bp.get("/runners/<int:runner_id>")
 def runner_detail(runner_id: int) -> ResponseReturnValue:
     runner = get_runner_or_404(runner_id)
-    return render_template("athletes/runner_detail.html", runner=runner)
+    summary = profiles.profile_summary(runner, today())
+    history = {
+        key.value: profiles.parameter_history(runner, key)
+        for key in (
+            ParameterKey.HRMAX,
+            ParameterKey.HRREST,
+            ParameterKey.WEIGHT,
+            ParameterKey.HR_ZONES,
+            ParameterKey.CRITICAL_SPEED,
+        )
+    }
+    timeline = best_services.timeline(runner)
+    chart_data = {
+        "hrmax": [{"x": v["valid_from"], "y": v["value"]} for v in history["hrmax_bpm"]],
+        "cs": [
+            {"x": v["valid_from"], "y": v["value"]["cs_mps"], "d": v["value"]["d_prime_m"]}
+            for v in history["critical_speed"]
+        ],
+        "bests": {
+            entries[0].label: [
+                {"x": e.best.date, "y": e.best.time_s * 1000 / e.best.distance_m} for e in entries
+            ]
+            for entries in timeline.values()
+        },
+        "today": today(),
+    }
+    return render_template(
+        "athletes/runner_detail.html",
+        runner=runner,
+        s=summary,
+        history=history,
+        timeline=timeline,
+        chart_json=json.dumps(chart_data, default=str).replace("<", "\\u003c"),
+        parameter_form=ParameterForm(data={"valid_from": today()}),
+        best_form=BestForm(data={"date": today()}),
+        can_edit_all=is_coaching(),
+    )
+
+
+def _parameter_value(runner: Runner, key: str, value: float) -> tuple[ParameterKey, Any]:
+    if key in ("cs_mps", "d_prime_m"):
+        cs = parameter_services.parameters_on(runner, today()).cs
+        data = {"cs_mps": cs.cs_mps, "d_prime_m": cs.d_prime_m, key: value}
+        return ParameterKey.CRITICAL_SPEED, data
+    return ParameterKey(key), value
+
+
+@bp.post("/runners/<int:runner_id>/parameters")
+def parameter_add(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    form = ParameterForm()
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            flash(f"{getattr(form, field).label.text}: {' '.join(errors)}", "danger")
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="params"))
+    if not may_edit_parameter(
+        form.key.data if form.key.data not in ("cs_mps", "d_prime_m") else "critical_speed"
+    ):
+        abort(403)
+    assert form.valid_from.data is not None
+    assert form.value.data is not None
+    try:
+        key, value = _parameter_value(runner, form.key.data, form.value.data)
+        parameter_services.set_parameter(
+            runner,
+            key,
+            value,
+            form.valid_from.data,
+            source=ParameterSource.MEASURED,
+            by=this_user(),
+            today=today(),
+            note=form.note.data or "",
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            f"Saved from {form.valid_from.data.isoformat()}; sessions from that date on "
+            "will be recomputed.",
+            "success",
+        )
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="params"))
+
+
+@bp.post("/runners/<int:runner_id>/bests")
+def best_add(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    form = BestForm(meta={"csrf": True})
+    if not form.validate_on_submit() or not form.distance_m.data or not form.time.data:
+        flash("Give a distance, a time and a date.", "danger")
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+    assert form.date.data is not None
+    try:
+        best_services.add_personal_best(
+            runner,
+            float(form.distance_m.data),
+            best_services.parse_time(form.time.data),
+            form.date.data,
+            by=this_user(),
+            today=today(),
+            event_name=form.event_name.data or "",
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash("Personal best added; critical speed refitted.", "success")
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+
+
+@bp.post("/runners/<int:runner_id>/bests/<int:best_id>/delete")
+def best_delete(runner_id: int, best_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    try:
+        best_services.delete_personal_best(runner, best_id, by=this_user())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash("Personal best deleted; critical speed refitted.", "success")
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))

@@ -42,6 +42,8 @@ def index() -> ResponseReturnValue:
     if user.has_role(Role.COACH):
         return redirect(url_for("athletes.dashboard"))
     runner = athlete_services.runner_for_user(user)
+    if runner is not None and runner.onboarding_step is not None:
+        return redirect(url_for("wizard.resume", runner_id=runner.id))
     if runner is not None:
         return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
     return render_template("auth/no_profile.html")

@@ -1,0 +1,59 @@
+// Shared Chart.js helpers: dates on a linear axis (no date adapter needed).
+"use strict";
+window.SR = window.SR || {};
+(function (SR) {
+  const DAY_MS = 86400000;
+  SR.dayNumber = function (iso) { return Date.parse(iso + "T00:00:00Z") / DAY_MS; };
+  SR.dayLabel = function (day) { return new Date(day * DAY_MS).toISOString().slice(0, 10); };
+  SR.duration = function (seconds) {
+    if (seconds === null || seconds === undefined || !isFinite(seconds)) return "–";
+    const total = Math.round(seconds);
+    const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    const mm = String(m).padStart(2, "0"), ss = String(s).padStart(2, "0");
+    return h ? `${h}:${mm}:${ss}` : `${m}:${ss}`;
+  };
+  SR.pace = function (mps) { return mps ? SR.duration(1000 / mps) : "–"; };
+  SR.dateAxis = function () {
+    return { type: "linear", ticks: { callback: (v) => SR.dayLabel(v), maxTicksLimit: 6 } };
+  };
+  SR.lineChart = function (canvas, datasets, yAxis, tooltipLabel) {
+    if (!canvas || !window.Chart) return null;
+    return new window.Chart(canvas, {
+      type: "line",
+      data: { datasets: datasets },
+      options: {
+        animation: false,
+        parsing: false,
+        scales: { x: SR.dateAxis(), y: yAxis || {} },
+        plugins: {
+          legend: { display: datasets.length > 1 },
+          tooltip: {
+            callbacks: {
+              title: (items) => items.length ? SR.dayLabel(items[0].parsed.x) : "",
+              label: tooltipLabel || ((item) => `${item.dataset.label}: ${item.parsed.y}`),
+            },
+          },
+        },
+      },
+    });
+  };
+  SR.csrfToken = function () {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  };
+  SR.postJson = async function (url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": SR.csrfToken() },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    const data = await response.json();
+    if (!response.ok) {
+      const error = new Error((data.error && data.error.message) || response.statusText);
+      error.details = data.error && data.error.details;
+      throw error;
+    }
+    return data;
+  };
+})(window.SR);

@@ -1,0 +1,38 @@
+// Charts of the runner profile page: CS over time, PB progression, HRmax over time.
+"use strict";
+(function () {
+  const source = document.getElementById("profile-data");
+  if (!source) return;
+  const data = JSON.parse(source.textContent);
+  const SR = window.SR;
+  const palette = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997",
+                   "#6c757d", "#d63384", "#0dcaf0", "#ffc107"];
+  const points = (rows, key) => rows.map((r) => ({ x: SR.dayNumber(r.x), y: r[key || "y"] }));
+  // A stepped series holds its last value until today.
+  const untilToday = (rows) => rows.length
+    ? [...points(rows), { x: SR.dayNumber(data.today), y: rows[rows.length - 1].y }] : [];
+
+  SR.lineChart(
+    document.getElementById("cs-chart"),
+    [{ label: "Critical speed (m/s)", data: untilToday(data.cs), stepped: true,
+       borderColor: palette[0], backgroundColor: palette[0] }],
+    { title: { display: true, text: "CS (m/s)" }, ticks: { callback: (v) => v.toFixed(3) } },
+    (item) => `CS ${SR.pace(item.parsed.y)} /km (${item.parsed.y.toFixed(2)} m/s)`
+  );
+  const bests = Object.entries(data.bests).map(([label, rows], i) => ({
+    label: label, data: points(rows), borderColor: palette[i % palette.length],
+    backgroundColor: palette[i % palette.length],
+  }));
+  SR.lineChart(
+    document.getElementById("bests-chart"), bests,
+    { reverse: true, title: { display: true, text: "average pace /km" },
+      ticks: { callback: (v) => SR.duration(v) } },
+    (item) => `${item.dataset.label}: ${SR.duration(item.parsed.y)} /km`
+  );
+  SR.lineChart(
+    document.getElementById("hrmax-chart"),
+    [{ label: "Max HR (bpm)", data: untilToday(data.hrmax), stepped: true,
+       borderColor: palette[1], backgroundColor: palette[1] }],
+    {}, (item) => `Max HR ${item.parsed.y} bpm`
+  );
+})();
