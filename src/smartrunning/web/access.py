@@ -27,8 +27,11 @@ __all__ = [
     "this_user",
 ]
 
-#: Parameters a runner may change on their own profile; coaches and admins change all.
-RUNNER_EDITABLE = frozenset({"weight_kg", "hrrest_bpm", "hrmax_bpm"})
+#: Parameters a runner may change on their own profile, as in the onboarding wizard;
+#: critical speed, pace zones and threshold HR (lab or coach judgements) are for coaches.
+RUNNER_EDITABLE = frozenset(
+    {"weight_kg", "hrrest_bpm", "hrmax_bpm", "hr_zones", "load_model", "fitness_fatigue"}
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")

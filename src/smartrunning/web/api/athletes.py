@@ -166,7 +166,7 @@ class Parameters(MethodView):
         """Add a version of a parameter from a date (sessions from then on are recomputed)."""
         runner = get_runner_or_404(runner_id)
         if not may_edit_parameter(data["key"]):
-            abort(403, message="A runner may change weight, resting HR and maximum HR only.")
+            abort(403, message="Critical speed, pace zones and threshold HR are set by a coach.")
         try:
             version = parameter_services.set_parameter(
                 runner,

@@ -64,7 +64,21 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
         )
     }
     timeline = best_services.timeline(runner)
+    zone_dates = sorted(
+        {v["valid_from"] for key in ("hrmax_bpm", "hrrest_bpm", "hr_zones") for v in history[key]}
+        | {today()}
+    )
+    zones_over_time = [
+        {
+            "x": day,
+            "uppers": [
+                z.upper for z in parameter_services.parameters_on(runner, day).hr_zones.zones
+            ],
+        }
+        for day in zone_dates
+    ]
     chart_data = {
+        "zones": zones_over_time,
         "hrmax": [{"x": v["valid_from"], "y": v["value"]} for v in history["hrmax_bpm"]],
         "cs": [
             {"x": v["valid_from"], "y": v["value"]["cs_mps"], "d": v["value"]["d_prime_m"]}

@@ -12,12 +12,31 @@
   const untilToday = (rows) => rows.length
     ? [...points(rows), { x: SR.dayNumber(data.today), y: rows[rows.length - 1].y }] : [];
 
-  SR.lineChart(
+  const csChart = SR.lineChart(
     document.getElementById("cs-chart"),
     [{ label: "Critical speed (m/s)", data: untilToday(data.cs), stepped: true,
-       borderColor: palette[0], backgroundColor: palette[0] }],
+       borderColor: palette[0], backgroundColor: palette[0] },
+     { label: "D′ (m)", data: untilToday(data.cs.map((r) => ({ x: r.x, y: r.d }))),
+       stepped: true, borderColor: palette[3], backgroundColor: palette[3], yAxisID: "d" }],
     { title: { display: true, text: "CS (m/s)" }, ticks: { callback: (v) => v.toFixed(3) } },
-    (item) => `CS ${SR.pace(item.parsed.y)} /km (${item.parsed.y.toFixed(2)} m/s)`
+    (item) => item.datasetIndex === 0
+      ? `CS ${SR.pace(item.parsed.y)} /km (${item.parsed.y.toFixed(2)} m/s)`
+      : `D′ ${item.parsed.y.toFixed(0)} m`
+  );
+  if (csChart) {
+    csChart.options.scales.d = { position: "right", title: { display: true, text: "D′ (m)" },
+                                 grid: { drawOnChartArea: false } };
+    csChart.update();
+  }
+  SR.lineChart(
+    document.getElementById("zones-chart"),
+    [0, 1, 2, 3, 4].map((i) => ({
+      label: `Zone ${i + 1} up to`,
+      data: data.zones.map((z) => ({ x: SR.dayNumber(z.x), y: z.uppers[i] })),
+      stepped: true, borderColor: palette[i], backgroundColor: palette[i],
+    })),
+    { title: { display: true, text: "bpm" } },
+    (item) => `${item.dataset.label} ${item.parsed.y.toFixed(0)} bpm`
   );
   const bests = Object.entries(data.bests).map(([label, rows], i) => ({
     label: label, data: points(rows), borderColor: palette[i % palette.length],
