@@ -40,6 +40,8 @@ $(STATIC_VENDOR)/.stamp: package.json package-lock.json
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 	   node_modules/chart.js/dist/chart.umd.min.js \
+	   node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   node_modules/swagger-ui-dist/swagger-ui.css \
 	   $(STATIC_VENDOR)/
 	touch $@
 

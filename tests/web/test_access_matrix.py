@@ -85,6 +85,7 @@ CASES: list[Case] = [
     Case("GET", "static", lambda w: "/static/css/app.css", everyone(200)),
     Case("GET", "api-docs.openapi_json", lambda w: "/api/openapi.json", everyone(200)),
     Case("GET", "health.healthz", lambda w: "/healthz", everyone(200)),
+    Case("GET", "api_docs_page.docs", lambda w: "/api/docs", everyone(200)),
     Case("GET", "auth.index", lambda w: "/", logged_in(302, 302, 302)),
     Case("GET", "auth.login", lambda w: "/login", logged_in(302, 302, 302) | {"anonymous": 200}),
     Case(

@@ -101,6 +101,7 @@ def _load_user(user_id: str) -> User | None:
 def _register_features(app: Flask) -> None:
     from smartrunning.web.admin.views import bp as admin_bp
     from smartrunning.web.api import register as register_api
+    from smartrunning.web.api.docs import bp as api_docs_bp
     from smartrunning.web.athletes.views import bp as athletes_bp
     from smartrunning.web.athletes.wizard import bp as wizard_bp
     from smartrunning.web.auth.views import bp as auth_bp
@@ -111,6 +112,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(wizard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(api_docs_bp)
     register_api(extensions.api)
     # The OpenAPI document describes the API, not anyone's data: readable without login.
     guard.public_endpoint(app, "api-docs.openapi_json")
