@@ -1,0 +1,153 @@
+"""Weeks of a plan: blocks laid backwards from race day, and each week's target load.
+
+SCIENCE.md, "Plan generation". Plan weeks are seven days ending on race day, so the last
+week ends with the race and the plan starts on ``race_date − 7 · weeks + 1``.
+
+Block lengths (``block_weeks``):
+
+- the taper keeps its schema length; only a plan shorter than the taper is all taper;
+- the other blocks share the remaining weeks R in proportion to their schema lengths, by
+  largest remainder with at least one week each: block b's ideal share is
+  R · weeks_b / Σ weeks; each block gets max(1, ⌊ideal⌋); while the total is over R one
+  week comes off the block most above its ideal (among blocks of 2 weeks or more), while
+  under R one week goes to the block most below it; ties go to the earlier block;
+- when R is smaller than the number of blocks, the blocks nearest the race keep one week
+  each and the earlier ones are dropped (laid backwards from race day).
+
+Weekly loads (``week_loads``, rTSS-like units, 100 = one hour at CS):
+
+- week 0 starts at 7 · CTL (the runner's current weekly load), clamped to the schema's
+  ``min_weekly``/``max_weekly``;
+- a build week grows the last build week's load by its block's progression, capped at
+  ``max_weekly`` and at (1 + ``max_ramp``) × the higher of the two weeks before it;
+- every ``recovery_every``-th week (counted over build weeks since the last recovery,
+  across blocks) is a recovery week at the last build load × (1 − ``recovery_drop``),
+  except a week followed by a recovery block or the taper, which are easier already;
+- a recovery block's weeks are all recovery weeks;
+- taper week j of n: peak × (1 − reduction · j / n), so the race week is at
+  peak × (1 − reduction) and the intensity of the sessions is kept. The peak is the load
+  of the week before the taper (or the start load when there is none): always a build
+  week (no recovery week, no recovery block just before the taper), so at the top of the
+  progression in any sane schema, and the taper never rises above the week before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from smartrunning.science.plans.schema import PlanSchema
+
+__all__ = ["WEEK_DAYS", "WeekOutline", "block_weeks", "plan_start", "start_load", "week_loads"]
+
+WEEK_DAYS: Final = 7
+
+
+@dataclass(frozen=True, slots=True)
+class WeekOutline:
+    """Week ``index`` (0 = the first) of ``schema.blocks[block_index]``; ``load`` its target."""
+
+    index: int
+    block_index: int
+    recovery: bool
+    load: float
+
+
+def plan_start(race_date: dt.date, weeks: int) -> dt.date:
+    """The first day of a plan of ``weeks`` whole weeks ending on ``race_date``."""
+    if weeks < 1:
+        raise ValueError(f"a plan needs at least one week, got {weeks}")
+    return race_date - dt.timedelta(days=WEEK_DAYS * weeks - 1)
+
+
+def start_load(schema: PlanSchema, ctl: float) -> float:
+    """The first week's load: 7 · CTL clamped to the schema's floor and cap."""
+    if not (math.isfinite(ctl) and ctl >= 0.0):
+        raise ValueError(f"CTL must be a finite number ≥ 0, got {ctl!r}")
+    cap = schema.load_cap
+    return min(max(WEEK_DAYS * ctl, cap.min_weekly), cap.max_weekly)
+
+
+def _proportional(weights: Sequence[int], total: int) -> list[int]:
+    """Largest remainder with at least 1 each (``total`` ≥ len(weights)); see module doc."""
+    scale = total / sum(weights)
+    ideal = [w * scale for w in weights]
+    alloc = [max(1, math.floor(x)) for x in ideal]
+    order = range(len(weights))
+    while sum(alloc) > total:
+        over = [i for i in order if alloc[i] > 1]
+        i = max(over, key=lambda k: (alloc[k] - ideal[k], -k))
+        alloc[i] -= 1
+    while sum(alloc) < total:
+        i = max(order, key=lambda k: (ideal[k] - alloc[k], -k))
+        alloc[i] += 1
+    return alloc
+
+
+def block_weeks(schema: PlanSchema, weeks: int) -> tuple[int, ...]:
+    """Weeks given to each block of ``schema`` in a plan of ``weeks`` (0 = dropped)."""
+    if weeks < 1:
+        raise ValueError(f"a plan needs at least one week, got {weeks}")
+    taper = min(schema.taper.weeks, weeks)
+    rest = weeks - taper
+    before = [block.weeks for block in schema.blocks[:-1]]
+    if rest == 0:
+        return (*(0 for _ in before), taper)
+    if rest < len(before):
+        kept = [0] * (len(before) - rest) + [1] * rest
+        return (*kept, taper)
+    return (*_proportional(before, rest), taper)
+
+
+def week_loads(
+    schema: PlanSchema, lengths: Sequence[int], first_load: float
+) -> tuple[WeekOutline, ...]:
+    """Each week's block, recovery flag and target load (see the module doc)."""
+    if len(lengths) != len(schema.blocks):
+        raise ValueError("one length per block is needed")
+    blocks = [index for index, n in enumerate(lengths) for _ in range(n)]
+    cap = schema.load_cap
+    taper_index = len(schema.blocks) - 1
+    pre_taper = [b for b in blocks if b != taper_index]
+    loads: list[float] = []
+    recovery: list[bool] = []
+    last_build = first_load
+    since_recovery = 0
+    for week, block_index in enumerate(pre_taper):
+        block = schema.blocks[block_index]
+        following = blocks[week + 1] if week + 1 < len(blocks) else taper_index
+        next_builds = following != taper_index and schema.blocks[following].kind != "recovery"
+        if block.kind == "recovery":
+            load, is_recovery = last_build * (1.0 - block.recovery_drop), True
+        elif week == 0:
+            load, is_recovery = first_load, False
+        elif (
+            block.recovery_every is not None
+            and since_recovery >= block.recovery_every - 1
+            and next_builds
+        ):
+            load, is_recovery = last_build * (1.0 - block.recovery_drop), True
+        else:
+            ramp_cap = (1.0 + cap.max_ramp) * max(loads[-2:])
+            load = min(last_build * (1.0 + block.progression), ramp_cap, cap.max_weekly)
+            is_recovery = False
+        if is_recovery:
+            since_recovery = 0
+        else:
+            since_recovery += 1
+            last_build = load
+        loads.append(load)
+        recovery.append(is_recovery)
+    taper_weeks = len(blocks) - len(pre_taper)
+    peak = loads[-1] if loads else first_load
+    reduction = schema.taper.reduction
+    for j in range(1, taper_weeks + 1):
+        loads.append(peak * (1.0 - reduction * j / taper_weeks))
+        recovery.append(False)
+    return tuple(
+        WeekOutline(index, block_index, recovery[index], loads[index])
+        for index, block_index in enumerate(blocks)
+    )

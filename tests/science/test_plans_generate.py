@@ -1,0 +1,460 @@
+"""Plan generation: the rules of SCIENCE.md "Plan generation" as properties over many inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from dataclasses import replace
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from smartrunning.science.history import HistoryState, daily_history
+from smartrunning.science.plans import (
+    LONG_SLOT,
+    WORKOUT_KINDS,
+    Block,
+    CSVersion,
+    DatedParameters,
+    HRZonesVersion,
+    LoadCap,
+    PatternSlot,
+    PlanInputs,
+    PlanLimits,
+    PlanSchema,
+    WarningCode,
+    generate_plan,
+    parse_schema,
+    plan_start,
+)
+from smartrunning.science.plans.targets import PACE_TOLERANCE
+from smartrunning.science.workouts import Free, Steady, Workout
+from smartrunning.science.zones import HRZoneModel
+from smartrunning.science.zwo import read_zwo
+
+DEFAULTS = ("5k", "10k", "half-marathon", "marathon")
+DISTANCES = {"5k": 5000.0, "10k": 10000.0, "half-marathon": 21097.5, "marathon": 42195.0}
+ZONES = HRZoneModel().resolve(190.0)
+PLANS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@cache
+def default_library() -> tuple[Workout, ...]:
+    folder = files("smartrunning.data") / "workouts"
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".zwo")), key=lambda e: e.name)
+    return tuple(read_zwo(e.read_bytes()) for e in entries)
+
+
+@cache
+def default_schema(name: str) -> PlanSchema:
+    text = (files("smartrunning.data") / "plans" / f"{name}.json").read_text(encoding="utf-8")
+    return parse_schema(json.loads(text))
+
+
+def steady_state(ctl: float, atl: float | None = None) -> HistoryState:
+    atl = ctl if atl is None else atl
+    return HistoryState(ctl, atl, 0.0, 0.0, (ctl,) * 7, (ctl,) * 7)
+
+
+def inputs(
+    name: str = "marathon",
+    *,
+    race: dt.date = dt.date(2025, 10, 12),
+    ctl: float = 45.0,
+    cs: float | None = 3.8,
+    **changes: object,
+) -> PlanInputs:
+    params = DatedParameters(
+        cs=() if cs is None else (CSVersion(dt.date(2020, 1, 1), cs, 180.0),),
+        hr_zones=(HRZonesVersion(dt.date(2020, 1, 1), ZONES),),
+    )
+    base = PlanInputs(
+        schema=default_schema(name),
+        race_date=race,
+        race_distance_m=DISTANCES[name],
+        training_days=frozenset({1, 2, 3, 5, 6}),
+        long_run_day=6,
+        sessions_per_week=5,
+        start_state=steady_state(ctl),
+        parameters=params,
+        library=default_library(),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+# --- strategies --------------------------------------------------------------------------
+
+
+@st.composite
+def random_pattern(draw: st.DrawFn) -> tuple[PatternSlot, ...]:
+    weights = draw(st.lists(st.integers(1, 10), min_size=1, max_size=7))
+    hard = draw(st.lists(st.booleans(), min_size=len(weights), max_size=len(weights)))
+    while sum(hard) > 3:
+        hard[hard.index(True)] = False
+    long = draw(st.booleans())
+    return tuple(
+        PatternSlot(
+            LONG_SLOT if long and i == 0 else f"s{i}",
+            "long" if long and i == 0 else draw(st.sampled_from(WORKOUT_KINDS)),
+            w / sum(weights),
+            hard[i],
+        )
+        for i, w in enumerate(weights)
+    )
+
+
+@st.composite
+def random_schema(draw: st.DrawFn) -> PlanSchema:
+    count = draw(st.integers(1, 3))
+    body = [
+        Block(
+            f"b{i}",
+            draw(st.sampled_from(["base", "build", "peak"])),
+            draw(st.integers(1, 8)),
+            draw(random_pattern()),
+            progression=draw(st.floats(0.0, 0.10)),
+            recovery_every=draw(st.sampled_from([3, 4])),
+            recovery_drop=draw(st.floats(0.25, 0.35)),
+        )
+        for i in range(count)
+    ]
+    if count > 1 and draw(st.booleans()):
+        body.insert(
+            1,
+            Block(
+                "rest",
+                "recovery",
+                draw(st.integers(1, 2)),
+                draw(random_pattern()),
+                recovery_drop=0.3,
+            ),
+        )
+    taper = Block(
+        "taper",
+        "taper",
+        draw(st.integers(1, 4)),
+        draw(random_pattern()),
+        reduction=draw(st.floats(0.40, 0.60)),
+    )
+    cap = LoadCap(
+        draw(st.floats(0.03, 0.25)), draw(st.floats(200.0, 1200.0)), draw(st.floats(30.0, 200.0))
+    )
+    return PlanSchema("random", (*body, taper), cap)
+
+
+@st.composite
+def plan_inputs(draw: st.DrawFn) -> PlanInputs:
+    name = draw(st.sampled_from(DEFAULTS))
+    schema = draw(st.just(default_schema(name)) | random_schema())
+    race = draw(st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)))
+    days = draw(st.sets(st.integers(0, 6), min_size=1))
+    cs = draw(st.none() | st.floats(2.5, 5.5))
+    ctl = draw(st.floats(0.0, 120.0))
+    library = default_library()
+    if draw(st.booleans()):
+        missing = draw(st.sampled_from(WORKOUT_KINDS))
+        library = tuple(w for w in library if w.kind != missing)
+    params = DatedParameters(
+        cs=() if cs is None else (CSVersion(race - dt.timedelta(days=800), cs, 150.0),),
+        hr_zones=(HRZonesVersion(race - dt.timedelta(days=800), ZONES),),
+    )
+    return PlanInputs(
+        schema=schema,
+        race_date=race,
+        race_distance_m=DISTANCES[name],
+        training_days=frozenset(days),
+        long_run_day=draw(st.sampled_from(sorted(days))),
+        sessions_per_week=draw(st.integers(1, 7)),
+        start_state=steady_state(ctl, draw(st.floats(0.0, 1.5)) * ctl),
+        parameters=params,
+        library=library,
+        weeks=draw(st.none() | st.integers(1, 30)),
+    )
+
+
+def weeks_of(inputs: PlanInputs) -> int:
+    return inputs.weeks if inputs.weeks is not None else inputs.schema.total_weeks
+
+
+# --- the properties ----------------------------------------------------------------------
+
+
+@PLANS
+@given(plan_inputs())
+def test_plan_ends_on_race_day(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    weeks = weeks_of(i)
+    assert plan.start == plan_start(i.race_date, weeks)
+    assert (i.race_date - plan.start).days + 1 == 7 * weeks
+    assert len(plan.weeks) == weeks
+    assert plan.race.date == i.race_date
+    assert plan.race.is_race
+    assert [d.is_race for d in plan.days].count(True) == 1
+    assert all(plan.start <= d.date < i.race_date for d in plan.days[:-1])
+    dates = [d.date for d in plan.days]
+    assert dates == sorted(dates)
+    assert len(set(dates)) == len(dates)
+    assert [p.date for p in plan.projection] == [
+        plan.start + dt.timedelta(days=k) for k in range(7 * weeks)
+    ]
+
+
+@PLANS
+@given(plan_inputs())
+def test_taper_is_kept(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    taper = i.schema.taper.weeks
+    kinds = [w.block_kind for w in plan.weeks]
+    expected = min(taper, len(kinds))
+    assert kinds[len(kinds) - expected :] == ["taper"] * expected
+    assert kinds.count("taper") == expected
+
+
+@PLANS
+@given(plan_inputs())
+def test_weekly_load_stays_under_the_cap_and_recovery_weeks_dip(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    cap = i.schema.load_cap
+    loads = [w.target_load for w in plan.weeks]
+    assert all(0 < load <= cap.max_weekly * (1 + 1e-9) for load in loads)
+    for k in range(1, len(loads)):
+        assert loads[k] <= (1 + cap.max_ramp) * max(loads[max(0, k - 2) : k]) * (1 + 1e-9)
+    for k, week in enumerate(plan.weeks):
+        if week.recovery and week.block_kind != "recovery":
+            assert loads[k] < loads[k - 1]
+            assert loads[k] < loads[k + 1]
+
+
+@PLANS
+@given(plan_inputs())
+def test_sessions_only_on_training_days_and_the_long_run_on_its_day(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    for day in plan.days[:-1]:
+        assert day.date.weekday() in i.training_days
+        if day.slot == LONG_SLOT:
+            assert day.date.weekday() == i.long_run_day
+    for week in plan.weeks[:-1]:
+        block = next(b for b in i.schema.blocks if b.name == week.block)
+        count = sum(d.slot == LONG_SLOT for d in plan.days if d.week == week.index)
+        assert count == (1 if any(p.slot == LONG_SLOT for p in block.pattern) else 0)
+        assert week.sessions <= min(i.sessions_per_week, len(i.training_days))
+
+
+@PLANS
+@given(plan_inputs())
+def test_hard_days_are_never_consecutive(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    hard = [d.date for d in plan.days if d.hard]
+    assert plan.race.date in hard
+    for a, b in itertools.pairwise(hard):
+        assert (b - a).days >= 2
+
+
+@PLANS
+@given(plan_inputs())
+def test_same_inputs_give_the_same_plan(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    assert generate_plan(i) == plan
+    assert generate_plan(replace(i, library=tuple(reversed(i.library)))) == plan
+
+
+@PLANS
+@given(plan_inputs())
+def test_day_loads_share_out_the_week_and_the_projection_follows_them(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    for week in plan.weeks:
+        planned = sum(d.target_load for d in plan.days if d.week == week.index and not d.is_race)
+        if week.index < len(plan.weeks) - 1:
+            assert planned == pytest.approx(week.target_load, rel=1e-9)
+        else:
+            assert planned <= week.target_load * (1 + 1e-9)
+        assert week.load == pytest.approx(
+            sum(d.load for d in plan.days if d.week == week.index and not d.is_race)
+        )
+    loads = np.zeros(len(plan.projection))
+    for day in plan.days:
+        loads[(day.date - plan.start).days] += day.load
+    history = daily_history(loads, plan.start, start=i.start_state)
+    assert plan.race_day_form == pytest.approx(float(history.form[-1]), abs=1e-9)
+    assert [p.ctl for p in plan.projection] == pytest.approx(list(history.ctl))
+    ramps = [w.ctl_ramp for w in plan.weeks]
+    assert plan.max_ctl_ramp == pytest.approx(max(ramps))
+    assert ramps[0] == pytest.approx(plan.weeks[0].ctl_end - i.start_state.ctl)
+
+
+@PLANS
+@given(plan_inputs())
+def test_each_day_is_scaled_to_its_load_or_says_why_not(i: PlanInputs) -> None:
+    plan = generate_plan(i)
+    for day in plan.days[:-1]:
+        off = abs(day.load - day.target_load) / day.target_load
+        assert off <= 0.05 or any("scales no closer" in note for note in day.notes)
+        assert day.duration_s > 0
+        assert day.load == pytest.approx(day.workout.estimated_load(day.speed_mps))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan_inputs(), st.floats(0.05, 0.95), st.floats(1.02, 1.2))
+def test_a_cs_version_starting_mid_plan_changes_targets_from_its_date_only(
+    i: PlanInputs, where: float, gain: float
+) -> None:
+    old_cs = 3.6
+    versions = (CSVersion(i.race_date - dt.timedelta(days=800), old_cs, 150.0),)
+    before = replace(i, parameters=DatedParameters(cs=versions))
+    start = plan_start(i.race_date, weeks_of(i))
+    split = start + dt.timedelta(days=int(where * (i.race_date - start).days))
+    new_cs = old_cs * gain
+    after = replace(i, parameters=DatedParameters(cs=(*versions, CSVersion(split, new_cs, 150.0))))
+    a, b = generate_plan(before), generate_plan(after)
+    early = [d for d in a.days if d.date < split]
+    assert early == [d for d in b.days if d.date < split]
+    assert a.projection[: (split - start).days] == b.projection[: (split - start).days]
+    late = [d for d in b.days if d.date >= split]
+    assert late
+    for day in late:
+        assert day.cs_mps == new_cs
+        for target in day.targets:
+            assert target.pace_s_per_km is not None
+            fastest = 1000 / (target.intensity[1] * new_cs * (1 + PACE_TOLERANCE))
+            assert target.pace_s_per_km[0] == pytest.approx(fastest)
+    assert [d.targets for d in late] != [d.targets for d in a.days if d.date >= split]
+
+
+# --- worked examples and warnings --------------------------------------------------------
+
+
+def test_a_marathon_plan_for_a_typical_runner() -> None:
+    plan = generate_plan(inputs())
+    assert plan.start == dt.date(2025, 5, 26)
+    assert [w.block for w in plan.weeks].count("Taper") == 3
+    assert plan.weeks[0].target_load == pytest.approx(7 * 45.0)
+    assert plan.weeks[3].recovery
+    peak = max(w.target_load for w in plan.weeks)
+    race_week = plan.weeks[-1]
+    assert race_week.target_load == pytest.approx(plan.weeks[-4].target_load * 0.5)
+    assert race_week.target_load < peak
+    assert 5.0 <= plan.race_day_form <= 25.0
+    assert plan.max_ctl_ramp < 8.0
+    assert plan.predicted_race_time_s is not None
+    assert 3.0 * 3600 < plan.predicted_race_time_s < 3.6 * 3600
+    race = plan.race.workout.steps[0]
+    assert isinstance(race, Steady)
+    assert race.extent.value == 42195.0
+    assert plan.race.duration_s == pytest.approx(plan.predicted_race_time_s)
+    assert {d.kind for d in plan.days} >= {"long", "hills", "threshold", "race-pace", "race"}
+    assert all(w.sessions == 5 for w in plan.weeks[:-1])
+    codes = {w.code for w in plan.warnings}
+    assert not codes & {WarningCode.CTL_RAMP, WarningCode.RACE_FORM_LOW, WarningCode.SHORT_PLAN}
+
+
+@pytest.mark.parametrize("name", DEFAULTS)
+def test_every_default_schema_gives_a_sensible_plan(name: str) -> None:
+    plan = generate_plan(inputs(name, ctl=50.0))
+    assert 5.0 <= plan.race_day_form <= 25.0
+    assert plan.max_ctl_ramp < 8.0
+    assert all(d.targets for d in plan.days)
+    assert all(t.pace_s_per_km and t.hr_bpm for d in plan.days for t in d.targets)
+
+
+def test_short_plans_compress_blocks_and_say_so() -> None:
+    plan = generate_plan(inputs(weeks=8))
+    assert [w.block for w in plan.weeks] == ["Base", "Base", "Build", "Build", "Peak"] + [
+        "Taper"
+    ] * 3
+    assert WarningCode.SHORT_PLAN in {w.code for w in plan.warnings}
+    tiny = generate_plan(inputs(weeks=2))
+    assert [w.block for w in tiny.weeks] == ["Taper", "Taper"]
+    assert any("taper cut" in w.message for w in tiny.warnings)
+
+
+def test_long_plans_stretch_blocks() -> None:
+    plan = generate_plan(inputs(weeks=30))
+    blocks = [w.block for w in plan.weeks]
+    # 27 weeks shared 6:6:5 → ideal 9.53, 9.53, 7.94: largest remainders, ties to the earlier.
+    assert (blocks.count("Base"), blocks.count("Build"), blocks.count("Peak")) == (10, 9, 8)
+    assert blocks.count("Taper") == 3
+
+
+def test_missing_kind_is_replaced_by_easy_runs_with_a_warning() -> None:
+    library = tuple(w for w in default_library() if w.kind != "hills")
+    plan = generate_plan(inputs(library=library))
+    hill_days = [d for d in plan.days if d.slot == "hills"]
+    assert hill_days
+    assert all(d.workout.kind == "easy" for d in hill_days)
+    assert all(d.kind == "easy" and not d.hard for d in hill_days)
+    assert all(any("no hills workouts" in note for note in d.notes) for d in hill_days)
+    assert any(w.code is WarningCode.MISSING_KIND and "hills" in w.message for w in plan.warnings)
+
+
+def test_an_empty_library_still_gives_a_plan() -> None:
+    plan = generate_plan(inputs(library=()))
+    assert all(d.workout_name == "Easy run (generated)" for d in plan.days[:-1])
+    assert all(d.duration_s >= 900 for d in plan.days[:-1])
+
+
+def test_named_workouts_are_used_or_reported() -> None:
+    schema = default_schema("marathon")
+    blocks = list(schema.blocks)
+    pattern = [
+        replace(p, workout="Tempo run 20 min") if p.slot == "threshold" else p
+        for p in blocks[1].pattern
+    ]
+    blocks[1] = replace(blocks[1], pattern=tuple(pattern))
+    named = replace(schema, blocks=tuple(blocks))
+    plan = generate_plan(inputs(schema=named))
+    build = [d for d in plan.days if d.slot == "threshold" and d.week in range(6, 12)]
+    assert build
+    assert {d.workout_name for d in build} == {"Tempo run 20 min"}
+    library = tuple(w for w in default_library() if w.name != "Tempo run 20 min")
+    plan = generate_plan(inputs(schema=named, library=library))
+    assert any(w.code is WarningCode.MISSING_WORKOUT for w in plan.warnings)
+
+
+def test_without_cs_there_are_no_paces_and_no_prediction() -> None:
+    plan = generate_plan(inputs(cs=None))
+    assert plan.predicted_race_time_s is None
+    assert isinstance(plan.race.workout.steps[0], Free)
+    assert all(t.pace_s_per_km is None for d in plan.days for t in d.targets)
+    assert all(t.hr_bpm is not None for d in plan.days for t in d.targets)
+    assert WarningCode.NO_CRITICAL_SPEED in {w.code for w in plan.warnings}
+
+
+def test_limits_raise_ramp_and_form_warnings() -> None:
+    plan = generate_plan(inputs(limits=PlanLimits(max_ctl_ramp=1.0, race_form=(30.0, 40.0))))
+    codes = {w.code for w in plan.warnings}
+    assert WarningCode.CTL_RAMP in codes
+    assert WarningCode.RACE_FORM_LOW in codes
+    plan = generate_plan(inputs(limits=PlanLimits(race_form=(-20.0, 0.0))))
+    assert WarningCode.RACE_FORM_HIGH in {w.code for w in plan.warnings}
+
+
+def test_unfit_runner_starts_at_the_schema_floor() -> None:
+    plan = generate_plan(inputs(ctl=0.0))
+    assert plan.weeks[0].target_load == pytest.approx(
+        default_schema("marathon").load_cap.min_weekly
+    )
+    assert WarningCode.START_BELOW_FLOOR in {w.code for w in plan.warnings}
+
+
+def test_back_to_back_training_days_downgrade_hard_sessions() -> None:
+    plan = generate_plan(inputs(training_days=frozenset({4, 5, 6}), sessions_per_week=3))
+    assert WarningCode.HARD_DOWNGRADED in {w.code for w in plan.warnings}
+    assert WarningCode.FEW_TRAINING_DAYS in {w.code for w in plan.warnings}
+    hard = [d.date for d in plan.days if d.hard]
+    assert all((b - a).days >= 2 for a, b in itertools.pairwise(hard))
+
+
+def test_inputs_are_checked() -> None:
+    with pytest.raises(ValueError, match="not a training day"):
+        inputs(long_run_day=0)
+    with pytest.raises(ValueError, match="weekdays"):
+        inputs(training_days=frozenset({7}), long_run_day=7)
+    with pytest.raises(ValueError, match="race distance"):
+        inputs(race_distance_m=0.0)
+    with pytest.raises(ValueError, match="preparation weeks"):
+        inputs(weeks=0)

@@ -1,0 +1,159 @@
+"""Choosing library workouts for plan days and scaling them to a day's load."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartrunning.science.plans.scaling import (
+    SCALE_BOUNDS,
+    Library,
+    race_tag,
+    scale_workout,
+)
+from smartrunning.science.workouts import (
+    Extent,
+    Intervals,
+    MaxEffort,
+    Ramp,
+    Steady,
+    Workout,
+)
+from smartrunning.science.zwo import read_zwo
+
+
+@cache
+def default_library() -> tuple[Workout, ...]:
+    folder = files("smartrunning.data") / "workouts"
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".zwo")), key=lambda e: e.name)
+    return tuple(read_zwo(e.read_bytes()) for e in entries)
+
+
+def intervals_workout() -> Workout:
+    return Workout(
+        "6 × 3 min",
+        "run",
+        (
+            Ramp("warmup", Extent(900.0), 0.62, 0.78),
+            Intervals(6, Extent(180.0), Extent(120.0), 1.1, 0.65),
+            Ramp("cooldown", Extent(600.0), 0.74, 0.62),
+        ),
+        tags=("kind:vo2max",),
+    )
+
+
+def test_race_tag_is_the_nearest_distance_by_ratio() -> None:
+    assert race_tag(5000.0) == "5k"
+    assert race_tag(8000.0) == "10k"
+    assert race_tag(15000.0) == "half"  # ln(21.1/15) < ln(15/10)
+    assert race_tag(42195.0) == "marathon"
+    assert race_tag(100_000.0) == "marathon"
+
+
+def test_scaling_keeps_intensity_and_rep_length_and_hits_the_load() -> None:
+    workout = intervals_workout()
+    base = workout.estimated_load(4.0)
+    scaled = scale_workout(workout, base * 1.5, 4.0).workout
+    (_, block, _) = scaled.steps
+    assert isinstance(block, Intervals)
+    assert block.repeat == 9
+    assert (block.on, block.off, block.on_intensity) == (Extent(180.0), Extent(120.0), 1.1)
+    assert scaled.estimated_load(4.0) == pytest.approx(base * 1.5, rel=0.01)
+    shorter = scale_workout(workout, base * 0.7, 4.0).workout
+    assert isinstance(shorter.steps[1], Intervals)
+    assert shorter.steps[1].repeat in (4, 5)
+    assert shorter.estimated_load(4.0) == pytest.approx(base * 0.7, rel=0.01)
+
+
+def test_scaling_is_clipped_to_its_bounds() -> None:
+    workout = intervals_workout()
+    base = workout.estimated_load(4.0)
+    big = scale_workout(workout, base * 5, 4.0)
+    assert big.clipped
+    assert big.ratio == pytest.approx(SCALE_BOUNDS[1])
+    assert big.workout.estimated_load(4.0) == pytest.approx(base * SCALE_BOUNDS[1], rel=0.02)
+    small = scale_workout(workout, base * 0.1, 4.0)
+    assert small.clipped
+    assert small.workout.estimated_load(4.0) == pytest.approx(base * SCALE_BOUNDS[0], rel=0.02)
+
+
+def test_max_efforts_keep_their_length() -> None:
+    sprint = MaxEffort(Extent(10.0))
+    workout = Workout("w", "run", (Steady(Extent(1800.0), 0.75), sprint))
+    scaled = scale_workout(workout, workout.estimated_load(4.0) * 1.4, 4.0).workout
+    assert scaled.steps[1] == sprint
+    assert isinstance(scaled.steps[0], Steady)
+    assert scaled.steps[0].extent.value > 1800.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 37),
+    st.floats(2.5, 5.5),
+    st.floats(SCALE_BOUNDS[0] + 1e-6, SCALE_BOUNDS[1] - 1e-6),
+)
+def test_library_workouts_scale_to_their_load_with_intensity_kept(
+    index: int, cs: float, ratio: float
+) -> None:
+    workout = default_library()[index]
+    base = workout.estimated_load(cs)
+    result = scale_workout(workout, base * ratio, cs)
+    scaled = result.workout
+    assert not result.clipped
+    # Within 3 % except for intervals so few that a rounded count must move the load
+    # (2 × 5 km at marathon pace): never more than 10 % off.
+    error = abs(scaled.estimated_load(cs) / (base * ratio) - 1)
+    few_reps = any(isinstance(s, Intervals) and s.repeat <= 2 for s in workout.steps)
+    assert error <= (0.10 if few_reps else 0.03)
+    assert len(scaled.steps) == len(workout.steps)
+    for before, after in zip(workout.steps, scaled.steps, strict=True):
+        assert type(before) is type(after)
+        if isinstance(before, Steady) and isinstance(after, Steady):
+            assert after.intensity == before.intensity
+            assert after.extent.unit == before.extent.unit
+        if isinstance(before, Intervals) and isinstance(after, Intervals):
+            assert (after.on, after.off) == (before.on, before.off)
+            assert after.repeat >= 1
+
+
+def test_library_choice_rotates_and_fits() -> None:
+    library = Library(default_library(), 42195.0)
+    easy = library.candidates("easy")
+    assert [w.name for w in easy] == sorted(w.name for w in easy)
+    chosen = {library.choose("easy", 50.0, 3.8, week).name for week in range(8)}  # type: ignore[union-attr]
+    assert len(chosen) >= 2
+    for week in range(8):
+        workout = library.choose("easy", 50.0, 3.8, week)
+        assert workout is not None
+        low, high = SCALE_BOUNDS
+        assert low <= 50.0 / workout.estimated_load(3.8) <= high
+    # Nothing fits 500: the nearest (largest) is used.
+    big = library.choose("long", 500.0, 3.8, 0)
+    assert big is not None
+    assert big.estimated_load(3.8) == max(w.estimated_load(3.8) for w in library.candidates("long"))
+    assert library.choose("fartlek", 50.0, 3.8, 0) is None
+
+
+def test_race_pace_workouts_are_those_of_the_race() -> None:
+    marathon = Library(default_library(), 42195.0).candidates("race-pace")
+    assert marathon
+    assert all("race:marathon" in w.tags for w in marathon)
+    five = Library(default_library(), 5000.0)
+    assert all("race:5k" in w.tags for w in five.candidates("race-pace"))
+    # A long run tagged for the marathon is not a 5 km plan's long run.
+    assert all("race:marathon" not in w.tags for w in five.candidates("long"))
+    assert any(
+        "race:marathon" in w.tags for w in Library(default_library(), 42195.0).candidates("long")
+    )
+
+
+def test_library_order_does_not_matter() -> None:
+    forward = Library(default_library(), 10000.0)
+    backward = Library(tuple(reversed(default_library())), 10000.0)
+    for kind in ("easy", "vo2max", "race-pace"):
+        assert forward.candidates(kind) == backward.candidates(kind)
+        assert forward.choose(kind, 60.0, 4.0, 3) == backward.choose(kind, 60.0, 4.0, 3)
