@@ -7,8 +7,6 @@ access answers 404; anonymous users get the login page (pages) or 401 (API).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -16,65 +14,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import World, csrf_token, login, make_world
-
-PRINCIPALS = ("anonymous", "runner", "coach", "admin")
-LOGIN = "login"  # redirect to the login page (pages) or 401 (API)
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    endpoint: str
-    path: Callable[[World], str]
-    expect: dict[str, int | str]
-    form: Callable[[World], dict[str, Any]] | None = None
-    json: Callable[[World], dict[str, Any]] | None = None
-    label: str = ""
-    tags: tuple[str, ...] = field(default=())
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.endpoint}{' ' + self.label if self.label else ''}"
-
-
-def everyone(status: int) -> dict[str, int | str]:
-    return dict.fromkeys(PRINCIPALS, status)
-
-
-def logged_in(runner: int | str, coach: int | str, admin: int | str) -> dict[str, int | str]:
-    return {"anonymous": LOGIN, "runner": runner, "coach": coach, "admin": admin}
-
-
-ADMIN_ONLY_GET = logged_in(403, 403, 200)
-COACH_GET = logged_in(403, 200, 200)
-
-
-def own_and_other(
-    method: str,
-    endpoint: str,
-    path: Callable[[int, World], str],
-    success: int,
-    **body: Callable[[World], dict[str, Any]],
-) -> list[Case]:
-    """A runner's resource: the runner's own (all succeed) and another's (404 but admin)."""
-    return [
-        Case(
-            method,
-            endpoint,
-            lambda w: path(w.runner_id, w),
-            logged_in(success, success, success),
-            label="own",
-            **body,  # type: ignore[arg-type]
-        ),
-        Case(
-            method,
-            endpoint,
-            lambda w: path(w.other_runner_id, w),
-            logged_in(404, 404, success),
-            label="other",
-            **body,  # type: ignore[arg-type]
-        ),
-    ]
+from tests.web import matrix_features
+from tests.web.matrix import (
+    ADMIN_ONLY_GET,
+    COACH_GET,
+    LOGIN,
+    PRINCIPALS,
+    Case,
+    everyone,
+    logged_in,
+    own_and_other,
+)
 
 
 def _new_user_form(w: World) -> dict[str, Any]:
@@ -334,7 +284,7 @@ ATHLETE_CASES: list[Case] = [
         json=lambda w: {"efforts": [{"distance_m": 5000, "time": "20:00", "date": "2026-01-01"}]},
     ),
 ]
-CASES += ATHLETE_CASES
+CASES += ATHLETE_CASES + matrix_features.CASES
 
 USERNAMES = {"runner": "runner", "coach": "coach", "admin": "admin"}
 
