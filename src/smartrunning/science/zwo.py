@@ -1,8 +1,9 @@
 """Read and write ZWO workout files (Zwift's XML format).
 
-``read_zwo(bytes) -> Workout`` and ``write_zwo(Workout) -> bytes``; reading what was
-written gives the same ``Workout``. The format and the tolerant rules are in SCIENCE.md
-("ZWO workout files"):
+``read_zwo(bytes) -> Workout`` is here; ``write_zwo(Workout) -> bytes`` lives in
+``zwo_write`` (re-exported here) and the names both use in ``zwo_format``. Reading what
+was written gives the same ``Workout``. The format and the tolerant rules are in
+SCIENCE.md ("ZWO workout files"):
 
 - Parsing goes through defusedxml's SAX driver with DTDs, entity declarations and external
   references refused, so billion-laughs and external-entity files fail before anything
@@ -46,14 +47,20 @@ from smartrunning.science.workouts import (
     Intervals,
     MaxEffort,
     Ramp,
-    RampKind,
     Sport,
     Steady,
     Step,
     TextEvent,
     Workout,
-    step_unit,
 )
+from smartrunning.science.zwo_format import (
+    DURATION_TYPE,
+    METADATA_ELEMENTS,
+    RAMP_KINDS,
+    STEP_KEYS,
+    TEXT_ELEMENTS,
+)
+from smartrunning.science.zwo_write import write_zwo
 
 __all__ = [
     "MAX_ZWO_BYTES",
@@ -66,52 +73,7 @@ MAX_ZWO_BYTES: Final = 1024 * 1024
 """Largest ZWO file read; real ones are a few kilobytes."""
 _MAX_ELEMENTS: Final = 20_000
 
-# Attributes each element's model interprets (lower case); the others are kept verbatim.
-_DURATION_TYPE: Final = "durationtype"
-_INTERPRETED: Final[dict[str, frozenset[str]]] = {
-    "SteadyState": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
-    "Warmup": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
-    "Ramp": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
-    "Cooldown": frozenset({"duration", "power", "powerlow", "powerhigh", _DURATION_TYPE}),
-    "IntervalsT": frozenset(
-        {"repeat", "onduration", "offduration", "onpower", "offpower", _DURATION_TYPE}
-    ),
-    "FreeRide": frozenset({"duration", _DURATION_TYPE}),
-    "MaxEffort": frozenset({"duration", _DURATION_TYPE}),
-    "textevent": frozenset({"timeoffset", "distoffset", "message"}),
-}
-_RAMP_ELEMENTS: Final[dict[RampKind, str]] = {
-    "warmup": "Warmup",
-    "ramp": "Ramp",
-    "cooldown": "Cooldown",
-}
-_RAMP_KINDS: Final[dict[str, RampKind]] = {
-    tag.lower(): kind for kind, tag in _RAMP_ELEMENTS.items()
-}
-# Top-level elements of Zwift's own files that do not change what the workout is; kept.
-_METADATA_ELEMENTS: Final = frozenset(
-    {
-        "activitysavename",
-        "author_alias",
-        "authoricon",
-        "category",
-        "categoryindex",
-        "entid",
-        "overridehash",
-        "painindex",
-        "showcp20",
-        "skippable",
-        "subcategory",
-        "visibleaftertime",
-        "visibleoutsideplan",
-        "workoutlength",
-        "workoutplan",
-    }
-)
-_TEXT_ELEMENTS: Final = frozenset({"author", "name", "description", "sporttype", _DURATION_TYPE})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-# Close to XML's Name production; every attribute name the reader kept qualifies.
-_XML_NAME: Final = re.compile(r"(?:[^\W\d]|:)[\w.:\-]*")
 
 
 class ZwoError(ValueError):
@@ -311,7 +273,7 @@ def _powered(attrs: _Attrs, extent: Extent, events: tuple[TextEvent, ...]) -> St
         low = high = power
     if low is None or high is None:
         raise ZwoError(f"<{node.tag}> needs PowerLow and PowerHigh attributes", node.line)
-    return Ramp(_RAMP_KINDS[node.key], extent, low, high, events, attrs.rest())
+    return Ramp(RAMP_KINDS[node.key], extent, low, high, events, attrs.rest())
 
 
 def _step(node: _Node, default_unit: ExtentUnit) -> Step:
@@ -335,9 +297,6 @@ def _step(node: _Node, default_unit: ExtentUnit) -> Step:
         raise
     except ValueError as exc:
         raise ZwoError(f"<{node.tag}>: {exc}", node.line) from None
-
-
-_STEP_KEYS: Final = frozenset({"steadystate", "intervalst", "freeride", "maxeffort", *_RAMP_KINDS})
 
 
 def _sport(node: _Node) -> Sport:
@@ -378,16 +337,16 @@ def _workout(root: _Node) -> Workout:
             raise ZwoError(f"<{child.tag}> is given twice", child.line)
         if key == "sporttype":
             texts[key] = _sport(child)
-        elif key == _DURATION_TYPE:
+        elif key == DURATION_TYPE:
             texts[key] = _leaf_text(child)
             unit = _unit(child, texts[key], unit)
-        elif key in _TEXT_ELEMENTS:
+        elif key in TEXT_ELEMENTS:
             texts[key] = _leaf_text(child)
         elif key == "tags":
             tags.extend(_tags(child))
         elif key == "workout":
             workout_node = child
-        elif key in _METADATA_ELEMENTS:
+        elif key in METADATA_ELEMENTS:
             metadata.append((child.tag, _leaf_text(child)))
         elif key == "ftpoverride":
             raise ZwoError("ftpOverride (fixed-watt workouts) is not supported", child.line)
@@ -400,7 +359,7 @@ def _workout(root: _Node) -> Workout:
     for child in workout_node.children:
         if child.key == "textevent":
             events.append(_text_event(child))
-        elif child.key in _STEP_KEYS:
+        elif child.key in STEP_KEYS:
             steps.append(_step(child, unit))
         else:
             raise ZwoError(f"unknown element <{child.tag}> in <workout>", child.line)
@@ -424,106 +383,3 @@ def read_zwo(data: bytes) -> Workout:
     if len(data) > MAX_ZWO_BYTES:
         raise ZwoError(f"file too large ({len(data)} bytes; the limit is {MAX_ZWO_BYTES})")
     return _workout(_parse_tree(data))
-
-
-# --- Workout to XML ---------------------------------------------------------------------
-
-
-def _escape_text(value: str) -> str:
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    )
-
-
-def _escape_attribute(value: str) -> str:
-    return _escape_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-
-
-def _format_number(number: float) -> str:
-    value = float(number)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def _open_tag(tag: str, known: list[tuple[str, str]], extra: Attributes) -> str:
-    for name, _ in extra:
-        if not _XML_NAME.fullmatch(name) or name.lower() in _INTERPRETED[tag]:
-            raise ValueError(f"attribute {name!r} cannot be written on <{tag}>")
-    attributes = "".join(
-        f' {name}="{_escape_attribute(value)}"' for name, value in [*known, *extra]
-    )
-    return f"<{tag}{attributes}"
-
-
-def _event_xml(event: TextEvent, indent: str) -> str:
-    offset_name = "distoffset" if event.offset.is_distance else "timeoffset"
-    known = [(offset_name, _format_number(event.offset.value)), ("message", event.message)]
-    return f"{indent}{_open_tag('textevent', known, event.attributes)}/>"
-
-
-def _step_xml(step: Step, mark_distance: bool) -> str:
-    tag: str
-    known: list[tuple[str, str]]
-    if isinstance(step, Intervals):
-        tag = "IntervalsT"
-        known = [
-            ("Repeat", str(step.repeat)),
-            ("OnDuration", _format_number(step.on.value)),
-            ("OffDuration", _format_number(step.off.value)),
-            ("OnPower", _format_number(step.on_intensity)),
-            ("OffPower", _format_number(step.off_intensity)),
-        ]
-    else:
-        known = [("Duration", _format_number(step.extent.value))]
-        if isinstance(step, Steady):
-            tag = "SteadyState"
-            known.append(("Power", _format_number(step.intensity)))
-        elif isinstance(step, Ramp):
-            tag = _RAMP_ELEMENTS[step.kind]
-            known.append(("PowerLow", _format_number(step.intensity_start)))
-            known.append(("PowerHigh", _format_number(step.intensity_end)))
-        elif isinstance(step, Free):
-            tag = "FreeRide"
-        else:
-            tag = "MaxEffort"
-    if mark_distance and step_unit(step) == "m":
-        known.append(("durationType", "distance"))
-    head = "    " + _open_tag(tag, known, step.attributes)
-    if not step.events:
-        return head + "/>"
-    inner = "\n".join(_event_xml(event, "      ") for event in step.events)
-    return f"{head}>\n{inner}\n    </{tag}>"
-
-
-def write_zwo(workout: Workout) -> bytes:
-    """Serialise a workout as a ZWO file (UTF-8, indented).
-
-    Raises ``ValueError`` for a kept attribute or metadata element that cannot be written
-    back (a name the format interprets itself, or not an XML name).
-    """
-    all_distance = all(step_unit(step) == "m" for step in workout.steps)
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        "<workout_file>",
-        f"  <author>{_escape_text(workout.author)}</author>",
-        f"  <name>{_escape_text(workout.name)}</name>",
-        f"  <description>{_escape_text(workout.description)}</description>",
-        f"  <sportType>{workout.sport}</sportType>",
-    ]
-    if all_distance:
-        lines.append("  <durationType>distance</durationType>")
-    if workout.tags:
-        lines.append("  <tags>")
-        lines.extend(f'    <tag name="{_escape_attribute(tag)}"/>' for tag in workout.tags)
-        lines.append("  </tags>")
-    for tag, value in workout.metadata:
-        if tag.lower() not in _METADATA_ELEMENTS:
-            raise ValueError(f"metadata element <{tag}> cannot be written")
-        lines.append(f"  <{tag}>{_escape_text(value)}</{tag}>")
-    lines.append("  <workout>")
-    lines.extend(_step_xml(step, mark_distance=not all_distance) for step in workout.steps)
-    lines.extend(_event_xml(event, "    ") for event in workout.events)
-    lines.append("  </workout>")
-    lines.append("</workout_file>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
