@@ -1,4 +1,4 @@
-"""Health check for load balancers and monitors."""
+"""Health check for load balancers and monitors: the database and the job queue."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
+from smartrunning.jobs import get_queue
 from smartrunning.store import db
 from smartrunning.web.guard import public
 
@@ -17,12 +18,24 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 @public
 def healthz() -> ResponseReturnValue:
+    """200 when the database answers and the queue's storage is reachable, else 503."""
+    body: dict[str, object] = {}
     try:
         db.session.execute(sa.text("SELECT 1"))
-        database = "ok"
-    except Exception as exc:
-        database = f"error: {type(exc).__name__}"
-    healthy = database == "ok"
-    return jsonify({"status": "ok" if healthy else "error", "database": database}), (
-        200 if healthy else 503
-    )
+        body["database"] = "ok"
+    except Exception as exc:  # any failure means "unhealthy"
+        body["database"] = f"error: {type(exc).__name__}"
+    queue = get_queue()
+    try:
+        body["queue"] = {
+            "status": "ok",
+            "backend": queue.backend,
+            "pending": queue.huey.pending_count(),
+        }
+        queue_ok = True
+    except Exception as exc:  # e.g. Redis unreachable
+        body["queue"] = {"status": f"error: {type(exc).__name__}", "backend": queue.backend}
+        queue_ok = False
+    healthy = body["database"] == "ok" and queue_ok
+    body["status"] = "ok" if healthy else "error"
+    return jsonify(body), 200 if healthy else 503
