@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -10,9 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from smartrunning.services import accounts
+from smartrunning.services import accounts, workout_json
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services import bests as best_services
+from smartrunning.services import workouts as workout_services
 from smartrunning.store import Role, Runner, Sex, User, db
 
 PASSWORD = "correct horse battery"
@@ -71,6 +73,15 @@ class World:
     other_runner_id: int
     best_id: int
     other_best_id: int
+    # Filled by ``with_sessions`` for the cases that need sessions and import jobs.
+    session_id: int = 0
+    other_session_id: int = 0
+    job_id: int = 0
+    other_job_id: int = 0
+    #: Workouts: owned by ``coach``, by ``other_coach``, and one of the default library.
+    workout_id: int = 0
+    other_workout_id: int = 0
+    default_workout_id: int = 0
 
 
 def make_world(app: Flask) -> World:
@@ -91,7 +102,46 @@ def make_world(app: Flask) -> World:
         other_runner_id=other_runner_id,
         best_id=make_best(app, runner_id, 5000.0, 1200.0, dt.date(2026, 5, 1)),
         other_best_id=make_best(app, other_runner_id, 5000.0, 1260.0, dt.date(2026, 5, 1)),
+        workout_id=make_workout(app, "Coach tempo", owner_id=coach),
+        other_workout_id=make_workout(app, "Other tempo", owner_id=other_coach),
+        default_workout_id=make_workout(app, "Default tempo", default=True),
     )
+
+
+def make_workout(
+    app: Flask, name: str, *, owner_id: int | None = None, default: bool = False
+) -> int:
+    """A small running workout in the library (a warm-up, 20 min at 90 % of CS, intervals)."""
+    data = {
+        "name": name,
+        "sport": "run",
+        "tags": ["kind:tempo"],
+        "steps": [
+            {
+                "type": "warmup",
+                "duration": 600,
+                "unit": "s",
+                "intensity_start": 0.6,
+                "intensity_end": 0.8,
+            },
+            {"type": "steady", "duration": 1200, "unit": "s", "intensity": 0.9},
+            {
+                "type": "intervals",
+                "repeat": 4,
+                "on_duration": 400,
+                "off_duration": 200,
+                "unit": "m",
+                "on_intensity": 1.1,
+                "off_intensity": 0.6,
+            },
+        ],
+    }
+    with app.app_context():
+        owner = db.session.get(User, owner_id) if owner_id else None
+        content = workout_json.structure_from_json(data)
+        workout = workout_services.create_workout(content, by=owner, is_default=default)
+        db.session.commit()
+        return int(workout.id)
 
 
 def make_best(app: Flask, runner_id: int, distance_m: float, time_s: float, day: dt.date) -> int:
@@ -125,3 +175,19 @@ def post_form(
     """POST a form with a valid CSRF token of the client's session."""
     token = csrf_token(client, "/login")
     return client.post(path, data={"csrf_token": token, **(data or {})})
+
+
+def with_sessions(app: Flask, world: World) -> World:
+    """The world plus one imported 10-minute run for each runner (inline, no worker)."""
+    from tests.web.sessiondata import import_inline, run_bytes
+
+    ids = {}
+    for key, runner_id, seed in (("", world.runner_id, 1), ("other_", world.other_runner_id, 2)):
+        report = import_inline(
+            app, runner_id, [("run.fit", run_bytes(0, duration_s=600, seed=seed))]
+        )
+        files = report["files"]
+        assert isinstance(files, list)
+        ids[f"{key}session_id"] = files[0]["session_ids"][0]
+        ids[f"{key}job_id"] = report["id"]
+    return dataclasses.replace(world, **ids)

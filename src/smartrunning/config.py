@@ -11,7 +11,7 @@ import os
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     login_limit_per_address: str = Field("20 per 5 minutes", alias="LOGIN_LIMIT_PER_ADDRESS")
     session_cookie_secure: bool | None = Field(None, alias="SESSION_COOKIE_SECURE")
 
+    log_format: Literal["json", "text"] | None = Field(None, alias="LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="LOG_LEVEL")
+
     host: str = Field("127.0.0.1", alias="HOST")
     port: int = Field(5000, alias="PORT", ge=1, le=65535)
     web_workers: int = Field(2, alias="WEB_WORKERS", ge=1, le=64)
@@ -88,6 +91,11 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def resolved_log_format(self) -> Literal["json", "text"]:
+        """``LOG_FORMAT``, or JSON in production and text elsewhere."""
+        return self.log_format or ("json" if self.is_production else "text")
 
     @property
     def resolved_instance_path(self) -> Path:

@@ -151,3 +151,24 @@ def test_healthz_fails_when_the_queue_is_unreachable(tmp_path: Path) -> None:
     assert response.json["status"] == "error"
     assert response.json["queue"]["backend"] == "redis"
     assert response.json["queue"]["status"].startswith("error")
+
+
+def test_requests_are_logged_as_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from tests.database import sqlite_template
+
+    template = sqlite_template(tmp_path / "db")
+    settings = make_settings(tmp_path / "instance", template.url_for(tmp_path), LOG_FORMAT="json")
+    client = create_app(settings).test_client()
+    client.get("/login?next=/athletes")
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    request = next(line for line in lines if line["message"] == "request")
+    assert request["method"] == "GET"
+    assert request["path"] == "/login"
+    assert request["status"] == 200
+    assert request["level"] == "INFO"
+    assert request["duration_ms"] >= 0
+    assert request["user_id"] is None

@@ -30,9 +30,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from smartrunning.cli import runners, serve, setup, users
+    from smartrunning.cli import backup, imports, runners, serve, sessions, setup, users, workouts
 
-    for module in (setup, users, runners, serve):
+    for module in (setup, users, runners, serve, imports, sessions, backup, workouts):
         module.register(main)
 
 

@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 
 from smartrunning.cli.output import emit, json_option
 from smartrunning.jobs import get_queue
-from smartrunning.services import accounts
+from smartrunning.services import accounts, workout_imports
 from smartrunning.store import db
 from smartrunning.web import MIGRATIONS_DIR
 
@@ -23,8 +23,16 @@ def init_command(as_json: bool) -> None:
     upgrade(directory=str(MIGRATIONS_DIR))
     first = accounts.ensure_first_admin()
     db.session.commit()
-    result: dict[str, object] = {"migrated": True, "admin_created": first is not None}
+    workouts = workout_imports.load_default_library()
+    db.session.commit()
+    result: dict[str, object] = {
+        "migrated": True,
+        "admin_created": first is not None,
+        "default_workouts_added": workouts.imported,
+    }
     lines = ["Database is up to date."]
+    if workouts.imported:
+        lines.append(f"Loaded {workouts.imported} default workouts into the library.")
     if first is not None:
         result["admin_username"] = first.user.username
         lines.append(f"Created the first admin: {first.user.username}")

@@ -40,7 +40,10 @@ __all__ = [
     "add_personal_best",
     "best_efforts_on",
     "current_fit",
+    "delete_fitted_versions",
     "delete_personal_best",
+    "effective_date",
+    "fit_critical_speed_on",
     "fit_report",
     "parse_time",
     "predictions_on",
@@ -157,44 +160,69 @@ def best_efforts_on(runner: Runner, day: dt.date) -> list[Effort]:
     return [_effort(b) for b in sorted(fastest.values(), key=lambda b: b.distance_m)]
 
 
-def refresh_critical_speed(runner: Runner, from_date: dt.date, *, by: User | None) -> None:
-    """Refit CS/D′ for every date on or after ``from_date`` on which the bests changed.
+def effective_date(best: PersonalBest) -> dt.date:
+    """The first day a best counts for critical speed.
 
-    Fitted versions (source ``formula``) from ``from_date`` on are replaced; a date whose
-    fit is insufficient gets no version, so the previous value stays valid.
+    A manual best counts from its date. A best found in a session counts from the next
+    day, so that a session's own efforts never change the parameters it is analysed with
+    (its pace zones and rTSS use the CS valid before it); every session of the same day
+    is analysed with the same values, whatever order they were uploaded in.
     """
-    stale = db.session.execute(
-        sa.select(ParameterVersion).where(
+    if best.source is BestSource.SESSION:
+        return best.date + dt.timedelta(days=1)
+    return best.date
+
+
+def fit_critical_speed_on(
+    runner: Runner, day: dt.date, bests: list[PersonalBest], *, by: User | None
+) -> ParameterVersion | None:
+    """Add the CS/D′ version fitted on ``day`` to the ``bests`` counting by then, if any."""
+    efforts = [_effort(b) for b in bests if effective_date(b) <= day]
+    fallback = parameter_services.parameters_on(runner, day).cs
+    result = fit_critical_speed(efforts, as_of=day, fallback=fallback)
+    if not result.fitted:
+        return None
+    version = ParameterVersion(
+        runner_id=runner.id,
+        key=ParameterKey.CRITICAL_SPEED,
+        valid_from=day,
+        value={"cs_mps": result.cs_mps, "d_prime_m": result.d_prime_m},
+        source=ParameterSource.FORMULA,
+        details=fit_report(result),
+        note="fitted to personal bests",
+        created_by_id=by.id if by else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def delete_fitted_versions(runner: Runner, from_date: dt.date) -> None:
+    """Remove the fitted CS/D′ versions valid from ``from_date`` on (to be refitted)."""
+    db.session.execute(
+        sa.delete(ParameterVersion)
+        .where(
             ParameterVersion.runner_id == runner.id,
             ParameterVersion.key == ParameterKey.CRITICAL_SPEED,
             ParameterVersion.source == ParameterSource.FORMULA,
             ParameterVersion.valid_from >= from_date,
         )
-    ).scalars()
-    for version in stale:
-        db.session.delete(version)
-    db.session.flush()
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def refresh_critical_speed(runner: Runner, from_date: dt.date, *, by: User | None) -> None:
+    """Refit CS/D′ for every date on or after ``from_date`` on which the bests changed.
+
+    Fitted versions (source ``formula``) from ``from_date`` on are replaced; a date whose
+    fit is insufficient gets no version, so the previous value stays valid. Bests count
+    from their ``effective_date`` (a session's from the next day).
+    """
+    delete_fitted_versions(runner, from_date)
     bests = _all_bests(runner)
-    dates = sorted({b.date for b in bests if b.date >= from_date})
+    dates = sorted({effective_date(b) for b in bests if effective_date(b) >= from_date})
     for day in dates:
-        efforts = [_effort(b) for b in bests if b.date <= day]
-        fallback = parameter_services.parameters_on(runner, day).cs
-        result = fit_critical_speed(efforts, as_of=day, fallback=fallback)
-        if not result.fitted:
-            continue
-        db.session.add(
-            ParameterVersion(
-                runner_id=runner.id,
-                key=ParameterKey.CRITICAL_SPEED,
-                valid_from=day,
-                value={"cs_mps": result.cs_mps, "d_prime_m": result.d_prime_m},
-                source=ParameterSource.FORMULA,
-                details=fit_report(result),
-                note="fitted to personal bests",
-                created_by_id=by.id if by else None,
-            )
-        )
-        db.session.flush()
+        fit_critical_speed_on(runner, day, bests, by=by)
     parameter_services.request_recompute(runner, from_date, "personal bests changed")
 
 

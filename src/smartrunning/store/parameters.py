@@ -73,7 +73,9 @@ class PersonalBest(db.Model):  # type: ignore[name-defined]
     """A performance over a distance on a date: a manual entry or a session's best effort.
 
     The personal best for a distance on day d is the fastest entry dated on or before d;
-    all entries together form the timeline of that distance.
+    all entries together form the timeline of that distance. A best found in a session
+    (``source`` session) names it and where in it the effort ran (``start_offset_s`` …
+    ``end_offset_s``, elapsed seconds); deleting the session deletes the best.
     """
 
     __tablename__ = "personal_bests"
@@ -90,6 +92,11 @@ class PersonalBest(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    start_offset_s: Mapped[float | None]
+    end_offset_s: Mapped[float | None]
 
 
 class RecomputeRequest(db.Model):  # type: ignore[name-defined]

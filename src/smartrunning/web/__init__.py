@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import logging
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request, Response, g, request
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
 
 from smartrunning.config import Settings, load_settings
 from smartrunning.jobs import init_app as init_jobs
+from smartrunning.logs import configure_logging, logger
+from smartrunning.services import tokens
 from smartrunning.store import User, db
 from smartrunning.store.db import render_migration_item
 from smartrunning.web import errors, extensions, guard, security
@@ -50,6 +54,8 @@ def create_app(
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure_cookies,
         WTF_CSRF_TIME_LIMIT=None,
+        # Checked in ``security.csrf_unless_token``: requests with an API token are exempt.
+        WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_SSL_STRICT=True,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_HEADERS_ENABLED=False,
@@ -58,11 +64,30 @@ def create_app(
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "SmartRunning's JSON API. Authenticate with a personal "
+                "API token (settings page) as `Authorization: Bearer <token>`."
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "cookieAuth": {
+                        "type": "apiKey",
+                        "in": "cookie",
+                        "name": "smartrunning_session",
+                    },
+                }
+            },
+            "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+        },
         JSON_SORT_KEYS=False,
     )
     if overrides:
         app.config.update(overrides)
     app.extensions["smartrunning.settings"] = settings
+    # Ids beyond a 32-bit INTEGER key cannot exist: they answer 404, not a database error.
+    app.url_map.converters["int"] = DatabaseId
 
     db.init_app(app)
     extensions.migrate.init_app(
@@ -79,6 +104,7 @@ def create_app(
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_user_from_token)
     extensions.api.init_app(app)
     init_jobs(app, settings)
 
@@ -87,8 +113,40 @@ def create_app(
     errors.init_app(app)
     init_templating(app)
     _register_features(app)
-    logging.getLogger("smartrunning").setLevel(logging.INFO)
+    configure_logging(settings.resolved_log_format, settings.log_level)
+    app.before_request(_start_timer)
+    app.after_request(_log_request)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` limited to what an integer primary key can hold."""
+
+    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _log_request(response: Response) -> Response:
+    """One structured line per request: method, path, status, duration, user."""
+    started = g.get("request_started")
+    if request.endpoint != "static" and started is not None:
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": current_user.get_id() if current_user.is_authenticated else None,
+                "remote_addr": request.remote_addr,
+            },
+        )
+    return response
 
 
 def _load_user(user_id: str) -> User | None:
@@ -96,6 +154,14 @@ def _load_user(user_id: str) -> User | None:
     if user is None or not user.is_active:
         return None
     return user
+
+
+def _load_user_from_token(request: Request) -> User | None:
+    """``Authorization: Bearer <token>``: the token's owner, for API scripts."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return tokens.authenticate_token(token.strip())
 
 
 def _register_features(app: Flask) -> None:
@@ -106,6 +172,9 @@ def _register_features(app: Flask) -> None:
     from smartrunning.web.athletes.wizard import bp as wizard_bp
     from smartrunning.web.auth.views import bp as auth_bp
     from smartrunning.web.health import bp as health_bp
+    from smartrunning.web.sessions.views import bp as sessions_bp
+    from smartrunning.web.settings.views import bp as settings_bp
+    from smartrunning.web.workouts.views import bp as workouts_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(athletes_bp)
@@ -113,6 +182,9 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_docs_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(workouts_bp)
     register_api(extensions.api)
     # The OpenAPI document describes the API, not anyone's data: readable without login.
     guard.public_endpoint(app, "api-docs.openapi_json")

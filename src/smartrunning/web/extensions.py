@@ -9,13 +9,33 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
+from marshmallow import Schema, fields
 
 __all__ = ["api", "csrf", "limiter", "login_manager", "migrate", "username_key"]
+
+
+class ErrorBody(Schema):
+    code = fields.Str(required=True)
+    message = fields.Str(required=True)
+    details = fields.Raw()
+
+
+class ErrorSchema(Schema):
+    """Every API error: ``{"error": {"code", "message", "details"}}``."""
+
+    error = fields.Nested(ErrorBody, required=True)
+
+
+class SmartRunningApi(Api):
+    """flask-smorest documenting our error shape instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
+
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
-api = Api()
+api = SmartRunningApi()
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 
 

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
-__all__ = ["CONTENT_SECURITY_POLICY", "init_app", "safe_next"]
+from smartrunning.web.extensions import csrf
+
+__all__ = ["CONTENT_SECURITY_POLICY", "csrf_unless_token", "init_app", "safe_next"]
 
 # No inline scripts or styles anywhere: every script and stylesheet is a file of ours.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -58,5 +60,17 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def has_bearer_token() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def csrf_unless_token() -> None:
+    """CSRF on every cookie-authenticated write; API-token requests carry no cookie to forge."""
+    if request.method in {"GET", "HEAD", "OPTIONS", "TRACE"} or has_bearer_token():
+        return
+    csrf.protect()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(csrf_unless_token)
     app.after_request(_headers)

@@ -1,4 +1,5 @@
-"""FIT files: decoding into our own types, and writing files with known answers for tests.
+"""FIT files: decoding into our own types, writing workout files for watches
+(``encode_workout``), and writing files with known answers for tests.
 
 The only package of the project that imports FIT libraries. Decoding::
 
@@ -33,6 +34,7 @@ from smartrunning.science.fit.model import (
     TimeBasis,
 )
 from smartrunning.science.fit.synthetic import synthetic_run
+from smartrunning.science.fit.workout import encode_workout
 
 __all__ = [
     "DECODERS",
@@ -52,6 +54,7 @@ __all__ = [
     "device_totals",
     "encode_activity",
     "encode_file",
+    "encode_workout",
     "quantize",
     "synthetic_run",
     "wrap_fit",

@@ -24,7 +24,6 @@ from garmin_fit_sdk import Decoder, Stream
 
 from smartrunning.science.fit._header import (
     FIT_EPOCH_S,
-    RELATIVE_TIME_LIMIT_S,
     FileId,
     Sequence,
 )
@@ -50,14 +49,17 @@ _LAP_FIELDS = (
     "start_time", "timestamp", "total_elapsed_time", "total_timer_time", "total_distance",
     "avg_heart_rate", "max_heart_rate",
 )  # fmt: skip
+_EVENT_FIELDS = ("timestamp", "event", "event_type")
 _MESSAGES = {
     "session": _SESSION_FIELDS,
     "lap": _LAP_FIELDS,
     "sport": ("sport", "sub_sport"),
     "activity": ("timestamp", "local_timestamp"),
+    "event": _EVENT_FIELDS,
 }
 _TIME_FIELDS = frozenset({"timestamp", "start_time", "local_timestamp"})
-_ENUMS = {"sport": "sport", "sub_sport": "sub_sport"}
+_ENUMS = {"sport": "sport", "sub_sport": "sub_sport", "event": "event", "event_type": "event_type"}
+_TIMER_EVENT = 0  # FIT ``event`` enum: timer (start/stop events of the activity timer)
 _DEG_PER_SEMICIRCLE = 180.0 / 2**31
 _ACTIVITY = 4
 
@@ -75,6 +77,8 @@ class RawFit:
     laps: tuple[Row, ...]
     sports: tuple[Row, ...]
     activities: tuple[Row, ...]
+    timer_events: tuple[Row, ...] = ()
+    """``event`` messages of the timer (``event`` = timer): ``timestamp``, ``event_type``."""
 
     @property
     def is_activity(self) -> bool:
@@ -123,9 +127,9 @@ def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
         sessions = _fitfast_rows(data, "session", _SESSION_FIELDS)
         laps = _fitfast_rows(data, "lap", _LAP_FIELDS)
         sports = () if sessions else _fitfast_rows(data, "sport", ("sport", "sub_sport"))
-        relative = _has_relative_times(record, sessions)
-        activities = _fitfast_rows(data, "activity", _MESSAGES["activity"]) if relative else ()
-    return RawFit("fitfast", file_ids, record, sessions, laps, sports, activities)
+        activities = _fitfast_rows(data, "activity", _MESSAGES["activity"])
+        events = _timer_only(_fitfast_rows(data, "event", _EVENT_FIELDS))
+    return RawFit("fitfast", file_ids, record, sessions, laps, sports, activities, events)
 
 
 def _fitfast_rows(data: bytes, message: str, keys: Iterable[str]) -> tuple[Row, ...]:
@@ -160,7 +164,10 @@ def _iso_to_unix(values: list[Any]) -> FloatArray:
 
 def _fitdecode(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
     wanted = {"file_id", "record", *_MESSAGES}
-    enums = {"type", "manufacturer", "product", "garmin_product", "sport", "sub_sport"}
+    enums = {
+        "type", "manufacturer", "product", "garmin_product", "sport", "sub_sport", "event",
+        "event_type",
+    }  # fmt: skip
     with _guard("fitdecode"):
         by_kind: dict[str, list[Mapping[str, Any]]] = {}
         reader = fitdecode.FitReader(
@@ -263,7 +270,14 @@ def _from_dicts(
 
     file_ids = tuple(_file_id(m) for m in by_kind.get("file_id", []))
     return RawFit(
-        decoder, file_ids, record, rows("session"), rows("lap"), rows("sport"), rows("activity")
+        decoder,
+        file_ids,
+        record,
+        rows("session"),
+        rows("lap"),
+        rows("sport"),
+        rows("activity"),
+        _timer_only(rows("event")),
     )
 
 
@@ -292,11 +306,13 @@ def _file_id(message: Mapping[str, Any]) -> FileId:
     )
 
 
-def _has_relative_times(record: Mapping[str, FloatArray], sessions: Iterable[Row]) -> bool:
-    ts = record.get("timestamp")
-    if ts is not None and bool(np.any(ts < RELATIVE_TIME_LIMIT_S)):
-        return True
-    return any(s.get("start_time", np.inf) < RELATIVE_TIME_LIMIT_S for s in sessions)
+def _timer_only(events: Iterable[Row]) -> tuple[Row, ...]:
+    """The timer's start/stop events, the only ``event`` messages decoding uses."""
+    return tuple(
+        e
+        for e in events
+        if e.get("event") == _TIMER_EVENT and "timestamp" in e and "event_type" in e
+    )
 
 
 ADAPTERS: dict[DecoderName, Callable[[bytes, tuple[Sequence, ...]], RawFit]] = {

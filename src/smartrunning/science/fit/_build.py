@@ -5,6 +5,10 @@ Steps: name the file type and device; put device-relative times on a clock
 message (multisport legs, chained activities); convert each segment to ``Records`` in SI
 units; attach laps and the device's totals.
 
+Timer time: the activity timer runs from a timer ``start`` event to the next ``stop``,
+``stop_all``, ``stop_disable`` or ``stop_disable_all`` (FIT profile, ``event_type``); a
+segment's timer time is the running time inside it (see ``DecodedSession.timer_time_s``).
+
 Segmenting: sessions sorted by start time; a record belongs to the last session that
 started at or before it (so a record exactly at a leg's start opens that leg); records
 before the first session's start go to the first session. A file without session messages
@@ -14,7 +18,7 @@ before the first session's start go to the first session. A file without session
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import numpy as np
@@ -59,17 +63,21 @@ def build(raw: RawFit, *, chained_files: int, fallback_reason: str | None) -> De
     cuts = np.searchsorted(ts, starts[1:], side="left")
     bounds = [0, *(int(c) for c in cuts), n_records]
     lap_owner = _owner(starts, np.array([_start(lap) for lap in laps]))
+    running = _timer_intervals(_shift_row(e, shift) for e in raw.timer_events)
     decoded = tuple(
         _session(
             session,
             {k: v[bounds[i] : bounds[i + 1]] for k, v in record.items()},
             tuple(_lap(lap) for lap, owner in zip(laps, lap_owner, strict=True) if owner == i),
             has_totals=bool(raw.sessions),
+            running=running,
+            next_start=float(starts[i + 1]) if i + 1 < len(starts) else np.inf,
         )
         for i, session in enumerate(sessions)
     )
+    offset = _utc_offset(raw) if basis == "utc" else None
     return DecodedFile(
-        file_type, raw.decoder, fallback_reason, decoded, device, basis, chained_files
+        file_type, raw.decoder, fallback_reason, decoded, device, basis, chained_files, offset
     )
 
 
@@ -153,14 +161,78 @@ def _owner(starts: FloatArray, times: FloatArray) -> list[int]:
     ]
 
 
+_TIMER_START = 0
+_TIMER_STOPS = frozenset({1, 4, 8, 9})  # stop, stop_all, stop_disable, stop_disable_all
+_TIMER_START_SLACK_S = 2.0
+_MAX_UTC_OFFSET_S = 14 * 3600
+_OFFSET_STEP_S = 900
+
+
+def _timer_intervals(events: Iterable[Row]) -> tuple[tuple[float, float], ...]:
+    """(start, stop) Unix seconds of each stretch the timer ran; an unstopped one runs on."""
+    intervals = []
+    running: float | None = None
+    for event in sorted(events, key=lambda e: e["timestamp"]):
+        kind = int(event["event_type"])
+        if kind == _TIMER_START and running is None:
+            running = event["timestamp"]
+        elif kind in _TIMER_STOPS and running is not None:
+            intervals.append((running, event["timestamp"]))
+            running = None
+    if running is not None:
+        intervals.append((running, np.inf))
+    return tuple(intervals)
+
+
+def _timer_time(
+    running: tuple[tuple[float, float], ...],
+    start: float | None,
+    next_start: float,
+    last_record: float | None,
+) -> float | None:
+    """Timer running time from ``start`` to the next segment's start (None: not covered).
+
+    Only the file's own events and segment starts are used, never the device's totals. A
+    timer never stopped (a crashed device) counts up to the segment's last record.
+    """
+    if start is None or not np.isfinite(start):
+        return None
+    if not any(a <= start + _TIMER_START_SLACK_S and b > start for a, b in running):
+        return None
+    total = 0.0
+    for a, b in running:
+        stop = b if np.isfinite(b) else (last_record if last_record is not None else a)
+        total += max(0.0, min(stop, next_start) - max(a, start))
+    return float(total)
+
+
+def _utc_offset(raw: RawFit) -> float | None:
+    for activity in raw.activities:
+        t, local = activity.get("timestamp"), activity.get("local_timestamp")
+        if t is None or local is None:
+            continue
+        offset = round((local - t) / _OFFSET_STEP_S) * _OFFSET_STEP_S
+        if abs(offset) <= _MAX_UTC_OFFSET_S:
+            return float(offset)
+    return None
+
+
 def _session(
-    row: Row, columns: Mapping[str, FloatArray], laps: tuple[DecodedLap, ...], *, has_totals: bool
+    row: Row,
+    columns: Mapping[str, FloatArray],
+    laps: tuple[DecodedLap, ...],
+    *,
+    has_totals: bool,
+    running: tuple[tuple[float, float], ...],
+    next_start: float,
 ) -> DecodedSession:
     sport = name_of("sport", row.get("sport")) or "generic"
     records = _records(columns, foot=sport in FOOT_SPORTS)
     start = row.get("start_time")
     if start is None and len(records) and np.isfinite(records.timestamp_s[0]):
         start = float(records.timestamp_s[0])
+    ts = records.timestamp_s
+    last = float(np.nanmax(ts)) if len(ts) and np.isfinite(ts).any() else None
     return DecodedSession(
         sport=sport,
         sub_sport=name_of("sub_sport", row.get("sub_sport")),
@@ -168,6 +240,7 @@ def _session(
         records=records,
         laps=laps,
         totals=_totals(row) if has_totals else None,
+        timer_time_s=_timer_time(running, start, next_start, last),
     )
 
 

@@ -69,18 +69,20 @@ def column_disagreements(a: Records, b: Records) -> dict[str, int]:
 def file_disagreements(a: DecodedFile, b: DecodedFile) -> dict[str, int]:
     """Everything two decodings of one file disagree on, as ``{what: count}`` (empty: agree).
 
-    Keys: ``file_type``, ``sessions`` (segment count), ``session[i].sport`` /
-    ``.sub_sport`` / ``.start_time`` / ``.laps`` / ``.totals.<field>``, and the record
-    columns summed over sessions (``distance_m`` …).
+    Keys: ``file_type``, ``utc_offset_s``, ``sessions`` (segment count),
+    ``session[i].sport`` / ``.sub_sport`` / ``.start_time`` / ``.timer_time_s`` / ``.laps`` /
+    ``.totals.<field>``, and the record columns summed over sessions (``distance_m`` …).
     """
     out: dict[str, int] = {}
     if a.file_type != b.file_type:
         out["file_type"] = 1
+    if a.utc_offset_s != b.utc_offset_s:
+        out["utc_offset_s"] = 1
     if len(a.sessions) != len(b.sessions):
         out["sessions"] = abs(len(a.sessions) - len(b.sessions))
         return out
     for i, (sa, sb) in enumerate(zip(a.sessions, b.sessions, strict=True)):
-        for attr in ("sport", "sub_sport", "start_time"):
+        for attr in ("sport", "sub_sport", "start_time", "timer_time_s"):
             if getattr(sa, attr) != getattr(sb, attr):
                 out[f"session[{i}].{attr}"] = 1
         if len(sa.laps) != len(sb.laps):

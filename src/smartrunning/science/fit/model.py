@@ -90,6 +90,15 @@ class DecodedSession:
       walking, hiking, generic), where FIT cadence is strides/min; other sports' cadence
       (cycling rpm, strokes/min) is not steps and is left NaN.
     - ``totals``: ``None`` when the file has no session message for this segment.
+    - ``timer_time_s``: how long the activity timer ran during this segment, from the
+      file's timer ``event`` messages (start … stop / stop_all / stop_disable), counted
+      from the segment's start to the next segment's start (a timer never stopped counts
+      to the last record). This is how the device counts its own timer time: auto-pauses and
+      manual pauses left out, gaps between sparse records counted. ``None`` when the
+      events do not describe the segment (no timer start at or within 2 s of the
+      segment's start, as in multisport legs some devices write without timer events);
+      analysis then falls back to the records. FIT timestamps are whole seconds, so the
+      value is exact to ±1 s while the device's own total has millisecond resolution.
     """
 
     sport: str
@@ -98,6 +107,7 @@ class DecodedSession:
     records: Records
     laps: tuple[DecodedLap, ...]
     totals: DeviceTotals | None
+    timer_time_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,11 @@ class DecodedFile:
     - ``sessions``: one per sport segment (multisport: one per leg, transitions included),
       in time order, over all chained FIT files.
     - ``chained_files``: how many FIT files the bytes hold (1 for a plain file).
+    - ``utc_offset_s``: the device's local time minus UTC, from the ``activity``
+      message (``local_timestamp`` − ``timestamp``), rounded to 15 min; ``None`` when
+      not written, implausible (beyond ±14 h) or when the times are not UTC
+      (``time_basis`` other than ``utc``). It places a session on the runner's own
+      calendar day.
     """
 
     file_type: str
@@ -121,6 +136,7 @@ class DecodedFile:
     device: DeviceInfo | None
     time_basis: TimeBasis
     chained_files: int
+    utc_offset_s: float | None = None
 
     @property
     def is_activity(self) -> bool:

@@ -136,6 +136,18 @@ class ProfileOut(Schema):
     predictions = fields.List(fields.Nested(PredictionRowOut))
 
 
+def _on(query: dict[str, Any], runner: Any) -> dt.date:
+    """The ``on`` date asked for (default today); not before the runner was born."""
+    day: dt.date = query["on"] or _today()
+    if day < runner.birth_date:
+        abort(
+            422,
+            message="The date is before the runner's birth date.",
+            errors={"query": {"on": ["before the birth date"]}},
+        )
+    return day
+
+
 def _fail(exc: ServiceError) -> None:
     db.session.rollback()
     abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
@@ -148,7 +160,7 @@ class Profile(MethodView):
     def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
         """Profile, parameters valid on a date (with sources), zones, bests, CS, predictions."""
         runner = get_runner_or_404(runner_id)
-        return profiles.profile_summary(runner, query["on"] or _today())
+        return profiles.profile_summary(runner, _on(query, runner))
 
 
 @blp.route("/<int:runner_id>/parameters")
@@ -158,7 +170,7 @@ class Parameters(MethodView):
     def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
         """The values valid on a date (default today), each with its source and valid_from."""
         runner = get_runner_or_404(runner_id)
-        return parameter_services.parameters_on(runner, query["on"] or _today()).as_dict()
+        return parameter_services.parameters_on(runner, _on(query, runner)).as_dict()
 
     @blp.arguments(ParameterIn)
     @blp.response(201, VersionOut)
@@ -261,4 +273,4 @@ class Predictions(MethodView):
     def get(self, query: dict[str, Any], runner_id: int) -> list[dict[str, Any]]:
         """Race predictions for the standard distances, each labelled with its model."""
         runner = get_runner_or_404(runner_id)
-        return profiles.predictions_json(runner, query["on"] or _today())
+        return profiles.predictions_json(runner, _on(query, runner))

@@ -34,6 +34,8 @@ class Runners(MethodView):
             sa.select(sa.func.count()).select_from(query.subquery())
         ).scalar_one()
         pagination_parameters.item_count = total
+        if pagination_parameters.first_item >= total:
+            return []  # past the end (also keeps huge page numbers away from the database)
         page = (
             query.options(selectinload(Runner.coach_rows).selectinload(CoachAssignment.coach))
             .order_by(sa.func.lower(Runner.name), Runner.id)

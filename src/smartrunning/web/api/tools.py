@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from smartrunning.science import defaults
 from smartrunning.science.critical_speed import Effort, fit_critical_speed
-from smartrunning.science.heart_rate import estimate_hrmax
+from smartrunning.science.heart_rate import age_years, estimate_hrmax
 from smartrunning.science.predictions import prediction_table
 from smartrunning.science.zones import HRZoneModel, ZoneMethod, ZoneValidationError
 from smartrunning.services import bests as best_services
@@ -78,6 +78,13 @@ class HrZones(MethodView):
     @blp.response(200, HrZonesOut)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Heart-rate zones in bpm for the given HRmax (or the HUNT estimate) and percentages."""
+        born = data["birth_date"]
+        if born > _today() or not 5 <= age_years(born, _today()) <= 120:
+            abort(
+                422,
+                message="The birth date must give an age of 5 to 120 years.",
+                errors={"json": {"birth_date": ["implausible"]}},
+            )
         hrmax = data["hrmax_bpm"]
         source = "measured"
         if hrmax is None:

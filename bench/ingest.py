@@ -1,0 +1,307 @@
+"""End-to-end ingest benchmark: a ZIP of generated runs through the real queue and workers.
+
+    .venv/bin/python bench/ingest.py [--files 300] [--minutes 60] [--workers 1,2]
+        [--database-url postgresql://…] [--redis-url redis://…]
+
+1. Generates ``--files`` realistic 1 Hz runs (HR, speed, GPS, altitude, cadence, power;
+   ``science.fit.synthetic_run`` written by ``encode_activity``), one a day, cached in
+   the temporary folder (``smartrunning-bench``), and writes them into one ZIP (deflate).
+2. Measures the raw decode rate of the same files by the decoder alone
+   (``science.fit.decode_fit`` on bytes in memory, one process).
+3. For each worker count: a fresh instance (SQLite by default, or a fresh PostgreSQL
+   database; the SQLite queue, or Redis), ``smartrunning init``, a runner, N
+   ``smartrunning worker --workers 1`` processes, then ``smartrunning import --via queue``
+   of the ZIP. End to end is the job's own time, from its creation (before the ZIP is
+   stored) to done (archive stored, expanded, every file decoded, analysed and stored,
+   the chronological recomputation and history included); the CLI's wall time, with
+   its Python start-up, is printed beside it.
+
+Prints files/s, records/s and MB/s end to end, the peak RSS of the importing CLI and of
+each worker, the raw decode rate, and the ratios (end to end ÷ raw decode; N workers ÷
+one worker). The issue's goals: end to end ≥ ½ raw decode; memory not growing with the
+ZIP; two workers ≥ 1.7 × one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from smartrunning.science.fit import Segment, decode_fit, encode_activity, synthetic_run
+
+CACHE = Path(tempfile.gettempdir()) / "smartrunning-bench"
+START = dt.datetime(2022, 1, 3, 6, 30, tzinfo=dt.UTC)
+
+
+def _one(args: tuple[int, int, Path]) -> None:
+    index, minutes, path = args
+    if path.exists():
+        return
+    start = START + dt.timedelta(days=index, minutes=(index * 37) % 600)
+    records = synthetic_run(minutes * 60, start=start, seed=index)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(encode_activity([Segment(records)]))
+    tmp.rename(path)
+
+
+def generate(count: int, minutes: int) -> list[Path]:
+    folder = CACHE / f"runs-{minutes}min"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"run{i:05d}.fit" for i in range(count)]
+    todo = [(i, minutes, p) for i, p in enumerate(paths) if not p.exists()]
+    if todo:
+        print(f"generating {len(todo)} FIT files of {minutes} min …", flush=True)
+        with ProcessPoolExecutor() as pool:
+            list(pool.map(_one, todo, chunksize=8))
+    return paths
+
+
+def write_zip(paths: list[Path], target: Path, copies: int = 1) -> None:
+    """The runs in one ZIP; ``copies`` > 1 adds identical copies under other names (a big
+    ZIP for the memory check without generating more runs; copies are duplicates)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for copy in range(copies):
+            folder = "activities" if copy == 0 else f"copy{copy}"
+            for path in paths:
+                archive.write(path, f"export/{folder}/{path.name}")
+
+
+def raw_decode(paths: list[Path]) -> dict[str, float]:
+    data = [p.read_bytes() for p in paths]
+    best = float("inf")
+    records = 0
+    for _ in range(2):
+        began = time.perf_counter()
+        records = 0
+        for blob in data:
+            decoded = decode_fit(blob)
+            records += sum(len(s.records) for s in decoded.sessions)
+        best = min(best, time.perf_counter() - began)
+    size = sum(len(b) for b in data)
+    return {
+        "seconds": best,
+        "files_per_s": len(data) / best,
+        "records_per_s": records / best,
+        "mb_per_s": size / 1e6 / best,
+        "records": records,
+    }
+
+
+def _env(instance: Path, database_url: str | None, redis_url: str | None) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
+    }
+    env.update(SMARTRUNNING_ENV="development", SMARTRUNNING_INSTANCE=str(instance))
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "smartrunning", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"smartrunning {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def _fresh_postgres(url: str) -> str:
+    server = sa.make_url(url).set(drivername="postgresql+psycopg")
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text('DROP DATABASE IF EXISTS "bench_ingest" WITH (FORCE)'))
+        conn.execute(sa.text('CREATE DATABASE "bench_ingest"'))
+    engine.dispose()
+    return server.set(database="bench_ingest").render_as_string(hide_password=False)
+
+
+def _job_seconds(url: str) -> float:
+    """The job's own duration: created (before the ZIP is stored) to done (after the
+    chronological recomputation), from its timestamps in the database."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        created, finished = conn.execute(
+            sa.text("SELECT created_at, finished_at FROM import_jobs")
+        ).one()
+    engine.dispose()
+    if isinstance(created, str):  # SQLite returns text
+        created, finished = dt.datetime.fromisoformat(created), dt.datetime.fromisoformat(finished)
+    return float((finished - created).total_seconds())
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _flush_redis(redis_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+def end_to_end(
+    archive: Path, workers: int, database_url: str | None, redis_url: str | None
+) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
+        instance = Path(folder) / "instance"
+        url = _fresh_postgres(database_url) if database_url else None
+        if redis_url:
+            _flush_redis(redis_url)
+        env = _env(instance, url, redis_url)
+        _cli(env, "init")
+        runner = json.loads(
+            _cli(
+                env,
+                *("runner", "create", "--name", "Bench", "--birth-date", "1988-05-05"),
+                *("--sex", "m", "--json"),
+            )
+        )
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "smartrunning", "worker", "--workers", "1"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            for _ in range(workers)
+        ]
+        try:
+            time.sleep(3)  # consumers up and polling
+            began = time.perf_counter()
+            cli = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "smartrunning",
+                    "import",
+                    "--runner",
+                    str(runner["id"]),
+                    "--via",
+                    "queue",
+                    "--json",
+                    str(archive),
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            out, err = cli.communicate()
+            cli_seconds = time.perf_counter() - began
+            if cli.returncode != 0:
+                raise SystemExit(f"import failed:\n{err}")
+            cli_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            worker_rss = [_peak_rss_mb(p.pid) for p in procs]
+        finally:
+            for proc in procs:
+                os.killpg(proc.pid, signal.SIGTERM)
+            for proc in procs:
+                proc.wait(timeout=60)
+        seconds = _job_seconds(url or f"sqlite:///{instance / 'smartrunning.sqlite3'}")
+        lines = [json.loads(line) for line in out.splitlines() if line.strip()]
+        statuses: dict[str, int] = {}
+        for line in lines:
+            statuses[line["status"]] = statuses.get(line["status"], 0) + 1
+        return {
+            "workers": workers,
+            "seconds": seconds,
+            "cli_seconds": cli_seconds,
+            "statuses": statuses,
+            "cli_peak_rss_mb": cli_rss,
+            "worker_peak_rss_mb": worker_rss,
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--minutes", type=int, default=60, help="length of each run")
+    parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL server (a fresh DB)")
+    parser.add_argument("--redis-url", default=None, help="Redis for the queue")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1,
+        help="put each run this many times in the ZIP (a large ZIP for the memory check; "
+        "the copies are duplicates, so the rates are not comparable)",
+    )
+    args = parser.parse_args()
+
+    paths = generate(args.files, args.minutes)
+    fit_bytes = sum(p.stat().st_size for p in paths)
+    with tempfile.TemporaryDirectory(prefix="bench-zip-") as folder:
+        archive = Path(folder) / "export.zip"
+        write_zip(paths, archive, args.copies)
+        zip_mb = archive.stat().st_size / 1e6
+        print(
+            f"{len(paths)} files, {fit_bytes / 1e6:.1f} MB of FIT, ZIP {zip_mb:.1f} MB; "
+            f"database {'PostgreSQL' if args.database_url else 'SQLite'}, "
+            f"queue {'Redis' if args.redis_url else 'SQLite (Huey)'}",
+            flush=True,
+        )
+        raw = raw_decode(paths)
+        print(
+            f"raw decode (decode_fit, 1 process): {raw['files_per_s']:.1f} files/s, "
+            f"{raw['records_per_s']:,.0f} records/s, {raw['mb_per_s']:.1f} MB/s",
+            flush=True,
+        )
+        results = []
+        for count in (int(w) for w in args.workers.split(",")):
+            result = end_to_end(archive, count, args.database_url, args.redis_url)
+            seconds = float(result["seconds"])  # type: ignore[arg-type]
+            files_s = len(paths) * args.copies / seconds
+            result.update(
+                files_per_s=files_s,
+                records_per_s=raw["records"] / seconds,
+                mb_per_s=fit_bytes / 1e6 / seconds,
+                ratio_to_raw=files_s / raw["files_per_s"],
+            )
+            results.append(result)
+            rss = ", ".join(f"{r:.0f}" for r in result["worker_peak_rss_mb"])  # type: ignore[attr-defined]
+            print(
+                f"end to end, {count} worker(s): {seconds:.1f} s (CLI with start-up "
+                f"{float(result['cli_seconds']):.1f} s), {files_s:.1f} files/s, "
+                f"{raw['records'] / seconds:,.0f} records/s, {fit_bytes / 1e6 / seconds:.1f} MB/s; "
+                f"÷ raw decode = {files_s / raw['files_per_s']:.2f}; peak RSS: CLI "
+                f"{result['cli_peak_rss_mb']:.0f} MB, workers {rss} MB; {result['statuses']}",
+                flush=True,
+            )
+        if len(results) > 1:
+            base = float(results[0]["files_per_s"])  # type: ignore[arg-type]
+            for result in results[1:]:
+                print(
+                    f"{result['workers']} workers ÷ {results[0]['workers']}: "
+                    f"{float(result['files_per_s']) / base:.2f}×"  # type: ignore[arg-type]
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

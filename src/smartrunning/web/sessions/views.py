@@ -1,0 +1,165 @@
+"""Sessions pages: upload with live progress, the import report, list, detail, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from smartrunning.jobs import imports as import_jobs
+from smartrunning.services import history as history_services
+from smartrunning.services import import_reports
+from smartrunning.services import imports as import_services
+from smartrunning.services import sessions as session_services
+from smartrunning.services.errors import NotFound, ServiceError
+from smartrunning.store import db
+from smartrunning.web.access import get_runner_or_404, this_user
+
+__all__ = ["bp", "chart_json", "parse_list_query"]
+
+bp = Blueprint("sessions", __name__, template_folder="templates")
+
+
+def chart_json(data: Any) -> str:
+    """JSON for a ``<script type="application/json">`` block (no ``</script>`` breakout)."""
+    return json.dumps(data, default=str).replace("<", "\\u003c")
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        abort(400, description=f"{name} must be a date YYYY-MM-DD.")
+
+
+def parse_list_query(args: Any) -> dict[str, Any]:
+    """Filters and paging of the sessions list from query arguments (pages and API)."""
+    return {
+        "sport": args.get("sport") or None,
+        "date_from": _date(args.get("from"), "from"),
+        "date_to": _date(args.get("to"), "to"),
+        "sort": args.get("sort", "start_time"),
+        "direction": args.get("dir", "desc"),
+        "page": args.get("page", 1, type=int) or 1,
+        "page_size": args.get("page_size", 25, type=int) or 25,
+    }
+
+
+@bp.get("/runners/<int:runner_id>/sessions")
+def session_list(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    query = parse_list_query(request.args)
+    try:
+        page = session_services.list_sessions(runner, **query)
+    except ServiceError as exc:
+        abort(400, description=exc.message)
+    return render_template(
+        "sessions/list.html",
+        runner=runner,
+        page=page,
+        query=query,
+        sports=session_services.sports(runner),
+        args=request.args.to_dict(),
+    )
+
+
+@bp.route("/runners/<int:runner_id>/upload", methods=["GET", "POST"])
+def upload(runner_id: int) -> ResponseReturnValue:
+    """Many .fit files and ZIPs at once; the job runs on the queue."""
+    runner = get_runner_or_404(runner_id)
+    if request.method == "GET":
+        jobs = import_reports.list_jobs([runner.id], limit=10)
+        return render_template("sessions/upload.html", runner=runner, jobs=jobs)
+    files = [f for f in request.files.getlist("files") if f.filename]
+    try:
+        job = import_services.create_import(
+            runner, [(f.filename or "upload", f.stream) for f in files], by=this_user()
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(
+                {"error": {"code": "invalid", "message": exc.message, "details": {}}}
+            ), 422
+        flash(exc.message, "danger")
+        return redirect(url_for("sessions.upload", runner_id=runner.id))
+    import_jobs.submit(job.id)
+    job_url = url_for("sessions.job", job_id=job.id)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(
+            {
+                "job_id": job.id,
+                "job_url": job_url,
+                "status_url": url_for("api_jobs.JobById", job_id=job.id),
+            }
+        ), 202
+    return redirect(job_url)
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(job_id: int) -> ResponseReturnValue:
+    """The per-file report of an import, updated live while it runs."""
+    try:
+        row = import_reports.visible_job(this_user(), job_id)
+    except NotFound:
+        abort(404)
+    report = import_reports.job_report(row)
+    runner = get_runner_or_404(row.runner_id)
+    return render_template(
+        "sessions/job.html",
+        runner=runner,
+        report=report,
+        status_url=url_for("api_jobs.JobById", job_id=job_id),
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+def detail(session_id: int) -> ResponseReturnValue:
+    try:
+        session = session_services.visible_session(this_user(), session_id)
+    except NotFound:
+        abort(404)
+    runner = get_runner_or_404(session.runner_id)
+    data = session_services.session_detail(session)
+    charts = {
+        "series": session_services.session_series(session),
+        "track": session_services.session_track(session),
+        "zones": data["zone_times"],
+        "hr_zone_bounds": (data.get("params") or {}).get("hr_zones"),
+    }
+    return render_template(
+        "sessions/detail.html", runner=runner, s=data, chart_json=chart_json(charts)
+    )
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+def delete(session_id: int) -> ResponseReturnValue:
+    try:
+        session = session_services.visible_session(this_user(), session_id)
+    except NotFound:
+        abort(404)
+    runner_id = session.runner_id
+    session_services.delete_session(this_user(), session_id)
+    db.session.commit()
+    flash("Session deleted; bests, critical speed and history were recomputed.", "success")
+    return redirect(url_for("sessions.session_list", runner_id=runner_id))
+
+
+@bp.get("/runners/<int:runner_id>/history")
+def history(runner_id: int) -> ResponseReturnValue:
+    """Fitness, fatigue and form over time, and weekly volume."""
+    runner = get_runner_or_404(runner_id)
+    days = history_services.daily_series(runner)
+    weeks = [w.as_dict() for w in history_services.weekly_volume(runner)]
+    return render_template(
+        "sessions/history.html",
+        runner=runner,
+        days=days,
+        weeks=weeks,
+        chart_json=chart_json({"days": days, "weeks": weeks}),
+    )

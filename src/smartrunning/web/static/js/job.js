@@ -1,0 +1,48 @@
+// An import's progress, polled until it is done, then its per-file report.
+"use strict";
+(function () {
+  const root = document.getElementById("job");
+  if (!root) return;
+  const bar = document.getElementById("job-bar");
+  const status = document.getElementById("job-status");
+  const count = document.getElementById("job-count");
+  const summary = document.getElementById("job-summary");
+  const tbody = document.getElementById("job-files");
+  const sessionUrl = (id) => root.dataset.sessionUrl.replace(/0$/, String(id));
+  bar.style.width = (root.dataset.done === "true" ? 100 : Number(bar.dataset.width || 0)) + "%";
+
+  const render = (job) => {
+    const pct = job.files_total ? Math.round((100 * job.files_done) / job.files_total) : 0;
+    bar.style.width = pct + "%";
+    status.textContent = job.status;
+    count.textContent = `${job.files_done} / ${job.files_total}`;
+    summary.textContent = Object.entries(job.by_status).map(([k, v]) => `${k}: ${v}`).join(" · ");
+    if (!job.files) return;
+    const rows = job.files.map((f) => {
+      const tr = document.createElement("tr");
+      [f.file, f.status, f.reason || ""].forEach((text) => {
+        const td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
+      });
+      const td = document.createElement("td");
+      f.session_ids.forEach((id) => {
+        const a = document.createElement("a"); a.href = sessionUrl(id); a.textContent = `#${id} `; td.appendChild(a);
+      });
+      tr.appendChild(td);
+      return tr;
+    });
+    tbody.replaceChildren(...rows);
+  };
+
+  const poll = async () => {
+    try {
+      const response = await fetch(root.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const job = await response.json();
+        render(job);
+        if (job.status === "done") return;
+      }
+    } catch (_) { /* try again */ }
+    setTimeout(poll, 1000);
+  };
+  if (root.dataset.done !== "true") poll();
+})();

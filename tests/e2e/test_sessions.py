@@ -1,0 +1,106 @@
+"""Sessions in a browser: upload with a real queue worker, report, list, detail, history."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import expect
+
+from tests.e2e.test_foundation import log_in
+from tests.helpers import PASSWORD, make_world
+from tests.web.sessiondata import run_bytes, zip_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def worker(app: Flask, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `smartrunning worker` on the live server's database and queue."""
+    settings = app.extensions["smartrunning.settings"]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
+    }
+    env.update(
+        SMARTRUNNING_ENV="testing",
+        SMARTRUNNING_INSTANCE=str(settings.resolved_instance_path),
+        DATABASE_URL=settings.sqlalchemy_url,
+        SECRET_KEY=settings.secret_key.get_secret_value(),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smartrunning", "worker"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def test_coach_uploads_and_explores_sessions(
+    app: Flask,
+    live_server: str,
+    new_page: Any,
+    artifacts: Path,
+    tmp_path: Path,
+    worker: subprocess.Popen[bytes],
+) -> None:
+    world = make_world(app)
+    files = tmp_path / "upload"
+    files.mkdir()
+    (files / "monday.fit").write_bytes(run_bytes(0, duration_s=1800, seed=3))
+    (files / "broken.fit").write_bytes(run_bytes(1)[:-200])
+    (files / "export.zip").write_bytes(
+        zip_bytes(
+            [
+                ("activities/wednesday.fit", run_bytes(2, duration_s=2400, seed=4)),
+                ("activities/friday.fit", run_bytes(4, duration_s=1500, seed=5)),
+                ("readme.txt", b"not a FIT file"),
+            ]
+        )
+    )
+    page = new_page()
+    log_in(page, live_server, "coach", PASSWORD)
+    page.goto(f"{live_server}/runners/{world.runner_id}/upload")
+    page.set_input_files("#files", [str(p) for p in sorted(files.iterdir())])
+    expect(page.locator("#chosen")).to_contain_text("3 file(s)")
+    page.screenshot(path=artifacts / "40-upload.png")
+    page.get_by_role("button", name="Upload").click()
+    expect(page).to_have_url(re.compile(r".*/jobs/\d+$"))
+    expect(page.get_by_test_id("job-status")).to_have_text("done", timeout=90_000)
+    report = page.get_by_test_id("job-files")
+    expect(report).to_contain_text("imported")
+    expect(report).to_contain_text("truncated")
+    expect(report).to_contain_text("readme.txt")
+    page.screenshot(path=artifacts / "41-import-report.png", full_page=True)
+
+    page.get_by_role("link", name="Sessions", exact=True).first.click()
+    rows = page.get_by_test_id("sessions").locator("tbody tr")
+    expect(rows).to_have_count(3)
+    page.get_by_role("link", name="Distance").click()
+    page.screenshot(path=artifacts / "42-sessions-list.png")
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_test_id("session-title")).to_contain_text("Running")
+    expect(page.get_by_test_id("best-efforts")).to_contain_text("5 km")
+    expect(page.get_by_test_id("splits")).to_contain_text("1.00 km")
+    expect(page.locator("#route-note")).to_contain_text("Start green")
+    page.get_by_text("Over distance").click()
+    page.screenshot(path=artifacts / "43-session-detail.png", full_page=True)
+
+    page.goto(f"{live_server}/runners/{world.runner_id}/history")
+    expect(page.get_by_test_id("history-today")).to_be_visible()
+    page.screenshot(path=artifacts / "44-history.png", full_page=True)
+    assert page.console_errors == []  # type: ignore[attr-defined]

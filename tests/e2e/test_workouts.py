@@ -1,0 +1,145 @@
+"""The workout library in a browser: a coach filters, resolves, creates, imports and
+downloads; a runner reads a workout with their own paces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from smartrunning.science.zwo import read_zwo
+from smartrunning.services import parameters as parameter_services
+from smartrunning.services import workout_imports
+from smartrunning.store import ParameterKey, ParameterSource, Runner, db
+from tests.e2e.test_foundation import log_in
+from tests.helpers import PASSWORD, make_world
+
+pytestmark = pytest.mark.e2e
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "zwo"
+DEFAULTS = Path(__file__).resolve().parents[2] / "src" / "smartrunning" / "data" / "workouts"
+
+
+def _library_with_runner_at_cs_4(app: Flask) -> int:
+    """The standard world, the default library, and Rita's CS set to 4.0 m/s."""
+    world = make_world(app)
+    with app.app_context():
+        workout_imports.load_default_library()
+        runner = db.session.get_one(Runner, world.runner_id)
+        parameter_services.set_parameter(
+            runner,
+            ParameterKey.CRITICAL_SPEED,
+            {"cs_mps": 4.0, "d_prime_m": 200},
+            dt.date(2026, 1, 1),
+            source=ParameterSource.MEASURED,
+            by=None,
+            today=dt.date(2026, 1, 1),
+        )
+        db.session.commit()
+    return world.runner_id
+
+
+def test_coach_filters_resolves_creates_imports_and_downloads(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    _library_with_runner_at_cs_4(app)
+    coach: Page = new_page()
+    log_in(coach, live_server, "coach", PASSWORD)
+    coach.get_by_role("link", name="Workouts").click()
+    expect(coach.get_by_role("heading", name="Workout library")).to_be_visible()
+    coach.screenshot(path=artifacts / "30-workouts-library.png", full_page=True)
+
+    coach.get_by_label("Tag").select_option("kind:threshold")
+    coach.get_by_role("button", name="Filter").click()
+    expect(coach.get_by_test_id("workout-count")).to_have_text("4 workouts match")
+    coach.screenshot(path=artifacts / "31-workouts-filtered.png")
+
+    coach.get_by_role("link", name=re.compile("Threshold 3 × 10 min")).click()
+    coach.get_by_label("Targets for").select_option(label="Rita Runner")
+    coach.get_by_label("On", exact=True).fill("2026-06-01")
+    coach.get_by_role("button", name="Show").click()
+    steps = coach.get_by_test_id("workout-steps")
+    # 96 % of CS 4.0 m/s: 1000 / 3.84 = 260.4 s/km → 4:20 /km; 3 × 10 min repetitions.
+    expect(steps).to_contain_text("4:20")
+    expect(steps).to_contain_text("3 ×")
+    expect(coach.get_by_test_id("runner-cs")).to_have_text("4:10 /km")
+    expect(coach.get_by_test_id("total-time")).to_have_text("1:01:00")
+    coach.screenshot(path=artifacts / "32-workout-detail-resolved.png", full_page=True)
+
+    with coach.expect_download() as download_info:
+        coach.get_by_role("link", name="Download .zwo").click()
+    saved = tmp_path / "download.zwo"
+    download_info.value.save_as(saved)
+    original = read_zwo((DEFAULTS / "threshold-3x10min.zwo").read_bytes())
+    assert read_zwo(saved.read_bytes()) == original
+    with coach.expect_download() as fit_info:
+        coach.get_by_role("link", name="Download .fit for Rita Runner").click()
+    assert fit_info.value.suggested_filename == "threshold-3-10-min.fit"
+
+    coach.get_by_role("link", name="Workouts", exact=True).first.click()
+    coach.get_by_role("link", name="New workout").click()
+    coach.get_by_label("Name").fill("Browser tempo")
+    coach.get_by_label("Tags").fill("kind:tempo, race:10k")
+    coach.get_by_role("button", name="+ Steady").click()
+    coach.get_by_label("Step 2 duration", exact=True).fill("20")
+    coach.get_by_label("Step 2 intensity %", exact=True).fill("88")
+    coach.get_by_role("button", name="+ Intervals").click()
+    coach.get_by_label("Step 3 unit", exact=True).select_option("m")
+    coach.get_by_label("Step 3 repeats", exact=True).fill("6")
+    coach.get_by_label("Step 3 on", exact=True).fill("400")
+    coach.get_by_label("Step 3 off", exact=True).fill("200")
+    coach.get_by_role("button", name="+ Free").click()
+    coach.get_by_role("button", name="Remove step 4").click()
+    coach.get_by_role("button", name="+ Cool-down").click()
+    coach.get_by_role("button", name="Move step 3 down").click()
+    coach.get_by_role("button", name="Move step 4 up").click()
+    expect(coach.get_by_test_id("step")).to_have_count(4)
+    expect(coach.get_by_test_id("preview-totals")).to_contain_text("3.60 km")
+    expect(coach.get_by_test_id("preview-error")).to_have_text("")
+    coach.screenshot(path=artifacts / "33-workout-editor.png", full_page=True)
+    coach.get_by_role("button", name="Save workout").click()
+    expect(coach.get_by_text("Workout “Browser tempo” created.")).to_be_visible()
+    expect(coach.get_by_test_id("workout-name")).to_have_text("Browser tempo")
+    created = coach.get_by_test_id("workout-steps")
+    expect(created).to_contain_text("6 ×")
+    expect(created).to_contain_text("88 %")
+    # Rita is the coach's only runner: her targets show at once (88 % of 4.0 m/s: 4:44).
+    expect(created).to_contain_text("4:44")
+    coach.screenshot(path=artifacts / "34-workout-created.png", full_page=True)
+
+    coach.goto(f"{live_server}/workouts/import")
+    coach.get_by_label("ZWO files or ZIP archives").set_input_files(
+        [DATA / "distance.zwo", DATA / "billion-laughs.zwo"]
+    )
+    coach.get_by_role("button", name="Import").click()
+    summary = coach.get_by_test_id("import-summary")
+    expect(summary).to_contain_text("1 imported")
+    expect(summary).to_contain_text("1 failed")
+    expect(coach.get_by_test_id("import-report")).to_contain_text("DTD")
+    coach.screenshot(path=artifacts / "35-workout-import-report.png", full_page=True)
+    coach.get_by_role("link", name="10 x 400 m").click()
+    expect(coach.get_by_test_id("workout-steps")).to_contain_text("10 ×")
+    assert coach.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_runner_reads_a_workout_with_their_own_paces_on_a_phone(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path
+) -> None:
+    _library_with_runner_at_cs_4(app)
+    runner: Page = new_page(width=390, height=844)
+    log_in(runner, live_server, "runner", PASSWORD)
+    runner.goto(f"{live_server}/workouts?q=1000")
+    runner.screenshot(path=artifacts / "36-workouts-phone.png", full_page=True)
+    runner.get_by_role("link", name=re.compile("VO2max 5 × 1000 m")).click()
+    # 108 % of 4.0 m/s: 1000 / 4.32 = 231.5 s → 3:51 /km; distance steps, 11 km in all.
+    expect(runner.get_by_test_id("workout-steps")).to_contain_text("3:51")
+    expect(runner.get_by_test_id("total-distance")).to_have_text("11.00 km")
+    expect(runner.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(runner.get_by_role("link", name="New workout")).to_have_count(0)
+    runner.screenshot(path=artifacts / "37-workout-detail-phone.png", full_page=True)
+    assert runner.console_errors == []  # type: ignore[attr-defined]

@@ -1,0 +1,139 @@
+"""Session pages and API: upload answers, filters, sorting, paging, deletion, history."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask import Flask
+
+from tests.helpers import csrf_token, login, make_world, post_form
+from tests.web.sessiondata import import_inline, run_bytes
+
+
+def _text(response: object) -> str:
+    return response.get_data(as_text=True)  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.fixture
+def three_sessions(app: Flask) -> tuple[int, list[int]]:
+    world = make_world(app)
+    report = import_inline(
+        app,
+        world.runner_id,
+        [
+            ("a.fit", run_bytes(0, duration_s=1200, seed=1)),
+            ("b.fit", run_bytes(2, duration_s=2400, seed=2)),
+            ("c.fit", run_bytes(5, duration_s=600, seed=3, sport="cycling")),
+        ],
+    )
+    ids = [sid for f in report["files"] for sid in f["session_ids"]]  # type: ignore[union-attr]
+    assert len(ids) == 3
+    return world.runner_id, ids
+
+
+def test_list_filters_sorts_and_pages(app: Flask, three_sessions: tuple[int, list[int]]) -> None:
+    runner_id, _ = three_sessions
+    client = app.test_client()
+    login(client, "coach")
+    api = client.get(f"/api/runners/{runner_id}/sessions?sport=running&sort=distance&dir=desc")
+    assert api.status_code == 200
+    items = api.json["items"]
+    assert [i["sport"] for i in items] == ["running", "running"]
+    assert items[0]["distance_m"] > items[1]["distance_m"]
+    paged = client.get(f"/api/runners/{runner_id}/sessions?page_size=2&page=2").json
+    assert (paged["total"], paged["pages"], len(paged["items"])) == (3, 2, 1)
+    dated = client.get(f"/api/runners/{runner_id}/sessions?from=2024-03-02&to=2024-03-04").json
+    assert dated["total"] == 1
+    page = _text(client.get(f"/runners/{runner_id}/sessions?sport=cycling"))
+    assert page.count('href="/sessions/') == 1
+    bad = client.get(f"/api/runners/{runner_id}/sessions?sort=colour")
+    assert bad.status_code == 422
+    assert bad.json["error"]["code"] == "unprocessable_entity"
+    assert client.get(f"/runners/{runner_id}/sessions?from=yesterday").status_code == 400
+
+
+def test_upload_page_answers_json_for_scripts_and_redirects_forms(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    login(client, "runner")
+    token = csrf_token(client)
+    form = client.post(
+        f"/runners/{world.runner_id}/upload",
+        data={"csrf_token": token, "files": (io.BytesIO(run_bytes(0, duration_s=300)), "a.fit")},
+    )
+    assert form.status_code == 302
+    assert re.fullmatch(r"/jobs/\d+", form.location)
+    xhr = client.post(
+        f"/runners/{world.runner_id}/upload",
+        data={"csrf_token": token, "files": (io.BytesIO(run_bytes(1, duration_s=300)), "b.fit")},
+        headers={"Accept": "application/json"},
+    )
+    assert xhr.status_code == 202
+    status = client.get(xhr.json["status_url"])
+    assert status.json["files_total"] == 1
+    assert status.json["files"][0]["file"] == "b.fit"
+    job_page = _text(client.get(xhr.json["job_url"]))
+    assert "b.fit" in job_page
+
+
+def test_upload_without_files_is_refused_clearly(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    login(client, "coach")
+    page = post_form(client, f"/runners/{world.runner_id}/upload")
+    assert page.status_code == 302
+    assert "Choose at least one .fit or .zip file." in _text(client.get(page.location))
+    token = csrf_token(client)
+    api = client.post(f"/api/runners/{world.runner_id}/sessions", data={"csrf_token": token})
+    assert api.status_code == 422
+    assert api.json["error"]["message"] == "Choose at least one .fit or .zip file."
+
+
+def test_oversized_upload_gets_413_page_or_json(app: Flask) -> None:
+    world = make_world(app)
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    client = app.test_client()
+    login(client, "coach")
+    token = csrf_token(client)
+    big = {"csrf_token": token, "files": (io.BytesIO(b"x" * 50_000), "big.fit")}
+    page = client.post(f"/runners/{world.runner_id}/upload", data=big)
+    assert page.status_code == 413
+    assert "too large" in _text(page)
+    big = {"csrf_token": token, "files": (io.BytesIO(b"x" * 50_000), "big.fit")}
+    api = client.post(f"/api/runners/{world.runner_id}/sessions", data=big)
+    assert api.status_code == 413
+    assert api.json["error"]["code"] == "request_entity_too_large"
+
+
+def test_deleting_a_session_removes_it_and_its_bests(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    runner_id, ids = three_sessions
+    client = app.test_client()
+    login(client, "coach")
+    detail = client.get(f"/api/sessions/{ids[1]}").json
+    assert any(e["personal_best_id"] for e in detail["best_efforts"])
+    response = post_form(client, f"/sessions/{ids[1]}/delete")
+    assert response.location == f"/runners/{runner_id}/sessions"
+    assert client.get(f"/api/sessions/{ids[1]}").status_code == 404
+    bests = client.get(f"/api/runners/{runner_id}/bests").json
+    assert all(
+        b["source"] != "session"
+        or b["id"] not in (e["personal_best_id"] for e in detail["best_efforts"])
+        for b in bests
+    )
+
+
+def test_history_page_and_api(app: Flask, three_sessions: tuple[int, list[int]]) -> None:
+    runner_id, _ = three_sessions
+    client = app.test_client()
+    login(client, "runner")
+    history = client.get(f"/api/runners/{runner_id}/history").json
+    assert history["days"][0]["day"] == "2024-03-01"
+    assert history["days"][0]["load"] > 0
+    assert sum(w["sessions"] for w in history["weeks"]) == 3
+    page = _text(client.get(f"/runners/{runner_id}/history"))
+    assert "Fitness (CTL)" in page
+    assert 'id="history-data"' in page
