@@ -137,3 +137,15 @@ def test_history_page_and_api(app: Flask, three_sessions: tuple[int, list[int]])
     page = _text(client.get(f"/runners/{runner_id}/history"))
     assert "Fitness (CTL)" in page
     assert 'id="history-data"' in page
+
+
+def test_admin_dashboard_shows_imports_and_queue_health(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    client = app.test_client()
+    login(client, "admin")
+    page = _text(client.get("/admin/"))
+    assert 'data-testid="queue-health"' in page
+    assert "reachable" in page
+    assert "Rita Runner" in page
+    assert "imported 3" in page

@@ -10,7 +10,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from smartrunning.services import accounts
+from smartrunning.jobs import get_queue
+from smartrunning.services import accounts, import_reports
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services.errors import ServiceError
 from smartrunning.store import CoachAssignment, Role, Runner, User, db
@@ -55,12 +56,23 @@ def dashboard() -> ResponseReturnValue:
         .scalars()
         .all()
     )
+    queue = get_queue()
+    try:
+        queue_health = {"backend": queue.backend, "pending": queue.huey.pending_count(), "ok": True}
+    except Exception as exc:  # e.g. Redis unreachable: show it, do not fail the page
+        queue_health = {"backend": queue.backend, "error": type(exc).__name__, "ok": False}
+    runner_names = {
+        row.id: row.name for row in db.session.execute(sa.select(Runner.id, Runner.name))
+    }
     return render_template(
         "admin/dashboard.html",
         users=users,
         runners_by_user=runners_by_user,
         assignments=assignments,
         assign_form=_assignment_form(),
+        jobs=import_reports.list_jobs(None, limit=20),
+        runner_names=runner_names,
+        queue=queue_health,
     )
 
 
