@@ -1,0 +1,243 @@
+"""HTTP load benchmark: a seeded database, the production server, concurrent clients.
+
+    .venv/bin/python bench/http.py [--runners 50] [--sessions 500] [--clients 20]
+                                   [--seconds 10] [--database-url postgresql://…]
+
+Seeds RUNNERS runners × SESSIONS sessions (one real import, then copies of its row with
+other dates, so every page reads realistic rows), starts `smartrunning serve` with 2
+workers, and for each endpoint runs CLIENTS logged-in clients for SECONDS: requests/s and
+p50/p95/p99 latency. Goal: p99 under 100 ms for pages at 20 clients on 2 cores. Traffic
+goes to 127.0.0.1 only; every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file must be called http.py, the name of a standard-library package: run as a
+# script, its folder comes first on sys.path and would shadow that package.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    del sys.path[0]
+
+import argparse
+import datetime as dt
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+from smartrunning.config import load_settings
+from smartrunning.science.fit import Segment, encode_activity, synthetic_run
+from smartrunning.services import accounts
+from smartrunning.services import athletes as athlete_services
+from smartrunning.services import history as history_services
+from smartrunning.services import imports as import_services
+from smartrunning.store import Role, Runner, Sex, TrainingSession, db
+from smartrunning.web import create_app
+
+PASSWORD = "bench passphrase 1"
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def seed(env: dict[str, str], runners: int, sessions: int) -> dict[str, int]:
+    os.environ.update(env)
+    app = create_app(load_settings())
+    today = dt.datetime.now(dt.UTC).date()
+    with app.app_context():
+        coach = accounts.create_user(
+            "bench-coach", PASSWORD, {Role.COACH}, must_change_password=False
+        )
+        ids = []
+        for i in range(runners):
+            runner = athlete_services.create_runner(
+                f"Bench Runner {i:03d}",
+                dt.date(1985 + i % 20, 1 + i % 12, 1 + i % 28),
+                Sex.FEMALE if i % 2 else Sex.MALE,
+                created_by=coach,
+                today=today,
+                onboarding_step=None,
+            )
+            ids.append(runner.id)
+        db.session.commit()
+        first = db.session.get_one(Runner, ids[0])
+        start = dt.datetime.combine(today, dt.time(7), tzinfo=dt.UTC)
+        fit = encode_activity([Segment(synthetic_run(3600, start=start, seed=1), sport="running")])
+        job = import_services.create_import(first, [("seed.fit", fit)], by=None, source="bench")
+        import_services.run_inline(job.id)
+        template = db.session.execute(sa.select(TrainingSession)).scalar_one()
+        columns = {c.key: getattr(template, c.key) for c in sa.inspect(TrainingSession).columns}
+        columns.pop("id")
+        rows = []
+        for runner_id in ids:
+            for k in range(sessions):
+                shift = dt.timedelta(days=k)
+                rows.append(
+                    {
+                        **columns,
+                        "runner_id": runner_id,
+                        "import_file_id": None,
+                        "source_sha256": secrets.token_hex(32),
+                        "start_time": template.start_time - shift,
+                        "end_time": template.end_time - shift,
+                        "local_date": template.local_date - shift,
+                    }
+                )
+        db.session.execute(sa.delete(TrainingSession))
+        for i in range(0, len(rows), 2000):
+            db.session.execute(sa.insert(TrainingSession), rows[i : i + 2000])
+        db.session.commit()
+        for runner_id in ids:
+            runner = db.session.get_one(Runner, runner_id)
+            history_services.rebuild_from(runner, template.local_date - dt.timedelta(days=sessions))
+        db.session.commit()
+        session_id = db.session.execute(
+            sa.select(TrainingSession.id).where(TrainingSession.runner_id == ids[0]).limit(1)
+        ).scalar_one()
+        db.engine.dispose()
+    return {"runner_id": ids[0], "session_id": session_id}
+
+
+def logged_in(base: str) -> requests.Session:
+    client = requests.Session()
+    token = CSRF.search(client.get(f"{base}/login", timeout=30).text)
+    assert token, "no CSRF token on the login page"
+    answer = client.post(
+        f"{base}/login",
+        timeout=30,
+        allow_redirects=False,
+        data={"username": "bench-coach", "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    assert answer.status_code == 302, answer.status_code
+    return client
+
+
+def run_load(base: str, path: str | None, clients: int, seconds: float) -> list[float]:
+    """Latencies (s) of ``clients`` clients hitting ``path`` (None: the login itself)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    sessions = [logged_in(base) for _ in range(clients)] if path else []
+    deadline = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        mine: list[float] = []
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            if path is None:
+                logged_in(base)
+            else:
+                answer = sessions[index].get(base + path, timeout=30)
+                assert answer.status_code == 200, (path, answer.status_code)
+            mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runners", type=int, default=50)
+    parser.add_argument("--sessions", type=int, default=500)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="sr-bench-"))
+    env = {
+        "SMARTRUNNING_ENV": "production",
+        "SMARTRUNNING_INSTANCE": str(folder / "instance"),
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "SESSION_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+        "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+        "LOGIN_LIMIT_PER_USER": "100000 per minute",
+    }
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    run_env = {**os.environ, **env}
+    subprocess.run(
+        [sys.executable, "-m", "smartrunning", "init"],
+        env=run_env,
+        check=True,
+        capture_output=True,
+        cwd=folder,
+    )
+    started = time.perf_counter()
+    ids = seed(env, args.runners, args.sessions)
+    print(
+        f"seeded {args.runners} runners × {args.sessions} sessions in "
+        f"{time.perf_counter() - started:.1f} s ({env.get('DATABASE_URL', 'SQLite')})"
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "smartrunning", "serve", "--port", str(port), "--workers", "2"],
+        env=run_env,
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        targets: list[tuple[str, str | None]] = [
+            ("login", None),
+            ("athletes dashboard", "/athletes"),
+            ("sessions list", f"/runners/{ids['runner_id']}/sessions"),
+            ("session detail", f"/sessions/{ids['session_id']}"),
+            ("history JSON", f"/api/runners/{ids['runner_id']}/history"),
+        ]
+        print(f"{args.clients} clients, {args.seconds:g} s each, server: gunicorn 2 workers")
+        print(
+            f"{'endpoint':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'p99 ms':>8}"
+        )
+        for name, path in targets:
+            latencies = run_load(base, path, args.clients, args.seconds)
+            rate = len(latencies) / args.seconds
+            print(
+                f"{name:<20} {len(latencies):>9} {rate:>8.1f} "
+                f"{percentile(latencies, 50) * 1e3:>8.1f} {percentile(latencies, 95) * 1e3:>8.1f} "
+                f"{percentile(latencies, 99) * 1e3:>8.1f}"
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
