@@ -22,6 +22,7 @@ from smartrunning.store import FileStatus, ImportFile, ImportJob, Runner, Traini
 from smartrunning.web import create_app
 from tests.database import TestDatabase
 from tests.settings import REDIS_ENV, make_settings
+from tests.settings import redis_url as worker_redis_url
 from tests.web.sessiondata import run_bytes
 from tests.web.test_processes import process_env, start, stop
 
@@ -177,7 +178,7 @@ def test_two_workers_on_redis_import_every_file_exactly_once(
     files: list[tuple[str, bytes]],
     workers: list[subprocess.Popen[bytes]],
 ) -> None:
-    redis_url = os.environ.get(REDIS_ENV)
+    redis_url = worker_redis_url()
     if not redis_url:
         pytest.skip(f"{REDIS_ENV} not set: the Redis queue runs in the PostgreSQL/Redis pass")
     folder, url = instance

@@ -17,6 +17,7 @@ from smartrunning.jobs import get_queue
 from smartrunning.web import create_app
 from tests.database import TestDatabase
 from tests.settings import REDIS_ENV, make_settings
+from tests.settings import redis_url as worker_redis_url
 
 
 def free_port() -> int:
@@ -120,13 +121,16 @@ def test_serve_with_embedded_worker(instance: tuple[Path, str | None], tmp_path:
 
 @pytest.mark.redis
 def test_worker_on_redis(instance: tuple[Path, str | None], tmp_path: Path) -> None:
-    redis_url = os.environ.get(REDIS_ENV)
+    redis_url = worker_redis_url()
     if not redis_url:
         pytest.skip(f"{REDIS_ENV} not set: the Redis queue runs in the PostgreSQL/Redis pass")
     folder, url = instance
     env = process_env(folder, url, REDIS_URL=redis_url)
     workers = [start(env, "worker", cwd=tmp_path) for _ in range(2)]
     try:
+        for worker in workers:  # both consume before any task is queued
+            assert worker.stdout is not None
+            assert "Worker consuming the redis queue" in worker.stdout.readline().decode()
         settings = make_settings(folder, url, REDIS_URL=redis_url)
         app = create_app(settings)
         with app.app_context():
@@ -138,5 +142,5 @@ def test_worker_on_redis(instance: tuple[Path, str | None], tmp_path: Path) -> N
         assert all(a["pong"] for a in answers)
         assert {a["pid"] for a in answers} <= {w.pid for w in workers}
     finally:
-        outputs = [stop(w) for w in workers]
-    assert all("Worker consuming the redis queue" in o for o in outputs)
+        for worker in workers:
+            stop(worker)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
@@ -66,6 +68,7 @@ def worker_command(workers: int | None, worker_type: str) -> None:
     queue = get_queue()
     count = workers or current_app.extensions["smartrunning.settings"].queue_workers
     click.echo(f"Worker consuming the {queue.backend} queue with {count} {worker_type}(s).")
+    sys.stdout.flush()  # seen at once in logs, even if the worker is killed later
     consumer = queue.huey.create_consumer(workers=count, worker_type=worker_type)
     consumer.run()
 
