@@ -82,6 +82,16 @@ class World:
     workout_id: int = 0
     other_workout_id: int = 0
     default_workout_id: int = 0
+    #: Plans (``with_plans``): a plan per runner, a day of each, the feed token of the
+    #: runner's, and schemas owned by ``coach``, by ``other_coach``, and a default one.
+    plan_id: int = 0
+    other_plan_id: int = 0
+    plan_day_id: int = 0
+    other_plan_day_id: int = 0
+    ics_token: str = ""
+    schema_id: int = 0
+    other_schema_id: int = 0
+    default_schema_id: int = 0
 
 
 def make_world(app: Flask) -> World:
@@ -191,3 +201,33 @@ def with_sessions(app: Flask, world: World) -> World:
         ids[f"{key}session_id"] = files[0]["session_ids"][0]
         ids[f"{key}job_id"] = report["id"]
     return dataclasses.replace(world, **ids)
+
+
+PLAN_RACE_DATE = dt.date(2027, 3, 7)
+
+
+def with_plans(app: Flask, world: World) -> World:
+    """The world plus the default schemas, a schema of each coach, and a 4-week 10 km plan
+    for each runner."""
+    from smartrunning.services import plan_schemas
+    from smartrunning.services import plans as plan_services
+
+    with app.app_context():
+        plan_schemas.load_default_schemas()
+        default = plan_schemas.schema_by_name("10 km")
+        ids: dict[str, object] = {"default_schema_id": default.id}
+        for key, owner_id in (("schema_id", world.coach), ("other_schema_id", world.other_coach)):
+            owner = db.session.get(User, owner_id)
+            body = {**default.body, "name": f"10 km of {key}"}
+            ids[key] = plan_schemas.save_schema(body, owner=owner).id
+        for key, runner_id in (("", world.runner_id), ("other_", world.other_runner_id)):
+            runner = db.session.get(Runner, runner_id)
+            assert runner is not None
+            request = plan_services.GenerateRequest(PLAN_RACE_DATE, 10000.0, 4)
+            plan = plan_services.save_plan(runner, default, request, created_by=None)
+            ids[f"{key}plan_id"] = plan.id
+            ids[f"{key}plan_day_id"] = plan.days[0].id
+            if not key:
+                ids["ics_token"] = plan.ics_token
+        db.session.commit()
+    return dataclasses.replace(world, **ids)  # type: ignore[arg-type]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.web import matrix_sessions, matrix_settings, matrix_workouts
+from tests.web import matrix_plans, matrix_sessions, matrix_settings, matrix_workouts
 from tests.web.matrix import Case
 
-CASES: list[Case] = [*matrix_settings.CASES, *matrix_workouts.CASES, *matrix_sessions.CASES]
+CASES: list[Case] = [
+    *matrix_settings.CASES,
+    *matrix_workouts.CASES,
+    *matrix_sessions.CASES,
+    *matrix_plans.CASES,
+]

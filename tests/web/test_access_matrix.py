@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import World, csrf_token, login, make_world, with_sessions
+from tests.helpers import World, csrf_token, login, make_world, with_plans, with_sessions
 from tests.web import matrix_features
 from tests.web.matrix import (
     ADMIN_ONLY_GET,
@@ -322,6 +322,8 @@ def test_access(app: Flask, case: Case, principal: str) -> None:
     world = make_world(app)
     if "sessions" in case.tags:
         world = with_sessions(app, world)
+    if "plans" in case.tags:
+        world = with_plans(app, world)
     client = app.test_client()
     if principal != "anonymous":
         assert login(client, USERNAMES[principal]).status_code == 302

@@ -73,7 +73,12 @@ def test_init_is_idempotent_and_prints_the_generated_password_once(
     second = run_cli(env, "init", "--json", cwd=tmp_path)
     assert second.exit_code == 0, second.stderr
     again = json.loads(second.stdout)
-    assert again == {"migrated": True, "admin_created": False, "default_workouts_added": 0}
+    assert again == {
+        "migrated": True,
+        "admin_created": False,
+        "default_workouts_added": 0,
+        "default_schemas_added": 0,
+    }
 
 
 def test_init_takes_the_admin_password_from_the_environment(

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 from smartrunning.services import tokens as token_services
 from smartrunning.store import User, db
 from smartrunning.web import create_app
-from tests.helpers import make_world
+from tests.helpers import make_world, with_plans
 from tests.settings import make_settings
 
 ROLES = ("runner", "coach", "admin")
@@ -37,7 +37,7 @@ CHECKS = [
 
 @pytest.fixture
 def role_headers(app: Flask) -> dict[str, dict[str, str]]:
-    make_world(app)
+    with_plans(app, make_world(app))
     headers = {}
     with app.app_context():
         for role in ROLES:

@@ -30,9 +30,19 @@ def main() -> None:
 
 
 def _register() -> None:
-    from smartrunning.cli import backup, imports, runners, serve, sessions, setup, users, workouts
+    from smartrunning.cli import (
+        backup,
+        imports,
+        plans,
+        runners,
+        serve,
+        sessions,
+        setup,
+        users,
+        workouts,
+    )
 
-    for module in (setup, users, runners, serve, imports, sessions, backup, workouts):
+    for module in (setup, users, runners, serve, imports, sessions, backup, workouts, plans):
         module.register(main)
 
 

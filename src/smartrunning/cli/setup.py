@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 
 from smartrunning.cli.output import emit, json_option
 from smartrunning.jobs import get_queue
-from smartrunning.services import accounts, workout_imports
+from smartrunning.services import accounts, plan_schemas, workout_imports
 from smartrunning.store import db
 from smartrunning.web import MIGRATIONS_DIR
 
@@ -27,14 +27,19 @@ def init_command(as_json: bool) -> None:
     db.session.commit()
     workouts = workout_imports.load_default_library()
     db.session.commit()
+    schemas_added = plan_schemas.load_default_schemas()
+    db.session.commit()
     result: dict[str, object] = {
         "migrated": True,
         "admin_created": first is not None,
         "default_workouts_added": workouts.imported,
+        "default_schemas_added": schemas_added,
     }
     lines = ["Database is up to date."]
     if workouts.imported:
         lines.append(f"Loaded {workouts.imported} default workouts into the library.")
+    if schemas_added:
+        lines.append(f"Loaded {schemas_added} default plan schemas.")
     if first is not None:
         result["admin_username"] = first.user.username
         lines.append(f"Created the first admin: {first.user.username}")

@@ -16,6 +16,7 @@ from smartrunning.store.parameters import (
     PersonalBest,
     RecomputeRequest,
 )
+from smartrunning.store.plans import Plan, PlanDay, PlanSchemaRow
 from smartrunning.store.sessions import AnalysisState, HistoryDay, TrainingSession
 from smartrunning.store.tokens import ApiToken
 from smartrunning.store.workouts import Workout, WorkoutSport, WorkoutTag
@@ -38,6 +39,9 @@ __all__ = [
     "ParameterSource",
     "ParameterVersion",
     "PersonalBest",
+    "Plan",
+    "PlanDay",
+    "PlanSchemaRow",
     "RecomputeRequest",
     "Role",
     "Runner",

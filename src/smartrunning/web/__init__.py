@@ -172,6 +172,8 @@ def _register_features(app: Flask) -> None:
     from smartrunning.web.athletes.wizard import bp as wizard_bp
     from smartrunning.web.auth.views import bp as auth_bp
     from smartrunning.web.health import bp as health_bp
+    from smartrunning.web.plans import schemas as _plan_schemas  # noqa: F401 (registers routes)
+    from smartrunning.web.plans.views import bp as plans_bp
     from smartrunning.web.sessions.views import bp as sessions_bp
     from smartrunning.web.settings.views import bp as settings_bp
     from smartrunning.web.workouts.views import bp as workouts_bp
@@ -185,6 +187,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(workouts_bp)
+    app.register_blueprint(plans_bp)
     register_api(extensions.api)
     # The OpenAPI document describes the API, not anyone's data: readable without login.
     guard.public_endpoint(app, "api-docs.openapi_json")

@@ -14,6 +14,7 @@ __all__ = ["register"]
 def register(api: Api) -> None:
     from smartrunning.web.api.athletes import blp as athletes_blp
     from smartrunning.web.api.me import blp as me_blp
+    from smartrunning.web.api.plans import blp as plans_blp
     from smartrunning.web.api.runners import blp as runners_blp
     from smartrunning.web.api.sessions import blp as sessions_blp
     from smartrunning.web.api.sessions import jobs_blp
@@ -27,3 +28,4 @@ def register(api: Api) -> None:
     api.register_blueprint(sessions_blp)
     api.register_blueprint(jobs_blp)
     api.register_blueprint(workouts_blp)
+    api.register_blueprint(plans_blp)

@@ -1,0 +1,379 @@
+"""Training plans for a runner: generate (``science.plans.generate_plan``) from stored
+data, persist, regenerate (edited days kept unless told not to), edit a day.
+
+What generation reads (SCIENCE.md "Plan generation"): the runner's training days, long-run
+day and sessions a week (overridable); the history state at the end of the day before the
+plan starts (``services.history``: stored rows, rest days after the last one); the CS and
+HR zones valid on each day (``DatedParameters``: a version at the plan start and at each
+change of a parameter they depend on); the running workouts of the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from smartrunning.science import plans as sp
+from smartrunning.science import workouts as sw
+from smartrunning.science.plans.scaling import scale_workout
+from smartrunning.science.plans.targets import step_targets
+from smartrunning.science.zwo import read_zwo
+from smartrunning.science.zwo_write import write_zwo
+from smartrunning.services import athletes as athlete_services
+from smartrunning.services import plan_schemas
+from smartrunning.services import workouts as workout_services
+from smartrunning.services.errors import InvalidInput, NotFound
+from smartrunning.services.history import _state_before
+from smartrunning.services.parameters import parameters_on
+from smartrunning.services.plan_compliance import link_sessions
+from smartrunning.services.workout_targets import day_parameters
+from smartrunning.store import (
+    ParameterKey,
+    ParameterVersion,
+    Plan,
+    PlanDay,
+    PlanSchemaRow,
+    Role,
+    Runner,
+    User,
+    db,
+    now_utc,
+)
+
+__all__ = [
+    "GenerateRequest",
+    "can_plan",
+    "day_row",
+    "edit_day",
+    "generate",
+    "plans_for_runner",
+    "projection_json",
+    "regenerate",
+    "save_plan",
+    "targets_json",
+    "visible_day",
+    "visible_plan",
+    "warnings_json",
+]
+
+_TARGET_KEYS = (
+    ParameterKey.CRITICAL_SPEED,
+    ParameterKey.PACE_ZONES,
+    ParameterKey.HR_ZONES,
+    ParameterKey.HRMAX,
+    ParameterKey.HRREST,
+    ParameterKey.THRESHOLD_HR,
+)
+MAX_RACE_DISTANCE_M = 400_000.0
+DEFAULT_SPEED_MPS = 3.0
+"""Speed for estimates without a CS (``PlanInputs.estimate_speed_mps``)."""
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    """What a plan is generated from; ``None`` overrides take the runner's profile."""
+
+    race_date: dt.date
+    race_distance_m: float
+    weeks: int | None = None
+    training_days: frozenset[int] | None = None
+    long_run_day: int | None = None
+    sessions_per_week: int | None = None
+
+
+def can_plan(user: User, runner: Runner) -> bool:
+    """Coaches (of the runner) and admins generate and edit plans."""
+    return user.has_role(Role.COACH) and athlete_services.can_view_runner(user, runner)
+
+
+def visible_plan(user: User, plan_id: int) -> Plan:
+    """The plan if ``user`` may see its runner; otherwise ``NotFound``."""
+    plan = db.session.get(Plan, plan_id) if 0 < plan_id <= 2**31 - 1 else None
+    if plan is None or not athlete_services.can_view_runner(user, plan.runner):
+        raise NotFound("No such plan.")
+    return plan
+
+
+def visible_day(user: User, plan: Plan, day_id: int) -> PlanDay:
+    day = db.session.get(PlanDay, day_id) if 0 < day_id <= 2**31 - 1 else None
+    if day is None or day.plan_id != plan.id:
+        raise NotFound("No such plan day.")
+    return day
+
+
+def plans_for_runner(runner: Runner) -> list[Plan]:
+    return list(
+        db.session.execute(
+            sa.select(Plan)
+            .where(Plan.runner_id == runner.id)
+            .order_by(Plan.race_date.desc(), Plan.id.desc())
+        ).scalars()
+    )
+
+
+def _dated_parameters(runner: Runner, start: dt.date, end: dt.date) -> sp.DatedParameters:
+    changes = db.session.execute(
+        sa.select(ParameterVersion.valid_from)
+        .where(
+            ParameterVersion.runner_id == runner.id,
+            ParameterVersion.key.in_(_TARGET_KEYS),
+            ParameterVersion.valid_from > start,
+            ParameterVersion.valid_from <= end,
+        )
+        .distinct()
+    ).scalars()
+    cs: list[sp.CSVersion] = []
+    hr: list[sp.HRZonesVersion] = []
+    for day in sorted({start, *changes}):
+        params = day_parameters(parameters_on(runner, day))
+        if params.cs_mps is not None:
+            cs.append(sp.CSVersion(day, params.cs_mps, params.d_prime_m, params.pace_zones))
+        if params.hr_zones is not None:
+            hr.append(sp.HRZonesVersion(day, params.hr_zones))
+    return sp.DatedParameters(cs=tuple(cs), hr_zones=tuple(hr))
+
+
+def _weekdays(runner: Runner) -> frozenset[int]:
+    return frozenset(int(c) for c in runner.training_weekdays if c.isdigit() and int(c) <= 6)
+
+
+def _check(request: GenerateRequest, runner: Runner) -> None:
+    distance = request.race_distance_m
+    if not (math.isfinite(distance) and 0 < distance <= MAX_RACE_DISTANCE_M):
+        raise InvalidInput("The race distance must be between 0 and 400 km.", field="distance_m")
+    if request.weeks is not None and not 1 <= request.weeks <= 52:
+        raise InvalidInput("Preparation weeks must be 1–52.", field="weeks")
+    if request.race_date < runner.birth_date or request.race_date.year > 9000:
+        raise InvalidInput("The race date is not a sensible date.", field="race_date")
+
+
+def generate(
+    runner: Runner, schema_row: PlanSchemaRow, request: GenerateRequest
+) -> tuple[sp.Plan, dict[str, int]]:
+    """The plan for ``runner`` (not stored) and the library ids of its workouts by name.
+
+    Raises ``InvalidInput`` for inputs the generator refuses (with its message).
+    """
+    _check(request, runner)
+    schema = plan_schemas.parse_row(schema_row)
+    weeks = request.weeks or schema.total_weeks
+    start = sp.plan_start(request.race_date, weeks)
+    if start < runner.birth_date:
+        raise InvalidInput("The plan would start before the runner's birth date.", field="weeks")
+    library = workout_services.running_library()
+    ids: dict[str, int] = {}
+    for workout_id, workout in library:
+        ids.setdefault(workout.name, workout_id)
+    try:
+        inputs = sp.PlanInputs(
+            schema=schema,
+            race_date=request.race_date,
+            race_distance_m=request.race_distance_m,
+            training_days=request.training_days or _weekdays(runner),
+            long_run_day=(
+                runner.long_run_weekday if request.long_run_day is None else request.long_run_day
+            ),
+            sessions_per_week=request.sessions_per_week or runner.sessions_per_week,
+            start_state=_state_before(runner.id, start),
+            parameters=_dated_parameters(runner, start, request.race_date),
+            library=tuple(w for _id, w in library),
+            weeks=request.weeks,
+        )
+        return sp.generate_plan(inputs), ids
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _finite_pair(pair: tuple[float, float] | None) -> list[float | None] | None:
+    if pair is None:
+        return None
+    return [x if math.isfinite(x) else None for x in pair]
+
+
+def targets_json(targets: tuple[sp.StepTarget, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "step_index": t.step_index,
+            "part": t.part,
+            "intensity": list(t.intensity),
+            "pace_s_per_km": _finite_pair(t.pace_s_per_km),
+            "hr_bpm": _finite_pair(t.hr_bpm),
+        }
+        for t in targets
+    ]
+
+
+def projection_json(plan: sp.Plan) -> dict[str, Any]:
+    return {
+        "days": [
+            {
+                "date": p.date.isoformat(),
+                "load": p.load,
+                "ctl": p.ctl,
+                "atl": p.atl,
+                "form": p.form,
+            }
+            for p in plan.projection
+        ],
+        "weeks": [
+            {
+                "index": w.index,
+                "start": w.start.isoformat(),
+                "end": w.end.isoformat(),
+                "block": w.block,
+                "block_kind": str(w.block_kind),
+                "recovery": w.recovery,
+                "target_load": w.target_load,
+                "load": w.load,
+                "duration_s": w.duration_s,
+                "distance_m": w.distance_m,
+                "sessions": w.sessions,
+                "ctl_end": w.ctl_end,
+                "ctl_ramp": w.ctl_ramp,
+            }
+            for w in plan.weeks
+        ],
+        "race_day_form": plan.race_day_form,
+        "max_ctl_ramp": plan.max_ctl_ramp,
+        "predicted_race_time_s": plan.predicted_race_time_s,
+    }
+
+
+def warnings_json(plan: sp.Plan) -> list[dict[str, str]]:
+    return [{"code": str(w.code), "message": w.message} for w in plan.warnings]
+
+
+def day_row(day: sp.PlannedDay, ids: dict[str, int]) -> PlanDay:
+    return PlanDay(
+        date=day.date,
+        week=day.week,
+        kind=str(day.kind),
+        slot=day.slot,
+        hard=day.hard,
+        workout_id=None if day.is_race else ids.get(day.workout_name),
+        workout_name=day.workout.name,
+        zwo=write_zwo(day.workout).decode("utf-8"),
+        duration_s=day.duration_s,
+        distance_m=day.distance_m,
+        load=day.load,
+        targets=targets_json(day.targets),
+        notes="\n".join(day.notes),
+        edited=False,
+    )
+
+
+def _fill(row: Plan, plan: sp.Plan, ids: dict[str, int], keep: dict[dt.date, PlanDay]) -> None:
+    row.start_date = plan.start
+    row.weeks = len(plan.weeks)
+    row.generated_at = now_utc()
+    row.warnings = warnings_json(plan)
+    row.projection = projection_json(plan)
+    days = [d for d in row.days if d.date in keep and d is keep[d.date]]
+    for day in plan.days:
+        if day.date not in keep:
+            days.append(day_row(day, ids))
+    row.days = sorted(days, key=lambda d: d.date)
+
+
+def save_plan(
+    runner: Runner,
+    schema_row: PlanSchemaRow,
+    request: GenerateRequest,
+    *,
+    created_by: User | None,
+) -> Plan:
+    """Generate and store a plan, then link sessions already done; the caller commits."""
+    plan, ids = generate(runner, schema_row, request)
+    row = Plan(
+        runner=runner,
+        schema_name=schema_row.name,
+        schema_body=schema_row.body,
+        race_date=plan.race_date,
+        race_distance_m=plan.race_distance_m,
+        created_by=created_by,
+        ics_token=secrets.token_urlsafe(32),
+    )
+    _fill(row, plan, ids, {})
+    db.session.add(row)
+    db.session.flush()
+    link_sessions(row)
+    return row
+
+
+def regenerate(plan_row: Plan, *, keep_edited: bool = True, weeks: int | None = None) -> Plan:
+    """Generate the plan again from its schema snapshot and today's data; days a coach
+    edited are kept (``keep_edited``), the others replaced. The caller commits."""
+    snapshot = PlanSchemaRow(name=plan_row.schema_name, body=plan_row.schema_body)
+    request = GenerateRequest(plan_row.race_date, plan_row.race_distance_m, weeks or plan_row.weeks)
+    plan, ids = generate(plan_row.runner, snapshot, request)
+    keep = {d.date: d for d in plan_row.days if keep_edited and d.edited}
+    _fill(plan_row, plan, ids, keep)
+    db.session.flush()
+    link_sessions(plan_row)
+    return plan_row
+
+
+def edit_day(
+    day: PlanDay,
+    *,
+    workout_id: int | None = None,
+    duration_s: float | None = None,
+    notes: str | None = None,
+) -> PlanDay:
+    """Change a day's workout (a library workout, scaled to the day's duration when given),
+    duration (the workout stretched to it) or notes; marks it edited. The caller commits."""
+    if workout_id is not None:
+        if not 0 < workout_id <= plan_schemas.MAX_ID:
+            raise InvalidInput("No such workout.", field="workout_id")
+        try:
+            workout = workout_services.get_workout(workout_id, include_archived=False)
+        except NotFound:
+            raise InvalidInput("No such workout in the library.", field="workout_id") from None
+        content = workout_services.structure(workout)
+        if content.sport != "run":
+            raise InvalidInput("A plan day takes a running workout.", field="workout_id")
+        day.workout_id = workout.id
+        day.workout_name = content.name
+        day.kind = workout.kind or day.kind
+        day.zwo = write_zwo(content).decode("utf-8")
+        _refresh(day, content)
+    if duration_s is not None:
+        if not (math.isfinite(duration_s) and 60 <= duration_s <= 12 * 3600):
+            raise InvalidInput(
+                "The duration must be between 1 minute and 12 hours.", field="duration_s"
+            )
+        content = read_zwo(day.zwo.encode("utf-8"))
+        speed = _speed(day)
+        current = content.total_duration_s(speed)
+        if current > 0 and content.estimated_load(speed) > 0:
+            target = content.estimated_load(speed) * duration_s / current
+            scaled = scale_workout(content, target, speed).workout
+            day.zwo = write_zwo(scaled).decode("utf-8")
+            _refresh(day, scaled)
+    if notes is not None:
+        if len(notes) > 4000:
+            raise InvalidInput("Notes are limited to 4000 characters.", field="notes")
+        day.notes = notes
+    day.edited = True
+    db.session.flush()
+    return day
+
+
+def _speed(day: PlanDay) -> float:
+    cs = day_parameters(parameters_on(day.plan.runner, day.date)).cs_mps
+    return cs if cs is not None else DEFAULT_SPEED_MPS
+
+
+def _refresh(day: PlanDay, content: sw.Workout) -> None:
+    """Recompute a day's totals and targets for ``content`` on its date."""
+    params = day_parameters(parameters_on(day.plan.runner, day.date))
+    speed = params.cs_mps if params.cs_mps is not None else DEFAULT_SPEED_MPS
+    day.duration_s = float(content.total_duration_s(speed))
+    day.distance_m = float(content.total_distance_m(speed))
+    day.load = float(content.estimated_load(speed))
+    day.targets = targets_json(step_targets(content, params))

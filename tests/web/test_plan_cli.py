@@ -1,0 +1,87 @@
+"""``smartrunning plan …`` and the default schemas in ``init``, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.database import TestDatabase
+from tests.web.test_cli import _env, run_cli
+
+
+@pytest.fixture
+def env(tmp_path: Path, test_database: TestDatabase) -> dict[str, str]:
+    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
+    return _env(tmp_path / "instance", url)
+
+
+def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
+    first = run_cli(env, "init", "--json", cwd=tmp_path)
+    assert first.exit_code == 0, first.stderr
+    assert json.loads(first.stdout)["default_schemas_added"] == 4
+    again = run_cli(env, "init", "--json", cwd=tmp_path)
+    assert json.loads(again.stdout)["default_schemas_added"] == 0
+    schemas = json.loads(run_cli(env, "plan", "schemas", "--json", cwd=tmp_path).stdout)
+    names = {s["name"]: s["weeks"] for s in schemas["schemas"]}
+    assert len(names) == 4
+    assert names["10 km"] == 12
+    made = run_cli(
+        env,
+        "runner",
+        "create",
+        "--name",
+        "Ann",
+        "--birth-date",
+        "1990-01-01",
+        "--sex",
+        "f",
+        "--json",
+        cwd=tmp_path,
+    )
+    runner_id = json.loads(made.stdout)["id"]
+    args = [
+        "plan",
+        "generate",
+        "--runner",
+        str(runner_id),
+        "--schema",
+        "10 km",
+        "--race-date",
+        "2027-03-07",
+        "--distance-m",
+        "10000",
+    ]
+    result = run_cli(env, *args, "--weeks", "8", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["plan_id"] is None
+    assert plan["days"][-1]["date"] == "2027-03-07"
+    assert plan["days"][-1]["kind"] == "race"
+    assert len(plan["weeks"]) == 8
+    assert {"date", "workout", "duration_s", "distance_m", "load", "targets"} <= set(
+        plan["days"][0]
+    )
+    assert plan["projection"][-1]["date"] == "2027-03-07"
+    assert isinstance(plan["warnings"], list)
+    saved = run_cli(env, *args, "--save", "--json", cwd=tmp_path)
+    assert saved.exit_code == 0, saved.stderr
+    assert json.loads(saved.stdout)["plan_id"] == 1
+    text = run_cli(env, *args, cwd=tmp_path)
+    assert "race-day form" in text.stdout
+    for bad in (
+        ["--runner", "999"],
+        ["--schema", "nope"],
+        ["--distance-m", "-5"],
+        ["--race-date", "tomorrow"],
+        ["--weeks", "99"],
+    ):
+        wrong = list(args)
+        flag = bad[0]
+        if flag in wrong:
+            wrong[wrong.index(flag) + 1] = bad[1]
+        else:
+            wrong += bad
+        out = run_cli(env, *wrong, "--json", cwd=tmp_path)
+        assert out.exit_code != 0, bad
