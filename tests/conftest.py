@@ -31,7 +31,9 @@ def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestData
         yield sqlite_template(base)
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"smartrunning_test_{worker}"
+    # Unique per run too: two test runs on one server must not drop each other's databases.
+    run = (os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"p{os.getpid()}")[:8]
+    name = f"smartrunning_test_{worker}_{run}"
     database = postgres_database(server, name, base / "instance")
     yield database
     drop_postgres_database(server, name)
