@@ -20,6 +20,7 @@ from smartrunning.store import ImportFile, Runner, db
 
 __all__ = [
     "BATCH_FILES",
+    "complete_jobs",
     "enqueue_files",
     "maintenance",
     "run_files",

@@ -24,12 +24,19 @@ from smartrunning.store import AnalysisState, db, now_utc
 __all__ = ["dirty_from", "lock_runner", "mark_clean", "mark_dirty", "recoverable_commit"]
 
 
-def lock_runner(runner_id: int) -> None:
-    """Take the runner's analysis lock until the transaction ends."""
+def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> None:
+    """Take the runner's analysis lock until the transaction ends.
+
+    ``dirty_from`` also marks the derived values from that day on stale (``mark_dirty``)
+    in the same statement.
+    """
+    values: dict[str, object] = {"locked_at": now_utc()}
+    if dirty_from is not None:
+        values["dirty_from"] = _earlier(dirty_from)
     locked = db.session.execute(
         sa.update(AnalysisState)
         .where(AnalysisState.runner_id == runner_id)
-        .values(locked_at=now_utc())
+        .values(values)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     if locked:
@@ -44,7 +51,7 @@ def lock_runner(runner_id: int) -> None:
     else:  # pragma: no cover - the two supported databases are above
         raise RuntimeError(f"unsupported database {dialect!r}")
     db.session.execute(insert)
-    lock_runner(runner_id)  # a concurrent first insert won: now the update locks its row
+    lock_runner(runner_id, dirty_from=dirty_from)  # the row exists now: lock it
 
 
 def dirty_from(runner_id: int) -> dt.date | None:
@@ -54,13 +61,17 @@ def dirty_from(runner_id: int) -> dt.date | None:
     ).scalar_one_or_none()
 
 
+def _earlier(day: dt.date) -> sa.Case[dt.date]:
+    column = AnalysisState.dirty_from
+    return sa.case((sa.or_(column.is_(None), column > day), day), else_=column)
+
+
 def mark_dirty(runner_id: int, day: dt.date) -> None:
     """Derived values from ``day`` on are stale (call under the runner's lock)."""
-    column = AnalysisState.dirty_from
     db.session.execute(
         sa.update(AnalysisState)
         .where(AnalysisState.runner_id == runner_id)
-        .values(dirty_from=sa.case((sa.or_(column.is_(None), column > day), day), else_=column))
+        .values(dirty_from=_earlier(day))
         .execution_options(synchronize_session=False)
     )
 

@@ -35,7 +35,7 @@ from smartrunning.services.analysis_inputs import (
     is_treadmill,
     json_safe,
 )
-from smartrunning.services.analysis_state import lock_runner, mark_dirty, recoverable_commit
+from smartrunning.services.analysis_state import lock_runner, recoverable_commit
 from smartrunning.services.blobs import blob_store
 from smartrunning.services.parquet import records_to_parquet
 from smartrunning.store import (
@@ -131,8 +131,11 @@ def import_claimed_fit(file: ImportFile) -> None:
 
 
 def _import(file: ImportFile) -> None:
-    job = db.session.get_one(ImportJob, file.job_id)
-    runner = db.session.get_one(Runner, job.runner_id)
+    runner = db.session.execute(
+        sa.select(Runner)
+        .join(ImportJob, ImportJob.runner_id == Runner.id)
+        .where(ImportJob.id == file.job_id)
+    ).scalar_one()
     assert file.sha256 is not None
     limit_mb = context.settings().max_fit_file_mb
     if file.size_bytes > limit_mb * _MB:
@@ -228,7 +231,7 @@ def _write(
     file: ImportFile, runner: Runner, decoded: DecodedFile, prepared: list[_Prepared]
 ) -> None:
     recoverable_commit()
-    lock_runner(runner.id)
+    lock_runner(runner.id, dirty_from=min(p.day for p in prepared))
     new: list[TrainingSession] = []
     overlapping: list[int] = []
     for p in prepared:
@@ -251,7 +254,6 @@ def _write(
         raise _Outcome(
             FileStatus.DUPLICATE, "the same file was imported at the same time by another worker"
         ) from None
-    mark_dirty(runner.id, min(session.local_date for session in new))
     reason = ""
     if overlapping:
         reason = (
