@@ -48,6 +48,7 @@ CASES: list[Case] = [
     *own_and_other("GET", "sessions.history", lambda r, w: f"/runners/{r}/history", 200),
     *_session_cases("GET", "sessions.job", "/jobs/{job}", 200),
     *_session_cases("GET", "sessions.detail", "/sessions/{id}", 200),
+    *_session_cases("GET", "sessions.charts", "/sessions/{id}/charts.json", 200),
     *_session_cases("POST", "sessions.delete", "/sessions/{id}/delete", 302),
     *own_and_other(
         "GET", "api_sessions.RunnerSessions", lambda r, w: f"/api/runners/{r}/sessions", 200

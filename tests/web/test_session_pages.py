@@ -149,3 +149,36 @@ def test_admin_dashboard_shows_imports_and_queue_health(
     assert "reachable" in page
     assert "Rita Runner" in page
     assert "imported 3" in page
+
+
+def test_detail_page_fetches_its_charts_which_the_browser_may_cache(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    _, ids = three_sessions
+    client = app.test_client()
+    login(client, "runner")
+    page = _text(client.get(f"/sessions/{ids[1]}"))
+    found = re.search(r'data-charts-url="([^"]+)"', page)
+    assert found, "the detail page names its charts URL"
+    url = found.group(1).replace("&amp;", "&")
+    charts = client.get(url)
+    assert charts.status_code == 200
+    assert charts.mimetype == "application/json"
+    assert charts.json["series"]["points"] == 600
+    assert len(charts.json["series"]["heart_rate_bpm"]) == 600
+    assert 2 <= len(charts.json["track"]["points"]) <= 1000
+    assert "private" in charts.headers["Cache-Control"]
+    etag = charts.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    # The same answer as the API's series: one set of numbers.
+    assert charts.json["series"] == client.get(f"/api/sessions/{ids[1]}/series").json
+    # Another session's records have another tag.
+    other = re.search(r'data-charts-url="([^"]+)"', _text(client.get(f"/sessions/{ids[0]}")))
+    assert other
+    assert other.group(1) != found.group(1)
+    assert (
+        client.get(f"/sessions/{ids[0]}/charts.json", headers={"If-None-Match": etag}).status_code
+        == 200
+    )

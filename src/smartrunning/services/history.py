@@ -168,13 +168,18 @@ def daily_series(
     """One dict per day (``day``, ``load``, ``ctl``, ``atl``, ``form``, ``performance``,
     ``ramp``, ``monotony``, ``strain``) from the first session (or ``date_from``) to
     ``date_to``; days after the last stored one are projected as rest days. Two queries."""
-    query = sa.select(HistoryDay).where(HistoryDay.runner_id == runner.id)
+    columns = [HistoryDay.day, *(getattr(HistoryDay, f) for f in _FIELDS)]
+    query = sa.select(*columns).where(HistoryDay.runner_id == runner.id)
     if date_from is not None:
         query = query.where(HistoryDay.day >= date_from)
     if date_to is not None:
         query = query.where(HistoryDay.day <= date_to)
-    rows = list(db.session.execute(query.order_by(HistoryDay.day)).scalars())
-    out = [{"day": r.day, **{f: getattr(r, f) for f in _FIELDS}} for r in rows]
+    # Plain rows rather than ORM objects: a year of days is read on every history request.
+    names = ("day", *_FIELDS)
+    out = [
+        dict(zip(names, row, strict=True))
+        for row in db.session.execute(query.order_by(HistoryDay.day))
+    ]
     if date_to is None:
         return out
     stored_last = db.session.execute(

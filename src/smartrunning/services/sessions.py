@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from smartrunning.science.distances import STANDARD_DISTANCES
+from smartrunning.science.records import Records
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services import recompute
 from smartrunning.services.analysis_state import lock_runner, mark_dirty
@@ -28,16 +29,20 @@ from smartrunning.services.parquet import records_from_parquet
 from smartrunning.store import PersonalBest, Runner, TrainingSession, User, db
 
 __all__ = [
+    "CHARTS_VERSION",
     "SORTS",
     "SessionPage",
     "delete_session",
     "delete_session_by_id",
     "list_sessions",
+    "series_of",
+    "session_charts",
     "session_detail",
     "session_series",
     "session_summary",
     "session_track",
     "sports",
+    "track_of",
     "visible_session",
 ]
 
@@ -233,12 +238,27 @@ def _reduce(values: np.ndarray, starts: np.ndarray) -> list[float | None]:
     return [float(v) if c else None for v, c in zip(means, counts, strict=True)]
 
 
+CHARTS_VERSION = 1
+"""Version of :func:`session_charts`' output: part of its cache key with the records' hash."""
+
+
+def session_charts(s: TrainingSession) -> dict[str, Any]:
+    """The series (:func:`series_of`) and the route (:func:`track_of`) from one read of the
+    records. Both depend only on the records, so they can be cached under their hash."""
+    records = records_from_parquet(blob_store().get(s.records_sha256))
+    return {"series": series_of(records), "track": track_of(records)}
+
+
 def session_series(s: TrainingSession, *, max_points: int = 600) -> dict[str, Any]:
+    """:func:`series_of` the session's stored records."""
+    return series_of(records_from_parquet(blob_store().get(s.records_sha256)), max_points)
+
+
+def series_of(records: Records, max_points: int = 600) -> dict[str, Any]:
     """Chart series over time and distance, averaged into at most ``max_points`` buckets:
     ``elapsed_s``, ``distance_m``, ``speed_mps``, ``pace_s_per_km`` (only above the moving
     threshold of 0.5 m/s), ``heart_rate_bpm``, ``cadence_spm``, ``altitude_m``, ``power_w``.
     """
-    records = records_from_parquet(blob_store().get(s.records_sha256))
     n = len(records)
     if n == 0:
         return {"points": 0}
@@ -261,9 +281,13 @@ def session_series(s: TrainingSession, *, max_points: int = 600) -> dict[str, An
 
 
 def session_track(s: TrainingSession, *, max_points: int = 1000) -> dict[str, Any]:
+    """:func:`track_of` the session's stored records."""
+    return track_of(records_from_parquet(blob_store().get(s.records_sha256)), max_points)
+
+
+def track_of(records: Records, max_points: int = 1000) -> dict[str, Any]:
     """The GPS route as [lat, lon] pairs (degrees, at most ``max_points``) and its bounds;
     empty without GPS. Drawn by the page itself (no outside tile server)."""
-    records = records_from_parquet(blob_store().get(s.records_sha256))
     ok = np.isfinite(records.latitude_deg) & np.isfinite(records.longitude_deg)
     lat, lon = records.latitude_deg[ok], records.longitude_deg[ok]
     if not len(lat):

@@ -6,7 +6,17 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from smartrunning.jobs import imports as import_jobs
@@ -127,14 +137,50 @@ def detail(session_id: int) -> ResponseReturnValue:
     runner = get_runner_or_404(session.runner_id)
     data = session_services.session_detail(session)
     charts = {
-        "series": session_services.session_series(session),
-        "track": session_services.session_track(session),
         "zones": data["zone_times"],
         "hr_zone_bounds": (data.get("params") or {}).get("hr_zones"),
     }
     return render_template(
-        "sessions/detail.html", runner=runner, s=data, chart_json=chart_json(charts)
+        "sessions/detail.html",
+        runner=runner,
+        s=data,
+        chart_json=chart_json(charts),
+        charts_url=url_for(
+            "sessions.charts", session_id=session.id, v=_charts_tag(session.records_sha256)
+        ),
     )
+
+
+def _charts_tag(records_sha256: str) -> str:
+    return f"{records_sha256[:16]}-{session_services.CHARTS_VERSION}"
+
+
+@bp.get("/sessions/<int:session_id>/charts.json")
+def charts(session_id: int) -> ResponseReturnValue:
+    """The series and route of the detail page's charts, fetched by the page.
+
+    They depend only on the stored records (content-addressed), so the answer carries an
+    ETag of their hash and may be cached by the browser: a second visit costs nothing, and
+    the page itself stays light. The ``v`` query argument names that tag, so a session
+    whose records change gets a new URL.
+    """
+    try:
+        session = session_services.visible_session(this_user(), session_id)
+    except NotFound:
+        abort(404)
+    tag = _charts_tag(session.records_sha256)
+    if request.if_none_match.contains(tag):
+        response = make_response("", 304)
+    else:
+        response = make_response(
+            chart_json(session_services.session_charts(session)),
+            200,
+            {"Content-Type": "application/json"},
+        )
+    response.set_etag(tag)
+    response.cache_control.private = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
 
 
 @bp.post("/sessions/<int:session_id>/delete")

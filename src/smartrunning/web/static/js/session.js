@@ -1,109 +1,129 @@
 // Session detail: pace, HR, elevation and cadence over time or distance; zones; the route.
+// Zones come with the page; the series and the route are fetched (and cached by the
+// browser under the records' hash), so the page itself stays light.
 "use strict";
 (function () {
   const source = document.getElementById("session-data");
   if (!source || !window.Chart) return;
   const data = JSON.parse(source.textContent);
   const SR = window.SR;
-  const series = data.series || { points: 0 };
-  const charts = [];
+  drawZones(data.zones || {});
+  fetch(source.dataset.chartsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((answer) => {
+      if (!answer.ok) throw new Error(`charts: HTTP ${answer.status}`);
+      return answer.json();
+    })
+    .then((charts) => {
+      drawSeries(charts.series || { points: 0 });
+      drawRoute((charts.track && charts.track.points) || []);
+    })
+    .catch(() => {
+      const note = document.getElementById("route-note");
+      if (note) note.textContent = "The charts could not be loaded; reload the page to try again.";
+    });
 
-  const xValues = (axis) => axis === "distance"
-    ? (series.distance_m || []).map((d) => (d === null ? null : d / 1000))
-    : (series.elapsed_s || []).map((t) => (t === null ? null : t / 60));
-  const points = (ys, axis) => xValues(axis).map((x, i) => ({ x: x, y: ys[i] }))
-    .filter((p) => p.x !== null && p.y !== null);
-  const axisTitle = (axis) => (axis === "distance" ? "km" : "minutes");
+  function drawSeries(series) {
+    const charts = [];
 
-  const lineChart = (id, label, key, color, yOptions, tooltip) => {
-    const canvas = document.getElementById(id);
-    const values = series[key] || [];
-    if (!canvas || !values.some((v) => v !== null)) {
-      if (canvas) canvas.replaceWith(Object.assign(document.createElement("p"),
-        { className: "small text-body-secondary", textContent: `No ${label.toLowerCase()} recorded.` }));
-      return;
+    const xValues = (axis) => axis === "distance"
+      ? (series.distance_m || []).map((d) => (d === null ? null : d / 1000))
+      : (series.elapsed_s || []).map((t) => (t === null ? null : t / 60));
+    const points = (ys, axis) => xValues(axis).map((x, i) => ({ x: x, y: ys[i] }))
+      .filter((p) => p.x !== null && p.y !== null);
+    const axisTitle = (axis) => (axis === "distance" ? "km" : "minutes");
+
+    const lineChart = (id, label, key, color, yOptions, tooltip) => {
+      const canvas = document.getElementById(id);
+      const values = series[key] || [];
+      if (!canvas || !values.some((v) => v !== null)) {
+        if (canvas) canvas.replaceWith(Object.assign(document.createElement("p"),
+          { className: "small text-body-secondary", textContent: `No ${label.toLowerCase()} recorded.` }));
+        return;
+      }
+      const chart = new window.Chart(canvas, {
+        type: "line",
+        data: { datasets: [{ label: label, data: points(values, "time"), borderColor: color,
+                             backgroundColor: color, pointRadius: 0, borderWidth: 1.5 }] },
+        options: {
+          animation: false, parsing: false, spanGaps: false,
+          scales: { x: { type: "linear", title: { display: true, text: "minutes" } }, y: yOptions },
+          plugins: { legend: { display: true }, tooltip: { callbacks: { label: tooltip } } },
+        },
+      });
+      chart.$key = key;
+      charts.push(chart);
+    };
+
+    lineChart("pace-chart", "Pace /km", "pace_s_per_km", "#0d6efd",
+      { reverse: true, ticks: { callback: (v) => SR.duration(v) } },
+      (item) => `Pace ${SR.duration(item.parsed.y)} /km`);
+    lineChart("hr-chart", "Heart rate (bpm)", "heart_rate_bpm", "#dc3545", {},
+      (item) => `${item.parsed.y.toFixed(0)} bpm`);
+    lineChart("altitude-chart", "Elevation (m)", "altitude_m", "#198754", {},
+      (item) => `${item.parsed.y.toFixed(0)} m`);
+    lineChart("cadence-chart", "Cadence (steps/min)", "cadence_spm", "#6f42c1", {},
+      (item) => `${item.parsed.y.toFixed(0)} spm`);
+
+    document.querySelectorAll('input[name="axis"]').forEach((radio) => radio.addEventListener("change", () => {
+      const axis = radio.value;
+      charts.forEach((chart) => {
+        chart.data.datasets[0].data = points(series[chart.$key], axis);
+        chart.options.scales.x.title.text = axisTitle(axis);
+        chart.update();
+      });
+    }));
+  }
+
+  function drawZones(zones) {
+    const zonesCanvas = document.getElementById("zones-chart");
+    const zoneRows = (z) => (z && z.zones ? [z.below_s || 0, ...z.zones.map((r) => r.seconds)]
+      .map((s) => s / 60) : []);
+    const hr = zoneRows(zones.hr), pace = zoneRows(zones.pace);
+    if (zonesCanvas && (hr.length || pace.length)) {
+      const n = Math.max(hr.length, pace.length);
+      const labels = Array.from({ length: n }, (_, i) => (i === 0 ? "below Z1" : `Z${i}`));
+      new window.Chart(zonesCanvas, {
+        type: "bar",
+        data: { labels: labels, datasets: [
+          { label: "Heart-rate zones (min)", data: hr, backgroundColor: "#dc3545" },
+          { label: "Pace zones (min)", data: pace, backgroundColor: "#0d6efd" },
+        ] },
+        options: { animation: false, plugins: { tooltip: { callbacks: {
+          label: (item) => `${item.dataset.label.split(" (")[0]}: ${SR.duration(item.parsed.y * 60)}` } } } },
+      });
     }
-    const chart = new window.Chart(canvas, {
-      type: "line",
-      data: { datasets: [{ label: label, data: points(values, "time"), borderColor: color,
-                           backgroundColor: color, pointRadius: 0, borderWidth: 1.5 }] },
-      options: {
-        animation: false, parsing: false, spanGaps: false,
-        scales: { x: { type: "linear", title: { display: true, text: "minutes" } }, y: yOptions },
-        plugins: { legend: { display: true }, tooltip: { callbacks: { label: tooltip } } },
-      },
-    });
-    chart.$key = key;
-    charts.push(chart);
-  };
-
-  lineChart("pace-chart", "Pace /km", "pace_s_per_km", "#0d6efd",
-    { reverse: true, ticks: { callback: (v) => SR.duration(v) } },
-    (item) => `Pace ${SR.duration(item.parsed.y)} /km`);
-  lineChart("hr-chart", "Heart rate (bpm)", "heart_rate_bpm", "#dc3545", {},
-    (item) => `${item.parsed.y.toFixed(0)} bpm`);
-  lineChart("altitude-chart", "Elevation (m)", "altitude_m", "#198754", {},
-    (item) => `${item.parsed.y.toFixed(0)} m`);
-  lineChart("cadence-chart", "Cadence (steps/min)", "cadence_spm", "#6f42c1", {},
-    (item) => `${item.parsed.y.toFixed(0)} spm`);
-
-  document.querySelectorAll('input[name="axis"]').forEach((radio) => radio.addEventListener("change", () => {
-    const axis = radio.value;
-    charts.forEach((chart) => {
-      chart.data.datasets[0].data = points(series[chart.$key], axis);
-      chart.options.scales.x.title.text = axisTitle(axis);
-      chart.update();
-    });
-  }));
-
-  const zones = data.zones || {};
-  const zonesCanvas = document.getElementById("zones-chart");
-  const zoneRows = (z) => (z && z.zones ? [z.below_s || 0, ...z.zones.map((r) => r.seconds)]
-    .map((s) => s / 60) : []);
-  const hr = zoneRows(zones.hr), pace = zoneRows(zones.pace);
-  if (zonesCanvas && (hr.length || pace.length)) {
-    const n = Math.max(hr.length, pace.length);
-    const labels = Array.from({ length: n }, (_, i) => (i === 0 ? "below Z1" : `Z${i}`));
-    new window.Chart(zonesCanvas, {
-      type: "bar",
-      data: { labels: labels, datasets: [
-        { label: "Heart-rate zones (min)", data: hr, backgroundColor: "#dc3545" },
-        { label: "Pace zones (min)", data: pace, backgroundColor: "#0d6efd" },
-      ] },
-      options: { animation: false, plugins: { tooltip: { callbacks: {
-        label: (item) => `${item.dataset.label.split(" (")[0]}: ${SR.duration(item.parsed.y * 60)}` } } } },
-    });
   }
 
   // The route, projected locally (equirectangular, scaled by cos(latitude)); no tiles.
-  const canvas = document.getElementById("route");
-  const note = document.getElementById("route-note");
-  const track = (data.track && data.track.points) || [];
-  if (!canvas) return;
-  if (track.length < 2) { note.textContent = "No GPS track in this session."; return; }
-  const width = canvas.clientWidth || 600;
-  canvas.width = width;
-  const height = canvas.height;
-  const midLat = track.reduce((s, p) => s + p[0], 0) / track.length;
-  const k = Math.cos((midLat * Math.PI) / 180);
-  const xs = track.map((p) => p[1] * k), ys = track.map((p) => p[0]);
-  const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
-  const scale = 0.9 * Math.min(width / (maxX - minX || 1e-9), height / (maxY - minY || 1e-9));
-  const ox = (width - scale * (maxX - minX)) / 2, oy = (height - scale * (maxY - minY)) / 2;
-  const ctx = canvas.getContext("2d");
-  ctx.lineWidth = 3; ctx.strokeStyle = "#0d6efd"; ctx.lineJoin = "round";
-  ctx.beginPath();
-  xs.forEach((x, i) => {
-    const px = ox + (x - minX) * scale, py = height - (oy + (ys[i] - minY) * scale);
-    if (i === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py);
-  });
-  ctx.stroke();
-  const dot = (i, color) => {
-    ctx.fillStyle = color; ctx.beginPath();
-    ctx.arc(ox + (xs[i] - minX) * scale, height - (oy + (ys[i] - minY) * scale), 6, 0, 2 * Math.PI);
-    ctx.fill();
-  };
-  dot(0, "#198754"); dot(xs.length - 1, "#dc3545");
-  const spanKm = Math.max((maxX - minX) / k, maxY - minY) * 111.32;
-  note.textContent = `Start green, finish red; the route spans about ${spanKm.toFixed(1)} km.`;
+  function drawRoute(track) {
+    const canvas = document.getElementById("route");
+    const note = document.getElementById("route-note");
+    if (!canvas) return;
+    if (track.length < 2) { note.textContent = "No GPS track in this session."; return; }
+    const width = canvas.clientWidth || 600;
+    canvas.width = width;
+    const height = canvas.height;
+    const midLat = track.reduce((s, p) => s + p[0], 0) / track.length;
+    const k = Math.cos((midLat * Math.PI) / 180);
+    const xs = track.map((p) => p[1] * k), ys = track.map((p) => p[0]);
+    const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
+    const scale = 0.9 * Math.min(width / (maxX - minX || 1e-9), height / (maxY - minY || 1e-9));
+    const ox = (width - scale * (maxX - minX)) / 2, oy = (height - scale * (maxY - minY)) / 2;
+    const ctx = canvas.getContext("2d");
+    ctx.lineWidth = 3; ctx.strokeStyle = "#0d6efd"; ctx.lineJoin = "round";
+    ctx.beginPath();
+    xs.forEach((x, i) => {
+      const px = ox + (x - minX) * scale, py = height - (oy + (ys[i] - minY) * scale);
+      if (i === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py);
+    });
+    ctx.stroke();
+    const dot = (i, color) => {
+      ctx.fillStyle = color; ctx.beginPath();
+      ctx.arc(ox + (xs[i] - minX) * scale, height - (oy + (ys[i] - minY) * scale), 6, 0, 2 * Math.PI);
+      ctx.fill();
+    };
+    dot(0, "#198754"); dot(xs.length - 1, "#dc3545");
+    const spanKm = Math.max((maxX - minX) / k, maxY - minY) * 111.32;
+    note.textContent = `Start green, finish red; the route spans about ${spanKm.toFixed(1)} km.`;
+  }
 })();
