@@ -228,8 +228,10 @@ def test_a_parameter_change_recomputes_from_its_date(app: Flask) -> None:
                 sa.select(TrainingSession).order_by(TrainingSession.start_time)
             ).scalars()
         )
-        assert [s.trimp is not None for s in sessions] == [False, False, True]
-        assert sessions[2].hrss is not None
+        # Before the date: the default resting HR for load; from it: the measured one.
+        assert [s.params["hrrest_bpm"] for s in sessions] == [60.0, 60.0, 50.0]
+        assert [s.params["hrrest_default"] for s in sessions] == [True, True, False]
+        assert all(s.trimp is not None and s.hrss is not None for s in sessions)
         assert (
             db.session.execute(
                 sa.select(sa.func.count(RecomputeRequest.id)).where(
@@ -335,7 +337,7 @@ def test_the_periodic_maintenance_recomputes_after_a_parameter_change(app: Flask
         db.session.commit()
         result = import_jobs.maintenance()
         assert result["recomputed_runners"] == [runner_id]
-        assert all(
-            s.trimp is not None for s in db.session.execute(sa.select(TrainingSession)).scalars()
-        )
+        assert [
+            s.params["hrrest_bpm"] for s in db.session.execute(sa.select(TrainingSession)).scalars()
+        ] == [48.0, 48.0]
         assert import_jobs.maintenance()["recomputed_runners"] == []

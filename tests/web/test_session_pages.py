@@ -182,3 +182,18 @@ def test_detail_page_fetches_its_charts_which_the_browser_may_cache(
         client.get(f"/sessions/{ids[0]}/charts.json", headers={"If-None-Match": etag}).status_code
         == 200
     )
+
+
+def test_heart_rate_loads_use_a_default_resting_hr_until_one_is_entered(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    _, ids = three_sessions
+    client = app.test_client()
+    login(client, "coach")
+    detail = client.get(f"/api/sessions/{ids[0]}").json
+    assert detail["params"]["hrrest_bpm"] == 60.0
+    assert detail["params"]["hrrest_default"] is True
+    assert detail["loads"]["trimp"] > 0
+    assert detail["loads"]["hrss"] > 0
+    page = _text(client.get(f"/sessions/{ids[0]}"))
+    assert "TRIMP and HRSS use a resting HR of 60 bpm until the runner" in page

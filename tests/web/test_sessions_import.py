@@ -90,7 +90,7 @@ def test_a_run_becomes_a_session_with_statistics_loads_zones_and_best_efforts(
             "streams": 1,
             "stats": 1,
             "bests": 1,
-            "load": 1,
+            "load": 2,
             "analysis": 1,
         }
         assert detail["device_totals"]["total_distance_m"] == totals.total_distance_m

@@ -20,6 +20,7 @@ __all__ = [
     "LOAD_MODEL",
     "LONG_RUN_WEEKDAY",
     "PACE_ZONES",
+    "RESTING_HR_FOR_LOAD_BPM",
     "SESSIONS_PER_WEEK",
     "TRAINING_WEEKDAYS",
     "WEEKDAY_NAMES",
@@ -39,6 +40,14 @@ PACE_ZONES: Final = PaceZoneModel()
 #: Used until personal bests allow a fit: a recreational runner's CS (≈ 5:00 /km) and a
 #: typical D′ (Smyth & Muniz-Pumares, MSSE 2020, report CS ≈ 3.7 m/s in such runners).
 CRITICAL_SPEED: Final = CriticalSpeed(cs_mps=3.33, d_prime_m=200.0)
+
+#: Resting HR for TRIMP and HRSS only, while the runner has none: both need one
+#: (SCIENCE.md "Training load of a session"), and without it a heart-rate-only session
+#: would carry no load at all. 60 bpm is the conventional adult figure, at the bottom of
+#: the usual 60–100 range; a trained runner's is often lower, so the default slightly
+#: underestimates intensity (x = (HR − rest)/(HRmax − rest)) and never inflates it. Zones
+#: do not use it: %HRR zones fall back to %HRmax until a resting HR is entered.
+RESTING_HR_FOR_LOAD_BPM: Final = 60.0
 
 #: rTSS when speed and CS exist, else HRSS, else TRIMP (SCIENCE.md "Training load").
 LOAD_MODEL: Final[LoadPreference] = "auto"

@@ -31,8 +31,11 @@ __all__ = [
     "trimp_weight",
 ]
 
-ALGORITHM_VERSION: Final = 1
-"""Bump when any load changes (including through ``streams``/``stats`` versions)."""
+ALGORITHM_VERSION: Final = 2
+"""Bump when any load changes (including through ``streams``/``stats`` versions).
+
+2: TRIMP and HRSS with a default resting HR while the runner has none (they were empty).
+"""
 
 Sex = Literal["male", "female", "unspecified"]
 LoadModel = Literal["rtss", "hrss", "trimp"]

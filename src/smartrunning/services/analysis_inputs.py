@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from smartrunning.science import defaults
 from smartrunning.science import load as load_science
 from smartrunning.science.fit import DecodedSession
 from smartrunning.science.streams import Limits
@@ -96,6 +97,8 @@ class AnalysisParams:
 
     hrmax_bpm: float
     hrrest_bpm: float | None
+    """The runner's resting HR, or ``defaults.RESTING_HR_FOR_LOAD_BPM`` (then
+    ``hrrest_default``) so heart-rate loads exist before one is entered."""
     threshold_hr_bpm: float | None
     hr_zones: ZoneSet
     pace_zones: ZoneSet
@@ -103,12 +106,14 @@ class AnalysisParams:
     load_model: load_science.LoadPreference
     sex: load_science.Sex
     limits: Limits
+    hrrest_default: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return json_safe(
             {
                 "hrmax_bpm": self.hrmax_bpm,
                 "hrrest_bpm": self.hrrest_bpm,
+                "hrrest_default": self.hrrest_default,
                 "threshold_hr_bpm": self.threshold_hr_bpm,
                 "hr_zone_edges_bpm": list(self.hr_zones.edges),
                 "pace_zone_edges_mps": list(self.pace_zones.edges),
@@ -128,9 +133,12 @@ class AnalysisParams:
 def analysis_params(params: Parameters, sex: Sex, limits: Limits) -> AnalysisParams:
     """From ``services.parameters.parameters_on(runner, day)`` and the runner's sex."""
     threshold = params.threshold_hr.value
+    rest = params.hrrest_bpm
+    usable_rest = rest is not None and rest < params.hrmax_bpm
     return AnalysisParams(
         hrmax_bpm=params.hrmax_bpm,
-        hrrest_bpm=params.hrrest_bpm,
+        hrrest_bpm=rest if usable_rest else defaults.RESTING_HR_FOR_LOAD_BPM,
+        hrrest_default=not usable_rest,
         threshold_hr_bpm=None if threshold is None else float(threshold),
         hr_zones=params.hr_zones,
         pace_zones=params.pace_zones,
