@@ -151,6 +151,60 @@ CASES: list[Case] = [
         logged_in(404, 404, 200),
         label="other",
     ),
+    *own_and_other(
+        "PATCH",
+        "api_runners.RunnerById",
+        lambda r, w: f"/api/runners/{r}",
+        200,
+        json=lambda w: {"name": "Renamed Runner"},
+    ),
+    # Deleting a runner: their coaches and admins, never the runner themself.
+    Case(
+        "DELETE",
+        "api_runners.RunnerById",
+        lambda w: f"/api/runners/{w.runner_id}",
+        logged_in(403, 200, 200),
+        json=lambda w: {},
+        label="own",
+    ),
+    Case(
+        "DELETE",
+        "api_runners.RunnerById",
+        lambda w: f"/api/runners/{w.other_runner_id}",
+        logged_in(404, 404, 200),
+        json=lambda w: {},
+        label="other",
+    ),
+    Case(
+        "GET",
+        "athletes.runner_delete",
+        lambda w: f"/runners/{w.runner_id}/delete",
+        logged_in(403, 200, 200),
+        label="own",
+    ),
+    Case(
+        "GET",
+        "athletes.runner_delete",
+        lambda w: f"/runners/{w.other_runner_id}/delete",
+        logged_in(404, 404, 200),
+        label="other",
+    ),
+    Case(
+        "POST",
+        "athletes.runner_delete",
+        lambda w: f"/runners/{w.runner_id}/delete",
+        logged_in(403, 302, 302),
+        form=lambda w: {"confirm_name": "Rita Runner"},
+        label="own",
+    ),
+    Case(
+        "POST",
+        "athletes.runner_delete",
+        lambda w: f"/runners/{w.other_runner_id}/delete",
+        logged_in(404, 404, 302),
+        form=lambda w: {"confirm_name": "Otto Other"},
+        label="other",
+    ),
 ]
 
 ATHLETE_CASES: list[Case] = [

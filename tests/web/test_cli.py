@@ -196,6 +196,8 @@ def test_production_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
         "set-password",
         "runner create",
         "runner show",
+        "runner update",
+        "runner delete",
         "pb add",
         "params set",
     ],

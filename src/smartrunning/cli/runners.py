@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from smartrunning.cli.output import emit, json_option
 from smartrunning.formatting import format_duration, format_pace
-from smartrunning.services import accounts, profiles
+from smartrunning.services import accounts, profiles, runner_deletion
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services import bests as best_services
 from smartrunning.services import parameters as parameter_services
@@ -20,7 +20,7 @@ from smartrunning.store import ParameterKey, ParameterSource, Runner, User, db
 
 __all__ = ["register"]
 
-runner_group = AppGroup("runner", help="Runners: create and inspect.")
+runner_group = AppGroup("runner", help="Runners: create, inspect, update and delete.")
 
 
 def runner_data(runner: Runner) -> dict[str, object]:
@@ -68,6 +68,60 @@ def create_command(
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     emit(runner_data(runner), as_json, f"Created runner {runner.id}: {runner.name}.")
+
+
+@runner_group.command("update")
+@click.argument("runner_id", type=int)
+@click.option("--name", default=None)
+@click.option(
+    "--birth-date", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD"
+)
+@click.option("--sex", default=None, type=click.Choice(["f", "m", "x"]))
+@json_option
+def update_command(
+    runner_id: int,
+    name: str | None,
+    birth_date: dt.datetime | None,
+    sex: str | None,
+    as_json: bool,
+) -> None:
+    """Change a runner's name, birth date or sex (a new birth date or sex recomputes their
+    sessions at the next `smartrunning recompute` or worker maintenance)."""
+    runner = _runner_or_fail(runner_id)
+    try:
+        athlete_services.update_basics(
+            runner,
+            name if name is not None else runner.name,
+            birth_date.date() if birth_date else runner.birth_date,
+            athlete_services.parse_sex(sex) if sex else runner.sex,
+            today=_today(),
+        )
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    emit(runner_data(runner), as_json, f"Updated runner {runner.id}: {runner.name}.")
+
+
+@runner_group.command("delete")
+@click.argument("runner_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def delete_command(runner_id: int, yes: bool, as_json: bool) -> None:
+    """Delete a runner with all their sessions, files, bests, parameters, history and plans."""
+    runner = _runner_or_fail(runner_id)
+    if not yes:
+        click.confirm(f"Delete runner {runner.id} ({runner.name}) and all their data?", abort=True)
+    try:
+        deleted = runner_deletion.delete_runner(runner)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    emit(
+        deleted.as_dict(),
+        as_json,
+        f"Deleted runner {deleted.runner_id} ({deleted.name}): {deleted.sessions} sessions, "
+        f"{deleted.import_jobs} imports, {deleted.blobs_deleted} stored files.",
+    )
 
 
 def _runner_or_fail(runner_id: int) -> Runner:

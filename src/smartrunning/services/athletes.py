@@ -8,7 +8,17 @@ import sqlalchemy as sa
 
 from smartrunning.science import defaults
 from smartrunning.services.errors import Conflict, InvalidInput, NotFound
-from smartrunning.store import CoachAssignment, Role, Runner, Sex, User, UserRole, db
+from smartrunning.store import (
+    CoachAssignment,
+    RecomputeRequest,
+    Role,
+    Runner,
+    Sex,
+    TrainingSession,
+    User,
+    UserRole,
+    db,
+)
 
 __all__ = [
     "ONBOARDING_STEPS",
@@ -102,9 +112,26 @@ def _weekdays_text(days: frozenset[int] | set[int]) -> str:
 def update_basics(
     runner: Runner, name: str, birth_date: dt.date, sex: Sex, *, today: dt.date
 ) -> None:
-    runner.name = _check_basics(name, birth_date, today)
+    """Name, birth date and sex. The last two feed the analysis (HRmax estimated from age,
+    TRIMP by sex), so changing either requests a recomputation of every session."""
+    clean_name = _check_basics(name, birth_date, today)
+    analysed_inputs_changed = birth_date != runner.birth_date or sex != runner.sex
+    runner.name = clean_name
     runner.birth_date = birth_date
     runner.sex = sex
+    if analysed_inputs_changed and runner.id is not None:
+        first = db.session.execute(
+            sa.select(sa.func.min(TrainingSession.local_date)).where(
+                TrainingSession.runner_id == runner.id
+            )
+        ).scalar_one()
+        if first is not None:
+            db.session.add(
+                RecomputeRequest(
+                    runner_id=runner.id, from_date=first, reason="birth date or sex changed"
+                )
+            )
+            db.session.flush()
 
 
 def update_schedule(

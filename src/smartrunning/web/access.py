@@ -16,12 +16,13 @@ from flask_login import current_user
 
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services.errors import NotFound
-from smartrunning.store import Role, Runner, User, db
+from smartrunning.store import CoachAssignment, Role, Runner, User, db
 
 __all__ = [
     "RUNNER_EDITABLE",
     "get_runner_or_404",
     "get_user_or_404",
+    "may_delete_runner",
     "may_edit_parameter",
     "require_role",
     "this_user",
@@ -77,3 +78,14 @@ def get_user_or_404(user_id: int) -> User:
 def may_edit_parameter(key: str) -> bool:
     """Whether the current user may add a version of parameter ``key`` (of a visible runner)."""
     return this_user().has_role(Role.COACH) or key in RUNNER_EDITABLE
+
+
+def may_delete_runner(runner: Runner) -> bool:
+    """Admins, and coaches assigned to ``runner``; never the runner themself."""
+    user = this_user()
+    if user.has_role(Role.ADMIN):
+        return True
+    return (
+        user.has_role(Role.COACH)
+        and db.session.get(CoachAssignment, (user.id, runner.id)) is not None
+    )

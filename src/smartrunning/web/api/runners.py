@@ -1,4 +1,4 @@
-"""Runners: list, get and create, with the same visibility rules as the pages."""
+"""Runners: list, get, create, update and delete, with the same access rules as the pages."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy.orm import selectinload
 
-from smartrunning.services import accounts
+from smartrunning.services import accounts, runner_deletion
 from smartrunning.services import athletes as athlete_services
-from smartrunning.services.errors import ServiceError
+from smartrunning.services.errors import Conflict, ServiceError
 from smartrunning.store import CoachAssignment, Role, Runner, db
-from smartrunning.web.access import get_runner_or_404, this_user
-from smartrunning.web.api.schemas import RunnerCreateSchema, RunnerSchema
+from smartrunning.web.access import get_runner_or_404, may_delete_runner, this_user
+from smartrunning.web.api.schemas import (
+    RunnerCreateSchema,
+    RunnerDeletedSchema,
+    RunnerSchema,
+    RunnerUpdateSchema,
+)
 
 __all__ = ["blp"]
 
@@ -78,3 +83,38 @@ class RunnerById(MethodView):
     def get(self, runner_id: int) -> Runner:
         """One runner; another runner's id answers 404."""
         return get_runner_or_404(runner_id)
+
+    @blp.arguments(RunnerUpdateSchema)
+    @blp.response(200, RunnerSchema)
+    def patch(self, data: dict[str, Any], runner_id: int) -> Runner:
+        """Change a runner's name, birth date or sex (whoever may see the runner, as on the
+        profile page). A new birth date or sex recomputes the runner's sessions."""
+        runner = get_runner_or_404(runner_id)
+        try:
+            athlete_services.update_basics(
+                runner,
+                data.get("name", runner.name),
+                data.get("birth_date", runner.birth_date),
+                athlete_services.parse_sex(data["sex"]) if "sex" in data else runner.sex,
+                today=dt.datetime.now(dt.UTC).date(),
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
+        db.session.commit()
+        return runner
+
+    @blp.response(200, RunnerDeletedSchema)
+    def delete(self, runner_id: int) -> dict[str, Any]:
+        """Delete a runner with all their sessions, files, bests, parameters, history and
+        plans (the runner's coaches and admins). Refused (409) while an import runs."""
+        runner = get_runner_or_404(runner_id)
+        if not may_delete_runner(runner):
+            abort(403, message="Only the runner's coaches and admins delete a runner.")
+        try:
+            deleted = runner_deletion.delete_runner(runner)
+        except Conflict as exc:
+            db.session.rollback()
+            abort(409, message=exc.message)
+        db.session.commit()
+        return deleted.as_dict()

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-__all__ = ["MeSchema", "RunnerCreateSchema", "RunnerSchema", "ZoneOut"]
+__all__ = [
+    "MeSchema",
+    "RunnerCreateSchema",
+    "RunnerDeletedSchema",
+    "RunnerSchema",
+    "RunnerUpdateSchema",
+    "ZoneOut",
+]
 
 
 class RunnerSchema(Schema):
@@ -22,6 +29,25 @@ class RunnerCreateSchema(Schema):
     birth_date = fields.Date(required=True)
     sex = fields.Str(required=True, validate=validate.OneOf(["f", "m", "x"]))
     coach = fields.Str(load_default=None, metadata={"description": "Coach's user name"})
+
+
+class RunnerUpdateSchema(Schema):
+    """Any of the basics; fields left out keep their value."""
+
+    name = fields.Str(validate=validate.Length(min=1, max=120))
+    birth_date = fields.Date()
+    sex = fields.Str(validate=validate.OneOf(["f", "m", "x"]))
+
+
+class RunnerDeletedSchema(Schema):
+    runner_id = fields.Int()
+    name = fields.Str()
+    sessions = fields.Int(metadata={"description": "Sessions deleted with the runner"})
+    import_jobs = fields.Int()
+    blobs_deleted = fields.Int(metadata={"description": "Stored files no one else uses"})
+    login_deactivated = fields.Str(
+        allow_none=True, metadata={"description": "The runner's own login, now inactive"}
+    )
 
 
 class MeSchema(Schema):

@@ -27,6 +27,7 @@ __all__ = [
     "BasicsForm",
     "BestForm",
     "BestsForm",
+    "DeleteRunnerForm",
     "HeartRateForm",
     "LoginStepForm",
     "ParameterForm",
@@ -135,3 +136,9 @@ class ParameterForm(FlaskForm):
     value = FloatField("Value", validators=[DataRequired()])
     valid_from = DateField("Valid from", validators=[DataRequired()])
     note = StringField("Note", validators=[Optional(), Length(max=200)])
+
+
+class DeleteRunnerForm(FlaskForm):
+    confirm_name = StringField(
+        "Type the runner's name to confirm", validators=[DataRequired(), Length(max=120)]
+    )

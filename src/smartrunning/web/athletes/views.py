@@ -7,18 +7,34 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import selectinload
 
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services import bests as best_services
 from smartrunning.services import parameters as parameter_services
-from smartrunning.services import profiles
-from smartrunning.services.errors import NotFound, ServiceError
-from smartrunning.store import CoachAssignment, ParameterKey, ParameterSource, Role, Runner, db
-from smartrunning.web.access import get_runner_or_404, may_edit_parameter, require_role, this_user
-from smartrunning.web.athletes.forms import BestForm, ParameterForm
+from smartrunning.services import profiles, runner_deletion
+from smartrunning.services.errors import Conflict, NotFound, ServiceError
+from smartrunning.store import (
+    CoachAssignment,
+    ImportJob,
+    ParameterKey,
+    ParameterSource,
+    Plan,
+    Role,
+    Runner,
+    TrainingSession,
+    db,
+)
+from smartrunning.web.access import (
+    get_runner_or_404,
+    may_delete_runner,
+    may_edit_parameter,
+    require_role,
+    this_user,
+)
+from smartrunning.web.athletes.forms import BestForm, DeleteRunnerForm, ParameterForm
 
 __all__ = ["bp"]
 
@@ -102,6 +118,7 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
         parameter_form=ParameterForm(data={"valid_from": today()}),
         best_form=BestForm(data={"date": today()}),
         can_edit_all=is_coaching(),
+        can_delete=may_delete_runner(runner),
     )
 
 
@@ -189,3 +206,43 @@ def best_delete(runner_id: int, best_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash("Personal best deleted; critical speed refitted.", "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+
+
+@bp.route("/runners/<int:runner_id>/delete", methods=["GET", "POST"])
+def runner_delete(runner_id: int) -> ResponseReturnValue:
+    """Delete a runner and all their data, after typing their name (coaches and admins)."""
+    runner = get_runner_or_404(runner_id)
+    if not may_delete_runner(runner):
+        abort(403)
+    form = DeleteRunnerForm()
+    if form.validate_on_submit():
+        typed = " ".join((form.confirm_name.data or "").split())
+        if typed != runner.name:
+            form.confirm_name.errors = [f"Type the name exactly as shown: {runner.name}"]
+        else:
+            try:
+                deleted = runner_deletion.delete_runner(runner)
+            except Conflict as exc:
+                db.session.rollback()
+                form.confirm_name.errors = [exc.message]
+            else:
+                db.session.commit()
+                flash(
+                    f"{deleted.name} was deleted with {deleted.sessions} sessions and all "
+                    "their files, bests, parameters, history and plans.",
+                    "success",
+                )
+                return redirect(url_for("athletes.dashboard"))
+    counts = {
+        "sessions": _count(TrainingSession.id, TrainingSession.runner_id == runner.id),
+        "imports": _count(ImportJob.id, ImportJob.runner_id == runner.id),
+        "plans": _count(Plan.id, Plan.runner_id == runner.id),
+    }
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template(
+        "athletes/runner_delete.html", runner=runner, form=form, counts=counts
+    ), status
+
+
+def _count(column: Any, condition: Any) -> int:
+    return int(db.session.execute(sa.select(sa.func.count(column)).where(condition)).scalar_one())
