@@ -50,6 +50,10 @@ CASES: list[Case] = [
     *_session_cases("GET", "sessions.detail", "/sessions/{id}", 200),
     *_session_cases("GET", "sessions.charts", "/sessions/{id}/charts.json", 200),
     *_session_cases("POST", "sessions.delete", "/sessions/{id}/delete", 302),
+    *_session_cases("POST", "sessions.analyse", "/sessions/{id}/analyse", 302),
+    *_session_cases(
+        "POST", "api_sessions.SessionAnalyse", "/api/sessions/{id}/analyse", 200, json=lambda w: {}
+    ),
     *own_and_other(
         "GET", "api_sessions.RunnerSessions", lambda r, w: f"/api/runners/{r}/sessions", 200
     ),

@@ -6,8 +6,10 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from smartrunning.store import TrainingSession, db
 from tests.helpers import csrf_token, login, make_world, post_form
 from tests.web.sessiondata import import_inline, run_bytes
 
@@ -197,3 +199,33 @@ def test_heart_rate_loads_use_a_default_resting_hr_until_one_is_entered(
     assert detail["loads"]["hrss"] > 0
     page = _text(client.get(f"/sessions/{ids[0]}"))
     assert "TRIMP and HRSS use a resting HR of 60 bpm until the runner" in page
+
+
+def test_analyse_again_recomputes_a_session_from_its_records(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    _, ids = three_sessions
+    client = app.test_client()
+    login(client, "runner")
+    before = client.get(f"/api/sessions/{ids[1]}").json
+    with app.app_context():  # a stored value gone wrong (e.g. restored from elsewhere)
+        db.session.execute(
+            sa.update(TrainingSession)
+            .where(TrainingSession.id == ids[1])
+            .values(distance_m=1.0, load=999.0)
+        )
+        db.session.commit()
+    assert client.get(f"/api/sessions/{ids[1]}").json["distance_m"] == 1.0
+    token = csrf_token(client)
+    again = client.post(f"/api/sessions/{ids[1]}/analyse", headers={"X-CSRFToken": token})
+    assert again.status_code == 200
+    assert again.json["distance_m"] == before["distance_m"]
+    assert again.json["loads"] == before["loads"]
+    page = client.post(f"/sessions/{ids[1]}/analyse", data={"csrf_token": token})
+    assert page.status_code == 302
+    assert "Analysed again" in _text(client.get(page.location))
+    assert (
+        client.post("/api/sessions/999999/analyse", headers={"X-CSRFToken": token}).status_code
+        == 404
+    )
+    assert client.post(f"/sessions/{ids[1]}/analyse").status_code == 400  # no CSRF token

@@ -35,6 +35,7 @@ __all__ = [
     "delete_session",
     "delete_session_by_id",
     "list_sessions",
+    "reanalyse_session",
     "series_of",
     "session_charts",
     "session_detail",
@@ -334,3 +335,17 @@ def delete_session(user: User, session_id: int) -> None:
     """Delete a session the user may see (``NotFound`` otherwise); recompute; commit."""
     visible_session(user, session_id)
     delete_session_by_id(session_id)
+
+
+def reanalyse_session(user: User, session_id: int) -> recompute.RecomputeResult:
+    """Analyse a session the user may see again from its stored records, then recompute
+    what follows from its date (bests, critical speed, later loads, history); commits.
+
+    Stored values are normally brought up to date on their own (a new parameter version or
+    algorithm version recomputes them); this is the explicit "analyse" of SPEC §8, e.g.
+    after restoring a backup made by another version.
+    """
+    session = visible_session(user, session_id)
+    runner = db.session.get_one(Runner, session.runner_id)
+    session.analysis_version = 0  # stale: the chronological walk analyses it afresh
+    return recompute.recompute_runner(runner, from_date=session.local_date)

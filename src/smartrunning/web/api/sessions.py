@@ -235,6 +235,17 @@ class SessionById(MethodView):
         db.session.commit()
 
 
+@blp.route("/sessions/<int:session_id>/analyse")
+class SessionAnalyse(MethodView):
+    @blp.response(200, SessionDetailOut)
+    def post(self, session_id: int) -> dict[str, Any]:
+        """Analyse the session again from its stored records with the parameters valid on its
+        date, and recompute what follows (bests, critical speed, later loads, history)."""
+        session = _session(session_id)
+        session_services.reanalyse_session(this_user(), session.id)
+        return session_services.session_detail(_session(session_id))
+
+
 @blp.route("/sessions/<int:session_id>/series")
 class SessionSeries(MethodView):
     @blp.response(200, SeriesOut)

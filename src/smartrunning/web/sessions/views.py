@@ -183,6 +183,20 @@ def charts(session_id: int) -> ResponseReturnValue:
     return response
 
 
+@bp.post("/sessions/<int:session_id>/analyse")
+def analyse(session_id: int) -> ResponseReturnValue:
+    try:
+        result = session_services.reanalyse_session(this_user(), session_id)
+    except NotFound:
+        abort(404)
+    flash(
+        f"Analysed again; {result.reanalysed + result.updated} session(s) and "
+        f"{result.history_days} day(s) of history brought up to date.",
+        "success",
+    )
+    return redirect(url_for("sessions.detail", session_id=session_id))
+
+
 @bp.post("/sessions/<int:session_id>/delete")
 def delete(session_id: int) -> ResponseReturnValue:
     try:
