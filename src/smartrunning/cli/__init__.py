@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 
 from smartrunning.config import ConfigError
 
@@ -17,7 +17,9 @@ def _create_app() -> Flask:
     try:
         return create_app()
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        # Flask prints a NoAppException as one clear line (even under --help), where any
+        # other error while loading the app would come with a traceback.
+        raise NoAppException(str(exc)) from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

@@ -18,7 +18,6 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import lfilter
 
 from smartrunning.science.records import FloatArray
 
@@ -140,6 +139,8 @@ class DailyHistory:
 
 def _ewma(load: FloatArray, tau_d: float, x0: float) -> FloatArray:
     """X_d = X_{d−1} + (L_d − X_{d−1}) · (1 − e^(−1/τ)), from X_{−1} = x0."""
+    from scipy.signal import lfilter  # a heavy import: only where it is used
+
     decay = math.exp(-1.0 / tau_d)
     y, _ = lfilter([1.0 - decay], [1.0, -decay], load, zi=[decay * x0])
     return np.asarray(y, dtype=np.float64)
@@ -147,6 +148,8 @@ def _ewma(load: FloatArray, tau_d: float, x0: float) -> FloatArray:
 
 def _impulse(load: FloatArray, tau_d: float, x0: float) -> FloatArray:
     """x_d = x_{d−1} · e^(−1/τ) + L_d, from x_{−1} = x0 (Banister's impulse response)."""
+    from scipy.signal import lfilter  # a heavy import: only where it is used
+
     decay = math.exp(-1.0 / tau_d)
     y, _ = lfilter([1.0], [1.0, -decay], load, zi=[decay * x0])
     return np.asarray(y, dtype=np.float64)
