@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 
 from smartrunning.store import db
 from smartrunning.web import create_app
@@ -21,6 +22,11 @@ from tests.database import (
 from tests.settings import make_settings, postgres_url
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# Speed is measured by the benchmarks under bench/, never asserted by tests: no per-example
+# deadline (on a busy 2-core machine a first example that imports scipy takes seconds).
+hypothesis_settings.register_profile("smartrunning", deadline=None)
+hypothesis_settings.load_profile("smartrunning")
 
 
 @pytest.fixture(scope="session")
