@@ -149,7 +149,13 @@ def delete_command(session_id: int, yes: bool, as_json: bool) -> None:
 @with_appcontext
 @click.option("--runner", "runner_id", type=int, required=True, help="The runner's id.")
 @click.option("--from", "date_from", type=_DATE, default=None, help="First day, YYYY-MM-DD.")
-@click.option("--to", "date_to", type=_DATE, default=None, help="Last day (default today, UTC).")
+@click.option(
+    "--to",
+    "date_to",
+    type=_DATE,
+    default=None,
+    help="Last day (default today, UTC); after today the runner's plans are projected.",
+)
 @click.option("--weekly", is_flag=True, help="Weekly volume instead of the daily history.")
 @json_option
 def history_command(
@@ -175,13 +181,15 @@ def history_command(
                     f"load {week.load:6.0f}"
                 )
         return
-    for day in history_services.daily_series(runner, date_from=start, date_to=end):
+    today = dt.datetime.now(dt.UTC).date()
+    for day in history_services.daily_series(runner, date_from=start, date_to=end, today=today):
         if as_json:
             _line(day)
         else:
             click.echo(
                 f"{day['day']}  load {day['load']:6.1f}  fitness {day['ctl']:6.1f}  "
                 f"fatigue {day['atl']:6.1f}  form {day['form']:6.1f}"
+                + ("  (projected)" if day["projected"] else "")
             )
 
 

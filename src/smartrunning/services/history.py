@@ -24,9 +24,25 @@ from smartrunning.science import defaults
 from smartrunning.science import history as history_science
 from smartrunning.science.history import WEEK_D, DailyHistory, HistoryParams, HistoryState
 from smartrunning.services import parameters as parameter_services
-from smartrunning.store import HistoryDay, ParameterKey, Runner, TrainingSession, db
+from smartrunning.store import (
+    HistoryDay,
+    ParameterKey,
+    Plan,
+    PlanDay,
+    Runner,
+    TrainingSession,
+    db,
+)
 
-__all__ = ["HISTORY_VERSION", "WeekVolume", "daily_series", "rebuild_from", "weekly_volume"]
+__all__ = [
+    "HISTORY_VERSION",
+    "WeekVolume",
+    "daily_series",
+    "planned_loads",
+    "projection_end",
+    "rebuild_from",
+    "weekly_volume",
+]
 
 HISTORY_VERSION: Final = history_science.ALGORITHM_VERSION
 _FIELDS: Final = ("load", "ctl", "atl", "form", "performance", "ramp", "monotony", "strain")
@@ -163,11 +179,20 @@ def _rows(runner_id: int, result: DailyHistory) -> list[dict[str, Any]]:
 
 
 def daily_series(
-    runner: Runner, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+    runner: Runner,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """One dict per day (``day``, ``load``, ``ctl``, ``atl``, ``form``, ``performance``,
-    ``ramp``, ``monotony``, ``strain``) from the first session (or ``date_from``) to
-    ``date_to``; days after the last stored one are projected as rest days. Two queries."""
+    ``ramp``, ``monotony``, ``strain``, ``projected``) from the first session (or
+    ``date_from``) to ``date_to``.
+
+    Days after the last stored one are projected (``projected: True``): rest days up to
+    ``today``, then, when ``today`` is given, the planned load of the runner's plans
+    (:func:`planned_loads`), so fitness, fatigue and form run on to race day. Three queries
+    and one more with plans."""
     columns = [HistoryDay.day, *(getattr(HistoryDay, f) for f in _FIELDS)]
     query = sa.select(*columns).where(HistoryDay.runner_id == runner.id)
     if date_from is not None:
@@ -177,7 +202,7 @@ def daily_series(
     # Plain rows rather than ORM objects: a year of days is read on every history request.
     names = ("day", *_FIELDS)
     out = [
-        dict(zip(names, row, strict=True))
+        {**dict(zip(names, row, strict=True)), "projected": False}
         for row in db.session.execute(query.order_by(HistoryDay.day))
     ]
     if date_to is None:
@@ -185,12 +210,20 @@ def daily_series(
     stored_last = db.session.execute(
         sa.select(sa.func.max(HistoryDay.day)).where(HistoryDay.runner_id == runner.id)
     ).scalar_one()
-    if stored_last is None or stored_last >= date_to:
+    if stored_last is None:
+        if today is None:
+            return out
+        stored_last = today  # no sessions yet: from a rest state, the plan from tomorrow
+    if stored_last >= date_to:
         return out
     start = stored_last + dt.timedelta(days=1)
+    loads = np.zeros((date_to - stored_last).days)
+    if today is not None:
+        for day, load in planned_loads(runner, after=max(today, stored_last), until=date_to):
+            loads[(day - start).days] += load
     params = parameter_services.parameters_on(runner, start).fitness_fatigue.value
     projected = history_science.daily_history(
-        np.zeros((date_to - stored_last).days),
+        loads,
         start,
         params=params,
         start=_state_before(runner.id, start),
@@ -203,9 +236,53 @@ def daily_series(
             {
                 "day": day,
                 **{f: _finite(float(getattr(projected, f)[i])) for f in _FIELDS},
+                "projected": True,
             }
         )
     return out
+
+
+def planned_loads(runner: Runner, *, after: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
+    """(day, load) of the runner's planned sessions in (``after``, ``until``], by day.
+
+    Where two plans cover a day (a plan made again for another race), the one generated
+    last is followed on every day of its span, race day included.
+    """
+    plans = db.session.execute(
+        sa.select(Plan.id, Plan.start_date, Plan.race_date)
+        .where(Plan.runner_id == runner.id, Plan.race_date > after, Plan.start_date <= until)
+        .order_by(Plan.generated_at, Plan.id)
+    ).all()
+    if not plans:
+        return []
+    rows = db.session.execute(
+        sa.select(PlanDay.plan_id, PlanDay.date, PlanDay.load).where(
+            PlanDay.plan_id.in_([p.id for p in plans]),
+            PlanDay.date > after,
+            PlanDay.date <= until,
+        )
+    ).all()
+
+    def owner(day: dt.date) -> int | None:
+        covering = [p.id for p in plans if p.start_date <= day <= p.race_date]
+        return covering[-1] if covering else None
+
+    totals: dict[dt.date, float] = {}
+    for plan_id, day, load in rows:
+        if owner(day) == plan_id:
+            totals[day] = totals.get(day, 0.0) + float(load or 0.0)
+    return sorted(totals.items())
+
+
+def projection_end(runner: Runner, today: dt.date) -> dt.date:
+    """The last day worth projecting to: the latest race day of the runner's plans after
+    ``today``, else ``today``."""
+    last = db.session.execute(
+        sa.select(sa.func.max(Plan.race_date)).where(
+            Plan.runner_id == runner.id, Plan.race_date > today
+        )
+    ).scalar_one()
+    return max(today, last) if last is not None else today
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import request, url_for
@@ -142,6 +143,11 @@ class DayOut(Schema):
     ramp = fields.Float(allow_none=True)
     monotony = fields.Float(allow_none=True)
     strain = fields.Float(allow_none=True)
+    projected = fields.Bool(
+        metadata={
+            "description": "After the last session: rest days to today, then the planned load"
+        }
+    )
 
 
 class WeekOut(Schema):
@@ -259,10 +265,13 @@ class RunnerHistory(MethodView):
     @blp.arguments(HistoryQuery, location="query")
     @blp.response(200, HistoryOut)
     def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
-        """Daily load, fitness, fatigue, form and performance; weekly volume."""
+        """Daily load, fitness, fatigue, form and performance; weekly volume. With ``to``
+        after today, the days to come are projected over the runner's plans."""
         runner = get_runner_or_404(runner_id)
         return {
-            "days": history_services.daily_series(runner, **query),
+            "days": history_services.daily_series(
+                runner, **query, today=dt.datetime.now(dt.UTC).date()
+            ),
             "weeks": [w.as_dict() for w in history_services.weekly_volume(runner, **query)],
         }
 

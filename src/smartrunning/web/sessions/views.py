@@ -214,12 +214,18 @@ def delete(session_id: int) -> ResponseReturnValue:
 def history(runner_id: int) -> ResponseReturnValue:
     """Fitness, fatigue and form over time, and weekly volume."""
     runner = get_runner_or_404(runner_id)
-    days = history_services.daily_series(runner)
+    today = dt.datetime.now(dt.UTC).date()
+    end = history_services.projection_end(runner, today)
+    days = history_services.daily_series(runner, date_to=end, today=today)
     weeks = [w.as_dict() for w in history_services.weekly_volume(runner)]
+    now = next((d for d in days if d["day"] == today), days[-1] if days else None)
     return render_template(
         "sessions/history.html",
         runner=runner,
         days=days,
+        now=now,
+        today=today,
+        race_day=days[-1] if days and end > today else None,
         weeks=weeks,
-        chart_json=chart_json({"days": days, "weeks": weeks}),
+        chart_json=chart_json({"days": days, "weeks": weeks, "today": today}),
     )

@@ -6,9 +6,13 @@
   const data = JSON.parse(source.textContent);
   const SR = window.SR;
   const day = (row, key) => ({ x: SR.dayNumber(String(row.day)), y: row[key] });
+  // Days after the last session are projected (rest to today, then the plans): dashed.
+  const firstProjected = data.days.findIndex((r) => r.projected);
+  const projectedFrom = firstProjected < 0 ? Infinity : SR.dayNumber(String(data.days[firstProjected].day));
+  const dashed = { borderDash: (ctx) => (ctx.p1.parsed.x >= projectedFrom ? [6, 4] : undefined) };
   const line = (label, key, color, extra) => Object.assign({
     label: label, data: data.days.map((r) => day(r, key)).filter((p) => p.y !== null),
-    borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.5,
+    borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.5, segment: dashed,
   }, extra || {});
   SR.lineChart(document.getElementById("fitness-chart"), [
     line("Fitness (CTL)", "ctl", "#0d6efd"),

@@ -1,0 +1,124 @@
+"""The daily history projected past the last session: rest days to today, then the planned
+load of the runner's plans, on the page, the API and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from smartrunning.science import history as history_science
+from smartrunning.services import history as history_services
+from smartrunning.services import plan_schemas
+from smartrunning.services import plans as plan_services
+from smartrunning.store import HistoryDay, Plan, PlanDay, Runner, db
+from tests.helpers import login, make_world
+from tests.web.sessiondata import import_inline, run_bytes
+
+pytestmark = pytest.mark.db
+
+
+def _plan(runner: Runner, race: dt.date, weeks: int = 4) -> Plan:
+    plan_schemas.load_default_schemas()
+    schema = plan_schemas.schema_by_name("10 km")
+    request = plan_services.GenerateRequest(race, 10000.0, weeks)
+    return plan_services.save_plan(runner, schema, request, created_by=None)
+
+
+def _loads_by_day(plan: Plan) -> dict[dt.date, float]:
+    totals: dict[dt.date, float] = {}
+    for day in plan.days:
+        totals[day.date] = totals.get(day.date, 0.0) + day.load
+    return totals
+
+
+def test_projection_continues_the_model_over_the_planned_loads(app: Flask) -> None:
+    world = make_world(app)
+    import_inline(
+        app,
+        world.runner_id,
+        [(f"{i}.fit", run_bytes(i, duration_s=2400, seed=i)) for i in (0, 2, 5)],
+    )
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        stored = list(
+            db.session.execute(
+                sa.select(HistoryDay)
+                .where(HistoryDay.runner_id == runner.id)
+                .order_by(HistoryDay.day)
+            ).scalars()
+        )
+        last_stored = stored[-1].day
+        race = last_stored + dt.timedelta(days=60)
+        plan = _plan(runner, race)
+        db.session.commit()
+        today = plan.start_date + dt.timedelta(days=3)  # the plan's first days are past
+        days = history_services.daily_series(runner, date_to=race, today=today)
+
+        assert [d["projected"] for d in days] == [False] * len(stored) + [True] * (
+            race - last_stored
+        ).days
+        assert days[-1]["day"] == race
+        planned = _loads_by_day(plan)
+        for d in days[len(stored) :]:
+            expected = planned.get(d["day"], 0.0) if d["day"] > today else 0.0
+            assert d["load"] == pytest.approx(expected), d["day"]
+        assert any(d["load"] > 0 for d in days[len(stored) :])
+        # The same as running the model from the first day over stored + projected loads.
+        loads = np.array([d["load"] for d in days])
+        whole = history_science.daily_history(loads, days[0]["day"])
+        for i, d in enumerate(days):
+            assert d["ctl"] == pytest.approx(float(whole.ctl[i]), rel=1e-9, abs=1e-9)
+            assert d["atl"] == pytest.approx(float(whole.atl[i]), rel=1e-9, abs=1e-9)
+        # Without a today, nothing is planned: rest days only, so less fitness on race day.
+        rest = history_services.daily_series(runner, date_to=race)
+        assert all(d["load"] == 0 for d in rest[len(stored) :])
+        assert rest[-1]["ctl"] < days[-1]["ctl"]
+
+
+def test_the_plan_generated_last_wins_where_two_overlap(app: Flask) -> None:
+    world = make_world(app)
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        today = dt.date(2030, 1, 1)
+        first = _plan(runner, today + dt.timedelta(days=40), weeks=5)
+        db.session.commit()
+        second = _plan(runner, today + dt.timedelta(days=30), weeks=3)
+        db.session.commit()
+        loads = dict(history_services.planned_loads(runner, after=today, until=first.race_date))
+        for day, load in loads.items():
+            if second.start_date <= day <= second.race_date:
+                assert load == pytest.approx(_loads_by_day(second)[day])
+            else:
+                assert load == pytest.approx(_loads_by_day(first)[day])
+        assert max(loads) == first.race_date  # after the second race, the first plan again
+        assert history_services.projection_end(runner, today) == first.race_date
+        # No sessions yet: the projection starts from rest after today.
+        days = history_services.daily_series(runner, date_to=first.race_date, today=today)
+        assert days[0]["day"] == today + dt.timedelta(days=1)
+        assert all(d["projected"] for d in days)
+        assert db.session.execute(sa.select(sa.func.count(PlanDay.id))).scalar_one() > 0
+
+
+def test_history_page_and_api_show_the_planned_days_to_race_day(app: Flask) -> None:
+    world = make_world(app)
+    import_inline(app, world.runner_id, [("a.fit", run_bytes(0, duration_s=2400, seed=1))])
+    today = dt.datetime.now(dt.UTC).date()
+    race = today + dt.timedelta(days=35)
+    with app.app_context():
+        _plan(db.session.get_one(Runner, world.runner_id), race)
+        db.session.commit()
+    client = app.test_client()
+    login(client, "runner")
+    page = client.get(f"/runners/{world.runner_id}/history").get_data(as_text=True)
+    assert 'data-testid="history-race-day"' in page
+    assert f"Planned to {race.isoformat()}" in page
+    api = client.get(f"/api/runners/{world.runner_id}/history?to={race.isoformat()}").json
+    assert api["days"][-1]["day"] == race.isoformat()
+    assert api["days"][-1]["projected"] is True
+    assert api["days"][0]["projected"] is False
+    future = [d for d in api["days"] if d["day"] > today.isoformat()]
+    assert sum(d["load"] for d in future) > 0
