@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -15,6 +16,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from smartrunning.services import plan_schemas
+from smartrunning.services import plans as plan_services
+from smartrunning.store import Runner, db
 from tests.e2e.test_foundation import log_in
 from tests.helpers import PASSWORD, make_world
 from tests.web.sessiondata import run_bytes, zip_bytes
@@ -103,4 +107,19 @@ def test_coach_uploads_and_explores_sessions(
     page.goto(f"{live_server}/runners/{world.runner_id}/history")
     expect(page.get_by_test_id("history-today")).to_be_visible()
     page.screenshot(path=artifacts / "44-history.png", full_page=True)
+
+    # With a plan toward a race in five weeks, the history runs on to race day.
+    race = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=35)
+    with app.app_context():
+        plan_schemas.load_default_schemas()
+        plan_services.save_plan(
+            db.session.get_one(Runner, world.runner_id),
+            plan_schemas.schema_by_name("10 km"),
+            plan_services.GenerateRequest(race, 10000.0, 4),
+            created_by=None,
+        )
+        db.session.commit()
+    page.reload()
+    expect(page.get_by_test_id("history-race-day")).to_contain_text(f"Planned to {race}")
+    page.screenshot(path=artifacts / "45-history-projected.png", full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]

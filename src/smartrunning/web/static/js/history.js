@@ -18,7 +18,10 @@
     line("Fitness (CTL)", "ctl", "#0d6efd"),
     line("Fatigue (ATL)", "atl", "#dc3545"),
     line("Form (TSB)", "form", "#198754"),
-    Object.assign(line("Daily load", "load", "#adb5bd"), { showLine: false, pointRadius: 2 }),
+    Object.assign(line("Daily load", "load", "#adb5bd"), {
+      showLine: false, pointRadius: 2,
+      data: data.days.map((r) => day(r, "load")).filter((p) => p.y !== null && p.y > 0),
+    }),
   ], {}, (item) => `${item.dataset.label}: ${item.parsed.y.toFixed(1)}`);
 
   const canvas = document.getElementById("volume-chart");
