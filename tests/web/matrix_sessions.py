@@ -73,4 +73,5 @@ CASES: list[Case] = [
     ),
     *_session_cases("GET", "api_sessions.SessionSeries", "/api/sessions/{id}/series", 200),
     *_session_cases("GET", "api_jobs.JobById", "/api/jobs/{job}", 200),
+    *own_and_other("GET", "api_sessions.RunnerJobs", lambda r, w: f"/api/runners/{r}/jobs", 200),
 ]

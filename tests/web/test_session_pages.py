@@ -229,3 +229,22 @@ def test_analyse_again_recomputes_a_session_from_its_records(
         == 404
     )
     assert client.post(f"/sessions/{ids[1]}/analyse").status_code == 400  # no CSRF token
+
+
+def test_a_runners_jobs_are_listed_newest_first(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    runner_id, _ = three_sessions
+    client = app.test_client()
+    login(client, "coach")
+    jobs = client.get(f"/api/runners/{runner_id}/jobs").json
+    assert len(jobs) == 1
+    assert jobs[0]["status"] == "done"
+    assert jobs[0]["files_total"] == 3
+    assert jobs[0]["by_status"] == {"imported": 3}
+    assert "files" not in jobs[0]
+    assert client.get(f"/api/jobs/{jobs[0]['id']}").json["files_done"] == 3
+    for bad in ("0", "201", "many"):
+        answer = client.get(f"/api/runners/{runner_id}/jobs?limit={bad}")
+        assert answer.status_code == 422, bad
+        assert "limit" in answer.json["error"]["details"]["query"]

@@ -276,6 +276,26 @@ class RunnerHistory(MethodView):
         }
 
 
+class JobSummaryOut(JobOut):
+    class Meta:
+        exclude = ("files",)
+
+
+class JobsQuery(Schema):
+    limit = fields.Int(load_default=20, validate=validate.Range(1, 200))
+
+
+@blp.route("/runners/<int:runner_id>/jobs")
+class RunnerJobs(MethodView):
+    @blp.arguments(JobsQuery, location="query")
+    @blp.response(200, JobSummaryOut(many=True))
+    def get(self, query: dict[str, Any], runner_id: int) -> list[dict[str, Any]]:
+        """The runner's latest imports, newest first, with their progress (no per-file
+        results: ``/api/jobs/{id}`` has them)."""
+        runner = get_runner_or_404(runner_id)
+        return [r.as_dict() for r in import_reports.list_jobs([runner.id], limit=query["limit"])]
+
+
 @jobs_blp.route("/<int:job_id>")
 class JobById(MethodView):
     @jobs_blp.response(200, JobOut)
