@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartrunning.science.plans.scaling import (
+    DURATION_TOLERANCE_S,
     SCALE_BOUNDS,
     Library,
+    duration_bounds,
     race_tag,
+    scale_to_duration,
     scale_workout,
 )
 from smartrunning.science.workouts import (
@@ -58,9 +61,14 @@ def test_scaling_keeps_intensity_and_rep_length_and_hits_the_load() -> None:
     workout = intervals_workout()
     base = workout.estimated_load(4.0)
     scaled = scale_workout(workout, base * 1.5, 4.0).workout
-    (_, block, _) = scaled.steps
+    (warmup, block, cooldown) = scaled.steps
     assert isinstance(block, Intervals)
-    assert block.repeat == 9
+    # The repetitions carry the extra load; the warm-up and cool-down are kept (±rounding).
+    assert block.repeat == 10
+    assert isinstance(warmup, Ramp)
+    assert isinstance(cooldown, Ramp)
+    assert warmup.extent.value == pytest.approx(900.0, rel=0.15)
+    assert cooldown.extent.value == pytest.approx(600.0, rel=0.15)
     assert (block.on, block.off, block.on_intensity) == (Extent(180.0), Extent(120.0), 1.1)
     assert scaled.estimated_load(4.0) == pytest.approx(base * 1.5, rel=0.01)
     shorter = scale_workout(workout, base * 0.7, 4.0).workout
@@ -69,16 +77,63 @@ def test_scaling_keeps_intensity_and_rep_length_and_hits_the_load() -> None:
     assert shorter.estimated_load(4.0) == pytest.approx(base * 0.7, rel=0.01)
 
 
-def test_scaling_is_clipped_to_its_bounds() -> None:
+def test_scaling_is_clipped_to_its_duration_bounds() -> None:
     workout = intervals_workout()
     base = workout.estimated_load(4.0)
-    big = scale_workout(workout, base * 5, 4.0)
+    big = scale_workout(workout, base * 5, 4.0, bounds_s=(1200.0, 5400.0))
     assert big.clipped
-    assert big.ratio == pytest.approx(SCALE_BOUNDS[1])
-    assert big.workout.estimated_load(4.0) == pytest.approx(base * SCALE_BOUNDS[1], rel=0.02)
-    small = scale_workout(workout, base * 0.1, 4.0)
+    assert big.ratio == pytest.approx(5.0)
+    assert big.workout.total_duration_s(4.0) == pytest.approx(5400.0, abs=DURATION_TOLERANCE_S)
+    small = scale_workout(workout, base * 0.1, 4.0, bounds_s=(1200.0, 5400.0))
     assert small.clipped
-    assert small.workout.estimated_load(4.0) == pytest.approx(base * SCALE_BOUNDS[0], rel=0.02)
+    assert small.workout.total_duration_s(4.0) == pytest.approx(1200.0, abs=DURATION_TOLERANCE_S)
+    inside = scale_workout(workout, base * 1.6, 4.0, bounds_s=(1200.0, 5400.0))
+    assert not inside.clipped
+    assert inside.workout.estimated_load(4.0) == pytest.approx(base * 1.6, rel=0.005)
+
+
+def test_a_long_run_grows_by_its_steady_part() -> None:
+    long = next(w for w in default_library() if w.name == "Long run 2 h 30")
+    three_hours = scale_to_duration(long, 3 * 3600.0, 3.5)
+    assert three_hours.total_duration_s(3.5) == pytest.approx(3 * 3600.0, abs=1.0)
+    assert three_hours.steps[0] == long.steps[0]  # the warm-up is kept
+    assert three_hours.steps[-1] == long.steps[-1]  # and the cool-down
+    marathon = Library(default_library(), 42195.0)
+    low, high = duration_bounds("long", marathon.tag)
+    assert (low, high) == (1800.0, 3 * 3600.0)
+    assert duration_bounds("long", "5k")[1] < high
+
+
+def test_a_resized_day_lands_on_the_asked_duration() -> None:
+    # The case: a 60 min easy run edited to 50 min gave 43:50.
+    easy = next(w for w in default_library() if w.name == "Easy run 60 min")
+    assert scale_to_duration(easy, 3000.0, 3.8).total_duration_s(3.8) == pytest.approx(3000.0)
+    intervals = scale_to_duration(intervals_workout(), 3000.0, 3.8)
+    assert intervals.total_duration_s(3.8) == pytest.approx(3000.0, abs=1.0)
+    block = intervals.steps[1]
+    assert isinstance(block, Intervals)
+    assert block.on == Extent(180.0)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 37), st.floats(2.5, 5.5), st.floats(0.0, 1.0))
+def test_every_library_workout_scales_to_a_duration_within_one_percent(
+    index: int, cs: float, where: float
+) -> None:
+    workout = default_library()[index]
+    own = workout.total_duration_s(cs)
+    # A sensible range: from 15 min (or 40 % of the workout) to 4 h (or 3 times it).
+    low, high = max(900.0, 0.4 * own), min(4 * 3600.0, 3 * own)
+    target = low + where * (high - low)
+    scaled = scale_to_duration(workout, target, cs)
+    assert scaled.total_duration_s(cs) == pytest.approx(target, rel=0.01)
+    assert abs(scaled.total_duration_s(cs) - target) <= 5.0
+    for before, after in zip(workout.steps, scaled.steps, strict=True):
+        assert type(before) is type(after)
+        if isinstance(before, Steady) and isinstance(after, Steady):
+            assert after.intensity == before.intensity
+        if isinstance(before, MaxEffort):
+            assert after == before
 
 
 def test_max_efforts_keep_their_length() -> None:

@@ -1,7 +1,8 @@
 """Access matrix cases of training plans (pages and API).
 
 Everyone who sees a runner sees their plans (another runner's plan answers 404 but to
-admins); coaches of the runner and admins generate, edit and regenerate (runners 403);
+admins); coaches of the runner and admins generate, edit, regenerate and delete (runners
+403: a runner may not delete the plan their coach made);
 the iCalendar feed is public at its secret URL (an unknown token 404); plan schemas are
 for coaches and admins, a coach editing only their own.
 """
@@ -26,6 +27,9 @@ def _generate(w: World) -> dict[str, Any]:
         "race_date": "2027-03-07",
         "distance_m": "10000",
         "weeks": "4",
+        "training_days": ["1", "3", "5", "6"],
+        "long_run_day": "6",
+        "sessions_per_week": "4",
     }
 
 
@@ -109,6 +113,25 @@ CASES: list[Case] = [
         lambda w, k: f"/plans/{_plan(w, k)}/regenerate",
         *_write(303),
         form=lambda w: {"keep_edited": "1"},
+    ),
+    *_own_other(
+        "GET", "plans.delete_plan", lambda w, k: f"/plans/{_plan(w, k)}/delete", *_write(200)
+    ),
+    *_own_other(
+        "POST",
+        "plans.delete_plan",
+        lambda w, k: f"/plans/{_plan(w, k)}/delete",
+        *_write(303),
+        form=lambda w: {},
+    ),
+    Case(
+        "POST",
+        "plans.delete_plan",
+        lambda w: "/plans/999999/delete",
+        logged_in(404, 404, 404),
+        form=lambda w: {},
+        label="missing",
+        tags=PLANS,
     ),
     *_own_other("GET", "plans.edit_day", lambda w, k: _day(w, k) + "/edit", *_write(200)),
     *_own_other(
@@ -210,6 +233,22 @@ CASES: list[Case] = [
         json=_api_generate,
     ),
     *_own_other("GET", "api_plans.PlanById", lambda w, k: f"/api/plans/{_plan(w, k)}", *READ),
+    *_own_other(
+        "DELETE",
+        "api_plans.PlanById",
+        lambda w, k: f"/api/plans/{_plan(w, k)}",
+        *_write(204),
+        json=lambda w: {},
+    ),
+    Case(
+        "DELETE",
+        "api_plans.PlanById",
+        lambda w: "/api/plans/999999",
+        logged_in(404, 404, 404),
+        json=lambda w: {},
+        label="missing",
+        tags=PLANS,
+    ),
     *_own_other(
         "PATCH",
         "api_plans.DayById",

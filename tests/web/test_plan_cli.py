@@ -85,3 +85,32 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
             wrong += bad
         out = run_cli(env, *wrong, "--json", cwd=tmp_path)
         assert out.exit_code != 0, bad
+    # A runner with no history: a marathon plan a coach would hand over (issue 5).
+    marathon = [
+        "plan",
+        "generate",
+        "--runner",
+        str(runner_id),
+        "--schema",
+        "Marathon",
+        "--race-date",
+        "2027-05-02",
+        "--distance-m",
+        "42195",
+        "--json",
+    ]
+    zero = json.loads(run_cli(env, *marathon, cwd=tmp_path).stdout)
+    assert [w["code"] for w in zero["warnings"]] == ["start_below_floor"]
+    assert zero["race_day_form"] > 0
+    assert max(d["duration_s"] for d in zero["days"] if d["kind"] == "long") >= 2 * 3600
+    # plan delete: asks first, --yes and --json do not; an unknown plan is an error.
+    asked = run_cli(env, "plan", "delete", "1", cwd=tmp_path)  # no answer: aborted
+    assert asked.exit_code != 0
+    deleted = run_cli(env, "plan", "delete", "1", "--json", cwd=tmp_path)
+    assert deleted.exit_code == 0, deleted.stderr
+    assert json.loads(deleted.stdout) == {"deleted": 1}
+    for bad_id in ("1", "0", "99999999999"):
+        missing = run_cli(env, "plan", "delete", bad_id, "--yes", cwd=tmp_path)
+        assert missing.exit_code != 0
+        assert "No plan" in missing.stderr
+    assert run_cli(env, "plan", "delete", "x", "--yes", cwd=tmp_path).exit_code != 0

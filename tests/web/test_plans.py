@@ -21,6 +21,12 @@ from smartrunning.store import Plan, PlanDay, Runner, TrainingSession, db
 from tests.helpers import PLAN_RACE_DATE, login, make_world, post_form, with_plans
 from tests.web.sessiondata import import_inline, run_bytes
 
+PROFILE_DAYS = {
+    "training_days": ["1", "3", "5", "6"],
+    "long_run_day": "6",
+    "sessions_per_week": "4",
+}
+
 
 def _body(name: str = "5k.json") -> dict[str, object]:
     data = json.loads((files("smartrunning.data") / "plans" / name).read_text("utf-8"))
@@ -272,6 +278,7 @@ def test_pages_generate_edit_and_download(app: Flask) -> None:
             "race_date": "2027-05-02",
             "distance_m": "10000",
             "weeks": "6",
+            **PROFILE_DAYS,
         },
     )
     assert made.status_code == 302
@@ -346,3 +353,141 @@ def test_api_generate_with_overrides_and_bad_input(app: Flask) -> None:
     assert ok.json["edited"] is True
     listed = client.get(url).json
     assert made.json["id"] in {p["id"] for p in listed}
+
+
+def test_the_generation_form_takes_training_days_prefilled_from_the_profile(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        runner.training_weekdays, runner.long_run_weekday, runner.sessions_per_week = "025", 5, 3
+        db.session.commit()
+    client = app.test_client()
+    login(client, "coach")
+    url = f"/runners/{world.runner_id}/plans"
+    html = client.get(url).get_data(as_text=True)
+    checked = set(re.findall(r'value="(\d)" id="training_day_\d" checked', html))
+    assert checked == {"0", "2", "5"}
+    assert re.search(r'<option value="5" selected>Saturday</option>', html)
+    assert 'name="sessions_per_week" value="3"' in html
+    base = {"schema_id": world.default_schema_id, "race_date": "2027-05-02", "distance_m": "10000"}
+    for fields, field, message in (
+        ({"long_run_day": "6", "sessions_per_week": "3"}, "training_days", "at least one"),
+        (
+            {"training_days": ["0", "2"], "long_run_day": "6", "sessions_per_week": "3"},
+            "long_run_day",
+            "(Sunday) must be one of the training days",
+        ),
+        (
+            {"training_days": ["0", "9"], "long_run_day": "0", "sessions_per_week": "3"},
+            "training_days",
+            "weekdays",
+        ),
+        (
+            {"training_days": ["x"], "long_run_day": "0", "sessions_per_week": "3"},
+            "training_days",
+            "weekdays",
+        ),
+        (
+            {"training_days": ["0"], "long_run_day": "", "sessions_per_week": "3"},
+            "long_run_day",
+            "",
+        ),
+        (
+            {"training_days": ["0"], "long_run_day": "0", "sessions_per_week": "0"},
+            "sessions_per_week",
+            "1 to 7",
+        ),
+        (
+            {"training_days": ["0"], "long_run_day": "0", "sessions_per_week": "many"},
+            "sessions_per_week",
+            "1 to 7",
+        ),
+    ):
+        response = post_form(client, url, {**base, **fields})
+        assert response.status_code == 400, fields
+        page = response.get_data(as_text=True)
+        assert f'data-testid="error-{field}"' in page, fields
+        assert message in page
+    with app.app_context():
+        assert len(plan_services.plans_for_runner(db.session.get_one(Runner, world.runner_id))) == 1
+    made = post_form(
+        client,
+        url,
+        {**base, "training_days": ["1", "4", "6"], "long_run_day": "4", "sessions_per_week": "3"},
+    )
+    assert made.status_code == 302
+    plan_id = int(made.location.rsplit("/", 1)[-1])
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        assert {d.date.weekday() for d in plan.days[:-1]} <= {1, 4, 6}
+        assert all(d.date.weekday() == 4 for d in plan.days if d.slot == "long")
+        runner = db.session.get_one(Runner, world.runner_id)
+        assert runner.training_weekdays == "025"  # the profile is not changed
+
+
+def test_a_coach_deletes_a_plan_on_the_page_and_in_the_api(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    import_inline(app, world.runner_id, [("a.fit", run_bytes(0, duration_s=1800))])
+    coach = app.test_client()
+    login(coach, "coach")
+    confirm = coach.get(f"/plans/{world.plan_id}/delete")
+    assert confirm.status_code == 200
+    assert 'data-testid="delete-plan-form"' in confirm.get_data(as_text=True)
+    assert 'data-testid="delete-plan"' in coach.get(f"/plans/{world.plan_id}").get_data(
+        as_text=True
+    )
+    # Without the CSRF token nothing happens.
+    assert coach.post(f"/plans/{world.plan_id}/delete").status_code == 400
+    runner = app.test_client()
+    login(runner, "runner")
+    assert 'data-testid="delete-plan"' not in runner.get(f"/plans/{world.plan_id}").get_data(
+        as_text=True
+    )
+    assert post_form(runner, f"/plans/{world.plan_id}/delete").status_code == 403
+    gone = post_form(coach, f"/plans/{world.plan_id}/delete")
+    assert gone.status_code == 303
+    assert gone.location.endswith(f"/runners/{world.runner_id}/plans")
+    with app.app_context():
+        assert db.session.get(Plan, world.plan_id) is None
+        assert db.session.query(PlanDay).filter_by(plan_id=world.plan_id).count() == 0
+        assert db.session.query(TrainingSession).filter_by(runner_id=world.runner_id).count() == 1
+    assert coach.get(f"/plans/{world.plan_id}").status_code == 404
+    assert post_form(coach, f"/plans/{world.plan_id}/delete").status_code == 404
+    assert coach.get(f"/plans/ics/{world.ics_token}.ics").status_code == 404
+    # The API: 204, then 404; another coach's runner's plan is 404 too.
+    admin = app.test_client()
+    login(admin, "admin")
+    headers = {"X-CSRFToken": _token(admin)}
+    assert admin.delete(f"/api/plans/{world.other_plan_id}", headers=headers).status_code == 204
+    again = admin.delete(f"/api/plans/{world.other_plan_id}", headers=headers)
+    assert again.status_code == 404
+    assert set(again.json["error"]) == {"code", "message", "details"}
+    assert admin.delete("/api/plans/0", headers=headers).status_code == 404
+    assert admin.delete(f"/api/plans/{2**40}", headers=headers).status_code == 404
+    assert admin.delete("/api/plans/1").status_code in (400, 403)  # no CSRF header
+
+
+def test_a_resized_day_lands_on_the_asked_duration(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    client = app.test_client()
+    login(client, "coach")
+    path = f"/plans/{world.plan_id}/days/{world.plan_day_id}/edit"
+    assert post_form(client, path, {"duration_min": "50", "notes": ""}).status_code == 302
+    with app.app_context():
+        day = db.session.get_one(PlanDay, world.plan_day_id)
+        assert day.duration_s == pytest.approx(3000.0, abs=1.0)
+        assert day.edited
+    headers = {"X-CSRFToken": _token(client)}
+    api = client.patch(
+        f"/api/plans/{world.plan_id}/days/{world.plan_day_id}",
+        json={"duration_s": 4530},
+        headers=headers,
+    )
+    assert api.status_code == 200
+    assert api.json["duration_s"] == pytest.approx(4530.0, abs=1.0)
+    # The prefilled minutes sent back untouched change nothing.
+    assert post_form(client, path, {"duration_min": "76", "notes": ""}).status_code == 302
+    with app.app_context():
+        assert db.session.get_one(PlanDay, world.plan_day_id).duration_s == pytest.approx(
+            4530.0, abs=1.0
+        )

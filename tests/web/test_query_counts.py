@@ -61,3 +61,60 @@ def test_list_pages_do_not_grow_with_rows(app: Flask) -> None:
     )
     after = {path: queries(app, client, path) for path, client in pages.items()}
     assert after == before
+
+
+# --- plans -------------------------------------------------------------------------------
+
+PLAN_PAGE_QUERIES = {"week": 8, "month": 8}
+"""SQL statements of the plan page (week and month view), however many days and linked
+sessions the plan has: the user and their roles, the plan, its runner, the coach's
+assignment (seeing the runner, then may-plan), the days, the runner's sessions over the
+plan (linked and shown from one query)."""
+
+
+def _plan_for(app: Flask, runner_id: int, race_day: int, weeks: int) -> int:
+    import datetime as dt
+
+    from smartrunning.services import plan_schemas
+    from smartrunning.services import plans as plan_services
+    from smartrunning.store import Runner
+
+    with app.app_context():
+        plan_schemas.load_default_schemas()
+        runner = db.session.get_one(Runner, runner_id)
+        request = plan_services.GenerateRequest(
+            dt.date(2024, 3, 1) + dt.timedelta(days=race_day),
+            10000.0,
+            weeks,
+            training_days=frozenset(range(7)),
+            long_run_day=6,
+            sessions_per_week=7,
+        )
+        plan = plan_services.save_plan(
+            runner, plan_schemas.schema_by_name("10 km"), request, created_by=None
+        )
+        db.session.commit()
+        return plan.id
+
+
+def test_the_plan_page_does_not_grow_with_days_or_sessions(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    login(client, "coach")
+    import_inline(app, world.runner_id, [("a.fit", run_bytes(0, duration_s=300))])
+    small = _plan_for(app, world.runner_id, 12, 2)
+    import_inline(
+        app,
+        world.runner_id,
+        [(f"r{i}.fit", run_bytes(i, duration_s=300, seed=i)) for i in range(1, 6)],
+    )
+    big = _plan_for(app, world.runner_id, 80, 12)
+    views = {"week": "?week=2024-03-04", "month": "?month=2024-03"}
+    counts: dict[int, dict[str, int]] = {}
+    for plan_id in (small, big):
+        assert client.get(f"/plans/{plan_id}").status_code == 200  # links sessions once
+        counts[plan_id] = {
+            view: queries(app, client, f"/plans/{plan_id}{args}") for view, args in views.items()
+        }
+    assert counts[small] == counts[big], counts
+    assert counts[big] == PLAN_PAGE_QUERIES, counts[big]

@@ -1,4 +1,5 @@
-"""``plan …``: list plan schemas, generate a plan for a runner (printed, or saved)."""
+"""``plan …``: list plan schemas, generate a plan for a runner (printed, or saved),
+delete a plan."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from smartrunning.store import Runner, db
 
 __all__ = ["register"]
 
-plan_group = AppGroup("plan", help="Training plans: schemas and generation.")
+plan_group = AppGroup("plan", help="Training plans: schemas, generation, deletion.")
 
 
 @plan_group.command("schemas")
@@ -120,6 +121,27 @@ def generate_command(
     lines.append(f"race-day form {projection['race_day_form']:+.1f}")
     lines += [f"warning: {w['message']}" for w in warnings]
     emit(result, as_json, "\n".join(lines))
+
+
+@plan_group.command("delete")
+@click.argument("plan_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def delete_command(plan_id: int, yes: bool, as_json: bool) -> None:
+    """Delete a plan with its days (linked sessions stay)."""
+    try:
+        plan = plan_services.plan_by_id(plan_id)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    if not yes and not as_json:
+        click.confirm(
+            f"Delete plan {plan_id} ({plan.schema_name}, race {plan.race_date}) of "
+            f"{plan.runner.name}?",
+            abort=True,
+        )
+    plan_services.delete_plan(plan)
+    db.session.commit()
+    emit({"deleted": plan_id}, as_json, f"Deleted plan {plan_id}.")
 
 
 def register(group: AppGroup) -> None:

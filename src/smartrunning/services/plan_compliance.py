@@ -17,7 +17,14 @@ import sqlalchemy as sa
 
 from smartrunning.store import Plan, PlanDay, TrainingSession, db
 
-__all__ = ["Compliance", "compliance", "link_sessions", "ratio_class"]
+__all__ = [
+    "Compliance",
+    "compliance",
+    "link_sessions",
+    "ratio_class",
+    "running_sessions",
+    "sessions_by_id",
+]
 
 RUNNING = "running"
 GOOD_BAND = 0.20
@@ -65,23 +72,33 @@ def compliance(day: PlanDay, session: TrainingSession | None, today: dt.date) ->
     return Compliance(duration, distance, load, colour)
 
 
-def link_sessions(plan: Plan) -> int:
-    """Link each planned day without a session to the runner's running session of that
-    date (the longest when several); returns how many were linked. The caller commits."""
+def running_sessions(plan: Plan) -> list[TrainingSession]:
+    """The runner's running sessions over the plan's days, longest first (one query)."""
     if not plan.days:
-        return 0
+        return []
     first = min(d.date for d in plan.days)
     last = max(d.date for d in plan.days)
-    rows = db.session.execute(
-        sa.select(TrainingSession)
-        .where(
-            TrainingSession.runner_id == plan.runner_id,
-            TrainingSession.sport == RUNNING,
-            TrainingSession.local_date >= first,
-            TrainingSession.local_date <= last,
-        )
-        .order_by(TrainingSession.timer_time_s.desc(), TrainingSession.id)
-    ).scalars()
+    return list(
+        db.session.execute(
+            sa.select(TrainingSession)
+            .where(
+                TrainingSession.runner_id == plan.runner_id,
+                TrainingSession.sport == RUNNING,
+                TrainingSession.local_date >= first,
+                TrainingSession.local_date <= last,
+            )
+            .order_by(TrainingSession.timer_time_s.desc(), TrainingSession.id)
+        ).scalars()
+    )
+
+
+def link_sessions(plan: Plan, sessions: list[TrainingSession] | None = None) -> int:
+    """Link each planned day without a session to the runner's running session of that
+    date (the longest when several); returns how many were linked. ``sessions``: the
+    plan's ``running_sessions`` when the caller has them. The caller commits."""
+    if not plan.days:
+        return 0
+    rows = running_sessions(plan) if sessions is None else sessions
     by_date: dict[dt.date, TrainingSession] = {}
     for row in rows:
         by_date.setdefault(row.local_date, row)
@@ -91,13 +108,20 @@ def link_sessions(plan: Plan) -> int:
         if day.session_id is None and session is not None:
             day.session_id = session.id
             linked += 1
-    db.session.flush()
+    if linked:
+        db.session.flush()
     return linked
 
 
-def sessions_by_id(plan: Plan) -> dict[int, TrainingSession]:
+def sessions_by_id(
+    plan: Plan, known: list[TrainingSession] | None = None
+) -> dict[int, TrainingSession]:
+    """The sessions linked to the plan's days by id; ``known`` (e.g. its
+    ``running_sessions``) saves the query when it holds them all."""
+    found = {row.id: row for row in known or ()}
     ids = [d.session_id for d in plan.days if d.session_id is not None]
-    if not ids:
-        return {}
-    rows = db.session.execute(sa.select(TrainingSession).where(TrainingSession.id.in_(ids)))
-    return {row.id: row for row in rows.scalars()}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        rows = db.session.execute(sa.select(TrainingSession).where(TrainingSession.id.in_(missing)))
+        found.update({row.id: row for row in rows.scalars()})
+    return {i: found[i] for i in ids if i in found}

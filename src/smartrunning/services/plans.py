@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from smartrunning.science import plans as sp
 from smartrunning.science import workouts as sw
-from smartrunning.science.plans.scaling import scale_workout
+from smartrunning.science.plans.scaling import scale_to_duration
 from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
 from smartrunning.science.zwo_write import write_zwo
@@ -49,8 +49,10 @@ __all__ = [
     "GenerateRequest",
     "can_plan",
     "day_row",
+    "delete_plan",
     "edit_day",
     "generate",
+    "plan_by_id",
     "plans_for_runner",
     "projection_json",
     "regenerate",
@@ -89,6 +91,22 @@ class GenerateRequest:
 def can_plan(user: User, runner: Runner) -> bool:
     """Coaches (of the runner) and admins generate and edit plans."""
     return user.has_role(Role.COACH) and athlete_services.can_view_runner(user, runner)
+
+
+def delete_plan(plan: Plan) -> None:
+    """Delete a plan with its days (sessions linked to them stay; library workouts its
+    days refer to stay, archived or not). Who may: ``can_plan`` (the runner's coaches
+    and admins; a runner may not delete a plan their coach made). The caller commits."""
+    db.session.delete(plan)
+    db.session.flush()
+
+
+def plan_by_id(plan_id: int) -> Plan:
+    """Any plan by id (the command line); ``NotFound`` otherwise."""
+    plan = db.session.get(Plan, plan_id) if 0 < plan_id <= 2**31 - 1 else None
+    if plan is None:
+        raise NotFound(f"No plan {plan_id}.")
+    return plan
 
 
 def visible_plan(user: User, plan_id: int) -> Plan:
@@ -326,7 +344,8 @@ def edit_day(
     notes: str | None = None,
 ) -> PlanDay:
     """Change a day's workout (a library workout, scaled to the day's duration when given),
-    duration (the workout stretched to it) or notes; marks it edited. The caller commits."""
+    duration (the workout scaled to it to the second: ``scaling.scale_to_duration``) or
+    notes; marks it edited. The caller commits."""
     if workout_id is not None:
         if not 0 < workout_id <= plan_schemas.MAX_ID:
             raise InvalidInput("No such workout.", field="workout_id")
@@ -349,10 +368,9 @@ def edit_day(
             )
         content = read_zwo(day.zwo.encode("utf-8"))
         speed = _speed(day)
-        current = content.total_duration_s(speed)
-        if current > 0 and content.estimated_load(speed) > 0:
-            target = content.estimated_load(speed) * duration_s / current
-            scaled = scale_workout(content, target, speed).workout
+        if content.total_duration_s(speed) > 0:
+            # Exact to the second (``scale_to_duration``): the main steps take the change.
+            scaled = scale_to_duration(content, duration_s, speed)
             day.zwo = write_zwo(scaled).decode("utf-8")
             _refresh(day, scaled)
     if notes is not None:

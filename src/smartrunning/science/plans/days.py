@@ -8,15 +8,40 @@ Across weeks (the last day of one block next to the first of the next, or the da
 the race) hard days are kept apart too (SCIENCE.md, "Plan generation"): of two hard days
 in a row the later becomes an easy run, unless it is the long run, when the earlier does;
 a hard session the day before the race becomes an easy run.
+
+Sharing a week's load (``share_week_loads``), so that each session can be scaled to its
+target within its sensible length (``scaling.duration_bounds`` / ``load_bounds``):
+
+1. The long run's share is raised toward the race's long-run goal
+   (``scaling.LONG_RUN_GOAL_S``, e.g. 2 h 30 for the marathon): the plan's biggest week
+   gives it at least goal / peak load of the week, at most ``MAX_LONG_SHARE``; every week
+   uses the same share, so the long run grows with the weekly load. The other sessions
+   give up the difference in proportion. (A low-volume marathon plan still reaches a
+   2 h long run; a high-volume one keeps the pattern's weights.)
+2. A week lighter than its sessions at their shortest gives up sessions, easy ones
+   before hard ones, the end of the pattern first, never the long run; their load goes to
+   the others. Recovery and taper weeks do so silently; other weeks raise
+   ``LIGHT_WEEKS`` (``layout`` starts a plan high enough that the first block's week holds
+   its sessions, so this is rare).
+3. The targets are moved into their bounds with the week's sum kept: a day above its
+   longest (a long run past 3 h) hands the excess to the other days in proportion to
+   their targets, a day under its shortest takes from them. When the week is beyond
+   every bound, the days stay in proportion to their bounds and are clipped when scaled
+   (``LOAD_CLIPPED``, raised by ``generate``).
+
+Everything here depends on kinds, weights and loads only, not on the runner's speed, so
+a CS version starting mid-plan changes nothing before its date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Final
 
 from smartrunning.science.plans.layout import WEEK_DAYS, WeekOutline
 from smartrunning.science.plans.model import PlanInputs, PlanWarning, WarningCode
+from smartrunning.science.plans.scaling import LONG_RUN_GOAL_S, load_bounds, nominal_load
 from smartrunning.science.plans.schema import LONG_SLOT
 from smartrunning.science.plans.week import EASY_KIND, Session, week_sessions
 
@@ -27,7 +52,15 @@ __all__ = [
     "downgrade",
     "draft_days",
     "separate_hard_days",
+    "session_capacity",
+    "session_floor",
+    "share_week_loads",
+    "week_ranges",
 ]
+
+
+MAX_LONG_SHARE: Final = 0.42
+"""The long run takes at most this share of a week when raised toward its goal."""
 
 
 class WarningLog:
@@ -74,11 +107,12 @@ def block_layouts(inputs: PlanInputs, out: WarningLog) -> dict[int, tuple[Sessio
         )
         layouts[index] = layout
         kept = {s.slot for s in layout}
-        dropped = [p.slot for p in block.pattern if p.slot not in kept]
+        dropped = [p.slot for p in block.pattern if p.slot not in kept and p.hard]
         if dropped:
             out.add(
                 WarningCode.FEW_TRAINING_DAYS,
-                f"{block.name}: sessions {', '.join(dropped)} dropped for lack of session days",
+                f"{block.name}: hard sessions {', '.join(dropped)} left out for lack of "
+                "session days",
             )
         for session in layout:
             if session.downgraded:
@@ -88,6 +122,16 @@ def block_layouts(inputs: PlanInputs, out: WarningLog) -> dict[int, tuple[Sessio
                     "otherwise be back to back on these training days",
                 )
     return layouts
+
+
+def session_floor(layout: tuple[Session, ...], tag: str) -> float:
+    """The smallest week that holds every session of ``layout`` at its shortest."""
+    return sum(load_bounds(s.kind, tag)[0] for s in layout)
+
+
+def session_capacity(layout: tuple[Session, ...], tag: str) -> float:
+    """The largest week that ``layout`` holds with every session at its longest."""
+    return sum(load_bounds(s.kind, tag)[1] for s in layout)
 
 
 def draft_days(
@@ -129,3 +173,120 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
             )
     if drafts and drafts[-1].session.hard and drafts[-1].date == race_date - one:
         drafts[-1] = downgrade(drafts[-1], "easy run: the next day is the race")
+
+
+def _balance(targets: list[float], lows: list[float], highs: list[float]) -> list[float]:
+    """``targets`` moved into [low, high] each with their sum kept, proportionally to
+    themselves; when the sum is beyond every bound, proportional to the bounds."""
+    total = sum(targets)
+    if total >= sum(highs):
+        scale = total / sum(highs)
+        return [h * scale for h in highs]
+    if total <= sum(lows):
+        scale = total / sum(lows)
+        return [low * scale for low in lows]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(targets)) if i not in fixed]
+        left = total - sum(fixed.values())
+        weight = sum(targets[i] for i in free)
+        values = {i: targets[i] * left / weight for i in free}
+        over = {i: highs[i] for i, v in values.items() if v > highs[i]}
+        under = {i: lows[i] for i, v in values.items() if v < lows[i]}
+        excess = sum(values[i] - h for i, h in over.items())
+        deficit = sum(low - values[i] for i, low in under.items())
+        if not over and not under:
+            return [fixed.get(i, values.get(i, 0.0)) for i in range(len(targets))]
+        fixed.update(over if excess >= deficit else under)
+
+
+def _droppable(draft: Draft, priority: dict[str, int]) -> tuple[int, int]:
+    """Order in which a too-light week gives up sessions: easy ones before hard ones,
+    the lowest priority (the end of the pattern, fillers) first."""
+    return (0 if draft.session.hard else 1, priority.get(draft.session.slot, len(priority)))
+
+
+def share_week_loads(
+    drafts: list[Draft],
+    outlines: tuple[WeekOutline, ...],
+    inputs: PlanInputs,
+    tag: str,
+    out: WarningLog,
+) -> list[Draft]:
+    """Each week's load shared out so every session stays within its sensible length
+    (``scaling.load_bounds``): the long run's share raised toward the race's long-run
+    goal, sessions that would fall under their shortest length dropped in light weeks,
+    then the targets balanced within the bounds (the week's sum kept). See ``generate``."""
+    peak = max((w.load for w in outlines), default=0.0)
+    long_goal = nominal_load("long", LONG_RUN_GOAL_S[tag])
+    wanted_share = min(MAX_LONG_SHARE, long_goal / peak) if peak > 0 else 0.0
+    by_week: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        by_week.setdefault(draft.week, []).append(draft)
+    result: list[Draft] = []
+    thinned: list[int] = []
+    for week in outlines:
+        days = by_week.get(week.index, [])
+        if not days:
+            continue
+        block = inputs.schema.blocks[week.block_index]
+        priority = {p.slot: k for k, p in enumerate(block.pattern)}
+        days = _raise_long_run(days, wanted_share * week.load)
+        total = sum(d.target_load for d in days)
+        while len(days) > 1:
+            lows = [load_bounds(d.session.kind, tag)[0] for d in days]
+            if sum(lows) <= total:
+                break
+            candidates = [d for d in days if d.session.slot != LONG_SLOT]
+            if not candidates:
+                break
+            drop = min(candidates, key=lambda d: _droppable(d, priority))
+            days = [d for d in days if d is not drop]
+            share = total / sum(d.target_load for d in days)
+            days = [replace(d, target_load=d.target_load * share) for d in days]
+            if not week.recovery and inputs.schema.blocks[week.block_index].kind != "taper":
+                thinned.append(week.index)
+        bounds = [load_bounds(d.session.kind, tag) for d in days]
+        balanced = _balance(
+            [d.target_load for d in days], [b[0] for b in bounds], [b[1] for b in bounds]
+        )
+        result.extend(replace(d, target_load=t) for d, t in zip(days, balanced, strict=True))
+    if thinned:
+        weeks = sorted(set(thinned))
+        out.add(
+            WarningCode.LIGHT_WEEKS,
+            f"week(s) {week_ranges(weeks)} are too light to hold every session at its shortest "
+            "sensible length: they have fewer sessions",
+        )
+    result.sort(key=lambda d: d.date)
+    return result
+
+
+def _raise_long_run(days: list[Draft], wanted: float) -> list[Draft]:
+    """The long run's target raised to ``wanted``, the other days lowered to keep the sum."""
+    long = [d for d in days if d.session.slot == LONG_SLOT]
+    if not long or len(days) == 1 or long[0].target_load >= wanted:
+        return days
+    total = sum(d.target_load for d in days)
+    rest = total - long[0].target_load
+    wanted = min(wanted, total)
+    scale = (total - wanted) / rest if rest > 0 else 0.0
+    return [
+        replace(d, target_load=wanted if d is long[0] else d.target_load * scale)
+        for d in days
+        if d is long[0] or scale > 0
+    ]
+
+
+def week_ranges(weeks: list[int]) -> str:
+    """0-based week indexes as 1-based week numbers as ranges: ``3–5, 9``."""
+    parts: list[str] = []
+    start = prev = weeks[0]
+    for week in [*weeks[1:], None]:
+        if week is not None and week == prev + 1:
+            prev = week
+            continue
+        parts.append(f"{start + 1}" if start == prev else f"{start + 1}–{prev + 1}")
+        if week is not None:
+            start = prev = week
+    return ", ".join(parts)

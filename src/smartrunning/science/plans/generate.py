@@ -8,13 +8,29 @@ SCIENCE.md, "Plan generation" (the reference behaviour), in this order:
 2. Each block's week (``week``): sessions on training days, the long run on the long-run
    day, hard sessions never on consecutive days; a day's target load is its weight × the
    week's load. The session on race day gives way to the race (so the race week's
-   sessions add up to less than its load).
+   sessions add up to less than its load). The first week starts high enough to hold its
+   sessions at their shortest, and no week asks more than its sessions carry at their
+   longest (``days.session_floor`` / ``session_capacity``, ``layout``).
 3. Across weeks (``days``: a block's last day next to the next block's first, or the day
    before the race) hard days are kept apart too, by downgrading one to an easy run.
-4. Each day's workout (``scaling``): chosen by kind (or name) and scaled to the target
-   load at the day's CS; targets from the CS and HR zones valid that day (``targets``).
-5. The race as a distance step at the predicted race pace (free running without a CS).
-6. The projection and its warnings (``project``).
+   Kinds the library lacks become easy runs.
+4. Each week's load is shared out so every session can be scaled to its target within
+   its sensible length (``days.share_week_loads``): the long run's share raised toward
+   the race's long-run goal, sessions left out of weeks too light for them, targets
+   balanced within their bounds with the week's total kept.
+5. The race week is eased while the race-day form projected over the target loads is
+   under ``PlanLimits.race_form_low`` + ``RACE_FORM_MARGIN``: its sessions in steps of
+   10 % down to 30 % (never under their shortest), then rest days from the day before the
+   race backwards (one session kept), then the last three days before it hand up to 40 %
+   of their load to the start of their week. Only target loads are used (not the
+   runner's speed), so a CS change mid-plan changes nothing before its date.
+6. Each day's workout (``scaling``): chosen by kind (or name) and scaled to the target
+   load at the day's CS within its kind's duration bounds (named "…, scaled to 1 h 04"
+   when its length changed by more than 5 %); targets from the CS and HR zones valid
+   that day (``targets``). A day more than 5 % off its target says why in its
+   notes; more than 10 % raises ``LOAD_CLIPPED`` naming the weeks.
+7. The race as a distance step at the predicted race pace (free running without a CS).
+8. The projection and its warnings (``project``).
 
 Deterministic: the same inputs give an equal ``Plan``; nothing reads a clock or a file.
 """
@@ -23,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from typing import Final
 
 from smartrunning.science.plans.days import (
@@ -32,6 +49,10 @@ from smartrunning.science.plans.days import (
     downgrade,
     draft_days,
     separate_hard_days,
+    session_capacity,
+    session_floor,
+    share_week_loads,
+    week_ranges,
 )
 from smartrunning.science.plans.layout import (
     WEEK_DAYS,
@@ -48,8 +69,13 @@ from smartrunning.science.plans.model import (
     PlanWeek,
     WarningCode,
 )
-from smartrunning.science.plans.project import project
-from smartrunning.science.plans.scaling import Library, scale_workout
+from smartrunning.science.plans.project import eve_ctl, project
+from smartrunning.science.plans.scaling import (
+    Library,
+    duration_bounds,
+    load_bounds,
+    scale_workout,
+)
 from smartrunning.science.plans.schema import PlanSchema
 from smartrunning.science.plans.targets import DayParameters, predict_race_time_s, step_targets
 from smartrunning.science.plans.week import EASY_KIND
@@ -65,6 +91,16 @@ OFF_TARGET_NOTE: Final = 0.05
 """Note on a day whose planned load is further than this fraction from its target."""
 CLIPPED_WARNING: Final = 0.10
 """Warn about days whose planned load is further than this fraction from their target."""
+RENAME_SCALED: Final = 0.05
+"""A workout scaled by more than this fraction of its duration says so in its name."""
+RACE_FORM_MARGIN: Final = 0.5
+"""Race-week easing aims this far above the lowest acceptable race-day form."""
+EASE_STEP: Final = 0.1
+EASE_STEPS: Final = 7
+"""The race week is eased in steps of 10 % of its share, down to 30 %."""
+EASE_WEEKEND_DAYS: Final = 3
+EASE_WEEKEND_STEPS: Final = 4
+"""Then the last three days before the race week, down to 60 %."""
 
 
 def _check_weeks(schema: PlanSchema, weeks: int, lengths: tuple[int, ...], out: WarningLog) -> None:
@@ -81,20 +117,33 @@ def _check_weeks(schema: PlanSchema, weeks: int, lengths: tuple[int, ...], out: 
     )
 
 
-def _check_start(inputs: PlanInputs, out: WarningLog) -> None:
+def _check_start(inputs: PlanInputs, first: float, capacity: float, out: WarningLog) -> None:
     usual = WEEK_DAYS * inputs.start_state.ctl
     cap = inputs.schema.load_cap
-    if usual < cap.min_weekly:
+    if usual == 0:
         out.add(
             WarningCode.START_BELOW_FLOOR,
-            f"current weekly load 7·CTL = {usual:.0f} is below the schema's first week "
-            f"({cap.min_weekly:.0f}): the plan starts with a jump in load",
+            f"no training history (fitness 0): the plan starts at {first:.0f} a week (the "
+            "schema's base, or what its sessions need at their shortest); check that it "
+            "suits the runner",
         )
-    elif usual > cap.max_weekly:
+    elif usual < first * (1 - cap.max_ramp):
+        out.add(
+            WarningCode.START_BELOW_FLOOR,
+            f"current weekly load 7·CTL = {usual:.0f} is below the plan's first week "
+            f"({first:.0f}): the plan starts with a jump in load",
+        )
+    elif usual > min(cap.max_weekly, capacity) * (1 + cap.max_ramp):
+        where = (
+            f"the schema's cap ({cap.max_weekly:.0f})"
+            if cap.max_weekly <= capacity
+            else f"what {inputs.sessions_per_week} sessions a week carry at sensible "
+            f"lengths ({capacity:.0f})"
+        )
         out.add(
             WarningCode.START_ABOVE_CAP,
-            f"current weekly load 7·CTL = {usual:.0f} is above the schema's cap "
-            f"({cap.max_weekly:.0f}): the plan starts at the cap",
+            f"current weekly load 7·CTL = {usual:.0f} is above {where}: the plan starts "
+            f"lower, at {first:.0f}",
         )
 
 
@@ -106,46 +155,74 @@ def _generated_easy(target_load: float) -> Workout:
     return Workout("Easy run (generated)", "run", (step,), tags=("kind:easy",))
 
 
-def _source_workout(
-    draft: Draft, library: Library, speed: float, rotation: int, out: WarningLog
-) -> tuple[Draft, Workout]:
-    """The library workout for a draft (the draft made an easy run when its kind is
-    missing); a made-up easy run when the library has no easy runs either."""
+def _resolve_kind(draft: Draft, library: Library, out: WarningLog) -> Draft:
+    """The draft with a kind the library has (a named workout it lacks falls back to its
+    kind; a kind it lacks becomes an easy run), warning about either."""
     session = draft.session
     if session.workout is not None:
-        named = library.named(session.workout)
-        if named is not None:
-            return draft, named
+        if library.named(session.workout) is not None:
+            return draft
         out.add(
             WarningCode.MISSING_WORKOUT,
             f"workout {session.workout!r} is not in the library: a {session.kind} workout "
             "is used instead",
         )
-    chosen = library.choose(session.kind, draft.target_load, speed, rotation)
-    if chosen is not None:
-        return draft, chosen
+        draft = replace(draft, session=replace(session, workout=None))
+    if library.candidates(session.kind) or session.kind == EASY_KIND:
+        return draft
     out.add(
         WarningCode.MISSING_KIND,
         f"no {session.kind} workouts in the library: easy runs take their place",
     )
-    if session.kind != EASY_KIND:
-        draft = downgrade(draft, f"easy run: no {session.kind} workouts in the library")
+    return downgrade(draft, f"easy run: no {session.kind} workouts in the library")
+
+
+def _source_workout(draft: Draft, library: Library, speed: float, rotation: int) -> Workout:
+    """The library workout for a resolved draft; a made-up easy run when the library has
+    no easy runs either."""
+    session = draft.session
+    if session.workout is not None:
+        named = library.named(session.workout)
+        if named is not None:
+            return named
+    chosen = library.choose(session.kind, draft.target_load, speed, rotation)
+    if chosen is not None:
+        return chosen
     easy = library.choose(EASY_KIND, draft.target_load, speed, rotation)
-    return draft, easy if easy is not None else _generated_easy(draft.target_load)
+    return easy if easy is not None else _generated_easy(draft.target_load)
 
 
-def _plan_day(draft: Draft, params: DayParameters, speed: float, workout: Workout) -> PlannedDay:
+def _minutes(seconds: float) -> str:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d}" if hours else f"{minutes} min"
+
+
+def _plan_day(
+    draft: Draft, params: DayParameters, speed: float, workout: Workout, tag: str
+) -> PlannedDay:
+    bounds = duration_bounds(draft.session.kind, tag)
     if workout.estimated_load(speed) > 0:
-        planned = scale_workout(workout, draft.target_load, speed).workout
+        planned = scale_workout(workout, draft.target_load, speed, bounds).workout
     else:
         planned = workout
     load = planned.estimated_load(speed)
+    duration = planned.total_duration_s(speed)
+    if abs(duration - workout.total_duration_s(speed)) > RENAME_SCALED * duration:
+        # "Easy run 45 min" lasting 1:04 would read as a mistake.
+        planned = replace(planned, name=f"{workout.name}, scaled to {_minutes(duration)}")
     notes = draft.notes
     if abs(load - draft.target_load) > OFF_TARGET_NOTE * draft.target_load:
+        low, high = bounds
+        kind = draft.session.kind
+        why = (
+            f"{_minutes(high)} is the longest sensible {kind} session"
+            if load < draft.target_load
+            else f"{_minutes(low)} is the shortest sensible {kind} session"
+        )
         notes = (
             *notes,
             f"load {load:.0f} for a target of {draft.target_load:.0f}: "
-            f"{workout.name} scales no closer",
+            f"{workout.name} scales no closer ({why})",
         )
     session = draft.session
     return PlannedDay(
@@ -235,6 +312,103 @@ def _weeks(
     return tuple(out)
 
 
+def _target_form(
+    drafts: list[Draft], inputs: PlanInputs, start: dt.date, weeks: int
+) -> tuple[float, float]:
+    """Race-day form and race-eve fitness projected over the drafts' target loads."""
+    projection = project(
+        start,
+        weeks,
+        [(d.date, d.target_load) for d in drafts],
+        inputs.start_state,
+        inputs.history_params,
+        inputs.limits,
+    )
+    return projection.race_day_form, eve_ctl(projection.days, inputs.start_state)
+
+
+def _ease_race_week(
+    drafts: list[Draft], inputs: PlanInputs, start: dt.date, weeks: int, tag: str
+) -> list[Draft]:
+    """The race week eased until the runner arrives fresh (see the module doc)."""
+    form, ctl = _target_form(drafts, inputs, start, weeks)
+    if form >= inputs.limits.race_form_low(ctl) + RACE_FORM_MARGIN:
+        return drafts
+    week_start = inputs.race_date - dt.timedelta(days=WEEK_DAYS - 1)
+    before = [d for d in drafts if d.date < week_start]
+    race_week = [d for d in drafts if d.date >= week_start]
+    trials: list[list[Draft]] = []
+    for step in range(1, EASE_STEPS + 1):
+        factor = 1.0 - EASE_STEP * step
+        note = f"race week eased to {factor:.0%} of its share so the runner arrives fresh"
+        trials.append(
+            [
+                replace(
+                    d,
+                    target_load=max(
+                        d.target_load * factor,
+                        min(d.target_load, load_bounds(d.session.kind, tag)[0]),
+                    ),
+                    notes=(*d.notes, note),
+                )
+                for d in race_week
+            ]
+        )
+    shortest = trials[-1]
+    for kept in range(len(shortest) - 1, 0, -1):  # then rest days nearest the race
+        trials.append(shortest[:kept])
+    eased = race_week
+    for eased in trials:
+        form, ctl = _target_form([*before, *eased], inputs, start, weeks)
+        if form >= inputs.limits.race_form_low(ctl) + RACE_FORM_MARGIN:
+            return [*before, *eased]
+    # Still tired: the last days before the race week (its long run) hand load to the
+    # start of that week, which keeps its total.
+    weekend = week_start - dt.timedelta(days=EASE_WEEKEND_DAYS)
+    monday = week_start - dt.timedelta(days=WEEK_DAYS)
+    early = [d for d in before if monday <= d.date < weekend]
+    last = before
+    for step in range(1, EASE_WEEKEND_STEPS + 1):
+        if not early:
+            break
+        last = _front_load(before, weekend, monday, 1.0 - EASE_STEP * step, tag)
+        form, ctl = _target_form([*last, *eased], inputs, start, weeks)
+        if form >= inputs.limits.race_form_low(ctl) + RACE_FORM_MARGIN:
+            break
+    return [*last, *eased]
+
+
+def _front_load(
+    drafts: list[Draft], weekend: dt.date, monday: dt.date, factor: float, tag: str
+) -> list[Draft]:
+    """The days from ``weekend`` on eased to ``factor``, the load moved to the days of
+    the same week before them (in proportion, within their longest)."""
+    moved = 0.0
+    out: list[Draft] = []
+    for d in drafts:
+        if d.date >= weekend:
+            target = max(
+                d.target_load * factor, min(d.target_load, load_bounds(d.session.kind, tag)[0])
+            )
+            moved += d.target_load - target
+            note = f"eased to {factor:.0%} of its share so the runner arrives fresh"
+            d = replace(d, target_load=target, notes=(*d.notes, note))
+        out.append(d)
+    early = [i for i, d in enumerate(out) if monday <= d.date < weekend]
+    room = {i: load_bounds(out[i].session.kind, tag)[1] - out[i].target_load for i in early}
+    total_room = sum(r for r in room.values() if r > 0)
+    if total_room <= 0:
+        return drafts
+    share = min(1.0, moved / total_room)
+    for i, r in room.items():
+        if r > 0:
+            out[i] = replace(out[i], target_load=out[i].target_load + r * share)
+    left = moved - total_room * share
+    if left > 1e-9:
+        return drafts  # the week cannot keep its total: leave it as it was
+    return out
+
+
 def generate_plan(inputs: PlanInputs) -> Plan:
     """A plan from ``inputs`` to race day (see the module doc for the rules)."""
     schema = inputs.schema
@@ -243,23 +417,34 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     out = WarningLog()
     lengths = block_weeks(schema, weeks)
     _check_weeks(schema, weeks, lengths, out)
-    _check_start(inputs, out)
-    outlines = week_loads(schema, lengths, start_load(schema, inputs.start_state.ctl))
-    drafts = draft_days(inputs, start, outlines, block_layouts(inputs, out))
-    separate_hard_days(drafts, inputs.race_date, out)
+    layouts = block_layouts(inputs, out)
     library = Library(inputs.library, inputs.race_distance_m)
+    tag = library.tag
+    first_block = next(index for index, n in enumerate(lengths) if n > 0)
+    floor = session_floor(layouts[first_block], tag)
+    capacity = [session_capacity(layouts[index], tag) for index in range(len(lengths))]
+    first = min(start_load(schema, inputs.start_state.ctl, floor), capacity[first_block])
+    _check_start(inputs, first, capacity[first_block], out)
+    outlines = week_loads(schema, lengths, first, capacity)
+    drafts = draft_days(inputs, start, outlines, layouts)
+    separate_hard_days(drafts, inputs.race_date, out)
+    drafts = [_resolve_kind(d, library, out) for d in drafts]
+    drafts = share_week_loads(drafts, outlines, inputs, tag, out)
+    drafts = _ease_race_week(drafts, inputs, start, weeks, tag)
     seen: Counter[tuple[int, str]] = Counter()
     planned: list[PlannedDay] = []
-    clipped = no_cs = 0
+    clipped: set[int] = set()
+    no_cs = 0
     for draft in drafts:
         params = inputs.parameters(draft.date)
         speed = params.cs_mps if params.cs_mps is not None else inputs.estimate_speed_mps
         no_cs += params.cs_mps is None
         rotation = draft.week + seen[(draft.week, draft.session.kind)]
         seen[(draft.week, draft.session.kind)] += 1
-        chosen, workout = _source_workout(draft, library, speed, rotation, out)
-        day = _plan_day(chosen, params, speed, workout)
-        clipped += abs(day.load - day.target_load) > CLIPPED_WARNING * day.target_load
+        workout = _source_workout(draft, library, speed, rotation)
+        day = _plan_day(draft, params, speed, workout, tag)
+        if abs(day.load - day.target_load) > CLIPPED_WARNING * day.target_load:
+            clipped.add(day.week)
         planned.append(day)
     race, predicted = _race_day(inputs, weeks - 1)
     no_cs += race.cs_mps is None
@@ -272,9 +457,10 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     if clipped:
         out.add(
             WarningCode.LOAD_CLIPPED,
-            f"{clipped} day(s) are more than {CLIPPED_WARNING:.0%} off their target load, "
-            "beyond what their workouts scale to (more sessions a week or longer library "
-            "workouts would carry it): see the days' notes",
+            f"week(s) {week_ranges(sorted(clipped))} ask for more (or less) than their "
+            f"sessions carry at sensible lengths: some days are more than "
+            f"{CLIPPED_WARNING:.0%} off their target load (see the days' notes); more or "
+            "fewer training days, or a schema with a lower cap, would fit the weeks",
         )
     days = (*planned, race)
     projection = project(

@@ -16,12 +16,17 @@ Block lengths (``block_weeks``):
 
 Weekly loads (``week_loads``, rTSS-like units, 100 = one hour at CS):
 
-- week 0 starts at 7 · CTL (the runner's current weekly load), clamped to the schema's
-  ``min_weekly``/``max_weekly``;
+- week 0 starts at 7 · CTL (the runner's current weekly load), raised to the schema's
+  ``min_weekly`` (a runner with no history starts at the schema's base) and to the load
+  that holds the first week's sessions at their shortest, capped at ``max_weekly``;
 - a build week grows the last build week's load by its block's progression, capped at
-  ``max_weekly`` and at (1 + ``max_ramp``) × the higher of the two weeks before it;
+  ``max_weekly``, at (1 + ``max_ramp``) × the higher of the two weeks before it and at
+  the block's capacity: what its week's sessions carry at their longest sensible lengths
+  (``days.session_capacity``), so a runner with few training days is not asked for more
+  than their days hold (the first week too);
 - every ``recovery_every``-th week (counted over build weeks since the last recovery,
-  across blocks) is a recovery week at the last build load × (1 − ``recovery_drop``),
+  across blocks) is a recovery week at the last build load (or the next week's block
+  capacity, when lower) × (1 − ``recovery_drop``),
   except a week followed by a recovery block or the taper, which are easier already;
 - a recovery block's weeks are all recovery weeks;
 - taper week j of n: peak × (1 − reduction · j / n), so the race week is at
@@ -63,12 +68,14 @@ def plan_start(race_date: dt.date, weeks: int) -> dt.date:
     return race_date - dt.timedelta(days=WEEK_DAYS * weeks - 1)
 
 
-def start_load(schema: PlanSchema, ctl: float) -> float:
-    """The first week's load: 7 · CTL clamped to the schema's floor and cap."""
+def start_load(schema: PlanSchema, ctl: float, sessions_floor: float = 0.0) -> float:
+    """The first week's load: 7 · CTL raised to the schema's floor (and to
+    ``sessions_floor``, the load that holds the first week's sessions at their shortest),
+    then capped at the schema's cap."""
     if not (math.isfinite(ctl) and ctl >= 0.0):
         raise ValueError(f"CTL must be a finite number ≥ 0, got {ctl!r}")
     cap = schema.load_cap
-    return min(max(WEEK_DAYS * ctl, cap.min_weekly), cap.max_weekly)
+    return min(max(WEEK_DAYS * ctl, cap.min_weekly, sessions_floor), cap.max_weekly)
 
 
 def _proportional(weights: Sequence[int], total: int) -> list[int]:
@@ -103,11 +110,16 @@ def block_weeks(schema: PlanSchema, weeks: int) -> tuple[int, ...]:
 
 
 def week_loads(
-    schema: PlanSchema, lengths: Sequence[int], first_load: float
+    schema: PlanSchema,
+    lengths: Sequence[int],
+    first_load: float,
+    capacity: Sequence[float] | None = None,
 ) -> tuple[WeekOutline, ...]:
-    """Each week's block, recovery flag and target load (see the module doc)."""
+    """Each week's block, recovery flag and target load (see the module doc);
+    ``capacity``: per block, the most its week's sessions carry (no limit when None)."""
     if len(lengths) != len(schema.blocks):
         raise ValueError("one length per block is needed")
+    limit = list(capacity) if capacity is not None else [math.inf] * len(lengths)
     blocks = [index for index, n in enumerate(lengths) for _ in range(n)]
     cap = schema.load_cap
     taper_index = len(schema.blocks) - 1
@@ -123,16 +135,23 @@ def week_loads(
         if block.kind == "recovery":
             load, is_recovery = last_build * (1.0 - block.recovery_drop), True
         elif week == 0:
-            load, is_recovery = first_load, False
+            load, is_recovery = min(first_load, limit[block_index]), False
         elif (
             block.recovery_every is not None
             and since_recovery >= block.recovery_every - 1
             and next_builds
         ):
-            load, is_recovery = last_build * (1.0 - block.recovery_drop), True
+            # Below the next week even when that week's block carries less.
+            base = min(last_build, limit[following])
+            load, is_recovery = base * (1.0 - block.recovery_drop), True
         else:
             ramp_cap = (1.0 + cap.max_ramp) * max(loads[-2:])
-            load = min(last_build * (1.0 + block.progression), ramp_cap, cap.max_weekly)
+            load = min(
+                last_build * (1.0 + block.progression),
+                ramp_cap,
+                cap.max_weekly,
+                limit[block_index],
+            )
             is_recovery = False
         if is_recovery:
             since_recovery = 0

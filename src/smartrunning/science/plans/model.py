@@ -43,7 +43,10 @@ class WarningCode(StrEnum):
     START_ABOVE_CAP = "start_above_cap"
     """7 · CTL is above the schema's weekly cap: the plan starts at the cap."""
     FEW_TRAINING_DAYS = "few_training_days"
-    """Fewer session days than the pattern has sessions: some were dropped."""
+    """More sessions a week than training days, or a hard session of the pattern left out
+    for lack of session days (easy ones are left out by the pattern's priority, silently)."""
+    LIGHT_WEEKS = "light_weeks"
+    """Build weeks too light for every session at its shortest: some sessions left out."""
     HARD_DOWNGRADED = "hard_downgraded"
     """A hard session became an easy run so that hard days are not back to back."""
     MISSING_KIND = "missing_kind"
@@ -53,7 +56,7 @@ class WarningCode(StrEnum):
     NO_CRITICAL_SPEED = "no_critical_speed"
     """No CS on some days: no pace targets, estimates at ``estimate_speed_mps``."""
     LOAD_CLIPPED = "load_clipped"
-    """A day's load is beyond what its workout can be scaled to."""
+    """Some weeks' load is beyond what their sessions carry at sensible lengths."""
     CTL_RAMP = "ctl_ramp"
     """Projected fitness rises faster than ``PlanLimits.max_ctl_ramp`` in some week."""
     RACE_FORM_LOW = "race_form_low"
@@ -70,10 +73,22 @@ class PlanWarning:
 @dataclass(frozen=True, slots=True)
 class PlanLimits:
     """When to warn: weekly CTL ramp above ``max_ctl_ramp`` (SCIENCE.md: about +5 to +8
-    a week) and race-day form outside ``race_form`` (SCIENCE.md: about +5 to +25)."""
+    a week) and race-day form outside ``race_form`` (SCIENCE.md: about +5 to +25).
+
+    The +5 floor assumes a trained runner: after a taper from a rising load, form is at
+    most about 0.3 · CTL, so a runner whose fitness on the eve of the race is low (a plan
+    started from no history) cannot reach it. The floor is therefore
+    min(``race_form[0]``, ``race_form_share`` · CTL on the eve of the race)
+    (``race_form_low``); the generator eases the race week to reach it (``generate``).
+    """
 
     max_ctl_ramp: float = 8.0
     race_form: tuple[float, float] = (5.0, 25.0)
+    race_form_share: float = 0.1
+
+    def race_form_low(self, ctl: float) -> float:
+        """The lowest acceptable race-day form for a race-eve fitness of ``ctl``."""
+        return min(self.race_form[0], self.race_form_share * max(ctl, 0.0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ loads (``history.daily_history``, from the runner's state the day before the pla
 race-day form and the largest weekly ramp, and warn outside the configured ranges.
 
 - Race-day form is form going into race day: CTL − ATL at the end of the day before.
+- The lowest acceptable race-day form is ``PlanLimits.race_form_low`` of the fitness on
+  the eve of the race (+5, or less for a runner of low fitness).
 - A week's CTL ramp is CTL at the end of the week minus CTL at the end of the week
   before (for the first week, the starting CTL); the plan's ramp is the largest one.
 """
@@ -25,7 +27,7 @@ from smartrunning.science.history import (
 )
 from smartrunning.science.plans.model import PlanLimits, PlanWarning, ProjectedDay, WarningCode
 
-__all__ = ["Projection", "project"]
+__all__ = ["Projection", "eve_ctl", "project"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ class Projection:
 
 
 def _warnings(
-    ramps: Sequence[float], race_form: float, limits: PlanLimits
+    ramps: Sequence[float], race_form: float, eve_ctl: float, limits: PlanLimits
 ) -> tuple[PlanWarning, ...]:
     out: list[PlanWarning] = []
     steep = [index + 1 for index, ramp in enumerate(ramps) if ramp > limits.max_ctl_ramp]
@@ -54,7 +56,7 @@ def _warnings(
                 f"{weeks} (largest +{max(ramps):.1f})",
             )
         )
-    low, high = limits.race_form
+    low, high = limits.race_form_low(eve_ctl), limits.race_form[1]
     if race_form < low:
         out.append(
             PlanWarning(
@@ -72,6 +74,11 @@ def _warnings(
             )
         )
     return tuple(out)
+
+
+def eve_ctl(days: Sequence[ProjectedDay], state: HistoryState) -> float:
+    """Fitness at the end of the day before the last projected day (the race)."""
+    return days[-2].ctl if len(days) >= 2 else state.ctl
 
 
 def project(
@@ -107,5 +114,5 @@ def project(
         week_ramps=ramps,
         race_day_form=race_form,
         max_ctl_ramp=max(ramps),
-        warnings=_warnings(ramps, race_form, limits),
+        warnings=_warnings(ramps, race_form, eve_ctl(days, state), limits),
     )

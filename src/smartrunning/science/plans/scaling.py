@@ -1,4 +1,5 @@
-"""Choosing a library workout for a planned day and scaling it to the day's load.
+"""Choosing a library workout for a planned day and scaling it to the day's load or to a
+duration.
 
 Loads are ``Workout.estimated_load`` (rTSS-like, SCIENCE.md "Training load of a session":
 hours · IF² · 100, 100 = one hour at CS), computed at the runner's CS on that day. The
@@ -9,33 +10,49 @@ Choice (deterministic; the library's order does not matter when names are distin
 - candidates: the library's running workouts tagged ``kind:<kind>``, by name; workouts
   tagged for another race (``race:10k`` in a marathon plan) are left out unless nothing
   else remains; for ``race-pace`` only those tagged for the plan's race, if any;
-- among them, those whose load can be scaled to the day's load within ``SCALE_BOUNDS``;
-  the week index plus the kind's occurrence in the week rotates through them, so weeks
-  vary; if none can, the one whose load is nearest (by ratio) is used, scaled to a bound.
+- among them, those whose load is within ``CLOSE_BOUNDS`` (0.8–1.25) of the day's load,
+  else within ``SCALE_BOUNDS`` (0.6–1.6), so the workout keeps its character; the week
+  index plus the kind's occurrence in the week rotates through them, so weeks vary; if
+  none is, the one whose load is nearest (by ratio) is used and scaled further.
 
-Scaling to a load ratio r (clipped to ``SCALE_BOUNDS`` = 0.6–1.6):
+Scaling (``scale_workout`` to a load, ``scale_to_duration`` to a time; both exact up to
+rounding):
 
 - the intensity of every step is kept (SCIENCE.md: "intensity kept");
 - an interval block keeps the length of its repetitions and changes their count to
-  repeat · r rounded down or up (at least 1): six 3-min reps stay 3-min reps;
-- the other steps (steady, ramps, free running) stretch by one common factor f, solved
-  so the whole workout's load is r times the original and kept within ``STRETCH_BOUNDS``
-  (0.5–2), so a rounded interval count cannot turn a warm-up into nothing. Of the
-  rounded counts, the ones needing no clipping of f and then f nearest r (the workout's
-  proportions kept best) win, rounding down on ties;
+  repeat · r rounded (at least 1 and at most ``MAX_REPEAT_FACTOR`` times the original):
+  six 3-min reps stay 3-min reps. r is the ratio asked for when the workout has main
+  steps (below) or is shortened; a longer workout without them (warm-up, intervals,
+  cool-down) takes the r the intervals need for the target with the warm-up and
+  cool-down unchanged;
+- the main steps absorb the rest: the steady, free-running and (non warm-up/cool-down)
+  ramp steps stretch by one common factor solved so the whole workout hits the load or
+  the duration. A long run grows by its steady part (a 2 h 30 long run becomes 3 h
+  with the same warm-up), an easy run shrinks the same way. A workout without such steps
+  (warm-up, intervals, cool-down) stretches its warm-up and cool-down instead. When that
+  cannot reach the target (the stretched steps would fall under ``MIN_STRETCH`` of their
+  length, or the intervals alone exceed it), the repetition count is lowered, and as a
+  last resort every step but max efforts is stretched by one factor;
 - max efforts (sprints) keep their length: an all-out effort is defined by it;
 - time steps are rounded to ``TIME_STEP_S`` (10 s) and distance steps to
-  ``DISTANCE_STEP_M`` (10 m); text events inside a stretched step move with it.
+  ``DISTANCE_STEP_M`` (10 m), except the longest stretched step, which takes the
+  remainder to the second (1 m), so a duration is hit to within a second
+  (``DURATION_TOLERANCE_S``; distance steps convert metres to seconds at the day's speed);
+  text events inside a stretched step move with it.
 
-The load of the scaled workout is then within rounding of r × the original, except when
-the stretch factor was clipped; the caller reports the actual load.
+Sensible lengths (``duration_bounds``, SCIENCE.md "each workout scaled … within the step
+bounds the workout allows"): each kind of session has a shortest and a longest total
+duration (a recovery run 15–60 min, an easy run 20–100 min, a long run 30 min up to
+``LONG_RUN_MAX_S`` for the race: 1 h 40 for 5 km … 3 h for a marathon). ``scale_workout``
+given bounds stops there (``clipped``); the generator shares a week's load out so that
+days stay inside them (``load_bounds``: the same bounds as loads at the kind's usual
+intensity, ``KIND_INTENSITY``, independent of the runner's speed).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -53,22 +70,37 @@ from smartrunning.science.workouts import (
 
 __all__ = [
     "DISTANCE_STEP_M",
+    "DURATION_TOLERANCE_S",
+    "KIND_DURATION_S",
+    "KIND_INTENSITY",
+    "LONG_RUN_GOAL_S",
+    "LONG_RUN_MAX_S",
+    "RACE_PACE_MAX_S",
     "RACE_TAGS",
     "SCALE_BOUNDS",
-    "STRETCH_BOUNDS",
     "TIME_STEP_S",
     "Library",
     "ScaledWorkout",
+    "duration_bounds",
+    "load_bounds",
+    "nominal_load",
     "race_tag",
+    "scale_to_duration",
     "scale_workout",
 ]
 
 SCALE_BOUNDS: Final = (0.6, 1.6)
-STRETCH_BOUNDS: Final = (0.5, 2.0)
+"""Load ratios within which a library workout is chosen without changing its character."""
+CLOSE_BOUNDS: Final = (0.8, 1.25)
+"""Load ratios preferred when some workouts are that close (less scaling, truer names)."""
+MAX_REPEAT_FACTOR: Final = 2.5
+"""An interval block grows to at most this many times its repetitions."""
+MIN_STRETCH: Final = 0.15
+"""Stretched steps keep at least this fraction of their length (and ``TIME_STEP_S``)."""
 TIME_STEP_S: Final = 10.0
 DISTANCE_STEP_M: Final = 10.0
-MAX_REPEAT_CHOICES: Final = 64
-"""Combinations of rounded repeat counts tried (2 per interval block; 6 blocks' worth)."""
+DURATION_TOLERANCE_S: Final = 1.0
+"""A scaled duration is within this of the one asked for (when it can be reached)."""
 RACE_TAGS: Final[dict[str, float]] = {
     "5k": 5000.0,
     "10k": 10000.0,
@@ -76,6 +108,61 @@ RACE_TAGS: Final[dict[str, float]] = {
     "marathon": 42195.0,
 }
 """The library's ``race:`` tags and their distances, metres."""
+
+_MIN: Final = 60.0
+KIND_DURATION_S: Final[dict[str, tuple[float, float]]] = {
+    "recovery": (15 * _MIN, 60 * _MIN),
+    "easy": (20 * _MIN, 100 * _MIN),
+    "long": (30 * _MIN, 180 * _MIN),
+    "strides": (20 * _MIN, 80 * _MIN),
+    "progression": (25 * _MIN, 120 * _MIN),
+    "tempo": (25 * _MIN, 100 * _MIN),
+    "threshold": (25 * _MIN, 100 * _MIN),
+    "vo2max": (25 * _MIN, 90 * _MIN),
+    "hills": (25 * _MIN, 90 * _MIN),
+    "race-pace": (25 * _MIN, 150 * _MIN),
+}
+"""Shortest and longest total duration of a session of each kind, warm-up and cool-down
+included (the long run's and the race-pace session's longest depend on the race:
+``LONG_RUN_MAX_S``, ``RACE_PACE_MAX_S``)."""
+RACE_PACE_MAX_S: Final[dict[str, float]] = {
+    "5k": 80 * _MIN,
+    "10k": 90 * _MIN,
+    "half": 120 * _MIN,
+    "marathon": 150 * _MIN,
+}
+LONG_RUN_MAX_S: Final[dict[str, float]] = {
+    "5k": 100 * _MIN,
+    "10k": 110 * _MIN,
+    "half": 140 * _MIN,
+    "marathon": 180 * _MIN,
+}
+"""The longest long run for each race: past it, the time on feet adds fatigue, not
+endurance (common coaching limits: 3 h for the marathon)."""
+LONG_RUN_GOAL_S: Final[dict[str, float]] = {
+    "5k": 70 * _MIN,
+    "10k": 85 * _MIN,
+    "half": 110 * _MIN,
+    "marathon": 150 * _MIN,
+}
+"""The long run a plan's biggest week should hold for each race (the generator gives the
+long run a larger share of low-volume weeks to reach it, see ``generate``)."""
+KIND_INTENSITY: Final[dict[str, float]] = {
+    "recovery": 0.68,
+    "easy": 0.75,
+    "long": 0.75,
+    "strides": 0.78,
+    "progression": 0.80,
+    "tempo": 0.84,
+    "threshold": 0.84,
+    "vo2max": 0.82,
+    "hills": 0.80,
+    "race-pace": 0.84,
+}
+"""A kind's usual time-averaged intensity (warm-up and recoveries included), for its load
+bounds."""
+_DEFAULT_DURATION_S: Final = (20 * _MIN, 150 * _MIN)
+_DEFAULT_INTENSITY: Final = 0.8
 
 
 def race_tag(distance_m: float) -> str:
@@ -85,12 +172,31 @@ def race_tag(distance_m: float) -> str:
     return min(RACE_TAGS, key=lambda tag: abs(math.log(distance_m / RACE_TAGS[tag])))
 
 
+def duration_bounds(kind: str | None, tag: str) -> tuple[float, float]:
+    """Shortest and longest total duration, seconds, of a session of ``kind`` in a plan
+    for the race ``tag`` (see the module doc)."""
+    low, high = KIND_DURATION_S.get(kind or "", _DEFAULT_DURATION_S)
+    if kind == "long":
+        high = LONG_RUN_MAX_S.get(tag, high)
+    elif kind == "race-pace":
+        high = RACE_PACE_MAX_S.get(tag, high)
+    return low, high
+
+
+def nominal_load(kind: str | None, duration_s: float) -> float:
+    """The load of ``duration_s`` of a ``kind`` session at its usual intensity."""
+    intensity = KIND_INTENSITY.get(kind or "", _DEFAULT_INTENSITY)
+    return duration_s * intensity**2 * 100.0 / 3600.0
+
+
+def load_bounds(kind: str | None, tag: str) -> tuple[float, float]:
+    """``duration_bounds`` as loads at the kind's usual intensity (speed-independent)."""
+    low, high = duration_bounds(kind, tag)
+    return nominal_load(kind, low), nominal_load(kind, high)
+
+
 def _race_tags(workout: Workout) -> set[str]:
     return {tag.removeprefix("race:") for tag in workout.tags if tag.startswith("race:")}
-
-
-def _step_load(step: Step, workout: Workout, speed_mps: float) -> float:
-    return Workout(name="step", sport=workout.sport, steps=(step,)).estimated_load(speed_mps)
 
 
 class Library:
@@ -110,6 +216,11 @@ class Library:
             if workout.kind is not None:
                 self._by_kind[workout.kind] = (*self._by_kind.get(workout.kind, ()), workout)
         self._loads: dict[tuple[Workout, float], float] = {}
+
+    @property
+    def tag(self) -> str:
+        """The plan's race tag (``race_tag`` of its distance)."""
+        return self._tag
 
     def named(self, name: str) -> Workout | None:
         """The running workout called ``name`` (the first given, if names repeat), if any."""
@@ -140,17 +251,18 @@ class Library:
         loaded = [(w, load) for w, load in loaded if load > 0]
         if not loaded:
             return None
-        low, high = SCALE_BOUNDS
-        fitting = [w for w, load in loaded if low <= target_load / load <= high]
-        if fitting:
-            return fitting[rotation % len(fitting)]
+        for low, high in (CLOSE_BOUNDS, SCALE_BOUNDS):
+            fitting = [w for w, load in loaded if low <= target_load / load <= high]
+            if fitting:
+                return fitting[rotation % len(fitting)]
         return min(loaded, key=lambda pair: abs(math.log(target_load / pair[1])))[0]
 
 
 @dataclass(frozen=True, slots=True)
 class ScaledWorkout:
-    """``workout`` scaled from ``source``: ``ratio`` the load ratio aimed at (after the
-    bounds), ``clipped`` when the day's load needed a ratio outside ``SCALE_BOUNDS``."""
+    """``workout`` scaled from ``source``: ``ratio`` the load ratio asked for,
+    ``clipped`` when the target could not be reached (a duration bound, or a workout that
+    cannot shrink that far)."""
 
     workout: Workout
     source: Workout
@@ -158,68 +270,181 @@ class ScaledWorkout:
     clipped: bool
 
 
-def _round_extent(extent: Extent, factor: float) -> Extent:
-    step = TIME_STEP_S if extent.unit == "s" else DISTANCE_STEP_M
-    value = max(step, round(extent.value * factor / step) * step)
-    return Extent(value, extent.unit)
+Measure = Callable[[Workout], float]
+
+
+def _is_main(step: Step) -> bool:
+    return isinstance(step, (Steady, Free)) or (isinstance(step, Ramp) and step.kind == "ramp")
+
+
+def _is_edge(step: Step) -> bool:
+    return isinstance(step, Ramp) and step.kind != "ramp"
 
 
 def _stretch_events(events: tuple[TextEvent, ...], factor: float) -> tuple[TextEvent, ...]:
     return tuple(replace(e, offset=Extent(e.offset.value * factor, e.offset.unit)) for e in events)
 
 
-def _stretch(step: Step, factor: float) -> Step:
+def _extent(extent: Extent, factor: float, grain: float | None) -> Extent:
+    value = extent.value * factor
+    if grain is not None:
+        step = grain if extent.unit == "s" else grain * DISTANCE_STEP_M / TIME_STEP_S
+        value = max(step, round(value / step) * step)
+    return Extent(max(value, 1.0), extent.unit)
+
+
+def _stretch(step: Step, factor: float, grain: float | None = TIME_STEP_S) -> Step:
+    """``step`` lengthened by ``factor`` (rounded to ``grain`` s, or 1/10 of it in m)."""
     if isinstance(step, (Steady, Ramp, Free)):
         return replace(
             step,
-            extent=_round_extent(step.extent, factor),
+            extent=_extent(step.extent, factor, grain),
             events=_stretch_events(step.events, factor),
         )
+    if isinstance(step, Intervals):
+        off = step.off if step.off.value == 0 else _extent(step.off, factor, grain)
+        return replace(step, on=_extent(step.on, factor, grain), off=off)
     return step
 
 
-def _repeat_options(step: Intervals, ratio: float) -> tuple[int, ...]:
-    low = max(1, math.floor(step.repeat * ratio))
-    high = max(1, math.ceil(step.repeat * ratio))
-    return (low,) if low == high else (low, high)
+def _with(workout: Workout, steps: dict[int, Step]) -> Workout:
+    return replace(workout, steps=tuple(steps.get(i, s) for i, s in enumerate(workout.steps)))
 
 
-def scale_workout(workout: Workout, target_load: float, speed_mps: float) -> ScaledWorkout:
-    """``workout`` scaled towards ``target_load`` at ``speed_mps`` (see the module doc)."""
+def _repeat_choices(workout: Workout, ratio: float) -> list[dict[int, Step]]:
+    """Interval counts to try: repeat · ratio rounded, then fewer, down to one each."""
+    blocks = [(i, s) for i, s in enumerate(workout.steps) if isinstance(s, Intervals)]
+    if not blocks:
+        return [{}]
+    wanted = {
+        i: min(max(1, round(s.repeat * ratio)), max(s.repeat, int(s.repeat * MAX_REPEAT_FACTOR)))
+        for i, s in blocks
+    }
+    choices: list[dict[int, Step]] = []
+    for less in range(max(wanted.values())):
+        choice: dict[int, Step] = {
+            i: replace(s, repeat=max(1, wanted[i] - less)) for i, s in blocks
+        }
+        choices.append(choice)
+    return choices
+
+
+def _solve(
+    workout: Workout,
+    fixed: dict[int, Step],
+    stretched: list[int],
+    target: float,
+    measure: Measure,
+    least: float = MIN_STRETCH,
+) -> float | None:
+    """The factor for the ``stretched`` steps making ``measure`` equal ``target`` (the
+    measure is affine in it), or None when it would not be above ``least``."""
+    if not stretched:
+        return None
+    at_one = measure(_with(workout, fixed))
+    at_two = measure(
+        _with(workout, {**fixed, **{i: _stretch(workout.steps[i], 2.0, None) for i in stretched}})
+    )
+    slope = at_two - at_one
+    if slope <= 0:
+        return None
+    factor = 1.0 + (target - at_one) / slope
+    return factor if factor > least else None
+
+
+def _finish(
+    workout: Workout,
+    fixed: dict[int, Step],
+    stretched: list[int],
+    factor: float,
+    target: float,
+    measure: Measure,
+) -> Workout:
+    """Round the stretched steps; the longest takes the remainder to the second (metre)."""
+    steps = {**fixed, **{i: _stretch(workout.steps[i], factor) for i in stretched}}
+    longest = max(stretched, key=lambda i: _step_seconds(workout, i, measure))
+    rounded = _with(workout, steps)
+    rest = {i: s for i, s in steps.items() if i != longest}
+    solved = _solve(rounded, rest, [longest], target, measure, least=0.0)
+    if solved is not None:
+        steps[longest] = _stretch(rounded.steps[longest], solved, 1.0)
+    return _with(workout, steps)
+
+
+def _step_seconds(workout: Workout, index: int, measure: Measure) -> float:
+    return measure(replace(workout, steps=(workout.steps[index],)))
+
+
+def _interval_ratio(workout: Workout, target: float, measure: Measure) -> float:
+    """The factor on every interval block's count that reaches ``target`` with the other
+    steps unchanged (a warm-up, intervals and cool-down grow by their repetitions)."""
+    blocks = [s for s in workout.steps if isinstance(s, Intervals)]
+    if not blocks:
+        return 1.0
+    intervals = measure(replace(workout, steps=tuple(blocks)))
+    others = measure(workout) - intervals
+    return max(target - others, 0.0) / intervals if intervals > 0 else 1.0
+
+
+def _scale(workout: Workout, target: float, base: float, measure: Measure) -> tuple[Workout, bool]:
+    """``workout`` changed so ``measure`` equals ``target`` (module doc); reached or not."""
+    ratio = target / base
+    main = [i for i, s in enumerate(workout.steps) if _is_main(s)]
+    edges = [i for i, s in enumerate(workout.steps) if _is_edge(s)]
+    first = main or edges
+    if not main and ratio > 1.0:
+        ratio = _interval_ratio(workout, target, measure)
+    for fixed in _repeat_choices(workout, ratio):
+        factor = _solve(workout, fixed, first, target, measure)
+        if factor is not None:
+            return _finish(workout, fixed, first, factor, target, measure), True
+    everything = [i for i, s in enumerate(workout.steps) if not isinstance(s, MaxEffort)]
+    factor = _solve(workout, {}, everything, target, measure, least=0.0)
+    if factor is not None:
+        return _finish(workout, {}, everything, factor, target, measure), True
+    # Unreachable: the max efforts alone exceed the target. The shortest form, then.
+    shortest = _with(workout, {i: _stretch(workout.steps[i], MIN_STRETCH) for i in everything})
+    return shortest, False
+
+
+def _duration(speed_mps: float) -> Measure:
+    return lambda w: w.total_duration_s(speed_mps)
+
+
+def _load(speed_mps: float) -> Measure:
+    return lambda w: w.estimated_load(speed_mps)
+
+
+def scale_to_duration(workout: Workout, duration_s: float, speed_mps: float) -> Workout:
+    """``workout`` scaled to last ``duration_s`` at ``speed_mps`` (see the module doc):
+    within ``DURATION_TOLERANCE_S`` unless its max efforts alone last longer."""
+    if not (math.isfinite(duration_s) and duration_s > 0):
+        raise ValueError(f"duration must be positive, got {duration_s!r}")
+    base = workout.total_duration_s(speed_mps)
+    if base <= 0:
+        raise ValueError(f"workout {workout.name!r} has no duration to scale")
+    return _scale(workout, duration_s, base, _duration(speed_mps))[0]
+
+
+def scale_workout(
+    workout: Workout,
+    target_load: float,
+    speed_mps: float,
+    bounds_s: tuple[float, float] | None = None,
+) -> ScaledWorkout:
+    """``workout`` scaled to ``target_load`` at ``speed_mps`` (see the module doc), its
+    total duration kept within ``bounds_s`` when given (``clipped`` then)."""
     if not (math.isfinite(target_load) and target_load > 0):
         raise ValueError(f"target load must be positive, got {target_load!r}")
     base = workout.estimated_load(speed_mps)
     if base <= 0:
         raise ValueError(f"workout {workout.name!r} has no load to scale")
-    low, high = SCALE_BOUNDS
-    wanted = target_load / base
-    ratio = min(max(wanted, low), high)
-    fixed_load = stretch_load = 0.0
-    blocks: list[tuple[int, Intervals]] = []
-    for index, step in enumerate(workout.steps):
-        if isinstance(step, Intervals):
-            blocks.append((index, step))
-        elif isinstance(step, MaxEffort):
-            fixed_load += _step_load(step, workout, speed_mps)
-        else:
-            stretch_load += _step_load(step, workout, speed_mps)
-
-    def evaluate(counts: tuple[int, ...]) -> tuple[tuple[float, float], float, dict[int, Step]]:
-        chosen: dict[int, Step] = {
-            i: replace(step, repeat=n) for (i, step), n in zip(blocks, counts, strict=True)
-        }
-        interval_load = sum(_step_load(step, workout, speed_mps) for step in chosen.values())
-        factor = 1.0
-        if stretch_load > 0:
-            factor = (ratio * base - interval_load - fixed_load) / stretch_load
-        bounded = min(max(factor, STRETCH_BOUNDS[0]), STRETCH_BOUNDS[1])
-        return (abs(bounded - factor), abs(bounded - ratio)), bounded, chosen
-
-    options = [_repeat_options(step, ratio) for _, step in blocks]
-    combinations = itertools.islice(itertools.product(*options), MAX_REPEAT_CHOICES)
-    _, factor, chosen = min((evaluate(c) for c in combinations), key=lambda e: e[0])
-    steps = tuple(
-        chosen[i] if i in chosen else _stretch(step, factor) for i, step in enumerate(workout.steps)
-    )
-    scaled = replace(workout, steps=steps)
-    return ScaledWorkout(scaled, workout, ratio, clipped=not low <= wanted <= high)
+    scaled, reached = _scale(workout, target_load, base, _load(speed_mps))
+    if bounds_s is not None:
+        low, high = bounds_s
+        duration = scaled.total_duration_s(speed_mps)
+        if duration > high + DURATION_TOLERANCE_S or duration < low - DURATION_TOLERANCE_S:
+            bound = min(max(duration, low), high)
+            scaled = scale_to_duration(workout, bound, speed_mps)
+            reached = False
+    return ScaledWorkout(scaled, workout, target_load / base, clipped=not reached)

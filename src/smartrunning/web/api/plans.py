@@ -1,6 +1,6 @@
 """Plan schemas and training plans over the API (same access as the pages): schemas for
-coaches and admins; a runner's plans for whoever sees the runner; generation and day
-edits for the runner's coaches and admins."""
+coaches and admins; a runner's plans for whoever sees the runner; generation, day edits
+and deletion for the runner's coaches and admins."""
 
 from __future__ import annotations
 
@@ -230,6 +230,17 @@ class PlanById(MethodView):
         if plan_compliance.link_sessions(plan):
             db.session.commit()
         return plan
+
+    @blp.response(204)
+    def delete(self, plan_id: int) -> Any:
+        """Delete a plan with its days (the runner's coaches and admins; a runner may not
+        delete the plan their coach made: 403). Linked sessions stay."""
+        plan = _plan(plan_id)
+        if not plan_services.can_plan(this_user(), plan.runner):
+            abort(403, message="Coaches of this runner and admins only.")
+        plan_services.delete_plan(plan)
+        db.session.commit()
+        return None
 
 
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>")

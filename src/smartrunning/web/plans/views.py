@@ -1,6 +1,7 @@
 """Plan pages. Views parse, authorise, call one service and answer. Who may do what:
 everyone who sees a runner sees their plans (another runner's plan answers 404); coaches
-of the runner and admins generate, edit and regenerate (403 otherwise)."""
+of the runner and admins generate, edit, regenerate and delete (403 otherwise: a runner
+may not delete the plan their coach made for them)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from smartrunning.science.zwo import read_zwo
 from smartrunning.services import plan_compliance, plan_exports, plan_schemas, workout_targets
 from smartrunning.services import plans as plan_services
 from smartrunning.services import workouts as workout_services
-from smartrunning.services.errors import NotFound, ServiceError
-from smartrunning.store import Plan, PlanDay, Runner, db, now_utc
+from smartrunning.services.errors import InvalidInput, NotFound, ServiceError
+from smartrunning.store import Plan, PlanDay, Runner, TrainingSession, db, now_utc
 from smartrunning.web import guard
 from smartrunning.web.access import get_runner_or_404, this_user
 
@@ -61,14 +62,70 @@ def _require_plan(runner: Runner) -> None:
         abort(403)
 
 
-def _form_request(form: Any) -> plan_services.GenerateRequest:
-    """A generation request from form fields; ``ValueError`` when one is malformed."""
-    weeks = form.get("weeks", "").strip()
-    return plan_services.GenerateRequest(
-        race_date=dt.date.fromisoformat(form.get("race_date", "").strip()),
-        race_distance_m=float(form.get("distance_m", "").strip()),
-        weeks=int(weeks) if weeks else None,
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _weekday(raw: str, message: str, field: str) -> int:
+    if not (raw.isdigit() and int(raw) <= 6):
+        raise InvalidInput(message, field=field)
+    return int(raw)
+
+
+def _form_days(form: Any) -> tuple[frozenset[int], int, int]:
+    """Training days, long-run day and sessions a week from the form; ``InvalidInput``
+    (naming the field) when one is missing or malformed."""
+    days = frozenset(
+        _weekday(raw, "Training days are weekdays (Monday to Sunday).", "training_days")
+        for raw in form.getlist("training_days")
     )
+    if not days:
+        raise InvalidInput("Choose at least one training day.", field="training_days")
+    long_day = _weekday(
+        form.get("long_run_day", "").strip(), "Choose the long-run day.", "long_run_day"
+    )
+    if long_day not in days:
+        raise InvalidInput(
+            f"The long-run day ({WEEKDAYS[long_day]}) must be one of the training days.",
+            field="long_run_day",
+        )
+    raw = form.get("sessions_per_week", "").strip()
+    if not (raw.isdigit() and 1 <= int(raw) <= 7):
+        raise InvalidInput(
+            "Sessions a week must be a whole number from 1 to 7.", field="sessions_per_week"
+        )
+    return days, long_day, int(raw)
+
+
+def _form_request(form: Any) -> plan_services.GenerateRequest:
+    """A generation request from form fields; ``ValueError`` when the schema, date,
+    distance or weeks is malformed, ``InvalidInput`` for the training days."""
+    weeks = form.get("weeks", "").strip()
+    race_date = dt.date.fromisoformat(form.get("race_date", "").strip())
+    distance = float(form.get("distance_m", "").strip())
+    days, long_day, sessions = _form_days(form)
+    return plan_services.GenerateRequest(
+        race_date=race_date,
+        race_distance_m=distance,
+        weeks=int(weeks) if weeks else None,
+        training_days=days,
+        long_run_day=long_day,
+        sessions_per_week=sessions,
+    )
+
+
+def _form_values(runner: Runner, form: Any) -> dict[str, Any]:
+    """What the generation form shows: the submitted values, else the runner's profile."""
+    if request.method == "POST":
+        return {
+            "days": set(form.getlist("training_days")),
+            "long_run_day": form.get("long_run_day", ""),
+            "sessions_per_week": form.get("sessions_per_week", ""),
+        }
+    return {
+        "days": {c for c in runner.training_weekdays if c.isdigit()},
+        "long_run_day": str(runner.long_run_weekday),
+        "sessions_per_week": str(runner.sessions_per_week),
+    }
 
 
 @bp.route("/runners/<int:runner_id>/plans", methods=["GET", "POST"])
@@ -77,6 +134,7 @@ def runner_plans(runner_id: int) -> ResponseReturnValue:
     can_plan = plan_services.can_plan(this_user(), runner)
     schemas = plan_schemas.list_schemas()
     status = 200
+    errors: dict[str, str] = {}
     if request.method == "POST":
         _require_plan(runner)
         try:
@@ -84,11 +142,14 @@ def runner_plans(runner_id: int) -> ResponseReturnValue:
             plan = plan_services.save_plan(
                 runner, schema_row, _form_request(request.form), created_by=this_user()
             )
-        except (ValueError, OverflowError):
-            flash("Check the schema, race date, distance and weeks.", "danger")
-            status = 400
         except ServiceError as exc:
+            db.session.rollback()
+            errors[exc.field or "_"] = exc.message
             flash(exc.message, "danger")
+            status = 400
+        except (ValueError, OverflowError):
+            db.session.rollback()
+            flash("Check the schema, race date, distance and weeks.", "danger")
             status = 400
         else:
             db.session.commit()
@@ -102,6 +163,9 @@ def runner_plans(runner_id: int) -> ResponseReturnValue:
         schemas=schemas,
         can_plan=can_plan,
         form=request.form,
+        values=_form_values(runner, request.form),
+        weekdays=WEEKDAYS,
+        errors=errors,
     ), status
 
 
@@ -132,14 +196,16 @@ def _parse_week(raw: str, default: dt.date) -> dt.date:
 @bp.get("/plans/<int:plan_id>")
 def plan_detail(plan_id: int) -> ResponseReturnValue:
     plan = _plan_or_404(plan_id)
-    if plan_compliance.link_sessions(plan):  # sessions imported since the last visit
+    done: list[TrainingSession] | None = plan_compliance.running_sessions(plan)
+    if plan_compliance.link_sessions(plan, done):  # sessions imported since the last visit
         db.session.commit()
+        done = None  # expired by the commit: ``sessions_by_id`` loads them in one query
     today = _today()
     focus = min(max(today, plan.start_date), plan.race_date)
     month = _parse_month(request.args.get("month", "")[:7], focus)
     week_start = _parse_week(request.args.get("week", "")[:10], focus)
     by_date = {d.date: d for d in plan.days}
-    sessions = plan_compliance.sessions_by_id(plan)
+    sessions = plan_compliance.sessions_by_id(plan, done)
     compliance = {
         d.id: plan_compliance.compliance(d, sessions.get(d.session_id or 0), today)
         for d in plan.days
@@ -185,6 +251,21 @@ def regenerate(plan_id: int) -> ResponseReturnValue:
     return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
 
 
+@bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
+def delete_plan(plan_id: int) -> ResponseReturnValue:
+    """Confirm (GET) and delete (POST) a plan: the runner's coaches and admins only; a
+    runner may not delete a plan their coach made (403)."""
+    plan = _plan_or_404(plan_id)
+    _require_plan(plan.runner)
+    if request.method == "POST":
+        runner_id = plan.runner_id
+        plan_services.delete_plan(plan)
+        db.session.commit()
+        flash("Plan deleted.", "success")
+        return redirect(url_for("plans.runner_plans", runner_id=runner_id)), 303
+    return render_template("plans/delete_plan.html", plan=plan, runner=plan.runner, tab="plans")
+
+
 @bp.route("/plans/<int:plan_id>/days/<int:day_id>/edit", methods=["GET", "POST"])
 def edit_day(plan_id: int, day_id: int) -> ResponseReturnValue:
     plan = _plan_or_404(plan_id)
@@ -199,8 +280,8 @@ def edit_day(plan_id: int, day_id: int) -> ResponseReturnValue:
             minutes = float(raw_minutes) if raw_minutes else None
             if workout_id == day.workout_id:
                 workout_id = None
-            if minutes is not None and abs(minutes * 60 - day.duration_s) < 30:
-                minutes = None
+            if minutes is not None and minutes == round(day.duration_s / 60):
+                minutes = None  # the prefilled value, untouched
             plan_services.edit_day(
                 day,
                 workout_id=workout_id,
