@@ -10,6 +10,14 @@ goal is under one second) and a one-line summary of the plan.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py shares its name with a standard-library package; run as a script, this
+# folder comes first on sys.path and would shadow it (see bench/http.py).
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    del sys.path[0]
+
 import argparse
 import datetime as dt
 import json
