@@ -353,6 +353,22 @@ def test_api_generate_with_overrides_and_bad_input(app: Flask) -> None:
     assert ok.json["edited"] is True
     listed = client.get(url).json
     assert made.json["id"] in {p["id"] for p in listed}
+    # Regenerating keeps the schedule the plan was made with, not the profile's.
+    regenerated = post_form(client, f"/plans/{made.json['id']}/regenerate", {"keep_edited": "1"})
+    assert regenerated.status_code in (302, 303)
+    with app.app_context():
+        plan = db.session.get_one(Plan, made.json["id"])
+        assert plan.schedule == {
+            "training_days": [0, 2, 4, 6],
+            "long_run_day": 6,
+            "sessions_per_week": 4,
+        }
+        weekdays = {d.date.weekday() for d in plan.days if d.kind != "race"}
+        assert weekdays <= {0, 2, 4, 6}
+        profile_days = {
+            int(c) for c in db.session.get_one(Runner, world.runner_id).training_weekdays
+        }
+        assert weekdays - profile_days, "the profile's days would not give these weekdays"
 
 
 def test_the_generation_form_takes_training_days_prefilled_from_the_profile(app: Flask) -> None:

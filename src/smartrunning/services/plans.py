@@ -315,6 +315,7 @@ def save_plan(
         race_distance_m=plan.race_distance_m,
         created_by=created_by,
         ics_token=secrets.token_urlsafe(32),
+        schedule=_schedule_json(request),
     )
     _fill(row, plan, ids, {})
     db.session.add(row)
@@ -323,11 +324,33 @@ def save_plan(
     return row
 
 
+def _schedule_json(request: GenerateRequest) -> dict[str, Any] | None:
+    """The overrides of ``request`` as stored on the plan (``None``: none given)."""
+    schedule: dict[str, Any] = {}
+    if request.training_days is not None:
+        schedule["training_days"] = sorted(request.training_days)
+    if request.long_run_day is not None:
+        schedule["long_run_day"] = request.long_run_day
+    if request.sessions_per_week is not None:
+        schedule["sessions_per_week"] = request.sessions_per_week
+    return schedule or None
+
+
 def regenerate(plan_row: Plan, *, keep_edited: bool = True, weeks: int | None = None) -> Plan:
-    """Generate the plan again from its schema snapshot and today's data; days a coach
-    edited are kept (``keep_edited``), the others replaced. The caller commits."""
+    """Generate the plan again from its schema snapshot, the schedule it was made with and
+    today's data; days a coach edited are kept (``keep_edited``), the others replaced. The
+    caller commits."""
     snapshot = PlanSchemaRow(name=plan_row.schema_name, body=plan_row.schema_body)
-    request = GenerateRequest(plan_row.race_date, plan_row.race_distance_m, weeks or plan_row.weeks)
+    schedule = plan_row.schedule or {}
+    days = schedule.get("training_days")
+    request = GenerateRequest(
+        plan_row.race_date,
+        plan_row.race_distance_m,
+        weeks or plan_row.weeks,
+        training_days=frozenset(days) if days is not None else None,
+        long_run_day=schedule.get("long_run_day"),
+        sessions_per_week=schedule.get("sessions_per_week"),
+    )
     plan, ids = generate(plan_row.runner, snapshot, request)
     keep = {d.date: d for d in plan_row.days if keep_edited and d.edited}
     _fill(plan_row, plan, ids, keep)

@@ -76,6 +76,10 @@ class Plan(db.Model):  # type: ignore[name-defined]
     generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     warnings: Mapped[Any] = mapped_column(sa.JSON, default=list)
     projection: Mapped[Any] = mapped_column(sa.JSON, default=dict)
+    #: The schedule the plan was generated with where it differs from the runner's profile
+    #: ({training_days, long_run_day, sessions_per_week}, each optional); regenerating
+    #: uses it again. ``None``: the profile's.
+    schedule: Mapped[Any | None] = mapped_column(sa.JSON)
 
     runner: Mapped[Runner] = relationship()
     created_by: Mapped[User | None] = relationship()
