@@ -11,9 +11,10 @@ Developer fields never enter a ``RawFit``: only native fields are read by name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import fitdecode
@@ -79,6 +80,8 @@ class RawFit:
     activities: tuple[Row, ...]
     timer_events: tuple[Row, ...] = ()
     """``event`` messages of the timer (``event`` = timer): ``timestamp``, ``event_type``."""
+    size: tuple[int, int] | None = None
+    """(messages, fields) the library read, when it counted them (see ``count``)."""
 
     @property
     def is_activity(self) -> bool:
@@ -135,9 +138,12 @@ def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
 def _fitfast_rows(data: bytes, message: str, keys: Iterable[str]) -> tuple[Row, ...]:
     columns = fitfast.records(data, message, degrees=True)
     present = [k for k in keys if k in columns]
-    n = len(columns[present[0]]) if present else 0
+    # Python floats column by column, then rows: no NumPy scalar per value (a file of
+    # 100,000 tiny event messages costs 0.2 s here instead of 2 s).
+    values = [np.asarray(columns[k], dtype=np.float64).tolist() for k in present]
     return tuple(
-        {k: float(columns[k][i]) for k in present if np.isfinite(columns[k][i])} for i in range(n)
+        {k: v for k, v in zip(present, row, strict=True) if math.isfinite(v)}
+        for row in zip(*values, strict=True)
     )
 
 
@@ -147,9 +153,22 @@ def _fitfast_rows(data: bytes, message: str, keys: Iterable[str]) -> tuple[Row, 
 def _pyfitparsernative(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
     with _guard("pyfitparsernative"):
         by_kind: dict[str, list[Mapping[str, Any]]] = {}
-        for message in pyfitparsernative.parse_fit_bytes(data):
+        messages = pyfitparsernative.parse_fit_bytes(data)
+        for message in messages:
             by_kind.setdefault(message.get("message_type", ""), []).append(message)
-        return _from_dicts("pyfitparsernative", by_kind, _iso_to_unix, semicircles=True)
+        raw = _from_dicts("pyfitparsernative", by_kind, _iso_to_unix, semicircles=True)
+        fields = sum(map(len, messages)) - len(messages)  # every dict has a message_type
+        return replace(raw, size=(len(messages), fields))
+
+
+def count(data: bytes) -> tuple[int, int] | None:
+    """(messages, fields) in ``data``: one fitfast pass; ``None`` if fitfast cannot read it."""
+    try:
+        with _guard("fitfast"):
+            messages, fields = fitfast.count(data)
+    except FitDecodeError:
+        return None
+    return int(messages), int(fields)
 
 
 def _iso_to_unix(values: list[Any]) -> FloatArray:
@@ -239,6 +258,8 @@ def _from_dicts(
     records = by_kind.get("record", [])
     record: dict[str, FloatArray] = {}
     for key in RECORD_FIELDS:
+        if not any(key in r for r in records):  # one cheap scan for a field no record has
+            continue
         values = [r.get(key) for r in records]
         if all(v is None for v in values):
             continue
@@ -251,22 +272,25 @@ def _from_dicts(
         record[key] = column
 
     def rows(kind: str) -> tuple[Row, ...]:
-        out = []
-        for message in by_kind.get(kind, []):
-            row: Row = {}
-            for key in _MESSAGES[kind]:
-                value = message.get(key)
-                if key in _TIME_FIELDS:
-                    number = float(to_unix([value])[0])
-                elif key in _ENUMS:
-                    code = code_of(_ENUMS[key], value)
-                    number = np.nan if code is None else float(code)
-                else:
-                    number = _number(value)
-                if np.isfinite(number):
-                    row[key] = number
-            out.append(row)
-        return tuple(out)
+        # Column by column (one time conversion per field, not per message), then rows.
+        messages = by_kind.get(kind, [])
+        if not messages:
+            return ()
+        columns: list[list[float]] = []
+        for key in _MESSAGES[kind]:
+            values = [message.get(key) for message in messages]
+            if key in _TIME_FIELDS:
+                columns.append(to_unix(values).tolist())
+            elif key in _ENUMS:
+                codes = (code_of(_ENUMS[key], value) for value in values)
+                columns.append([np.nan if code is None else float(code) for code in codes])
+            else:
+                columns.append([_number(value) for value in values])
+        keys = _MESSAGES[kind]
+        return tuple(
+            {k: v for k, v in zip(keys, row, strict=True) if math.isfinite(v)}
+            for row in zip(*columns, strict=True)
+        )
 
     file_ids = tuple(_file_id(m) for m in by_kind.get("file_id", []))
     return RawFit(

@@ -21,6 +21,7 @@ __all__ = [
     "RELATIVE_TIME_LIMIT_S",
     "FileId",
     "Sequence",
+    "count_messages",
     "crc16",
     "parse_framing",
 ]
@@ -128,6 +129,67 @@ def _parse_header(data: bytes, offset: int, *, index: int) -> Sequence:
         header_crc_zero=header_crc_zero,
         file_id=_peek_file_id(data, offset + header_size, offset + header_size + data_size),
     )
+
+
+def count_messages(
+    data: bytes, framing: tuple[Sequence, ...], *, stop_after: tuple[int, int, int]
+) -> tuple[int, int, int]:
+    """(messages, field values, empty field values) in the sequences, counted until one
+    passes its ``stop_after`` limit. Field values: every field (developer fields included)
+    of every data message, as its definition lists them: what a decoder materialises, so
+    what its time and memory grow with. Empty ones are those of fields of size 0, which
+    the protocol does not allow (garmin-fit-sdk and fitdecode reject them) but the Rust
+    decoders accept: with them a 1-byte message can stand for 255 values.
+
+    A walk over message headers and definitions only (data messages are skipped by the
+    size their definition gives): ~0.1 µs per message. Where the messages stop making
+    sense (a data message of an undefined local type, a definition cut short) the count
+    ends; saying why is left to the decoder.
+    """
+    max_messages, max_values, max_empty = stop_after
+    messages = values = empty_values = 0
+    for seq in framing:
+        pos = seq.offset + seq.header_size
+        end = pos + seq.data_size
+        sizes = [0] * 16  # data message size (header byte included) per local type
+        fields = [0] * 16  # field count per local type
+        empty = [0] * 16  # fields of size 0 per local type
+        try:
+            while pos < end:
+                header = data[pos]
+                if header & 0x80:  # compressed timestamp header: local types 0-3
+                    local = (header >> 5) & 0x03
+                elif header & 0x40:  # definition message
+                    local = header & 0x0F
+                    n_fields = data[pos + 5]
+                    fields_end = pos + 6 + 3 * n_fields
+                    field_sizes = data[pos + 7 : fields_end : 3]
+                    if header & 0x20:  # developer fields
+                        n_dev = data[fields_end]
+                        dev_end = fields_end + 1 + 3 * n_dev
+                        field_sizes += data[fields_end + 2 : dev_end : 3]
+                        n_fields += n_dev
+                        fields_end = dev_end
+                    if fields_end > end:
+                        break
+                    sizes[local], fields[local] = 1 + sum(field_sizes), n_fields
+                    empty[local] = field_sizes.count(0)
+                    pos = fields_end
+                    messages += 1
+                    continue
+                else:
+                    local = header & 0x0F
+                if not sizes[local]:  # a data message of a local type never defined
+                    break
+                pos += sizes[local]
+                messages += 1
+                values += fields[local]
+                empty_values += empty[local]
+                if messages > max_messages or values > max_values or empty_values > max_empty:
+                    return messages, values, empty_values
+        except IndexError:
+            pass
+    return messages, values, empty_values
 
 
 def _peek_file_id(data: bytes, start: int, end: int) -> FileId | None:

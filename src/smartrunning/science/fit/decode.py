@@ -12,7 +12,13 @@ The chain (figures and reasons in ``docs/decisions/fit-decoder.md``):
    reason is raised.
 3. A file whose records carry FR60/FR70-era ``compressed_speed_distance`` comes back from
    the Rust decoders without speed or distance; ``fitdecode`` expands that field, so
-   such a file is decoded again with it.
+   such a file is decoded again with it (up to ``FITDECODE_MAX_BYTES``, ``_MESSAGES`` and
+   ``_FIELDS``: fitdecode is pure Python, and the time a file may cost stays bounded).
+
+Limits keep the time and memory a file can cost bounded whatever its bytes (found with
+``tests/science/test_fit_fuzz.py``): more than ``MAX_MESSAGES`` messages, ``MAX_VALUES``
+field values or ``MAX_SESSIONS`` sessions is ``corrupt data``; a file above
+``PYFITPARSERNATIVE_MAX_*`` is not given to pyfitparsernative (memory).
 
 ``DecodedFile.decoder`` and ``fallback_reason`` record which library produced the result
 and why. Heart rate is read from record messages only: HRM-Pro/HRM-Swim ``hr`` messages
@@ -26,9 +32,9 @@ from typing import Literal
 
 import numpy as np
 
-from smartrunning.science.fit._adapters import ADAPTERS, RECORD_FIELDS, RawFit
+from smartrunning.science.fit._adapters import ADAPTERS, RECORD_FIELDS, RawFit, count
 from smartrunning.science.fit._build import build
-from smartrunning.science.fit._header import Sequence, parse_framing
+from smartrunning.science.fit._header import Sequence, count_messages, parse_framing
 from smartrunning.science.fit.errors import FitDecodeError
 from smartrunning.science.fit.model import DecodedFile, DecoderName
 
@@ -48,6 +54,30 @@ _FIELD_DESCRIPTION_DEFS = (b"\x00\xce\x00", b"\x01\x00\xce")
 _SHADOWABLE = tuple(sorted({name.removeprefix("enhanced_").encode() for name in RECORD_FIELDS}))
 # The record definition of compressed_speed_distance: field 8, 3 bytes, base type byte.
 _COMPRESSED_SPEED_DISTANCE_DEF = b"\x08\x03\x0d"
+FITDECODE_MAX_BYTES = 1_000_000
+FITDECODE_MAX_MESSAGES = 50_000
+FITDECODE_MAX_FIELDS = 300_000
+"""Larger files are not decoded again with fitdecode (pure Python: ~0.5 MB/s, ~20,000
+messages/s, ~150,000 fields/s: ~2 s at each limit), which bounds the time a file can
+cost: bytes that merely look like an FR60/FR70 file (those are tens of kB: 5.8 kB, 780
+messages, 3,415 fields in our sample) cannot buy minutes of CPU."""
+MAX_MESSAGES = 2_000_000
+MAX_VALUES = 10_000_000
+MAX_EMPTY_VALUES = 100_000
+"""More messages (definitions included: 23 days at 1 Hz), field values (Σ over data
+messages of their definition's field count: 3 days at 1 Hz with 40 fields a record) or
+values of size-0 fields (which the protocol does not allow) than an activity has.
+fitfast's cost grows with field values (~0.4 µs and ~50 bytes each), and with fields of
+size 0 there can be 255 per byte: without the limits a 200 kB file cost 19 s and 2.4 GB,
+and a larger one could exhaust the worker's memory."""
+PYFITPARSERNATIVE_MAX_MESSAGES = 200_000
+PYFITPARSERNATIVE_MAX_VALUES = 2_000_000
+"""pyfitparsernative builds a dict per message (~3 kB for an ordinary record, ~650 bytes for
+a 1-byte one: 650 MB per MB of input). Files with more messages (2 days at 1 Hz) or field
+values are not given to it."""
+MAX_SESSIONS = 1_000
+"""More session messages than an activity has (multisport files: tens at most). Each one
+becomes a segment (~40 µs), so without the limit 1 MB of tiny sessions would cost ~4 s."""
 
 
 def decode_fit(
@@ -64,27 +94,61 @@ def decode_fit(
     """
     data = bytes(data)
     framing = parse_framing(data)
+    work = _work(data, framing)
+    if work[0] > MAX_MESSAGES or work[1] > MAX_VALUES:
+        raise FitDecodeError(
+            f"corrupt data: more than {MAX_MESSAGES} messages or {MAX_VALUES} field values, "
+            "more than an activity has"
+        )
+    if work[2] > MAX_EMPTY_VALUES:
+        raise FitDecodeError(
+            f"corrupt data: more than {MAX_EMPTY_VALUES} values of fields of size 0 "
+            "(definitions must give every field a size)"
+        )
     if decoder != "auto":
-        raw = ADAPTERS[decoder](data, framing)
-        return build(raw, chained_files=len(framing), fallback_reason=None)
-    raw, reason = _decode_auto(data, framing)
+        raw, reason = ADAPTERS[decoder](data, framing), None
+    else:
+        heavy = work[0] > PYFITPARSERNATIVE_MAX_MESSAGES or work[1] > PYFITPARSERNATIVE_MAX_VALUES
+        raw, reason = _decode_auto(data, framing, too_much_for_pyfitparsernative=heavy)
+    if len(raw.sessions) > MAX_SESSIONS:
+        raise FitDecodeError(
+            f"corrupt data: {len(raw.sessions)} session messages, more than an activity has "
+            f"(at most {MAX_SESSIONS} accepted)"
+        )
     return build(raw, chained_files=len(framing), fallback_reason=reason)
 
 
-def _decode_auto(data: bytes, framing: tuple[Sequence, ...]) -> tuple[RawFit, str | None]:
+def _decode_auto(
+    data: bytes, framing: tuple[Sequence, ...], *, too_much_for_pyfitparsernative: bool
+) -> tuple[RawFit, str | None]:
     reason = _fitfast_unsuitable(data, framing)
     if reason is None:
         try:
             raw = ADAPTERS["fitfast"](data, framing)
         except FitDecodeError as fitfast_error:
+            if too_much_for_pyfitparsernative:
+                raise
             try:
                 raw = ADAPTERS["pyfitparsernative"](data, framing)
             except FitDecodeError:
                 raise fitfast_error from None
             reason = f"fitfast rejected the file ({fitfast_error})"
+    elif too_much_for_pyfitparsernative:
+        raise FitDecodeError(
+            f"corrupt data: more than {PYFITPARSERNATIVE_MAX_MESSAGES} messages or "
+            f"{PYFITPARSERNATIVE_MAX_VALUES} field values, too many for pyfitparsernative, "
+            f"the decoder this file needs ({reason})"
+        )
     else:
         raw = ADAPTERS["pyfitparsernative"](data, framing)
     if _lacks_compressed_speed_distance(raw, data):
+        too_costly = _too_costly_for_fitdecode(data, raw)
+        if too_costly:
+            skipped = (
+                "compressed_speed_distance records left unexpanded (speed and distance "
+                f"missing): {too_costly}"
+            )
+            return raw, skipped if reason is None else f"{reason}; {skipped}"
         try:
             expanded = ADAPTERS["fitdecode"](data, framing)
         except FitDecodeError:
@@ -99,6 +163,28 @@ def _fitfast_unsuitable(data: bytes, framing: tuple[Sequence, ...]) -> str | Non
         return "header CRC 0x0000 (allowed by the protocol; fitfast 0.1.0 rejects it)"
     if any(d in data for d in _FIELD_DESCRIPTION_DEFS) and any(n in data for n in _SHADOWABLE):
         return "a developer field may be named like a native record field"
+    return None
+
+
+def _work(data: bytes, framing: tuple[Sequence, ...]) -> tuple[int, int, int]:
+    """(messages, field values, empty ones), counted up to the global limits. A message
+    takes at least a byte and lists at most 510 fields, so a small file needs no count."""
+    if 510 * len(data) <= min(PYFITPARSERNATIVE_MAX_VALUES, MAX_EMPTY_VALUES):
+        return 0, 0, 0
+    return count_messages(data, framing, stop_after=(MAX_MESSAGES, MAX_VALUES, MAX_EMPTY_VALUES))
+
+
+def _too_costly_for_fitdecode(data: bytes, raw: RawFit) -> str | None:
+    if len(data) > FITDECODE_MAX_BYTES:
+        return f"{len(data)} bytes, above the {FITDECODE_MAX_BYTES} given to fitdecode"
+    size = raw.size if raw.size is not None else count(data)
+    if size is None:
+        return "fitfast cannot count its messages"
+    messages, fields = size
+    if messages > FITDECODE_MAX_MESSAGES:
+        return f"{messages} messages, above the {FITDECODE_MAX_MESSAGES} given to fitdecode"
+    if fields > FITDECODE_MAX_FIELDS:
+        return f"{fields} fields, above the {FITDECODE_MAX_FIELDS} given to fitdecode"
     return None
 
 
