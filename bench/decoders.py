@@ -60,13 +60,14 @@ class FitFile:
 
 
 def collect(paths: Iterable[Path]) -> list[FitFile]:
-    """FIT files under ``paths``, each distinct content once (first name wins)."""
+    """FIT files under ``paths``, each distinct content once (first name wins); the fuzz
+    corpus (``fuzz/``: hostile inputs made for the fuzzer) is not part of the comparison."""
     seen: set[str] = set()
     files = []
     for path in paths:
         candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
         for p in candidates:
-            if p.is_file() and p.suffix.lower() == ".fit":
+            if p.is_file() and p.suffix.lower() == ".fit" and "fuzz" not in p.parts:
                 data = p.read_bytes()
                 digest = hashlib.sha256(data).hexdigest()
                 if digest not in seen:
