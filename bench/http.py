@@ -7,10 +7,12 @@ Seeds RUNNERS runners × SESSIONS sessions (one real import, then copies of its 
 other dates, so every page reads realistic rows), starts `smartrunning serve` with 2
 workers, and for each endpoint runs CLIENTS logged-in clients for SECONDS, each sending
 its next request as soon as the last one is answered (a closed loop, no think time: the
-harshest reading of "20 concurrent clients"). Prints requests/s, p50/p95/p99 latency and
-the server's own CPU time per request (its processes' user + system time over the run,
-which a busy machine does not inflate as it does latency). The clients run on the same
-2 cores as the server. Goal: p99 under 100 ms for pages at 20 clients on 2 cores.
+harshest reading of "20 concurrent clients"; ``--think S`` makes each client pause about
+S seconds between requests instead, as people reading pages do). Prints requests/s,
+p50/p95/p99 latency and the server's own CPU time per request (its processes' user +
+system time over the run, which a busy machine does not inflate as it does latency).
+The clients run on the same 2 cores as the server. Goal: p99 under 100 ms for pages at
+20 clients on 2 cores.
 Traffic goes to 127.0.0.1 only; every loop is bounded in time.
 
 The session detail page fetches its charts (series and route) from a second URL, which
@@ -30,6 +32,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import argparse
 import datetime as dt
 import os
+import random
 import re
 import secrets
 import signal
@@ -136,8 +139,11 @@ def logged_in(base: str) -> requests.Session:
     return client
 
 
-def run_load(base: str, path: str | None, clients: int, seconds: float) -> list[float]:
-    """Latencies (s) of ``clients`` clients hitting ``path`` (None: the login itself)."""
+def run_load(
+    base: str, path: str | None, clients: int, seconds: float, think: float = 0.0
+) -> list[float]:
+    """Latencies (s) of ``clients`` clients hitting ``path`` (None: the login itself), each
+    pausing ``think`` seconds (± 50 %, so they do not march in step) between requests."""
     latencies: list[float] = []
     lock = threading.Lock()
     sessions = [logged_in(base) for _ in range(clients)] if path else []
@@ -145,7 +151,11 @@ def run_load(base: str, path: str | None, clients: int, seconds: float) -> list[
 
     def client(index: int) -> None:
         mine: list[float] = []
+        pause = random.Random(index)
+        time.sleep(pause.uniform(0, think))
         while time.monotonic() < deadline:
+            if mine and think:
+                time.sleep(pause.uniform(0.5 * think, 1.5 * think))
             start = time.perf_counter()
             if path is None:
                 logged_in(base)
@@ -192,6 +202,13 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
     parser.add_argument(
         "--only", default=None, help="comma-separated endpoint names to run (default: all)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each client pauses between requests, like a person reading the page "
+        "(default 0: a closed loop)",
     )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="sr-bench-"))
@@ -248,14 +265,18 @@ def main() -> None:
         if args.only:
             wanted = {name.strip() for name in args.only.split(",")}
             targets = [t for t in targets if t[0] in wanted]
-        print(f"{args.clients} clients, {args.seconds:g} s each, server: gunicorn 2 workers")
+        print(
+            f"{args.clients} clients, {args.seconds:g} s each, "
+            + (f"pausing {args.think:g} s ± 50 % between requests" if args.think else "no pause")
+            + ", server: gunicorn 2 workers"
+        )
         print(
             f"{'endpoint':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
             f"{'p99 ms':>8} {'server CPU ms/req':>18}"
         )
         for name, path in targets:
             cpu_before = server_cpu_seconds(server.pid)
-            latencies = run_load(base, path, args.clients, args.seconds)
+            latencies = run_load(base, path, args.clients, args.seconds, args.think)
             cpu = server_cpu_seconds(server.pid) - cpu_before
             rate = len(latencies) / args.seconds
             print(
