@@ -4,8 +4,11 @@
 workers to ``pending``: at once when the claiming process was on this host and no longer
 exists, otherwise after ``STALE_CLAIM_S``; a file that stopped workers ``MAX_ATTEMPTS``
 times is failed instead (a poison pill). It lists the jobs whose pending files need tasks
-again and those whose files are all done. :func:`reprocess` returns failed, non-activity
-and stale files to ``pending`` (``smartrunning reprocess``).
+again and those whose files are all done, including ``analysing`` jobs whose completing
+worker died (``ANALYSING_GRACE_S``). Several sweeps may run at once (every worker runs
+them): a claim is released only by the sweep that still finds it (:func:`still_claimed`).
+:func:`reprocess` returns failed, non-activity and stale files to ``pending``
+(``smartrunning reprocess``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from smartrunning.services import sessions as session_services
 from smartrunning.services.imports import worker_id
 from smartrunning.services.ingest import INGEST_VERSION, finish_file
 from smartrunning.store import (
+    AnalysisState,
     FileKind,
     FileStatus,
     ImportFile,
@@ -32,13 +36,26 @@ from smartrunning.store import (
     now_utc,
 )
 
-__all__ = ["MAX_ATTEMPTS", "STALE_CLAIM_S", "STALLED_JOB_S", "SweepResult", "reprocess", "sweep"]
+__all__ = [
+    "ANALYSING_GRACE_S",
+    "MAX_ATTEMPTS",
+    "STALE_CLAIM_S",
+    "STALLED_JOB_S",
+    "SweepResult",
+    "reprocess",
+    "sweep",
+]
 
 STALE_CLAIM_S: Final = 600
 """A claim older than this (by a worker on another host) is taken to be dead."""
 STALLED_JOB_S: Final = 120
 """A job with open files but no claim for this long has its pending files queued again
 (their tasks may be lost, e.g. with the worker that dequeued them)."""
+ANALYSING_GRACE_S: Final = 5
+"""An ``analysing`` job this old whose runner's analysis lock nobody holds has lost the
+worker completing it (which holds that lock from just after the job became ``analysing``
+until its recomputation commits): it is completed again, at worst a redundant
+recomputation. PostgreSQL only (a row lock can be probed); SQLite waits ``STALE_CLAIM_S``."""
 MAX_ATTEMPTS: Final = 3
 """A file whose worker died this many times is failed instead of retried (a poison pill)."""
 _FINAL = tuple(s for s in FileStatus if s.is_final)
@@ -78,14 +95,16 @@ def sweep(*, stale_after_s: float = STALE_CLAIM_S, now: dt.datetime | None = Non
     cutoff = now - dt.timedelta(seconds=stale_after_s)
     released: list[int] = []
     failed: list[int] = []
-    rows = db.session.execute(
-        sa.select(ImportFile).where(ImportFile.status == FileStatus.PROCESSING)
-    ).scalars()
+    rows = (
+        db.session.execute(sa.select(ImportFile).where(ImportFile.status == FileStatus.PROCESSING))
+        .scalars()
+        .all()
+    )
     for row in rows:
         if row.claimed_by == worker_id():
             continue
         stale = row.claimed_at is None or row.claimed_at < cutoff or _dead_here(row.claimed_by)
-        if not stale:
+        if not stale or not still_claimed(row):
             continue
         if row.attempts >= MAX_ATTEMPTS:
             finish_file(
@@ -100,7 +119,7 @@ def sweep(*, stale_after_s: float = STALE_CLAIM_S, now: dt.datetime | None = Non
             released.append(row.id)
     db.session.commit()
     open_jobs = db.session.execute(
-        sa.select(ImportJob.id, ImportJob.status, ImportJob.updated_at)
+        sa.select(ImportJob.id, ImportJob.status, ImportJob.updated_at, ImportJob.runner_id)
         .where(ImportJob.status != JobStatus.DONE)
         .order_by(ImportJob.id)
     ).all()
@@ -126,17 +145,23 @@ def sweep(*, stale_after_s: float = STALE_CLAIM_S, now: dt.datetime | None = Non
     stalled = now - dt.timedelta(seconds=STALLED_JOB_S)
     with_pending = [
         job_id
-        for job_id, _status, updated in open_jobs
+        for job_id, _status, updated, _runner in open_jobs
         if open_files.get(job_id)
         and (job_id in released_jobs or (activity.get(job_id) or updated) < stalled)
     ]
+    grace = now - dt.timedelta(seconds=ANALYSING_GRACE_S)
     to_complete = [
         job_id
-        for job_id, status, updated in open_jobs
-        if not open_files.get(job_id) and (status is not JobStatus.ANALYSING or updated < cutoff)
+        for job_id, status, updated, runner_id in open_jobs
+        if not open_files.get(job_id)
+        and (
+            status is not JobStatus.ANALYSING
+            or updated < cutoff
+            or (updated < grace and _analysis_lock_free(runner_id))
+        )
     ]
     stale_analysing = [
-        j for j, status, _u in open_jobs if status is JobStatus.ANALYSING and j in to_complete
+        j for j, status, _u, _r in open_jobs if status is JobStatus.ANALYSING and j in to_complete
     ]
     if stale_analysing:
         db.session.execute(
@@ -147,6 +172,38 @@ def sweep(*, stale_after_s: float = STALE_CLAIM_S, now: dt.datetime | None = Non
         )
     db.session.commit()
     return SweepResult(released, failed, with_pending, to_complete)
+
+
+def still_claimed(row: ImportFile) -> bool:
+    """Lock ``row`` if it still holds the claim it was read with (each claim counts
+    ``attempts``), else False: another sweep (workers run them at once) released it
+    meanwhile and a worker may have claimed it again, a claim not to be undone."""
+    return bool(
+        db.session.execute(  # type: ignore[attr-defined]
+            sa.update(ImportFile)
+            .where(
+                ImportFile.id == row.id,
+                ImportFile.status == FileStatus.PROCESSING,
+                ImportFile.attempts == row.attempts,
+            )
+            .values(attempts=row.attempts)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
+
+
+def _analysis_lock_free(runner_id: int) -> bool:
+    """Nobody holds the runner's analysis lock (``analysis_state.lock_runner``) right now.
+
+    PostgreSQL: a shared, non-waiting lock on its row is granted (kept until this
+    transaction ends, which is soon). SQLite locks the whole database instead and cannot
+    tell: False.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    exists = sa.select(AnalysisState.runner_id).where(AnalysisState.runner_id == runner_id)
+    free = db.session.execute(exists.with_for_update(read=True, skip_locked=True)).first()
+    return free is not None or db.session.execute(exists).first() is None
 
 
 def reprocess(runner: Runner | None) -> list[int]:
