@@ -14,7 +14,10 @@
    of the ZIP. End to end is the job's own time, from its creation (before the ZIP is
    stored) to done (archive stored, expanded, every file decoded, analysed and stored,
    the chronological recomputation and history included); the CLI's wall time, with
-   its Python start-up, is printed beside it.
+   its Python start-up, is printed beside it. The workers' CPU time over the import is
+   printed too (robust when other work shares the machine): it is counted from when
+   every worker has printed its start-up line and its CPU time stands still, so that
+   start-up is not counted as import work.
 
 Prints files/s, records/s and MB/s end to end, the peak RSS of the importing CLI and of
 each worker, the raw decode rate, and the ratios (end to end ÷ raw decode; N workers ÷
@@ -159,6 +162,23 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _wait_idle(procs: list[subprocess.Popen[bytes]], logs: list[Path]) -> None:
+    """Until every worker has started (its first line) and its start-up work is over (its
+    CPU time stands still for a second), so that start-up is not counted as import work."""
+    deadline = time.monotonic() + 120
+    while not all(log.exists() and log.read_bytes().strip() for log in logs):
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            raise SystemExit("the workers did not start")
+        time.sleep(0.2)
+    before = sum(_cpu_seconds(p.pid) for p in procs)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = sum(_cpu_seconds(p.pid) for p in procs)
+        if now - before < 0.05 * len(procs):
+            return
+        before = now
+
+
 def _peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -189,18 +209,21 @@ def end_to_end(
                 *("--sex", "m", "--json"),
             )
         )
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "smartrunning", "worker", "--workers", "1"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            for _ in range(workers)
-        ]
+        logs = [Path(folder) / f"worker{i}.out" for i in range(workers)]
+        procs = []
+        for log in logs:
+            with log.open("wb") as out:
+                procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "smartrunning", "worker", "--workers", "1"],
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                )
         try:
-            time.sleep(3)  # consumers up and polling
+            _wait_idle(procs, logs)
             idle_cpu = sum(_cpu_seconds(p.pid) for p in procs)
             began = time.perf_counter()
             cli = subprocess.Popen(

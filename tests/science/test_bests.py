@@ -187,3 +187,53 @@ def test_matches_the_two_pointer_reference(steps: list[tuple[float, float]], tar
 def test_target_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         best_effort(np.array([0.0, 1.0]), np.array([0.0, 1.0]), 0.0)
+
+
+def _full_search(d: np.ndarray, t: np.ndarray, target: float) -> tuple[float, float] | None:
+    """The searches over every sample (before the prefix/suffix restriction): (start, end)."""
+    n = len(d)
+    if n < 2 or d[-1] - d[0] < target:
+        return None
+    goal = d + target
+    j = np.searchsorted(d, goal, side="left")
+    i_a = np.flatnonzero(j < n)
+    j_a = j[i_a]
+    frac_a = (goal[i_a] - d[j_a - 1]) / (d[j_a] - d[j_a - 1])
+    end_a = t[j_a - 1] + frac_a * (t[j_a] - t[j_a - 1])
+    origin = d - target
+    i = np.searchsorted(d, origin, side="right") - 1
+    j_b = np.flatnonzero(i >= 0)
+    i_b = i[j_b]
+    frac_b = (origin[j_b] - d[i_b]) / (d[i_b + 1] - d[i_b])
+    start_b = t[i_b] + frac_b * (t[i_b + 1] - t[i_b])
+    starts = np.concatenate((t[i_a], start_b))
+    ends = np.concatenate((end_a, t[j_b]))
+    if starts.size == 0:
+        return None
+    k = int(np.argmin(ends - starts))
+    return float(starts[k]), float(ends[k])
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 0.5, 1.0, 2.5, 3.3, 7.0, 40.0]), st.floats(0.25, 5.0)),
+        min_size=1,
+        max_size=120,
+    ),
+    st.sampled_from([0.5, 1.0, 3.3, 10.0, 50.0, 100.0, 400.0]),
+)
+def test_searching_only_where_an_effort_can_start_or_end_changes_nothing(
+    steps: list[tuple[float, float]], target: float
+) -> None:
+    """Exactly the effort of the search over every sample, stops and ties included."""
+    d = np.concatenate(([0.0], np.cumsum([s for s, _ in steps])))
+    t = np.concatenate(([0.0], np.cumsum([g for _, g in steps])))
+    effort = best_effort(d, t, target)
+    expected = _full_search(d, t, target)
+    if expected is None:
+        assert effort is None
+    else:
+        assert effort is not None
+        assert (effort.start_elapsed_s, effort.end_elapsed_s) == expected
+        assert effort.duration_s == expected[1] - expected[0]

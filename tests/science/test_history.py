@@ -162,3 +162,25 @@ def test_invalid_input_rejected() -> None:
         HistoryParams(fatigue_tau_d=0.0)
     with pytest.raises(ValueError, match="7 values"):
         HistoryState(0.0, 0.0, 0.0, 0.0, (0.0,), (0.0,))
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    st.lists(st.floats(0.0, 2000.0), max_size=120),
+    st.floats(1.0, 60.0),
+    st.floats(0.0, 3000.0),
+)
+def test_recurrences_are_bit_identical_to_scipy_lfilter(
+    loads: list[float], tau: float, x0: float
+) -> None:
+    """The loop replaces ``scipy.signal.lfilter`` (a heavy import): the very same floats."""
+    from scipy.signal import lfilter
+
+    from smartrunning.science.history import _ewma, _impulse
+
+    load = np.asarray(loads, dtype=np.float64)
+    decay = math.exp(-1.0 / tau)
+    ewma, _ = lfilter([1.0 - decay], [1.0, -decay], load, zi=[decay * x0])
+    impulse, _ = lfilter([1.0], [1.0, -decay], load, zi=[decay * x0])
+    assert _ewma(load, tau, x0).tobytes() == np.asarray(ewma, dtype=np.float64).tobytes()
+    assert _impulse(load, tau, x0).tobytes() == np.asarray(impulse, dtype=np.float64).tobytes()

@@ -83,6 +83,15 @@ def _progress(app: Flask, job_id: int) -> tuple[str, int, int]:
         return report.status.value, report.files_done, report.files_total
 
 
+def _processing(app: Flask, job_id: int) -> int:
+    with app.app_context():
+        return db.session.execute(
+            sa.select(sa.func.count(ImportFile.id)).where(
+                ImportFile.job_id == job_id, ImportFile.status == FileStatus.PROCESSING
+            )
+        ).scalar_one()
+
+
 def _wait_done(
     app: Flask, job_id: int, workers: list[subprocess.Popen[bytes]], seconds: float = 180
 ) -> None:
@@ -151,21 +160,17 @@ def test_a_worker_killed_mid_job_resumes_after_restart_without_loss_or_repeat(
     job_id = _new_job(app, files)
     first = start(env, "worker", "--workers", "1", cwd=tmp_path)
     deadline = time.monotonic() + 120
-    while _progress(app, job_id)[1] < 5:
+    # Kill it with files done and others claimed: files are written a batch at a time
+    # (one transaction), so between two batches none may be claimed.
+    while _progress(app, job_id)[1] < 5 or _processing(app, job_id) == 0:
         assert time.monotonic() < deadline, "the worker did not start"
-        time.sleep(0.02)
+        time.sleep(0.01)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
     status, done, total = _progress(app, job_id)
     assert status == "running", (status, done, total)
     assert 5 <= done < total, (status, done, total)
-    with app.app_context():
-        left = db.session.execute(
-            sa.select(sa.func.count(ImportFile.id)).where(
-                ImportFile.job_id == job_id, ImportFile.status == FileStatus.PROCESSING
-            )
-        ).scalar_one()
-    assert left >= 1, "the kill should leave claimed files behind"
+    assert _processing(app, job_id) >= 1, "the kill should leave claimed files behind"
     workers.append(start(env, "worker", "--workers", "1", cwd=tmp_path))
     _wait_done(app, job_id, workers)
     _assert_each_file_imported_once(app, job_id, len(files))

@@ -53,8 +53,7 @@ def submit(job_id: int) -> None:
 def run_files(file_ids: list[int]) -> dict[str, object]:
     """Claim and process these files (those still pending), then complete finished jobs."""
     claimed = import_services.claim(file_ids, import_services.worker_id())
-    for file_id in claimed:
-        import_services.process_claimed(file_id, on_batch=enqueue_files)
+    import_services.process_claimed_files(claimed, on_batch=enqueue_files)
     jobs: list[int] = []
     if claimed:
         jobs = sorted(

@@ -75,22 +75,25 @@ def best_effort(
         return None
 
     # Starts on a sample: first j with d[j] >= d[i] + D, so d[j-1] < d[i] + D <= d[j].
+    # Such a j exists for the starts whose goal is at most d[-1]: a prefix, as the goals
+    # d + D do not decrease (only those are searched).
     goal = d + target_m
-    j = np.searchsorted(d, goal, side="left")
-    i_a = np.flatnonzero(j < n)
-    j_a = j[i_a]
-    frac_a = (goal[i_a] - d[j_a - 1]) / (d[j_a] - d[j_a - 1])
-    start_a = t[i_a]
+    m = int(np.searchsorted(goal, d[-1], side="right"))
+    goal_a = goal[:m]
+    j_a = np.searchsorted(d, goal_a, side="left")
+    frac_a = (goal_a - d[j_a - 1]) / (d[j_a] - d[j_a - 1])
+    start_a = t[:m]
     end_a = t[j_a - 1] + frac_a * (t[j_a] - t[j_a - 1])
 
     # Ends on a sample: last i with d[i] <= d[j] - D, so d[i] <= d[j] - D < d[i+1].
+    # Such an i exists for the ends whose origin is at least d[0]: a suffix.
     origin = d - target_m
-    i = np.searchsorted(d, origin, side="right") - 1
-    j_b = np.flatnonzero(i >= 0)
-    i_b = i[j_b]
-    frac_b = (origin[j_b] - d[i_b]) / (d[i_b + 1] - d[i_b])
+    first = int(np.searchsorted(origin, d[0], side="left"))
+    origin_b = origin[first:]
+    i_b = np.searchsorted(d, origin_b, side="right") - 1
+    frac_b = (origin_b - d[i_b]) / (d[i_b + 1] - d[i_b])
     start_b = t[i_b] + frac_b * (t[i_b + 1] - t[i_b])
-    end_b = t[j_b]
+    end_b = t[first:]
 
     starts = np.concatenate((start_a, start_b))
     ends = np.concatenate((end_a, end_b))

@@ -137,22 +137,34 @@ class DailyHistory:
         )
 
 
+def _first_order(load: FloatArray, gain: float, decay: float, z0: float) -> FloatArray:
+    """y_d = z_{d−1} + gain · L_d, z_d = y_d · decay, from z_{−1} = z0.
+
+    The first-order IIR filter ``scipy.signal.lfilter([gain], [1, −decay], load,
+    zi=[z0])`` (direct form II transposed), step for step in the same floating-point
+    operations, so the values are the same to the last bit (a test compares them), without
+    importing SciPy's signal package, which costs more than the loop over a few thousand
+    days.
+    """
+    out = []
+    z = z0
+    for x in load.tolist():
+        y = z + gain * x
+        out.append(y)
+        z = y * decay
+    return np.asarray(out, dtype=np.float64)
+
+
 def _ewma(load: FloatArray, tau_d: float, x0: float) -> FloatArray:
     """X_d = X_{d−1} + (L_d − X_{d−1}) · (1 − e^(−1/τ)), from X_{−1} = x0."""
-    from scipy.signal import lfilter  # a heavy import: only where it is used
-
     decay = math.exp(-1.0 / tau_d)
-    y, _ = lfilter([1.0 - decay], [1.0, -decay], load, zi=[decay * x0])
-    return np.asarray(y, dtype=np.float64)
+    return _first_order(load, 1.0 - decay, decay, decay * x0)
 
 
 def _impulse(load: FloatArray, tau_d: float, x0: float) -> FloatArray:
     """x_d = x_{d−1} · e^(−1/τ) + L_d, from x_{−1} = x0 (Banister's impulse response)."""
-    from scipy.signal import lfilter  # a heavy import: only where it is used
-
     decay = math.exp(-1.0 / tau_d)
-    y, _ = lfilter([1.0], [1.0, -decay], load, zi=[decay * x0])
-    return np.asarray(y, dtype=np.float64)
+    return _first_order(load, 1.0, decay, decay * x0)
 
 
 def daily_history(
@@ -174,8 +186,8 @@ def daily_history(
 
     ``start`` is the state at the end of the day before ``first_day`` (default: no
     training before). Continuing from ``history.state_after(i)`` over the loads from day
-    i + 1 gives the same values as recomputing everything. Vectorised: the recurrences run
-    as first-order IIR filters (``scipy.signal.lfilter``).
+    i + 1 gives the same values as recomputing everything. The recurrences run as
+    first-order IIR filters (``_first_order``, the arithmetic of ``scipy.signal.lfilter``).
     """
     p = params or HistoryParams()
     s = start or HistoryState.zero()

@@ -108,10 +108,10 @@ class ParamInputs:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "hr_timer": [list(pair) for pair in self.hr_timer],
-            "hr_moving": [list(pair) for pair in self.hr_moving],
+            "hr_timer": list(map(list, self.hr_timer)),
+            "hr_moving": list(map(list, self.hr_moving)),
             "no_hr_moving_s": self.no_hr_moving_s,
-            "speed_moving": [list(pair) for pair in self.speed_moving],
+            "speed_moving": list(map(list, self.speed_moving)),
             "timer_time_s": self.timer_time_s,
             "normalised_graded_speed_mps": self.normalised_graded_speed_mps,
             "speed_sport": self.speed_sport,
@@ -121,7 +121,7 @@ class ParamInputs:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ParamInputs:
         def pairs(key: str) -> tuple[tuple[float, float], ...]:
-            return tuple((float(v), float(t)) for v, t in data[key])
+            return tuple([(float(v), float(t)) for v, t in data[key]])
 
         return cls(
             hr_timer=pairs("hr_timer"),
@@ -291,13 +291,23 @@ def _columns(pairs: tuple[tuple[float, float], ...]) -> tuple[FloatArray, FloatA
     return table[:, 0], table[:, 1]
 
 
-def _histogram(values: FloatArray, weights: FloatArray) -> tuple[tuple[float, float], ...]:
-    keep = np.isfinite(values) & (weights > 0)
-    if not keep.any():
-        return ()
-    unique, inverse = np.unique(values[keep], return_inverse=True)
-    sums = np.bincount(inverse, weights=weights[keep])
-    return tuple(zip(unique.tolist(), sums.tolist(), strict=True))
+def _histograms(
+    values: FloatArray, *weights: FloatArray
+) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Per weighting, the (value, Σ weight) pairs of the finite values that carry weight.
+
+    One sort for every weighting: a value is listed when a sample of it has a positive
+    weight; its sum adds the sample weights in sample order (zeros change no sum).
+    """
+    finite = np.isfinite(values)
+    unique, inverse = np.unique(values[finite], return_inverse=True)
+    out = []
+    for w in weights:
+        wf = w[finite]
+        present = np.bincount(inverse, weights=wf > 0, minlength=len(unique)) > 0
+        sums = np.bincount(inverse, weights=wf, minlength=len(unique))
+        out.append(tuple(zip(unique[present].tolist(), sums[present].tolist(), strict=True)))
+    return tuple(out)
 
 
 def _inputs(
@@ -305,11 +315,13 @@ def _inputs(
 ) -> ParamInputs:
     moving_dt = np.where(s.moving, s.dt_s, 0.0)
     hr = s.heart_rate_bpm
+    hr_timer, hr_moving = _histograms(hr, s.dt_s, moving_dt)
+    speed_moving = _histograms(np.round(s.speed_mps, 2), moving_dt)[0] if speed_sport else ()
     return ParamInputs(
-        hr_timer=_histogram(hr, s.dt_s),
-        hr_moving=_histogram(hr, moving_dt),
+        hr_timer=hr_timer,
+        hr_moving=hr_moving,
         no_hr_moving_s=float(moving_dt[~np.isfinite(hr)].sum()),
-        speed_moving=_histogram(np.round(s.speed_mps, 2), moving_dt) if speed_sport else (),
+        speed_moving=speed_moving,
         timer_time_s=timer,
         normalised_graded_speed_mps=ngs,
         speed_sport=speed_sport,

@@ -46,6 +46,7 @@ INDOOR_SUB_SPORTS: Final = frozenset({"treadmill", "indoor_running", "virtual_ac
 """Running without ground under the feet: efforts kept and flagged, not personal bests."""
 SPEED_SPORTS: Final = frozenset({"running", "walking", "hiking"})
 """Sports whose speed is judged against critical speed (pace zones, rTSS)."""
+_isfinite = math.isfinite
 _SEX: Final[dict[Sex, load_science.Sex]] = {
     Sex.FEMALE: "female",
     Sex.MALE: "male",
@@ -80,6 +81,13 @@ def configured_limits() -> Limits:
 
 def json_safe(value: Any) -> Any:
     """JSON for both databases: tuples as lists, non-finite floats as None."""
+    kind = type(value)  # the common exact types first (statistics hold thousands of them)
+    if kind is float:
+        return value if _isfinite(value) else None
+    if kind is dict:
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [json_safe(v) for v in value]
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):

@@ -159,24 +159,37 @@ def _expand(
             f"ZIP_MAX_RATIO = {settings.zip_max_ratio:g}"
         )
     batch: list[ImportFile] = []
+    blobs: list[tuple[ImportFile, bytes]] = []
     for info in entries:
         name = _name(file, info)
         if name in done:
             continue
         done.add(name)
-        row = _entry(file, archive, info, name, budget)
+        row = _entry(file, archive, info, name, budget, blobs)
         db.session.add(row)
         batch.append(row)
-        if len(batch) >= BATCH_ENTRIES:
-            _commit(batch, on_batch)
+        if len(batch) >= BATCH_ENTRIES or sum(len(d) for _r, d in blobs) >= _SPOOL_BYTES:
+            _commit(batch, on_batch, blobs)
             batch = []
-    _commit(batch, on_batch)
+    _commit(batch, on_batch, blobs)
 
 
-def _commit(batch: list[ImportFile], on_batch: Callable[[list[int]], None] | None) -> None:
+def _commit(
+    batch: list[ImportFile],
+    on_batch: Callable[[list[int]], None] | None,
+    blobs: list[tuple[ImportFile, bytes]],
+) -> None:
+    """Store the batch's FIT bytes (one statement), commit its rows, hand on the pending."""
     recoverable_commit()
-    db.session.commit()
+    if blobs:
+        shas = blob_store().put_many([data for _row, data in blobs])
+        for (row, _data), sha in zip(blobs, shas, strict=True):
+            row.sha256 = sha
+        blobs.clear()
+    db.session.flush()
+    # Read before the commit expires the rows (after it, each would be loaded again).
     pending = [row.id for row in batch if row.status is FileStatus.PENDING]
+    db.session.commit()
     if on_batch is not None and pending:
         on_batch(pending)
 
@@ -209,8 +222,14 @@ def _row(
 
 
 def _entry(
-    file: ImportFile, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: _Budget
+    file: ImportFile,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    budget: _Budget,
+    blobs: list[tuple[ImportFile, bytes]],
 ) -> ImportFile:
+    """The row of one entry; a FIT entry's bytes join ``blobs``, stored before the commit."""
     settings = context.settings()
     suffix = PurePosixPath(info.filename).suffix.lower()
     kind = {".fit": FileKind.FIT, ".zip": FileKind.ARCHIVE}.get(suffix, FileKind.OTHER)
@@ -244,7 +263,7 @@ def _entry(
     if budget.entries <= 0 or size > budget.bytes:
         return failed("the upload reached ZIP_MAX_ENTRIES or ZIP_MAX_TOTAL_MB; not extracted")
     try:
-        sha, read = _store_entry(archive, info)
+        sha, read, data = _store_entry(archive, info)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -255,21 +274,27 @@ def _entry(
         return failed(f"corrupt or unsupported entry: {exc}")
     budget.entries -= 1
     budget.bytes -= read
-    return _row(file, name, kind, read, FileStatus.PENDING, sha256=sha)
+    row = _row(file, name, kind, read, FileStatus.PENDING, sha256=sha)
+    if data is not None:
+        blobs.append((row, data))
+    return row
 
 
-def _store_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
-    """Inflate one entry into the blob store, reading at most its declared size.
+def _store_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> tuple[str | None, int, bytes | None]:
+    """Inflate one entry, reading at most its declared size: (sha256, size, bytes to store).
 
-    A FIT entry (at most ``MAX_FIT_FILE_MB``, checked before) is read into memory; a
-    nested archive, of any size, is spooled to a temporary file and streamed.
+    A FIT entry (at most ``MAX_FIT_FILE_MB``, checked before) is read into memory and
+    returned, to be stored with the others of its batch; a nested archive, of any size, is
+    spooled to a temporary file and streamed into the blob store.
     """
     if not info.filename.lower().endswith(".zip"):
         with archive.open(info) as src:
             data = src.read(info.file_size)
             if src.read(1):
                 raise zipfile.BadZipFile("the entry holds more bytes than its header declares")
-        return blob_store().put(data), len(data)
+        return None, len(data), data
     with archive.open(info) as src, tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as spool:
         copied = _copy_at_most(src, spool, info.file_size)
         if src.read(1):
@@ -277,7 +302,7 @@ def _store_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, 
         spool.seek(0)
         sha, size = blob_store().put_file(spool)  # type: ignore[arg-type]
         assert size == copied
-        return sha, size
+        return sha, size, None
 
 
 def _copy_at_most(src: IO[bytes], dst: IO[bytes], limit: int) -> int:

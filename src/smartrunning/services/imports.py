@@ -8,8 +8,9 @@ drive it through these functions):
    file of a new job, so nothing uploaded is ever lost.
 2. Workers :func:`claim` pending files atomically (``UPDATE … WHERE status = 'pending'``):
    however many workers run, on however many machines, a file is processed by one of
-   them. :func:`process_claimed` expands an archive (``services.archives``) or imports a
-   FIT file (``services.ingest``), each file in its own transaction.
+   them. :func:`process_claimed_files` expands archives (``services.archives``) and imports
+   FIT files (``services.ingest``): a batch's files in one transaction, so each file is
+   written whole or not at all.
 3. When no file is left, :func:`finish_if_complete` moves the job to ``analysing`` (one
    caller wins) and :func:`complete_job` runs the chronological recomputation
    (``services.recompute``) and marks it ``done``.
@@ -29,14 +30,16 @@ from collections.abc import Callable, Iterable
 from typing import IO
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from smartrunning.services import recompute
+from smartrunning.services.analysis_gc import paused_gc
 from smartrunning.services.analysis_state import recoverable_commit
 from smartrunning.services.archives import expand_claimed_archive, is_zip
 from smartrunning.services.blobs import blob_store
 from smartrunning.services.errors import InvalidInput
 from smartrunning.services.import_reports import JobReport, job_report
-from smartrunning.services.ingest import import_claimed_fit
+from smartrunning.services.ingest import import_claimed_fits
 from smartrunning.store import (
     FileKind,
     FileStatus,
@@ -59,11 +62,13 @@ __all__ = [
     "finish_if_complete",
     "pending_file_ids",
     "process_claimed",
+    "process_claimed_files",
     "run_inline",
     "worker_id",
 ]
 
 _OPEN = (FileStatus.PENDING, FileStatus.PROCESSING)
+_INLINE_BATCH = 8
 
 
 def worker_id() -> str:
@@ -98,7 +103,7 @@ def add_upload(job: ImportJob, name: str, content: bytes | IO[bytes]) -> ImportF
     start = stream.tell()
     head = stream.read(4)
     stream.seek(start)
-    sha, size = blob_store().put_file(stream)  # type: ignore[arg-type]
+    sha, size = _keep(stream)
     clean = name.replace("\\", "/").strip() or "upload"
     row = ImportFile(
         job_id=job.id,
@@ -114,6 +119,22 @@ def add_upload(job: ImportJob, name: str, content: bytes | IO[bytes]) -> ImportF
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def _keep(stream: IO[bytes]) -> tuple[str, int]:
+    """Store an upload in the blob store: (sha256, size).
+
+    The same bytes uploaded twice at once (two clients, two tabs) race to insert the one
+    blob; the loser's insert fails in its savepoint, and the blob is there once the
+    winner commits (PostgreSQL makes the loser wait for that).
+    """
+    start = stream.tell()
+    try:
+        with db.session.begin_nested():
+            return blob_store().put_file(stream)  # type: ignore[arg-type]
+    except IntegrityError:
+        stream.seek(start)
+        return blob_store().put_file(stream)  # type: ignore[arg-type]
 
 
 def add_skipped(job: ImportJob, name: str, size_bytes: int, reason: str) -> ImportFile:
@@ -204,13 +225,44 @@ def claim(file_ids: list[int], worker: str) -> list[int]:
 
 def process_claimed(file_id: int, on_batch: Callable[[list[int]], None] | None = None) -> None:
     """Process a file this worker claimed, to its final status (commits)."""
-    file = db.session.get(ImportFile, file_id, populate_existing=True)
-    if file is None or file.status is not FileStatus.PROCESSING:
+    process_claimed_files([file_id], on_batch)
+
+
+def process_claimed_files(
+    file_ids: list[int], on_batch: Callable[[list[int]], None] | None = None
+) -> None:
+    """Process files this worker claimed, to their final status (commits).
+
+    Archives are expanded first, one by one; FIT files are imported together, their
+    results written in one transaction (``services.ingest.import_claimed_fits``).
+    """
+    if not file_ids:
         return
-    if file.kind is FileKind.ARCHIVE:
-        expand_claimed_archive(file, on_batch)
-    else:
-        import_claimed_fit(file)
+    with paused_gc():
+        _process_claimed_files(file_ids, on_batch)
+
+
+def _process_claimed_files(
+    file_ids: list[int], on_batch: Callable[[list[int]], None] | None
+) -> None:
+    kinds = db.session.execute(
+        sa.select(ImportFile.id, ImportFile.kind).where(
+            ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PROCESSING
+        )
+    ).all()
+    for file_id in sorted(i for i, kind in kinds if kind is FileKind.ARCHIVE):
+        file = db.session.get(ImportFile, file_id, populate_existing=True)
+        if file is not None and file.status is FileStatus.PROCESSING:
+            expand_claimed_archive(file, on_batch)
+    fits = sorted(i for i, kind in kinds if kind is not FileKind.ARCHIVE)
+    if fits:
+        files = db.session.execute(
+            sa.select(ImportFile)
+            .where(ImportFile.id.in_(fits), ImportFile.status == FileStatus.PROCESSING)
+            .order_by(ImportFile.id)
+            .execution_options(populate_existing=True)
+        ).scalars()
+        import_claimed_fits(list(files))
 
 
 def finish_if_complete(job_id: int) -> bool:
@@ -264,8 +316,8 @@ def run_inline(job_id: int, *, progress: Callable[[JobReport], None] | None = No
         ids = claim(pending_file_ids(job_id)[:32], worker)
         if not ids:
             break
-        for file_id in ids:
-            process_claimed(file_id)
+        for i in range(0, len(ids), _INLINE_BATCH):
+            process_claimed_files(ids[i : i + _INLINE_BATCH])
             if progress is not None:
                 progress(job_report(db.session.get_one(ImportJob, job_id), with_files=False))
     if finish_if_complete(job_id):

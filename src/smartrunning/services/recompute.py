@@ -44,6 +44,7 @@ from smartrunning.services import bests as best_services
 from smartrunning.services import history as history_services
 from smartrunning.services import parameters as parameter_services
 from smartrunning.services.analysis import ParamInputs, analyse, apply_params, current_versions
+from smartrunning.services.analysis_gc import paused_gc
 from smartrunning.services.analysis_inputs import (
     AnalysisParams,
     SourceInfo,
@@ -184,8 +185,9 @@ def recompute_runner(
         db.session.commit()
         return RecomputeResult(runner.id, None)
     start = min(starts)
-    result = _Walk(runner, start).run()
-    result.history_days = history_services.rebuild_from(runner, start)
+    with paused_gc():
+        result = _Walk(runner, start).run()
+        result.history_days = history_services.rebuild_from(runner, start)
     result.requests = len(requests)
     now = now_utc()
     for request in requests:
