@@ -84,7 +84,9 @@ def serve_command(
         "threads": 4,
         "worker_class": "gthread",
         "timeout": 120,
-        "accesslog": "-",
+        # No gunicorn access log: the app already logs one JSON line per request (method,
+        # path, status, duration, user), and writing both cost ~15 % of a page's CPU.
+        "accesslog": None,
         "errorlog": "-",
         "post_fork": _post_fork(app),
         "forwarded_allow_ips": "127.0.0.1",
