@@ -147,6 +147,9 @@ def run_load(
     latencies: list[float] = []
     lock = threading.Lock()
     sessions = [logged_in(base) for _ in range(clients)] if path else []
+    if path is not None:  # warm up each worker (templates compiled, caches filled), uncounted
+        for session in sessions[:4]:
+            session.get(base + path, timeout=30)
     deadline = time.monotonic() + seconds
 
     def client(index: int) -> None:
