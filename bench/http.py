@@ -61,6 +61,17 @@ PASSWORD = "bench passphrase 1"
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
+def fresh_postgres(url: str) -> str:
+    """An empty ``bench_http`` database on the server of ``url`` (dropped first if there)."""
+    server = sa.make_url(url).set(drivername="postgresql+psycopg")
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text('DROP DATABASE IF EXISTS "bench_http" WITH (FORCE)'))
+        conn.execute(sa.text('CREATE DATABASE "bench_http"'))
+    engine.dispose()
+    return server.set(database="bench_http").render_as_string(hide_password=False)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -202,7 +213,11 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=500)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL server (a fresh bench_http database is made); default: SQLite",
+    )
     parser.add_argument(
         "--only", default=None, help="comma-separated endpoint names to run (default: all)"
     )
@@ -225,7 +240,7 @@ def main() -> None:
         "LOGIN_LIMIT_PER_USER": "100000 per minute",
     }
     if args.database_url:
-        env["DATABASE_URL"] = args.database_url
+        env["DATABASE_URL"] = fresh_postgres(args.database_url)
     run_env = {**os.environ, **env}
     subprocess.run(
         [sys.executable, "-m", "smartrunning", "init"],
