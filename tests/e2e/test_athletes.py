@@ -103,6 +103,25 @@ def test_coach_adds_athlete_with_login_through_the_wizard(
     expect(wanda.get_by_role("link", name="Athletes")).to_have_count(0)
     assert wanda.console_errors == []  # type: ignore[attr-defined]
 
+    # The coach deletes the athlete: the name must be typed; her login stops working.
+    coach.get_by_test_id("delete-runner").click()
+    expect(coach.get_by_test_id("delete-warning")).to_contain_text("Their login is deactivated")
+    form = coach.get_by_test_id("delete-runner-form")
+    form.get_by_label("Type the runner's name to confirm").fill("Wanda")
+    form.get_by_role("button", name="Delete the runner and their data").click()
+    expect(coach.get_by_text("Type the name exactly as shown: Wanda Wizard")).to_be_visible()
+    coach.screenshot(path=artifacts / "18-delete-runner.png", full_page=True)
+    form.get_by_label("Type the runner's name to confirm").fill("Wanda Wizard")
+    form.get_by_role("button", name="Delete the runner and their data").click()
+    expect(coach.get_by_text("Wanda Wizard was deleted with 0 sessions")).to_be_visible()
+    expect(coach.get_by_test_id("athletes")).not_to_contain_text("Wanda Wizard")
+    wanda.reload()
+    expect(wanda).to_have_url(re.compile(r"/login"))
+    # The only console message: the browser noting the refused form's 422 answer.
+    assert coach.console_errors == [  # type: ignore[attr-defined]
+        "Failed to load resource: the server responded with a status of 422 (UNPROCESSABLE ENTITY)"
+    ]
+
 
 def test_new_runner_finishes_the_wizard_at_first_login(
     app: Flask, live_server: str, new_page: Any, artifacts: Path
