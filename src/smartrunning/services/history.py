@@ -41,6 +41,7 @@ __all__ = [
     "planned_loads",
     "projection_end",
     "rebuild_from",
+    "state_before",
     "weekly_volume",
 ]
 
@@ -48,7 +49,7 @@ HISTORY_VERSION: Final = history_science.ALGORITHM_VERSION
 _FIELDS: Final = ("load", "ctl", "atl", "form", "performance", "ramp", "monotony", "strain")
 
 
-def _state_before(runner_id: int, day: dt.date) -> HistoryState:
+def state_before(runner_id: int, day: dt.date) -> HistoryState:
     """The state at the end of ``day - 1`` from stored rows (days before them: rest)."""
     rows = db.session.execute(
         sa.select(HistoryDay)
@@ -139,7 +140,7 @@ def rebuild_from(runner: Runner, changed: dt.date) -> int:
     )
     if last < begin:
         return 0
-    state = _state_before(runner.id, begin) if begin > first else HistoryState.zero()
+    state = state_before(runner.id, begin) if begin > first else HistoryState.zero()
     loads = _day_loads(runner.id, begin, last)
     rows: list[dict[str, Any]] = []
     segments = _params_segments(runner, begin, last)
@@ -226,7 +227,7 @@ def daily_series(
         loads,
         start,
         params=params,
-        start=_state_before(runner.id, start),
+        start=state_before(runner.id, start),
     )
     for i in range(len(projected)):
         day = projected.day(i)

@@ -28,7 +28,7 @@ from smartrunning.services import athletes as athlete_services
 from smartrunning.services import plan_schemas
 from smartrunning.services import workouts as workout_services
 from smartrunning.services.errors import InvalidInput, NotFound
-from smartrunning.services.history import _state_before
+from smartrunning.services.history import state_before
 from smartrunning.services.parameters import parameters_on
 from smartrunning.services.plan_compliance import link_sessions
 from smartrunning.services.workout_targets import day_parameters
@@ -197,7 +197,7 @@ def generate(
                 runner.long_run_weekday if request.long_run_day is None else request.long_run_day
             ),
             sessions_per_week=request.sessions_per_week or runner.sessions_per_week,
-            start_state=_state_before(runner.id, start),
+            start_state=state_before(runner.id, start),
             parameters=_dated_parameters(runner, start, request.race_date),
             library=tuple(w for _id, w in library),
             weeks=request.weeks,
