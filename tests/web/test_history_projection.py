@@ -122,3 +122,42 @@ def test_history_page_and_api_show_the_planned_days_to_race_day(app: Flask) -> N
     assert api["days"][0]["projected"] is False
     future = [d for d in api["days"] if d["day"] > today.isoformat()]
     assert sum(d["load"] for d in future) > 0
+
+
+def test_history_api_answer_is_what_its_schema_would_dump(app: Flask) -> None:
+    """The history answer skips marshmallow's dump for speed; it must still be exactly what
+    the documented schema (HistoryOut) gives, projected days and weeks included."""
+    from smartrunning.web.api.sessions import HistoryOut
+
+    world = make_world(app)
+    import_inline(
+        app,
+        world.runner_id,
+        [(f"{i}.fit", run_bytes(i, duration_s=2400, seed=i)) for i in (0, 3, 9)],
+    )
+    today = dt.datetime.now(dt.UTC).date()
+    race = today + dt.timedelta(days=30)
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        _plan(runner, race)
+        db.session.commit()
+        expected = HistoryOut().dump(
+            {
+                "days": history_services.daily_series(runner, date_to=race, today=today),
+                "weeks": [
+                    w.as_dict() for w in history_services.weekly_volume(runner, date_to=race)
+                ],
+            }
+        )
+    client = app.test_client()
+    login(client, "runner")
+    answer = client.get(f"/api/runners/{world.runner_id}/history?to={race.isoformat()}")
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/json"
+    assert answer.json == expected
+    assert len(expected["days"]) > 30
+    assert any(d["projected"] for d in expected["days"])
+    assert len(expected["weeks"]) >= 1
+    # Same keys, same JSON types (a float stays a float, a date an ISO string).
+    for got, want in zip(answer.json["days"], expected["days"], strict=True):
+        assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in want.items()}

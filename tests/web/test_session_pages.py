@@ -186,6 +186,31 @@ def test_detail_page_fetches_its_charts_which_the_browser_may_cache(
     )
 
 
+def test_charts_are_kept_per_process_under_the_records_hash(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    """The charts' JSON is built once per records hash: a second request gives the same
+    bytes without reading the records again, and other records get their own."""
+    from smartrunning.web.sessions import views
+
+    _, ids = three_sessions
+    client = app.test_client()
+    login(client, "runner")
+    views._charts_body.cache_clear()
+    first = client.get(f"/sessions/{ids[1]}/charts.json")
+    assert views._charts_body.cache_info().misses == 1
+    second = client.get(f"/sessions/{ids[1]}/charts.json")
+    assert views._charts_body.cache_info().hits == 1
+    assert first.get_data() == second.get_data()
+    other = client.get(f"/sessions/{ids[0]}/charts.json")
+    assert views._charts_body.cache_info().misses == 2
+    assert other.json["series"] != first.json["series"]
+    # Another runner's session answers 404 even when its charts are in the cache.
+    client = app.test_client()
+    login(client, "otherrunner")
+    assert client.get(f"/sessions/{ids[1]}/charts.json").status_code == 404
+
+
 def test_heart_rate_loads_use_a_default_resting_hr_until_one_is_entered(
     app: Flask, three_sessions: tuple[int, list[int]]
 ) -> None:

@@ -246,7 +246,12 @@ CHARTS_VERSION = 1
 def session_charts(s: TrainingSession) -> dict[str, Any]:
     """The series (:func:`series_of`) and the route (:func:`track_of`) from one read of the
     records. Both depend only on the records, so they can be cached under their hash."""
-    records = records_from_parquet(blob_store().get(s.records_sha256))
+    return charts_of_records(s.records_sha256)
+
+
+def charts_of_records(records_sha256: str) -> dict[str, Any]:
+    """:func:`session_charts` of the records stored under ``records_sha256``."""
+    records = records_from_parquet(blob_store().get(records_sha256))
     return {"series": series_of(records), "track": track_of(records)}
 
 

@@ -17,7 +17,7 @@ from smartrunning.logs import configure_logging, logger
 from smartrunning.services import tokens
 from smartrunning.store import User, db
 from smartrunning.store.db import render_migration_item
-from smartrunning.web import errors, extensions, guard, security
+from smartrunning.web import errors, extensions, guard, jsonio, security
 from smartrunning.web.templating import init_app as init_templating
 
 __all__ = ["MIGRATIONS_DIR", "create_app"]
@@ -86,6 +86,7 @@ def create_app(
     if overrides:
         app.config.update(overrides)
     app.extensions["smartrunning.settings"] = settings
+    jsonio.init_app(app)
     # Ids beyond a 32-bit INTEGER key cannot exist: they answer 404, not a database error.
     app.url_map.converters["int"] = DatabaseId
 

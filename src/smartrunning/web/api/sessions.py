@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import request, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
@@ -18,6 +18,7 @@ from smartrunning.services import sessions as session_services
 from smartrunning.services.errors import NotFound, ServiceError
 from smartrunning.store import db
 from smartrunning.web.access import get_runner_or_404, this_user
+from smartrunning.web.jsonio import json_response
 
 __all__ = ["blp", "jobs_blp"]
 
@@ -264,16 +265,20 @@ class SessionSeries(MethodView):
 class RunnerHistory(MethodView):
     @blp.arguments(HistoryQuery, location="query")
     @blp.response(200, HistoryOut)
-    def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
+    def get(self, query: dict[str, Any], runner_id: int) -> Response:
         """Daily load, fitness, fatigue, form and performance; weekly volume. With ``to``
         after today, the days to come are projected over the runner's plans."""
         runner = get_runner_or_404(runner_id)
-        return {
+        body = {
             "days": history_services.daily_series(
                 runner, **query, today=dt.datetime.now(dt.UTC).date()
             ),
             "weeks": [w.as_dict() for w in history_services.weekly_volume(runner, **query)],
         }
+        # The rows already have HistoryOut's shape (its keys, plain numbers, dates), which
+        # a test checks against the schema's own dump; skipping that dump halves the CPU of
+        # a year of days (~4,000 values through marshmallow's fields).
+        return json_response(body)
 
 
 class JobSummaryOut(JobOut):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,6 +34,7 @@ from smartrunning.web.access import (
     this_user,
 )
 from smartrunning.web.athletes.forms import BestForm, DeleteRunnerForm, ParameterForm
+from smartrunning.web.jsonio import script_json
 
 __all__ = ["bp"]
 
@@ -114,7 +114,7 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
         s=summary,
         history=history,
         timeline=timeline,
-        chart_json=json.dumps(chart_data, default=str).replace("<", "\\u003c"),
+        chart_json=script_json(chart_data),
         parameter_form=ParameterForm(data={"valid_from": today()}),
         best_form=BestForm(data={"date": today()}),
         can_edit_all=is_coaching(),

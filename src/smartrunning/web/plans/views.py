@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -21,6 +20,7 @@ from smartrunning.services.errors import InvalidInput, NotFound, ServiceError
 from smartrunning.store import Plan, PlanDay, Runner, TrainingSession, db, now_utc
 from smartrunning.web import guard
 from smartrunning.web.access import get_runner_or_404, this_user
+from smartrunning.web.jsonio import script_json
 
 __all__ = ["bp"]
 
@@ -33,10 +33,6 @@ COLOURS = {
     "missed": "text-bg-secondary",
     "planned": "text-bg-light",
 }
-
-
-def _script_json(data: Any) -> str:
-    return json.dumps(data, default=str).replace("<", "\\u003c")
 
 
 def _today() -> dt.date:
@@ -231,7 +227,7 @@ def plan_detail(plan_id: int) -> ResponseReturnValue:
         compliance=compliance,
         colours=COLOURS,
         can_plan=plan_services.can_plan(this_user(), plan.runner),
-        chart_json=_script_json(chart),
+        chart_json=script_json(chart),
         ics_url=url_for("plans.ics_feed", token=plan.ics_token, _external=True),
     )
 

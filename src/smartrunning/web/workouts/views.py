@@ -26,6 +26,7 @@ from smartrunning.services.errors import InvalidInput, ServiceError
 from smartrunning.services.workout_json import structure_from_json, structure_to_json
 from smartrunning.store import Workout, db
 from smartrunning.web.access import this_user
+from smartrunning.web.jsonio import script_json
 from smartrunning.web.workouts.access import (
     chosen_runner,
     get_workout_or_404,
@@ -41,11 +42,6 @@ __all__ = ["bp"]
 bp = Blueprint("workouts", __name__, url_prefix="/workouts", template_folder="templates")
 
 PAGE_SIZE = 20
-
-
-def _script_json(data: Any) -> str:
-    """JSON for a ``<script type="application/json">`` block (no ``</script>`` inside)."""
-    return json.dumps(data, default=str).replace("<", "\\u003c")
 
 
 def _int_arg(name: str) -> int | None:
@@ -109,7 +105,7 @@ def detail(workout_id: int) -> ResponseReturnValue:
         choices=choices,
         runner=runner,
         day=day,
-        chart_json=_script_json(chart),
+        chart_json=script_json(chart),
         can_edit=workout_services.can_edit(user, workout),
         can_create=workout_services.can_create(user),
     )
@@ -121,7 +117,7 @@ def _editor(form: WorkoutForm, steps: Any, workout: Workout | None, error: str =
         form=form,
         workout=workout,
         error=error,
-        editor_json=_script_json(
+        editor_json=script_json(
             {"steps": steps, "preview_url": url_for("api_workouts.WorkoutPreview")}
         ),
     )
