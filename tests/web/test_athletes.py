@@ -522,3 +522,29 @@ def test_api_profile_and_predictions_are_labelled(app: Flask) -> None:
     )
     assert bad.status_code == 422
     assert "faster than humanly possible" in bad.json["error"]["message"]
+
+
+def test_dashboard_lists_the_visible_runners_with_their_login_and_coaches(app: Flask) -> None:
+    from smartrunning.services import athletes as athlete_services
+    from smartrunning.store import User
+
+    world = make_world(app)
+    with app.app_context():
+        runner = _runner(app, world.runner_id)
+        helper = db.session.get_one(User, world.other_coach)
+        athlete_services.assign_coach(runner, helper)
+        db.session.commit()
+    make_runner(app, "Abe Apple", coach_id=world.coach)  # no login, listed first by name
+    client = app.test_client()
+    login(client, "coach")
+    page = _text(client.get("/athletes"))
+    rows = re.findall(r"<tr>\s*<td><a href=\"/runners/\d+\">([^<]+)</a>(.*?)</tr>", page, re.S)
+    assert [name for name, _rest in rows] == ["Abe Apple", "Rita Runner"]  # not Otto Other
+    abe, rita = (rest for _name, rest in rows)
+    assert "@" not in abe.split("</td>")[0]
+    assert "@runner" in rita
+    assert "<td>coach, othercoach</td>" in rita
+    assert "<td>coach</td>" in abe
+    admin = app.test_client()
+    login(admin, "admin")
+    assert "Otto Other" in _text(admin.get("/athletes"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from smartrunning.science import defaults
 from smartrunning.services.errors import Conflict, InvalidInput, NotFound
@@ -22,8 +24,10 @@ from smartrunning.store import (
 
 __all__ = [
     "ONBOARDING_STEPS",
+    "AthleteRow",
     "advance_onboarding",
     "assign_coach",
+    "athlete_rows",
     "can_view_runner",
     "coaches",
     "create_login",
@@ -225,6 +229,38 @@ def visible_runners_query(user: User) -> sa.Select[Runner]:
         assigned = sa.select(CoachAssignment.runner_id).where(CoachAssignment.coach_id == user.id)
         return query.where(sa.or_(Runner.id.in_(assigned), Runner.user_id == user.id))
     return query.where(Runner.user_id == user.id)
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteRow:
+    """A runner of the athletes dashboard, with the logins it shows."""
+
+    runner: Runner
+    username: str | None
+    coaches: tuple[str, ...]
+
+
+def athlete_rows(user: User) -> list[AthleteRow]:
+    """The runners ``user`` may see, by name, with their own login's username and their
+    coaches' usernames. Two queries whatever the count; the runners' relationships are
+    not loaded (the dashboard is the app's most visited page)."""
+    login = aliased(User)
+    rows = db.session.execute(
+        visible_runners_query(user)
+        .add_columns(login.username)
+        .outerjoin(login, login.id == Runner.user_id)
+        .order_by(sa.func.lower(Runner.name), Runner.id)
+    ).all()
+    coaches: dict[int, list[str]] = {}
+    if rows:
+        for runner_id, username in db.session.execute(
+            sa.select(CoachAssignment.runner_id, User.username)
+            .join(User, User.id == CoachAssignment.coach_id)
+            .where(CoachAssignment.runner_id.in_([r.id for r, _u in rows]))
+            .order_by(CoachAssignment.runner_id, User.username)
+        ):
+            coaches.setdefault(runner_id, []).append(username)
+    return [AthleteRow(r, username, tuple(coaches.get(r.id, ()))) for r, username in rows]
 
 
 def can_view_runner(user: User, runner: Runner) -> bool:

@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import selectinload
 
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services import bests as best_services
@@ -16,7 +15,6 @@ from smartrunning.services import parameters as parameter_services
 from smartrunning.services import profiles, runner_deletion
 from smartrunning.services.errors import Conflict, NotFound, ServiceError
 from smartrunning.store import (
-    CoachAssignment,
     ImportJob,
     ParameterKey,
     ParameterSource,
@@ -52,17 +50,9 @@ def is_coaching() -> bool:
 @bp.get("/athletes")
 @require_role(Role.COACH)
 def dashboard() -> ResponseReturnValue:
-    query = (
-        athlete_services.visible_runners_query(this_user())
-        .options(
-            selectinload(Runner.coach_rows).selectinload(CoachAssignment.coach),
-            selectinload(Runner.user),
-        )
-        .order_by(sa.func.lower(Runner.name))
-    )
-    runners = list(db.session.execute(query).scalars())
-    params = parameter_services.parameters_for(runners, today())
-    return render_template("athletes/dashboard.html", runners=runners, params=params)
+    rows = athlete_services.athlete_rows(this_user())
+    params = parameter_services.parameters_for([row.runner for row in rows], today())
+    return render_template("athletes/dashboard.html", rows=rows, params=params)
 
 
 @bp.get("/runners/<int:runner_id>")
