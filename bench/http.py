@@ -151,16 +151,22 @@ def logged_in(base: str) -> requests.Session:
 
 
 def run_load(
-    base: str, path: str | None, clients: int, seconds: float, think: float = 0.0
-) -> list[float]:
+    base: str, path: str | None, clients: int, seconds: float, think: float, server: int
+) -> tuple[list[float], float]:
     """Latencies (s) of ``clients`` clients hitting ``path`` (None: the login itself), each
-    pausing ``think`` seconds (± 50 %, so they do not march in step) between requests."""
+    pausing ``think`` seconds (± 50 %, so they do not march in step) between requests, and
+    the CPU seconds of the server (process group ``server``) over the measured window.
+
+    The clients log in and warm up each worker (templates compiled, caches filled) before
+    that window: 20 logins hash 20 passwords (~0.2 s of CPU each, by design), which would
+    otherwise be charged to the page measured."""
     latencies: list[float] = []
     lock = threading.Lock()
     sessions = [logged_in(base) for _ in range(clients)] if path else []
-    if path is not None:  # warm up each worker (templates compiled, caches filled), uncounted
+    if path is not None:
         for session in sessions[:4]:
             session.get(base + path, timeout=30)
+    cpu_before = server_cpu_seconds(server)
     deadline = time.monotonic() + seconds
 
     def client(index: int) -> None:
@@ -185,7 +191,7 @@ def run_load(
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies
+    return latencies, server_cpu_seconds(server) - cpu_before
 
 
 def server_cpu_seconds(group: int) -> float:
@@ -293,9 +299,9 @@ def main() -> None:
             f"{'p99 ms':>8} {'server CPU ms/req':>18}"
         )
         for name, path in targets:
-            cpu_before = server_cpu_seconds(server.pid)
-            latencies = run_load(base, path, args.clients, args.seconds, args.think)
-            cpu = server_cpu_seconds(server.pid) - cpu_before
+            latencies, cpu = run_load(
+                base, path, args.clients, args.seconds, args.think, server.pid
+            )
             rate = len(latencies) / args.seconds
             print(
                 f"{name:<20} {len(latencies):>9} {rate:>8.1f} "

@@ -1,7 +1,7 @@
 """End-to-end ingest benchmark: a ZIP of generated runs through the real queue and workers.
 
     .venv/bin/python bench/ingest.py [--files 300] [--minutes 60] [--workers 1,2]
-        [--database-url postgresql://…] [--redis-url redis://…]
+        [--rounds 3] [--database-url postgresql://…] [--redis-url redis://…]
 
 1. Generates ``--files`` realistic 1 Hz runs (HR, speed, GPS, altitude, cadence, power;
    ``science.fit.synthetic_run`` written by ``encode_activity``), one a day, cached in
@@ -33,6 +33,7 @@ import json
 import os
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -272,6 +273,63 @@ def end_to_end(
         }
 
 
+def run_round(
+    paths: list[Path], archive: Path, fit_bytes: int, args: argparse.Namespace
+) -> dict[str, list[float]]:
+    """One raw decode, then one import per worker count; prints each and returns the
+    ratios (end to end ÷ raw decode per worker count; N workers ÷ the first count)."""
+    raw = raw_decode(paths)
+    print(
+        f"raw decode (decode_fit, 1 process): {raw['files_per_s']:.1f} files/s, "
+        f"{raw['records_per_s']:,.0f} records/s, {raw['mb_per_s']:.1f} MB/s; "
+        f"{raw['files_per_cpu_s']:.1f} files per CPU-second",
+        flush=True,
+    )
+    results = []
+    for count in (int(w) for w in args.workers.split(",")):
+        result = end_to_end(archive, count, args.database_url, args.redis_url)
+        seconds = float(result["seconds"])  # type: ignore[arg-type]
+        files_s = len(paths) * args.copies / seconds
+        result.update(
+            files_per_s=files_s,
+            records_per_s=raw["records"] / seconds,
+            mb_per_s=fit_bytes / 1e6 / seconds,
+            ratio_to_raw=files_s / raw["files_per_s"],
+        )
+        per_cpu = len(paths) * args.copies / float(result["worker_cpu_s"])  # type: ignore[arg-type]
+        result["files_per_worker_cpu_s"] = per_cpu
+        results.append(result)
+        rss = ", ".join(f"{r:.0f}" for r in result["worker_peak_rss_mb"])  # type: ignore[attr-defined]
+        print(
+            f"end to end, {count} worker(s): {seconds:.1f} s (CLI with start-up "
+            f"{float(result['cli_seconds']):.1f} s), {files_s:.1f} files/s, "
+            f"{raw['records'] / seconds:,.0f} records/s, {fit_bytes / 1e6 / seconds:.1f} MB/s; "
+            f"÷ raw decode = {files_s / raw['files_per_s']:.2f}; peak RSS: CLI "
+            f"{result['cli_peak_rss_mb']:.0f} MB, workers {rss} MB; {result['statuses']}",
+            flush=True,
+        )
+        print(
+            f"    workers' CPU: {float(result['worker_cpu_s']):.1f} s, {per_cpu:.1f} files per "
+            f"CPU-second ÷ raw decode per CPU-second = {per_cpu / raw['files_per_cpu_s']:.2f} "
+            "(robust to other load on the machine; the database server's CPU not counted)",
+            flush=True,
+        )
+    if len(results) > 1:
+        base = float(results[0]["files_per_s"])  # type: ignore[arg-type]
+        for result in results[1:]:
+            print(
+                f"{result['workers']} workers ÷ {results[0]['workers']}: "
+                f"{float(result['files_per_s']) / base:.2f}×"  # type: ignore[arg-type]
+            )
+    return {
+        "ratios_to_raw": [float(r["ratio_to_raw"]) for r in results],  # type: ignore[arg-type]
+        "speedups": [
+            float(r["files_per_s"]) / float(results[0]["files_per_s"])  # type: ignore[arg-type]
+            for r in results[1:]
+        ],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=300)
@@ -279,6 +337,13 @@ def main() -> int:
     parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2")
     parser.add_argument("--database-url", default=None, help="PostgreSQL server (a fresh DB)")
     parser.add_argument("--redis-url", default=None, help="Redis for the queue")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="repeat the raw decode and the imports this many times and print the medians "
+        "(a shared machine's speed drifts by ±10 %% from minute to minute)",
+    )
     parser.add_argument(
         "--copies",
         type=int,
@@ -300,48 +365,21 @@ def main() -> int:
             f"queue {'Redis' if args.redis_url else 'SQLite (Huey)'}",
             flush=True,
         )
-        raw = raw_decode(paths)
-        print(
-            f"raw decode (decode_fit, 1 process): {raw['files_per_s']:.1f} files/s, "
-            f"{raw['records_per_s']:,.0f} records/s, {raw['mb_per_s']:.1f} MB/s; "
-            f"{raw['files_per_cpu_s']:.1f} files per CPU-second",
-            flush=True,
-        )
-        results = []
-        for count in (int(w) for w in args.workers.split(",")):
-            result = end_to_end(archive, count, args.database_url, args.redis_url)
-            seconds = float(result["seconds"])  # type: ignore[arg-type]
-            files_s = len(paths) * args.copies / seconds
-            result.update(
-                files_per_s=files_s,
-                records_per_s=raw["records"] / seconds,
-                mb_per_s=fit_bytes / 1e6 / seconds,
-                ratio_to_raw=files_s / raw["files_per_s"],
-            )
-            per_cpu = len(paths) * args.copies / float(result["worker_cpu_s"])  # type: ignore[arg-type]
-            result["files_per_worker_cpu_s"] = per_cpu
-            results.append(result)
-            rss = ", ".join(f"{r:.0f}" for r in result["worker_peak_rss_mb"])  # type: ignore[attr-defined]
-            print(
-                f"end to end, {count} worker(s): {seconds:.1f} s (CLI with start-up "
-                f"{float(result['cli_seconds']):.1f} s), {files_s:.1f} files/s, "
-                f"{raw['records'] / seconds:,.0f} records/s, {fit_bytes / 1e6 / seconds:.1f} MB/s; "
-                f"÷ raw decode = {files_s / raw['files_per_s']:.2f}; peak RSS: CLI "
-                f"{result['cli_peak_rss_mb']:.0f} MB, workers {rss} MB; {result['statuses']}",
-                flush=True,
-            )
-            print(
-                f"    workers' CPU: {float(result['worker_cpu_s']):.1f} s, {per_cpu:.1f} files per "
-                f"CPU-second ÷ raw decode per CPU-second = {per_cpu / raw['files_per_cpu_s']:.2f} "
-                "(robust to other load on the machine; the database server's CPU not counted)",
-                flush=True,
-            )
-        if len(results) > 1:
-            base = float(results[0]["files_per_s"])  # type: ignore[arg-type]
-            for result in results[1:]:
+        rounds = [run_round(paths, archive, fit_bytes, args) for _ in range(args.rounds)]
+        if args.rounds > 1:
+            print(f"median of {args.rounds} rounds (each against its own raw decode):")
+            counts = [int(w) for w in args.workers.split(",")]
+            for i, count in enumerate(counts):
+                ratios = [r["ratios_to_raw"][i] for r in rounds]
                 print(
-                    f"{result['workers']} workers ÷ {results[0]['workers']}: "
-                    f"{float(result['files_per_s']) / base:.2f}×"  # type: ignore[arg-type]
+                    f"    {count} worker(s) ÷ raw decode: {statistics.median(ratios):.2f} "
+                    f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})"
+                )
+            for i, count in enumerate(counts[1:], start=1):
+                speedups = [r["speedups"][i - 1] for r in rounds]
+                print(
+                    f"    {count} workers ÷ {counts[0]}: {statistics.median(speedups):.2f}× "
+                    f"(rounds: {', '.join(f'{x:.2f}' for x in speedups)})"
                 )
     return 0
 
