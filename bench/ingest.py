@@ -19,6 +19,10 @@
    every worker has printed its start-up line and its CPU time stands still, so that
    start-up is not counted as import work.
 
+Each round first prints what the machine's two cores give two CPU-bound processes
+(a loop run alone, then in two processes at once): on a shared virtual machine that is
+not always 2×, and it bounds the 2-worker speed-up.
+
 Prints files/s, records/s and MB/s end to end, the peak RSS of the importing CLI and of
 each worker, the raw decode rate, and the ratios (end to end ÷ raw decode; N workers ÷
 one worker). The issue's goals: end to end ≥ ½ raw decode; memory not growing with the
@@ -273,11 +277,32 @@ def end_to_end(
         }
 
 
+def _spin(_: int) -> float:
+    """Seconds of a fixed pure-Python loop (the machine's own speed, no I/O)."""
+    began = time.perf_counter()
+    x = 0
+    for i in range(6_000_000):
+        x += i * i
+    return time.perf_counter() - began
+
+
+def machine_scaling() -> float:
+    """Throughput of two processes running the same loop at once ÷ one alone: what this
+    machine's two cores give two CPU-bound processes (a shared or virtual machine's
+    "cores" do not always give 2×), the ceiling of the 2-worker speed-up."""
+    alone = _spin(0)
+    with ProcessPoolExecutor(2) as pool:
+        together = max(pool.map(_spin, [0, 1]))
+    return 2 * alone / together
+
+
 def run_round(
     paths: list[Path], archive: Path, fit_bytes: int, args: argparse.Namespace
 ) -> dict[str, list[float]]:
     """One raw decode, then one import per worker count; prints each and returns the
     ratios (end to end ÷ raw decode per worker count; N workers ÷ the first count)."""
+    scaling = machine_scaling()
+    print(f"machine: two CPU-bound processes run {scaling:.2f}× one (the 2-worker ceiling)")
     raw = raw_decode(paths)
     print(
         f"raw decode (decode_fit, 1 process): {raw['files_per_s']:.1f} files/s, "
@@ -322,6 +347,7 @@ def run_round(
                 f"{float(result['files_per_s']) / base:.2f}×"  # type: ignore[arg-type]
             )
     return {
+        "machine_scaling": [scaling],
         "ratios_to_raw": [float(r["ratio_to_raw"]) for r in results],  # type: ignore[arg-type]
         "speedups": [
             float(r["files_per_s"]) / float(results[0]["files_per_s"])  # type: ignore[arg-type]
@@ -368,6 +394,11 @@ def main() -> int:
         rounds = [run_round(paths, archive, fit_bytes, args) for _ in range(args.rounds)]
         if args.rounds > 1:
             print(f"median of {args.rounds} rounds (each against its own raw decode):")
+            machine = [r["machine_scaling"][0] for r in rounds]
+            print(
+                f"    machine, two processes ÷ one: {statistics.median(machine):.2f}× "
+                f"(rounds: {', '.join(f'{x:.2f}' for x in machine)})"
+            )
             counts = [int(w) for w in args.workers.split(",")]
             for i, count in enumerate(counts):
                 ratios = [r["ratios_to_raw"][i] for r in rounds]
