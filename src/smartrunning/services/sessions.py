@@ -32,12 +32,12 @@ __all__ = [
     "CHARTS_VERSION",
     "SORTS",
     "SessionPage",
+    "charts_of_records",
     "delete_session",
     "delete_session_by_id",
     "list_sessions",
     "reanalyse_session",
     "series_of",
-    "session_charts",
     "session_detail",
     "session_series",
     "session_summary",
@@ -240,17 +240,13 @@ def _reduce(values: np.ndarray, starts: np.ndarray) -> list[float | None]:
 
 
 CHARTS_VERSION = 1
-"""Version of :func:`session_charts`' output: part of its cache key with the records' hash."""
-
-
-def session_charts(s: TrainingSession) -> dict[str, Any]:
-    """The series (:func:`series_of`) and the route (:func:`track_of`) from one read of the
-    records. Both depend only on the records, so they can be cached under their hash."""
-    return charts_of_records(s.records_sha256)
+"""Version of :func:`charts_of_records`' output: part of its cache key with the records' hash."""
 
 
 def charts_of_records(records_sha256: str) -> dict[str, Any]:
-    """:func:`session_charts` of the records stored under ``records_sha256``."""
+    """The series (:func:`series_of`) and the route (:func:`track_of`) of the records
+    stored under ``records_sha256``, from one read. Both depend only on the records, so
+    they can be cached under their hash."""
     records = records_from_parquet(blob_store().get(records_sha256))
     return {"series": series_of(records), "track": track_of(records)}
 

@@ -23,13 +23,9 @@ __all__ = ["OrjsonProvider", "dumps_bytes", "init_app", "json_response", "script
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 
-def _default(value: Any) -> str:
-    return str(value)
-
-
 def dumps_bytes(data: Any) -> bytes:
     """UTF-8 JSON of ``data``."""
-    return orjson.dumps(data, default=_default, option=_OPTIONS)
+    return orjson.dumps(data, default=str, option=_OPTIONS)
 
 
 def script_json(data: Any) -> str:
