@@ -39,6 +39,7 @@ from random import Random
 from typing import Any
 
 from smartrunning.science.fit import FitDecodeError, decode_fit, wrap_fit
+from smartrunning.science.fit._header import crc16
 from tests.science import fitgen
 
 FUZZ_DIR = fitgen.LOCAL_FIT_DIR / "fuzz"
@@ -114,21 +115,6 @@ def generated_seeds() -> dict[str, bytes]:
 
 # --- framing and messages --------------------------------------------------------------------
 
-_CRC_TABLE = [0] * 256
-for _i in range(256):
-    _c = _i
-    for _ in range(8):
-        _c = (_c >> 1) ^ 0xA001 if _c & 1 else _c >> 1
-    _CRC_TABLE[_i] = _c
-
-
-def crc16(data: bytes, crc: int = 0) -> int:
-    """FIT's CRC-16 (CRC-16/ARC), byte-table version."""
-    table = _CRC_TABLE
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-    return crc
-
 
 def split(data: bytes) -> list[bytes]:
     """The message bytes of each chained part, leniently (a bad header ends the list)."""
@@ -145,7 +131,7 @@ def split(data: bytes) -> list[bytes]:
 def frame(section: bytes, header: str) -> bytes:
     """``section`` as a well-framed file: ``"14"``, ``"12"`` or ``"14-zero-crc"`` header.
 
-    The bytes ``wrap_fit`` writes, with the faster CRC of this module (large inputs).
+    The bytes ``wrap_fit`` writes.
     """
     size = 12 if header == "12" else 14
     head = struct.pack("<BBHI4s", size, 0x20, 21218, len(section), b".FIT")

@@ -27,8 +27,9 @@ from smartrunning.science.fit._header import (
     FIT_EPOCH_S,
     FileId,
     Sequence,
+    summary_stream,
 )
-from smartrunning.science.fit._profile import code_of
+from smartrunning.science.fit._profile import code_of, message_number
 from smartrunning.science.fit.errors import FitDecodeError
 from smartrunning.science.fit.model import DecoderName
 from smartrunning.science.records import FloatArray
@@ -58,6 +59,11 @@ _MESSAGES = {
     "activity": ("timestamp", "local_timestamp"),
     "event": _EVENT_FIELDS,
 }
+_SUMMARY_MESSAGES = frozenset(
+    message_number(kind)
+    for kind in ("file_id", *_MESSAGES, "field_description", "developer_data_id")
+)
+"""What ``_fitfast`` reads besides the records (developer field descriptions included)."""
 _TIME_FIELDS = frozenset({"timestamp", "start_time", "local_timestamp"})
 _ENUMS = {"sport": "sport", "sub_sport": "sub_sport", "event": "event", "event_type": "event_type"}
 _TIMER_EVENT = 0  # FIT ``event`` enum: timer (start/stop events of the activity timer)
@@ -125,14 +131,31 @@ def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
         if not any(f.type == _ACTIVITY for f in file_ids):
             fitfast.count(data)  # still check structure and CRC
             return RawFit("fitfast", file_ids, {}, (), (), (), ())
-        columns = fitfast.records(data)
+        columns = fitfast.records(data)  # the one pass over the whole file (CRC included)
         record = {k: columns[k] for k in RECORD_FIELDS if k in columns}
-        sessions = _fitfast_rows(data, "session", _SESSION_FIELDS)
-        laps = _fitfast_rows(data, "lap", _LAP_FIELDS)
-        sports = () if sessions else _fitfast_rows(data, "sport", ("sport", "sub_sport"))
-        activities = _fitfast_rows(data, "activity", _MESSAGES["activity"])
-        events = _timer_only(_fitfast_rows(data, "event", _EVENT_FIELDS))
+        small = _summary(data, framing)
+        sessions = _fitfast_rows(small, "session", _SESSION_FIELDS)
+        laps = _fitfast_rows(small, "lap", _LAP_FIELDS)
+        sports = () if sessions else _fitfast_rows(small, "sport", ("sport", "sub_sport"))
+        activities = _fitfast_rows(small, "activity", _MESSAGES["activity"])
+        events = _timer_only(_fitfast_rows(small, "event", _EVENT_FIELDS))
     return RawFit("fitfast", file_ids, record, sessions, laps, sports, activities, events)
+
+
+def _summary(data: bytes, framing: tuple[Sequence, ...]) -> bytes:
+    """What to ask fitfast for the messages besides records: it reads the whole file for
+    each message kind asked for, so the file without its records when that reads the same
+    (~0.8 ms to make, where each kind would cost ~1.3 ms on a typical run), else the file."""
+    small = summary_stream(data, framing, _SUMMARY_MESSAGES)
+    if small is None:
+        return data
+    try:
+        fitfast.count(small)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # any complaint (a PyO3 panic too): read the whole file instead
+        return data
+    return small
 
 
 def _fitfast_rows(data: bytes, message: str, keys: Iterable[str]) -> tuple[Row, ...]:

@@ -10,7 +10,7 @@ from functools import cache
 
 from garmin_fit_sdk import Profile
 
-__all__ = ["code_of", "name_of", "product_name"]
+__all__ = ["code_of", "message_number", "name_of", "product_name"]
 
 # Manufacturers whose product codes are in the garmin_product enum (FIT profile, file_id).
 _GARMIN_FAMILY = frozenset({1, 13, 15})
@@ -48,6 +48,12 @@ def code_of(enum: str, value: object) -> int | None:
     if isinstance(value, str):
         return _reverse(enum).get(value)
     return None
+
+
+def message_number(name: str) -> int:
+    """The global message number of a message kind (e.g. ``session`` → 18)."""
+    number: int = Profile["mesg_num"][name.upper()]
+    return number
 
 
 def product_name(manufacturer: int | None, product: int | None) -> str | None:
