@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from scipy.optimize import brentq
-
 from smartrunning.science.critical_speed import CriticalSpeed, Effort
 from smartrunning.science.distances import STANDARD_DISTANCES, StandardDistance
 
@@ -199,6 +197,10 @@ def vdot_time_s(target_vdot: float, distance_m: float) -> float:
 
     if not excess(t_fast) > 0 > excess(t_slow):
         raise ValueError(f"VDOT {target_vdot:g} is outside the solvable range at {distance_m:g} m")
+    # Imported here: scipy.optimize takes ~0.6 s to import, and every process (CLI command,
+    # web worker, queue worker) imports this module while few of them solve for a VDOT.
+    from scipy.optimize import brentq
+
     return float(brentq(excess, t_fast, t_slow, xtol=1e-9, rtol=1e-12))
 
 
