@@ -226,6 +226,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument(
+        "--server-workers", type=int, default=2, help="gunicorn worker processes (default 2)"
+    )
+    parser.add_argument(
         "--database-url",
         default=None,
         help="a PostgreSQL server (a fresh bench_http database is made); default: SQLite",
@@ -269,7 +272,11 @@ def main() -> None:
     )
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "smartrunning", "serve", "--port", str(port), "--workers", "2"],
+        [
+            sys.executable,
+            *("-m", "smartrunning", "serve", "--port", str(port)),
+            *("--workers", str(args.server_workers)),
+        ],
         env=run_env,
         cwd=folder,
         stdout=subprocess.DEVNULL,
@@ -298,7 +305,8 @@ def main() -> None:
         print(
             f"{args.clients} clients, {args.seconds:g} s each, "
             + (f"pausing {args.think:g} s ± 50 % between requests" if args.think else "no pause")
-            + ", server: gunicorn 2 workers"
+            + f", server: gunicorn {args.server_workers} workers × "
+            + f"{load_settings().web_threads} threads"
         )
         print(
             f"{'endpoint':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "

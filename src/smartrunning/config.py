@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", alias="HOST")
     port: int = Field(5000, alias="PORT", ge=1, le=65535)
     web_workers: int = Field(2, alias="WEB_WORKERS", ge=1, le=64)
+    web_threads: int = Field(4, alias="WEB_THREADS", ge=1, le=64)
     queue_workers: int = Field(2, alias="QUEUE_WORKERS", ge=1, le=64)
 
     max_upload_mb: Positive = Field(512.0, alias="MAX_UPLOAD_MB")

@@ -65,9 +65,9 @@ def test_list_pages_do_not_grow_with_rows(app: Flask) -> None:
 
 # --- plans -------------------------------------------------------------------------------
 
-PLAN_PAGE_QUERIES = {"week": 8, "month": 8}
+PLAN_PAGE_QUERIES = {"week": 7, "month": 7}
 """SQL statements of the plan page (week and month view), however many days and linked
-sessions the plan has: the user and their roles, the plan, its runner, the coach's
+sessions the plan has: the user with their roles (one query), the plan, its runner, the coach's
 assignment (seeing the runner, then may-plan), the days, the runner's sessions over the
 plan (linked and shown from one query)."""
 

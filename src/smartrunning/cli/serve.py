@@ -81,7 +81,7 @@ def serve_command(
     options = {
         "bind": bind,
         "workers": workers or settings.web_workers,
-        "threads": 4,
+        "threads": settings.web_threads,
         "worker_class": "gthread",
         "timeout": 120,
         # No gunicorn access log: the app already logs one JSON line per request (method,

@@ -240,15 +240,19 @@ class AthleteRow:
     coaches: tuple[str, ...]
 
 
+_LOGIN = aliased(User, name="login")
+"""A runner's own login, joined beside it (made once: building an alias and its columns
+for each call cost ~0.5 ms of the dashboard)."""
+
+
 def athlete_rows(user: User) -> list[AthleteRow]:
     """The runners ``user`` may see, by name, with their own login's username and their
     coaches' usernames. Two queries whatever the count; the runners' relationships are
     not loaded (the dashboard is the app's most visited page)."""
-    login = aliased(User)
     rows = db.session.execute(
         visible_runners_query(user)
-        .add_columns(login.username)
-        .outerjoin(login, login.id == Runner.user_id)
+        .add_columns(_LOGIN.username)
+        .outerjoin(_LOGIN, _LOGIN.id == Runner.user_id)
         .order_by(sa.func.lower(Runner.name), Runner.id)
     ).all()
     coaches: dict[int, list[str]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -99,12 +100,7 @@ class Parameters:
     def hr_zones(self) -> ZoneSet:
         model = self.hr_zone_model.value
         assert isinstance(model, HRZoneModel)
-        if model.method is ZoneMethod.PERCENT_HRR and self.hrrest_bpm is None:
-            # Heart-rate reserve needs a resting HR; until one exists use %HRmax bounds.
-            model = HRZoneModel(
-                ZoneMethod.PERCENT_HRMAX, model.start_fraction, model.upper_fractions, model.names
-            )
-        return model.resolve(self.hrmax_bpm, self.hrrest_bpm)
+        return _hr_zones(model, self.hrmax_bpm, self.hrrest_bpm)
 
     @property
     def pace_zones(self) -> ZoneSet:
@@ -135,6 +131,19 @@ class Parameters:
             ("load_model", ParameterKey.LOAD_MODEL, self.load_model),
             ("fitness_fatigue", ParameterKey.FITNESS_FATIGUE, self.fitness_fatigue),
         ]
+
+
+@lru_cache(maxsize=4096)
+def _hr_zones(model: HRZoneModel, hrmax_bpm: float, hrrest_bpm: float | None) -> ZoneSet:
+    """The zones of ``model`` in bpm, kept per (model, HRmax, HRrest): many runners share
+    the default model and a handful of values, and list pages resolve one set per runner.
+    Models and zone sets are frozen, so sharing one is safe."""
+    if model.method is ZoneMethod.PERCENT_HRR and hrrest_bpm is None:
+        # Heart-rate reserve needs a resting HR; until one exists use %HRmax bounds.
+        model = HRZoneModel(
+            ZoneMethod.PERCENT_HRMAX, model.start_fraction, model.upper_fractions, model.names
+        )
+    return model.resolve(hrmax_bpm, hrrest_bpm)
 
 
 # --- queries ------------------------------------------------------------------------------

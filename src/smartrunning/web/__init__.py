@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, g, request
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter, Map
 
 from smartrunning.config import Settings, load_settings
@@ -151,7 +152,13 @@ def _log_request(response: Response) -> Response:
 
 
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The user of the session cookie, with their roles in the same query (every request
+    with a cookie runs this; the roles' own select-in load was a second query)."""
+    user = (
+        db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+        if user_id.isdigit()
+        else None
+    )
     if user is None or not user.is_active:
         return None
     return user
