@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -106,6 +107,17 @@ def test_serve_with_embedded_worker(instance: tuple[Path, str | None], tmp_path:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
             assert b"Log in" in page.read()
             assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+        # One request per connection, though the client would keep it (HTTP/1.1): each
+        # request goes to whichever worker accepts it, not to the one holding a connection.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/healthz")
+            answer = connection.getresponse()
+            answer.read()
+            assert answer.status == 200
+            assert answer.getheader("Connection") == "close"
+        finally:
+            connection.close()
         app = create_app(
             make_settings(folder, url, SMARTRUNNING_ENV="development", SECRET_KEY=None)
         )

@@ -83,6 +83,13 @@ def serve_command(
         "workers": workers or settings.web_workers,
         "threads": settings.web_threads,
         "worker_class": "gthread",
+        # One request per connection, so each request goes to whichever worker accepts it.
+        # With kept-alive connections a worker kept those it happened to accept, and under
+        # load one worker of two often held most of them (84 % of the CPU, measured with
+        # bench/http.py) while the other idled: half the throughput. Behind the reverse
+        # proxy of a production set-up browsers see no change; without one, a new
+        # connection per request costs well under a millisecond on a local network.
+        "keepalive": 0,
         "timeout": 120,
         # No gunicorn access log: the app already logs one JSON line per request (method,
         # path, status, duration, user), and writing both cost ~15 % of a page's CPU.
