@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import signal
 import subprocess
 import sys
@@ -32,6 +33,15 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Flask:
         return self._app
+
+
+def _pre_fork(_server: Any, _worker: Any) -> None:
+    # The app, its modules and their caches (~195,000 objects the collector tracks) are
+    # built in the master and live as long as the worker. A full collection walks them
+    # all: 88 ms measured here, inside whichever request triggers it, almost the whole p99
+    # budget. Frozen before the fork (the recipe of the gc module's docs), the worker's
+    # collector skips them and never writes to their pages, which stay shared.
+    gc.freeze()
 
 
 def _post_fork(app: Flask) -> Any:
@@ -95,6 +105,7 @@ def serve_command(
         # path, status, duration, user), and writing both cost ~15 % of a page's CPU.
         "accesslog": None,
         "errorlog": "-",
+        "pre_fork": _pre_fork,
         "post_fork": _post_fork(app),
         "forwarded_allow_ips": "127.0.0.1",
     }
