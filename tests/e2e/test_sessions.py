@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import signal
@@ -101,6 +102,7 @@ def test_coach_uploads_and_explores_sessions(
     expect(page.get_by_test_id("best-efforts")).to_contain_text("5 km")
     expect(page.get_by_test_id("splits")).to_contain_text("1.00 km")
     expect(page.locator("#route-note")).to_contain_text("Start green")
+    assert _shown_span_km(page) == pytest.approx(_route_span_km(page), abs=0.051)
     page.get_by_text("Over distance").click()
     page.screenshot(path=artifacts / "43-session-detail.png", full_page=True)
 
@@ -123,3 +125,20 @@ def test_coach_uploads_and_explores_sessions(
     expect(page.get_by_test_id("history-race-day")).to_contain_text(f"Planned to {race}")
     page.screenshot(path=artifacts / "45-history-projected.png", full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def _shown_span_km(page: Any) -> float:
+    note = page.locator("#route-note").inner_text()
+    match = re.search(r"spans about ([0-9.]+) km", note)
+    assert match, note
+    return float(match.group(1))
+
+
+def _route_span_km(page: Any) -> float:
+    """The larger side of the track's bounding box in km, from the points the page drew
+    (an east-west extent counts cos(latitude) of its degrees)."""
+    charts = page.request.get(page.url + "/charts.json").json()
+    lats = [p[0] for p in charts["track"]["points"]]
+    lons = [p[1] for p in charts["track"]["points"]]
+    k = math.cos(math.radians(sum(lats) / len(lats)))
+    return max((max(lons) - min(lons)) * k, max(lats) - min(lats)) * 111.32

@@ -123,7 +123,8 @@
       ctx.fill();
     };
     dot(0, "#198754"); dot(xs.length - 1, "#dc3545");
-    const spanKm = Math.max((maxX - minX) / k, maxY - minY) * 111.32;
+    // xs are already scaled by cos(latitude): both extents are in degrees of latitude.
+    const spanKm = Math.max(maxX - minX, maxY - minY) * 111.32;
     note.textContent = `Start green, finish red; the route spans about ${spanKm.toFixed(1)} km.`;
   }
 })();
