@@ -108,6 +108,11 @@ def test_coach_uploads_and_explores_sessions(
 
     page.goto(f"{live_server}/runners/{world.runner_id}/history")
     expect(page.get_by_test_id("history-today")).to_be_visible()
+    # The sessions are older than the last year shown by default: the page says so.
+    expect(page.get_by_test_id("history-quiet")).to_contain_text("the latest was on")
+    page.get_by_test_id("history-range").get_by_role("link", name="All").click()
+    expect(page.get_by_test_id("history-range").locator("[aria-current=page]")).to_have_text("All")
+    expect(page.get_by_test_id("history-quiet")).to_have_count(0)
     page.screenshot(path=artifacts / "44-history.png", full_page=True)
 
     # With a plan toward a race in five weeks, the history runs on to race day.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -53,7 +55,9 @@ def test_list_filters_sorts_and_pages(app: Flask, three_sessions: tuple[int, lis
     bad = client.get(f"/api/runners/{runner_id}/sessions?sort=colour")
     assert bad.status_code == 422
     assert bad.json["error"]["code"] == "unprocessable_entity"
-    assert client.get(f"/runners/{runner_id}/sessions?from=yesterday").status_code == 400
+    bad_date = client.get(f"/runners/{runner_id}/sessions?from=yesterday")
+    assert bad_date.status_code == 400
+    assert "from must be a date YYYY-MM-DD." in _text(bad_date)
 
 
 def test_upload_page_answers_json_for_scripts_and_redirects_forms(app: Flask) -> None:
@@ -139,6 +143,36 @@ def test_history_page_and_api(app: Flask, three_sessions: tuple[int, list[int]])
     page = _text(client.get(f"/runners/{runner_id}/history"))
     assert "Fitness (CTL)" in page
     assert 'id="history-data"' in page
+
+
+def _history_days(page: str) -> list[str]:
+    found = re.search(r'id="history-data">(.*?)</script>', page, re.S)
+    assert found, page
+    return [d["day"] for d in json.loads(found.group(1))["days"]]
+
+
+def test_history_page_shows_a_period_the_last_year_by_default(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    runner_id, _ = three_sessions
+    client = app.test_client()
+    login(client, "coach")
+    today = dt.datetime.now(dt.UTC).date()
+    year = _text(client.get(f"/runners/{runner_id}/history"))
+    days = _history_days(year)
+    assert (days[0], days[-1]) == ((today - dt.timedelta(days=365)).isoformat(), today.isoformat())
+    assert f'aria-current="page" href="/runners/{runner_id}/history?range=1y">1 year' in year
+    # The sessions (March 2024) are older than the period: the page says so and links to all.
+    assert "the latest was on 2024-03-06" in year
+    assert f'href="/runners/{runner_id}/history?range=all">Show all' in year
+    every = _text(client.get(f"/runners/{runner_id}/history?range=all"))
+    assert _history_days(every)[0] == "2024-03-01"
+    assert 'data-testid="history-quiet"' not in every
+    three = _history_days(_text(client.get(f"/runners/{runner_id}/history?range=3m")))
+    assert three[0] == (today - dt.timedelta(days=91)).isoformat()
+    bad = client.get(f"/runners/{runner_id}/history?range=decade")
+    assert bad.status_code == 400
+    assert "range must be one of 3m, 6m, 1y, all" in _text(bad)
 
 
 def test_admin_dashboard_shows_imports_and_queue_health(

@@ -112,6 +112,15 @@ def list_sessions(
     return SessionPage(items, int(total), page, page_size)
 
 
+def last_session_day(runner: Runner) -> dt.date | None:
+    """The local day of the runner's latest session (``None`` without sessions)."""
+    return db.session.execute(
+        sa.select(sa.func.max(TrainingSession.local_date)).where(
+            TrainingSession.runner_id == runner.id
+        )
+    ).scalar_one()
+
+
 def sports(runner: Runner) -> list[str]:
     """The sports the runner has sessions of (for the list's filter)."""
     return list(

@@ -41,7 +41,10 @@ def _code_name(exc: HTTPException) -> str:
 def handle_http_exception(exc: HTTPException) -> Any:
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
-    message = data.get("message") or _MESSAGES.get(status) or exc.description or "Error."
+    # A description given to abort() says what was wrong (e.g. which field); otherwise
+    # werkzeug's generic text gives way to ours.
+    own = exc.description if exc.description != type(exc).description else None
+    message = data.get("message") or own or _MESSAGES.get(status) or exc.description or "Error."
     details: Any = data.get("errors") or data.get("messages") or {}
     if isinstance(exc, CSRFError):
         message = (

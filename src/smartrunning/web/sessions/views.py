@@ -215,15 +215,33 @@ def delete(session_id: int) -> ResponseReturnValue:
     return redirect(url_for("sessions.session_list", runner_id=runner_id))
 
 
+HISTORY_RANGES: dict[str, tuple[str, int | None]] = {
+    "3m": ("3 months", 91),
+    "6m": ("6 months", 182),
+    "1y": ("1 year", 365),
+    "all": ("All", None),
+}
+"""The history page's periods (label, days before today); years of an imported archive
+would otherwise squeeze this season into a few pixels."""
+
+
 @bp.get("/runners/<int:runner_id>/history")
 def history(runner_id: int) -> ResponseReturnValue:
-    """Fitness, fatigue and form over time, and weekly volume."""
+    """Fitness, fatigue and form over a period (default the last year, and on to the race
+    day of the runner's plans), and weekly volume."""
     runner = get_runner_or_404(runner_id)
+    period = request.args.get("range", "1y")
+    if period not in HISTORY_RANGES:
+        abort(400, description=f"range must be one of {', '.join(HISTORY_RANGES)}.")
     today = dt.datetime.now(dt.UTC).date()
+    span = HISTORY_RANGES[period][1]
+    start = today - dt.timedelta(days=span) if span is not None else None
     end = history_services.projection_end(runner, today)
-    days = history_services.daily_series(runner, date_to=end, today=today)
-    weeks = [w.as_dict() for w in history_services.weekly_volume(runner)]
+    days = history_services.daily_series(runner, date_from=start, date_to=end, today=today)
+    monday = start - dt.timedelta(days=start.weekday()) if start is not None else None
+    weeks = [w.as_dict() for w in history_services.weekly_volume(runner, date_from=monday)]
     now = next((d for d in days if d["day"] == today), days[-1] if days else None)
+    last_session = session_services.last_session_day(runner)
     return render_template(
         "sessions/history.html",
         runner=runner,
@@ -232,5 +250,9 @@ def history(runner_id: int) -> ResponseReturnValue:
         today=today,
         race_day=days[-1] if days and end > today else None,
         weeks=weeks,
+        period=period,
+        periods=HISTORY_RANGES,
+        last_session=last_session,
+        quiet=last_session is not None and start is not None and last_session < start,
         chart_json=script_json({"days": days, "weeks": weeks, "today": today}),
     )

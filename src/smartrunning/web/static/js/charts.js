@@ -13,10 +13,13 @@ window.SR = window.SR || {};
     return h ? `${h}:${mm}:${ss}` : `${m}:${ss}`;
   };
   SR.pace = function (mps) { return mps ? SR.duration(1000 / mps) : "–"; };
-  SR.dateAxis = function () {
-    return { type: "linear", ticks: { callback: (v) => SR.dayLabel(v), maxTicksLimit: 6 } };
+  // range: optional {min, max} day numbers (else Chart.js rounds the ends outwards).
+  SR.dateAxis = function (range) {
+    return Object.assign(
+      { type: "linear", ticks: { callback: (v) => SR.dayLabel(v), maxTicksLimit: 6 } },
+      range || {});
   };
-  SR.lineChart = function (canvas, datasets, yAxis, tooltipLabel) {
+  SR.lineChart = function (canvas, datasets, yAxis, tooltipLabel, xRange) {
     if (!canvas || !window.Chart) return null;
     return new window.Chart(canvas, {
       type: "line",
@@ -24,7 +27,7 @@ window.SR = window.SR || {};
       options: {
         animation: false,
         parsing: false,
-        scales: { x: SR.dateAxis(), y: yAxis || {} },
+        scales: { x: SR.dateAxis(xRange), y: yAxis || {} },
         plugins: {
           legend: { display: datasets.length > 1 },
           tooltip: {
