@@ -11,18 +11,46 @@
   const sessionUrl = (id) => root.dataset.sessionUrl.replace(/0$/, String(id));
   bar.style.width = (root.dataset.done === "true" ? 100 : Number(bar.dataset.width || 0)) + "%";
 
+  // The summary's buttons show the files of one result (say, the failed ones) or all.
+  let shown = "";
+  const applyFilter = () => {
+    tbody.querySelectorAll("tr").forEach((tr) => { tr.hidden = shown !== "" && tr.dataset.status !== shown; });
+    summary.querySelectorAll("button").forEach((b) => {
+      const on = b.dataset.filter === shown;
+      b.classList.toggle("btn-secondary", on);
+      b.classList.toggle("btn-outline-secondary", !on);
+      b.setAttribute("aria-pressed", String(on));
+    });
+  };
+  summary.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-filter]");
+    if (!button) return;
+    shown = button.dataset.filter;
+    applyFilter();
+  });
+  const filterButton = (filter, text) => {
+    const b = document.createElement("button");
+    b.type = "button"; b.className = "btn btn-sm"; b.dataset.filter = filter; b.textContent = text;
+    return b;
+  };
+
   const render = (job) => {
     const pct = job.files_total ? Math.round((100 * job.files_done) / job.files_total) : 0;
     bar.style.width = pct + "%";
     status.textContent = job.status;
     count.textContent = `${job.files_done} / ${job.files_total}`;
-    summary.textContent = Object.entries(job.by_status).map(([k, v]) => `${k}: ${v}`).join(" · ");
+    if (shown !== "" && !(shown in job.by_status)) shown = "";
+    summary.replaceChildren(summary.firstElementChild, filterButton("", `all: ${job.files_total}`),
+      ...Object.entries(job.by_status).map(([k, v]) => filterButton(k, `${k}: ${v}`)));
+    applyFilter();
     if (!job.files) return;
     const rows = job.files.map((f) => {
       const tr = document.createElement("tr");
+      tr.dataset.status = f.status;
       [f.file, f.status, f.reason || ""].forEach((text) => {
         const td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
       });
+      if (f.status === "failed") tr.children[1].className = "text-danger fw-semibold";
       const td = document.createElement("td");
       f.session_ids.forEach((id) => {
         const a = document.createElement("a"); a.href = sessionUrl(id); a.textContent = `#${id} `; td.appendChild(a);
@@ -31,6 +59,7 @@
       return tr;
     });
     tbody.replaceChildren(...rows);
+    applyFilter();
   };
 
   const poll = async () => {
