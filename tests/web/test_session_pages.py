@@ -307,3 +307,29 @@ def test_a_runners_jobs_are_listed_newest_first(
         answer = client.get(f"/api/runners/{runner_id}/jobs?limit={bad}")
         assert answer.status_code == 422, bad
         assert "limit" in answer.json["error"]["details"]["query"]
+
+
+def test_detail_page_sets_the_watch_totals_beside_ours(
+    app: Flask, three_sessions: tuple[int, list[int]]
+) -> None:
+    _, ids = three_sessions
+    client = app.test_client()
+    login(client, "coach")
+    detail = client.get(f"/api/sessions/{ids[1]}").json
+    device = detail["device_totals"]
+    page = _text(client.get(f"/sessions/{ids[1]}"))
+    table = page[page.index('data-testid="device-totals"') :]
+    table = table[: table.index("</table>")]
+    cells = [
+        re.sub(r"\s+", " ", c).strip()
+        for c in re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", table)
+    ]
+    rows = {cells[i]: (cells[i + 1], cells[i + 2]) for i in range(3, len(cells), 3)}
+    assert cells[:3] == ["", "Watch", "Ours"]
+    watch_km = f"{device['total_distance_m'] / 1000:.2f} km"
+    assert rows["Distance"] == (watch_km, f"{detail['distance_m'] / 1000:.2f} km")
+    assert rows["Maximum HR"] == (
+        f"{device['max_heart_rate_bpm']:.0f} bpm",
+        f"{detail['max_hr']:.0f} bpm",
+    )
+    assert rows["Energy"][1] == "–"  # the watch's estimate; we make none

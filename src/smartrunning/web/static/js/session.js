@@ -125,6 +125,7 @@
     dot(0, "#198754"); dot(xs.length - 1, "#dc3545");
     // xs are already scaled by cos(latitude): both extents are in degrees of latitude.
     const spanKm = Math.max(maxX - minX, maxY - minY) * 111.32;
-    note.textContent = `Start green, finish red; the route spans about ${spanKm.toFixed(1)} km.`;
+    const span = spanKm < 1 ? `${Math.round(spanKm * 1000)} m` : `${spanKm.toFixed(1)} km`;
+    note.textContent = `Start green, finish red; the route spans about ${span}.`;
   }
 })();
