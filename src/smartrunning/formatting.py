@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["format_duration", "format_pace"]
+__all__ = ["format_duration", "format_pace", "format_race_time"]
 
 
 def format_duration(seconds: float | None) -> str:
@@ -13,6 +13,19 @@ def format_duration(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_race_time(seconds: float | None) -> str:
+    """A race time: tenths of a second under an hour (m:ss.t), as results lists give
+    them, so that a best beaten by half a second does not read as the same time twice;
+    h:mm:ss from an hour on."""
+    if seconds is None:
+        return "–"
+    tenths = round(seconds * 10)
+    if tenths >= 36000:
+        return format_duration(seconds)
+    minutes, rest = divmod(tenths, 600)
+    return f"{minutes}:{rest // 10:02d}.{rest % 10}"
 
 
 def format_pace(speed_mps: float | None) -> str:

@@ -491,6 +491,13 @@ def test_profile_page_shows_values_zones_predictions_and_history(app: Flask) -> 
     ):
         assert text in page
     assert "1 mile" in page
+    assert "5:30.0" in page  # best times to the tenth, as results lists give them
+    post_form(
+        client,
+        f"/runners/{world.runner_id}/bests",
+        {"distance_m": "400", "time": "1:34.6", "date": "2026-06-02"},
+    )
+    assert "1:34.6" in _text(client.get(f"/runners/{world.runner_id}"))
     dashboard = _text(client.get("/athletes"))
     assert "Rita Runner" in dashboard
     assert "/km" in dashboard

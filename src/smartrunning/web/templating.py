@@ -8,7 +8,7 @@ from flask import Flask
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from smartrunning.formatting import format_duration, format_pace
+from smartrunning.formatting import format_duration, format_pace, format_race_time
 from smartrunning.store import Role
 
 __all__ = ["init_app"]
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["age"] = age_years
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["pace"] = format_pace
+    app.jinja_env.filters["race_time"] = format_race_time
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["Role"] = Role
