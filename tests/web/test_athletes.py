@@ -6,10 +6,12 @@ import datetime as dt
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from smartrunning.services import bests as best_services
 from smartrunning.services import parameters as parameter_services
+from smartrunning.services import sessions as session_services
 from smartrunning.services.errors import InvalidInput
 from smartrunning.store import (
     ParameterKey,
@@ -18,9 +20,11 @@ from smartrunning.store import (
     RecomputeRequest,
     Role,
     Runner,
+    TrainingSession,
     db,
 )
 from tests.helpers import csrf_token, login, make_runner, make_user, make_world, post_form
+from tests.web.sessiondata import DAY0, import_inline, run_bytes
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -555,3 +559,41 @@ def test_dashboard_lists_the_visible_runners_with_their_login_and_coaches(app: F
     admin = app.test_client()
     login(admin, "admin")
     assert "Otto Other" in _text(admin.get("/athletes"))
+
+
+def test_dashboard_shows_each_athletes_latest_session_and_last_seven_days(app: Flask) -> None:
+    world = make_world(app)
+    idle = make_runner(app, "Idle Ivy", coach_id=world.coach)
+    today = dt.datetime.now(dt.UTC).date()
+    offset = (today - DAY0.date()).days
+    report = import_inline(
+        app,
+        world.runner_id,
+        [
+            (f"d{ago}.fit", run_bytes(offset - ago, duration_s=1200, seed=ago))
+            for ago in (1, 3, 6, 7, 12)  # days ago: three in the last seven days
+        ],
+    )
+    assert [f["status"] for f in report["files"]] == ["imported"] * 5  # type: ignore[index]
+    with app.app_context():
+        recent = session_services.recent_training([world.runner_id, idle], today)
+        week = db.session.execute(
+            sa.select(sa.func.sum(TrainingSession.distance_m)).where(
+                TrainingSession.runner_id == world.runner_id,
+                TrainingSession.local_date >= today - dt.timedelta(days=6),
+            )
+        ).scalar_one()
+    busy = recent[world.runner_id]
+    assert busy.last_day == today - dt.timedelta(days=1)
+    assert busy.week_sessions == 3
+    assert busy.week_distance_m == pytest.approx(week)
+    assert recent[idle] == session_services.RecentTraining()
+    client = app.test_client()
+    login(client, "coach")
+    page = _text(client.get("/athletes"))
+    rita = page[page.index("Rita Runner") : page.index("</tr>", page.index("Rita Runner"))]
+    assert f"{busy.last_day}</a>" in rita
+    assert "yesterday" in rita
+    assert f"{week / 1000:.1f} km" in rita
+    ivy = page[page.index("Idle Ivy") : page.index("</tr>", page.index("Idle Ivy"))]
+    assert "none yet" in ivy

@@ -31,12 +31,15 @@ from smartrunning.store import PersonalBest, Runner, TrainingSession, User, db
 __all__ = [
     "CHARTS_VERSION",
     "SORTS",
+    "RecentTraining",
     "SessionPage",
     "charts_of_records",
     "delete_session",
     "delete_session_by_id",
+    "last_session_day",
     "list_sessions",
     "reanalyse_session",
+    "recent_training",
     "series_of",
     "session_detail",
     "session_series",
@@ -119,6 +122,33 @@ def last_session_day(runner: Runner) -> dt.date | None:
             TrainingSession.runner_id == runner.id
         )
     ).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
+class RecentTraining:
+    """A runner's latest session day and the last seven days' totals (today included)."""
+
+    last_day: dt.date | None = None
+    week_sessions: int = 0
+    week_distance_m: float = 0.0
+
+
+def recent_training(runner_ids: list[int], today: dt.date) -> dict[int, RecentTraining]:
+    """:class:`RecentTraining` of each runner (every id has one): one query for them all."""
+    since = today - dt.timedelta(days=6)
+    in_week = sa.and_(TrainingSession.local_date >= since, TrainingSession.local_date <= today)
+    rows = db.session.execute(
+        sa.select(
+            TrainingSession.runner_id,
+            sa.func.max(TrainingSession.local_date),
+            sa.func.count(TrainingSession.id).filter(in_week),
+            sa.func.coalesce(sa.func.sum(TrainingSession.distance_m).filter(in_week), 0.0),
+        )
+        .where(TrainingSession.runner_id.in_(runner_ids))
+        .group_by(TrainingSession.runner_id)
+    ).all()
+    found = {r: RecentTraining(last, int(n), float(m)) for r, last, n, m in rows}
+    return {i: found.get(i, RecentTraining()) for i in runner_ids}
 
 
 def sports(runner: Runner) -> list[str]:

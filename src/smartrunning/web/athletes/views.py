@@ -13,6 +13,7 @@ from smartrunning.services import athletes as athlete_services
 from smartrunning.services import bests as best_services
 from smartrunning.services import parameters as parameter_services
 from smartrunning.services import profiles, runner_deletion
+from smartrunning.services import sessions as session_services
 from smartrunning.services.errors import Conflict, NotFound, ServiceError
 from smartrunning.store import (
     ImportJob,
@@ -51,8 +52,12 @@ def is_coaching() -> bool:
 @require_role(Role.COACH)
 def dashboard() -> ResponseReturnValue:
     rows = athlete_services.athlete_rows(this_user())
-    params = parameter_services.parameters_for([row.runner for row in rows], today())
-    return render_template("athletes/dashboard.html", rows=rows, params=params)
+    day = today()
+    params = parameter_services.parameters_for([row.runner for row in rows], day)
+    recent = session_services.recent_training([row.runner.id for row in rows], day)
+    return render_template(
+        "athletes/dashboard.html", rows=rows, params=params, recent=recent, today=day
+    )
 
 
 @bp.get("/runners/<int:runner_id>")
