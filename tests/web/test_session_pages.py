@@ -333,3 +333,21 @@ def test_detail_page_sets_the_watch_totals_beside_ours(
         f"{detail['max_hr']:.0f} bpm",
     )
     assert rows["Energy"][1] == "–"  # the watch's estimate; we make none
+
+
+def test_upload_page_lists_recent_imports_with_their_results(app: Flask) -> None:
+    world = make_world(app)
+    import_inline(
+        app,
+        world.runner_id,
+        [("a.fit", run_bytes(0, duration_s=600)), ("bad.fit", b"not a FIT file at all")],
+    )
+    client = app.test_client()
+    login(client, "coach")
+    page = _text(client.get(f"/runners/{world.runner_id}/upload"))
+    table = page[page.index('data-testid="recent-jobs"') :]
+    table = table[: table.index("</table>")]
+    assert "2 / 2" in table
+    assert "imported 1" in table
+    assert '<span class="text-danger fw-semibold">failed 1</span>' in table
+    assert re.search(r'href="/jobs/\d+"', table)
