@@ -86,6 +86,7 @@ def test_coach_uploads_and_explores_sessions(
     page.get_by_role("button", name="Upload").click()
     expect(page).to_have_url(re.compile(r".*/jobs/\d+$"))
     expect(page.get_by_test_id("job-status")).to_have_text("done", timeout=90_000)
+    job_url = page.url
     report = page.get_by_test_id("job-files")
     expect(report).to_contain_text("imported")
     expect(report).to_contain_text("truncated")
@@ -143,6 +144,18 @@ def test_coach_uploads_and_explores_sessions(
     page.reload()
     expect(page.get_by_test_id("history-race-day")).to_contain_text(f"Planned to {race}")
     page.screenshot(path=artifacts / "45-history-projected.png", full_page=True)
+    # On a phone the charts keep a readable height, and the report's file names their width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    chart = page.locator("#fitness-chart").bounding_box()
+    assert chart is not None
+    assert chart["height"] >= 200, chart
+    page.screenshot(path=artifacts / "46-phone-history.png", full_page=True)
+    page.goto(job_url)
+    name = page.get_by_test_id("job-files").locator("tbody tr td").first.bounding_box()
+    assert name is not None
+    assert name["width"] >= 150, name
+    page.screenshot(path=artifacts / "47-phone-import-report.png", full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 

@@ -19,6 +19,10 @@ window.SR = window.SR || {};
       { type: "linear", ticks: { callback: (v) => SR.dayLabel(v), maxTicksLimit: 6 } },
       range || {});
   };
+  // A canvas in a .chart-box takes the box's height instead of a fixed aspect ratio.
+  SR.inChartBox = function (canvas) {
+    return Boolean(canvas.parentElement && canvas.parentElement.classList.contains("chart-box"));
+  };
   SR.lineChart = function (canvas, datasets, yAxis, tooltipLabel, xRange) {
     if (!canvas || !window.Chart) return null;
     return new window.Chart(canvas, {
@@ -27,6 +31,7 @@ window.SR = window.SR || {};
       options: {
         animation: false,
         parsing: false,
+        maintainAspectRatio: !SR.inChartBox(canvas),
         scales: { x: SR.dateAxis(xRange), y: yAxis || {} },
         plugins: {
           legend: { display: datasets.length > 1 },

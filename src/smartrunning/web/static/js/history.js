@@ -40,6 +40,7 @@
     },
     options: {
       animation: false,
+      maintainAspectRatio: !SR.inChartBox(canvas),
       scales: { y: { title: { display: true, text: "km" } },
                 load: { position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "load" } } },
     },

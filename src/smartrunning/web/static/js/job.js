@@ -50,6 +50,14 @@
       [f.file, f.status, f.reason || ""].forEach((text) => {
         const td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
       });
+      // On a phone the reason goes under the file's name (its own column is hidden).
+      tr.children[0].className = "text-break job-file";
+      tr.children[2].className = "d-none d-md-table-cell";
+      if (f.reason) {
+        const under = document.createElement("div");
+        under.className = "d-md-none small text-body-secondary"; under.textContent = f.reason;
+        tr.children[0].appendChild(under);
+      }
       if (f.status === "failed") tr.children[1].className = "text-danger fw-semibold";
       const td = document.createElement("td");
       f.session_ids.forEach((id) => {
