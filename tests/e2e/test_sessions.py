@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import expect
 
 from smartrunning.services import plan_schemas
 from smartrunning.services import plans as plan_services
-from smartrunning.store import Runner, db
+from smartrunning.store import ImportJob, Runner, db
 from tests.e2e.test_foundation import log_in
 from tests.helpers import PASSWORD, make_world
 from tests.web.sessiondata import run_bytes, zip_bytes
@@ -174,3 +175,36 @@ def _route_span_km(page: Any) -> float:
     lons = [p[1] for p in charts["track"]["points"]]
     k = math.cos(math.radians(sum(lats) / len(lats)))
     return max((max(lons) - min(lons)) * k, max(lats) - min(lats)) * 111.32
+
+
+def test_upload_too_large_is_refused_before_and_by_the_server(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    world = make_world(app)
+    app.config["MAX_CONTENT_LENGTH"] = 150_000
+    big = tmp_path / "big.fit"
+    big.write_bytes(run_bytes(0, duration_s=7200, seed=9))  # ~220 kB
+    assert big.stat().st_size > 150_000
+    page = new_page()
+    log_in(page, live_server, "coach", PASSWORD)
+    page.goto(f"{live_server}/runners/{world.runner_id}/upload")
+    expect(page.get_by_test_id("upload-form")).to_contain_text("At most 0.15 MB per upload")
+    page.set_input_files("#files", str(big))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.method))
+    page.get_by_role("button", name="Upload").click()
+    alert = page.locator("#upload-error")
+    expect(alert).to_contain_text("come to 0.217 MB; an upload may be at most 0.15 MB")
+    assert "POST" not in requests  # refused in the page, nothing sent
+    page.screenshot(path=artifacts / "48-upload-too-large.png")
+    # A page loaded under a larger limit (an old tab, say) gets the server's 413, said as
+    # clearly.
+    app.config["MAX_CONTENT_LENGTH"] = 1_000_000
+    page.reload()
+    page.set_input_files("#files", str(big))
+    app.config["MAX_CONTENT_LENGTH"] = 150_000
+    page.get_by_role("button", name="Upload").click()
+    expect(alert).to_contain_text("refused these files as too large for one upload")
+    assert "POST" in requests
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count(ImportJob.id))).scalar_one() == 0

@@ -11,6 +11,14 @@
   const label = document.getElementById("upload-label");
   const error = document.getElementById("upload-error");
   let files = [];
+  const maxBytes = Number(form.dataset.maxBytes || 0);
+  const mb = (bytes) => String(Number((bytes / 1e6).toPrecision(3)));
+  const fail = (message) => {
+    error.textContent = message; error.classList.remove("d-none"); box.classList.add("d-none");
+  };
+  const tooLarge = (bytes) =>
+    `These files come to ${mb(bytes)} MB; an upload may be at most ${mb(maxBytes)} MB. ` +
+    "Upload them in parts (for example several smaller ZIPs).";
 
   const show = () => {
     const total = files.reduce((sum, f) => sum + f.size, 0);
@@ -31,7 +39,10 @@
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    if (!files.length) { error.textContent = "Choose at least one .fit or .zip file."; error.classList.remove("d-none"); return; }
+    if (!files.length) { fail("Choose at least one .fit or .zip file."); return; }
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    // Refused here rather than after sending it all (the form's own fields add a little).
+    if (maxBytes && total > maxBytes - 64 * 1024) { fail(tooLarge(total)); return; }
     error.classList.add("d-none");
     const data = new FormData();
     data.append("csrf_token", form.elements.csrf_token.value);
@@ -49,10 +60,14 @@
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
       if (xhr.status === 202 && body.job_url) { window.location.assign(body.job_url); return; }
-      error.textContent = (body.error && body.error.message) || `Upload failed (${xhr.status}).`;
-      error.classList.remove("d-none"); box.classList.add("d-none");
+      if (xhr.status === 413) {
+        fail("The server refused these files as too large for one upload. " +
+             "Upload them in parts (for example several smaller ZIPs).");
+        return;
+      }
+      fail((body.error && body.error.message) || `Upload failed (${xhr.status}).`);
     });
-    xhr.addEventListener("error", () => { error.textContent = "Upload failed: the connection broke."; error.classList.remove("d-none"); });
+    xhr.addEventListener("error", () => fail("Upload failed: the connection broke. Reload the page and look under Recent imports before trying again."));
     box.classList.remove("d-none");
     xhr.send(data);
   });
