@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 __all__ = ["api_error", "init_app", "wants_json"]
 
@@ -41,9 +41,11 @@ def _code_name(exc: HTTPException) -> str:
 def handle_http_exception(exc: HTTPException) -> Any:
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
-    # A description given to abort() says what was wrong (e.g. which field); otherwise
-    # werkzeug's generic text gives way to ours.
-    own = exc.description if exc.description != type(exc).description else None
+    # A description given to abort() says what was wrong (e.g. which field); werkzeug's
+    # generic texts, and those of extensions' own exceptions (a rate limit's "5 per 15
+    # minute"), give way to ours.
+    plain = type(exc) is default_exceptions.get(status)
+    own = exc.description if plain and exc.description != type(exc).description else None
     message = data.get("message") or own or _MESSAGES.get(status) or exc.description or "Error."
     details: Any = data.get("errors") or data.get("messages") or {}
     if isinstance(exc, CSRFError):
