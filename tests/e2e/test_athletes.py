@@ -79,6 +79,10 @@ def test_coach_adds_athlete_with_login_through_the_wizard(
     expect(coach.get_by_test_id("hrmax")).to_have_text("190")
     expect(coach.get_by_test_id("hr-zones")).to_contain_text("134")
     expect(coach.get_by_test_id("cs-report")).to_contain_text("R²")
+    # The date axes end at the data: the CS line runs to today, not past it.
+    today_number = (dt.datetime.now(dt.UTC).date() - dt.date(1970, 1, 1)).days
+    cs_axis_max = coach.evaluate("Chart.getChart('cs-chart').scales.x.max")
+    assert cs_axis_max == today_number
     coach.screenshot(path=artifacts / "14-runner-profile.png", full_page=True)
 
     # The coach changes HRmax from a date and sees the history.

@@ -13,11 +13,22 @@ window.SR = window.SR || {};
     return h ? `${h}:${mm}:${ss}` : `${m}:${ss}`;
   };
   SR.pace = function (mps) { return mps ? SR.duration(1000 / mps) : "–"; };
-  // range: optional {min, max} day numbers (else Chart.js rounds the ends outwards).
+  // range: {min, max} day numbers; line charts pass their data's ends (else Chart.js
+  // rounds the axis outwards, years past the data).
   SR.dateAxis = function (range) {
     return Object.assign(
       { type: "linear", ticks: { callback: (v) => SR.dayLabel(v), maxTicksLimit: 6 } },
       range || {});
+  };
+  // The first and last day of the datasets' points (a lone day gets a day either side).
+  SR.dataRange = function (datasets) {
+    let min = Infinity, max = -Infinity;
+    datasets.forEach((d) => (d.data || []).forEach((p) => {
+      if (p.x < min) min = p.x;
+      if (p.x > max) max = p.x;
+    }));
+    if (!isFinite(min)) return undefined;
+    return min === max ? { min: min - 1, max: max + 1 } : { min: min, max: max };
   };
   // A canvas in a .chart-box takes the box's height instead of a fixed aspect ratio.
   SR.inChartBox = function (canvas) {
@@ -32,7 +43,7 @@ window.SR = window.SR || {};
         animation: false,
         parsing: false,
         maintainAspectRatio: !SR.inChartBox(canvas),
-        scales: { x: SR.dateAxis(xRange), y: yAxis || {} },
+        scales: { x: SR.dateAxis(xRange || SR.dataRange(datasets)), y: yAxis || {} },
         plugins: {
           legend: { display: datasets.length > 1 },
           tooltip: {
