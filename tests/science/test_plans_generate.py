@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
 from dataclasses import replace
 from functools import cache
 from importlib.resources import files
@@ -430,8 +431,12 @@ def test_limits_raise_ramp_and_form_warnings() -> None:
     codes = {w.code for w in plan.warnings}
     assert WarningCode.CTL_RAMP in codes
     assert WarningCode.RACE_FORM_LOW in codes
+    low = next(w for w in plan.warnings if w.code is WarningCode.RACE_FORM_LOW)
+    # Both forms to one decimal, as the page shows form (a share of CTL read "+0.804213").
+    assert re.fullmatch(r"race-day form [+-]\d+\.\d is below [+-]\d+\.\d: .*", low.message)
     plan = generate_plan(inputs(limits=PlanLimits(race_form=(-20.0, 0.0))))
-    assert WarningCode.RACE_FORM_HIGH in {w.code for w in plan.warnings}
+    high = next(w for w in plan.warnings if w.code is WarningCode.RACE_FORM_HIGH)
+    assert re.fullmatch(r"race-day form [+-]\d+\.\d is above [+-]\d+\.\d: .*", high.message)
 
 
 def test_unfit_runner_starts_at_the_schema_floor() -> None:

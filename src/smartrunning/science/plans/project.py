@@ -61,7 +61,7 @@ def _warnings(
         out.append(
             PlanWarning(
                 WarningCode.RACE_FORM_LOW,
-                f"race-day form {race_form:+.1f} is below {low:+g}: the runner may arrive "
+                f"race-day form {race_form:+.1f} is below {low:+.1f}: the runner may arrive "
                 "tired; lengthen or deepen the taper",
             )
         )
@@ -69,7 +69,7 @@ def _warnings(
         out.append(
             PlanWarning(
                 WarningCode.RACE_FORM_HIGH,
-                f"race-day form {race_form:+.1f} is above {high:+g}: the taper may cost "
+                f"race-day form {race_form:+.1f} is above {high:+.1f}: the taper may cost "
                 "fitness; shorten or soften it",
             )
         )
