@@ -20,6 +20,12 @@ def _text(response: object) -> str:
     return response.get_data(as_text=True)  # type: ignore[attr-defined,no-any-return]
 
 
+def _table(page: str, testid: str) -> str:
+    """The HTML of the page's table with this ``data-testid``, up to its end."""
+    table = page[page.index(f'data-testid="{testid}"') :]
+    return table[: table.index("</table>")]
+
+
 @pytest.fixture
 def three_sessions(app: Flask) -> tuple[int, list[int]]:
     world = make_world(app)
@@ -318,8 +324,7 @@ def test_detail_page_sets_the_watch_totals_beside_ours(
     detail = client.get(f"/api/sessions/{ids[1]}").json
     device = detail["device_totals"]
     page = _text(client.get(f"/sessions/{ids[1]}"))
-    table = page[page.index('data-testid="device-totals"') :]
-    table = table[: table.index("</table>")]
+    table = _table(page, "device-totals")
     cells = [
         re.sub(r"\s+", " ", c).strip()
         for c in re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", table)
@@ -345,8 +350,7 @@ def test_upload_page_lists_recent_imports_with_their_results(app: Flask) -> None
     client = app.test_client()
     login(client, "coach")
     page = _text(client.get(f"/runners/{world.runner_id}/upload"))
-    table = page[page.index('data-testid="recent-jobs"') :]
-    table = table[: table.index("</table>")]
+    table = _table(page, "recent-jobs")
     assert "2 / 2" in table
     assert "imported 1" in table
     assert '<span class="text-danger fw-semibold">failed 1</span>' in table

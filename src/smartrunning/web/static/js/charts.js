@@ -13,7 +13,7 @@ window.SR = window.SR || {};
     return h ? `${h}:${mm}:${ss}` : `${m}:${ss}`;
   };
   SR.pace = function (mps) { return mps ? SR.duration(1000 / mps) : "–"; };
-  // range: {min, max} day numbers; line charts pass their data's ends (else Chart.js
+  // range: {min, max} day numbers; line charts give their data's ends (else Chart.js
   // rounds the axis outwards, years past the data).
   SR.dateAxis = function (range) {
     return Object.assign(
@@ -34,7 +34,7 @@ window.SR = window.SR || {};
   SR.inChartBox = function (canvas) {
     return Boolean(canvas.parentElement && canvas.parentElement.classList.contains("chart-box"));
   };
-  SR.lineChart = function (canvas, datasets, yAxis, tooltipLabel, xRange) {
+  SR.lineChart = function (canvas, datasets, yAxis, tooltipLabel) {
     if (!canvas || !window.Chart) return null;
     return new window.Chart(canvas, {
       type: "line",
@@ -43,7 +43,7 @@ window.SR = window.SR || {};
         animation: false,
         parsing: false,
         maintainAspectRatio: !SR.inChartBox(canvas),
-        scales: { x: SR.dateAxis(xRange || SR.dataRange(datasets)), y: yAxis || {} },
+        scales: { x: SR.dateAxis(SR.dataRange(datasets)), y: yAxis || {} },
         plugins: {
           legend: { display: datasets.length > 1 },
           tooltip: {

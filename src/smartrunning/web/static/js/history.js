@@ -22,10 +22,7 @@
       showLine: false, pointRadius: 2,
       data: data.days.map((r) => day(r, "load")).filter((p) => p.y !== null && p.y > 0),
     }),
-  ], {}, (item) => `${item.dataset.label}: ${item.parsed.y.toFixed(1)}`, data.days.length ? {
-    min: SR.dayNumber(String(data.days[0].day)),
-    max: SR.dayNumber(String(data.days[data.days.length - 1].day)),
-  } : undefined);
+  ], {}, (item) => `${item.dataset.label}: ${item.parsed.y.toFixed(1)}`);
 
   const canvas = document.getElementById("volume-chart");
   if (!canvas) return;
