@@ -11,7 +11,7 @@ from flask import Flask
 
 from smartrunning.services import bests as best_services
 from smartrunning.services import parameters as parameter_services
-from smartrunning.services import sessions as session_services
+from smartrunning.services import recent
 from smartrunning.services.errors import InvalidInput
 from smartrunning.store import (
     ParameterKey,
@@ -576,18 +576,18 @@ def test_dashboard_shows_each_athletes_latest_session_and_last_seven_days(app: F
     )
     assert [f["status"] for f in report["files"]] == ["imported"] * 5  # type: ignore[index]
     with app.app_context():
-        recent = session_services.recent_training([world.runner_id, idle], today)
+        found = recent.recent_training([world.runner_id, idle], today)
         week = db.session.execute(
             sa.select(sa.func.sum(TrainingSession.distance_m)).where(
                 TrainingSession.runner_id == world.runner_id,
                 TrainingSession.local_date >= today - dt.timedelta(days=6),
             )
         ).scalar_one()
-    busy = recent[world.runner_id]
+    busy = found[world.runner_id]
     assert busy.last_day == today - dt.timedelta(days=1)
     assert busy.week_sessions == 3
     assert busy.week_distance_m == pytest.approx(week)
-    assert recent[idle] == session_services.RecentTraining()
+    assert found[idle] == recent.RecentTraining()
     client = app.test_client()
     login(client, "coach")
     page = _text(client.get("/athletes"))

@@ -12,8 +12,7 @@ from flask.typing import ResponseReturnValue
 from smartrunning.services import athletes as athlete_services
 from smartrunning.services import bests as best_services
 from smartrunning.services import parameters as parameter_services
-from smartrunning.services import profiles, runner_deletion
-from smartrunning.services import sessions as session_services
+from smartrunning.services import profiles, recent, runner_deletion
 from smartrunning.services.errors import Conflict, NotFound, ServiceError
 from smartrunning.store import (
     ImportJob,
@@ -54,9 +53,9 @@ def dashboard() -> ResponseReturnValue:
     rows = athlete_services.athlete_rows(this_user())
     day = today()
     params = parameter_services.parameters_for([row.runner for row in rows], day)
-    recent = session_services.recent_training([row.runner.id for row in rows], day)
+    recent_rows = recent.recent_training([row.runner.id for row in rows], day)
     return render_template(
-        "athletes/dashboard.html", rows=rows, params=params, recent=recent, today=day
+        "athletes/dashboard.html", rows=rows, params=params, recent=recent_rows, today=day
     )
 
 

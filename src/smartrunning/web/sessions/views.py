@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 
 from smartrunning.jobs import imports as import_jobs
 from smartrunning.services import history as history_services
-from smartrunning.services import import_reports
+from smartrunning.services import import_reports, recent
 from smartrunning.services import imports as import_services
 from smartrunning.services import sessions as session_services
 from smartrunning.services.errors import NotFound, ServiceError
@@ -241,7 +241,7 @@ def history(runner_id: int) -> ResponseReturnValue:
     monday = start - dt.timedelta(days=start.weekday()) if start is not None else None
     weeks = [w.as_dict() for w in history_services.weekly_volume(runner, date_from=monday)]
     now = next((d for d in days if d["day"] == today), days[-1] if days else None)
-    last_session = session_services.last_session_day(runner)
+    last_session = recent.last_session_day(runner)
     return render_template(
         "sessions/history.html",
         runner=runner,
