@@ -35,7 +35,7 @@ from sqlalchemy.exc import OperationalError
 from smartrunning.services import context
 from smartrunning.services.analysis_state import recoverable_commit
 from smartrunning.services.blobs import blob_store
-from smartrunning.services.ingest import finish_file
+from smartrunning.services.ingest_files import finish_file
 from smartrunning.store import FileKind, FileStatus, ImportFile, db
 
 __all__ = ["BATCH_ENTRIES", "expand_claimed_archive", "is_zip"]

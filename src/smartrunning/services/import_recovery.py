@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from smartrunning.services import sessions as session_services
 from smartrunning.services.imports import worker_id
-from smartrunning.services.ingest import INGEST_VERSION, finish_file
+from smartrunning.services.ingest_files import INGEST_VERSION, finish_file
 from smartrunning.store import (
     AnalysisState,
     FileKind,
