@@ -9,12 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smartrunning.science.plans.kinds import duration_bounds, race_tag
 from smartrunning.science.plans.scaling import (
     DURATION_TOLERANCE_S,
     SCALE_BOUNDS,
     Library,
-    duration_bounds,
-    race_tag,
     scale_to_duration,
     scale_workout,
 )

@@ -10,10 +10,10 @@ in a row the later becomes an easy run, unless it is the long run, when the earl
 a hard session the day before the race becomes an easy run.
 
 Sharing a week's load (``share_week_loads``), so that each session can be scaled to its
-target within its sensible length (``scaling.duration_bounds`` / ``load_bounds``):
+target within its sensible length (``kinds.duration_bounds`` / ``load_bounds``):
 
 1. The long run's share is raised toward the race's long-run goal
-   (``scaling.LONG_RUN_GOAL_S``, e.g. 2 h 30 for the marathon): the plan's biggest week
+   (``kinds.LONG_RUN_GOAL_S``, e.g. 2 h 30 for the marathon): the plan's biggest week
    gives it at least goal / peak load of the week, at most ``MAX_LONG_SHARE``; every week
    uses the same share, so the long run grows with the weekly load. The other sessions
    give up the difference in proportion. (A low-volume marathon plan still reaches a
@@ -39,9 +39,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Final
 
+from smartrunning.science.plans.kinds import LONG_RUN_GOAL_S, load_bounds, nominal_load
 from smartrunning.science.plans.layout import WEEK_DAYS, WeekOutline
 from smartrunning.science.plans.model import PlanInputs, PlanWarning, WarningCode
-from smartrunning.science.plans.scaling import LONG_RUN_GOAL_S, load_bounds, nominal_load
 from smartrunning.science.plans.schema import LONG_SLOT
 from smartrunning.science.plans.week import EASY_KIND, Session, week_sessions
 
@@ -214,7 +214,7 @@ def share_week_loads(
     out: WarningLog,
 ) -> list[Draft]:
     """Each week's load shared out so every session stays within its sensible length
-    (``scaling.load_bounds``): the long run's share raised toward the race's long-run
+    (``kinds.load_bounds``): the long run's share raised toward the race's long-run
     goal, sessions that would fall under their shortest length dropped in light weeks,
     then the targets balanced within the bounds (the week's sum kept). See ``generate``."""
     peak = max((w.load for w in outlines), default=0.0)

@@ -49,6 +49,7 @@ from smartrunning.science.plans.days import (
     share_week_loads,
     week_ranges,
 )
+from smartrunning.science.plans.kinds import duration_bounds
 from smartrunning.science.plans.layout import (
     WEEK_DAYS,
     WeekOutline,
@@ -66,11 +67,7 @@ from smartrunning.science.plans.model import (
 )
 from smartrunning.science.plans.project import project
 from smartrunning.science.plans.race_week import ease_race_week
-from smartrunning.science.plans.scaling import (
-    Library,
-    duration_bounds,
-    scale_workout,
-)
+from smartrunning.science.plans.scaling import Library, scale_workout
 from smartrunning.science.plans.schema import PlanSchema
 from smartrunning.science.plans.targets import DayParameters, predict_race_time_s, step_targets
 from smartrunning.science.plans.week import EASY_KIND

@@ -16,10 +16,10 @@ from dataclasses import replace
 from typing import Final
 
 from smartrunning.science.plans.days import Draft
+from smartrunning.science.plans.kinds import load_bounds
 from smartrunning.science.plans.layout import WEEK_DAYS
 from smartrunning.science.plans.model import PlanInputs
 from smartrunning.science.plans.project import eve_ctl, project
-from smartrunning.science.plans.scaling import load_bounds
 
 __all__ = ["RACE_FORM_MARGIN", "ease_race_week"]
 
