@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from smartrunning.cli.output import emit, json_option
 from smartrunning.formatting import format_duration
-from smartrunning.services import plan_schemas
+from smartrunning.services import plan_json, plan_schemas
 from smartrunning.services import plans as plan_services
 from smartrunning.services.errors import ServiceError
 from smartrunning.store import Runner, db
@@ -92,8 +92,8 @@ def generate_command(
         else:
             plan, ids = plan_services.generate(runner, schema_row, request)
             days = _days(plan_services.day_row(d, ids) for d in plan.days)
-            projection = plan_services.projection_json(plan)
-            warnings = plan_services.warnings_json(plan)
+            projection = plan_json.projection_json(plan)
+            warnings = plan_json.warnings_json(plan)
             plan_id = None
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None

@@ -31,6 +31,7 @@ from smartrunning.services.errors import InvalidInput, NotFound
 from smartrunning.services.history import state_before
 from smartrunning.services.parameters import parameters_on
 from smartrunning.services.plan_compliance import link_sessions
+from smartrunning.services.plan_json import projection_json, targets_json, warnings_json
 from smartrunning.services.workout_targets import day_parameters
 from smartrunning.store import (
     ParameterKey,
@@ -54,13 +55,10 @@ __all__ = [
     "generate",
     "plan_by_id",
     "plans_for_runner",
-    "projection_json",
     "regenerate",
     "save_plan",
-    "targets_json",
     "visible_day",
     "visible_plan",
-    "warnings_json",
 ]
 
 _TARGET_KEYS = (
@@ -205,65 +203,6 @@ def generate(
         return sp.generate_plan(inputs), ids
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-
-
-def _finite_pair(pair: tuple[float, float] | None) -> list[float | None] | None:
-    if pair is None:
-        return None
-    return [x if math.isfinite(x) else None for x in pair]
-
-
-def targets_json(targets: tuple[sp.StepTarget, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "step_index": t.step_index,
-            "part": t.part,
-            "intensity": list(t.intensity),
-            "pace_s_per_km": _finite_pair(t.pace_s_per_km),
-            "hr_bpm": _finite_pair(t.hr_bpm),
-        }
-        for t in targets
-    ]
-
-
-def projection_json(plan: sp.Plan) -> dict[str, Any]:
-    return {
-        "days": [
-            {
-                "date": p.date.isoformat(),
-                "load": p.load,
-                "ctl": p.ctl,
-                "atl": p.atl,
-                "form": p.form,
-            }
-            for p in plan.projection
-        ],
-        "weeks": [
-            {
-                "index": w.index,
-                "start": w.start.isoformat(),
-                "end": w.end.isoformat(),
-                "block": w.block,
-                "block_kind": str(w.block_kind),
-                "recovery": w.recovery,
-                "target_load": w.target_load,
-                "load": w.load,
-                "duration_s": w.duration_s,
-                "distance_m": w.distance_m,
-                "sessions": w.sessions,
-                "ctl_end": w.ctl_end,
-                "ctl_ramp": w.ctl_ramp,
-            }
-            for w in plan.weeks
-        ],
-        "race_day_form": plan.race_day_form,
-        "max_ctl_ramp": plan.max_ctl_ramp,
-        "predicted_race_time_s": plan.predicted_race_time_s,
-    }
-
-
-def warnings_json(plan: sp.Plan) -> list[dict[str, str]]:
-    return [{"code": str(w.code), "message": w.message} for w in plan.warnings]
 
 
 def day_row(day: sp.PlannedDay, ids: dict[str, int]) -> PlanDay:
