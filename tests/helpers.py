@@ -203,7 +203,15 @@ def with_sessions(app: Flask, world: World) -> World:
     return dataclasses.replace(world, **ids)
 
 
-PLAN_RACE_DATE = dt.date(2027, 3, 7)
+def _sunday_after(days: int) -> dt.date:
+    day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)
+    return day + dt.timedelta(days=(6 - day.weekday()) % 7)
+
+
+PLAN_RACE_DATE = _sunday_after(105)
+"""A Sunday about 15 weeks ahead: pages, the API and the CLI refuse races that have passed."""
+LATER_RACE_DATE = PLAN_RACE_DATE + dt.timedelta(weeks=8)
+"""Another Sunday race, eight weeks after ``PLAN_RACE_DATE``."""
 
 
 def with_plans(app: Flask, world: World) -> World:

@@ -13,7 +13,7 @@ import json
 from importlib.resources import files
 from typing import Any
 
-from tests.helpers import World
+from tests.helpers import PLAN_RACE_DATE, World
 from tests.web.matrix import COACH_GET, Case, everyone, logged_in
 
 __all__ = ["CASES"]
@@ -24,7 +24,7 @@ PLANS = ("plans",)
 def _generate(w: World) -> dict[str, Any]:
     return {
         "schema_id": w.default_schema_id,
-        "race_date": "2027-03-07",
+        "race_date": PLAN_RACE_DATE.isoformat(),
         "distance_m": "10000",
         "weeks": "4",
         "training_days": ["1", "3", "5", "6"],
@@ -49,7 +49,7 @@ def _api_schema(w: World) -> dict[str, Any]:
 def _api_generate(w: World) -> dict[str, Any]:
     return {
         "schema_id": w.default_schema_id,
-        "race_date": "2027-03-07",
+        "race_date": PLAN_RACE_DATE.isoformat(),
         "distance_m": 10000,
         "weeks": 4,
     }

@@ -161,3 +161,67 @@ def test_history_api_answer_is_what_its_schema_would_dump(app: Flask) -> None:
     # Same keys, same JSON types (a float stays a float, a date an ISO string).
     for got, want in zip(answer.json["days"], expected["days"], strict=True):
         assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in want.items()}
+
+
+def test_the_state_after_the_last_stored_day_runs_rest_days(app: Flask) -> None:
+    """Past the stored history, fitness and fatigue decay as rest days do (X · e^(−k/τ)),
+    rather than starting again from zero (a plan starting tomorrow was planned from 0)."""
+    world = make_world(app)
+    import_inline(app, world.runner_id, [(f"{i}.fit", run_bytes(i, seed=i)) for i in range(10)])
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        last = db.session.execute(
+            sa.select(HistoryDay)
+            .where(HistoryDay.runner_id == runner.id)
+            .order_by(HistoryDay.day.desc())
+            .limit(1)
+        ).scalar_one()
+        assert last.ctl > 5
+        for k in (0, 1, 30):
+            state = history_services.state_before(runner, last.day + dt.timedelta(days=k + 1))
+            assert state.ctl == pytest.approx(last.ctl * np.exp(-k / 42), rel=1e-9)
+            assert state.atl == pytest.approx(last.atl * np.exp(-k / 7), rel=1e-9)
+        assert history_services.state_before(
+            runner, last.day + dt.timedelta(days=8)
+        ).recent_load == ((0.0,) * 7)
+        first = db.session.execute(
+            sa.select(sa.func.min(HistoryDay.day)).where(HistoryDay.runner_id == runner.id)
+        ).scalar_one()
+        assert history_services.state_before(runner, first).ctl == 0.0
+
+
+def test_a_plan_starts_from_the_fitness_of_its_eve_or_of_today_if_it_starts_later(
+    app: Flask,
+) -> None:
+    world = make_world(app)
+    import_inline(
+        app,
+        world.runner_id,
+        [(f"{i}.fit", run_bytes(i, duration_s=3600, seed=i)) for i in range(28)],
+    )
+    with app.app_context():
+        plan_schemas.load_default_schemas()
+        schema = plan_schemas.schema_by_name("10 km")
+        runner = db.session.get_one(Runner, world.runner_id)
+        last = db.session.execute(
+            sa.select(sa.func.max(HistoryDay.day)).where(HistoryDay.runner_id == runner.id)
+        ).scalar_one()
+        today = last + dt.timedelta(days=2)  # two rest days since the last session
+        race = today + dt.timedelta(weeks=12)  # an 8-week plan starting in four weeks
+        start = race - dt.timedelta(weeks=8) + dt.timedelta(days=1)
+
+        def first_week(request: plan_services.GenerateRequest) -> float:
+            plan, _ids = plan_services.generate(runner, schema, request)
+            assert not any("no training history" in w.message for w in plan.warnings)
+            return plan.weeks[0].target_load
+
+        eve = history_services.state_before(runner, start)
+        now = history_services.state_before(runner, today + dt.timedelta(days=1))
+        assert 5 < eve.ctl < now.ctl
+        body = plan_schemas.parse_row(schema)
+        assert first_week(plan_services.GenerateRequest(race, 10000.0, 8)) == pytest.approx(
+            max(7 * eve.ctl, body.load_cap.min_weekly)
+        )
+        assert first_week(
+            plan_services.GenerateRequest(race, 10000.0, 8, today=today)
+        ) == pytest.approx(max(7 * now.ctl, body.load_cap.min_weekly))

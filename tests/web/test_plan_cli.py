@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.database import TestDatabase
+from tests.helpers import LATER_RACE_DATE, PLAN_RACE_DATE
 from tests.web.test_cli import _env, run_cli
 
 
@@ -49,7 +50,7 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
         "--schema",
         "10 km",
         "--race-date",
-        "2027-03-07",
+        PLAN_RACE_DATE.isoformat(),
         "--distance-m",
         "10000",
     ]
@@ -57,13 +58,13 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.stdout)
     assert plan["plan_id"] is None
-    assert plan["days"][-1]["date"] == "2027-03-07"
+    assert plan["days"][-1]["date"] == PLAN_RACE_DATE.isoformat()
     assert plan["days"][-1]["kind"] == "race"
     assert len(plan["weeks"]) == 8
     assert {"date", "workout", "duration_s", "distance_m", "load", "targets"} <= set(
         plan["days"][0]
     )
-    assert plan["projection"][-1]["date"] == "2027-03-07"
+    assert plan["projection"][-1]["date"] == PLAN_RACE_DATE.isoformat()
     assert isinstance(plan["warnings"], list)
     saved = run_cli(env, *args, "--save", "--json", cwd=tmp_path)
     assert saved.exit_code == 0, saved.stderr
@@ -94,7 +95,7 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
         "--schema",
         "Marathon",
         "--race-date",
-        "2027-05-02",
+        LATER_RACE_DATE.isoformat(),
         "--distance-m",
         "42195",
         "--json",

@@ -18,7 +18,14 @@ from smartrunning.services import plans as plan_services
 from smartrunning.services import workouts as workout_services
 from smartrunning.services.errors import InvalidInput
 from smartrunning.store import Plan, PlanDay, Runner, TrainingSession, db
-from tests.helpers import PLAN_RACE_DATE, login, make_world, post_form, with_plans
+from tests.helpers import (
+    LATER_RACE_DATE,
+    PLAN_RACE_DATE,
+    login,
+    make_world,
+    post_form,
+    with_plans,
+)
 from tests.web.sessiondata import import_inline, run_bytes
 
 PROFILE_DAYS = {
@@ -122,6 +129,27 @@ def test_bad_generation_input_is_refused(app: Flask) -> None:
         ):
             with pytest.raises(InvalidInput):
                 plan_services.generate(runner, schema, request)
+        today = PLAN_RACE_DATE - dt.timedelta(weeks=10)
+        for request, message in (
+            (plan_services.GenerateRequest(PLAN_RACE_DATE, 1.0), "between 1 and 400 km"),
+            (plan_services.GenerateRequest(PLAN_RACE_DATE, 999.0), "between 1 and 400 km"),
+            (
+                plan_services.GenerateRequest(today - dt.timedelta(days=1), 10000.0, today=today),
+                "has passed",
+            ),
+            (
+                plan_services.GenerateRequest(dt.date(8999, 12, 30), 10000.0, today=today),
+                "more than two years away",
+            ),
+        ):
+            with pytest.raises(InvalidInput, match=message):
+                plan_services.generate(runner, schema, request)
+        # The bounds themselves are allowed: a 1 km race, a race today.
+        for request in (
+            plan_services.GenerateRequest(PLAN_RACE_DATE, 1000.0, 4),
+            plan_services.GenerateRequest(today, 10000.0, 1, today=today),
+        ):
+            plan_services.generate(runner, schema, request)
 
 
 def test_compliance_ratios_and_colours(app: Flask) -> None:
@@ -267,15 +295,32 @@ def test_pages_generate_edit_and_download(app: Flask) -> None:
     bad = post_form(
         client,
         f"/runners/{world.runner_id}/plans",
-        {"schema_id": world.default_schema_id, "race_date": "2027-03-07", "distance_m": "-3"},
+        {
+            "schema_id": world.default_schema_id,
+            "race_date": PLAN_RACE_DATE.isoformat(),
+            "distance_m": "-3",
+        },
     )
     assert bad.status_code == 400
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    past = post_form(
+        client,
+        f"/runners/{world.runner_id}/plans",
+        {
+            "schema_id": world.default_schema_id,
+            "race_date": yesterday.isoformat(),
+            "distance_m": "10000",
+            **PROFILE_DAYS,
+        },
+    )
+    assert past.status_code == 400
+    assert f"The race date {yesterday.isoformat()} has passed." in past.text
     made = post_form(
         client,
         f"/runners/{world.runner_id}/plans",
         {
             "schema_id": world.default_schema_id,
-            "race_date": "2027-05-02",
+            "race_date": LATER_RACE_DATE.isoformat(),
             "distance_m": "10000",
             "weeks": "6",
             **PROFILE_DAYS,
@@ -293,7 +338,7 @@ def test_pages_generate_edit_and_download(app: Flask) -> None:
     assert post_form(client, path + "/edit", {"duration_min": "5000"}).status_code == 400
     assert post_form(client, path + "/edit", {"workout_id": "99999"}).status_code == 400
     assert post_form(client, path + "/edit", {"workout_id": str(2**40)}).status_code == 400
-    huge = {"schema_id": str(2**40), "race_date": "2027-03-07", "distance_m": "10000"}
+    huge = {"schema_id": str(2**40), "race_date": PLAN_RACE_DATE.isoformat(), "distance_m": "10000"}
     assert post_form(client, f"/runners/{world.runner_id}/plans", huge).status_code == 400
     zwo = client.get(path + ".zwo")
     assert zwo.status_code == 200
@@ -317,7 +362,7 @@ def test_api_generate_with_overrides_and_bad_input(app: Flask) -> None:
     url = f"/api/runners/{world.runner_id}/plans"
     body = {
         "schema_id": world.default_schema_id,
-        "race_date": "2027-03-07",
+        "race_date": PLAN_RACE_DATE.isoformat(),
         "distance_m": 10000,
         "weeks": 5,
         "training_days": [0, 2, 4, 6],
@@ -385,7 +430,11 @@ def test_the_generation_form_takes_training_days_prefilled_from_the_profile(app:
     assert checked == {"0", "2", "5"}
     assert re.search(r'<option value="5" selected>Saturday</option>', html)
     assert 'name="sessions_per_week" value="3"' in html
-    base = {"schema_id": world.default_schema_id, "race_date": "2027-05-02", "distance_m": "10000"}
+    base = {
+        "schema_id": world.default_schema_id,
+        "race_date": LATER_RACE_DATE.isoformat(),
+        "distance_m": "10000",
+    }
     for fields, field, message in (
         ({"long_run_day": "6", "sessions_per_week": "3"}, "training_days", "at least one"),
         (

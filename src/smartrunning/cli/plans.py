@@ -81,7 +81,9 @@ def generate_command(
     runner = db.session.get(Runner, runner_id) if 0 < runner_id <= 2**31 - 1 else None
     if runner is None:
         raise click.ClickException(f"No runner {runner_id}.")
-    request = plan_services.GenerateRequest(race_date.date(), distance_m, weeks)
+    request = plan_services.GenerateRequest(
+        race_date.date(), distance_m, weeks, today=dt.datetime.now(dt.UTC).date()
+    )
     try:
         schema_row = plan_schemas.schema_by_name(schema_name)
         if save:

@@ -49,12 +49,13 @@ HISTORY_VERSION: Final = history_science.ALGORITHM_VERSION
 _FIELDS: Final = ("load", "ctl", "atl", "form", "performance", "ramp", "monotony", "strain")
 
 
-def state_before(runner_id: int, day: dt.date) -> HistoryState:
-    """The state at the end of ``day - 1`` from stored rows (days before them: rest)."""
+def state_before(runner: Runner, day: dt.date) -> HistoryState:
+    """The state at the end of ``day - 1``: from the stored rows, with the days after the
+    last of them run as rest days (no session, no load); before the first row, zero."""
     rows = db.session.execute(
         sa.select(HistoryDay)
         .where(
-            HistoryDay.runner_id == runner_id,
+            HistoryDay.runner_id == runner.id,
             HistoryDay.day >= day - dt.timedelta(days=WEEK_D),
             HistoryDay.day < day,
         )
@@ -63,7 +64,7 @@ def state_before(runner_id: int, day: dt.date) -> HistoryState:
     by_day = {row.day: row for row in rows}
     last = by_day.get(day - dt.timedelta(days=1))
     if last is None:
-        return HistoryState.zero()
+        return _rested_until(runner, day)
     week = [by_day.get(day - dt.timedelta(days=k)) for k in range(WEEK_D, 0, -1)]
     return HistoryState(
         ctl=last.ctl,
@@ -73,6 +74,41 @@ def state_before(runner_id: int, day: dt.date) -> HistoryState:
         recent_ctl=tuple(r.ctl if r else 0.0 for r in week),
         recent_load=tuple(r.load if r else 0.0 for r in week),
     )
+
+
+def _rested_until(runner: Runner, day: dt.date) -> HistoryState:
+    """The state at the end of ``day - 1`` when no row is stored for that day: the latest
+    stored day before it followed by rest days (zero before any row)."""
+    latest = db.session.execute(
+        sa.select(sa.func.max(HistoryDay.day)).where(
+            HistoryDay.runner_id == runner.id, HistoryDay.day < day
+        )
+    ).scalar_one()
+    if latest is None:
+        return HistoryState.zero()
+    begin = latest + dt.timedelta(days=1)
+    state = state_before(runner, begin)
+    for result in _segments(runner, np.zeros((day - begin).days), begin, state):
+        state = result.state_after(len(result) - 1)
+    return state
+
+
+def _segments(
+    runner: Runner, loads: np.ndarray, begin: dt.date, state: HistoryState
+) -> list[DailyHistory]:
+    """The history of ``loads`` (one per day from ``begin``) from ``state``, a segment
+    for each stretch of days with the same fitness-fatigue parameters."""
+    last = begin + dt.timedelta(days=len(loads) - 1)
+    segments = _params_segments(runner, begin, last)
+    out = []
+    for k, (seg_first, params) in enumerate(segments):
+        seg_last = segments[k + 1][0] - dt.timedelta(days=1) if k + 1 < len(segments) else last
+        lo = (seg_first - begin).days
+        hi = (seg_last - begin).days + 1
+        result = history_science.daily_history(loads[lo:hi], seg_first, params=params, start=state)
+        out.append(result)
+        state = result.state_after(len(result) - 1)
+    return out
 
 
 def _params_segments(
@@ -140,17 +176,11 @@ def rebuild_from(runner: Runner, changed: dt.date) -> int:
     )
     if last < begin:
         return 0
-    state = state_before(runner.id, begin) if begin > first else HistoryState.zero()
+    state = state_before(runner, begin) if begin > first else HistoryState.zero()
     loads = _day_loads(runner.id, begin, last)
     rows: list[dict[str, Any]] = []
-    segments = _params_segments(runner, begin, last)
-    for k, (seg_first, params) in enumerate(segments):
-        seg_last = segments[k + 1][0] - dt.timedelta(days=1) if k + 1 < len(segments) else last
-        lo = (seg_first - begin).days
-        hi = (seg_last - begin).days + 1
-        result = history_science.daily_history(loads[lo:hi], seg_first, params=params, start=state)
+    for result in _segments(runner, loads, begin, state):
         rows.extend(_rows(runner.id, result))
-        state = result.state_after(len(result) - 1)
     if rows:
         db.session.execute(sa.insert(HistoryDay), rows)
     return len(rows)
@@ -227,7 +257,7 @@ def daily_series(
         loads,
         start,
         params=params,
-        start=state_before(runner.id, start),
+        start=state_before(runner, start),
     )
     for i in range(len(projected)):
         day = projected.day(i)

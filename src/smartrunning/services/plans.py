@@ -3,7 +3,8 @@ data, persist, regenerate (edited days kept unless told not to), edit a day.
 
 What generation reads (SCIENCE.md "Plan generation"): the runner's training days, long-run
 day and sessions a week (overridable); the history state at the end of the day before the
-plan starts (``services.history``: stored rows, rest days after the last one); the CS and
+plan starts, or at the end of today for a plan that starts later (``services.history``:
+stored rows, rest days after the last one); the CS and
 HR zones valid on each day (``DatedParameters``: a version at the plan start and at each
 change of a parameter they depend on); the running workouts of the library.
 """
@@ -69,7 +70,9 @@ _TARGET_KEYS = (
     ParameterKey.HRREST,
     ParameterKey.THRESHOLD_HR,
 )
+MIN_RACE_DISTANCE_M = 1_000.0
 MAX_RACE_DISTANCE_M = 400_000.0
+MAX_RACE_AHEAD_D = 2 * 366
 DEFAULT_SPEED_MPS = 3.0
 """Speed for estimates without a CS (``PlanInputs.estimate_speed_mps``)."""
 
@@ -84,6 +87,9 @@ class GenerateRequest:
     training_days: frozenset[int] | None = None
     long_run_day: int | None = None
     sessions_per_week: int | None = None
+    today: dt.date | None = None
+    """The day the plan is made: a race before it is refused, and a plan starting after it
+    starts from the runner's fitness at its end (``None``: at the plan's start, no check)."""
 
 
 def can_plan(user: User, runner: Runner) -> bool:
@@ -160,12 +166,33 @@ def _weekdays(runner: Runner) -> frozenset[int]:
 
 def _check(request: GenerateRequest, runner: Runner) -> None:
     distance = request.race_distance_m
-    if not (math.isfinite(distance) and 0 < distance <= MAX_RACE_DISTANCE_M):
-        raise InvalidInput("The race distance must be between 0 and 400 km.", field="distance_m")
+    if not (math.isfinite(distance) and MIN_RACE_DISTANCE_M <= distance <= MAX_RACE_DISTANCE_M):
+        raise InvalidInput("The race distance must be between 1 and 400 km.", field="distance_m")
     if request.weeks is not None and not 1 <= request.weeks <= 52:
         raise InvalidInput("Preparation weeks must be 1–52.", field="weeks")
     if request.race_date < runner.birth_date or request.race_date.year > 9000:
         raise InvalidInput("The race date is not a sensible date.", field="race_date")
+    today = request.today
+    if today is not None:
+        if request.race_date < today:
+            raise InvalidInput(
+                f"The race date {request.race_date.isoformat()} has passed.", field="race_date"
+            )
+        if request.race_date > today + dt.timedelta(days=MAX_RACE_AHEAD_D):
+            raise InvalidInput(
+                "The race is more than two years away: plan toward a nearer race.",
+                field="race_date",
+            )
+
+
+def _fitness_day(start: dt.date, today: dt.date | None) -> dt.date:
+    """The day whose starting state a plan starts from: its first day, or for a plan that
+    starts after tomorrow the runner's current fitness (the state at the end of today;
+    SPEC §6 "weekly load starting from the runner's current fitness"), not the rest days
+    the model would run until then."""
+    if today is None:
+        return start
+    return min(start, today + dt.timedelta(days=1))
 
 
 def generate(
@@ -195,7 +222,7 @@ def generate(
                 runner.long_run_weekday if request.long_run_day is None else request.long_run_day
             ),
             sessions_per_week=request.sessions_per_week or runner.sessions_per_week,
-            start_state=state_before(runner.id, start),
+            start_state=state_before(runner, _fitness_day(start, request.today)),
             parameters=_dated_parameters(runner, start, request.race_date),
             library=tuple(w for _id, w in library),
             weeks=request.weeks,
@@ -275,10 +302,16 @@ def _schedule_json(request: GenerateRequest) -> dict[str, Any] | None:
     return schedule or None
 
 
-def regenerate(plan_row: Plan, *, keep_edited: bool = True, weeks: int | None = None) -> Plan:
+def regenerate(
+    plan_row: Plan,
+    *,
+    keep_edited: bool = True,
+    weeks: int | None = None,
+    today: dt.date | None = None,
+) -> Plan:
     """Generate the plan again from its schema snapshot, the schedule it was made with and
-    today's data; days a coach edited are kept (``keep_edited``), the others replaced. The
-    caller commits."""
+    today's data (``today`` as in ``GenerateRequest``); days a coach edited are kept
+    (``keep_edited``), the others replaced. The caller commits."""
     snapshot = PlanSchemaRow(name=plan_row.schema_name, body=plan_row.schema_body)
     schedule = plan_row.schedule or {}
     days = schedule.get("training_days")
@@ -289,6 +322,7 @@ def regenerate(plan_row: Plan, *, keep_edited: bool = True, weeks: int | None = 
         training_days=frozenset(days) if days is not None else None,
         long_run_day=schedule.get("long_run_day"),
         sessions_per_week=schedule.get("sessions_per_week"),
+        today=today,
     )
     plan, ids = generate(plan_row.runner, snapshot, request)
     keep = {d.date: d for d in plan_row.days if keep_edited and d.edited}

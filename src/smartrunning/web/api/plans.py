@@ -4,6 +4,7 @@ and deletion for the runner's coaches and admins."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask.views import MethodView
@@ -212,6 +213,7 @@ class RunnerPlans(MethodView):
             training_days=None if days is None else frozenset(days),
             long_run_day=data["long_run_day"],
             sessions_per_week=data["sessions_per_week"],
+            today=dt.datetime.now(dt.UTC).date(),
         )
         try:
             plan = plan_services.save_plan(runner, schema, request, created_by=this_user())

@@ -106,6 +106,7 @@ def _form_request(form: Any) -> plan_services.GenerateRequest:
         training_days=days,
         long_run_day=long_day,
         sessions_per_week=sessions,
+        today=_today(),
     )
 
 
@@ -237,7 +238,9 @@ def regenerate(plan_id: int) -> ResponseReturnValue:
     plan = _plan_or_404(plan_id)
     _require_plan(plan.runner)
     try:
-        plan_services.regenerate(plan, keep_edited=request.form.get("keep_edited") == "1")
+        plan_services.regenerate(
+            plan, keep_edited=request.form.get("keep_edited") == "1", today=_today()
+        )
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
