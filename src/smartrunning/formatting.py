@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 __all__ = ["format_duration", "format_pace", "format_race_time"]
 
 
 def format_duration(seconds: float | None) -> str:
-    """Seconds as h:mm:ss or m:ss; "–" when unknown."""
-    if seconds is None:
+    """Seconds as h:mm:ss or m:ss; "–" when unknown (``None``, NaN or infinite: the
+    slowest pace of a ramp from standstill)."""
+    if seconds is None or not math.isfinite(seconds):
         return "–"
     total = round(seconds)
     hours, rest = divmod(total, 3600)

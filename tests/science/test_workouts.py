@@ -181,7 +181,7 @@ _units: st.SearchStrategy[ExtentUnit] = st.sampled_from(["s", "m"])
 @st.composite
 def _simple_step(draw: st.DrawFn) -> Step:
     unit: ExtentUnit = draw(_units)
-    extent = st.floats(1.0, 5000.0).map(lambda v: Extent(v, unit))
+    extent = st.floats(1.0, 1000.0).map(lambda v: Extent(v, unit))  # 8 × 4 × 2 × 1000 s < 24 h
     intensity = st.floats(0.3, 1.5)
     choice = draw(st.integers(0, 4))
     if choice == 0:
@@ -189,7 +189,7 @@ def _simple_step(draw: st.DrawFn) -> Step:
     if choice == 1:
         return Ramp("ramp", draw(extent), draw(intensity), draw(intensity))
     if choice == 2:
-        repeat = draw(st.integers(1, 10))
+        repeat = draw(st.integers(1, 4))
         return Intervals(repeat, draw(extent), draw(extent), draw(intensity), draw(intensity))
     if choice == 3:
         return Free(draw(extent))

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from smartrunning.science.workouts import (
     MAX_EXTENT,
+    MAX_SEGMENTS,
     MIN_DISTANCE_INTENSITY,
     Extent,
     ExtentUnit,
@@ -184,12 +185,17 @@ def _attributes(draw: st.DrawFn) -> tuple[tuple[str, str], ...]:
 
 
 @st.composite
-def _extent(draw: st.DrawFn, unit: ExtentUnit, minimum: float = 0.0) -> Extent:
-    return Extent(draw(st.floats(minimum, MAX_EXTENT[unit])), unit)
+def _extent(draw: st.DrawFn, unit: ExtentUnit, minimum: float = 0.0, share: float = 1.0) -> Extent:
+    return Extent(draw(st.floats(minimum, MAX_EXTENT[unit] * share)), unit)
 
 
-def _positive(unit: ExtentUnit) -> st.SearchStrategy[Extent]:
-    return _extent(unit).filter(lambda e: e.value > 0.0)
+_STEPS_MAX = 6
+"""Steps of a generated workout; each takes at most its share of the whole workout's
+bounds (``MAX_EXTENT`` and ``MAX_SEGMENTS`` hold for the whole, repetitions counted)."""
+
+
+def _positive(unit: ExtentUnit, share: float = 1.0 / _STEPS_MAX) -> st.SearchStrategy[Extent]:
+    return _extent(unit, share=share).filter(lambda e: e.value > 0.0)
 
 
 @st.composite
@@ -224,10 +230,12 @@ def _step(draw: st.DrawFn) -> Step:
             ramp_kind, draw(_positive(unit)), draw(intensity), draw(intensity), events, attributes
         )
     if kind == "intervals":
+        repeat = draw(st.integers(1, MAX_SEGMENTS // (2 * _STEPS_MAX)))
+        share = 1.0 / (2 * repeat * _STEPS_MAX)
         return Intervals(
-            draw(st.integers(1, 500)),
-            draw(_positive(unit)),
-            draw(_extent(unit)),
+            repeat,
+            draw(_positive(unit, share)),
+            draw(_extent(unit, share=share)),
             draw(intensity),
             draw(intensity),
             events,
@@ -242,7 +250,7 @@ _workouts = st.builds(
     Workout,
     name=_stripped,
     sport=st.sampled_from(["run", "bike"]),
-    steps=st.lists(_step(), min_size=1, max_size=6).map(tuple),
+    steps=st.lists(_step(), min_size=1, max_size=_STEPS_MAX).map(tuple),
     author=_stripped,
     description=_stripped,
     tags=st.lists(_stripped.filter(bool), max_size=3).map(tuple),

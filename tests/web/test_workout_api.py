@@ -223,3 +223,83 @@ def test_openapi_documents_the_workout_endpoints(app: Flask) -> None:
     assert {"get", "put", "delete"} <= set(paths["/api/workouts/{workout_id}"])
     assert "/api/workouts/{workout_id}/zwo" in paths
     assert "StepIn" in spec["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [{**STEADY[0], "attributes": [["Cadence", "90"], ["Cadence", "80"]]}],
+        [{**STEADY[0], "attributes": [["Cadence", "90"], ["cadence", "80"]]}],
+        [
+            {
+                **STEADY[0],
+                "events": [{"offset": 5, "message": "go", "attributes": [["y", "1"], ["Y", "2"]]}],
+            }
+        ],
+    ],
+)
+def test_an_attribute_given_twice_is_refused_and_the_library_stays_readable(
+    app: Flask, steps: list[dict[str, Any]]
+) -> None:
+    """Such a workout was stored, then every library read, plan generation included, failed
+    on the file it made (XML allows one attribute of a name)."""
+    _, api = _api(app)
+    before = api.get("/api/workouts?page_size=100").json
+    error = _error(api.send("POST", "/api/workouts", {"name": "Twice", "steps": steps}), 422)
+    assert "twice" in error["message"], error
+    listed = api.get("/api/workouts?page_size=100")
+    assert listed.status_code == 200
+    assert listed.json == before
+    assert api.client.get("/workouts").status_code == 200
+
+
+STANDING_REST = (
+    "<workout_file><name>Standing rest</name><sportType>run</sportType><workout>"
+    '<Warmup Duration="600" PowerLow="0" PowerHigh="0.8" pace="0"/>'
+    '<IntervalsT Repeat="10" OnDuration="40" OffDuration="60" OnPower="1.15" OffPower="0"/>'
+    '<SteadyState Duration="120" Power="0"/>'
+    "</workout></workout_file>"
+)
+
+
+def test_steps_at_zero_have_no_targets_and_every_view_of_them_works(app: Flask) -> None:
+    """A recovery standing still (0 %) and a ramp from standstill divided by zero (page,
+    API, watch file and plan generation failed for every runner)."""
+    world, api = _api(app)
+    created = api.send("POST", "/api/workouts", {"zwo": STANDING_REST})
+    assert created.status_code == 201, created.json
+    workout_id = created.json["id"]
+    got = api.get(f"/api/workouts/{workout_id}?runner_id={world.runner_id}")
+    assert got.status_code == 200, got.get_data(as_text=True)
+    steps = got.json["resolved"]["steps"]
+    warmup, on, off, still = steps
+    assert warmup["pace_s_per_km"] is None  # from standstill: no nominal pace
+    assert warmup["pace_range_s_per_km"][0] > 0
+    assert warmup["pace_range_s_per_km"][1] is None  # and no slowest one
+    assert on["pace_s_per_km"] is not None
+    assert on["hr_bpm"] is not None
+    assert off["pace_s_per_km"] is None
+    assert off["hr_bpm"] is None
+    assert still["pace_s_per_km"] is None
+    assert still["hr_bpm"] is None
+    page = api.client.get(f"/workouts/{workout_id}?runner_id={world.runner_id}")
+    assert page.status_code == 200
+    fit = api.get(f"/api/workouts/{workout_id}/fit?runner_id={world.runner_id}")
+    assert fit.status_code == 200
+    assert fit.data[8:12] == b".FIT"
+
+
+def test_a_workout_too_big_to_chart_is_refused(app: Flask) -> None:
+    _, api = _api(app)
+    block = {"type": "intervals", "repeat": 500, "on_duration": 30, "off_duration": 30,
+             "unit": "s", "on_intensity": 1.1, "off_intensity": 0.6}  # fmt: skip
+    for body, message in (
+        ({"name": "Huge", "steps": [block] * 3}, "at most 2000 segments"),
+        ({"name": "Long", "steps": [{**STEADY[0], "duration": 80_000}] * 2}, "at most 24 h"),
+    ):
+        error = _error(api.send("POST", "/api/workouts", body), 422)
+        assert message in error["message"], error
+        preview = _error(api.send("POST", "/api/workouts/preview", {"steps": body["steps"]}), 422)
+        assert message in preview["message"], preview
+    fits = {"steps": [block] * 2}
+    assert api.send("POST", "/api/workouts/preview", fits).status_code == 200

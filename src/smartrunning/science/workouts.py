@@ -38,6 +38,7 @@ __all__ = [
     "MAX_EXTENT",
     "MAX_INTENSITY",
     "MAX_REPEAT",
+    "MAX_SEGMENTS",
     "MAX_STEPS",
     "MIN_DISTANCE_INTENSITY",
     "Attributes",
@@ -72,6 +73,9 @@ MAX_EXTENT: Final[dict[ExtentUnit, float]] = {"s": 86_400.0, "m": 1_000_000.0}
 """Longest single extent: one day, or 1000 km."""
 MAX_REPEAT: Final = 500
 MAX_STEPS: Final = 1000
+MAX_SEGMENTS: Final = 2000
+"""Most segments a workout unrolls to (an interval block counts each on and off): bounds
+what charts and watch files hold (1000 blocks × 500 repeats made a 33 MB page)."""
 FREE_INTENSITY: Final = 0.75
 """Assumed intensity of a free-run step for estimates: self-paced easy running."""
 MAX_EFFORT_INTENSITY: Final = 1.25
@@ -322,6 +326,33 @@ def _piece_load(piece: _Piece, cs_mps: float | None) -> float:
     return if_squared_seconds / _SECONDS_PER_HOUR * 100.0
 
 
+def _check_whole(steps: tuple[Step, ...]) -> None:
+    """The whole workout within ``MAX_SEGMENTS`` and ``MAX_EXTENT`` (time steps and
+    distance steps each), repetitions counted, without unrolling them."""
+    segments = 0
+    totals: dict[ExtentUnit, float] = {"s": 0.0, "m": 0.0}
+    for step in steps:
+        if isinstance(step, Intervals):
+            segments += step.repeat * (2 if step.off.value > 0.0 else 1)
+            totals[step.on.unit] += step.repeat * (step.on.value + step.off.value)
+        else:
+            segments += 1
+            totals[step.extent.unit] += step.extent.value
+    if segments > MAX_SEGMENTS:
+        raise ValueError(
+            f"a workout unrolls to at most {MAX_SEGMENTS} segments (each repetition counted), "
+            f"got {segments}"
+        )
+    if totals["s"] > MAX_EXTENT["s"]:
+        raise ValueError(
+            f"a workout's timed steps last at most 24 h, got {totals['s'] / 3600:.0f} h"
+        )
+    if totals["m"] > MAX_EXTENT["m"]:
+        raise ValueError(
+            f"a workout's distance steps cover at most 1000 km, got {totals['m'] / 1000:.0f} km"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Workout:
     """A structured workout.
@@ -347,6 +378,7 @@ class Workout:
             raise ValueError("a workout needs at least one step")
         if len(self.steps) > MAX_STEPS:
             raise ValueError(f"a workout has at most {MAX_STEPS} steps, got {len(self.steps)}")
+        _check_whole(self.steps)
         _check_text(self.name, "name")
         _check_text(self.author, "author")
         _check_text(self.description, "description")

@@ -101,6 +101,11 @@ def _pairs(raw: Any, field: str) -> sw.Attributes:
         for p in raw
     ):
         raise _fail(f"{field} must be a list of [name, value] string pairs.", field)
+    seen: set[str] = set()
+    for name, _value in raw:
+        if name.casefold() in seen:
+            raise _fail(f"{field}: the attribute {name!r} is given twice.", field)
+        seen.add(name.casefold())
     return tuple((str(name), str(value)) for name, value in raw)
 
 
@@ -232,8 +237,9 @@ def check_for_library(workout: sw.Workout) -> None:
     if workout.kind is not None and not 0 < len(workout.kind) <= MAX_KIND_CHARS:
         raise _fail(f"The kind: tag needs a value of at most {MAX_KIND_CHARS} characters.", "tags")
     try:
-        write_zwo(workout)
-    except ValueError as exc:
+        read_zwo(write_zwo(workout))
+    except ValueError as exc:  # ZwoError included
+        # What the library stores must read back: every page and plan reads it.
         raise _fail(f"Cannot be written as ZWO: {exc}.", "workout") from None
 
 

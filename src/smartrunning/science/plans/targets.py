@@ -15,7 +15,8 @@ Targets per step (our choices, stated here):
   zone above it (both scales put threshold, CS ≈ the top of HR zone 4, at the same
   boundary in the default models); the range spans the zones of a ramp's two ends. HR
   lags in short repetitions, so for them it is a guide;
-- free running and max efforts have no targets.
+- free running, max efforts and steps at 0 % (standing rest) have no targets; a ramp from
+  0 % has no slowest pace (``math.inf``).
 
 Race time (``predict_race_time_s``): the CS model t = (D − D′) / CS inside its window
 (about 2–30 min, SCIENCE.md "Critical speed and D′"); outside it, Riegel (1977) from the
@@ -151,6 +152,8 @@ def _pace_zone(intensity: float, model: PaceZoneModel) -> int:
 
 def _target(index: int, part: StepPart, a: float, b: float, params: DayParameters) -> StepTarget:
     low, high = min(a, b), max(a, b)
+    if high <= 0.0:  # standing rest: neither pace nor heart rate to aim at
+        return StepTarget(index, part, (low, high), None, None)
     pace = None
     if params.cs_mps is not None:
         fast = 1000.0 / (high * params.cs_mps * (1.0 + PACE_TOLERANCE))
