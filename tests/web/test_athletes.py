@@ -17,6 +17,7 @@ from smartrunning.store import (
     ParameterKey,
     ParameterSource,
     ParameterVersion,
+    PersonalBest,
     RecomputeRequest,
     Role,
     Runner,
@@ -597,3 +598,82 @@ def test_dashboard_shows_each_athletes_latest_session_and_last_seven_days(app: F
     assert f"{week / 1000:.1f} km" in rita
     ivy = page[page.index("Idle Ivy") : page.index("</tr>", page.index("Idle Ivy"))]
     assert "none yet" in ivy
+
+
+def test_resting_hr_stays_below_hrmax_on_later_versions_too(app: Flask) -> None:
+    """A version dated before another of the other key must hold against it as well
+    (HRmax 105 from 15 September under a resting HR of 110 from 1 October was saved)."""
+    runner_id = make_runner(app, "Lena Later")
+    with app.app_context():
+        runner = _runner(app, runner_id)
+
+        def put(key: ParameterKey, value: float, day: dt.date) -> None:
+            parameter_services.set_parameter(
+                runner, key, value, day, source=ParameterSource.MEASURED, by=None, today=TODAY
+            )
+
+        put(ParameterKey.HRREST, 110, dt.date(2026, 10, 1))
+        with pytest.raises(InvalidInput, match=r"resting HR \(110 bpm from 2026-10-01\)"):
+            put(ParameterKey.HRMAX, 105, dt.date(2026, 9, 15))
+        put(ParameterKey.HRMAX, 115, dt.date(2026, 11, 1))
+        with pytest.raises(InvalidInput, match=r"below HRmax \(115 bpm from 2026-11-01\)"):
+            put(ParameterKey.HRREST, 118, dt.date(2026, 10, 15))
+        # A later version of the same key ends the new value's reach: allowed.
+        put(ParameterKey.HRREST, 60, dt.date(2026, 10, 20))
+        put(ParameterKey.HRMAX, 112, dt.date(2026, 10, 21))
+        db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"distance_m": "5000", "time": "20:00", "date": ""},
+        {"distance_m": "abc", "time": "20:00", "date": "2026-06-01"},
+        {"distance_m": "5000", "time": "nan", "date": "2026-06-01"},
+        {"distance_m": "nan", "time": "20:00", "date": "2026-06-01"},
+        {"distance_m": "5000", "time": "inf:00", "date": "2026-06-01"},
+    ],
+)
+def test_a_wrong_best_on_the_page_is_refused_with_a_message(
+    app: Flask, fields: dict[str, str]
+) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    login(client, "coach")
+    with app.app_context():
+        before = db.session.execute(sa.select(sa.func.count(PersonalBest.id))).scalar_one()
+    answer = post_form(client, f"/runners/{world.runner_id}/bests", fields)
+    assert answer.status_code == 302
+    page = _text(client.get(answer.headers["Location"]))
+    assert "Give a distance, a time and a date." in page or "Time " in page, page[:400]
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count(PersonalBest.id))).scalar_one() == before
+    api = client.post(
+        f"/api/runners/{world.runner_id}/bests",
+        json={"distance_m": 5000, "time": "nan", "date": "2026-06-01"},
+        headers={"X-CSRFToken": csrf_token(client)},
+    )
+    assert api.status_code == 422
+    assert api.json["error"]["details"]["json"]["time"]
+
+
+def test_d_prime_alone_from_a_past_date_keeps_the_cs_of_that_date(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    login(client, "coach")
+    for day, cs in (("2026-09-01", "3.5"), ("2026-10-01", "4.0")):
+        post_form(
+            client,
+            f"/runners/{world.runner_id}/parameters",
+            {"key": "cs_mps", "value": cs, "valid_from": day},
+        )
+    post_form(
+        client,
+        f"/runners/{world.runner_id}/parameters",
+        {"key": "d_prime_m", "value": "150", "valid_from": "2026-09-02"},
+    )
+    with app.app_context():
+        runner = _runner(app, world.runner_id)
+        cs = parameter_services.parameters_on(runner, dt.date(2026, 9, 2)).cs
+        assert cs.cs_mps == pytest.approx(3.5)
+        assert cs.d_prime_m == pytest.approx(150)

@@ -8,6 +8,7 @@ that date (SCIENCE.md "Critical speed and D′"). Manual CS versions are left al
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,7 @@ def parse_time(text: str) -> float:
         numbers = [float(p) for p in parts]
     except ValueError:
         raise InvalidInput(f"Time {text!r}: use seconds, m:ss or h:mm:ss.", field="time") from None
-    if not 1 <= len(numbers) <= 3 or any(n < 0 for n in numbers):
+    if not 1 <= len(numbers) <= 3 or not all(math.isfinite(n) and n >= 0 for n in numbers):
         raise InvalidInput(f"Time {text!r}: use seconds, m:ss or h:mm:ss.", field="time")
     if len(numbers) > 1 and any(n >= 60 for n in numbers[1:]):
         raise InvalidInput(f"Time {text!r}: minutes and seconds must be below 60.", field="time")
@@ -78,8 +79,8 @@ def _check_best(
     runner: Runner, distance_m: float, time_s: float, date: dt.date, today: dt.date
 ) -> None:
     if not 0 < distance_m <= MAX_DISTANCE_M:
-        raise InvalidInput("Distance must be between 0 and 250 km.", field="distance_m")
-    if time_s <= 0:
+        raise InvalidInput("Distance must be above 0 and at most 250 km.", field="distance_m")
+    if not (math.isfinite(time_s) and time_s > 0):
         raise InvalidInput("Time must be positive.", field="time")
     speed = distance_m / time_s
     if speed > MAX_SPEED_MPS:

@@ -276,17 +276,34 @@ def set_parameter(
 def _check_rest_below_max(
     runner: Runner, key: ParameterKey, value: float, valid_from: dt.date
 ) -> None:
-    params = parameters_on(runner, valid_from)
-    if key is ParameterKey.HRREST and value >= params.hrmax_bpm:
-        raise InvalidInput(
-            f"Resting HR must be below HRmax ({params.hrmax_bpm:g} bpm on that date).",
-            field=key.value,
-        )
-    if key is ParameterKey.HRMAX and params.hrrest_bpm is not None and value <= params.hrrest_bpm:
-        raise InvalidInput(
-            f"HRmax must be above the resting HR ({params.hrrest_bpm:g} bpm on that date).",
-            field=key.value,
-        )
+    """Resting HR below HRmax on every day the new value holds: from ``valid_from`` to the
+    next version of the same key, at each version of the other key in between too."""
+    other = ParameterKey.HRMAX if key is ParameterKey.HRREST else ParameterKey.HRREST
+    until = min(
+        (v.valid_from for v in history(runner, key) if v.valid_from > valid_from), default=None
+    )
+    days = [valid_from] + [
+        v.valid_from
+        for v in history(runner, other)
+        if v.valid_from > valid_from and (until is None or v.valid_from < until)
+    ]
+    for day in days:
+        params = parameters_on(runner, day)
+        when = "on that date" if day == valid_from else f"from {day.isoformat()}"
+        if key is ParameterKey.HRREST and value >= params.hrmax_bpm:
+            raise InvalidInput(
+                f"Resting HR must be below HRmax ({params.hrmax_bpm:g} bpm {when}).",
+                field=key.value,
+            )
+        if (
+            key is ParameterKey.HRMAX
+            and params.hrrest_bpm is not None
+            and value <= params.hrrest_bpm
+        ):
+            raise InvalidInput(
+                f"HRmax must be above the resting HR ({params.hrrest_bpm:g} bpm {when}).",
+                field=key.value,
+            )
 
 
 def request_recompute(runner: Runner, from_date: dt.date, reason: str) -> None:

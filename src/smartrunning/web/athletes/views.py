@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import sqlalchemy as sa
@@ -116,9 +117,13 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
     )
 
 
-def _parameter_value(runner: Runner, key: str, value: float) -> tuple[ParameterKey, Any]:
+def _parameter_value(
+    runner: Runner, key: str, value: float, valid_from: dt.date
+) -> tuple[ParameterKey, Any]:
+    """The stored key and value of one field of the form; CS or D′ alone keeps the other
+    of the pair as it was on ``valid_from`` (not as it is today)."""
     if key in ("cs_mps", "d_prime_m"):
-        cs = parameter_services.parameters_on(runner, today()).cs
+        cs = parameter_services.parameters_on(runner, valid_from).cs
         data = {"cs_mps": cs.cs_mps, "d_prime_m": cs.d_prime_m, key: value}
         return ParameterKey.CRITICAL_SPEED, data
     return ParameterKey(key), value
@@ -139,7 +144,7 @@ def parameter_add(runner_id: int) -> ResponseReturnValue:
     assert form.valid_from.data is not None
     assert form.value.data is not None
     try:
-        key, value = _parameter_value(runner, form.key.data, form.value.data)
+        key, value = _parameter_value(runner, form.key.data, form.value.data, form.valid_from.data)
         parameter_services.set_parameter(
             runner,
             key,
@@ -163,18 +168,32 @@ def parameter_add(runner_id: int) -> ResponseReturnValue:
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="params"))
 
 
+def _number(text: str | None) -> float | None:
+    """A finite number from a form field, else ``None``."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
 @bp.post("/runners/<int:runner_id>/bests")
 def best_add(runner_id: int) -> ResponseReturnValue:
     runner = get_runner_or_404(runner_id)
     form = BestForm(meta={"csrf": True})
-    if not form.validate_on_submit() or not form.distance_m.data or not form.time.data:
+    distance = _number(form.distance_m.data)
+    if (
+        not form.validate_on_submit()
+        or distance is None
+        or not form.time.data
+        or form.date.data is None
+    ):
         flash("Give a distance, a time and a date.", "danger")
         return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
-    assert form.date.data is not None
     try:
         best_services.add_personal_best(
             runner,
-            float(form.distance_m.data),
+            distance,
             best_services.parse_time(form.time.data),
             form.date.data,
             by=this_user(),
