@@ -135,6 +135,33 @@ def test_change_password_requires_the_current_one(app: Flask) -> None:
     assert login(app.test_client(), "ada", new).status_code == 200  # still the old one
 
 
+def test_a_password_change_ends_the_other_sessions_of_the_old_password(app: Flask) -> None:
+    """A stolen cookie no longer works once its owner changes the password (it named only
+    the user id), and an admin's reset ends the user's sessions; the session that made the
+    change goes on."""
+    make_user(app, "ada", Role.COACH)
+    make_user(app, "boss", Role.ADMIN)
+    here, there = app.test_client(), app.test_client()
+    login(here, "ada")
+    login(there, "ada")
+    assert there.get("/athletes").status_code == 200
+    new = "another good passphrase"
+    changed = post_form(
+        here, "/password", {"current_password": PASSWORD, "password": new, "confirm": new}
+    )
+    assert changed.status_code == 302
+    assert here.get("/athletes").status_code == 200
+    assert there.get("/athletes").location.startswith("/login")
+    admin = app.test_client()
+    login(admin, "boss")
+    with app.app_context():
+        ada = db.session.execute(db.select(User).filter_by(username="ada")).scalar_one()
+        ada_id = ada.id
+    reset = post_form(admin, f"/admin/users/{ada_id}/password")
+    assert reset.status_code in (200, 302), reset.status_code
+    assert here.get("/athletes").location.startswith("/login")
+
+
 @pytest.mark.parametrize(
     ("target", "expected"),
     [

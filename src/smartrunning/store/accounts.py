@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -70,7 +71,15 @@ class User(db.Model):  # type: ignore[name-defined]
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """``<id>.<password fingerprint>``: the session cookie's user, which a password
+        change (by the user or an admin's reset) makes stale, so every other session of
+        the old password ends."""
+        return f"{self.id}.{self.password_fingerprint}"
+
+    @property
+    def password_fingerprint(self) -> str:
+        """16 hex digits of the SHA-256 of the password hash (itself salted)."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -144,22 +145,26 @@ def _log_request(response: Response) -> Response:
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": current_user.get_id() if current_user.is_authenticated else None,
+                "user_id": current_user.id if current_user.is_authenticated else None,
                 "remote_addr": request.remote_addr,
             },
         )
     return response
 
 
-def _load_user(user_id: str) -> User | None:
-    """The user of the session cookie, with their roles in the same query (every request
-    with a cookie runs this; the roles' own select-in load was a second query)."""
+def _load_user(session_id: str) -> User | None:
+    """The user of the session cookie (``User.get_id``), with their roles in the same query
+    (every request with a cookie runs this; the roles' own select-in load was a second
+    query). A cookie from before the user's latest password change names no one."""
+    user_id, _, fingerprint = session_id.partition(".")
     user = (
         db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
         if user_id.isdigit()
         else None
     )
     if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(fingerprint, user.password_fingerprint):
         return None
     return user
 

@@ -94,6 +94,7 @@ def change_password() -> ResponseReturnValue:
             field.errors = [*field.errors, exc.message]
         else:
             db.session.commit()
+            login_user(user)  # this session goes on; the others end (``User.get_id``)
             flash("Your password has been changed.", "success")
             return redirect(url_for("auth.index"))
     minimum = current_app.extensions["smartrunning.settings"].min_password_length
