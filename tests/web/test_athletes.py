@@ -14,6 +14,7 @@ from smartrunning.services import parameters as parameter_services
 from smartrunning.services import recent
 from smartrunning.services.errors import InvalidInput
 from smartrunning.store import (
+    BestSource,
     ParameterKey,
     ParameterSource,
     ParameterVersion,
@@ -677,3 +678,42 @@ def test_d_prime_alone_from_a_past_date_keeps_the_cs_of_that_date(app: Flask) ->
         cs = parameter_services.parameters_on(runner, dt.date(2026, 9, 2)).cs
         assert cs.cs_mps == pytest.approx(3.5)
         assert cs.d_prime_m == pytest.approx(150)
+
+
+def test_a_best_found_in_a_session_follows_the_session(app: Flask) -> None:
+    """Deleting it lasted until the next recomputation found it again (under a new id);
+    it is refused on the page and in the API, and the page links to its session."""
+    world = make_world(app)
+    import_inline(app, world.runner_id, [("run.fit", run_bytes(0, duration_s=1500))])
+    with app.app_context():
+        best = (
+            db.session.execute(
+                sa.select(PersonalBest).where(
+                    PersonalBest.runner_id == world.runner_id,
+                    PersonalBest.source == BestSource.SESSION,
+                )
+            )
+            .scalars()
+            .first()
+        )
+        assert best is not None
+        best_id, session_id = best.id, best.session_id
+    client = app.test_client()
+    login(client, "coach")
+    answer = post_form(client, f"/runners/{world.runner_id}/bests/{best_id}/delete")
+    page = _text(client.get(answer.headers["Location"]))
+    assert f"run in session {session_id}" in page
+    assert f'href="/sessions/{session_id}"' in page
+    api = client.delete(
+        f"/api/runners/{world.runner_id}/bests/{best_id}",
+        headers={"X-CSRFToken": csrf_token(client)},
+    )
+    assert api.status_code == 409
+    assert "Delete the session" in api.json["error"]["message"]
+    with app.app_context():
+        assert db.session.get(PersonalBest, best_id) is not None
+    manual = client.delete(
+        f"/api/runners/{world.runner_id}/bests/{world.best_id}",
+        headers={"X-CSRFToken": csrf_token(client)},
+    )
+    assert manual.status_code == 204

@@ -24,7 +24,7 @@ from smartrunning.science.critical_speed import (
 from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.predictions import PredictionRow, prediction_table
 from smartrunning.services import parameters as parameter_services
-from smartrunning.services.errors import InvalidInput, NotFound
+from smartrunning.services.errors import Conflict, InvalidInput, NotFound
 from smartrunning.store import (
     BestSource,
     ParameterKey,
@@ -126,9 +126,17 @@ def add_personal_best(
 
 
 def delete_personal_best(runner: Runner, best_id: int, *, by: User | None) -> None:
+    """Delete a manual best and refit CS from its date. A best found in a session follows
+    that session (the chronological recomputation finds it again): ``Conflict``."""
     best = db.session.get(PersonalBest, best_id)
     if best is None or best.runner_id != runner.id:
         raise NotFound("No such personal best.")
+    if best.source is BestSource.SESSION:
+        raise Conflict(
+            f"This best was run in session {best.session_id} on {best.date.isoformat()}: it "
+            "follows that session. Delete the session to remove it.",
+            field="best",
+        )
     date = best.date
     db.session.delete(best)
     db.session.flush()

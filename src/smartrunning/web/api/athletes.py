@@ -16,7 +16,7 @@ from marshmallow import Schema, fields, validate
 from smartrunning.services import bests as best_services
 from smartrunning.services import parameters as parameter_services
 from smartrunning.services import profiles
-from smartrunning.services.errors import NotFound, ServiceError
+from smartrunning.services.errors import Conflict, NotFound, ServiceError
 from smartrunning.store import ParameterKey, ParameterSource, db
 from smartrunning.web.access import get_runner_or_404, may_edit_parameter, this_user
 from smartrunning.web.api.schemas import ZoneOut
@@ -257,12 +257,15 @@ def _best_dict(best: Any) -> dict[str, Any]:
 class BestById(MethodView):
     @blp.response(204)
     def delete(self, runner_id: int, best_id: int) -> None:
-        """Delete a personal best; CS/D′ is refitted from its date on."""
+        """Delete a manual personal best; CS/D′ is refitted from its date on. A best run in
+        a session follows that session: refused (409)."""
         runner = get_runner_or_404(runner_id)
         try:
             best_services.delete_personal_best(runner, best_id, by=this_user())
         except NotFound:
             abort(404, message="No such personal best.")
+        except Conflict as exc:
+            abort(409, message=exc.message)
         db.session.commit()
 
 

@@ -216,6 +216,9 @@ def best_delete(runner_id: int, best_id: int) -> ResponseReturnValue:
         best_services.delete_personal_best(runner, best_id, by=this_user())
     except NotFound:
         abort(404)
+    except Conflict as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
     db.session.commit()
     flash("Personal best deleted; critical speed refitted.", "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
