@@ -113,6 +113,40 @@ def test_edit_day_with_a_library_workout_and_bad_input(app: Flask) -> None:
             plan_services.edit_day(day, notes="x" * 5000)
 
 
+def test_the_race_day_keeps_its_race_and_a_save_without_change_is_no_edit(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    with app.app_context():
+        plan = db.session.get_one(Plan, world.plan_id)
+        race = plan.days[-1]
+        assert race.kind == "race"
+        for change in ({"duration_s": 3600.0}, {"workout_id": world.workout_id}):
+            with pytest.raises(InvalidInput, match="The race day keeps its race"):
+                plan_services.edit_day(race, **change)  # type: ignore[arg-type]
+        plan_services.edit_day(race, notes="Gels at 5 and 8 km")
+        assert race.edited
+        assert race.notes == "Gels at 5 and 8 km"
+        day = plan.days[0]
+        plan_services.edit_day(day, notes=day.notes)  # the form sent back as it was
+        assert not day.edited
+        base = day.workout_name.split(", scaled to ")[0]
+        plan_services.edit_day(day, duration_s=75 * 60)
+        assert day.edited
+        assert day.duration_s == pytest.approx(75 * 60, abs=1)
+        assert day.workout_name == f"{base}, scaled to 1 h 15"
+        db.session.rollback()
+    client = app.test_client()
+    login(client, "coach")
+    page = client.get(f"/plans/{world.plan_id}/days/{_race_day_id(app, world.plan_id)}/edit")
+    assert page.status_code == 200
+    assert 'name="duration_min"' not in page.text
+    assert "The race day keeps its race" in page.text
+
+
+def _race_day_id(app: Flask, plan_id: int) -> int:
+    with app.app_context():
+        return db.session.get_one(Plan, plan_id).days[-1].id
+
+
 def test_bad_generation_input_is_refused(app: Flask) -> None:
     world = with_plans(app, make_world(app))
     with app.app_context():
@@ -231,6 +265,11 @@ def test_ics_escaping_folding_and_structure(app: Flask) -> None:
     assert re.search(r"^DTSTART;VALUE=DATE:\d{8}\r$", unfolded, re.M)
     again = client.get(f"/plans/ics/{world.ics_token}.ics").get_data(as_text=True)
     assert re.findall(r"^UID:([^\r]+)", again.replace("\r\n ", ""), re.M) == uids
+    with app.app_context():  # generated again: new day rows, the same events
+        plan_services.regenerate(db.session.get_one(Plan, world.plan_id), keep_edited=False)
+        db.session.commit()
+    regenerated = client.get(f"/plans/ics/{world.ics_token}.ics").get_data(as_text=True)
+    assert re.findall(r"^UID:([^\r]+)", regenerated.replace("\r\n ", ""), re.M) == uids
     assert client.get("/plans/ics/nope.ics").status_code == 404
 
 

@@ -1,8 +1,9 @@
 """A plan's iCalendar feed (RFC 5545), written by hand: one all-day VEVENT a planned day.
 
 The feed lives at a secret URL (``Plan.ics_token``) a calendar app subscribes to. Each
-event's UID is stable per plan day (``plan-<plan id>-day-<day id>@smartrunning``), so a
-refresh updates events instead of duplicating them. Text values escape backslashes,
+event's UID is stable per plan and date (``plan-<plan id>-<yyyymmdd>@smartrunning``; a plan
+has one day per date), so a refresh updates events instead of duplicating them, even after
+the plan is generated again (which makes new day rows). Text values escape backslashes,
 commas, semicolons and newlines (RFC 5545 §3.3.11); lines are folded at 75 octets
 (§3.1) with CRLF line ends.
 """
@@ -102,7 +103,7 @@ def ics_feed(plan: Plan, stamp: dt.datetime) -> str:
         )
         lines += [
             "BEGIN:VEVENT",
-            f"UID:plan-{plan.id}-day-{day.id}@smartrunning",
+            f"UID:plan-{plan.id}-{day.date.strftime('%Y%m%d')}@smartrunning",
             f"DTSTAMP:{stamp_text}",
             f"DTSTART;VALUE=DATE:{day.date.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(day.date + dt.timedelta(days=1)).strftime('%Y%m%d')}",

@@ -21,7 +21,8 @@ import sqlalchemy as sa
 
 from smartrunning.science import plans as sp
 from smartrunning.science import workouts as sw
-from smartrunning.science.plans.scaling import scale_to_duration
+from smartrunning.science.plans.generate import RACE_KIND
+from smartrunning.science.plans.scaling import scale_to_duration, scaled_name
 from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
 from smartrunning.science.zwo_write import write_zwo
@@ -340,8 +341,16 @@ def edit_day(
     notes: str | None = None,
 ) -> PlanDay:
     """Change a day's workout (a library workout, scaled to the day's duration when given),
-    duration (the workout scaled to it to the second: ``scaling.scale_to_duration``) or
-    notes; marks it edited. The caller commits."""
+    duration (the workout scaled to it to the second: ``scaling.scale_to_duration``, its
+    name saying so) or notes; marks it edited when something changed. The race day keeps
+    its race (its notes may change). The caller commits."""
+    if day.kind == RACE_KIND and (workout_id is not None or duration_s is not None):
+        raise InvalidInput(
+            "The race day keeps its race: change the race date or distance by generating the "
+            "plan again.",
+            field="workout_id" if workout_id is not None else "duration_s",
+        )
+    changed = workout_id is not None or duration_s is not None
     if workout_id is not None:
         if not 0 < workout_id <= plan_schemas.MAX_ID:
             raise InvalidInput("No such workout.", field="workout_id")
@@ -369,11 +378,13 @@ def edit_day(
             scaled = scale_to_duration(content, duration_s, speed)
             day.zwo = write_zwo(scaled).decode("utf-8")
             _refresh(day, scaled)
+            day.workout_name = scaled_name(day.workout_name, day.duration_s)
     if notes is not None:
         if len(notes) > 4000:
             raise InvalidInput("Notes are limited to 4000 characters.", field="notes")
+        changed = changed or notes != day.notes
         day.notes = notes
-    day.edited = True
+    day.edited = day.edited or changed
     db.session.flush()
     return day
 

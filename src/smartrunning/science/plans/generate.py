@@ -67,15 +67,17 @@ from smartrunning.science.plans.model import (
 )
 from smartrunning.science.plans.project import project
 from smartrunning.science.plans.race_week import ease_race_week
-from smartrunning.science.plans.scaling import Library, scale_workout
+from smartrunning.science.plans.scaling import Library, length_text, scale_workout, scaled_name
 from smartrunning.science.plans.schema import PlanSchema
 from smartrunning.science.plans.targets import DayParameters, predict_race_time_s, step_targets
 from smartrunning.science.plans.week import EASY_KIND
 from smartrunning.science.workouts import Extent, Free, Steady, Workout
 
-__all__ = ["generate_plan"]
+__all__ = ["RACE_KIND", "generate_plan"]
 
 RACE_SLOT: Final = "race"
+RACE_KIND: Final = "race"
+"""The kind of the race day's session."""
 GENERATED_EASY_INTENSITY: Final = 0.75
 """Intensity of the easy run made up when the library has none (easy running, ~75 % CS)."""
 GENERATED_EASY_BOUNDS_S: Final = (900.0, 3 * 3600.0)
@@ -176,11 +178,6 @@ def _source_workout(draft: Draft, library: Library, speed: float, rotation: int)
     return easy if easy is not None else _generated_easy(draft.target_load)
 
 
-def _minutes(seconds: float) -> str:
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes:02d}" if hours else f"{minutes} min"
-
-
 def _plan_day(
     draft: Draft, params: DayParameters, speed: float, workout: Workout, tag: str
 ) -> PlannedDay:
@@ -193,15 +190,15 @@ def _plan_day(
     duration = planned.total_duration_s(speed)
     if abs(duration - workout.total_duration_s(speed)) > RENAME_SCALED * duration:
         # "Easy run 45 min" lasting 1:04 would read as a mistake.
-        planned = replace(planned, name=f"{workout.name}, scaled to {_minutes(duration)}")
+        planned = replace(planned, name=scaled_name(workout.name, duration))
     notes = draft.notes
     if abs(load - draft.target_load) > OFF_TARGET_NOTE * draft.target_load:
         low, high = bounds
         kind = draft.session.kind
         why = (
-            f"{_minutes(high)} is the longest sensible {kind} session"
+            f"{length_text(high)} is the longest sensible {kind} session"
             if load < draft.target_load
-            else f"{_minutes(low)} is the shortest sensible {kind} session"
+            else f"{length_text(low)} is the shortest sensible {kind} session"
         )
         notes = (
             *notes,
@@ -247,7 +244,7 @@ def _race_day(inputs: PlanInputs, week: int) -> tuple[PlannedDay, float | None]:
         date=inputs.race_date,
         week=week,
         slot=RACE_SLOT,
-        kind="race",
+        kind=RACE_KIND,
         hard=True,
         workout_name=name,
         workout=workout,

@@ -70,8 +70,10 @@ __all__ = [
     "TIME_STEP_S",
     "Library",
     "ScaledWorkout",
+    "length_text",
     "scale_to_duration",
     "scale_workout",
+    "scaled_name",
 ]
 
 SCALE_BOUNDS: Final = (0.6, 1.6)
@@ -306,6 +308,21 @@ def _duration(speed_mps: float) -> Measure:
 
 def _load(speed_mps: float) -> Measure:
     return lambda w: w.estimated_load(speed_mps)
+
+
+SCALED_SUFFIX: Final = ", scaled to "
+
+
+def scaled_name(name: str, duration_s: float) -> str:
+    """``name`` (without an earlier "…, scaled to" part) saying its new length: "Easy run
+    45 min, scaled to 1 h 04"."""
+    return f"{name.split(SCALED_SUFFIX)[0]}{SCALED_SUFFIX}{length_text(duration_s)}"
+
+
+def length_text(seconds: float) -> str:
+    """A session's length as names and notes give it: "45 min", "1 h 04"."""
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d}" if hours else f"{minutes} min"
 
 
 def scale_to_duration(workout: Workout, duration_s: float, speed_mps: float) -> Workout:
