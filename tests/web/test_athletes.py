@@ -126,6 +126,7 @@ def test_changing_a_past_version_requests_a_recompute_from_its_date(app: Flask) 
         (ParameterKey.HRREST, 200, "between 25 and 120"),
         (ParameterKey.LOAD_MODEL, "magic", "load_model must be one of"),
         (ParameterKey.HR_ZONES, {"uppers": [0.6, 0.5, 0.8, 0.9, 1.0]}, "must end above"),
+        (ParameterKey.HR_ZONES, {"uppers": [0.6, 0.7, 0.8]}, "Zone 3 .* must reach HRmax"),
         (ParameterKey.CRITICAL_SPEED, {"cs_mps": 40, "d_prime_m": 200}, "between 1 and 7"),
     ],
 )

@@ -33,11 +33,23 @@ def _number(raw: Any, name: str, low: float, high: float) -> float:
 
 
 def parse_value(key: ParameterKey, raw: Any) -> Any:
-    """Validate a raw value (form, JSON or CLI) for ``key``; return the typed value."""
+    """Validate a raw value (form, JSON or CLI) for ``key``; return the typed value.
+
+    New HR zones must reach HRmax: the threshold HR (the bottom of the top zone) and the
+    time above the zones read nonsense otherwise (three zones ending at 80 % made threshold
+    HR 70 % of HRmax). Sets stored before this rule still read (``decode_value``)."""
     try:
-        return _parse_value(key, raw)
+        value = _parse_value(key, raw)
     except ZoneValidationError as exc:
         raise InvalidInput(str(exc), field=key.value) from None
+    if isinstance(value, HRZoneModel) and value.upper_fractions[-1] < 1.0:
+        top = len(value.upper_fractions)
+        raise InvalidInput(
+            f"Zone {top} (the top zone) must reach HRmax: an upper bound of 100 % or more, "
+            f"got {value.upper_fractions[-1] * 100:g} %.",
+            field=key.value,
+        )
+    return value
 
 
 def _parse_value(key: ParameterKey, raw: Any) -> Any:
