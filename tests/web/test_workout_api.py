@@ -303,3 +303,13 @@ def test_a_workout_too_big_to_chart_is_refused(app: Flask) -> None:
         assert message in preview["message"], preview
     fits = {"steps": [block] * 2}
     assert api.send("POST", "/api/workouts/preview", fits).status_code == 200
+
+
+def test_a_validation_error_says_what_is_wrong_and_where(app: Flask) -> None:
+    """The editor's live preview showed "The request was well-formed but was unable to be
+    followed due to semantic errors." for a blank field."""
+    _, api = _api(app)
+    body = {"steps": [{"type": "steady", "duration": "", "unit": "s", "intensity": 0.9}]}
+    error = _error(api.send("POST", "/api/workouts/preview", body), 422)
+    assert error["message"].startswith("steps.0.duration: "), error
+    assert error["details"]["json"]["steps"]["0"]["duration"], error

@@ -38,6 +38,30 @@ def _code_name(exc: HTTPException) -> str:
     return (exc.name or "error").lower().replace(" ", "_")
 
 
+def _first_problem(details: Any, path: tuple[str, ...] = ()) -> str | None:
+    """The first message of a validation error's details, with where it is: "steps.0.
+    on_duration: Not a valid number." (the request location, "json" …, left out), so
+    the message says what is wrong rather than that something is."""
+    if isinstance(details, str):
+        where = ".".join(p for p in path[1:] if p != "_schema")
+        return f"{where}: {details}" if where else details
+    if isinstance(details, dict):
+        items: list[tuple[str, Any]] = [(str(k), v) for k, v in details.items()]
+    elif isinstance(details, list):
+        items = (
+            [("", v) for v in details]
+            if all(isinstance(v, str) for v in details)
+            else [(str(i), v) for i, v in enumerate(details)]
+        )
+    else:
+        return None
+    for key, value in items:
+        found = _first_problem(value, (*path, key) if key else path)
+        if found:
+            return found
+    return None
+
+
 def handle_http_exception(exc: HTTPException) -> Any:
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
@@ -46,8 +70,11 @@ def handle_http_exception(exc: HTTPException) -> Any:
     # minute"), give way to ours.
     plain = type(exc) is default_exceptions.get(status)
     own = exc.description if plain and exc.description != type(exc).description else None
-    message = data.get("message") or own or _MESSAGES.get(status) or exc.description or "Error."
     details: Any = data.get("errors") or data.get("messages") or {}
+    first = _first_problem(details) if status == 422 and not data.get("message") else None
+    message = (
+        data.get("message") or first or own or _MESSAGES.get(status) or exc.description or "Error."
+    )
     if isinstance(exc, CSRFError):
         message = (
             "The form could not be verified (missing or invalid CSRF token): "

@@ -37,11 +37,17 @@
     return step.type === "intervals" ? ["on_duration", "off_duration"] : ["duration"];
   }
 
-  // The unit a step's durations are shown in: minutes or kilometres when all are round.
+  // A duration as typed: a finite number, else null (a cleared field stays empty, not 0).
+  function known(value) {
+    return typeof value === "number" && Number.isFinite(value) ? value : null;
+  }
+
+  // The unit a step's durations are shown in: minutes or kilometres when all are round
+  // (fields left empty do not count).
   function shownUnit(step) {
     if (!displayUnits.has(step)) {
-      const values = durationKeys(step).map((k) => step[k] || 0);
-      const top = Math.max(...values);
+      const values = durationKeys(step).map((k) => known(step[k])).filter((v) => v !== null);
+      const top = values.length ? Math.max(...values) : 0;
       const unit = step.unit === "m"
         ? (top >= 1000 && values.every((v) => v % 100 === 0) ? "km" : "m")
         : (top >= 60 && values.every((v) => v % 60 === 0) ? "min" : "s");
@@ -74,18 +80,25 @@
   }
 
   function percentInput(step, key, number, label) {
-    const input = numberInput(step[key] === undefined ? "" : Math.round(step[key] * 1000) / 10,
+    const typed = known(step[key]);
+    const input = numberInput(typed === null ? "" : Math.round(typed * 1000) / 10,
                               `Step ${number} ${label.toLowerCase()}`, 0, "1");
-    input.addEventListener("input", () => { step[key] = parseFloat(input.value) / 100; changed(); });
+    input.addEventListener("input", () => {
+      const percent = parseFloat(input.value);
+      step[key] = Number.isFinite(percent) ? percent / 100 : null;
+      changed();
+    });
     return field(`${label}`, input, 4);
   }
 
   function durationInput(step, key, number, label) {
     const shown = shownUnit(step);
-    const value = numberInput(step[key] === undefined ? "" : step[key] / UNITS[shown][2],
+    const typed = known(step[key]);
+    const value = numberInput(typed === null ? "" : typed / UNITS[shown][2],
                               `Step ${number} ${label.toLowerCase()}`, 0);
     value.addEventListener("input", () => {
-      step[key] = parseFloat(value.value) * UNITS[shownUnit(step)][2];
+      const number = parseFloat(value.value);
+      step[key] = Number.isFinite(number) ? number * UNITS[shownUnit(step)][2] : null;
       changed();
     });
     return field(`${label} (${UNITS[shown][0]})`, value, 4);
@@ -103,7 +116,10 @@
     select.addEventListener("change", () => {
       const before = UNITS[shownUnit(step)][2];
       const after = UNITS[select.value][2];
-      durationKeys(step).forEach((k) => { step[k] = (step[k] / before) * after; });
+      durationKeys(step).forEach((k) => {
+        const typed = known(step[k]);
+        step[k] = typed === null ? null : (typed / before) * after;
+      });
       step.unit = UNITS[select.value][1];
       displayUnits.set(step, select.value);
       render();
