@@ -30,7 +30,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from smartrunning.science.fit import DecodedFile, FitDecodeError, decode_fit
+from smartrunning.science.fit import DecodedFile
 from smartrunning.services import context
 from smartrunning.services.analysis_gc import paused_gc
 from smartrunning.services.analysis_state import lock_runner, recoverable_commit
@@ -41,6 +41,7 @@ from smartrunning.services.ingest_files import (
     Prepared,
     already_imported,
     check_size,
+    decode,
     finish_file,
     imported_sessions,
     overlaps,
@@ -134,10 +135,7 @@ def _process(
         data = blobs.get(file.sha256)
         if data is None:
             data = blob_store().get(file.sha256)
-        try:
-            decoded = decode_fit(data)
-        except FitDecodeError as exc:
-            raise Outcome(FileStatus.FAILED, str(exc)) from None
+        decoded = decode(data)
         del data
         result.decoded = decoded
         try:

@@ -20,7 +20,7 @@ from typing import Any, Final
 import numpy as np
 import sqlalchemy as sa
 
-from smartrunning.science.fit import DecodedFile, DecodedSession
+from smartrunning.science.fit import DecodedFile, DecodedSession, FitDecodeError, decode_fit
 from smartrunning.services import context
 from smartrunning.services.analysis import SessionAnalysis, analyse
 from smartrunning.services.analysis_inputs import (
@@ -48,6 +48,7 @@ __all__ = [
     "Prepared",
     "already_imported",
     "check_size",
+    "decode",
     "finish_file",
     "imported_sessions",
     "local_date",
@@ -161,6 +162,14 @@ def skipped_reason(overlapping: list[int]) -> str:
         f"{len(overlapping)} segment(s) skipped: they overlap session "
         f"{', '.join(map(str, sorted(set(overlapping))))}"
     )
+
+
+def decode(data: bytes) -> DecodedFile:
+    """``decode_fit``, a file it cannot read failing with the decoder's reason."""
+    try:
+        return decode_fit(data)
+    except FitDecodeError as exc:
+        raise Outcome(FileStatus.FAILED, str(exc)) from None
 
 
 def check_size(file: ImportFile) -> None:

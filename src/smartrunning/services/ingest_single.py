@@ -12,7 +12,7 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from smartrunning.science.fit import DecodedFile, FitDecodeError, decode_fit
+from smartrunning.science.fit import DecodedFile
 from smartrunning.services.analysis_state import lock_runner, recoverable_commit
 from smartrunning.services.blobs import blob_store
 from smartrunning.services.ingest_files import (
@@ -20,6 +20,7 @@ from smartrunning.services.ingest_files import (
     Prepared,
     already_imported,
     check_size,
+    decode,
     finish_file,
     imported_sessions,
     overlaps,
@@ -72,10 +73,7 @@ def _import(file: ImportFile) -> None:
     check_size(file)
     _check_not_imported(runner, file.sha256)
     data = blob_store().get(file.sha256)
-    try:
-        decoded = decode_fit(data)
-    except FitDecodeError as exc:
-        raise Outcome(FileStatus.FAILED, str(exc)) from None
+    decoded = decode(data)
     del data
     try:
         prepared = prepare(decoded, runner)
