@@ -45,18 +45,16 @@ def _first_problem(details: Any, path: tuple[str, ...] = ()) -> str | None:
     if isinstance(details, str):
         where = ".".join(p for p in path[1:] if p != "_schema")
         return f"{where}: {details}" if where else details
+    if isinstance(details, list) and details and all(isinstance(v, str) for v in details):
+        return _first_problem(details[0], path)  # a field's messages: its first
     if isinstance(details, dict):
-        items: list[tuple[str, Any]] = [(str(k), v) for k, v in details.items()]
+        items: Any = details.items()
     elif isinstance(details, list):
-        items = (
-            [("", v) for v in details]
-            if all(isinstance(v, str) for v in details)
-            else [(str(i), v) for i, v in enumerate(details)]
-        )
+        items = enumerate(details)
     else:
         return None
     for key, value in items:
-        found = _first_problem(value, (*path, key) if key else path)
+        found = _first_problem(value, (*path, str(key)))
         if found:
             return found
     return None
