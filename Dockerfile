@@ -27,7 +27,7 @@ RUN pip install --no-cache-dir "uv==0.13.8" \
 WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 COPY src ./src
-COPY --from=assets /build/vendor ./src/smartrunning/web/static/vendor
+COPY --from=assets /build/vendor ./src/smartrunning/platform/static/vendor
 # Bytecode compiled at build time: the app's user cannot write __pycache__ in /opt/venv,
 # and without it every process (web worker, queue worker, CLI) compiles ~5,000 modules
 # at start (~2 s of CPU each).

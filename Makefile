@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.8
 VENV := .venv
 BIN := $(VENV)/bin
-STATIC_VENDOR := src/smartrunning/web/static/vendor
+STATIC_VENDOR := src/smartrunning/platform/static/vendor
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 

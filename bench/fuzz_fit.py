@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python bench/fuzz_fit.py [--cases N] [--seed S] [--no-shared] [--limit-s T]
 
 First the floods (``fitfuzz.floods``: ~1 MB activities of tiny messages, the most work per
-byte), then the cases. Inputs are built by ``tests/science/fitfuzz.py`` (as in CI): mutated
+byte), then the cases. Inputs are built by ``tests/core/fitfuzz.py`` (as in CI): mutated
 real and generated files with their CRCs recomputed (most cases), random bytes, random
 bytes behind a valid header, and random well-formed message streams. Each input is
 decoded in a child process with a limit of CPU time (``--limit-s``, default 2 s + 3 s per
@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# The repository root, for ``tests.science.fitfuzz`` (bench/ is sys.path[0] otherwise).
+# The repository root, for ``tests.core.fitfuzz`` (bench/ is sys.path[0] otherwise).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse
@@ -34,7 +34,7 @@ import platform
 import time
 from random import Random
 
-from tests.science import fitfuzz, fitgen
+from tests.core import fitfuzz, fitgen
 
 from smartrunning.science.fit import wrap_fit
 

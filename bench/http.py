@@ -56,14 +56,20 @@ import requests.adapters
 import sqlalchemy as sa
 from urllib3.util.retry import Retry
 
-from smartrunning.config import load_settings
+from smartrunning.accounts import actions as accounts
+from smartrunning.accounts.models import Role
+from smartrunning.app import create_app
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes.models import (
+    Runner,
+    Sex,
+)
+from smartrunning.platform.config import load_settings
+from smartrunning.platform.db import db
 from smartrunning.science.fit import Segment, encode_activity, synthetic_run
-from smartrunning.services import accounts
-from smartrunning.services import athletes as athlete_services
-from smartrunning.services import history as history_services
-from smartrunning.services import imports as import_services
-from smartrunning.store import Role, Runner, Sex, TrainingSession, db
-from smartrunning.web import create_app
+from smartrunning.sessions import history as history_services
+from smartrunning.sessions import imports as import_services
+from smartrunning.sessions.models import TrainingSession
 
 PASSWORD = "bench passphrase 1"
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 
-from smartrunning.store import db
-from smartrunning.web import create_app
+from smartrunning.app import create_app
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
 from tests.database import (
     TestDatabase,
     drop_postgres_database,
@@ -58,6 +60,18 @@ def app(tmp_path: Path, test_database: TestDatabase) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def set_today() -> Iterator[Callable[[dt.date], None]]:
+    """Set the app's clock (``platform.clock``) to noon UTC of a day; the wall clock again
+    after the test."""
+
+    def set_day(day: dt.date) -> None:
+        clock.set_clock(clock.fixed(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)))
+
+    yield set_day
+    clock.set_clock(None)
 
 
 @pytest.fixture

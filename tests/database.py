@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from smartrunning.web import MIGRATIONS_DIR, create_app
+from smartrunning.app import create_app
+from smartrunning.platform.db import MIGRATIONS_DIR
 from tests.settings import make_settings
 
 
@@ -42,7 +43,7 @@ def migrate(url: str, instance: Path) -> None:
     app = create_app(make_settings(instance, url))
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
-        from smartrunning.store import db
+        from smartrunning.platform.db import db
 
         db.engine.dispose()
 

@@ -11,11 +11,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from smartrunning.services import accounts, workout_json
-from smartrunning.services import athletes as athlete_services
-from smartrunning.services import bests as best_services
-from smartrunning.services import workouts as workout_services
-from smartrunning.store import Role, Runner, Sex, User, db
+from smartrunning.accounts import actions as accounts
+from smartrunning.accounts.models import (
+    Role,
+    User,
+)
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes import bests as best_services
+from smartrunning.athletes.models import (
+    Runner,
+    Sex,
+)
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.workouts import actions as workout_services
+from smartrunning.workouts import structure as workout_json
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -189,7 +199,7 @@ def post_form(
 
 def with_sessions(app: Flask, world: World) -> World:
     """The world plus one imported 10-minute run for each runner (inline, no worker)."""
-    from tests.web.sessiondata import import_inline, run_bytes
+    from tests.sessions.sessiondata import import_inline, run_bytes
 
     ids = {}
     for key, runner_id, seed in (("", world.runner_id, 1), ("other_", world.other_runner_id, 2)):
@@ -204,7 +214,7 @@ def with_sessions(app: Flask, world: World) -> World:
 
 
 def _sunday_after(days: int) -> dt.date:
-    day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)
+    day = clock.today() + dt.timedelta(days=days)
     return day + dt.timedelta(days=(6 - day.weekday()) % 7)
 
 
@@ -217,8 +227,8 @@ LATER_RACE_DATE = PLAN_RACE_DATE + dt.timedelta(weeks=8)
 def with_plans(app: Flask, world: World) -> World:
     """The world plus the default schemas, a schema of each coach, and a 4-week 10 km plan
     for each runner."""
-    from smartrunning.services import plan_schemas
-    from smartrunning.services import plans as plan_services
+    from smartrunning.plans import actions as plan_services
+    from smartrunning.plans import plan_schemas
 
     with app.app_context():
         plan_schemas.load_default_schemas()

@@ -9,9 +9,8 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from smartrunning.store import db
-from smartrunning.store.db import render_migration_item
-from smartrunning.web import create_app
+from smartrunning.app import create_app
+from smartrunning.platform.db import db, render_migration_item
 from tests.database import migrate
 from tests.settings import make_settings
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
-from smartrunning.config import Settings
+from smartrunning.platform.config import Settings
 
 POSTGRES_ENV = "SMARTRUNNING_TEST_DATABASE_URL"
 REDIS_ENV = "SMARTRUNNING_TEST_REDIS_URL"

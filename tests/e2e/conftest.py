@@ -13,7 +13,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from smartrunning.web import create_app
+from smartrunning.app import create_app
 from tests.database import TestDatabase
 from tests.settings import make_settings
 
@@ -47,7 +47,7 @@ def app(tmp_path: Path, test_database: TestDatabase) -> Iterator[Flask]:
     )
     application = create_app(settings, {"TESTING": True})
     yield application
-    from smartrunning.store import db
+    from smartrunning.platform.db import db
 
     with application.app_context():
         db.session.remove()

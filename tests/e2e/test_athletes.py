@@ -11,9 +11,15 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from smartrunning.services import athletes as athlete_services
-from smartrunning.store import Role, Sex, User, db
-from tests.e2e.test_foundation import change_password, log_in
+from smartrunning.accounts.models import (
+    Role,
+    User,
+)
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes.models import Sex
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from tests.e2e.pages import change_password, log_in
 from tests.helpers import PASSWORD, make_user, make_world
 
 pytestmark = pytest.mark.e2e
@@ -80,7 +86,7 @@ def test_coach_adds_athlete_with_login_through_the_wizard(
     expect(coach.get_by_test_id("hr-zones")).to_contain_text("134")
     expect(coach.get_by_test_id("cs-report")).to_contain_text("R²")
     # The date axes end at the data: the CS line runs to today, not past it.
-    today_number = (dt.datetime.now(dt.UTC).date() - dt.date(1970, 1, 1)).days
+    today_number = (clock.today() - dt.date(1970, 1, 1)).days
     cs_axis_max = coach.evaluate("Chart.getChart('cs-chart').scales.x.max")
     assert cs_axis_max == today_number
     coach.screenshot(path=artifacts / "14-runner-profile.png", full_page=True)

@@ -10,26 +10,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from smartrunning.services import accounts
-from smartrunning.store import db
+from smartrunning.accounts import actions as accounts
+from smartrunning.platform.db import db
 from tests.e2e.conftest import FIRST_ADMIN_PASSWORD
+from tests.e2e.pages import change_password, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-def change_password(page: Page, current: str, new: str) -> None:
-    expect(page).to_have_url(re.compile(r".*/password$"))
-    page.get_by_label("Current password").fill(current)
-    page.get_by_label("New password", exact=True).fill(new)
-    page.get_by_label("Repeat the new password").fill(new)
-    page.get_by_role("button", name="Change password").click()
 
 
 def create_user(page: Page, base: str, username: str, role: str, **runner: str) -> str:

@@ -13,9 +13,12 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import expect
 
-from smartrunning.services import plan_schemas, workout_imports
-from smartrunning.store import Plan, db
-from tests.e2e.test_foundation import log_in
+from smartrunning.plans import plan_schemas
+from smartrunning.plans.models import Plan
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.workouts import imports as workout_imports
+from tests.e2e.pages import log_in
 from tests.helpers import PASSWORD, make_world
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +32,7 @@ def test_coach_generates_and_edits_a_plan_and_the_runner_sees_it(
         workout_imports.load_default_library()
         plan_schemas.load_default_schemas()
         db.session.commit()
-    race = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=40)
+    race = clock.today() + dt.timedelta(days=40)
 
     coach = new_page()
     log_in(coach, live_server, "coach", PASSWORD)
@@ -111,7 +114,7 @@ def test_a_marathon_plan_for_a_runner_with_no_history(
         workout_imports.load_default_library()
         plan_schemas.load_default_schemas()
         db.session.commit()
-    race = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=150)
+    race = clock.today() + dt.timedelta(days=150)
     coach = new_page()
     log_in(coach, live_server, "coach", PASSWORD)
     coach.goto(f"{live_server}/runners/{world.runner_id}/plans")

@@ -18,12 +18,15 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import expect
 
-from smartrunning.services import plan_schemas
-from smartrunning.services import plans as plan_services
-from smartrunning.store import ImportJob, Runner, db
-from tests.e2e.test_foundation import log_in
+from smartrunning.athletes.models import Runner
+from smartrunning.plans import actions as plan_services
+from smartrunning.plans import plan_schemas
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.sessions.models import ImportJob
+from tests.e2e.pages import log_in
 from tests.helpers import PASSWORD, make_world
-from tests.web.sessiondata import run_bytes, zip_bytes
+from tests.sessions.sessiondata import run_bytes, zip_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -132,7 +135,7 @@ def test_coach_uploads_and_explores_sessions(
     page.screenshot(path=artifacts / "44-history.png", full_page=True)
 
     # With a plan toward a race in five weeks, the history runs on to race day.
-    race = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=35)
+    race = clock.today() + dt.timedelta(days=35)
     with app.app_context():
         plan_schemas.load_default_schemas()
         plan_services.save_plan(

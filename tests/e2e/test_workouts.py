@@ -12,11 +12,16 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes.models import (
+    ParameterKey,
+    ParameterSource,
+    Runner,
+)
+from smartrunning.platform.db import db
 from smartrunning.science.zwo import read_zwo
-from smartrunning.services import parameters as parameter_services
-from smartrunning.services import workout_imports
-from smartrunning.store import ParameterKey, ParameterSource, Runner, db
-from tests.e2e.test_foundation import log_in
+from smartrunning.workouts import imports as workout_imports
+from tests.e2e.pages import log_in
 from tests.helpers import PASSWORD, make_world
 
 pytestmark = pytest.mark.e2e

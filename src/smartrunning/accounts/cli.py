@@ -1,0 +1,95 @@
+"""``create-user`` and ``set-password``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from smartrunning.accounts import actions as accounts
+from smartrunning.platform.cli_output import (
+    emit,
+    json_option,
+)
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import ServiceError
+
+__all__ = ["register"]
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--username", required=True, help="Lower-case user name.")
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    help="admin, coach or runner; repeat for several.",
+)
+@click.option(
+    "--password", default=None, help="Temporary password (generated and printed when omitted)."
+)
+@click.option("--display-name", default="", help="Full name shown in pages.")
+@json_option
+def create_user_command(
+    username: str, roles: tuple[str, ...], password: str | None, display_name: str, as_json: bool
+) -> None:
+    """Create an account; its owner must change the password at first login."""
+    generated = password is None
+    secret = password or accounts.generate_password()
+    try:
+        user = accounts.create_user(
+            username, secret, accounts.parse_roles(roles), display_name=display_name
+        )
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    data: dict[str, object] = {
+        "id": user.id,
+        "username": user.username,
+        "roles": sorted(r.value for r in user.roles),
+        "must_change_password": user.must_change_password,
+    }
+    text = f"Created {user.username} ({', '.join(data['roles'])})."  # type: ignore[arg-type]
+    if generated:
+        data["password"] = secret
+        text += f"\nTemporary password (shown only now): {secret}"
+    emit(data, as_json, text)
+
+
+@click.command("set-password")
+@with_appcontext
+@click.argument("username")
+@click.option("--password", default=None, help="New password (prompted for when omitted).")
+@click.option(
+    "--must-change/--no-must-change",
+    default=True,
+    show_default=True,
+    help="Require a change at the next login.",
+)
+@json_option
+def set_password_command(
+    username: str, password: str | None, must_change: bool, as_json: bool
+) -> None:
+    """Set a user's password (e.g. for an admin who is locked out)."""
+    user = accounts.find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.set_password(user, password, must_change=must_change)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    emit(
+        {"username": user.username, "must_change_password": must_change},
+        as_json,
+        f"Password of {user.username} set."
+        + (" It must be changed at the next login." if must_change else ""),
+    )
+
+
+def register(group: AppGroup) -> None:
+    group.add_command(create_user_command)
+    group.add_command(set_password_command)

@@ -1,0 +1,95 @@
+"""Logging in and out, changing the password, and the landing page per role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+from smartrunning.accounts import actions as accounts
+from smartrunning.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+)
+from smartrunning.accounts.policy import this_user
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import InvalidInput
+from smartrunning.platform.extensions import (
+    limiter,
+    username_key,
+)
+from smartrunning.platform.guard import public
+from smartrunning.platform.security import safe_next
+
+__all__ = ["bp"]
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+LOGIN_FAILED = "Wrong user name or password."
+
+
+def _login_failed(response: object) -> bool:
+    status = getattr(response, "status_code", 0)
+    return bool(status == 200)
+
+
+def _limit_per_user() -> str:
+    return str(current_app.extensions["smartrunning.settings"].login_limit_per_user)
+
+
+def _limit_per_address() -> str:
+    return str(current_app.extensions["smartrunning.settings"].login_limit_per_address)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit_per_address, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_limit_per_user, key_func=username_key, methods=["POST"], deduct_when=_login_failed)
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(form.next.data) or url_for("coaching.index"))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data or "", form.password.data or "")
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            if user.must_change_password:
+                flash("Choose a new password before you continue.", "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(form.next.data) or url_for("coaching.index"))
+        form.password.errors = [LOGIN_FAILED]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@public
+def logout() -> ResponseReturnValue:
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    user = this_user()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                user, form.current_password.data or "", form.password.data or ""
+            )
+        except InvalidInput as exc:
+            field = getattr(form, exc.field or "password", form.password)
+            field.errors = [*field.errors, exc.message]
+        else:
+            db.session.commit()
+            login_user(user)  # this session goes on; the others end (``User.get_id``)
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("coaching.index"))
+    minimum = current_app.extensions["smartrunning.settings"].min_password_length
+    return render_template(
+        "auth/change_password.html", form=form, forced=user.must_change_password, minimum=minimum
+    )

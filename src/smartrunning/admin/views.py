@@ -1,0 +1,228 @@
+"""Admin pages: users, roles, password resets, deactivation, coach assignments."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from smartrunning.accounts import actions as accounts
+from smartrunning.accounts.models import (
+    Role,
+    User,
+)
+from smartrunning.accounts.policy import (
+    get_user_or_404,
+    require_role,
+    this_user,
+)
+from smartrunning.admin.forms import (
+    AssignmentForm,
+    CreateUserForm,
+    RolesForm,
+)
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes.models import (
+    CoachAssignment,
+    Runner,
+)
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import ServiceError
+from smartrunning.platform.queue import get_queue
+from smartrunning.sessions import import_reports
+
+__all__ = ["bp"]
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+@bp.before_request
+@require_role(Role.ADMIN)
+def _admins_only() -> None:
+    """Every admin page is for admins only."""
+
+
+def _assignment_form() -> AssignmentForm:
+    form = AssignmentForm()
+    runners = db.session.execute(sa.select(Runner).order_by(sa.func.lower(Runner.name))).scalars()
+    form.runner_id.choices = [SelectChoice(str(r.id), r.name) for r in runners]
+    form.coach_id.choices = [
+        SelectChoice(str(c.id), c.username) for c in athlete_services.coaches()
+    ]
+    return form
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    users = db.session.execute(sa.select(User).order_by(User.username)).scalars().all()
+    runners_by_user = {
+        r.user_id: r
+        for r in db.session.execute(sa.select(Runner).where(Runner.user_id.is_not(None))).scalars()
+    }
+    assignments = (
+        db.session.execute(
+            sa.select(CoachAssignment)
+            .options(selectinload(CoachAssignment.coach), selectinload(CoachAssignment.runner))
+            .join(Runner)
+            .order_by(sa.func.lower(Runner.name))
+        )
+        .scalars()
+        .all()
+    )
+    queue = get_queue()
+    try:
+        queue_health = {"backend": queue.backend, "pending": queue.huey.pending_count(), "ok": True}
+    except Exception as exc:  # e.g. Redis unreachable: show it, do not fail the page
+        queue_health = {"backend": queue.backend, "error": type(exc).__name__, "ok": False}
+    runner_names = {
+        row.id: row.name for row in db.session.execute(sa.select(Runner.id, Runner.name))
+    }
+    return render_template(
+        "admin/dashboard.html",
+        users=users,
+        runners_by_user=runners_by_user,
+        assignments=assignments,
+        assign_form=_assignment_form(),
+        jobs=import_reports.list_jobs(None, limit=20),
+        runner_names=runner_names,
+        queue=queue_health,
+    )
+
+
+def _create_form() -> CreateUserForm:
+    form = CreateUserForm()
+    form.coach_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(c.id), c.username) for c in athlete_services.coaches()
+    ]
+    return form
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new() -> ResponseReturnValue:
+    form = _create_form()
+    if form.validate_on_submit():
+        try:
+            user, password = _create_user(form)
+        except ServiceError as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field or "username", form.username)
+            field.errors = [*field.errors, exc.message]
+        else:
+            db.session.commit()
+            return render_template("admin/user_created.html", user=user, password=password)
+    return render_template("admin/user_new.html", form=form)
+
+
+def _create_user(form: CreateUserForm) -> tuple[User, str]:
+    roles = accounts.parse_roles(form.roles.data or [])
+    password = form.password.data or accounts.generate_password()
+    user = accounts.create_user(
+        form.username.data or "",
+        password,
+        roles,
+        created_by=this_user(),
+        must_change_password=True,
+        display_name=form.display_name.data or "",
+    )
+    if Role.RUNNER in roles:
+        if form.birth_date.data is None:
+            raise ServiceError("A runner needs a birth date.", field="birth_date")
+        coach = db.session.get(User, int(form.coach_id.data)) if form.coach_id.data else None
+        athlete_services.create_runner(
+            user.display_name,
+            form.birth_date.data,
+            athlete_services.parse_sex(form.sex.data or "x"),
+            created_by=this_user(),
+            today=clock.today(),
+            user=user,
+            coach=coach,
+        )
+    return user, password
+
+
+@bp.get("/users/<int:user_id>")
+def user_detail(user_id: int) -> ResponseReturnValue:
+    user = get_user_or_404(user_id)
+    roles_form = RolesForm(roles=[r.value for r in user.roles])
+    runner = athlete_services.runner_for_user(user)
+    return render_template(
+        "admin/user_detail.html", user=user, roles_form=roles_form, runner=runner
+    )
+
+
+@bp.post("/users/<int:user_id>/roles")
+def user_roles(user_id: int) -> ResponseReturnValue:
+    user = get_user_or_404(user_id)
+    form = RolesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_roles(user, accounts.parse_roles(form.roles.data or []), acting=this_user())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"Roles of {user.username} saved.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/password")
+def user_reset_password(user_id: int) -> ResponseReturnValue:
+    user = get_user_or_404(user_id)
+    password = accounts.reset_password(user)
+    db.session.commit()
+    return render_template("admin/user_created.html", user=user, password=password, reset=True)
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int) -> ResponseReturnValue:
+    user = get_user_or_404(user_id)
+    active = request.form.get("active") == "1"
+    try:
+        accounts.set_active(user, active, acting=this_user())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        state = "reactivated" if active else "deactivated; their data is kept"
+        flash(f"{user.username} was {state}.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+def _assignment_pair() -> tuple[Runner, User]:
+    runner = db.session.get(Runner, request.form.get("runner_id", type=int) or 0)
+    coach = db.session.get(User, request.form.get("coach_id", type=int) or 0)
+    if runner is None or coach is None:
+        abort(404)
+    return runner, coach
+
+
+@bp.post("/assignments")
+def assignment_add() -> ResponseReturnValue:
+    form = _assignment_form()
+    if not form.validate_on_submit():
+        abort(400)
+    runner, coach = _assignment_pair()
+    try:
+        athlete_services.assign_coach(runner, coach)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"{runner.name} is now coached by {coach.username}.", "success")
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.post("/assignments/remove")
+def assignment_remove() -> ResponseReturnValue:
+    runner, coach = _assignment_pair()
+    athlete_services.unassign_coach(runner, coach)
+    db.session.commit()
+    flash(f"{coach.username} no longer coaches {runner.name}.", "success")
+    return redirect(url_for("admin.dashboard"))

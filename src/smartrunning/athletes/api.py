@@ -1,0 +1,288 @@
+"""A runner's profile, dated parameters, personal bests and predictions.
+
+Same access as the pages: another runner's id answers 404; a runner changes only the
+parameters the profile lets a runner change (403 otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from smartrunning.accounts.policy import this_user
+from smartrunning.athletes import bests as best_services
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import profiles
+from smartrunning.athletes.models import (
+    ParameterKey,
+    ParameterSource,
+)
+from smartrunning.athletes.policy import (
+    get_runner_or_404,
+    may_edit_parameter,
+)
+from smartrunning.athletes.schemas import ZoneOut
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import (
+    Conflict,
+    NotFound,
+    ServiceError,
+)
+
+__all__ = ["blp"]
+
+blp = Blueprint(
+    "api_athletes",
+    __name__,
+    url_prefix="/api/runners",
+    description="Profiles, dated parameters, personal bests, predictions",
+)
+
+
+class OnQuery(Schema):
+    on = fields.Date(load_default=None, metadata={"description": "default: today"})
+
+
+class ParameterIn(Schema):
+    key = fields.Str(required=True, validate=validate.OneOf([k.value for k in ParameterKey]))
+    value = fields.Raw(required=True, metadata={"description": "number, string or object"})
+    valid_from = fields.Date(required=True)
+    source = fields.Str(
+        load_default="measured", validate=validate.OneOf([s.value for s in ParameterSource])
+    )
+    note = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class VersionOut(Schema):
+    id = fields.Int()
+    valid_from = fields.Date()
+    value = fields.Raw()
+    source = fields.Str()
+    details = fields.Raw(allow_none=True)
+    note = fields.Str()
+    created_at = fields.AwareDateTime()
+
+
+class BestIn(Schema):
+    distance_m = fields.Float(required=True, validate=validate.Range(1, 250_000))
+    time = fields.Str(required=True, metadata={"description": "seconds, m:ss or h:mm:ss"})
+    date = fields.Date(required=True)
+    event_name = fields.Str(load_default="", validate=validate.Length(max=120))
+
+
+class BestOut(Schema):
+    id = fields.Int()
+    distance_m = fields.Float()
+    time_s = fields.Float()
+    date = fields.Date()
+    event_name = fields.Str()
+    source = fields.Str()
+    is_record = fields.Bool()
+
+
+class ValuedOut(Schema):
+    value = fields.Raw(allow_none=True)
+    source = fields.Str()
+    valid_from = fields.Date(allow_none=True)
+
+
+class ParametersOut(Schema):
+    """Each parameter valid on the date: its value, source and first valid day."""
+
+    hrmax_bpm = fields.Nested(ValuedOut)
+    hrrest_bpm = fields.Nested(ValuedOut)
+    weight_kg = fields.Nested(ValuedOut)
+    hr_zones = fields.Nested(ValuedOut)
+    pace_zones = fields.Nested(ValuedOut)
+    critical_speed = fields.Nested(ValuedOut)
+    threshold_hr_bpm = fields.Nested(ValuedOut)
+    load_model = fields.Nested(ValuedOut)
+    fitness_fatigue = fields.Nested(ValuedOut)
+
+
+class PredictionOut(Schema):
+    model = fields.Str()
+    time_s = fields.Float(allow_none=True)
+    note = fields.Str()
+    unavailable = fields.Str(allow_none=True)
+
+
+class PredictionRowOut(Schema):
+    distance = fields.Str()
+    label = fields.Str()
+    distance_m = fields.Float()
+    critical_speed = fields.Nested(PredictionOut)
+    riegel = fields.Nested(PredictionOut)
+    vdot = fields.Nested(PredictionOut)
+
+
+class ProfileOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    birth_date = fields.Date()
+    age_years = fields.Int()
+    sex = fields.Str()
+    user = fields.Str(allow_none=True)
+    coaches = fields.List(fields.Str())
+    training_weekdays = fields.List(fields.Int())
+    long_run_weekday = fields.Int()
+    sessions_per_week = fields.Int()
+    notes = fields.Str()
+    profile_complete = fields.Bool()
+    onboarding_step = fields.Int(allow_none=True)
+    as_of = fields.Date()
+    parameters = fields.Nested(ParametersOut)
+    hrmax_estimate = fields.Dict()
+    hr_zones = fields.List(fields.Nested(ZoneOut))
+    pace_zones = fields.List(fields.Nested(ZoneOut))
+    personal_bests = fields.List(fields.Dict())
+    critical_speed = fields.Dict(metadata={"description": "current value, fit report, versions"})
+    predictions = fields.List(fields.Nested(PredictionRowOut))
+
+
+def _on(query: dict[str, Any], runner: Any) -> dt.date:
+    """The ``on`` date asked for (default today); not before the runner was born."""
+    day: dt.date = query["on"] or clock.today()
+    if day < runner.birth_date:
+        abort(
+            422,
+            message="The date is before the runner's birth date.",
+            errors={"query": {"on": ["before the birth date"]}},
+        )
+    return day
+
+
+def _fail(exc: ServiceError) -> None:
+    db.session.rollback()
+    abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
+
+
+@blp.route("/<int:runner_id>/profile")
+class Profile(MethodView):
+    @blp.arguments(OnQuery, location="query")
+    @blp.response(200, ProfileOut)
+    def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
+        """Profile, parameters valid on a date (with sources), zones, bests, CS, predictions."""
+        runner = get_runner_or_404(runner_id)
+        return profiles.profile_summary(runner, _on(query, runner))
+
+
+@blp.route("/<int:runner_id>/parameters")
+class Parameters(MethodView):
+    @blp.arguments(OnQuery, location="query")
+    @blp.response(200, ParametersOut)
+    def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
+        """The values valid on a date (default today), each with its source and valid_from."""
+        runner = get_runner_or_404(runner_id)
+        return parameter_services.parameters_on(runner, _on(query, runner)).as_dict()
+
+    @blp.arguments(ParameterIn)
+    @blp.response(201, VersionOut)
+    def post(self, data: dict[str, Any], runner_id: int) -> Any:
+        """Add a version of a parameter from a date (sessions from then on are recomputed)."""
+        runner = get_runner_or_404(runner_id)
+        if not may_edit_parameter(data["key"]):
+            abort(403, message="Critical speed, pace zones and threshold HR are set by a coach.")
+        try:
+            version = parameter_services.set_parameter(
+                runner,
+                ParameterKey(data["key"]),
+                data["value"],
+                data["valid_from"],
+                source=ParameterSource(data["source"]),
+                by=this_user(),
+                today=clock.today(),
+                note=data["note"],
+            )
+        except ServiceError as exc:
+            _fail(exc)
+        db.session.commit()
+        return version
+
+
+@blp.route("/<int:runner_id>/parameters/<string:key>")
+class ParameterHistory(MethodView):
+    @blp.response(200, VersionOut(many=True))
+    def get(self, runner_id: int, key: str) -> list[Any]:
+        """Every version of one parameter, oldest first."""
+        runner = get_runner_or_404(runner_id)
+        try:
+            parameter_key = ParameterKey(key)
+        except ValueError:
+            abort(404, message=f"No parameter {key!r}.")
+        return parameter_services.history(runner, parameter_key)
+
+
+@blp.route("/<int:runner_id>/bests")
+class Bests(MethodView):
+    @blp.response(200, BestOut(many=True))
+    def get(self, runner_id: int) -> list[dict[str, Any]]:
+        """Every personal-best entry by distance and date, marking new records."""
+        runner = get_runner_or_404(runner_id)
+        return [
+            {**_best_dict(e.best), "is_record": e.is_record}
+            for entries in best_services.timeline(runner).values()
+            for e in entries
+        ]
+
+    @blp.arguments(BestIn)
+    @blp.response(201, BestOut)
+    def post(self, data: dict[str, Any], runner_id: int) -> dict[str, Any]:
+        """Add a manual personal best; CS/D′ is refitted from its date on."""
+        runner = get_runner_or_404(runner_id)
+        try:
+            best = best_services.add_personal_best(
+                runner,
+                data["distance_m"],
+                best_services.parse_time(data["time"]),
+                data["date"],
+                by=this_user(),
+                today=clock.today(),
+                event_name=data["event_name"],
+            )
+        except ServiceError as exc:
+            _fail(exc)
+        db.session.commit()
+        return {**_best_dict(best), "is_record": True}
+
+
+def _best_dict(best: Any) -> dict[str, Any]:
+    return {
+        "id": best.id,
+        "distance_m": best.distance_m,
+        "time_s": best.time_s,
+        "date": best.date,
+        "event_name": best.event_name,
+        "source": best.source,
+    }
+
+
+@blp.route("/<int:runner_id>/bests/<int:best_id>")
+class BestById(MethodView):
+    @blp.response(204)
+    def delete(self, runner_id: int, best_id: int) -> None:
+        """Delete a manual personal best; CS/D′ is refitted from its date on. A best run in
+        a session follows that session: refused (409)."""
+        runner = get_runner_or_404(runner_id)
+        try:
+            best_services.delete_personal_best(runner, best_id, by=this_user())
+        except NotFound:
+            abort(404, message="No such personal best.")
+        except Conflict as exc:
+            abort(409, message=exc.message)
+        db.session.commit()
+
+
+@blp.route("/<int:runner_id>/predictions")
+class Predictions(MethodView):
+    @blp.arguments(OnQuery, location="query")
+    @blp.response(200, PredictionRowOut(many=True))
+    def get(self, query: dict[str, Any], runner_id: int) -> list[dict[str, Any]]:
+        """Race predictions for the standard distances, each labelled with its model."""
+        runner = get_runner_or_404(runner_id)
+        return profiles.predictions_json(runner, _on(query, runner))

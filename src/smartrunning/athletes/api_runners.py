@@ -1,0 +1,114 @@
+"""Runners: list, get, create, update and delete, with the same access rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from flask_smorest.pagination import PaginationParameters
+from sqlalchemy.orm import selectinload
+
+from smartrunning.accounts import actions as accounts
+from smartrunning.accounts.models import Role
+from smartrunning.accounts.policy import this_user
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes.models import (
+    CoachAssignment,
+    Runner,
+)
+from smartrunning.athletes.policy import (
+    get_runner_or_404,
+)
+from smartrunning.athletes.schemas import (
+    RunnerCreateSchema,
+    RunnerSchema,
+    RunnerUpdateSchema,
+)
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import (
+    ServiceError,
+)
+
+__all__ = ["blp"]
+
+blp = Blueprint("api_runners", __name__, url_prefix="/api/runners", description="Runners")
+
+
+@blp.route("")
+class Runners(MethodView):
+    @blp.response(200, RunnerSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters: PaginationParameters) -> list[Runner]:
+        """Runners visible to the caller, by name."""
+        query = athlete_services.visible_runners_query(this_user())
+        total = db.session.execute(
+            sa.select(sa.func.count()).select_from(query.subquery())
+        ).scalar_one()
+        pagination_parameters.item_count = total
+        if pagination_parameters.first_item >= total:
+            return []  # past the end (also keeps huge page numbers away from the database)
+        page = (
+            query.options(selectinload(Runner.coach_rows).selectinload(CoachAssignment.coach))
+            .order_by(sa.func.lower(Runner.name), Runner.id)
+            .offset(pagination_parameters.first_item)
+            .limit(pagination_parameters.page_size)
+        )
+        return list(db.session.execute(page).scalars())
+
+    @blp.arguments(RunnerCreateSchema)
+    @blp.response(201, RunnerSchema)
+    def post(self, data: dict[str, Any]) -> Runner:
+        """Create a runner (coaches and admins). A coach's new runner is assigned to them."""
+        user = this_user()
+        if not user.has_role(Role.COACH):
+            abort(403, message="Only coaches and admins create runners.")
+        coach = None
+        if data.get("coach"):
+            coach = accounts.find_user(data["coach"])
+            if coach is None:
+                abort(422, message="Unknown coach.", errors={"json": {"coach": ["Unknown."]}})
+        try:
+            runner = athlete_services.create_runner(
+                data["name"],
+                data["birth_date"],
+                athlete_services.parse_sex(data["sex"]),
+                created_by=user,
+                today=clock.today(),
+                coach=coach,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
+        db.session.commit()
+        return runner
+
+
+@blp.route("/<int:runner_id>")
+class RunnerById(MethodView):
+    @blp.response(200, RunnerSchema)
+    def get(self, runner_id: int) -> Runner:
+        """One runner; another runner's id answers 404."""
+        return get_runner_or_404(runner_id)
+
+    @blp.arguments(RunnerUpdateSchema)
+    @blp.response(200, RunnerSchema)
+    def patch(self, data: dict[str, Any], runner_id: int) -> Runner:
+        """Change a runner's name, birth date or sex (whoever may see the runner, as on the
+        profile page). A new birth date or sex recomputes the runner's sessions."""
+        runner = get_runner_or_404(runner_id)
+        try:
+            athlete_services.update_basics(
+                runner,
+                data.get("name", runner.name),
+                data.get("birth_date", runner.birth_date),
+                athlete_services.parse_sex(data["sex"]) if "sex" in data else runner.sex,
+                today=clock.today(),
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
+        db.session.commit()
+        return runner

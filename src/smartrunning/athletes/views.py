@@ -1,0 +1,212 @@
+"""The athletes dashboard (coaches and admins), the runner's profile page and its edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from smartrunning.accounts.models import Role
+from smartrunning.accounts.policy import (
+    this_user,
+)
+from smartrunning.athletes import bests as best_services
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import profiles
+from smartrunning.athletes.forms import (
+    BestForm,
+    ParameterForm,
+)
+from smartrunning.athletes.models import (
+    ParameterKey,
+    ParameterSource,
+    Runner,
+)
+from smartrunning.athletes.policy import (
+    get_runner_or_404,
+    may_delete_runner,
+    may_edit_parameter,
+)
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import (
+    Conflict,
+    NotFound,
+    ServiceError,
+)
+from smartrunning.platform.jsonio import script_json
+
+__all__ = ["bp"]
+
+bp = Blueprint("athletes", __name__, template_folder="templates")
+
+
+def is_coaching() -> bool:
+    return this_user().has_role(Role.COACH)
+
+
+@bp.get("/runners/<int:runner_id>")
+def runner_detail(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    summary = profiles.profile_summary(runner, clock.today())
+    history = {
+        key.value: profiles.parameter_history(runner, key)
+        for key in (
+            ParameterKey.HRMAX,
+            ParameterKey.HRREST,
+            ParameterKey.WEIGHT,
+            ParameterKey.HR_ZONES,
+            ParameterKey.CRITICAL_SPEED,
+        )
+    }
+    timeline = best_services.timeline(runner)
+    zone_dates = sorted(
+        {v["valid_from"] for key in ("hrmax_bpm", "hrrest_bpm", "hr_zones") for v in history[key]}
+        | {clock.today()}
+    )
+    zones_over_time = [
+        {
+            "x": day,
+            "uppers": [
+                z.upper for z in parameter_services.parameters_on(runner, day).hr_zones.zones
+            ],
+        }
+        for day in zone_dates
+    ]
+    chart_data = {
+        "zones": zones_over_time,
+        "hrmax": [{"x": v["valid_from"], "y": v["value"]} for v in history["hrmax_bpm"]],
+        "cs": [
+            {"x": v["valid_from"], "y": v["value"]["cs_mps"], "d": v["value"]["d_prime_m"]}
+            for v in history["critical_speed"]
+        ],
+        "bests": {
+            entries[0].label: [
+                {"x": e.best.date, "y": e.best.time_s * 1000 / e.best.distance_m} for e in entries
+            ]
+            for entries in timeline.values()
+        },
+        "today": clock.today(),
+    }
+    return render_template(
+        "athletes/runner_detail.html",
+        runner=runner,
+        s=summary,
+        history=history,
+        timeline=timeline,
+        chart_json=script_json(chart_data),
+        parameter_form=ParameterForm(data={"valid_from": clock.today()}),
+        best_form=BestForm(data={"date": clock.today()}),
+        can_edit_all=is_coaching(),
+        can_delete=may_delete_runner(runner),
+    )
+
+
+def _parameter_value(
+    runner: Runner, key: str, value: float, valid_from: dt.date
+) -> tuple[ParameterKey, Any]:
+    """The stored key and value of one field of the form; CS or D′ alone keeps the other
+    of the pair as it was on ``valid_from`` (not as it is today)."""
+    if key in ("cs_mps", "d_prime_m"):
+        cs = parameter_services.parameters_on(runner, valid_from).cs
+        data = {"cs_mps": cs.cs_mps, "d_prime_m": cs.d_prime_m, key: value}
+        return ParameterKey.CRITICAL_SPEED, data
+    return ParameterKey(key), value
+
+
+@bp.post("/runners/<int:runner_id>/parameters")
+def parameter_add(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    form = ParameterForm()
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            flash(f"{getattr(form, field).label.text}: {' '.join(errors)}", "danger")
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="params"))
+    if not may_edit_parameter(
+        form.key.data if form.key.data not in ("cs_mps", "d_prime_m") else "critical_speed"
+    ):
+        abort(403)
+    assert form.valid_from.data is not None
+    assert form.value.data is not None
+    try:
+        key, value = _parameter_value(runner, form.key.data, form.value.data, form.valid_from.data)
+        parameter_services.set_parameter(
+            runner,
+            key,
+            value,
+            form.valid_from.data,
+            source=ParameterSource.MEASURED,
+            by=this_user(),
+            today=clock.today(),
+            note=form.note.data or "",
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            f"Saved from {form.valid_from.data.isoformat()}; sessions from that date on "
+            "will be recomputed.",
+            "success",
+        )
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="params"))
+
+
+def _number(text: str | None) -> float | None:
+    """A finite number from a form field, else ``None``."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+@bp.post("/runners/<int:runner_id>/bests")
+def best_add(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    form = BestForm(meta={"csrf": True})
+    distance = _number(form.distance_m.data)
+    if (
+        not form.validate_on_submit()
+        or distance is None
+        or not form.time.data
+        or form.date.data is None
+    ):
+        flash("Give a distance, a time and a date.", "danger")
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+    try:
+        best_services.add_personal_best(
+            runner,
+            distance,
+            best_services.parse_time(form.time.data),
+            form.date.data,
+            by=this_user(),
+            today=clock.today(),
+            event_name=form.event_name.data or "",
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash("Personal best added; critical speed refitted.", "success")
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+
+
+@bp.post("/runners/<int:runner_id>/bests/<int:best_id>/delete")
+def best_delete(runner_id: int, best_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    try:
+        best_services.delete_personal_best(runner, best_id, by=this_user())
+    except NotFound:
+        abort(404)
+    except Conflict as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+    db.session.commit()
+    flash("Personal best deleted; critical speed refitted.", "success")
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))

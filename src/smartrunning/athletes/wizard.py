@@ -1,0 +1,346 @@
+"""The onboarding wizard: basics, heart rate, personal bests, training; a login for coaches.
+
+Every step saves when submitted, so leaving mid-way keeps what was entered; the runner's
+``onboarding_step`` says where to resume. A runner who has not finished is brought back
+here after login (see ``coaching.index``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from smartrunning.accounts.models import Role
+from smartrunning.accounts.policy import this_user
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes import bests as best_services
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes.forms import (
+    BasicsForm,
+    BestsForm,
+    HeartRateForm,
+    LoginStepForm,
+    TrainingForm,
+)
+from smartrunning.athletes.models import (
+    ParameterKey,
+    ParameterSource,
+    Runner,
+)
+from smartrunning.athletes.policy import get_runner_or_404
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import ServiceError
+from smartrunning.science.defaults import WEEKDAY_NAMES
+from smartrunning.science.heart_rate import estimate_hrmax
+
+__all__ = ["bp"]
+
+bp = Blueprint("wizard", __name__, template_folder="templates")
+
+STEPS = ("Basics", "Heart rate", "Personal bests", "Training", "Login")
+
+
+def _steps_for(runner: Runner | None) -> int:
+    """4 steps; a coach or admin setting up an athlete without a login gets step 5."""
+    user = this_user()
+    if user.has_role(Role.COACH) and (runner is None or runner.user_id is None):
+        return 5
+    return 4
+
+
+def _error(form: object, exc: ServiceError, default: str) -> None:
+    field = getattr(form, exc.field or default, None) or getattr(form, default)
+    field.errors = [*field.errors, exc.message]
+
+
+def _next(runner: Runner, step: int) -> ResponseReturnValue:
+    athlete_services.advance_onboarding(runner, step)
+    db.session.commit()
+    if step < _steps_for(runner):
+        return redirect(url_for("wizard.step", runner_id=runner.id, step=step + 1))
+    flash(f"{runner.name}'s profile is complete.", "success")
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
+
+
+def _render(runner: Runner | None, step: int, form: object, **extra: object) -> str:
+    return render_template(
+        f"athletes/wizard_{step}.html",
+        runner=runner,
+        step=step,
+        steps=STEPS[: _steps_for(runner)],
+        form=form,
+        **extra,
+    )
+
+
+@bp.route("/runners/new", methods=["GET", "POST"])
+def new() -> ResponseReturnValue:
+    """Step 1 for a new athlete (coaches and admins)."""
+    if not this_user().has_role(Role.COACH):
+        abort(403)
+    form = BasicsForm()
+    if form.validate_on_submit():
+        assert form.birth_date.data is not None
+        try:
+            runner = athlete_services.create_runner(
+                form.name.data or "",
+                form.birth_date.data,
+                athlete_services.parse_sex(form.sex.data or ""),
+                created_by=this_user(),
+                today=clock.today(),
+            )
+            _save_weight(runner, form.weight_kg.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            _error(form, exc, "name")
+        else:
+            return _next(runner, 1)
+    return _render(None, 1, form)
+
+
+@bp.get("/runners/<int:runner_id>/setup")
+def resume(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    step = runner.onboarding_step or 1
+    return redirect(url_for("wizard.step", runner_id=runner.id, step=step))
+
+
+@bp.route("/runners/<int:runner_id>/setup/<int:step>", methods=["GET", "POST"])
+def step(runner_id: int, step: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    if not 1 <= step <= _steps_for(runner):
+        abort(404)
+    handler = {1: _basics, 2: _heart_rate, 3: _bests, 4: _training, 5: _login}[step]
+    return handler(runner)
+
+
+def _save_weight(runner: Runner, weight: float | None) -> None:
+    if weight is None:
+        return
+    current = parameter_services.parameters_on(runner, clock.today()).weight.value
+    if current is None or abs(float(current) - weight) > 1e-9:
+        parameter_services.set_parameter(
+            runner,
+            ParameterKey.WEIGHT,
+            weight,
+            clock.today(),
+            source=ParameterSource.MEASURED,
+            by=this_user(),
+            today=clock.today(),
+        )
+
+
+def _basics(runner: Runner) -> ResponseReturnValue:
+    weight = parameter_services.parameters_on(runner, clock.today()).weight.value
+    form = BasicsForm(obj=runner, data={"weight_kg": weight, "sex": runner.sex.value})
+    if form.validate_on_submit():
+        assert form.birth_date.data is not None
+        try:
+            athlete_services.update_basics(
+                runner,
+                form.name.data or "",
+                form.birth_date.data,
+                athlete_services.parse_sex(form.sex.data or ""),
+                today=clock.today(),
+            )
+            _save_weight(runner, form.weight_kg.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            _error(form, exc, "name")
+        else:
+            return _next(runner, 1)
+    return _render(runner, 1, form)
+
+
+def _heart_rate(runner: Runner) -> ResponseReturnValue:
+    params = parameter_services.parameters_on(runner, clock.today())
+    model = params.hr_zone_model.value
+    measured = params.hrmax.source is ParameterSource.MEASURED
+    defaults = {
+        "hrmax_bpm": params.hrmax_bpm if measured else None,
+        "hrrest_bpm": params.hrrest_bpm,
+        "method": model.method.value,
+        "start_pct": round(model.start_fraction * 100, 1),
+        "valid_from": clock.today(),
+        **{f"z{i + 1}": round(u * 100, 1) for i, u in enumerate(model.upper_fractions[:5])},
+    }
+    form = HeartRateForm(data=defaults)
+    if form.validate_on_submit():
+        assert form.valid_from.data is not None
+        valid_from = form.valid_from.data
+        try:
+            by = this_user()
+            if form.hrmax_bpm.data is not None:
+                parameter_services.set_parameter(
+                    runner,
+                    ParameterKey.HRMAX,
+                    form.hrmax_bpm.data,
+                    valid_from,
+                    source=ParameterSource.MEASURED,
+                    by=by,
+                    today=clock.today(),
+                )
+            if form.hrrest_bpm.data is not None:
+                parameter_services.set_parameter(
+                    runner,
+                    ParameterKey.HRREST,
+                    form.hrrest_bpm.data,
+                    valid_from,
+                    source=ParameterSource.MEASURED,
+                    by=by,
+                    today=clock.today(),
+                )
+            zones = {
+                "method": form.method.data,
+                "start": (form.start_pct.data or 0) / 100,
+                "uppers": form.uppers(),
+            }
+            if parameter_services.encode_value(ParameterKey.HR_ZONES, model) != zones:
+                parameter_services.set_parameter(
+                    runner,
+                    ParameterKey.HR_ZONES,
+                    zones,
+                    valid_from,
+                    source=ParameterSource.FORMULA,
+                    by=by,
+                    today=clock.today(),
+                )
+        except ServiceError as exc:
+            db.session.rollback()
+            _error(
+                form,
+                exc,
+                "hrmax_bpm"
+                if exc.field == "hrmax_bpm"
+                else ("hrrest_bpm" if exc.field == "hrrest_bpm" else "z1"),
+            )
+        else:
+            return _next(runner, 2)
+    estimate = estimate_hrmax(runner.birth_date, clock.today()).hrmax_bpm
+    return _render(runner, 2, form, params=params, s_hrmax=estimate, zones=params.hr_zones.zones)
+
+
+def _bests(runner: Runner) -> ResponseReturnValue:
+    form = BestsForm()
+    if form.validate_on_submit():
+        try:
+            added = _add_bests(runner, form)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            if added:
+                flash(f"{added} personal best(s) added.", "success")
+            return _next(runner, 3)
+    timeline = best_services.timeline(runner)
+    return _render(runner, 3, form, timeline=timeline)
+
+
+def _add_bests(runner: Runner, form: BestsForm) -> int:
+    added = 0
+    for number, entry in enumerate(form.entries.entries, start=1):
+        row = entry.form
+        if not row.distance_m.data and not row.time.data:
+            continue
+        if not row.distance_m.data or not row.time.data or row.date.data is None:
+            raise ServiceError(f"Row {number}: give a distance, a time and a date.")
+        try:
+            best_services.add_personal_best(
+                runner,
+                float(row.distance_m.data),
+                best_services.parse_time(row.time.data),
+                row.date.data,
+                by=this_user(),
+                today=clock.today(),
+                event_name=row.event_name.data or "",
+            )
+        except ServiceError as exc:
+            raise ServiceError(f"Row {number}: {exc.message}") from exc
+        added += 1
+    return added
+
+
+def _training(runner: Runner) -> ResponseReturnValue:
+    params = parameter_services.parameters_on(runner, clock.today())
+    ff = params.fitness_fatigue.value
+    form = TrainingForm(
+        data={
+            "training_weekdays": list(runner.training_weekdays),
+            "long_run_weekday": str(runner.long_run_weekday),
+            "sessions_per_week": runner.sessions_per_week,
+            "load_model": params.load_model.value,
+            "k1": ff.performance_k1,
+            "k2": ff.performance_k2,
+            "tau1": ff.fitness_tau_d,
+            "tau2": ff.fatigue_tau_d,
+            "notes": runner.notes,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            _save_training(runner, form, params)
+        except ServiceError as exc:
+            db.session.rollback()
+            _error(form, exc, "training_weekdays")
+        else:
+            return _next(runner, 4)
+    return _render(runner, 4, form, weekday_names=WEEKDAY_NAMES)
+
+
+def _save_training(
+    runner: Runner, form: TrainingForm, params: parameter_services.Parameters
+) -> None:
+    athlete_services.update_schedule(
+        runner,
+        {int(d) for d in form.training_weekdays.data or []},
+        int(form.long_run_weekday.data or 0),
+        form.sessions_per_week.data or 0,
+        form.notes.data or "",
+    )
+    by = this_user()
+    if form.load_model.data != params.load_model.value:
+        parameter_services.set_parameter(
+            runner,
+            ParameterKey.LOAD_MODEL,
+            form.load_model.data,
+            clock.today(),
+            source=ParameterSource.MEASURED,
+            by=by,
+            today=clock.today(),
+        )
+    model = {"k1": form.k1.data, "k2": form.k2.data, "tau1": form.tau1.data, "tau2": form.tau2.data}
+    current = parameter_services.encode_value(
+        ParameterKey.FITNESS_FATIGUE, params.fitness_fatigue.value
+    )
+    if model != current:
+        parameter_services.set_parameter(
+            runner,
+            ParameterKey.FITNESS_FATIGUE,
+            model,
+            clock.today(),
+            source=ParameterSource.MEASURED,
+            by=by,
+            today=clock.today(),
+        )
+
+
+def _login(runner: Runner) -> ResponseReturnValue:
+    if runner.user_id is not None:
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
+    form = LoginStepForm()
+    if form.validate_on_submit():
+        try:
+            user, password = athlete_services.create_login(
+                runner, form.username.data or "", by=this_user()
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            _error(form, exc, "username")
+        else:
+            athlete_services.advance_onboarding(runner, 5)
+            db.session.commit()
+            return render_template(
+                "athletes/wizard_done.html", runner=runner, user=user, password=password
+            )
+    return _render(runner, 5, form)

@@ -1,0 +1,59 @@
+"""The ``smartrunning`` command line. Every command that reports data accepts ``--json``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, NoAppException
+
+from smartrunning import bootstrap
+from smartrunning.accounts import cli as accounts_cli
+from smartrunning.admin import cli as admin_cli
+from smartrunning.app import create_app
+from smartrunning.athletes import cli as athletes_cli
+from smartrunning.coaching import cli as coaching_cli
+from smartrunning.plans import cli as plans_cli
+from smartrunning.platform import serve
+from smartrunning.platform.config import ConfigError
+from smartrunning.sessions import cli as sessions_cli
+from smartrunning.sessions import cli_imports as sessions_cli_imports
+from smartrunning.workouts import cli as workouts_cli
+
+__all__ = ["main"]
+
+
+def _create_app() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as exc:
+        # Flask prints a NoAppException as one clear line (even under --help), where any
+        # other error while loading the app would come with a traceback.
+        raise NoAppException(str(exc)) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """SmartRunning: training platform for running coaches and their athletes.
+
+    Configuration comes from environment variables and ./.env (see .env.example).
+    The instance folder is ./instance unless SMARTRUNNING_INSTANCE says otherwise.
+    """
+
+
+def _register() -> None:
+    for module in (
+        bootstrap,
+        accounts_cli,
+        athletes_cli,
+        serve,
+        sessions_cli_imports,
+        sessions_cli,
+        admin_cli,
+        workouts_cli,
+        plans_cli,
+    ):
+        module.register(main)
+    coaching_cli.register(athletes_cli.runner_group)
+
+
+_register()

@@ -1,0 +1,36 @@
+"""Deleting a runner over the API, with the same access rules as the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
+from smartrunning.athletes.schemas import RunnerDeletedSchema
+from smartrunning.coaching import deletion as runner_deletion
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import Conflict
+
+__all__ = ["blp"]
+
+blp = Blueprint("api_runner_deletion", __name__, url_prefix="/api/runners", description="Runners")
+
+
+@blp.route("/<int:runner_id>")
+class RunnerDeletion(MethodView):
+    @blp.response(200, RunnerDeletedSchema)
+    def delete(self, runner_id: int) -> dict[str, Any]:
+        """Delete a runner with all their sessions, files, bests, parameters, history and
+        plans (the runner's coaches and admins). Refused (409) while an import runs."""
+        runner = get_runner_or_404(runner_id)
+        if not may_delete_runner(runner):
+            abort(403, message="Only the runner's coaches and admins delete a runner.")
+        try:
+            deleted = runner_deletion.delete_runner(runner)
+        except Conflict as exc:
+            db.session.rollback()
+            abort(409, message=exc.message)
+        db.session.commit()
+        return deleted.as_dict()

@@ -1,0 +1,95 @@
+"""The coach's roster: the start page per role, the athletes dashboard, and deleting a
+runner with all their data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from smartrunning.accounts.models import Role
+from smartrunning.accounts.policy import require_role, this_user
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes.forms import DeleteRunnerForm
+from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
+from smartrunning.coaching import deletion as runner_deletion
+from smartrunning.plans.models import Plan
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import Conflict
+from smartrunning.sessions import recent
+from smartrunning.sessions.models import ImportJob, TrainingSession
+
+__all__ = ["bp"]
+
+bp = Blueprint("coaching", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """The start page: the dashboard for coaches, the runner's own page (or the wizard
+    they left) for runners."""
+    user = this_user()
+    if user.has_role(Role.COACH):
+        return redirect(url_for("coaching.dashboard"))
+    runner = athlete_services.runner_for_user(user)
+    if runner is not None and runner.onboarding_step is not None:
+        return redirect(url_for("wizard.resume", runner_id=runner.id))
+    if runner is not None:
+        return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
+    return render_template("auth/no_profile.html")
+
+
+@bp.get("/athletes")
+@require_role(Role.COACH)
+def dashboard() -> ResponseReturnValue:
+    rows = athlete_services.athlete_rows(this_user())
+    day = clock.today()
+    params = parameter_services.parameters_for([row.runner for row in rows], day)
+    recent_rows = recent.recent_training([row.runner.id for row in rows], day)
+    return render_template(
+        "coaching/dashboard.html", rows=rows, params=params, recent=recent_rows, today=day
+    )
+
+
+@bp.route("/runners/<int:runner_id>/delete", methods=["GET", "POST"])
+def runner_delete(runner_id: int) -> ResponseReturnValue:
+    """Delete a runner and all their data, after typing their name (coaches and admins)."""
+    runner = get_runner_or_404(runner_id)
+    if not may_delete_runner(runner):
+        abort(403)
+    form = DeleteRunnerForm()
+    if form.validate_on_submit():
+        typed = " ".join((form.confirm_name.data or "").split())
+        if typed != runner.name:
+            form.confirm_name.errors = [f"Type the name exactly as shown: {runner.name}"]
+        else:
+            try:
+                deleted = runner_deletion.delete_runner(runner)
+            except Conflict as exc:
+                db.session.rollback()
+                form.confirm_name.errors = [exc.message]
+            else:
+                db.session.commit()
+                flash(
+                    f"{deleted.name} was deleted with {deleted.sessions} sessions and all "
+                    "their files, bests, parameters, history and plans.",
+                    "success",
+                )
+                return redirect(url_for("coaching.dashboard"))
+    counts = {
+        "sessions": _count(TrainingSession.id, TrainingSession.runner_id == runner.id),
+        "imports": _count(ImportJob.id, ImportJob.runner_id == runner.id),
+        "plans": _count(Plan.id, Plan.runner_id == runner.id),
+    }
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template(
+        "coaching/runner_delete.html", runner=runner, form=form, counts=counts
+    ), status
+
+
+def _count(column: Any, condition: Any) -> int:
+    return int(db.session.execute(sa.select(sa.func.count(column)).where(condition)).scalar_one())

@@ -1,0 +1,417 @@
+"""Training plans for a runner: generate (``science.plans.generate_plan``) from stored
+data, persist, regenerate (edited days kept unless told not to), edit a day.
+
+What generation reads (SCIENCE.md "Plan generation"): the runner's training days, long-run
+day and sessions a week (overridable); the history state at the end of the day before the
+plan starts, or at the end of today for a plan that starts later (``services.history``:
+stored rows, rest days after the last one); the CS and HR zones valid on each day
+(``DatedParameters``: a version at the plan start and at each change of a parameter they
+depend on); the running workouts of the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from smartrunning.accounts.models import (
+    Role,
+    User,
+)
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes.models import (
+    ParameterKey,
+    ParameterVersion,
+    Runner,
+)
+from smartrunning.athletes.parameters import parameters_on
+from smartrunning.plans import plan_schemas
+from smartrunning.plans.compliance import link_sessions
+from smartrunning.plans.models import (
+    Plan,
+    PlanDay,
+    PlanSchemaRow,
+)
+from smartrunning.plans.stored import (
+    projection_json,
+    targets_json,
+    warnings_json,
+)
+from smartrunning.platform.db import (
+    db,
+    now_utc,
+)
+from smartrunning.platform.errors import (
+    InvalidInput,
+    NotFound,
+)
+from smartrunning.science import plans as sp
+from smartrunning.science import workouts as sw
+from smartrunning.science.plans.generate import RACE_KIND
+from smartrunning.science.plans.scaling import scale_to_duration, scaled_name
+from smartrunning.science.plans.targets import step_targets
+from smartrunning.science.zwo import read_zwo
+from smartrunning.science.zwo_write import write_zwo
+from smartrunning.sessions.history import state_before
+from smartrunning.workouts import actions as workout_services
+from smartrunning.workouts.targets import day_parameters
+
+__all__ = [
+    "GenerateRequest",
+    "can_plan",
+    "day_row",
+    "delete_plan",
+    "edit_day",
+    "generate",
+    "plan_by_id",
+    "plans_for_runner",
+    "regenerate",
+    "save_plan",
+    "visible_day",
+    "visible_plan",
+]
+
+_TARGET_KEYS = (
+    ParameterKey.CRITICAL_SPEED,
+    ParameterKey.PACE_ZONES,
+    ParameterKey.HR_ZONES,
+    ParameterKey.HRMAX,
+    ParameterKey.HRREST,
+    ParameterKey.THRESHOLD_HR,
+)
+MIN_RACE_DISTANCE_M = 1_000.0
+MAX_RACE_DISTANCE_M = 400_000.0
+MAX_RACE_AHEAD_D = 2 * 366
+DEFAULT_SPEED_MPS = 3.0
+"""Speed for estimates without a CS (``PlanInputs.estimate_speed_mps``)."""
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    """What a plan is generated from; ``None`` overrides take the runner's profile."""
+
+    race_date: dt.date
+    race_distance_m: float
+    weeks: int | None = None
+    training_days: frozenset[int] | None = None
+    long_run_day: int | None = None
+    sessions_per_week: int | None = None
+    today: dt.date | None = None
+    """The day the plan is made: a race before it is refused, and a plan starting after it
+    starts from the runner's fitness at its end (``None``: at the plan's start, no check)."""
+
+
+def can_plan(user: User, runner: Runner) -> bool:
+    """Coaches (of the runner) and admins generate and edit plans."""
+    return user.has_role(Role.COACH) and athlete_services.can_view_runner(user, runner)
+
+
+def delete_plan(plan: Plan) -> None:
+    """Delete a plan with its days (sessions linked to them stay; library workouts its
+    days refer to stay, archived or not). Who may: ``can_plan`` (the runner's coaches
+    and admins; a runner may not delete a plan their coach made). The caller commits."""
+    db.session.delete(plan)
+    db.session.flush()
+
+
+def plan_by_id(plan_id: int) -> Plan:
+    """Any plan by id (the command line); ``NotFound`` otherwise."""
+    plan = db.session.get(Plan, plan_id) if 0 < plan_id <= 2**31 - 1 else None
+    if plan is None:
+        raise NotFound(f"No plan {plan_id}.")
+    return plan
+
+
+def visible_plan(user: User, plan_id: int) -> Plan:
+    """The plan if ``user`` may see its runner; otherwise ``NotFound``."""
+    plan = db.session.get(Plan, plan_id) if 0 < plan_id <= 2**31 - 1 else None
+    if plan is None or not athlete_services.can_view_runner(user, plan.runner):
+        raise NotFound("No such plan.")
+    return plan
+
+
+def visible_day(user: User, plan: Plan, day_id: int) -> PlanDay:
+    day = db.session.get(PlanDay, day_id) if 0 < day_id <= 2**31 - 1 else None
+    if day is None or day.plan_id != plan.id:
+        raise NotFound("No such plan day.")
+    return day
+
+
+def plans_for_runner(runner: Runner) -> list[Plan]:
+    return list(
+        db.session.execute(
+            sa.select(Plan)
+            .where(Plan.runner_id == runner.id)
+            .order_by(Plan.race_date.desc(), Plan.id.desc())
+        ).scalars()
+    )
+
+
+def _dated_parameters(runner: Runner, start: dt.date, end: dt.date) -> sp.DatedParameters:
+    changes = db.session.execute(
+        sa.select(ParameterVersion.valid_from)
+        .where(
+            ParameterVersion.runner_id == runner.id,
+            ParameterVersion.key.in_(_TARGET_KEYS),
+            ParameterVersion.valid_from > start,
+            ParameterVersion.valid_from <= end,
+        )
+        .distinct()
+    ).scalars()
+    cs: list[sp.CSVersion] = []
+    hr: list[sp.HRZonesVersion] = []
+    for day in sorted({start, *changes}):
+        params = day_parameters(parameters_on(runner, day))
+        if params.cs_mps is not None:
+            cs.append(sp.CSVersion(day, params.cs_mps, params.d_prime_m, params.pace_zones))
+        if params.hr_zones is not None:
+            hr.append(sp.HRZonesVersion(day, params.hr_zones))
+    return sp.DatedParameters(cs=tuple(cs), hr_zones=tuple(hr))
+
+
+def _weekdays(runner: Runner) -> frozenset[int]:
+    return frozenset(int(c) for c in runner.training_weekdays if c.isdigit() and int(c) <= 6)
+
+
+def _check(request: GenerateRequest, runner: Runner) -> None:
+    distance = request.race_distance_m
+    if not (math.isfinite(distance) and MIN_RACE_DISTANCE_M <= distance <= MAX_RACE_DISTANCE_M):
+        raise InvalidInput("The race distance must be between 1 and 400 km.", field="distance_m")
+    if request.weeks is not None and not 1 <= request.weeks <= 52:
+        raise InvalidInput("Preparation weeks must be 1–52.", field="weeks")
+    if request.race_date < runner.birth_date or request.race_date.year > 9000:
+        raise InvalidInput("The race date is not a sensible date.", field="race_date")
+    today = request.today
+    if today is not None:
+        if request.race_date < today:
+            raise InvalidInput(
+                f"The race date {request.race_date.isoformat()} has passed.", field="race_date"
+            )
+        if request.race_date > today + dt.timedelta(days=MAX_RACE_AHEAD_D):
+            raise InvalidInput(
+                "The race is more than two years away: plan toward a nearer race.",
+                field="race_date",
+            )
+
+
+def _fitness_day(start: dt.date, today: dt.date | None) -> dt.date:
+    """The day whose starting state a plan starts from: its first day, or for a plan that
+    starts after tomorrow the runner's current fitness (the state at the end of today;
+    SPEC §6 "weekly load starting from the runner's current fitness"), not the rest days
+    the model would run until then."""
+    if today is None:
+        return start
+    return min(start, today + dt.timedelta(days=1))
+
+
+def generate(
+    runner: Runner, schema_row: PlanSchemaRow, request: GenerateRequest
+) -> tuple[sp.Plan, dict[str, int]]:
+    """The plan for ``runner`` (not stored) and the library ids of its workouts by name.
+
+    Raises ``InvalidInput`` for inputs the generator refuses (with its message).
+    """
+    _check(request, runner)
+    schema = plan_schemas.parse_row(schema_row)
+    weeks = request.weeks or schema.total_weeks
+    start = sp.plan_start(request.race_date, weeks)
+    if start < runner.birth_date:
+        raise InvalidInput("The plan would start before the runner's birth date.", field="weeks")
+    library = workout_services.running_library()
+    ids: dict[str, int] = {}
+    for workout_id, workout in library:
+        ids.setdefault(workout.name, workout_id)
+    try:
+        inputs = sp.PlanInputs(
+            schema=schema,
+            race_date=request.race_date,
+            race_distance_m=request.race_distance_m,
+            training_days=request.training_days or _weekdays(runner),
+            long_run_day=(
+                runner.long_run_weekday if request.long_run_day is None else request.long_run_day
+            ),
+            sessions_per_week=request.sessions_per_week or runner.sessions_per_week,
+            start_state=state_before(runner, _fitness_day(start, request.today)),
+            parameters=_dated_parameters(runner, start, request.race_date),
+            library=tuple(w for _id, w in library),
+            weeks=request.weeks,
+        )
+        return sp.generate_plan(inputs), ids
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def day_row(day: sp.PlannedDay, ids: dict[str, int]) -> PlanDay:
+    return PlanDay(
+        date=day.date,
+        week=day.week,
+        kind=str(day.kind),
+        slot=day.slot,
+        hard=day.hard,
+        workout_id=None if day.is_race else ids.get(day.workout_name),
+        workout_name=day.workout.name,
+        zwo=write_zwo(day.workout).decode("utf-8"),
+        duration_s=day.duration_s,
+        distance_m=day.distance_m,
+        load=day.load,
+        targets=targets_json(day.targets),
+        notes="\n".join(day.notes),
+        edited=False,
+    )
+
+
+def _fill(row: Plan, plan: sp.Plan, ids: dict[str, int], keep: dict[dt.date, PlanDay]) -> None:
+    row.start_date = plan.start
+    row.weeks = len(plan.weeks)
+    row.generated_at = now_utc()
+    row.warnings = warnings_json(plan)
+    row.projection = projection_json(plan)
+    days = [d for d in row.days if d.date in keep and d is keep[d.date]]
+    for day in plan.days:
+        if day.date not in keep:
+            days.append(day_row(day, ids))
+    row.days = sorted(days, key=lambda d: d.date)
+
+
+def save_plan(
+    runner: Runner,
+    schema_row: PlanSchemaRow,
+    request: GenerateRequest,
+    *,
+    created_by: User | None,
+) -> Plan:
+    """Generate and store a plan, then link sessions already done; the caller commits."""
+    plan, ids = generate(runner, schema_row, request)
+    row = Plan(
+        runner=runner,
+        schema_name=schema_row.name,
+        schema_body=schema_row.body,
+        race_date=plan.race_date,
+        race_distance_m=plan.race_distance_m,
+        created_by=created_by,
+        ics_token=secrets.token_urlsafe(32),
+        schedule=_schedule_json(request),
+    )
+    _fill(row, plan, ids, {})
+    db.session.add(row)
+    db.session.flush()
+    link_sessions(row)
+    return row
+
+
+def _schedule_json(request: GenerateRequest) -> dict[str, Any] | None:
+    """The overrides of ``request`` as stored on the plan (``None``: none given)."""
+    schedule: dict[str, Any] = {}
+    if request.training_days is not None:
+        schedule["training_days"] = sorted(request.training_days)
+    if request.long_run_day is not None:
+        schedule["long_run_day"] = request.long_run_day
+    if request.sessions_per_week is not None:
+        schedule["sessions_per_week"] = request.sessions_per_week
+    return schedule or None
+
+
+def regenerate(
+    plan_row: Plan,
+    *,
+    keep_edited: bool = True,
+    weeks: int | None = None,
+    today: dt.date | None = None,
+) -> Plan:
+    """Generate the plan again from its schema snapshot, the schedule it was made with and
+    today's data (``today`` as in ``GenerateRequest``); days a coach edited are kept
+    (``keep_edited``), the others replaced. The caller commits."""
+    snapshot = PlanSchemaRow(name=plan_row.schema_name, body=plan_row.schema_body)
+    schedule = plan_row.schedule or {}
+    days = schedule.get("training_days")
+    request = GenerateRequest(
+        plan_row.race_date,
+        plan_row.race_distance_m,
+        weeks or plan_row.weeks,
+        training_days=frozenset(days) if days is not None else None,
+        long_run_day=schedule.get("long_run_day"),
+        sessions_per_week=schedule.get("sessions_per_week"),
+        today=today,
+    )
+    plan, ids = generate(plan_row.runner, snapshot, request)
+    keep = {d.date: d for d in plan_row.days if keep_edited and d.edited}
+    _fill(plan_row, plan, ids, keep)
+    db.session.flush()
+    link_sessions(plan_row)
+    return plan_row
+
+
+def edit_day(
+    day: PlanDay,
+    *,
+    workout_id: int | None = None,
+    duration_s: float | None = None,
+    notes: str | None = None,
+) -> PlanDay:
+    """Change a day's workout (a library workout, scaled to the day's duration when given),
+    duration (the workout scaled to it to the second: ``scaling.scale_to_duration``, its
+    name saying so) or notes; marks it edited when something changed. The race day keeps
+    its race (its notes may change). The caller commits."""
+    if day.kind == RACE_KIND and (workout_id is not None or duration_s is not None):
+        raise InvalidInput(
+            "The race day keeps its race: change the race date or distance by generating the "
+            "plan again.",
+            field="workout_id" if workout_id is not None else "duration_s",
+        )
+    changed = workout_id is not None or duration_s is not None
+    if workout_id is not None:
+        if not 0 < workout_id <= plan_schemas.MAX_ID:
+            raise InvalidInput("No such workout.", field="workout_id")
+        try:
+            workout = workout_services.get_workout(workout_id, include_archived=False)
+        except NotFound:
+            raise InvalidInput("No such workout in the library.", field="workout_id") from None
+        content = workout_services.structure(workout)
+        if content.sport != "run":
+            raise InvalidInput("A plan day takes a running workout.", field="workout_id")
+        day.workout_id = workout.id
+        day.workout_name = content.name
+        day.kind = workout.kind or day.kind
+        day.zwo = write_zwo(content).decode("utf-8")
+        _refresh(day, content)
+    if duration_s is not None:
+        if not (math.isfinite(duration_s) and 60 <= duration_s <= 12 * 3600):
+            raise InvalidInput(
+                "The duration must be between 1 minute and 12 hours.", field="duration_s"
+            )
+        content = read_zwo(day.zwo.encode("utf-8"))
+        speed = _speed(day)
+        if content.total_duration_s(speed) > 0:
+            # Exact to the second (``scale_to_duration``): the main steps take the change.
+            scaled = scale_to_duration(content, duration_s, speed)
+            day.zwo = write_zwo(scaled).decode("utf-8")
+            _refresh(day, scaled)
+            day.workout_name = scaled_name(day.workout_name, day.duration_s)
+    if notes is not None:
+        if len(notes) > 4000:
+            raise InvalidInput("Notes are limited to 4000 characters.", field="notes")
+        changed = changed or notes != day.notes
+        day.notes = notes
+    day.edited = day.edited or changed
+    db.session.flush()
+    return day
+
+
+def _speed(day: PlanDay) -> float:
+    cs = day_parameters(parameters_on(day.plan.runner, day.date)).cs_mps
+    return cs if cs is not None else DEFAULT_SPEED_MPS
+
+
+def _refresh(day: PlanDay, content: sw.Workout) -> None:
+    """Recompute a day's totals and targets for ``content`` on its date."""
+    params = day_parameters(parameters_on(day.plan.runner, day.date))
+    speed = params.cs_mps if params.cs_mps is not None else DEFAULT_SPEED_MPS
+    day.duration_s = float(content.total_duration_s(speed))
+    day.distance_m = float(content.total_distance_m(speed))
+    day.load = float(content.estimated_load(speed))
+    day.targets = targets_json(step_targets(content, params))

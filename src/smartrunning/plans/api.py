@@ -1,0 +1,276 @@
+"""Plan schemas and training plans over the API (same access as the pages): schemas for
+coaches and admins; a runner's plans for whoever sees the runner; generation, day edits
+and deletion for the runner's coaches and admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from smartrunning.accounts.policy import this_user
+from smartrunning.athletes.policy import get_runner_or_404
+from smartrunning.plans import actions as plan_services
+from smartrunning.plans import compliance as plan_compliance
+from smartrunning.plans import plan_schemas
+from smartrunning.plans.models import (
+    Plan,
+    PlanDay,
+    PlanSchemaRow,
+)
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import (
+    NotFound,
+    ServiceError,
+)
+
+__all__ = ["blp"]
+
+blp = Blueprint("api_plans", __name__, url_prefix="/api", description="Training plans")
+
+MAX_ID = 2**31 - 1
+
+
+class PlanSchemaIn(Schema):
+    body = fields.Dict(required=True, metadata={"description": "the plan schema's JSON"})
+
+
+class PlanSchemaOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    is_default = fields.Bool()
+    owner_id = fields.Int(allow_none=True)
+    weeks = fields.Int()
+    body = fields.Dict()
+
+
+class PlanGenerateIn(Schema):
+    schema_id = fields.Int(required=True, validate=validate.Range(1, MAX_ID))
+    race_date = fields.Date(required=True)
+    distance_m = fields.Float(required=True, validate=validate.Range(1, 400_000))
+    weeks = fields.Int(load_default=None, validate=validate.Range(1, 52))
+    training_days = fields.List(
+        fields.Int(validate=validate.Range(0, 6)),
+        load_default=None,
+        validate=validate.Length(1, 7),
+    )
+    long_run_day = fields.Int(load_default=None, validate=validate.Range(0, 6))
+    sessions_per_week = fields.Int(load_default=None, validate=validate.Range(1, 7))
+
+
+class PlanTargetOut(Schema):
+    step_index = fields.Int()
+    part = fields.Str()
+    intensity = fields.List(fields.Float())
+    pace_s_per_km = fields.List(fields.Float(allow_none=True), allow_none=True)
+    hr_bpm = fields.List(fields.Float(allow_none=True), allow_none=True)
+
+
+class PlanDayOut(Schema):
+    id = fields.Int()
+    date = fields.Date()
+    week = fields.Int()
+    kind = fields.Str()
+    slot = fields.Str()
+    hard = fields.Bool()
+    workout_id = fields.Int(allow_none=True)
+    workout_name = fields.Str()
+    duration_s = fields.Float()
+    distance_m = fields.Float()
+    load_value = fields.Float(attribute="load", data_key="load")
+    targets = fields.List(fields.Nested(PlanTargetOut))
+    notes = fields.Str()
+    edited = fields.Bool()
+    session_id = fields.Int(allow_none=True)
+
+
+class PlanWarningOut(Schema):
+    code = fields.Str()
+    message = fields.Str()
+
+
+class PlanSummaryOut(Schema):
+    id = fields.Int()
+    runner_id = fields.Int()
+    schema_name = fields.Str()
+    race_date = fields.Date()
+    race_distance_m = fields.Float()
+    weeks = fields.Int()
+    start_date = fields.Date()
+    generated_at = fields.AwareDateTime()
+
+
+class PlanOut(PlanSummaryOut):
+    warnings = fields.List(fields.Nested(PlanWarningOut))
+    projection = fields.Dict()
+    days = fields.List(fields.Nested(PlanDayOut))
+
+
+class PlanDayIn(Schema):
+    workout_id = fields.Int(load_default=None, validate=validate.Range(1, MAX_ID))
+    duration_s = fields.Float(load_default=None, validate=validate.Range(60, 12 * 3600))
+    notes = fields.Str(load_default=None, validate=validate.Length(max=4000))
+
+
+def _invalid(exc: ServiceError) -> None:
+    db.session.rollback()
+    details: dict[str, Any] = {"json": {exc.field or "_": [exc.message]}}
+    if isinstance(exc, plan_schemas.InvalidSchema):
+        details = {"json": {"body": [f"{p or '/'}: {m}" for p, m in exc.problems]}}
+    abort(422, message=exc.message, errors=details)
+
+
+def _schema_json(row: PlanSchemaRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "is_default": row.is_default,
+        "owner_id": row.owner_id,
+        "weeks": plan_schemas.parse_row(row).total_weeks,
+        "body": row.body,
+    }
+
+
+def _require_schemas() -> None:
+    if not plan_schemas.can_write_schemas(this_user()):
+        abort(403, message="Coaches and admins only.")
+
+
+def _schema(schema_id: int) -> PlanSchemaRow:
+    try:
+        return plan_schemas.get_schema(schema_id)
+    except NotFound:
+        abort(404, message="No such plan schema.")
+        raise  # abort raised
+
+
+def _plan(plan_id: int) -> Plan:
+    try:
+        return plan_services.visible_plan(this_user(), plan_id)
+    except NotFound:
+        abort(404, message="No such plan.")
+        raise  # abort raised
+
+
+@blp.route("/plan-schemas")
+class Schemas(MethodView):
+    @blp.response(200, PlanSchemaOut(many=True))
+    def get(self) -> Any:
+        """Every plan schema, by name (coaches and admins)."""
+        _require_schemas()
+        return [_schema_json(r) for r in plan_schemas.list_schemas()]
+
+    @blp.arguments(PlanSchemaIn)
+    @blp.response(201, PlanSchemaOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Add a schema; a 422 lists every problem with its JSON pointer."""
+        _require_schemas()
+        try:
+            row = plan_schemas.save_schema(data["body"], owner=this_user())
+        except ServiceError as exc:
+            _invalid(exc)
+        db.session.commit()
+        return _schema_json(row)
+
+
+@blp.route("/plan-schemas/<int:schema_id>")
+class SchemaById(MethodView):
+    @blp.response(200, PlanSchemaOut)
+    def get(self, schema_id: int) -> Any:
+        _require_schemas()
+        return _schema_json(_schema(schema_id))
+
+    @blp.arguments(PlanSchemaIn)
+    @blp.response(200, PlanSchemaOut)
+    def put(self, data: dict[str, Any], schema_id: int) -> Any:
+        """Replace a schema (admins any, coaches their own)."""
+        _require_schemas()
+        row = _schema(schema_id)
+        if not plan_schemas.can_edit_schema(this_user(), row):
+            abort(403, message="Only its owner or an admin edits this schema.")
+        try:
+            plan_schemas.save_schema(data["body"], owner=this_user(), row=row)
+        except ServiceError as exc:
+            _invalid(exc)
+        db.session.commit()
+        return _schema_json(row)
+
+
+@blp.route("/runners/<int:runner_id>/plans")
+class RunnerPlans(MethodView):
+    @blp.response(200, PlanSummaryOut(many=True))
+    def get(self, runner_id: int) -> Any:
+        """The runner's plans, latest race first."""
+        return plan_services.plans_for_runner(get_runner_or_404(runner_id))
+
+    @blp.arguments(PlanGenerateIn)
+    @blp.response(201, PlanOut)
+    def post(self, data: dict[str, Any], runner_id: int) -> Any:
+        """Generate and store a plan (the runner's coaches and admins). Training days,
+        long-run day and sessions a week default to the runner's profile."""
+        runner = get_runner_or_404(runner_id)
+        if not plan_services.can_plan(this_user(), runner):
+            abort(403, message="Coaches of this runner and admins only.")
+        schema = _schema(data["schema_id"])
+        days = data["training_days"]
+        request = plan_services.GenerateRequest(
+            race_date=data["race_date"],
+            race_distance_m=data["distance_m"],
+            weeks=data["weeks"],
+            training_days=None if days is None else frozenset(days),
+            long_run_day=data["long_run_day"],
+            sessions_per_week=data["sessions_per_week"],
+            today=clock.today(),
+        )
+        try:
+            plan = plan_services.save_plan(runner, schema, request, created_by=this_user())
+        except ServiceError as exc:
+            _invalid(exc)
+        db.session.commit()
+        return plan
+
+
+@blp.route("/plans/<int:plan_id>")
+class PlanById(MethodView):
+    @blp.response(200, PlanOut)
+    def get(self, plan_id: int) -> Any:
+        """A plan with its days (linked sessions), projection and warnings."""
+        plan = _plan(plan_id)
+        if plan_compliance.link_sessions(plan):
+            db.session.commit()
+        return plan
+
+    @blp.response(204)
+    def delete(self, plan_id: int) -> Any:
+        """Delete a plan with its days (the runner's coaches and admins; a runner may not
+        delete the plan their coach made: 403). Linked sessions stay."""
+        plan = _plan(plan_id)
+        if not plan_services.can_plan(this_user(), plan.runner):
+            abort(403, message="Coaches of this runner and admins only.")
+        plan_services.delete_plan(plan)
+        db.session.commit()
+        return None
+
+
+@blp.route("/plans/<int:plan_id>/days/<int:day_id>")
+class DayById(MethodView):
+    @blp.arguments(PlanDayIn)
+    @blp.response(200, PlanDayOut)
+    def patch(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
+        """Change a day's workout, duration or notes; the day is marked edited."""
+        plan = _plan(plan_id)
+        try:
+            day: PlanDay = plan_services.visible_day(this_user(), plan, day_id)
+        except NotFound:
+            abort(404, message="No such plan day.")
+        if not plan_services.can_plan(this_user(), plan.runner):
+            abort(403, message="Coaches of this runner and admins only.")
+        try:
+            plan_services.edit_day(day, **data)
+        except ServiceError as exc:
+            _invalid(exc)
+        db.session.commit()
+        return day

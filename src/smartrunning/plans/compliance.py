@@ -1,0 +1,132 @@
+"""Planned versus completed: a running session on a planned day is linked to that day,
+and compliance is the ratio completed / planned of duration (timer time), distance and
+load, each with a colour class for the pages.
+
+Colour classes (our choice, the usual bands of training platforms): within ±20 % of the
+plan ``good``, within ±50 % ``fair``, beyond ``poor``; a planned day in the past with no
+session ``missed``; a future day ``planned``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+import sqlalchemy as sa
+
+from smartrunning.plans.models import (
+    Plan,
+    PlanDay,
+)
+from smartrunning.platform.db import db
+from smartrunning.sessions.models import TrainingSession
+
+__all__ = [
+    "Compliance",
+    "compliance",
+    "link_sessions",
+    "ratio_class",
+    "running_sessions",
+    "sessions_by_id",
+]
+
+RUNNING = "running"
+GOOD_BAND = 0.20
+FAIR_BAND = 0.50
+
+Colour = Literal["good", "fair", "poor", "missed", "planned"]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Completed / planned ratios (None when nothing was planned or nothing completed)."""
+
+    duration: float | None
+    distance: float | None
+    load: float | None
+    colour: Colour
+
+
+def ratio_class(ratio: float | None) -> Colour:
+    if ratio is None:
+        return "planned"
+    off = abs(ratio - 1.0)
+    if off <= GOOD_BAND:
+        return "good"
+    if off <= FAIR_BAND:
+        return "fair"
+    return "poor"
+
+
+def _ratio(done: float | None, planned: float) -> float | None:
+    if done is None or planned <= 0:
+        return None
+    return done / planned
+
+
+def compliance(day: PlanDay, session: TrainingSession | None, today: dt.date) -> Compliance:
+    """How ``session`` matches ``day``; the colour follows the load ratio when known, else
+    duration."""
+    if session is None:
+        return Compliance(None, None, None, "missed" if day.date < today else "planned")
+    duration = _ratio(session.timer_time_s, day.duration_s)
+    distance = _ratio(session.distance_m, day.distance_m)
+    load = _ratio(session.load, day.load)
+    colour = ratio_class(load if load is not None else duration)
+    return Compliance(duration, distance, load, colour)
+
+
+def running_sessions(plan: Plan) -> list[TrainingSession]:
+    """The runner's running sessions over the plan's days, longest first (one query)."""
+    if not plan.days:
+        return []
+    first = min(d.date for d in plan.days)
+    last = max(d.date for d in plan.days)
+    return list(
+        db.session.execute(
+            sa.select(TrainingSession)
+            .where(
+                TrainingSession.runner_id == plan.runner_id,
+                TrainingSession.sport == RUNNING,
+                TrainingSession.local_date >= first,
+                TrainingSession.local_date <= last,
+            )
+            .order_by(TrainingSession.timer_time_s.desc(), TrainingSession.id)
+        ).scalars()
+    )
+
+
+def link_sessions(plan: Plan, sessions: list[TrainingSession] | None = None) -> int:
+    """Link each planned day without a session to the runner's running session of that
+    date (the longest when several); returns how many were linked. ``sessions``: the
+    plan's ``running_sessions`` when the caller has them. The caller commits."""
+    if not plan.days:
+        return 0
+    rows = running_sessions(plan) if sessions is None else sessions
+    by_date: dict[dt.date, TrainingSession] = {}
+    for row in rows:
+        by_date.setdefault(row.local_date, row)
+    linked = 0
+    for day in plan.days:
+        session = by_date.get(day.date)
+        if day.session_id is None and session is not None:
+            day.session_id = session.id
+            linked += 1
+    if linked:
+        db.session.flush()
+    return linked
+
+
+def sessions_by_id(
+    plan: Plan, known: list[TrainingSession] | None = None
+) -> dict[int, TrainingSession]:
+    """The sessions linked to the plan's days by id; ``known`` (e.g. its
+    ``running_sessions``) saves the query when it holds them all."""
+    found = {row.id: row for row in known or ()}
+    ids = [d.session_id for d in plan.days if d.session_id is not None]
+    missing = [i for i in ids if i not in found]
+    if missing:
+        rows = db.session.execute(sa.select(TrainingSession).where(TrainingSession.id.in_(missing)))
+        found.update({row.id: row for row in rows.scalars()})
+    return {i: found[i] for i in ids if i in found}

@@ -1,0 +1,353 @@
+"""Plan pages. Views parse, authorise, call one service and answer. Who may do what:
+everyone who sees a runner sees their plans (another runner's plan answers 404); coaches
+of the runner and admins generate, edit, regenerate and delete (403 otherwise: a runner
+may not delete the plan their coach made for them)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from smartrunning.accounts.policy import this_user
+from smartrunning.athletes.models import Runner
+from smartrunning.athletes.policy import get_runner_or_404
+from smartrunning.plans import actions as plan_services
+from smartrunning.plans import compliance as plan_compliance
+from smartrunning.plans import exports as plan_exports
+from smartrunning.plans import plan_schemas
+from smartrunning.plans.models import (
+    Plan,
+    PlanDay,
+)
+from smartrunning.platform import clock, guard
+from smartrunning.platform.db import (
+    db,
+    now_utc,
+)
+from smartrunning.platform.errors import (
+    InvalidInput,
+    NotFound,
+    ServiceError,
+)
+from smartrunning.platform.jsonio import script_json
+from smartrunning.science.zwo import read_zwo
+from smartrunning.sessions.models import TrainingSession
+from smartrunning.workouts import actions as workout_services
+from smartrunning.workouts import targets as workout_targets
+
+__all__ = ["bp"]
+
+bp = Blueprint("plans", __name__, template_folder="templates")
+
+COLOURS = {
+    "good": "text-bg-success",
+    "fair": "text-bg-warning",
+    "poor": "text-bg-danger",
+    "missed": "text-bg-secondary",
+    "planned": "text-bg-light",
+}
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    try:
+        return plan_services.visible_plan(this_user(), plan_id)
+    except NotFound:
+        abort(404)
+
+
+def _day_or_404(plan: Plan, day_id: int) -> PlanDay:
+    try:
+        return plan_services.visible_day(this_user(), plan, day_id)
+    except NotFound:
+        abort(404)
+
+
+def _require_plan(runner: Runner) -> None:
+    if not plan_services.can_plan(this_user(), runner):
+        abort(403)
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _weekday(raw: str, message: str, field: str) -> int:
+    if not (raw.isdigit() and int(raw) <= 6):
+        raise InvalidInput(message, field=field)
+    return int(raw)
+
+
+def _form_days(form: Any) -> tuple[frozenset[int], int, int]:
+    """Training days, long-run day and sessions a week from the form; ``InvalidInput``
+    (naming the field) when one is missing or malformed."""
+    days = frozenset(
+        _weekday(raw, "Training days are weekdays (Monday to Sunday).", "training_days")
+        for raw in form.getlist("training_days")
+    )
+    if not days:
+        raise InvalidInput("Choose at least one training day.", field="training_days")
+    long_day = _weekday(
+        form.get("long_run_day", "").strip(), "Choose the long-run day.", "long_run_day"
+    )
+    if long_day not in days:
+        raise InvalidInput(
+            f"The long-run day ({WEEKDAYS[long_day]}) must be one of the training days.",
+            field="long_run_day",
+        )
+    raw = form.get("sessions_per_week", "").strip()
+    if not (raw.isdigit() and 1 <= int(raw) <= 7):
+        raise InvalidInput(
+            "Sessions a week must be a whole number from 1 to 7.", field="sessions_per_week"
+        )
+    return days, long_day, int(raw)
+
+
+def _form_request(form: Any) -> plan_services.GenerateRequest:
+    """A generation request from form fields; ``ValueError`` when the schema, date,
+    distance or weeks is malformed, ``InvalidInput`` for the training days."""
+    weeks = form.get("weeks", "").strip()
+    race_date = dt.date.fromisoformat(form.get("race_date", "").strip())
+    distance = float(form.get("distance_m", "").strip())
+    days, long_day, sessions = _form_days(form)
+    return plan_services.GenerateRequest(
+        race_date=race_date,
+        race_distance_m=distance,
+        weeks=int(weeks) if weeks else None,
+        training_days=days,
+        long_run_day=long_day,
+        sessions_per_week=sessions,
+        today=clock.today(),
+    )
+
+
+def _form_values(runner: Runner, form: Any) -> dict[str, Any]:
+    """What the generation form shows: the submitted values, else the runner's profile."""
+    if request.method == "POST":
+        return {
+            "days": set(form.getlist("training_days")),
+            "long_run_day": form.get("long_run_day", ""),
+            "sessions_per_week": form.get("sessions_per_week", ""),
+        }
+    return {
+        "days": {c for c in runner.training_weekdays if c.isdigit()},
+        "long_run_day": str(runner.long_run_weekday),
+        "sessions_per_week": str(runner.sessions_per_week),
+    }
+
+
+@bp.route("/runners/<int:runner_id>/plans", methods=["GET", "POST"])
+def runner_plans(runner_id: int) -> ResponseReturnValue:
+    runner = get_runner_or_404(runner_id)
+    can_plan = plan_services.can_plan(this_user(), runner)
+    schemas = plan_schemas.list_schemas()
+    status = 200
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        _require_plan(runner)
+        try:
+            schema_row = plan_schemas.get_schema(int(request.form.get("schema_id", "")))
+            plan = plan_services.save_plan(
+                runner, schema_row, _form_request(request.form), created_by=this_user()
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            errors[exc.field or "_"] = exc.message
+            flash(exc.message, "danger")
+            status = 400
+        except (ValueError, OverflowError):
+            db.session.rollback()
+            flash("Check the schema, race date, distance and weeks.", "danger")
+            status = 400
+        else:
+            db.session.commit()
+            flash("Plan generated.", "success")
+            return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    return render_template(
+        "plans/runner_plans.html",
+        runner=runner,
+        tab="plans",
+        plans=plan_services.plans_for_runner(runner),
+        schemas=schemas,
+        can_plan=can_plan,
+        form=request.form,
+        values=_form_values(runner, request.form),
+        weekdays=WEEKDAYS,
+        errors=errors,
+    ), status
+
+
+def _month_grid(month: dt.date, days: dict[dt.date, PlanDay]) -> list[list[dict[str, Any]]]:
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        weeks.append(
+            [{"date": d, "in_month": d.month == month.month, "day": days.get(d)} for d in week]
+        )
+    return weeks
+
+
+def _parse_month(raw: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw + "-01") if raw else default.replace(day=1)
+    except ValueError:
+        abort(400)
+
+
+def _parse_week(raw: str, default: dt.date) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(raw) if raw else default
+    except ValueError:
+        abort(400)
+    return day - dt.timedelta(days=day.weekday())
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan_detail(plan_id: int) -> ResponseReturnValue:
+    plan = _plan_or_404(plan_id)
+    done: list[TrainingSession] | None = plan_compliance.running_sessions(plan)
+    if plan_compliance.link_sessions(plan, done):  # sessions imported since the last visit
+        db.session.commit()
+        done = None  # expired by the commit: ``sessions_by_id`` loads them in one query
+    today = clock.today()
+    focus = min(max(today, plan.start_date), plan.race_date)
+    month = _parse_month(request.args.get("month", "")[:7], focus)
+    week_start = _parse_week(request.args.get("week", "")[:10], focus)
+    by_date = {d.date: d for d in plan.days}
+    sessions = plan_compliance.sessions_by_id(plan, done)
+    compliance = {
+        d.id: plan_compliance.compliance(d, sessions.get(d.session_id or 0), today)
+        for d in plan.days
+    }
+    week_days = [week_start + dt.timedelta(days=i) for i in range(7)]
+    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    chart = {"days": plan.projection.get("days", []), "race_date": plan.race_date.isoformat()}
+    return render_template(
+        "plans/plan.html",
+        plan=plan,
+        runner=plan.runner,
+        tab="plans",
+        month=month,
+        grid=_month_grid(month, by_date),
+        prev_month=prev_month,
+        next_month=next_month,
+        week_start=week_start,
+        week=[(d, by_date.get(d)) for d in week_days],
+        prev_week=week_start - dt.timedelta(days=7),
+        next_week=week_start + dt.timedelta(days=7),
+        sessions=sessions,
+        compliance=compliance,
+        colours=COLOURS,
+        can_plan=plan_services.can_plan(this_user(), plan.runner),
+        chart_json=script_json(chart),
+        ics_url=url_for("plans.ics_feed", token=plan.ics_token, _external=True),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/regenerate")
+def regenerate(plan_id: int) -> ResponseReturnValue:
+    plan = _plan_or_404(plan_id)
+    _require_plan(plan.runner)
+    try:
+        plan_services.regenerate(
+            plan, keep_edited=request.form.get("keep_edited") == "1", today=clock.today()
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
+    db.session.commit()
+    flash("Plan regenerated.", "success")
+    return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
+
+
+@bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
+def delete_plan(plan_id: int) -> ResponseReturnValue:
+    """Confirm (GET) and delete (POST) a plan: the runner's coaches and admins only; a
+    runner may not delete a plan their coach made (403)."""
+    plan = _plan_or_404(plan_id)
+    _require_plan(plan.runner)
+    if request.method == "POST":
+        runner_id = plan.runner_id
+        plan_services.delete_plan(plan)
+        db.session.commit()
+        flash("Plan deleted.", "success")
+        return redirect(url_for("plans.runner_plans", runner_id=runner_id)), 303
+    return render_template("plans/delete_plan.html", plan=plan, runner=plan.runner, tab="plans")
+
+
+@bp.route("/plans/<int:plan_id>/days/<int:day_id>/edit", methods=["GET", "POST"])
+def edit_day(plan_id: int, day_id: int) -> ResponseReturnValue:
+    plan = _plan_or_404(plan_id)
+    day = _day_or_404(plan, day_id)
+    _require_plan(plan.runner)
+    status = 200
+    if request.method == "POST":
+        try:
+            raw_workout = request.form.get("workout_id", "").strip()
+            raw_minutes = request.form.get("duration_min", "").strip()
+            workout_id = int(raw_workout) if raw_workout else None
+            minutes = float(raw_minutes) if raw_minutes else None
+            if workout_id == day.workout_id:
+                workout_id = None
+            if minutes is not None and minutes == round(day.duration_s / 60):
+                minutes = None  # the prefilled value, untouched
+            plan_services.edit_day(
+                day,
+                workout_id=workout_id,
+                duration_s=None if minutes is None else minutes * 60,
+                notes=request.form.get("notes", ""),
+            )
+        except (ValueError, OverflowError):
+            flash("Check the workout and the duration.", "danger")
+            status = 400
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            status = 400
+        else:
+            db.session.commit()
+            flash("Day saved.", "success")
+            return redirect(url_for("plans.plan_detail", plan_id=plan.id, week=day.date))
+    return render_template(
+        "plans/edit_day.html",
+        plan=plan,
+        day=day,
+        runner=plan.runner,
+        library=workout_services.running_library(),
+    ), status
+
+
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/plans/<int:plan_id>/days/<int:day_id>.zwo")
+def day_zwo(plan_id: int, day_id: int) -> ResponseReturnValue:
+    day = _day_or_404(_plan_or_404(plan_id), day_id)
+    return _attachment(day.zwo.encode("utf-8"), "application/xml", f"plan-{day.date}.zwo")
+
+
+@bp.get("/plans/<int:plan_id>/days/<int:day_id>.fit")
+def day_fit(plan_id: int, day_id: int) -> ResponseReturnValue:
+    plan = _plan_or_404(plan_id)
+    day = _day_or_404(plan, day_id)
+    try:
+        data = workout_targets.fit_for_runner(read_zwo(day.zwo.encode()), plan.runner, day.date)
+    except (ServiceError, ValueError):
+        abort(422)
+    return _attachment(data, "application/vnd.ant.fit", f"plan-{day.date}.fit")
+
+
+@bp.get("/plans/ics/<token>.ics")
+@guard.public
+def ics_feed(token: str) -> ResponseReturnValue:
+    plan = plan_exports.plan_by_token(token)
+    if plan is None:
+        abort(404)
+    text = plan_exports.ics_feed(plan, now_utc())
+    return Response(text, mimetype="text/calendar")

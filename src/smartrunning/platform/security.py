@@ -1,0 +1,76 @@
+"""Security headers and safe redirects."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request
+
+from smartrunning.platform.extensions import csrf
+
+__all__ = ["CONTENT_SECURITY_POLICY", "csrf_unless_token", "init_app", "safe_next"]
+
+# No inline scripts or styles anywhere: every script and stylesheet is a file of ours.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects).
+
+    Accepts only absolute paths such as ``/runners/3``; rejects other hosts, schemes,
+    protocol-relative ``//host`` and backslash tricks browsers normalise to ``//``.
+    """
+    if not target:
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if response.mimetype == "text/html" or request.path.startswith("/api/"):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def has_bearer_token() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def csrf_unless_token() -> None:
+    """CSRF on every cookie-authenticated write; API-token requests carry no cookie to forge."""
+    if request.method in {"GET", "HEAD", "OPTIONS", "TRACE"} or has_bearer_token():
+        return
+    csrf.protect()
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(csrf_unless_token)
+    app.after_request(_headers)

@@ -1,0 +1,361 @@
+"""Sessions for pages, the API and the CLI: list, detail, chart series, route, delete.
+
+Every read takes the runner (already authorised by ``athletes.visible_runner``) or
+checks visibility itself (:func:`visible_session`), so a session of a runner the user
+may not see is ``NotFound``, like one that does not exist. List queries are a fixed
+number of statements whatever the number of rows (count + page), reading only summary
+columns; the heavy JSON is loaded for one session's detail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import undefer
+
+from smartrunning.accounts.models import User
+from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes.models import PersonalBest, Runner
+from smartrunning.platform.blobs import blob_store
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import (
+    InvalidInput,
+    NotFound,
+)
+from smartrunning.science.distances import STANDARD_DISTANCES
+from smartrunning.science.records import Records
+from smartrunning.sessions import recompute
+from smartrunning.sessions.analysis_state import (
+    lock_runner,
+    mark_dirty,
+)
+from smartrunning.sessions.models import TrainingSession
+from smartrunning.sessions.parquet import records_from_parquet
+
+__all__ = [
+    "CHARTS_VERSION",
+    "SORTS",
+    "SessionPage",
+    "charts_of_records",
+    "delete_session",
+    "delete_session_by_id",
+    "list_sessions",
+    "reanalyse_session",
+    "series_of",
+    "session_detail",
+    "session_series",
+    "session_summary",
+    "session_track",
+    "sports",
+    "track_of",
+    "visible_session",
+]
+
+SORTS: Final = {
+    "start_time": TrainingSession.start_time,
+    "distance": TrainingSession.distance_m,
+    "duration": TrainingSession.timer_time_s,
+    "load": TrainingSession.load,
+    "avg_hr": TrainingSession.avg_hr_bpm,
+}
+MAX_PAGE_SIZE: Final = 200
+_LABELS: Final = {round(d.distance_m, 1): d.label for d in STANDARD_DISTANCES}
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    items: list[TrainingSession]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+def list_sessions(
+    runner: Runner,
+    *,
+    sport: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    sort: str = "start_time",
+    direction: Literal["asc", "desc"] = "desc",
+    page: int = 1,
+    page_size: int = 50,
+) -> SessionPage:
+    """A page of the runner's sessions (summary columns only): two queries, any size."""
+    if sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}.", field="sort")
+    if direction not in ("asc", "desc"):
+        raise InvalidInput("direction must be asc or desc.", field="direction")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"page ≥ 1 and 1 ≤ page_size ≤ {MAX_PAGE_SIZE}.", field="page")
+    where = [TrainingSession.runner_id == runner.id]
+    if sport:
+        where.append(TrainingSession.sport == sport)
+    if date_from is not None:
+        where.append(TrainingSession.local_date >= date_from)
+    if date_to is not None:
+        where.append(TrainingSession.local_date <= date_to)
+    total = db.session.execute(
+        sa.select(sa.func.count(TrainingSession.id)).where(*where)
+    ).scalar_one()
+    column = SORTS[sort]
+    order = column.asc() if direction == "asc" else column.desc()
+    items = list(
+        db.session.execute(
+            sa.select(TrainingSession)
+            .where(*where)
+            .order_by(order, TrainingSession.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        ).scalars()
+    )
+    return SessionPage(items, int(total), page, page_size)
+
+
+def sports(runner: Runner) -> list[str]:
+    """The sports the runner has sessions of (for the list's filter)."""
+    return list(
+        db.session.execute(
+            sa.select(TrainingSession.sport)
+            .where(TrainingSession.runner_id == runner.id)
+            .distinct()
+            .order_by(TrainingSession.sport)
+        ).scalars()
+    )
+
+
+def visible_session(user: User, session_id: int) -> TrainingSession:
+    """The session if ``user`` may see its runner; otherwise ``NotFound``."""
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        raise NotFound("No such session.")
+    try:
+        athlete_services.visible_runner(user, session.runner_id)
+    except NotFound:
+        raise NotFound("No such session.") from None
+    return session
+
+
+def session_summary(s: TrainingSession) -> dict[str, Any]:
+    """The list columns of a session, JSON-ready (SI units)."""
+    return {
+        "id": s.id,
+        "runner_id": s.runner_id,
+        "sport": s.sport,
+        "sub_sport": s.sub_sport,
+        "treadmill": s.treadmill,
+        "start_time": s.start_time,
+        "local_date": s.local_date,
+        "distance_m": s.distance_m,
+        "timer_time_s": s.timer_time_s,
+        "moving_time_s": s.moving_time_s,
+        "elapsed_time_s": s.elapsed_time_s,
+        "avg_speed_mps": s.avg_speed_mps,
+        "avg_hr": s.avg_hr_bpm,
+        "max_hr": s.max_hr_bpm,
+        "elevation_gain_m": s.elevation_gain_m,
+        "load": s.load,
+        "load_model": s.load_model,
+    }
+
+
+def session_detail(s: TrainingSession) -> dict[str, Any]:
+    """Everything about one session (three queries): summary, loads, zone times, splits,
+    laps, best efforts (marked when they are personal bests), device totals and the
+    parameters and algorithm versions it was analysed with."""
+    row = db.session.execute(
+        sa.select(TrainingSession)
+        .where(TrainingSession.id == s.id)
+        .options(
+            undefer(TrainingSession.stats),
+            undefer(TrainingSession.best_efforts),
+            undefer(TrainingSession.zones),
+            undefer(TrainingSession.params),
+            undefer(TrainingSession.device_totals),
+        )
+    ).scalar_one()
+    pbs = {
+        round(b.distance_m, 1): b.id
+        for b in db.session.execute(
+            sa.select(PersonalBest).where(PersonalBest.session_id == row.id)
+        ).scalars()
+    }
+    efforts = [
+        {
+            **e,
+            "label": _LABELS.get(round(e["distance_m"], 1), f"{e['distance_m']:g} m"),
+            "personal_best_id": pbs.get(round(e["distance_m"], 1)),
+        }
+        for e in row.best_efforts or []
+    ]
+    stats = dict(row.stats or {})
+    zones = row.zones or {}
+    return {
+        **session_summary(row),
+        "end_time": row.end_time,
+        "utc_offset_s": row.utc_offset_s,
+        "counts_for_bests": row.counts_for_bests,
+        "loads": {
+            "trimp": row.trimp,
+            "hrss": row.hrss,
+            "rtss": row.rtss,
+            "chosen": row.load,
+            "model": row.load_model,
+        },
+        "zone_times": {"hr": zones.get("hr"), "pace": zones.get("pace")},
+        "splits": stats.pop("splits", []),
+        "laps": stats.pop("laps", []),
+        "stats": stats,
+        "best_efforts": efforts,
+        "device_totals": row.device_totals,
+        "device": row.device,
+        "decoder": row.decoder,
+        "record_count": row.record_count,
+        "params": row.params,
+        "versions": {
+            "streams": row.streams_version,
+            "stats": row.stats_version,
+            "bests": row.bests_version,
+            "load": row.load_version,
+            "analysis": row.analysis_version,
+        },
+        "import_file_id": row.import_file_id,
+    }
+
+
+def _buckets(n: int, max_points: int) -> np.ndarray:
+    """Start index of each of at most ``max_points`` equal buckets of ``n`` samples."""
+    count = min(n, max(1, max_points))
+    return np.linspace(0, n, count + 1).astype(np.int64)[:-1]
+
+
+def _reduce(values: np.ndarray, starts: np.ndarray) -> list[float | None]:
+    """Mean per bucket, ignoring NaN (None where a bucket has no value)."""
+    finite = np.isfinite(values)
+    sums = np.add.reduceat(np.where(finite, values, 0.0), starts)
+    counts = np.add.reduceat(finite.astype(np.int64), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+    return [float(v) if c else None for v, c in zip(means, counts, strict=True)]
+
+
+CHARTS_VERSION = 1
+"""Version of :func:`charts_of_records`' output: part of its cache key with the records' hash."""
+
+
+def charts_of_records(records_sha256: str) -> dict[str, Any]:
+    """The series (:func:`series_of`) and the route (:func:`track_of`) of the records
+    stored under ``records_sha256``, from one read. Both depend only on the records, so
+    they can be cached under their hash."""
+    records = records_from_parquet(blob_store().get(records_sha256))
+    return {"series": series_of(records), "track": track_of(records)}
+
+
+def session_series(s: TrainingSession, *, max_points: int = 600) -> dict[str, Any]:
+    """:func:`series_of` the session's stored records."""
+    return series_of(records_from_parquet(blob_store().get(s.records_sha256)), max_points)
+
+
+def series_of(records: Records, max_points: int = 600) -> dict[str, Any]:
+    """Chart series over time and distance, averaged into at most ``max_points`` buckets:
+    ``elapsed_s``, ``distance_m``, ``speed_mps``, ``pace_s_per_km`` (only above the moving
+    threshold of 0.5 m/s), ``heart_rate_bpm``, ``cadence_spm``, ``altitude_m``, ``power_w``.
+    """
+    n = len(records)
+    if n == 0:
+        return {"points": 0}
+    starts = _buckets(n, max_points)
+    distance = records.distance_m
+    if np.isfinite(distance).any():
+        distance = np.fmax.accumulate(np.nan_to_num(distance, nan=0.0))
+    speed = np.asarray(_reduce(records.speed_mps, starts), dtype=float)
+    return {
+        "points": len(starts),
+        "elapsed_s": _reduce(records.elapsed_s, starts),
+        "distance_m": _reduce(distance, starts),
+        "speed_mps": _reduce(records.speed_mps, starts),
+        "pace_s_per_km": [1000.0 / v if v == v and v >= 0.5 else None for v in speed.tolist()],
+        "heart_rate_bpm": _reduce(records.heart_rate_bpm, starts),
+        "cadence_spm": _reduce(records.cadence_spm, starts),
+        "altitude_m": _reduce(records.altitude_m, starts),
+        "power_w": _reduce(records.power_w, starts),
+    }
+
+
+def session_track(s: TrainingSession, *, max_points: int = 1000) -> dict[str, Any]:
+    """:func:`track_of` the session's stored records."""
+    return track_of(records_from_parquet(blob_store().get(s.records_sha256)), max_points)
+
+
+def track_of(records: Records, max_points: int = 1000) -> dict[str, Any]:
+    """The GPS route as [lat, lon] pairs (degrees, at most ``max_points``) and its bounds;
+    empty without GPS. Drawn by the page itself (no outside tile server)."""
+    ok = np.isfinite(records.latitude_deg) & np.isfinite(records.longitude_deg)
+    lat, lon = records.latitude_deg[ok], records.longitude_deg[ok]
+    if not len(lat):
+        return {"points": [], "bounds": None}
+    step = max(1, math.ceil(len(lat) / max_points))
+    idx = np.unique(np.concatenate((np.arange(0, len(lat), step), [len(lat) - 1])))
+    return {
+        "points": [[float(a), float(b)] for a, b in zip(lat[idx], lon[idx], strict=True)],
+        "bounds": [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]],
+    }
+
+
+def delete_session_by_id(session_id: int, *, recompute_now: bool = True) -> None:
+    """Delete a session and undo what it caused (bests, CS versions, loads, history).
+
+    Its records blob goes unless another session names it; the raw upload stays with its
+    import file. With ``recompute_now`` the chronological recomputation runs at once and
+    commits; otherwise the runner is marked dirty and the caller commits.
+    """
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        raise NotFound("No such session.")
+    runner = db.session.get_one(Runner, session.runner_id)
+    lock_runner(runner.id)
+    day, records_sha = session.local_date, session.records_sha256
+    db.session.execute(
+        sa.delete(PersonalBest)
+        .where(PersonalBest.session_id == session.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.delete(session)
+    db.session.flush()
+    still_used = db.session.execute(
+        sa.select(TrainingSession.id).where(TrainingSession.records_sha256 == records_sha)
+    ).first()
+    if still_used is None:
+        blob_store().delete(records_sha)
+    mark_dirty(runner.id, day)
+    if recompute_now:
+        recompute.recompute_runner(runner)
+
+
+def delete_session(user: User, session_id: int) -> None:
+    """Delete a session the user may see (``NotFound`` otherwise); recompute; commit."""
+    visible_session(user, session_id)
+    delete_session_by_id(session_id)
+
+
+def reanalyse_session(user: User, session_id: int) -> recompute.RecomputeResult:
+    """Analyse a session the user may see again from its stored records, then recompute
+    what follows from its date (bests, critical speed, later loads, history); commits.
+
+    Stored values are normally brought up to date on their own (a new parameter version or
+    algorithm version recomputes them); this is the explicit "analyse" of SPEC §8, e.g.
+    after restoring a backup made by another version.
+    """
+    session = visible_session(user, session_id)
+    runner = db.session.get_one(Runner, session.runner_id)
+    session.analysis_version = 0  # stale: the chronological walk analyses it afresh
+    return recompute.recompute_runner(runner, from_date=session.local_date)

@@ -1,0 +1,411 @@
+"""Analysis of one session: the science modules applied with the parameters of its day.
+
+``analyse(records, source, limits, params)`` is the one place that turns a session's records into
+what is stored: statistics (``science.stats``), best efforts (``science.bests``, running
+only), TRIMP/HRSS/rTSS and the chosen load (``science.load``), zone times in the HR and
+pace zones valid that day, and the versions of every algorithm involved. It is pure and
+deterministic: the import and every later recomputation call it on the same records
+(read back losslessly from Parquet), so a value never depends on when it was computed.
+
+The analysis has two parts. The *base* depends only on the records, the file and the
+configured limits: statistics, splits, laps, best efforts, and the weighted histograms of
+heart rate and speed that the second part needs. The *parameter-dependent* part (zone
+times in the HR and pace zones of the day, TRIMP/HRSS/rTSS, the chosen load) is computed
+from those histograms alone (:func:`apply_params`): exact for heart rate (every distinct
+value with its seconds), speed to 0.01 m/s. So when a new personal best changes the
+critical speed, or a coach edits HRmax, the chronological recomputation updates every
+later session without reading its records again.
+
+Three totals are counted the way the device counts them, so that ours agree with the
+device's own (SPEC §3, issue #4 item 10), each from the file's data, never copied:
+
+- **timer time** from the file's timer start/stop events (``DecodedSession.timer_time_s``):
+  pauses and auto-pauses left out, gaps between sparse records counted; records only
+  (Σ capped Δt, ``science.stats``) when the events do not describe the segment;
+- **distance**: FIT record distance counts from the segment's start, so what the first
+  record already shows was covered before it and is added to the distance between the
+  first and last records (unless it is implausibly large for the time since the start:
+  a counter that does not restart);
+- **average heart rate** over timer time with heart rate interpolated linearly between
+  records: devices average their 1 Hz readings, and with sparse "smart" recording
+  (a record every few seconds) the value of the record ending a gap is not the value of
+  the whole gap (trapezoidal rule; on 1 Hz records it equals the plain time average).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+
+from smartrunning.science import bests as bests_science
+from smartrunning.science import load as load_science
+from smartrunning.science import stats as stats_science
+from smartrunning.science import streams as streams_science
+from smartrunning.science.distances import STANDARD_DISTANCES
+from smartrunning.science.records import FloatArray, Records
+from smartrunning.science.streams import Limits, Streams
+from smartrunning.science.zones import ZoneSet, ZoneTimes, time_in_zones
+from smartrunning.sessions.analysis_inputs import (
+    SPEED_SPORTS,
+    AnalysisParams,
+    SourceInfo,
+    is_running,
+    json_safe,
+    limits_json,
+)
+
+__all__ = [
+    "ANALYSIS_VERSION",
+    "ParamInputs",
+    "ParamValues",
+    "SessionAnalysis",
+    "analyse",
+    "apply_params",
+    "current_versions",
+    "interpolated_mean_hr",
+]
+
+ANALYSIS_VERSION: Final = 1
+"""Bump when this module changes a stored value (timer, distance, average HR, JSON shape)."""
+
+_COUNTER_RESTART_MPS: Final = 15.0
+_DISTANCE_KEYS: Final = {round(d.distance_m, 1): d.key for d in STANDARD_DISTANCES}
+
+
+def current_versions() -> dict[str, int]:
+    """The algorithm versions a fresh analysis carries (compared to find stale values)."""
+    return {
+        "streams": streams_science.ALGORITHM_VERSION,
+        "stats": stats_science.ALGORITHM_VERSION,
+        "bests": bests_science.ALGORITHM_VERSION,
+        "load": load_science.ALGORITHM_VERSION,
+        "analysis": ANALYSIS_VERSION,
+    }
+
+
+@dataclass(frozen=True)
+class ParamInputs:
+    """What the parameter-dependent values are computed from (stored as JSON).
+
+    Histograms are (value, seconds) pairs over capped Δt: heart rate over timer time (for
+    TRIMP) and over moving time (HR zones), speed rounded to 0.01 m/s over moving time
+    (pace zones); ``no_hr_moving_s`` is moving time without heart rate.
+    """
+
+    hr_timer: tuple[tuple[float, float], ...]
+    hr_moving: tuple[tuple[float, float], ...]
+    no_hr_moving_s: float
+    speed_moving: tuple[tuple[float, float], ...]
+    timer_time_s: float
+    normalised_graded_speed_mps: float | None
+    speed_sport: bool
+    limits: dict[str, float]
+    """The configured limits the streams were cleaned with (a change re-analyses)."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "hr_timer": list(map(list, self.hr_timer)),
+            "hr_moving": list(map(list, self.hr_moving)),
+            "no_hr_moving_s": self.no_hr_moving_s,
+            "speed_moving": list(map(list, self.speed_moving)),
+            "timer_time_s": self.timer_time_s,
+            "normalised_graded_speed_mps": self.normalised_graded_speed_mps,
+            "speed_sport": self.speed_sport,
+            "limits": self.limits,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ParamInputs:
+        def pairs(key: str) -> tuple[tuple[float, float], ...]:
+            return tuple([(float(v), float(t)) for v, t in data[key]])
+
+        return cls(
+            hr_timer=pairs("hr_timer"),
+            hr_moving=pairs("hr_moving"),
+            no_hr_moving_s=float(data["no_hr_moving_s"]),
+            speed_moving=pairs("speed_moving"),
+            timer_time_s=float(data["timer_time_s"]),
+            normalised_graded_speed_mps=data["normalised_graded_speed_mps"],
+            speed_sport=bool(data["speed_sport"]),
+            limits=dict(data["limits"]),
+        )
+
+
+@dataclass(frozen=True)
+class ParamValues:
+    """The parameter-dependent values of a session, with the parameters they used."""
+
+    zones: dict[str, Any]
+    loads: load_science.SessionLoads
+    chosen: load_science.ChosenLoad | None
+    params: dict[str, Any]
+    params_hash: str
+
+    @classmethod
+    def pending(cls) -> ParamValues:
+        """Not computed yet: the chronological recomputation fills them in (hash "")."""
+        return cls({}, load_science.SessionLoads(None, None, None), None, {}, "")
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "zones": self.zones,
+            "trimp": self.loads.trimp,
+            "hrss": self.loads.hrss,
+            "rtss": self.loads.rtss,
+            "load": self.chosen.value if self.chosen else None,
+            "load_model": self.chosen.model if self.chosen else None,
+            "params": self.params,
+            "params_hash": self.params_hash,
+        }
+
+
+@dataclass(frozen=True)
+class SessionAnalysis:
+    """Everything stored about a session's analysis: the base and the parameter values."""
+
+    distance_m: float
+    elapsed_time_s: float
+    timer_time_s: float
+    moving_time_s: float
+    avg_speed_mps: float | None
+    avg_hr_bpm: float | None
+    max_hr_bpm: float | None
+    elevation_gain_m: float | None
+    stats: dict[str, Any]
+    best_efforts: list[dict[str, Any]]
+    inputs: ParamInputs
+    values: ParamValues
+    versions: dict[str, int]
+
+    def columns(self) -> dict[str, Any]:
+        """The ``TrainingSession`` columns this analysis sets."""
+        v = self.versions
+        return {
+            "distance_m": self.distance_m,
+            "elapsed_time_s": self.elapsed_time_s,
+            "timer_time_s": self.timer_time_s,
+            "moving_time_s": self.moving_time_s,
+            "avg_speed_mps": self.avg_speed_mps,
+            "avg_hr_bpm": self.avg_hr_bpm,
+            "max_hr_bpm": self.max_hr_bpm,
+            "elevation_gain_m": self.elevation_gain_m,
+            "stats": self.stats,
+            "best_efforts": self.best_efforts,
+            "param_inputs": self.inputs.as_json(),
+            "streams_version": v["streams"],
+            "stats_version": v["stats"],
+            "bests_version": v["bests"],
+            "load_version": v["load"],
+            "analysis_version": v["analysis"],
+            **self.values.columns(),
+        }
+
+
+def analyse(
+    records: Records, source: SourceInfo, limits: Limits, params: AnalysisParams | None = None
+) -> SessionAnalysis:
+    """Analyse one session (see the module docstring for the three device-style totals).
+
+    Without ``params`` only the base is computed; the parameter values are left pending
+    (``ParamValues.pending``) for the chronological recomputation, which knows the
+    parameters valid on the session's day once earlier sessions have been walked.
+    """
+    s = streams_science.clean_streams(records, limits)
+    speed_sport = source.sport in SPEED_SPORTS
+    first_ts = float(records.timestamp_s[0])
+    stats = stats_science.session_stats(
+        s, lap_starts_elapsed_s=[t - first_ts for t in source.lap_starts_s]
+    )
+    timer = source.timer_time_s if source.timer_time_s is not None else stats.timer_time_s
+    distance = stats.distance_m + _distance_before_first_record(records, source.start_time)
+    efforts = bests_science.best_efforts(s) if is_running(source.sport) else ()
+    inputs = _inputs(s, timer, stats.normalised_graded_speed_mps, speed_sport, limits)
+    return SessionAnalysis(
+        distance_m=distance,
+        elapsed_time_s=stats.elapsed_time_s,
+        timer_time_s=timer,
+        moving_time_s=stats.moving_time_s,
+        avg_speed_mps=distance / timer if timer > 0 else None,
+        avg_hr_bpm=interpolated_mean_hr(s),
+        max_hr_bpm=stats.max_hr_bpm,
+        elevation_gain_m=stats.elevation_gain_m,
+        stats=_stats_json(stats, distance, timer),
+        best_efforts=[_effort_json(e) for e in efforts],
+        inputs=inputs,
+        values=ParamValues.pending() if params is None else apply_params(inputs, params),
+        versions=current_versions(),
+    )
+
+
+def apply_params(inputs: ParamInputs, params: AnalysisParams) -> ParamValues:
+    """Zone times and loads under ``params``, from the histograms alone (SCIENCE.md).
+
+    Zone times follow ``zones.time_in_zones`` ([lower, upper), top zone open); TRIMP,
+    HRSS and rTSS follow ``load.session_loads`` (TRIMP summed per distinct heart rate,
+    which is the per-sample sum regrouped); the chosen load ``load.choose_load``.
+    """
+    hr_values, hr_seconds = _columns(inputs.hr_moving)
+    hr_times = time_in_zones(hr_values, hr_seconds, params.hr_zones)
+    hr_times = ZoneTimes(
+        hr_times.below_s, hr_times.zones_s, hr_times.no_zone_s + inputs.no_hr_moving_s
+    )
+    pace = None
+    if inputs.speed_sport:
+        speeds, speed_seconds = _columns(inputs.speed_moving)
+        pace = _zones_json(
+            time_in_zones(speeds, speed_seconds, params.pace_zones), params.pace_zones
+        )
+    timer_values, timer_seconds = _columns(inputs.hr_timer)
+    loads = load_science.session_loads(
+        timer_values,
+        timer_seconds,
+        timer_time_s=inputs.timer_time_s,
+        normalised_graded_speed_mps=(
+            inputs.normalised_graded_speed_mps if inputs.speed_sport else None
+        ),
+        params=load_science.LoadParams(
+            sex=params.sex,
+            rest_hr_bpm=params.hrrest_bpm,
+            max_hr_bpm=params.hrmax_bpm,
+            threshold_hr_bpm=params.threshold_hr_bpm,
+            critical_speed_mps=params.cs_mps,
+        ),
+    )
+    return ParamValues(
+        zones={"hr": _zones_json(hr_times, params.hr_zones), "pace": pace},
+        loads=loads,
+        chosen=load_science.choose_load(loads, params.load_model),
+        params=params.as_json(),
+        params_hash=params.fingerprint(),
+    )
+
+
+def _columns(pairs: tuple[tuple[float, float], ...]) -> tuple[FloatArray, FloatArray]:
+    if not pairs:
+        return np.empty(0), np.empty(0)
+    table = np.asarray(pairs, dtype=np.float64)
+    return table[:, 0], table[:, 1]
+
+
+def _histograms(
+    values: FloatArray, *weights: FloatArray
+) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Per weighting, the (value, Σ weight) pairs of the finite values that carry weight.
+
+    One sort for every weighting: a value is listed when a sample of it has a positive
+    weight; its sum adds the sample weights in sample order (zeros change no sum).
+    """
+    finite = np.isfinite(values)
+    unique, inverse = np.unique(values[finite], return_inverse=True)
+    out = []
+    for w in weights:
+        wf = w[finite]
+        present = np.bincount(inverse, weights=wf > 0, minlength=len(unique)) > 0
+        sums = np.bincount(inverse, weights=wf, minlength=len(unique))
+        out.append(tuple(zip(unique[present].tolist(), sums[present].tolist(), strict=True)))
+    return tuple(out)
+
+
+def _inputs(
+    s: Streams, timer: float, ngs: float | None, speed_sport: bool, limits: Limits
+) -> ParamInputs:
+    moving_dt = np.where(s.moving, s.dt_s, 0.0)
+    hr = s.heart_rate_bpm
+    hr_timer, hr_moving = _histograms(hr, s.dt_s, moving_dt)
+    speed_moving = _histograms(np.round(s.speed_mps, 2), moving_dt)[0] if speed_sport else ()
+    return ParamInputs(
+        hr_timer=hr_timer,
+        hr_moving=hr_moving,
+        no_hr_moving_s=float(moving_dt[~np.isfinite(hr)].sum()),
+        speed_moving=speed_moving,
+        timer_time_s=timer,
+        normalised_graded_speed_mps=ngs,
+        speed_sport=speed_sport,
+        limits=limits_json(limits),
+    )
+
+
+def interpolated_mean_hr(s: Streams) -> float | None:
+    """Average heart rate over capped Δt, linear between records (trapezoidal rule), bpm."""
+    hr = s.heart_rate_bpm
+    if len(hr) < 2:
+        return float(hr[0]) if len(hr) == 1 and np.isfinite(hr[0]) else None
+    before, after = hr[:-1], hr[1:]
+    value = np.where(
+        np.isfinite(before) & np.isfinite(after),
+        (before + after) / 2,
+        np.where(np.isfinite(after), after, before),
+    )
+    ok = np.isfinite(value)
+    weight = s.dt_s[1:][ok]
+    if weight.sum() <= 0:
+        return None
+    return float(np.sum(value[ok] * weight) / weight.sum())
+
+
+def _distance_before_first_record(records: Records, start: dt.datetime) -> float:
+    finite = records.distance_m[np.isfinite(records.distance_m)]
+    if not len(finite) or finite[0] <= 0:
+        return 0.0
+    since_start = max(0.0, float(records.timestamp_s[0]) - start.timestamp())
+    plausible = max(50.0, _COUNTER_RESTART_MPS * (since_start + 1.0))
+    return float(finite[0]) if finite[0] <= plausible else 0.0
+
+
+def _zones_json(times: ZoneTimes, zones: ZoneSet) -> dict[str, Any]:
+    return dict(
+        json_safe(
+            {
+                "unit": zones.unit,
+                "below_s": times.below_s,
+                "no_zone_s": times.no_zone_s,
+                "zones": [
+                    {
+                        "number": z.number,
+                        "name": z.name,
+                        "lower": z.lower,
+                        "upper": z.upper,
+                        "seconds": seconds,
+                    }
+                    for z, seconds in zip(zones.zones, times.zones_s, strict=True)
+                ],
+            }
+        )
+    )
+
+
+def _stats_json(stats: stats_science.SessionStats, distance: float, timer: float) -> dict[str, Any]:
+    data = {
+        f.name: getattr(stats, f.name)
+        for f in dataclasses.fields(stats)
+        if f.name not in ("hr_zones", "pace_zones", "splits", "laps")
+    }
+    data["records_distance_m"] = data.pop("distance_m")
+    data["records_timer_time_s"] = data.pop("timer_time_s")
+    data["distance_m"] = distance
+    data["timer_time_s"] = timer
+    data["splits"] = [_segment_json(seg) for seg in stats.splits]
+    data["laps"] = [_segment_json(seg) for seg in stats.laps]
+    return dict(json_safe(data))
+
+
+_SEGMENT_FIELDS: Final = tuple(f.name for f in dataclasses.fields(stats_science.Segment))
+
+
+def _segment_json(segment: stats_science.Segment) -> dict[str, Any]:
+    return {name: getattr(segment, name) for name in _SEGMENT_FIELDS}
+
+
+def _effort_json(effort: bests_science.BestEffort) -> dict[str, Any]:
+    return {
+        "distance": _DISTANCE_KEYS.get(round(effort.distance_m, 1)),
+        "distance_m": effort.distance_m,
+        "time_s": effort.duration_s,
+        "start_offset_s": effort.start_elapsed_s,
+        "end_offset_s": effort.end_elapsed_s,
+        "speed_mps": effort.speed_mps,
+    }

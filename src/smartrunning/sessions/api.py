@@ -1,0 +1,317 @@
+"""Sessions, imports and history over the API (same access as the pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from smartrunning.accounts.policy import this_user
+from smartrunning.athletes.policy import get_runner_or_404
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import (
+    NotFound,
+    ServiceError,
+)
+from smartrunning.platform.jsonio import json_response
+from smartrunning.sessions import actions as session_services
+from smartrunning.sessions import history as history_services
+from smartrunning.sessions import import_reports
+from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import jobs as import_jobs
+
+__all__ = ["blp", "jobs_blp"]
+
+blp = Blueprint(
+    "api_sessions", __name__, url_prefix="/api", description="Training sessions from FIT files"
+)
+jobs_blp = Blueprint(
+    "api_jobs",
+    __name__,
+    url_prefix="/api/jobs",
+    description="Import jobs: progress and per-file results",
+)
+
+
+class SessionQuery(Schema):
+    sport = fields.Str(load_default=None)
+    date_from = fields.Date(load_default=None, data_key="from")
+    date_to = fields.Date(load_default=None, data_key="to")
+    sort = fields.Str(
+        load_default="start_time", validate=validate.OneOf(list(session_services.SORTS))
+    )
+    direction = fields.Str(
+        load_default="desc", data_key="dir", validate=validate.OneOf(["asc", "desc"])
+    )
+    page = fields.Int(load_default=1, validate=validate.Range(1, 1_000_000))
+    page_size = fields.Int(load_default=50, validate=validate.Range(1, 200))
+
+
+class SessionOut(Schema):
+    id = fields.Int()
+    runner_id = fields.Int()
+    sport = fields.Str()
+    sub_sport = fields.Str(allow_none=True)
+    treadmill = fields.Bool()
+    start_time = fields.AwareDateTime()
+    local_date = fields.Date()
+    distance_m = fields.Float(allow_none=True)
+    timer_time_s = fields.Float(allow_none=True)
+    moving_time_s = fields.Float(allow_none=True)
+    elapsed_time_s = fields.Float(allow_none=True)
+    avg_speed_mps = fields.Float(allow_none=True)
+    avg_hr = fields.Float(allow_none=True)
+    max_hr = fields.Float(allow_none=True)
+    elevation_gain_m = fields.Float(allow_none=True)
+    # "load" and "loads" would shadow Schema.load/loads: named apart, same JSON keys.
+    load_value = fields.Float(allow_none=True, attribute="load", data_key="load")
+    load_model = fields.Str(allow_none=True)
+
+
+class SessionPageOut(Schema):
+    items = fields.List(fields.Nested(SessionOut))
+    total = fields.Int()
+    page = fields.Int()
+    page_size = fields.Int()
+    pages = fields.Int()
+
+
+class SessionDetailOut(SessionOut):
+    end_time = fields.AwareDateTime(allow_none=True)
+    counts_for_bests = fields.Bool()
+    load_detail = fields.Dict(attribute="loads", data_key="loads")
+    zone_times = fields.Dict()
+    splits = fields.List(fields.Dict())
+    laps = fields.List(fields.Dict())
+    stats = fields.Dict()
+    best_efforts = fields.List(fields.Dict())
+    device_totals = fields.Dict(allow_none=True)
+    device = fields.Dict(allow_none=True)
+    decoder = fields.Str(allow_none=True)
+    record_count = fields.Int(allow_none=True)
+    params = fields.Dict(allow_none=True)
+    versions = fields.Dict()
+
+
+class JobOut(Schema):
+    id = fields.Int()
+    runner_id = fields.Int()
+    status = fields.Str()
+    source = fields.Str()
+    created_at = fields.Str()
+    finished_at = fields.Str(allow_none=True)
+    files_total = fields.Int()
+    files_done = fields.Int()
+    by_status = fields.Dict(keys=fields.Str(), values=fields.Int())
+    files = fields.List(fields.Dict())
+
+
+class UploadOut(Schema):
+    job_id = fields.Int()
+    status_url = fields.Str()
+
+
+def _series() -> fields.List:
+    return fields.List(fields.Float(allow_none=True))
+
+
+class SeriesOut(Schema):
+    """Bucket means (``null`` where a bucket has no value), all lists of ``points`` items."""
+
+    points = fields.Int()
+    elapsed_s = _series()
+    distance_m = _series()
+    speed_mps = _series()
+    pace_s_per_km = _series()
+    heart_rate_bpm = _series()
+    cadence_spm = _series()
+    altitude_m = _series()
+    power_w = _series()
+
+
+class HistoryQuery(Schema):
+    date_from = fields.Date(load_default=None, data_key="from")
+    date_to = fields.Date(load_default=None, data_key="to")
+
+
+class DayOut(Schema):
+    day = fields.Date()
+    load_value = fields.Float(attribute="load", data_key="load", allow_none=True)
+    ctl = fields.Float(allow_none=True)
+    atl = fields.Float(allow_none=True)
+    form = fields.Float(allow_none=True)
+    performance = fields.Float(allow_none=True)
+    ramp = fields.Float(allow_none=True)
+    monotony = fields.Float(allow_none=True)
+    strain = fields.Float(allow_none=True)
+    projected = fields.Bool(
+        metadata={
+            "description": "After the last session: rest days to today, then the planned load"
+        }
+    )
+
+
+class WeekOut(Schema):
+    week = fields.Date()
+    sessions = fields.Int()
+    distance_m = fields.Float()
+    timer_time_s = fields.Float()
+    load_value = fields.Float(attribute="load", data_key="load")
+    running_distance_m = fields.Float()
+
+
+class HistoryOut(Schema):
+    days = fields.List(fields.Nested(DayOut))
+    weeks = fields.List(fields.Nested(WeekOut))
+
+
+def _session(session_id: int) -> Any:
+    try:
+        return session_services.visible_session(this_user(), session_id)
+    except NotFound:
+        abort(404, message="No such session.")
+
+
+@blp.route("/runners/<int:runner_id>/sessions")
+class RunnerSessions(MethodView):
+    @blp.arguments(SessionQuery, location="query")
+    @blp.response(200, SessionPageOut)
+    def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
+        """A page of the runner's sessions, sorted and filtered by sport and date."""
+        runner = get_runner_or_404(runner_id)
+        try:
+            page = session_services.list_sessions(runner, **query)
+        except ServiceError as exc:
+            abort(422, message=exc.message)
+        return {
+            "items": [session_services.session_summary(s) for s in page.items],
+            "total": page.total,
+            "page": page.page,
+            "page_size": page.page_size,
+            "pages": page.pages,
+        }
+
+    @blp.response(202, UploadOut)
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    )
+    def post(self, runner_id: int) -> dict[str, Any]:
+        """Upload .fit files and ZIPs (multipart field ``files``); answers with the job."""
+        runner = get_runner_or_404(runner_id)
+        files = [f for f in request.files.getlist("files") if f.filename]
+        try:
+            job = import_services.create_import(
+                runner,
+                [(f.filename or "upload", f.stream) for f in files],
+                by=this_user(),
+                source="api",
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            abort(422, message=exc.message)
+        import_jobs.submit(job.id)
+        return {"job_id": job.id, "status_url": url_for("api_jobs.JobById", job_id=job.id)}
+
+
+@blp.route("/sessions/<int:session_id>")
+class SessionById(MethodView):
+    @blp.response(200, SessionDetailOut)
+    def get(self, session_id: int) -> dict[str, Any]:
+        """One session: totals, loads, zone times, splits, laps, best efforts, device totals."""
+        return session_services.session_detail(_session(session_id))
+
+    @blp.response(204)
+    def delete(self, session_id: int) -> None:
+        """Delete a session and undo what it caused (bests, CS versions, loads, history)."""
+        _session(session_id)
+        session_services.delete_session(this_user(), session_id)
+        db.session.commit()
+
+
+@blp.route("/sessions/<int:session_id>/analyse")
+class SessionAnalyse(MethodView):
+    @blp.response(200, SessionDetailOut)
+    def post(self, session_id: int) -> dict[str, Any]:
+        """Analyse the session again from its stored records with the parameters valid on its
+        date, and recompute what follows (bests, critical speed, later loads, history)."""
+        session = _session(session_id)
+        session_services.reanalyse_session(this_user(), session.id)
+        return session_services.session_detail(_session(session_id))
+
+
+@blp.route("/sessions/<int:session_id>/series")
+class SessionSeries(MethodView):
+    @blp.response(200, SeriesOut)
+    def get(self, session_id: int) -> dict[str, Any]:
+        """Pace, HR, cadence, altitude and power over time and distance (≤ 600 points)."""
+        return session_services.session_series(_session(session_id))
+
+
+@blp.route("/runners/<int:runner_id>/history")
+class RunnerHistory(MethodView):
+    @blp.arguments(HistoryQuery, location="query")
+    @blp.response(200, HistoryOut)
+    def get(self, query: dict[str, Any], runner_id: int) -> Response:
+        """Daily load, fitness, fatigue, form and performance; weekly volume. With ``to``
+        after today, the days to come are projected over the runner's plans."""
+        runner = get_runner_or_404(runner_id)
+        body = {
+            "days": history_services.daily_series(
+                runner, **query, today=clock.today(), plans=history_services.plan_source()
+            ),
+            "weeks": [w.as_dict() for w in history_services.weekly_volume(runner, **query)],
+        }
+        # The rows already have HistoryOut's shape (its keys, plain numbers, dates), which
+        # a test checks against the schema's own dump; skipping that dump halves the CPU of
+        # a year of days (~4,000 values through marshmallow's fields).
+        return json_response(body)
+
+
+class JobSummaryOut(JobOut):
+    class Meta:
+        exclude = ("files",)
+
+
+class JobsQuery(Schema):
+    limit = fields.Int(load_default=20, validate=validate.Range(1, 200))
+
+
+@blp.route("/runners/<int:runner_id>/jobs")
+class RunnerJobs(MethodView):
+    @blp.arguments(JobsQuery, location="query")
+    @blp.response(200, JobSummaryOut(many=True))
+    def get(self, query: dict[str, Any], runner_id: int) -> list[dict[str, Any]]:
+        """The runner's latest imports, newest first, with their progress (no per-file
+        results: ``/api/jobs/{id}`` has them)."""
+        runner = get_runner_or_404(runner_id)
+        return [r.as_dict() for r in import_reports.list_jobs([runner.id], limit=query["limit"])]
+
+
+@jobs_blp.route("/<int:job_id>")
+class JobById(MethodView):
+    @jobs_blp.response(200, JobOut)
+    def get(self, job_id: int) -> dict[str, Any]:
+        """An import's status, progress and per-file results."""
+        try:
+            job = import_reports.visible_job(this_user(), job_id)
+        except NotFound:
+            abort(404, message="No such import job.")
+        return import_reports.job_report(job).as_dict()

@@ -1,0 +1,329 @@
+"""Turning claimed FIT files into sessions, a batch at a time: decode, check, analyse, store.
+
+The heavy part (decoding, analysis, Parquet: ``services.ingest_files``) runs outside any
+write transaction; the results are written in one short transaction under the runner's
+lock (``analysis_state.lock_runner``), where duplicates are checked against every
+committed session: the same bytes (sha256) for the runner, or an overlapping session of
+the same sport. The unique constraint (runner, sha256, segment) is the last guard. Each
+file's outcome (``imported``, ``duplicate``, ``not_activity``, ``failed`` with a reason)
+is written in that same transaction, so a file is imported exactly once or not at all.
+
+Workers take files in small batches (:func:`import_claimed_fits`): every file of the batch
+is decoded and analysed first, then all their outcomes and sessions are written in one
+transaction under the runner's lock, with a few statements for the whole batch (one
+duplicate query, one overlap query, one insert of the record blobs, one of the sessions)
+and one commit. Within the batch, files are checked in order against each other as if
+committed one by one, so the results are those of importing them one at a time. A worker
+killed before the commit leaves all of them claimed, and they are imported again. A batch
+whose write fails for another reason than the database is imported one file at a time
+(``services.ingest_single``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from smartrunning.athletes.models import Runner
+from smartrunning.platform import context
+from smartrunning.platform.blobs import blob_store
+from smartrunning.platform.db import db
+from smartrunning.platform.gc import paused_gc
+from smartrunning.science.fit import DecodedFile
+from smartrunning.sessions.analysis_state import (
+    lock_runner,
+    recoverable_commit,
+)
+from smartrunning.sessions.ingest_files import (
+    MB,
+    Outcome,
+    Prepared,
+    already_imported,
+    check_size,
+    decode,
+    finish_file,
+    imported_sessions,
+    overlaps,
+    prepare,
+    runners_of,
+    session_values,
+    skipped_reason,
+)
+from smartrunning.sessions.ingest_single import import_claimed_fit
+from smartrunning.sessions.models import (
+    FileStatus,
+    ImportFile,
+    TrainingSession,
+)
+
+__all__ = ["BATCH_BYTES", "import_claimed_fits"]
+
+log = logging.getLogger(__name__)
+
+BATCH_BYTES: Final = 32 * MB
+"""FIT bytes of a batch decoded before their results are written (bounds the memory)."""
+
+
+@dataclass
+class _Result:
+    """A file of a batch, processed up to its write: an early outcome, or its segments."""
+
+    file_id: int
+    sha256: str
+    outcome: Outcome | None = None
+    decoded: DecodedFile | None = None
+    prepared: list[Prepared] = field(default_factory=list)
+
+
+def import_claimed_fits(files: Sequence[ImportFile]) -> None:
+    """Process claimed FIT files to their final status, several per transaction (commits).
+
+    Files are decoded and analysed one after the other outside any transaction; their
+    results are written together (at most ``BATCH_BYTES`` of FIT at a time), as described
+    in the module docstring. If that write fails, the files are imported one by one
+    (:func:`import_claimed_fit`), as a database error that may pass puts them back to
+    ``pending``.
+    """
+    if not files:
+        return
+    with paused_gc():
+        _import_fits(files)
+
+
+def _import_fits(files: Sequence[ImportFile]) -> None:
+    runners = runners_of({f.job_id for f in files})
+    groups: dict[int, list[ImportFile]] = {}
+    for file in files:
+        groups.setdefault(runners[file.job_id].id, []).append(file)
+    for runner_id, group in groups.items():
+        runner = runners[group[0].job_id]
+        shas = [f.sha256 for f in group if f.sha256 is not None]
+        known = imported_sessions(runner_id, shas)
+        limit = context.settings().max_fit_file_mb * MB
+        for chunk in _chunks(group):
+            todo = [
+                f.sha256
+                for f in chunk
+                if f.sha256 is not None and f.sha256 not in known and f.size_bytes <= limit
+            ]
+            data = blob_store().get_many(todo)
+            _write_batch(runner, [_process(f, runner, known, data) for f in chunk])
+
+
+def _chunks(files: list[ImportFile]) -> Iterator[list[ImportFile]]:
+    """The files in runs of at most ``BATCH_BYTES`` (or one larger file)."""
+    chunk: list[ImportFile] = []
+    size = 0
+    for file in files:
+        if chunk and size + file.size_bytes > BATCH_BYTES:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(file)
+        size += file.size_bytes
+    if chunk:
+        yield chunk
+
+
+def _process(
+    file: ImportFile, runner: Runner, known: dict[str, list[int]], blobs: dict[str, bytes]
+) -> _Result:
+    """Decode and analyse a file of a batch (reads only; nothing is written); its bytes
+    from ``blobs`` (read for the batch) or the blob store."""
+    assert file.sha256 is not None
+    result = _Result(file.id, file.sha256)
+    try:
+        check_size(file)
+        if file.sha256 in known:
+            raise already_imported(known[file.sha256])
+        data = blobs.get(file.sha256)
+        if data is None:
+            data = blob_store().get(file.sha256)
+        decoded = decode(data)
+        del data
+        result.decoded = decoded
+        try:
+            result.prepared = prepare(decoded, runner)
+        except Outcome as outcome:
+            outcome.decoder = decoded.decoder
+            raise
+    except Outcome as outcome:
+        result.outcome = outcome
+        result.prepared = []
+    except Exception as exc:
+        log.exception("import file %s failed", file.id)
+        result.outcome = Outcome(FileStatus.FAILED, f"internal error: {type(exc).__name__}: {exc}")
+        result.prepared = []
+    return result
+
+
+def _write_batch(runner: Runner, batch: list[_Result]) -> None:
+    """Write a batch's outcomes and sessions in one transaction; one by one if that fails."""
+    if not batch:
+        return
+    file_ids = [r.file_id for r in batch]
+    try:
+        _write_all(runner, batch)
+    except OperationalError as exc:
+        db.session.rollback()
+        log.warning("database error on import files %s, will retry: %s", file_ids, exc)
+        db.session.execute(
+            sa.update(ImportFile)
+            .where(ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PROCESSING)
+            .values(status=FileStatus.PENDING, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("writing import files %s together failed; one by one", file_ids)
+        for file_id in file_ids:
+            import_claimed_fit(db.session.get_one(ImportFile, file_id, populate_existing=True))
+
+
+@dataclass
+class _New:
+    """A session the batch adds: its columns, and its id once inserted."""
+
+    values: dict[str, Any]
+    id: int = 0
+
+
+@dataclass
+class _Written:
+    """A file's new sessions and clashes (ids known once the batch is inserted)."""
+
+    new: list[_New]
+    clashes: list[int | _New]
+    same_bytes: bool = False
+
+
+def _write_all(runner: Runner, batch: list[_Result]) -> None:
+    recoverable_commit()
+    days = [p.day for r in batch for p in r.prepared]
+    if days:
+        lock_runner(runner.id, dirty_from=min(days))
+    files = {
+        f.id: f
+        for f in db.session.execute(
+            sa.select(ImportFile)
+            .where(ImportFile.id.in_([r.file_id for r in batch]))
+            .execution_options(populate_existing=True)
+        ).scalars()
+    }
+    # Under the lock: what other workers committed since the check before decoding, and
+    # every committed session that may overlap a segment of the batch. Files of the batch
+    # are then checked in order, each against these and the earlier files' new sessions.
+    known: dict[str, list[int | _New]] = {
+        sha: list(ids)
+        for sha, ids in imported_sessions(
+            runner.id, [r.sha256 for r in batch if r.prepared]
+        ).items()
+    }
+    existing = _overlap_candidates(runner.id, [p for r in batch for p in r.prepared])
+    written: dict[int, _Written] = {}
+    stored: list[tuple[_New, bytes]] = []
+    for r in batch:
+        if not r.prepared:
+            continue
+        if r.sha256 in known:
+            written[r.file_id] = _Written([], known[r.sha256], same_bytes=True)
+            continue
+        assert r.decoded is not None
+        w = written[r.file_id] = _Written([], [])
+        for p in r.prepared:
+            clash = [
+                c
+                for c, sport, start, end in existing
+                if sport == p.segment.sport and start < p.end and end > p.start
+            ]
+            if clash:
+                w.clashes.extend(clash)
+                continue
+            new = _New(session_values(r.file_id, r.sha256, runner.id, r.decoded, p))
+            w.new.append(new)
+            stored.append((new, p.parquet))
+        if w.new:
+            known[r.sha256] = list(w.new)
+            existing.extend(
+                (n, n.values["sport"], n.values["start_time"], n.values["end_time"]) for n in w.new
+            )
+    if stored:
+        _insert_sessions(runner.id, stored)
+    for r in batch:
+        file = files[r.file_id]
+        if r.outcome is not None:
+            o = r.outcome
+            finish_file(file, o.status, o.reason, o.session_ids, o.decoder)
+            continue
+        assert r.decoded is not None
+        w = written[r.file_id]
+        ids = [c if isinstance(c, int) else c.id for c in w.clashes]
+        if w.same_bytes:
+            o = already_imported(ids)
+        elif not w.new:
+            o = overlaps(sorted(set(ids)))
+        else:
+            finish_file(
+                file,
+                FileStatus.IMPORTED,
+                skipped_reason(ids),
+                [n.id for n in w.new],
+                r.decoded.decoder,
+            )
+            continue
+        finish_file(file, o.status, o.reason, o.session_ids, r.decoded.decoder)
+    db.session.commit()
+
+
+def _insert_sessions(runner_id: int, stored: list[tuple[_New, bytes]]) -> None:
+    """Store the record tables, insert the sessions (one statement each) and read their ids.
+
+    The ids are found by (sha256 of the file, segment): unique per runner, and no session
+    of these files existed under the lock.
+    """
+    shas = blob_store().put_many([data for _new, data in stored])
+    rows = [
+        {**new.values, "records_sha256": sha}
+        for (new, _data), sha in zip(stored, shas, strict=True)
+    ]
+    db.session.execute(sa.insert(TrainingSession), rows)
+    found = {
+        (sha, segment): session_id
+        for session_id, sha, segment in db.session.execute(
+            sa.select(
+                TrainingSession.id, TrainingSession.source_sha256, TrainingSession.segment_index
+            ).where(
+                TrainingSession.runner_id == runner_id,
+                TrainingSession.source_sha256.in_({n.values["source_sha256"] for n, _d in stored}),
+            )
+        )
+    }
+    for new, _data in stored:
+        new.id = found[(new.values["source_sha256"], new.values["segment_index"])]
+
+
+def _overlap_candidates(
+    runner_id: int, prepared: list[Prepared]
+) -> list[tuple[int | _New, str, dt.datetime, dt.datetime]]:
+    """Committed sessions of the runner overlapping the time span of ``prepared``."""
+    if not prepared:
+        return []
+    rows = db.session.execute(
+        sa.select(
+            TrainingSession.id,
+            TrainingSession.sport,
+            TrainingSession.start_time,
+            TrainingSession.end_time,
+        ).where(
+            TrainingSession.runner_id == runner_id,
+            TrainingSession.start_time < max(p.end for p in prepared),
+            TrainingSession.end_time > min(p.start for p in prepared),
+        )
+    ).all()
+    return [(i, sport, start, end) for i, sport, start, end in rows]

@@ -1,0 +1,54 @@
+"""The tasks the workers run. Each takes ids and calls one service."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+
+from huey import crontab
+
+from smartrunning.platform.queue import Queue
+from smartrunning.sessions import jobs as imports
+
+__all__ = ["register"]
+
+
+def register(queue: Queue) -> None:
+    @queue.task("ping")
+    def ping() -> dict[str, object]:
+        """Answer with the worker's host and pid: proof that a worker is consuming."""
+        return {"pong": True, "host": socket.gethostname(), "pid": os.getpid()}
+
+    @queue.task("import_files")
+    def import_files(file_ids: list[int]) -> dict[str, object]:
+        """Process these files of import jobs (claimed atomically; see jobs.imports)."""
+        return imports.run_files(file_ids)
+
+    @queue.task("complete_jobs")
+    def complete_jobs(job_ids: list[int]) -> list[int]:
+        """Complete import jobs whose files are all done (the recomputation runs here)."""
+        return imports.complete_jobs(job_ids)
+
+    sweep = queue.task("sweep_imports")(imports.sweep_and_resume)
+
+    @queue.huey.on_startup("resume_imports")
+    def resume_imports() -> None:
+        """A starting worker resumes what dead workers left (claims, jobs to complete)."""
+        sweep()
+
+    queue.huey.periodic_task(crontab(minute="*"), name="maintenance")(
+        _in_app(queue, imports.maintenance)
+    )
+
+
+def _in_app(queue: Queue, fn: Callable[[], dict[str, object]]) -> Callable[[], dict[str, object]]:
+    """``fn`` run inside the app context (for Huey's periodic tasks)."""
+    app = queue.app
+
+    def run() -> dict[str, object]:
+        with app.app_context():
+            return fn()
+
+    run.__name__ = fn.__name__
+    return run

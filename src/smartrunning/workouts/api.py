@@ -1,0 +1,353 @@
+"""The workout library: list, get (resolved for a runner), create, update, delete, import,
+export as ZWO or FIT, and a stateless preview for the step editor.
+
+Same rules as the pages (``services.workouts``): everyone logged in reads; coaches and
+admins create; admins edit everything, coaches their own workouts; a runner resolves
+workouts for themself only (another runner's id answers 404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from flask_smorest.pagination import PaginationParameters
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from smartrunning.accounts.policy import this_user
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import ServiceError
+from smartrunning.science import defaults
+from smartrunning.science.workout_targets import extent_totals
+from smartrunning.workouts import actions as workout_services
+from smartrunning.workouts import imports as workout_imports
+from smartrunning.workouts import summaries as workout_summaries
+from smartrunning.workouts import targets as workout_targets
+from smartrunning.workouts.policy import (
+    chosen_runner,
+    get_workout_or_404,
+    require_create,
+    require_edit,
+    runner_choices,
+)
+from smartrunning.workouts.structure import (
+    STEP_TYPES,
+    parse_zwo,
+    structure_from_json,
+)
+
+__all__ = ["blp"]
+
+blp = Blueprint(
+    "api_workouts",
+    __name__,
+    url_prefix="/api/workouts",
+    description="The workout library (ZWO): CRUD, import, export, targets for a runner",
+)
+
+
+class LibraryQuery(Schema):
+    q = fields.Str(load_default="", validate=validate.Length(max=200))
+    tag = fields.Str(load_default="", validate=validate.Length(max=100))
+    sport = fields.Str(load_default="", validate=validate.OneOf(["", "run", "bike"]))
+    kind = fields.Str(load_default="", validate=validate.Length(max=40))
+
+
+class TargetsQuery(Schema):
+    runner_id = fields.Int(
+        load_default=None, metadata={"description": "resolve paces and HR for this runner"}
+    )
+    on = fields.Date(load_default=None, metadata={"description": "parameters valid on; today"})
+
+
+class EventIn(Schema):
+    offset = fields.Float(required=True)
+    unit = fields.Str(load_default="s", validate=validate.OneOf(["s", "m"]))
+    message = fields.Str(load_default="")
+    attributes = fields.List(fields.List(fields.Str()), load_default=None)
+
+
+class StepIn(Schema):
+    """One step; which fields it needs depends on ``type`` (fractions: 1.0 = 100 %)."""
+
+    type = fields.Str(required=True, validate=validate.OneOf(STEP_TYPES))
+    unit = fields.Str(load_default="s", validate=validate.OneOf(["s", "m"]))
+    duration = fields.Float(metadata={"description": "s or m; all but intervals"})
+    intensity = fields.Float(metadata={"description": "steady: fraction of CS (run)/FTP"})
+    intensity_start = fields.Float(metadata={"description": "warmup, ramp, cooldown"})
+    intensity_end = fields.Float()
+    repeat = fields.Int(metadata={"description": "intervals"})
+    on_duration = fields.Float()
+    off_duration = fields.Float()
+    on_intensity = fields.Float()
+    off_intensity = fields.Float()
+    events = fields.List(fields.Nested(EventIn), load_default=None)
+    attributes = fields.List(fields.List(fields.Str()), load_default=None)
+
+
+class WorkoutIn(Schema):
+    """Either ``zwo`` (a ZWO file's text) or the structure (``name``, ``steps`` …)."""
+
+    zwo = fields.Str(metadata={"description": "the whole ZWO file as text"})
+    name = fields.Str(validate=validate.Length(max=200))
+    sport = fields.Str(load_default="run", validate=validate.OneOf(["run", "bike"]))
+    description = fields.Str(load_default="", validate=validate.Length(max=20_000))
+    author = fields.Str(load_default="", validate=validate.Length(max=200))
+    tags = fields.List(fields.Str(validate=validate.Length(max=100)), load_default=list)
+    steps = fields.List(fields.Nested(StepIn))
+    events = fields.List(fields.Nested(EventIn), load_default=None)
+    metadata = fields.List(fields.List(fields.Str()), load_default=None)
+
+    @validates_schema
+    def _one_form(self, data: dict[str, Any], **_: Any) -> None:
+        if ("zwo" in data) == ("steps" in data):
+            raise ValidationError("Give either zwo or steps.", "_schema")
+
+
+class PreviewIn(Schema):
+    sport = fields.Str(load_default="run", validate=validate.OneOf(["run", "bike"]))
+    steps = fields.List(fields.Nested(StepIn), required=True)
+
+
+class ExtentOut(Schema):
+    value = fields.Float()
+    unit = fields.Str(metadata={"description": "s (time) or m (distance)"})
+
+
+class ResolvedStepOut(Schema):
+    """One step (or an interval block's on/off part), for one repetition."""
+
+    step_index = fields.Int()
+    part = fields.Str(metadata={"description": "step, on or off"})
+    kind = fields.Str()
+    repeat = fields.Int()
+    extent = fields.Nested(ExtentOut)
+    intensity = fields.List(fields.Float(), allow_none=True)
+    duration_s = fields.Float(allow_none=True)
+    distance_m = fields.Float(allow_none=True)
+    pace_s_per_km = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "at the start and end"}
+    )
+    pace_range_s_per_km = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "fastest, slowest (±2 %)"}
+    )
+    hr_bpm = fields.List(fields.Float(), allow_none=True)
+
+
+class ResolvedOut(Schema):
+    runner_id = fields.Int(allow_none=True)
+    on = fields.Date(allow_none=True)
+    cs_mps = fields.Float(allow_none=True)
+    cs_source = fields.Str(allow_none=True)
+    hrmax_bpm = fields.Float(allow_none=True)
+    steps = fields.List(fields.Nested(ResolvedStepOut))
+    total_duration_s = fields.Float(allow_none=True)
+    total_distance_m = fields.Float(allow_none=True)
+    estimated_load = fields.Float(allow_none=True)
+
+
+class WorkoutOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    sport = fields.Str()
+    kind = fields.Str(allow_none=True)
+    description = fields.Str()
+    author = fields.Str()
+    tags = fields.List(fields.Str())
+    is_default = fields.Bool()
+    owner = fields.Str(allow_none=True)
+    archived = fields.Bool()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    step_count = fields.Int()
+    time_steps_s = fields.Float(metadata={"description": "seconds of the time steps"})
+    distance_steps_m = fields.Float(metadata={"description": "metres of the distance steps"})
+    can_edit = fields.Bool()
+    structure = fields.Dict(metadata={"description": "name, sport, tags, steps … (as in)"})
+    resolved = fields.Nested(
+        ResolvedOut, metadata={"description": "with runner_id: targets and totals on a date"}
+    )
+
+
+class DeleteOut(Schema):
+    result = fields.Str(metadata={"description": "deleted, or archived (kept for its users)"})
+
+
+class ImportOut(Schema):
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int())
+    files = fields.List(fields.Dict())
+
+
+class PreviewOut(Schema):
+    chart = fields.Dict()
+    time_steps_s = fields.Float()
+    distance_steps_m = fields.Float()
+    estimated_load = fields.Float(
+        metadata={"description": "at the default CS for distance steps (no runner)"}
+    )
+
+
+def _invalid(exc: ServiceError) -> None:
+    db.session.rollback()
+    abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
+
+
+def _content(data: dict[str, Any]) -> Any:
+    try:
+        if "zwo" in data:
+            return parse_zwo(data["zwo"].encode("utf-8"))
+        return structure_from_json(data)
+    except ServiceError as exc:
+        _invalid(exc)
+
+
+def _file(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@blp.route("")
+class Workouts(MethodView):
+    @blp.arguments(LibraryQuery, location="query")
+    @blp.response(200, WorkoutOut(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+        """The library by name: search name and description (``q``), ``tag``, ``sport``,
+        ``kind``."""
+        where = workout_services.WorkoutFilter(
+            search=query["q"], tag=query["tag"], sport=query["sport"], kind=query["kind"]
+        )
+        page = workout_services.list_workouts(
+            where, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = page.total
+        user = this_user()
+        return [workout_summaries.workout_json(w, user) for w in page.items]
+
+    @blp.arguments(WorkoutIn)
+    @blp.response(201, WorkoutOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Add a workout (coaches and admins), from ZWO text or from steps."""
+        require_create()
+        content = _content(data)
+        try:
+            workout = workout_services.create_workout(content, by=this_user())
+        except ServiceError as exc:
+            _invalid(exc)
+        db.session.commit()
+        return workout_summaries.workout_json(workout, this_user(), steps=True)
+
+
+@blp.route("/<int:workout_id>")
+class WorkoutById(MethodView):
+    @blp.arguments(TargetsQuery, location="query")
+    @blp.response(200, WorkoutOut)
+    def get(self, query: dict[str, Any], workout_id: int) -> Any:
+        """One workout with its steps; with ``runner_id`` (and ``on``) its targets."""
+        workout = get_workout_or_404(workout_id)
+        data = workout_summaries.workout_json(workout, this_user(), steps=True)
+        if query["runner_id"] is not None:
+            runner = chosen_runner(query["runner_id"], [])
+            try:
+                resolution = workout_targets.resolve_for_runner(
+                    workout, runner, query["on"] or clock.today()
+                )
+            except ServiceError as exc:
+                _invalid(exc)
+            data["resolved"] = workout_summaries.resolution_json(resolution)
+        return data
+
+    @blp.arguments(WorkoutIn)
+    @blp.response(200, WorkoutOut)
+    def put(self, data: dict[str, Any], workout_id: int) -> Any:
+        """Replace the workout's content (its owner, or an admin)."""
+        workout = get_workout_or_404(workout_id)
+        require_edit(workout)
+        content = _content(data)
+        try:
+            workout_services.update_workout(workout, content)
+        except ServiceError as exc:
+            _invalid(exc)
+        db.session.commit()
+        return workout_summaries.workout_json(workout, this_user(), steps=True)
+
+    @blp.response(200, DeleteOut)
+    def delete(self, workout_id: int) -> Any:
+        """Delete it; a workout something uses, or a default, is archived instead."""
+        workout = get_workout_or_404(workout_id)
+        require_edit(workout)
+        result = workout_services.delete_workout(workout)
+        db.session.commit()
+        return {"result": result}
+
+
+@blp.route("/<int:workout_id>/zwo")
+class WorkoutZwo(MethodView):
+    @blp.response(200, content_type="application/xml")
+    def get(self, workout_id: int) -> Response:
+        """The workout as a ZWO file."""
+        workout = get_workout_or_404(workout_id)
+        name = workout_services.download_name(workout, "zwo")
+        return _file(workout.zwo.encode("utf-8"), "application/xml", name)
+
+
+@blp.route("/<int:workout_id>/fit")
+class WorkoutFit(MethodView):
+    @blp.arguments(TargetsQuery, location="query")
+    @blp.response(200, content_type="application/vnd.ant.fit")
+    def get(self, query: dict[str, Any], workout_id: int) -> Response:
+        """A FIT workout file with a runner's speed and HR targets valid on ``on``."""
+        workout = get_workout_or_404(workout_id)
+        runner = chosen_runner(query["runner_id"], runner_choices())
+        if runner is None:
+            abort(422, message="Give runner_id.", errors={"query": {"runner_id": ["required"]}})
+        assert runner is not None  # flask-smorest's abort raises
+        try:
+            data = workout_targets.fit_for_runner(
+                workout_services.structure(workout), runner, query["on"] or clock.today()
+            )
+        except ServiceError as exc:
+            _invalid(exc)
+        name = workout_services.download_name(workout, "fit")
+        return _file(data, "application/vnd.ant.fit", name)
+
+
+@blp.route("/import")
+class WorkoutImport(MethodView):
+    @blp.response(200, ImportOut)
+    def post(self) -> Any:
+        """Import ``.zwo`` files and ZIP archives (multipart ``files``): a report per file."""
+        require_create()
+        uploads = [f for f in request.files.getlist("files") if f and f.filename]
+        if not uploads:
+            abort(422, message="Send one or more files as multipart field 'files'.")
+        report = workout_imports.import_files(
+            [(f.filename or "upload", f.read()) for f in uploads], by=this_user()
+        )
+        db.session.commit()
+        return report.as_dict()
+
+
+@blp.route("/preview")
+class WorkoutPreview(MethodView):
+    @blp.arguments(PreviewIn)
+    @blp.response(200, PreviewOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Validate steps and chart them (nothing is stored): for the step editor."""
+        try:
+            content = structure_from_json({"name": "Preview", **data})
+        except ServiceError as exc:
+            _invalid(exc)
+        resolution = workout_targets.resolve_structure(content, None, clock.today())
+        reference = defaults.CRITICAL_SPEED.cs_mps
+        totals = extent_totals(content)
+        return {
+            "chart": workout_summaries.chart_json(resolution, reference),
+            "time_steps_s": totals["s"],
+            "distance_steps_m": totals["m"],
+            "estimated_load": content.estimated_load(reference),
+        }

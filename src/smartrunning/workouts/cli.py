@@ -1,0 +1,155 @@
+"""``workouts …``: import ZWO files and ZIPs into the library, list it, export a workout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from smartrunning.accounts import actions as accounts
+from smartrunning.accounts.models import User
+from smartrunning.athletes.models import Runner
+from smartrunning.platform import clock
+from smartrunning.platform.cli_output import (
+    emit,
+    json_option,
+)
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import ServiceError
+from smartrunning.platform.formatting import format_duration
+from smartrunning.workouts import actions as workout_services
+from smartrunning.workouts import imports as workout_imports
+from smartrunning.workouts import summaries as workout_summaries
+from smartrunning.workouts import targets as workout_targets
+
+__all__ = ["register"]
+
+workouts_group = AppGroup("workouts", help="The workout library: import, list, export.")
+_TAKEN = (".zwo", ".zip")
+
+
+def _files(paths: tuple[Path, ...]) -> list[tuple[str, Path]]:
+    """Files given, and the .zwo/.zip files under folders given (by path)."""
+    found: list[tuple[str, Path]] = []
+    for path in paths:
+        if path.is_file():
+            found.append((path.name, path))
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                file = Path(root) / name
+                if file.suffix.lower() in _TAKEN:
+                    found.append((str(file.relative_to(path.parent)), file))
+    return found
+
+
+def _owner(username: str | None) -> User | None:
+    if username is None:
+        return None
+    user = accounts.find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    if not workout_services.can_create(user):
+        raise click.ClickException(f"{username} is not a coach or an admin.")
+    return user
+
+
+@workouts_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--owner", default=None, help="User name of the coach or admin who owns them.")
+@json_option
+def import_command(paths: tuple[Path, ...], owner: str | None, as_json: bool) -> None:
+    """Import .zwo files and ZIP archives of them (folders: every .zwo/.zip inside).
+
+    Each file is reported: imported, duplicate (already in the library), skipped or
+    failed with the reason (and the line). Exits with status 1 when a file failed; the
+    others are imported all the same.
+    """
+    user = _owner(owner)
+    files = _files(paths)
+    if not files:
+        raise click.ClickException("No .zwo or .zip files found.")
+    report = workout_imports.import_files(
+        [(name, path.read_bytes()) for name, path in files], by=user
+    )
+    db.session.commit()
+    lines = [
+        f"{r.status:9} {r.name}"
+        + (f": {r.workout_name}" if r.workout_name else "")
+        + (f" ({r.message})" if r.message else "")
+        for r in report.results
+    ]
+    counts = report.counts
+    lines.append(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    emit(report.as_dict(), as_json, "\n".join(lines))
+    if report.failed:
+        raise SystemExit(1)
+
+
+@workouts_group.command("list")
+@click.option("--search", default="", help="Text in the name or description.")
+@click.option("--tag", default="", help="Only workouts with this tag (e.g. kind:tempo).")
+@click.option("--sport", type=click.Choice(["run", "bike"]), default=None)
+@json_option
+def list_command(search: str, tag: str, sport: str | None, as_json: bool) -> None:
+    """The library by name (not archived workouts)."""
+    where = workout_services.WorkoutFilter(search=search, tag=tag, sport=sport or "")
+    items: list[dict[str, Any]] = []
+    page_number = 1
+    while True:
+        page = workout_services.list_workouts(
+            where, page=page_number, page_size=workout_services.MAX_PAGE_SIZE
+        )
+        items.extend(workout_summaries.workout_json(w) for w in page.items)
+        if page_number >= page.pages:
+            break
+        page_number += 1
+    for item in items:
+        item.pop("can_edit")
+    lines = [
+        f"{i['id']:>5}  {i['sport']:4}  {(i['kind'] or '-'):12}  {i['name']}"
+        + (f"  [{format_duration(i['time_steps_s'])}]" if i["time_steps_s"] else "")
+        + (f"  [{i['distance_steps_m'] / 1000:g} km]" if i["distance_steps_m"] else "")
+        for i in items
+    ]
+    lines.append(f"{len(items)} workouts")
+    emit({"workouts": items, "total": len(items)}, as_json, "\n".join(lines))
+
+
+@workouts_group.command("export")
+@click.argument("workout_id", type=int)
+@click.option("--format", "kind", type=click.Choice(["zwo", "fit"]), default="zwo")
+@click.option("--runner", "runner_id", type=int, default=None, help="FIT: targets for runner.")
+@click.option(
+    "--on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="FIT: date (today)."
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_command(
+    workout_id: int, kind: str, runner_id: int | None, on: dt.datetime | None, output: Path
+) -> None:
+    """Write a workout as a ZWO file, or as a FIT workout with a runner's targets."""
+    try:
+        workout = workout_services.get_workout(workout_id, include_archived=True)
+        if kind == "zwo":
+            data = workout.zwo.encode("utf-8")
+        else:
+            if runner_id is None:
+                raise click.ClickException("--runner is needed for a FIT workout.")
+            runner = db.session.get(Runner, runner_id)
+            if runner is None:
+                raise click.ClickException(f"No runner {runner_id}.")
+            day = on.date() if on else clock.today()
+            data = workout_targets.fit_for_runner(workout_services.structure(workout), runner, day)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    output.write_bytes(data)
+    click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
+def register(group: AppGroup) -> None:
+    group.add_command(workouts_group)

@@ -1,0 +1,77 @@
+"""Access cases of sessions, imports and history (pages and API)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from tests.access.matrix import Case, logged_in, own_and_other
+from tests.sessions.sessiondata import run_bytes
+
+SESSIONS = ("sessions",)
+
+
+def _upload(w: Any) -> dict[str, Any]:
+    return {"files": (io.BytesIO(run_bytes(3, duration_s=300)), "run.fit")}
+
+
+def _session_cases(method: str, endpoint: str, path: str, success: int, **body: Any) -> list[Case]:
+    """A session or job of the runner (own) and of another runner (other)."""
+    return [
+        Case(
+            method,
+            endpoint,
+            lambda w: path.format(id=w.session_id, job=w.job_id),
+            logged_in(success, success, success),
+            label="own",
+            tags=SESSIONS,
+            **body,
+        ),
+        Case(
+            method,
+            endpoint,
+            lambda w: path.format(id=w.other_session_id, job=w.other_job_id),
+            logged_in(404, 404, success),
+            label="other",
+            tags=SESSIONS,
+            **body,
+        ),
+    ]
+
+
+CASES: list[Case] = [
+    *own_and_other("GET", "sessions.session_list", lambda r, w: f"/runners/{r}/sessions", 200),
+    *own_and_other("GET", "sessions.upload", lambda r, w: f"/runners/{r}/upload", 200),
+    *own_and_other(
+        "POST", "sessions.upload", lambda r, w: f"/runners/{r}/upload", 302, form=_upload
+    ),
+    *own_and_other("GET", "sessions.history", lambda r, w: f"/runners/{r}/history", 200),
+    *_session_cases("GET", "sessions.job", "/jobs/{job}", 200),
+    *_session_cases("GET", "sessions.detail", "/sessions/{id}", 200),
+    *_session_cases("GET", "sessions.charts", "/sessions/{id}/charts.json", 200),
+    *_session_cases("POST", "sessions.delete", "/sessions/{id}/delete", 302),
+    *_session_cases("POST", "sessions.analyse", "/sessions/{id}/analyse", 302),
+    *_session_cases(
+        "POST", "api_sessions.SessionAnalyse", "/api/sessions/{id}/analyse", 200, json=lambda w: {}
+    ),
+    *own_and_other(
+        "GET", "api_sessions.RunnerSessions", lambda r, w: f"/api/runners/{r}/sessions", 200
+    ),
+    *own_and_other(
+        "POST",
+        "api_sessions.RunnerSessions",
+        lambda r, w: f"/api/runners/{r}/sessions",
+        202,
+        form=_upload,
+    ),
+    *own_and_other(
+        "GET", "api_sessions.RunnerHistory", lambda r, w: f"/api/runners/{r}/history", 200
+    ),
+    *_session_cases("GET", "api_sessions.SessionById", "/api/sessions/{id}", 200),
+    *_session_cases(
+        "DELETE", "api_sessions.SessionById", "/api/sessions/{id}", 204, json=lambda w: {}
+    ),
+    *_session_cases("GET", "api_sessions.SessionSeries", "/api/sessions/{id}/series", 200),
+    *_session_cases("GET", "api_jobs.JobById", "/api/jobs/{job}", 200),
+    *own_and_other("GET", "api_sessions.RunnerJobs", lambda r, w: f"/api/runners/{r}/jobs", 200),
+]

@@ -1,0 +1,117 @@
+"""``smartrunning plan …`` and the default schemas in ``init``, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.commands import cli_env, run_cli
+from tests.database import TestDatabase
+from tests.helpers import LATER_RACE_DATE, PLAN_RACE_DATE
+
+
+@pytest.fixture
+def env(tmp_path: Path, test_database: TestDatabase) -> dict[str, str]:
+    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
+    return cli_env(tmp_path / "instance", url)
+
+
+def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
+    first = run_cli(env, "init", "--json", cwd=tmp_path)
+    assert first.exit_code == 0, first.stderr
+    assert json.loads(first.stdout)["default_schemas_added"] == 4
+    again = run_cli(env, "init", "--json", cwd=tmp_path)
+    assert json.loads(again.stdout)["default_schemas_added"] == 0
+    schemas = json.loads(run_cli(env, "plan", "schemas", "--json", cwd=tmp_path).stdout)
+    names = {s["name"]: s["weeks"] for s in schemas["schemas"]}
+    assert len(names) == 4
+    assert names["10 km"] == 12
+    made = run_cli(
+        env,
+        "runner",
+        "create",
+        "--name",
+        "Ann",
+        "--birth-date",
+        "1990-01-01",
+        "--sex",
+        "f",
+        "--json",
+        cwd=tmp_path,
+    )
+    runner_id = json.loads(made.stdout)["id"]
+    args = [
+        "plan",
+        "generate",
+        "--runner",
+        str(runner_id),
+        "--schema",
+        "10 km",
+        "--race-date",
+        PLAN_RACE_DATE.isoformat(),
+        "--distance-m",
+        "10000",
+    ]
+    result = run_cli(env, *args, "--weeks", "8", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["plan_id"] is None
+    assert plan["days"][-1]["date"] == PLAN_RACE_DATE.isoformat()
+    assert plan["days"][-1]["kind"] == "race"
+    assert len(plan["weeks"]) == 8
+    assert {"date", "workout", "duration_s", "distance_m", "load", "targets"} <= set(
+        plan["days"][0]
+    )
+    assert plan["projection"][-1]["date"] == PLAN_RACE_DATE.isoformat()
+    assert isinstance(plan["warnings"], list)
+    saved = run_cli(env, *args, "--save", "--json", cwd=tmp_path)
+    assert saved.exit_code == 0, saved.stderr
+    assert json.loads(saved.stdout)["plan_id"] == 1
+    text = run_cli(env, *args, cwd=tmp_path)
+    assert "race-day form" in text.stdout
+    for bad in (
+        ["--runner", "999"],
+        ["--schema", "nope"],
+        ["--distance-m", "-5"],
+        ["--race-date", "tomorrow"],
+        ["--weeks", "99"],
+    ):
+        wrong = list(args)
+        flag = bad[0]
+        if flag in wrong:
+            wrong[wrong.index(flag) + 1] = bad[1]
+        else:
+            wrong += bad
+        out = run_cli(env, *wrong, "--json", cwd=tmp_path)
+        assert out.exit_code != 0, bad
+    # A runner with no history: a marathon plan a coach would hand over (issue 5).
+    marathon = [
+        "plan",
+        "generate",
+        "--runner",
+        str(runner_id),
+        "--schema",
+        "Marathon",
+        "--race-date",
+        LATER_RACE_DATE.isoformat(),
+        "--distance-m",
+        "42195",
+        "--json",
+    ]
+    zero = json.loads(run_cli(env, *marathon, cwd=tmp_path).stdout)
+    assert [w["code"] for w in zero["warnings"]] == ["start_below_floor"]
+    assert zero["race_day_form"] > 0
+    assert max(d["duration_s"] for d in zero["days"] if d["kind"] == "long") >= 2 * 3600
+    # plan delete: asks first, --yes and --json do not; an unknown plan is an error.
+    asked = run_cli(env, "plan", "delete", "1", cwd=tmp_path)  # no answer: aborted
+    assert asked.exit_code != 0
+    deleted = run_cli(env, "plan", "delete", "1", "--json", cwd=tmp_path)
+    assert deleted.exit_code == 0, deleted.stderr
+    assert json.loads(deleted.stdout) == {"deleted": 1}
+    for bad_id in ("1", "0", "99999999999"):
+        missing = run_cli(env, "plan", "delete", bad_id, "--yes", cwd=tmp_path)
+        assert missing.exit_code != 0
+        assert "No plan" in missing.stderr
+    assert run_cli(env, "plan", "delete", "x", "--yes", cwd=tmp_path).exit_code != 0

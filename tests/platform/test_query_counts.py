@@ -1,0 +1,121 @@
+"""List pages run a fixed number of SQL queries, however many rows they show (no N+1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from smartrunning.accounts.models import Role
+from smartrunning.platform.db import db
+from tests.helpers import login, make_runner, make_user, make_world
+from tests.sessions.sessiondata import import_inline, run_bytes
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def queries(app: Flask, client: FlaskClient, path: str) -> int:
+    with counting(app) as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_list_pages_do_not_grow_with_rows(app: Flask) -> None:
+    world = make_world(app)
+    coach_client = app.test_client()
+    login(coach_client, "coach")
+    admin_client = app.test_client()
+    login(admin_client, "admin")
+    import_inline(app, world.runner_id, [("a.fit", run_bytes(0, duration_s=300))])
+    pages = {
+        "/athletes": coach_client,
+        "/admin/": admin_client,
+        f"/runners/{world.runner_id}/sessions": coach_client,
+        "/api/runners": coach_client,
+        f"/api/runners/{world.runner_id}/sessions": coach_client,
+    }
+    before = {path: queries(app, client, path) for path, client in pages.items()}
+    for i in range(6):
+        user = make_user(app, f"extra{i}", Role.RUNNER)
+        make_runner(app, f"Extra Runner {i}", user_id=user, coach_id=world.coach)
+    import_inline(
+        app,
+        world.runner_id,
+        [(f"r{i}.fit", run_bytes(i + 1, duration_s=300, seed=i)) for i in range(5)],
+    )
+    after = {path: queries(app, client, path) for path, client in pages.items()}
+    assert after == before
+
+
+# --- plans -------------------------------------------------------------------------------
+
+PLAN_PAGE_QUERIES = {"week": 7, "month": 7}
+"""SQL statements of the plan page (week and month view), however many days and linked
+sessions the plan has: the user with their roles (one query), the plan, its runner, the coach's
+assignment (seeing the runner, then may-plan), the days, the runner's sessions over the
+plan (linked and shown from one query)."""
+
+
+def _plan_for(app: Flask, runner_id: int, race_day: int, weeks: int) -> int:
+    import datetime as dt
+
+    from smartrunning.athletes.models import Runner
+    from smartrunning.plans import actions as plan_services
+    from smartrunning.plans import plan_schemas
+
+    with app.app_context():
+        plan_schemas.load_default_schemas()
+        runner = db.session.get_one(Runner, runner_id)
+        request = plan_services.GenerateRequest(
+            dt.date(2024, 3, 1) + dt.timedelta(days=race_day),
+            10000.0,
+            weeks,
+            training_days=frozenset(range(7)),
+            long_run_day=6,
+            sessions_per_week=7,
+        )
+        plan = plan_services.save_plan(
+            runner, plan_schemas.schema_by_name("10 km"), request, created_by=None
+        )
+        db.session.commit()
+        return plan.id
+
+
+def test_the_plan_page_does_not_grow_with_days_or_sessions(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    login(client, "coach")
+    import_inline(app, world.runner_id, [("a.fit", run_bytes(0, duration_s=300))])
+    small = _plan_for(app, world.runner_id, 12, 2)
+    import_inline(
+        app,
+        world.runner_id,
+        [(f"r{i}.fit", run_bytes(i, duration_s=300, seed=i)) for i in range(1, 6)],
+    )
+    big = _plan_for(app, world.runner_id, 80, 12)
+    views = {"week": "?week=2024-03-04", "month": "?month=2024-03"}
+    counts: dict[int, dict[str, int]] = {}
+    for plan_id in (small, big):
+        assert client.get(f"/plans/{plan_id}").status_code == 200  # links sessions once
+        counts[plan_id] = {
+            view: queries(app, client, f"/plans/{plan_id}{args}") for view, args in views.items()
+        }
+    assert counts[small] == counts[big], counts
+    assert counts[big] == PLAN_PAGE_QUERIES, counts[big]
