@@ -1,5 +1,5 @@
-"""Training plans: generation persists, regeneration keeps edited days, compliance, the
-iCalendar feed, schema validation (service, page, API) and bad input on write paths."""
+"""Training plans: generation persists, regeneration keeps edited days, compliance, schema
+validation (service, page, API) and bad input on write paths."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from garmin_fit_sdk import Decoder, Stream
 from smartrunning.athletes.models import Runner
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import compliance as plan_compliance
-from smartrunning.plans import exports as plan_exports
 from smartrunning.plans import plan_schemas
 from smartrunning.plans.models import (
     Plan,
@@ -245,41 +244,6 @@ def test_a_session_on_a_planned_day_is_linked(app: Flask) -> None:
     assert badge.group(2) == expected
     assert "text-bg-" in badge.group(1)
     assert "Done: " in html
-
-
-def test_ics_escaping_folding_and_structure(app: Flask) -> None:
-    assert plan_exports.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    long = "DESCRIPTION:" + "é" * 100
-    folded = plan_exports.fold(long)
-    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == long
-    world = with_plans(app, make_world(app))
-    with app.app_context():
-        plan = db.session.get_one(Plan, world.plan_id)
-        plan.days[0].notes = "Hills, then; strides\nEasy"
-        db.session.commit()
-    client = app.test_client()
-    response = client.get(f"/plans/ics/{world.ics_token}.ics")
-    assert response.status_code == 200
-    assert response.mimetype == "text/calendar"
-    text = response.get_data(as_text=True)
-    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
-    assert text.endswith("END:VCALENDAR\r\n")
-    assert "\n" not in text.replace("\r\n", "")
-    unfolded = text.replace("\r\n ", "")
-    assert unfolded.count("BEGIN:VEVENT") == unfolded.count("END:VEVENT") > 0
-    assert "Hills\\, then\\; strides\\nEasy" in unfolded
-    uids = re.findall(r"^UID:([^\r]+)", unfolded, re.M)
-    assert len(uids) == len(set(uids))
-    assert re.search(r"^DTSTART;VALUE=DATE:\d{8}\r$", unfolded, re.M)
-    again = client.get(f"/plans/ics/{world.ics_token}.ics").get_data(as_text=True)
-    assert re.findall(r"^UID:([^\r]+)", again.replace("\r\n ", ""), re.M) == uids
-    with app.app_context():  # generated again: new day rows, the same events
-        plan_services.regenerate(db.session.get_one(Plan, world.plan_id), keep_edited=False)
-        db.session.commit()
-    regenerated = client.get(f"/plans/ics/{world.ics_token}.ics").get_data(as_text=True)
-    assert re.findall(r"^UID:([^\r]+)", regenerated.replace("\r\n ", ""), re.M) == uids
-    assert client.get("/plans/ics/nope.ics").status_code == 404
 
 
 def test_schema_validation_lists_problems_by_path(app: Flask) -> None:

@@ -1,11 +1,12 @@
-"""A plan's iCalendar feed (RFC 5545), written by hand: one all-day VEVENT a planned day.
+"""A plan's iCalendar feed (RFC 5545): one all-day VEVENT a planned day, written by the
+``icalendar`` library (text escaping, line folding at 75 octets, CRLF line ends).
 
 The feed lives at a secret URL (``Plan.ics_token``) a calendar app subscribes to. Each
 event's UID is stable per plan and date (``plan-<plan id>-<yyyymmdd>@smartrunning``; a plan
 has one day per date), so a refresh updates events instead of duplicating them, even after
-the plan is generated again (which makes new day rows). Text values escape backslashes,
-commas, semicolons and newlines (RFC 5545 §3.3.11); lines are folded at 75 octets
-(§3.1) with CRLF line ends.
+the plan is generated again (which makes new day rows). Times and paces read as on the plan
+page: the page's formatting (``platform.formatting``, its ``duration`` filter), rounded to
+the second, so a pace of 299.6 s/km is 5:00 in both places.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from icalendar import Calendar, Event, vText
 
 from smartrunning.plans.models import Plan
 from smartrunning.platform.db import db
 from smartrunning.platform.formatting import format_duration
 
-__all__ = ["escape_text", "fold", "ics_feed", "plan_by_token"]
+__all__ = ["ics_feed", "plan_by_token"]
 
 PRODID = "-//SmartRunning//Training plans//EN"
 
@@ -29,39 +31,11 @@ def plan_by_token(token: str) -> Plan | None:
     return db.session.execute(sa.select(Plan).where(Plan.ics_token == token)).scalar_one_or_none()
 
 
-def escape_text(value: str) -> str:
-    """RFC 5545 TEXT escaping."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def _pace(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+def _pace_range(pace: list[float | None]) -> str:
+    """A target's (fastest, slowest) pace in s/km as the plan page shows it: m:ss–m:ss /km,
+    "…" for an open slowest bound (a ramp from standstill)."""
+    fast, slow = pace
+    return f"{format_duration(fast)}–{format_duration(slow) if slow else '…'} /km"
 
 
 def _description(
@@ -77,7 +51,7 @@ def _description(
         hr = target.get("hr_bpm")
         parts = [f"Step {int(str(target.get('step_index', 0))) + 1} ({target.get('part')})"]
         if isinstance(pace, list) and len(pace) == 2:
-            parts.append(f"pace {_pace(pace[0])}–{_pace(pace[1])} /km")
+            parts.append(f"pace {_pace_range(pace)}")
         if isinstance(hr, list) and len(hr) == 2 and None not in hr:
             parts.append(f"HR {hr[0]:.0f}–{hr[1]:.0f} bpm")
         lines.append(", ".join(parts))
@@ -88,30 +62,27 @@ def _description(
 
 def ics_feed(plan: Plan, stamp: dt.datetime) -> str:
     """The plan's feed text; ``stamp`` is the DTSTAMP of every event (UTC)."""
-    stamp_text = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(f'{plan.runner.name}: {plan.schema_name}')}",
-    ]
+    stamp_utc = stamp.astimezone(dt.UTC)
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # An X- property is not known to be TEXT: vText makes the library escape it.
+    calendar.add("x-wr-calname", vText(f"{plan.runner.name}: {plan.schema_name}"))
     for day in plan.days:
-        summary = day.workout_name or day.kind
-        description = _description(
-            list(day.targets or []), day.duration_s, day.distance_m, day.load, day.notes
+        event = Event()
+        event.add("uid", f"plan-{plan.id}-{day.date.strftime('%Y%m%d')}@smartrunning")
+        event.add("dtstamp", stamp_utc)
+        event.add("dtstart", day.date)
+        event.add("dtend", day.date + dt.timedelta(days=1))
+        event.add("summary", day.workout_name or day.kind)
+        event.add(
+            "description",
+            _description(
+                list(day.targets or []), day.duration_s, day.distance_m, day.load, day.notes
+            ),
         )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:plan-{plan.id}-{day.date.strftime('%Y%m%d')}@smartrunning",
-            f"DTSTAMP:{stamp_text}",
-            f"DTSTART;VALUE=DATE:{day.date.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(day.date + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{escape_text(summary)}",
-            f"DESCRIPTION:{escape_text(description)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
