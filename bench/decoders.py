@@ -6,7 +6,7 @@ Usage::
 
 PATHs are FIT files or folders (default: ``../shared/data/fit`` and ``tests/data/fit``;
 identical files are counted once). Two generated runs are added: 1 Hz, 1 hour and 4 hours,
-written by ``smartrunning.science.fit.encode``.
+written by ``tests/core/fitwriter.py``.
 
 Every candidate runs through ``decode_fit(data, decoder=NAME)``: bytes in, our
 ``DecodedFile`` (sessions of SI ``Records``, laps, device totals) out, so the figures are
@@ -21,26 +21,29 @@ may be shared: medians, and the minimum beside them). MB = 10⁶ bytes of FIT fi
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# The repository root, for ``tests.core.fitgen`` (bench/ is sys.path[0] otherwise).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import argparse
 import hashlib
 import importlib.metadata
 import platform
 import statistics
-import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+
+from tests.core import fitgen
 
 from smartrunning.science.fit import (
     DECODERS,
     DecodedFile,
     DecoderChoice,
     FitDecodeError,
-    Segment,
     decode_fit,
-    encode_activity,
-    synthetic_run,
 )
 from smartrunning.science.fit.compare import file_disagreements
 from smartrunning.science.records import COLUMNS
@@ -78,7 +81,7 @@ def collect(paths: Iterable[Path]) -> list[FitFile]:
 
 def generated() -> list[FitFile]:
     return [
-        FitFile(f"generated-{hours}h-1hz.fit", encode_activity([Segment(synthetic_run(s))]))
+        FitFile(f"generated-{hours}h-1hz.fit", fitgen.run_file(s, seed=0))
         for hours, s in ((1, 3600), (4, 14_400))
     ]
 

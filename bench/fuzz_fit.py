@@ -35,8 +35,7 @@ import time
 from random import Random
 
 from tests.core import fitfuzz, fitgen
-
-from smartrunning.science.fit import wrap_fit
+from tests.core.fitwriter import wrap_fit
 
 
 def draw(rng: Random) -> tuple[str, bytes]:

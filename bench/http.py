@@ -30,9 +30,10 @@ import sys
 from pathlib import Path
 
 # This file must be called http.py, the name of a standard-library package: run as a
-# script, its folder comes first on sys.path and would shadow that package.
+# script, its folder comes first on sys.path and would shadow that package. The repository
+# root takes its place, for the test-data generators (``tests.core.fitgen``).
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    del sys.path[0]
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import argparse
 import datetime as dt
@@ -54,6 +55,7 @@ from pathlib import Path
 import requests
 import requests.adapters
 import sqlalchemy as sa
+from tests.core import fitgen
 from urllib3.util.retry import Retry
 
 from smartrunning.accounts import actions as accounts
@@ -66,7 +68,6 @@ from smartrunning.athletes.models import (
 )
 from smartrunning.platform.config import load_settings
 from smartrunning.platform.db import db
-from smartrunning.science.fit import Segment, encode_activity, synthetic_run
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import imports as import_services
 from smartrunning.sessions.models import TrainingSession
@@ -114,7 +115,7 @@ def seed(env: dict[str, str], runners: int, sessions: int) -> dict[str, int]:
         db.session.commit()
         first = db.session.get_one(Runner, ids[0])
         start = dt.datetime.combine(today, dt.time(7), tzinfo=dt.UTC)
-        fit = encode_activity([Segment(synthetic_run(3600, start=start, seed=1), sport="running")])
+        fit = fitgen.run_file(3600, seed=1, start=start)
         job = import_services.create_import(first, [("seed.fit", fit)], by=None, source="bench")
         import_services.run_inline(job.id)
         template = db.session.execute(sa.select(TrainingSession)).scalar_one()

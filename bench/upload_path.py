@@ -24,6 +24,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from flask_migrate import upgrade
+from tests.core import fitgen
 from tests.settings import make_settings
 
 from smartrunning.accounts import actions as accounts
@@ -35,7 +36,6 @@ from smartrunning.athletes.models import Sex
 from smartrunning.platform import clock
 from smartrunning.platform.db import MIGRATIONS_DIR, db
 from smartrunning.platform.queue import get_queue
-from smartrunning.science.fit import Segment, encode_activity, synthetic_run
 
 
 def main() -> None:
@@ -58,7 +58,7 @@ def main() -> None:
             runner_id = runner.id
             db.session.commit()
             get_queue().huey.immediate = True
-        data = encode_activity([Segment(synthetic_run(1800))])
+        data = fitgen.run_file(1800, seed=0)
         seen: set[str] = set()
 
         def profile(frame: FrameType, event: str, arg: Any) -> None:

@@ -38,9 +38,10 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
-from smartrunning.science.fit import FitDecodeError, decode_fit, wrap_fit
+from smartrunning.science.fit import FitDecodeError, decode_fit
 from smartrunning.science.fit._header import crc16
 from tests.core import fitgen
+from tests.core.fitwriter import Segment, encode_activity, wrap_fit
 
 FUZZ_DIR = fitgen.LOCAL_FIT_DIR / "fuzz"
 """Further real seed files (small, diverse) and regression inputs, see PROVENANCE.md."""
@@ -90,8 +91,6 @@ def seeds() -> dict[str, bytes]:
 
 def generated_seeds() -> dict[str, bytes]:
     """Files written by ``encode_activity``: the shapes the decoder chain routes differently."""
-    from smartrunning.science.fit import Segment, encode_activity
-
     run = fitgen.run(45, seed=31)
     hr = run.heart_rate_bpm
     return {
@@ -129,16 +128,10 @@ def split(data: bytes) -> list[bytes]:
 
 
 def frame(section: bytes, header: str) -> bytes:
-    """``section`` as a well-framed file: ``"14"``, ``"12"`` or ``"14-zero-crc"`` header.
-
-    The bytes ``wrap_fit`` writes.
-    """
-    size = 12 if header == "12" else 14
-    head = struct.pack("<BBHI4s", size, 0x20, 21218, len(section), b".FIT")
-    if size == 14:
-        head += struct.pack("<H", 0 if header == "14-zero-crc" else crc16(head))
-    body = head + section
-    return body + struct.pack("<H", crc16(body))
+    """``section`` as a well-framed file: ``"14"``, ``"12"`` or ``"14-zero-crc"`` header."""
+    if header == "12":
+        return wrap_fit(section, header_size=12)
+    return wrap_fit(section, zero_header_crc=header == "14-zero-crc")
 
 
 @dataclass

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smartrunning.science.fit import DECODERS, DecodedFile, FitDecodeError, decode_fit, wrap_fit
+from smartrunning.science.fit import DECODERS, DecodedFile, FitDecodeError, decode_fit
 from tests.core import fitgen
+from tests.core.fitwriter import wrap_fit
 
 GOOD = fitgen.run_file(120, seed=21)
 """A small valid activity (14-byte header)."""

@@ -28,8 +28,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from smartrunning.science.fit import DecoderChoice, FitDecodeError, decode_fit, wrap_fit
+from smartrunning.science.fit import DecoderChoice, FitDecodeError, decode_fit
 from tests.core import fitfuzz, fitgen
+from tests.core.fitwriter import wrap_fit
 
 pytestmark = pytest.mark.slow
 

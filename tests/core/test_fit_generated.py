@@ -16,17 +16,13 @@ from smartrunning.science.fit import (
     FOOT_SPORTS,
     DecodedFile,
     DecodedSession,
-    Segment,
-    auto_laps,
     decode_fit,
-    device_totals,
-    encode_activity,
     encode_file,
-    quantize,
 )
 from smartrunning.science.fit.compare import TOTALS_LSB
 from smartrunning.science.records import Records
 from tests.core import fitgen
+from tests.core.fitwriter import Segment, auto_laps, device_totals, encode_activity, quantize
 
 # Integers per SI unit of each column, and its offset (altitude is stored + 500 m).
 GRID = {

@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartrunning.science.fit import FitDecodeError, Segment, encode_activity, wrap_fit
+from smartrunning.science.fit import FitDecodeError
 from smartrunning.science.fit._adapters import _SUMMARY_MESSAGES
 from smartrunning.science.fit._header import FileId, crc16, parse_framing, summary_stream
 from tests.core import fitfuzz, fitgen
+from tests.core.fitwriter import Segment, encode_activity, wrap_fit
 
 KINDS = ("file_id", "session", "lap", "sport", "activity", "event")
 REAL = fitgen.fit_files(fitgen.LOCAL_FIT_DIR) + (

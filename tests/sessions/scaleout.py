@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from smartrunning.science.fit import Segment, encode_activity, synthetic_run
 from smartrunning.science.records import COLUMNS, Records
+from tests.core.fitgen import synthetic_run
+from tests.core.fitwriter import Segment, encode_activity
 from tests.sessions.sessiondata import DAY0
 
 # --- processes --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Generated FIT files and ZIPs for the session tests, and importing them inline.
 
-Files are written at test time by ``smartrunning.science.fit.encode`` (Garmin's Encoder),
+Files are written at test time by ``tests.core.fitwriter`` (Garmin's Encoder),
 so every expected value is known; the real sample files stay in ``../shared/data/fit``.
 """
 
@@ -16,10 +16,11 @@ from flask import Flask
 
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
-from smartrunning.science.fit import Segment, encode_activity, synthetic_run
 from smartrunning.sessions import import_reports
 from smartrunning.sessions import imports as import_services
 from smartrunning.sessions.models import ImportJob
+from tests.core.fitgen import synthetic_run
+from tests.core.fitwriter import Segment, encode_activity
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_FIT_DIR = REPO.parent / "shared" / "data" / "fit"

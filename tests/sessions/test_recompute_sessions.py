@@ -25,7 +25,6 @@ from smartrunning.athletes.models import (
     Runner,
 )
 from smartrunning.platform.db import db
-from smartrunning.science.fit import Segment, encode_activity, synthetic_run
 from smartrunning.science.history import daily_history, daily_loads
 from smartrunning.science.records import Records
 from smartrunning.sessions import actions as session_services
@@ -35,6 +34,8 @@ from smartrunning.sessions.models import (
     HistoryDay,
     TrainingSession,
 )
+from tests.core.fitgen import synthetic_run
+from tests.core.fitwriter import Segment, encode_activity
 from tests.helpers import make_runner
 from tests.sessions.sessiondata import DAY0, import_inline
 

@@ -17,7 +17,7 @@ from smartrunning.platform import clock
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import NotFound
-from smartrunning.science.fit import Segment, decode_fit, encode_activity, synthetic_run
+from smartrunning.science.fit import decode_fit
 from smartrunning.science.records import COLUMNS
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import import_recovery
@@ -31,6 +31,8 @@ from smartrunning.sessions.parquet import (
     records_from_parquet,
     records_to_parquet,
 )
+from tests.core.fitgen import synthetic_run
+from tests.core.fitwriter import Segment, encode_activity
 from tests.helpers import make_runner, make_world
 from tests.sessions.sessiondata import (
     DAY0,

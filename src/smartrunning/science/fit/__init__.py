@@ -1,7 +1,8 @@
-"""FIT files: decoding into our own types, writing workout files for watches
-(``encode_workout``), and writing files with known answers for tests.
+"""FIT files: decoding into our own types and writing workout files for watches
+(``encode_workout``). Activity files with known answers, for tests and benchmarks, are
+written by ``tests/core/fitwriter.py``, not here.
 
-The only package of the project that imports FIT libraries. Decoding::
+The only package of ``smartrunning`` that imports FIT libraries. Decoding::
 
     decoded = decode_fit(data)          # DecodedFile, or FitDecodeError with a reason
     if decoded.is_activity:
@@ -13,15 +14,7 @@ The decoder chain and why it is what it is: ``decode`` and
 """
 
 from smartrunning.science.fit.decode import DECODERS, DecoderChoice, decode_fit
-from smartrunning.science.fit.encode import (
-    Segment,
-    auto_laps,
-    device_totals,
-    encode_activity,
-    encode_file,
-    quantize,
-    wrap_fit,
-)
+from smartrunning.science.fit.encode import encode_file
 from smartrunning.science.fit.errors import FitDecodeError
 from smartrunning.science.fit.model import (
     FOOT_SPORTS,
@@ -33,7 +26,6 @@ from smartrunning.science.fit.model import (
     DeviceTotals,
     TimeBasis,
 )
-from smartrunning.science.fit.synthetic import synthetic_run
 from smartrunning.science.fit.workout import encode_workout
 
 __all__ = [
@@ -47,15 +39,8 @@ __all__ = [
     "DeviceInfo",
     "DeviceTotals",
     "FitDecodeError",
-    "Segment",
     "TimeBasis",
-    "auto_laps",
     "decode_fit",
-    "device_totals",
-    "encode_activity",
     "encode_file",
     "encode_workout",
-    "quantize",
-    "synthetic_run",
-    "wrap_fit",
 ]
