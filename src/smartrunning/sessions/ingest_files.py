@@ -26,18 +26,10 @@ from smartrunning.platform.db import (
     db,
     now_utc,
 )
+from smartrunning.science.analysis import SessionAnalysis, SourceInfo, analyse, json_safe
 from smartrunning.science.fit import DecodedFile, DecodedSession, FitDecodeError, decode_fit
-from smartrunning.sessions.analysis import (
-    SessionAnalysis,
-    analyse,
-)
-from smartrunning.sessions.analysis_inputs import (
-    SourceInfo,
-    configured_limits,
-    counts_for_bests,
-    is_treadmill,
-    json_safe,
-)
+from smartrunning.science.sports import counts_for_bests, is_treadmill
+from smartrunning.sessions.analysis_inputs import configured_limits
 from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,

@@ -39,7 +39,7 @@ class TrainingSession(db.Model):  # type: ignore[name-defined]
     - ``counts_for_bests``: running (street, trail, track …) and not treadmill/indoor.
     - ``params_hash``: fingerprint of the parameters and limits the analysis used; the
       chronological recomputation re-analyses a session when it changes.
-    - ``*_version``: algorithm versions (``science`` modules and ``services.analysis``).
+    - ``*_version``: algorithm versions (``science`` modules and ``science.analysis``).
     """
 
     __tablename__ = "sessions"
@@ -92,7 +92,7 @@ class TrainingSession(db.Model):  # type: ignore[name-defined]
     source_info: Mapped[Any] = deferred(mapped_column(sa.JSON, nullable=False))
     stats: Mapped[Any] = deferred(mapped_column(sa.JSON, nullable=False))
     best_efforts: Mapped[Any] = deferred(mapped_column(sa.JSON, nullable=False))
-    #: Histograms the zone times and loads are computed from (``services.analysis``).
+    #: Histograms the zone times and loads are computed from (``science.analysis``).
     param_inputs: Mapped[Any] = deferred(mapped_column(sa.JSON, nullable=False))
     #: Zone times (HR, pace) in the zones valid on ``local_date``.
     zones: Mapped[Any] = deferred(mapped_column(sa.JSON, nullable=False))

@@ -55,20 +55,17 @@ from smartrunning.platform.db import (
     now_utc,
 )
 from smartrunning.platform.gc import paused_gc
-from smartrunning.sessions import history as history_services
-from smartrunning.sessions.analysis import (
+from smartrunning.science.analysis import (
+    AnalysisParams,
     ParamInputs,
+    SourceInfo,
     analyse,
     apply_params,
     current_versions,
-)
-from smartrunning.sessions.analysis_inputs import (
-    AnalysisParams,
-    SourceInfo,
-    analysis_params,
-    configured_limits,
     limits_json,
 )
+from smartrunning.sessions import history as history_services
+from smartrunning.sessions.analysis_inputs import analysis_params, configured_limits
 from smartrunning.sessions.analysis_state import (
     dirty_from,
     lock_runner,

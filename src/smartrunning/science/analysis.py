@@ -30,12 +30,21 @@ device's own (SPEC §3, issue #4 item 10), each from the file's data, never copi
   records: devices average their 1 Hz readings, and with sparse "smart" recording
   (a record every few seconds) the value of the record ending a gap is not the value of
   the whole gap (trapezoidal rule; on 1 Hz records it equals the plain time average).
+
+What an analysis takes besides the records, all passed in: ``SourceInfo`` (what the FIT
+file says beyond the records: sport, laps, timer time from its events), the validation
+``Limits`` (``science.streams``; the application configures them) and ``AnalysisParams``
+(the runner's parameters valid on the session's day, reduced to what analysis uses; their
+``fingerprint`` tells whether a stored analysis used the same).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
+import math
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -46,27 +55,25 @@ from smartrunning.science import load as load_science
 from smartrunning.science import stats as stats_science
 from smartrunning.science import streams as streams_science
 from smartrunning.science.distances import STANDARD_DISTANCES
+from smartrunning.science.fit import DecodedSession
 from smartrunning.science.records import FloatArray, Records
+from smartrunning.science.sports import SPEED_SPORTS, is_running
 from smartrunning.science.streams import Limits, Streams
 from smartrunning.science.zones import ZoneSet, ZoneTimes, time_in_zones
-from smartrunning.sessions.analysis_inputs import (
-    SPEED_SPORTS,
-    AnalysisParams,
-    SourceInfo,
-    is_running,
-    json_safe,
-    limits_json,
-)
 
 __all__ = [
     "ANALYSIS_VERSION",
+    "AnalysisParams",
     "ParamInputs",
     "ParamValues",
     "SessionAnalysis",
+    "SourceInfo",
     "analyse",
     "apply_params",
     "current_versions",
     "interpolated_mean_hr",
+    "json_safe",
+    "limits_json",
 ]
 
 ANALYSIS_VERSION: Final = 1
@@ -85,6 +92,95 @@ def current_versions() -> dict[str, int]:
         "load": load_science.ALGORITHM_VERSION,
         "analysis": ANALYSIS_VERSION,
     }
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What analysis needs from the file besides the records (stored with the session)."""
+
+    sport: str
+    sub_sport: str | None
+    start_time: dt.datetime
+    lap_starts_s: tuple[float, ...]
+    """Lap start times, Unix seconds."""
+    timer_time_s: float | None
+    """From the file's timer events (``DecodedSession.timer_time_s``)."""
+
+    @classmethod
+    def from_decoded(cls, session: DecodedSession, start_time: dt.datetime) -> SourceInfo:
+        return cls(
+            sport=session.sport,
+            sub_sport=session.sub_sport,
+            start_time=start_time,
+            lap_starts_s=tuple(
+                lap.start_time.timestamp() for lap in session.laps if lap.start_time is not None
+            ),
+            timer_time_s=session.timer_time_s,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "sport": self.sport,
+            "sub_sport": self.sub_sport,
+            "start_time": self.start_time.isoformat(),
+            "lap_starts_s": list(self.lap_starts_s),
+            "timer_time_s": self.timer_time_s,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceInfo:
+        return cls(
+            sport=data["sport"],
+            sub_sport=data["sub_sport"],
+            start_time=dt.datetime.fromisoformat(data["start_time"]),
+            lap_starts_s=tuple(data["lap_starts_s"]),
+            timer_time_s=data["timer_time_s"],
+        )
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    """The runner's parameters valid on the session's day, as analysis uses them.
+
+    ``limits`` are the configured limits, part of the fingerprint so that changing them
+    counts as a change of parameters.
+    """
+
+    hrmax_bpm: float
+    hrrest_bpm: float | None
+    """The runner's resting HR, or ``defaults.RESTING_HR_FOR_LOAD_BPM`` (then
+    ``hrrest_default``) so heart-rate loads exist before one is entered."""
+    threshold_hr_bpm: float | None
+    hr_zones: ZoneSet
+    pace_zones: ZoneSet
+    cs_mps: float
+    load_model: load_science.LoadPreference
+    sex: load_science.Sex
+    limits: Limits
+    hrrest_default: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(
+            json_safe(
+                {
+                    "hrmax_bpm": self.hrmax_bpm,
+                    "hrrest_bpm": self.hrrest_bpm,
+                    "hrrest_default": self.hrrest_default,
+                    "threshold_hr_bpm": self.threshold_hr_bpm,
+                    "hr_zone_edges_bpm": list(self.hr_zones.edges),
+                    "pace_zone_edges_mps": list(self.pace_zones.edges),
+                    "cs_mps": self.cs_mps,
+                    "load_model": self.load_model,
+                    "sex": self.sex,
+                    "limits": limits_json(self.limits),
+                }
+            )
+        )
+
+    def fingerprint(self) -> str:
+        """sha256 of the canonical JSON: equal exactly when the analysis would be equal."""
+        text = json.dumps(self.as_json(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -408,4 +504,38 @@ def _effort_json(effort: bests_science.BestEffort) -> dict[str, Any]:
         "start_offset_s": effort.start_elapsed_s,
         "end_offset_s": effort.end_elapsed_s,
         "speed_mps": effort.speed_mps,
+    }
+
+
+_isfinite = math.isfinite
+
+
+def json_safe(value: Any) -> Any:
+    """JSON for both databases: tuples as lists, non-finite floats as None."""
+    kind = type(value)  # the common exact types first (statistics hold thousands of them)
+    if kind is float:
+        return value if _isfinite(value) else None
+    if kind is dict:
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [json_safe(v) for v in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.floating | np.integer):
+        return json_safe(value.item())
+    return value
+
+
+def limits_json(limits: Limits) -> dict[str, float]:
+    """The limits as stored with an analysis (``ParamInputs.limits``, ``AnalysisParams``)."""
+    return {
+        "hr_min_bpm": limits.hr_min_bpm,
+        "hr_max_bpm": limits.hr_max_bpm,
+        "moving_speed_min_mps": limits.moving_speed_min_mps,
+        "gps_jump_speed_mps": limits.gps_jump_speed_mps,
+        "dt_cap_s": limits.dt_cap_s,
     }
