@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, NoAppException
@@ -15,6 +17,7 @@ from smartrunning.coaching import cli as coaching_cli
 from smartrunning.plans import cli as plans_cli
 from smartrunning.platform import serve
 from smartrunning.platform.config import ConfigError
+from smartrunning.platform.errors import ServiceError
 from smartrunning.sessions import cli as sessions_cli
 from smartrunning.sessions import cli_imports as sessions_cli_imports
 from smartrunning.workouts import cli as workouts_cli
@@ -31,7 +34,18 @@ def _create_app() -> Flask:
         raise NoAppException(str(exc)) from exc
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+class _Commands(FlaskGroup):
+    """Every command: a service's refusal (``platform.errors``) ends it with the message
+    and exit status 1, nothing of it kept (the app context's session is discarded)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+@click.group(cls=_Commands, create_app=_create_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """SmartRunning: training platform for running coaches and their athletes.
 

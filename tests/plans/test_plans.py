@@ -285,7 +285,10 @@ def test_schema_validation_lists_problems_by_path(app: Flask) -> None:
         json={"body": {**_body(), "name": "Mine"}},
         headers={"X-CSRFToken": _token(client)},
     )
-    assert dup.status_code == 422
+    # A name already taken is a conflict, answered 409 as everywhere else in the API.
+    assert dup.status_code == 409
+    assert dup.json["error"]["code"] == "conflict"
+    assert "Mine" in dup.json["error"]["message"]
 
 
 def _token(client: object) -> str:

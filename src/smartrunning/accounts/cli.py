@@ -11,7 +11,6 @@ from smartrunning.platform.cli_output import (
     json_option,
 )
 from smartrunning.platform.db import db
-from smartrunning.platform.errors import ServiceError
 
 __all__ = ["register"]
 
@@ -37,12 +36,9 @@ def create_user_command(
     """Create an account; its owner must change the password at first login."""
     generated = password is None
     secret = password or accounts.generate_password()
-    try:
-        user = accounts.create_user(
-            username, secret, accounts.parse_roles(roles), display_name=display_name
-        )
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    user = accounts.create_user(
+        username, secret, accounts.parse_roles(roles), display_name=display_name
+    )
     db.session.commit()
     data: dict[str, object] = {
         "id": user.id,
@@ -77,10 +73,7 @@ def set_password_command(
         raise click.ClickException(f"No user {username!r}.")
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    try:
-        accounts.set_password(user, password, must_change=must_change)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    accounts.set_password(user, password, must_change=must_change)
     db.session.commit()
     emit(
         {"username": user.username, "must_change_password": must_change},

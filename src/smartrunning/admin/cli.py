@@ -14,7 +14,6 @@ from smartrunning.platform.cli_output import (
     json_option,
 )
 from smartrunning.platform.db import MIGRATIONS_DIR
-from smartrunning.platform.errors import ServiceError
 
 __all__ = ["register"]
 
@@ -25,10 +24,7 @@ __all__ = ["register"]
 @json_option
 def backup_command(file: Path, as_json: bool) -> None:
     """Write the database, uploads included, to FILE (a new ZIP)."""
-    try:
-        report = backup_services.backup(file)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    report = backup_services.backup(file)
     total = sum(report.rows.values())
     emit(
         {"file": str(report.path), "revision": report.revision, "rows": report.rows},
@@ -44,10 +40,7 @@ def backup_command(file: Path, as_json: bool) -> None:
 def restore_command(file: Path, as_json: bool) -> None:
     """Restore FILE into a new, empty database (migrated here first)."""
     upgrade(directory=str(MIGRATIONS_DIR))
-    try:
-        report = backup_services.restore(file)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    report = backup_services.restore(file)
     total = sum(report.rows.values())
     emit(
         {"file": str(report.path), "revision": report.revision, "rows": report.rows},

@@ -31,7 +31,6 @@ from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     Conflict,
     NotFound,
-    ServiceError,
 )
 
 __all__ = ["blp"]
@@ -157,11 +156,6 @@ def _on(query: dict[str, Any], runner: Any) -> dt.date:
     return day
 
 
-def _fail(exc: ServiceError) -> None:
-    db.session.rollback()
-    abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
-
-
 @blp.route("/<int:runner_id>/profile")
 class Profile(MethodView):
     @blp.arguments(OnQuery, location="query")
@@ -188,19 +182,16 @@ class Parameters(MethodView):
         runner = get_runner_or_404(runner_id)
         if not may_edit_parameter(data["key"]):
             abort(403, message="Critical speed, pace zones and threshold HR are set by a coach.")
-        try:
-            version = parameter_services.set_parameter(
-                runner,
-                ParameterKey(data["key"]),
-                data["value"],
-                data["valid_from"],
-                source=ParameterSource(data["source"]),
-                by=this_user(),
-                today=clock.today(),
-                note=data["note"],
-            )
-        except ServiceError as exc:
-            _fail(exc)
+        version = parameter_services.set_parameter(
+            runner,
+            ParameterKey(data["key"]),
+            data["value"],
+            data["valid_from"],
+            source=ParameterSource(data["source"]),
+            by=this_user(),
+            today=clock.today(),
+            note=data["note"],
+        )
         db.session.commit()
         return version
 
@@ -235,18 +226,15 @@ class Bests(MethodView):
     def post(self, data: dict[str, Any], runner_id: int) -> dict[str, Any]:
         """Add a manual personal best; CS/D′ is refitted from its date on."""
         runner = get_runner_or_404(runner_id)
-        try:
-            best = best_services.add_personal_best(
-                runner,
-                data["distance_m"],
-                best_services.parse_time(data["time"]),
-                data["date"],
-                by=this_user(),
-                today=clock.today(),
-                event_name=data["event_name"],
-            )
-        except ServiceError as exc:
-            _fail(exc)
+        best = best_services.add_personal_best(
+            runner,
+            data["distance_m"],
+            best_services.parse_time(data["time"]),
+            data["date"],
+            by=this_user(),
+            today=clock.today(),
+            event_name=data["event_name"],
+        )
         db.session.commit()
         return {**_best_dict(best), "is_record": True}
 

@@ -28,9 +28,6 @@ from smartrunning.athletes.schemas import (
 )
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
-from smartrunning.platform.errors import (
-    ServiceError,
-)
 
 __all__ = ["blp"]
 
@@ -70,18 +67,14 @@ class Runners(MethodView):
             coach = accounts.find_user(data["coach"])
             if coach is None:
                 abort(422, message="Unknown coach.", errors={"json": {"coach": ["Unknown."]}})
-        try:
-            runner = athlete_services.create_runner(
-                data["name"],
-                data["birth_date"],
-                athlete_services.parse_sex(data["sex"]),
-                created_by=user,
-                today=clock.today(),
-                coach=coach,
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
+        runner = athlete_services.create_runner(
+            data["name"],
+            data["birth_date"],
+            athlete_services.parse_sex(data["sex"]),
+            created_by=user,
+            today=clock.today(),
+            coach=coach,
+        )
         db.session.commit()
         return runner
 
@@ -99,16 +92,12 @@ class RunnerById(MethodView):
         """Change a runner's name, birth date or sex (whoever may see the runner, as on the
         profile page). A new birth date or sex recomputes the runner's sessions."""
         runner = get_runner_or_404(runner_id)
-        try:
-            athlete_services.update_basics(
-                runner,
-                data.get("name", runner.name),
-                data.get("birth_date", runner.birth_date),
-                athlete_services.parse_sex(data["sex"]) if "sex" in data else runner.sex,
-                today=clock.today(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
+        athlete_services.update_basics(
+            runner,
+            data.get("name", runner.name),
+            data.get("birth_date", runner.birth_date),
+            athlete_services.parse_sex(data["sex"]) if "sex" in data else runner.sex,
+            today=clock.today(),
+        )
         db.session.commit()
         return runner

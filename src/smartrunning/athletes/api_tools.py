@@ -15,7 +15,6 @@ from smartrunning.athletes import bests as best_services
 from smartrunning.athletes.profiles import zones_json
 from smartrunning.athletes.schemas import ZoneOut
 from smartrunning.platform import clock
-from smartrunning.platform.errors import InvalidInput
 from smartrunning.science import defaults
 from smartrunning.science.critical_speed import Effort, fit_critical_speed
 from smartrunning.science.heart_rate import age_years, estimate_hrmax
@@ -101,13 +100,10 @@ class CriticalSpeedPreview(MethodView):
     @blp.response(200, CriticalSpeedOut)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Fit CS/D′ to the given efforts and predict the standard distances."""
-        try:
-            efforts = [
-                Effort(e["distance_m"], best_services.parse_time(e["time"]), e["date"])
-                for e in data["efforts"]
-            ]
-        except InvalidInput as exc:
-            abort(422, message=exc.message)
+        efforts = [
+            Effort(e["distance_m"], best_services.parse_time(e["time"]), e["date"])
+            for e in data["efforts"]
+        ]
         fit = fit_critical_speed(efforts, as_of=clock.today(), fallback=defaults.CRITICAL_SPEED)
         rows = prediction_table(efforts, fit.value if fit.fitted else None)
         predictions = [

@@ -68,18 +68,15 @@ def create_command(
     """Create a runner; prints it (with --json, as JSON with its id)."""
     coach_user = _user_or_fail(coach) if coach else None
     own_user = _user_or_fail(username) if username else None
-    try:
-        runner = athlete_services.create_runner(
-            name,
-            birth_date.date(),
-            athlete_services.parse_sex(sex),
-            created_by=None,
-            today=clock.today(),
-            user=own_user,
-            coach=coach_user,
-        )
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    runner = athlete_services.create_runner(
+        name,
+        birth_date.date(),
+        athlete_services.parse_sex(sex),
+        created_by=None,
+        today=clock.today(),
+        user=own_user,
+        coach=coach_user,
+    )
     db.session.commit()
     emit(runner_data(runner), as_json, f"Created runner {runner.id}: {runner.name}.")
 
@@ -102,16 +99,13 @@ def update_command(
     """Change a runner's name, birth date or sex (a new birth date or sex recomputes their
     sessions at the next `smartrunning recompute` or worker maintenance)."""
     runner = runner_or_fail(runner_id)
-    try:
-        athlete_services.update_basics(
-            runner,
-            name if name is not None else runner.name,
-            birth_date.date() if birth_date else runner.birth_date,
-            athlete_services.parse_sex(sex) if sex else runner.sex,
-            today=clock.today(),
-        )
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    athlete_services.update_basics(
+        runner,
+        name if name is not None else runner.name,
+        birth_date.date() if birth_date else runner.birth_date,
+        athlete_services.parse_sex(sex) if sex else runner.sex,
+        today=clock.today(),
+    )
     db.session.commit()
     emit(runner_data(runner), as_json, f"Updated runner {runner.id}: {runner.name}.")
 
@@ -189,18 +183,15 @@ def pb_add_command(
 ) -> None:
     """Add a personal best; CS/D′ is refitted from its date on."""
     runner = runner_or_fail(runner_id)
-    try:
-        best = best_services.add_personal_best(
-            runner,
-            distance_m,
-            best_services.parse_time(time_text),
-            date.date(),
-            by=None,
-            today=clock.today(),
-            event_name=event,
-        )
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    best = best_services.add_personal_best(
+        runner,
+        distance_m,
+        best_services.parse_time(time_text),
+        date.date(),
+        by=None,
+        today=clock.today(),
+        event_name=event,
+    )
     db.session.commit()
     cs = parameter_services.parameters_on(runner, clock.today()).critical_speed
     data = {
@@ -255,23 +246,19 @@ def params_set_command(
     """
     runner = runner_or_fail(runner_id)
     versions = []
-    try:
-        for assignment in assignments:
-            key, raw = _parse_assignment(assignment)
-            versions.append(
-                parameter_services.set_parameter(
-                    runner,
-                    key,
-                    raw,
-                    day.date(),
-                    source=ParameterSource(source),
-                    by=None,
-                    today=clock.today(),
-                )
+    for assignment in assignments:
+        key, raw = _parse_assignment(assignment)
+        versions.append(
+            parameter_services.set_parameter(
+                runner,
+                key,
+                raw,
+                day.date(),
+                source=ParameterSource(source),
+                by=None,
+                today=clock.today(),
             )
-    except ServiceError as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from exc
+        )
     db.session.commit()
     data = {
         "runner_id": runner.id,

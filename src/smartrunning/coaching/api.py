@@ -11,7 +11,6 @@ from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
 from smartrunning.athletes.schemas import RunnerDeletedSchema
 from smartrunning.coaching import deletion as runner_deletion
 from smartrunning.platform.db import db
-from smartrunning.platform.errors import Conflict
 
 __all__ = ["blp"]
 
@@ -27,10 +26,6 @@ class RunnerDeletion(MethodView):
         runner = get_runner_or_404(runner_id)
         if not may_delete_runner(runner):
             abort(403, message="Only the runner's coaches and admins delete a runner.")
-        try:
-            deleted = runner_deletion.delete_runner(runner)
-        except Conflict as exc:
-            db.session.rollback()
-            abort(409, message=exc.message)
+        deleted = runner_deletion.delete_runner(runner)
         db.session.commit()
         return deleted.as_dict()

@@ -9,7 +9,6 @@ from smartrunning.athletes.cli import runner_or_fail
 from smartrunning.coaching import deletion as runner_deletion
 from smartrunning.platform.cli_output import emit, json_option
 from smartrunning.platform.db import db
-from smartrunning.platform.errors import ServiceError
 
 __all__ = ["register"]
 
@@ -24,10 +23,7 @@ def delete_command(runner_id: int, yes: bool, as_json: bool) -> None:
     runner = runner_or_fail(runner_id)
     if not yes:
         click.confirm(f"Delete runner {runner.id} ({runner.name}) and all their data?", abort=True)
-    try:
-        deleted = runner_deletion.delete_runner(runner)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    deleted = runner_deletion.delete_runner(runner)
     db.session.commit()
     emit(
         deleted.as_dict(),

@@ -24,7 +24,6 @@ from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     NotFound,
-    ServiceError,
 )
 
 __all__ = ["blp"]
@@ -115,14 +114,6 @@ class PlanDayIn(Schema):
     notes = fields.Str(load_default=None, validate=validate.Length(max=4000))
 
 
-def _invalid(exc: ServiceError) -> None:
-    db.session.rollback()
-    details: dict[str, Any] = {"json": {exc.field or "_": [exc.message]}}
-    if isinstance(exc, plan_schemas.InvalidSchema):
-        details = {"json": {"body": [f"{p or '/'}: {m}" for p, m in exc.problems]}}
-    abort(422, message=exc.message, errors=details)
-
-
 def _schema_json(row: PlanSchemaRow) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -168,10 +159,7 @@ class Schemas(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Add a schema; a 422 lists every problem with its JSON pointer."""
         _require_schemas()
-        try:
-            row = plan_schemas.save_schema(data["body"], owner=this_user())
-        except ServiceError as exc:
-            _invalid(exc)
+        row = plan_schemas.save_schema(data["body"], owner=this_user())
         db.session.commit()
         return _schema_json(row)
 
@@ -191,10 +179,7 @@ class SchemaById(MethodView):
         row = _schema(schema_id)
         if not plan_schemas.can_edit_schema(this_user(), row):
             abort(403, message="Only its owner or an admin edits this schema.")
-        try:
-            plan_schemas.save_schema(data["body"], owner=this_user(), row=row)
-        except ServiceError as exc:
-            _invalid(exc)
+        plan_schemas.save_schema(data["body"], owner=this_user(), row=row)
         db.session.commit()
         return _schema_json(row)
 
@@ -225,10 +210,7 @@ class RunnerPlans(MethodView):
             sessions_per_week=data["sessions_per_week"],
             today=clock.today(),
         )
-        try:
-            plan = plan_services.save_plan(runner, schema, request, created_by=this_user())
-        except ServiceError as exc:
-            _invalid(exc)
+        plan = plan_services.save_plan(runner, schema, request, created_by=this_user())
         db.session.commit()
         return plan
 
@@ -268,9 +250,6 @@ class DayById(MethodView):
             abort(404, message="No such plan day.")
         if not plan_services.can_plan(this_user(), plan.runner):
             abort(403, message="Coaches of this runner and admins only.")
-        try:
-            plan_services.edit_day(day, **data)
-        except ServiceError as exc:
-            _invalid(exc)
+        plan_services.edit_day(day, **data)
         db.session.commit()
         return day

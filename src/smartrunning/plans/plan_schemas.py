@@ -52,6 +52,9 @@ class InvalidSchema(InvalidInput):
         text = "; ".join(f"{path or '/'}: {message}" for path, message in problems)
         super().__init__(f"Invalid plan schema: {text}", field="body")
 
+    def details(self) -> dict[str, Any]:
+        return {"json": {"body": [f"{p or '/'}: {m}" for p, m in self.problems]}}
+
 
 def can_write_schemas(user: User) -> bool:
     """Coaches and admins create schemas."""

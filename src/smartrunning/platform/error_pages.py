@@ -1,6 +1,8 @@
 """Error answers: HTML pages for people, one JSON shape for the API.
 
 API errors are always ``{"error": {"code": str, "message": str, "details": object}}``.
+HTTP errors (``abort``) and the services' own errors (``platform.errors``) are both
+answered here, the latter after rolling back the request's transaction.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-__all__ = ["api_error", "init_app", "wants_json"]
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import ServiceError
+
+__all__ = ["api_error", "handle_service_error", "init_app", "wants_json"]
 
 _MESSAGES = {
     400: "The request could not be understood.",
@@ -90,6 +95,17 @@ def handle_http_exception(exc: HTTPException) -> Any:
     return response, status, extra
 
 
+def handle_service_error(exc: ServiceError) -> Any:
+    """A service refused: nothing of the request is kept; the API answers with the error's
+    status and details, a page with the error page."""
+    db.session.rollback()
+    if wants_json():
+        code = _code_name(default_exceptions[exc.status]())
+        return api_error(exc.status, code, exc.message, exc.details())
+    return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+
 def init_app(app: Flask) -> None:
     # Registered after flask-smorest's own handler so that it replaces it app-wide.
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ServiceError, handle_service_error)

@@ -15,7 +15,6 @@ from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     NotFound,
-    ServiceError,
 )
 from smartrunning.platform.jsonio import json_response
 from smartrunning.sessions import actions as session_services
@@ -183,10 +182,7 @@ class RunnerSessions(MethodView):
     def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
         """A page of the runner's sessions, sorted and filtered by sport and date."""
         runner = get_runner_or_404(runner_id)
-        try:
-            page = session_services.list_sessions(runner, **query)
-        except ServiceError as exc:
-            abort(422, message=exc.message)
+        page = session_services.list_sessions(runner, **query)
         return {
             "items": [session_services.session_summary(s) for s in page.items],
             "total": page.total,
@@ -217,16 +213,12 @@ class RunnerSessions(MethodView):
         """Upload .fit files and ZIPs (multipart field ``files``); answers with the job."""
         runner = get_runner_or_404(runner_id)
         files = [f for f in request.files.getlist("files") if f.filename]
-        try:
-            job = import_services.create_import(
-                runner,
-                [(f.filename or "upload", f.stream) for f in files],
-                by=this_user(),
-                source="api",
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            abort(422, message=exc.message)
+        job = import_services.create_import(
+            runner,
+            [(f.filename or "upload", f.stream) for f in files],
+            by=this_user(),
+            source="api",
+        )
         import_jobs.submit(job.id)
         return {"job_id": job.id, "status_url": url_for("api_jobs.JobById", job_id=job.id)}
 

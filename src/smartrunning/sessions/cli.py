@@ -22,7 +22,6 @@ from smartrunning.platform.cli_output import (
     to_jsonable,
 )
 from smartrunning.platform.db import db
-from smartrunning.platform.errors import ServiceError
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import recompute
@@ -81,19 +80,16 @@ def list_command(
     runner = _runner(runner_id)
     number = page or 1
     while True:
-        try:
-            result = session_services.list_sessions(
-                runner,
-                sport=sport,
-                date_from=date_from.date() if date_from else None,
-                date_to=date_to.date() if date_to else None,
-                sort=sort,
-                direction="asc" if asc else "desc",
-                page=number,
-                page_size=page_size,
-            )
-        except ServiceError as exc:
-            raise click.ClickException(exc.message) from exc
+        result = session_services.list_sessions(
+            runner,
+            sport=sport,
+            date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None,
+            sort=sort,
+            direction="asc" if asc else "desc",
+            page=number,
+            page_size=page_size,
+        )
         for s in result.items:
             if as_json:
                 _line(session_services.session_summary(s))
@@ -145,10 +141,7 @@ def delete_command(session_id: int, yes: bool, as_json: bool) -> None:
     """Delete a session and undo what it caused (bests, CS versions, loads, history)."""
     if not yes and not as_json:
         click.confirm(f"Delete session {session_id}?", abort=True)
-    try:
-        session_services.delete_session_by_id(session_id)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    session_services.delete_session_by_id(session_id)
     emit({"deleted": session_id}, as_json, f"Deleted session {session_id}.")
 
 

@@ -19,7 +19,6 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from smartrunning.accounts.policy import this_user
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
-from smartrunning.platform.errors import ServiceError
 from smartrunning.science import defaults
 from smartrunning.science.workout_targets import extent_totals
 from smartrunning.workouts import actions as workout_services
@@ -190,18 +189,10 @@ class PreviewOut(Schema):
     )
 
 
-def _invalid(exc: ServiceError) -> None:
-    db.session.rollback()
-    abort(422, message=exc.message, errors={"json": {exc.field or "_": [exc.message]}})
-
-
 def _content(data: dict[str, Any]) -> Any:
-    try:
-        if "zwo" in data:
-            return parse_zwo(data["zwo"].encode("utf-8"))
-        return structure_from_json(data)
-    except ServiceError as exc:
-        _invalid(exc)
+    if "zwo" in data:
+        return parse_zwo(data["zwo"].encode("utf-8"))
+    return structure_from_json(data)
 
 
 def _file(data: bytes, mimetype: str, filename: str) -> Response:
@@ -234,10 +225,7 @@ class Workouts(MethodView):
         """Add a workout (coaches and admins), from ZWO text or from steps."""
         require_create()
         content = _content(data)
-        try:
-            workout = workout_services.create_workout(content, by=this_user())
-        except ServiceError as exc:
-            _invalid(exc)
+        workout = workout_services.create_workout(content, by=this_user())
         db.session.commit()
         return workout_summaries.workout_json(workout, this_user(), steps=True)
 
@@ -252,12 +240,9 @@ class WorkoutById(MethodView):
         data = workout_summaries.workout_json(workout, this_user(), steps=True)
         if query["runner_id"] is not None:
             runner = chosen_runner(query["runner_id"], [])
-            try:
-                resolution = workout_targets.resolve_for_runner(
-                    workout, runner, query["on"] or clock.today()
-                )
-            except ServiceError as exc:
-                _invalid(exc)
+            resolution = workout_targets.resolve_for_runner(
+                workout, runner, query["on"] or clock.today()
+            )
             data["resolved"] = workout_summaries.resolution_json(resolution)
         return data
 
@@ -268,10 +253,7 @@ class WorkoutById(MethodView):
         workout = get_workout_or_404(workout_id)
         require_edit(workout)
         content = _content(data)
-        try:
-            workout_services.update_workout(workout, content)
-        except ServiceError as exc:
-            _invalid(exc)
+        workout_services.update_workout(workout, content)
         db.session.commit()
         return workout_summaries.workout_json(workout, this_user(), steps=True)
 
@@ -306,12 +288,9 @@ class WorkoutFit(MethodView):
         if runner is None:
             abort(422, message="Give runner_id.", errors={"query": {"runner_id": ["required"]}})
         assert runner is not None  # flask-smorest's abort raises
-        try:
-            data = workout_targets.fit_for_runner(
-                workout_services.structure(workout), runner, query["on"] or clock.today()
-            )
-        except ServiceError as exc:
-            _invalid(exc)
+        data = workout_targets.fit_for_runner(
+            workout_services.structure(workout), runner, query["on"] or clock.today()
+        )
         name = workout_services.download_name(workout, "fit")
         return _file(data, "application/vnd.ant.fit", name)
 
@@ -338,10 +317,7 @@ class WorkoutPreview(MethodView):
     @blp.response(200, PreviewOut)
     def post(self, data: dict[str, Any]) -> Any:
         """Validate steps and chart them (nothing is stored): for the step editor."""
-        try:
-            content = structure_from_json({"name": "Preview", **data})
-        except ServiceError as exc:
-            _invalid(exc)
+        content = structure_from_json({"name": "Preview", **data})
         resolution = workout_targets.resolve_structure(content, None, clock.today())
         reference = defaults.CRITICAL_SPEED.cs_mps
         totals = extent_totals(content)

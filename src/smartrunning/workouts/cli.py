@@ -19,7 +19,6 @@ from smartrunning.platform.cli_output import (
     json_option,
 )
 from smartrunning.platform.db import db
-from smartrunning.platform.errors import ServiceError
 from smartrunning.platform.formatting import format_duration
 from smartrunning.workouts import actions as workout_services
 from smartrunning.workouts import imports as workout_imports
@@ -133,20 +132,17 @@ def export_command(
     workout_id: int, kind: str, runner_id: int | None, on: dt.datetime | None, output: Path
 ) -> None:
     """Write a workout as a ZWO file, or as a FIT workout with a runner's targets."""
-    try:
-        workout = workout_services.get_workout(workout_id, include_archived=True)
-        if kind == "zwo":
-            data = workout.zwo.encode("utf-8")
-        else:
-            if runner_id is None:
-                raise click.ClickException("--runner is needed for a FIT workout.")
-            runner = db.session.get(Runner, runner_id)
-            if runner is None:
-                raise click.ClickException(f"No runner {runner_id}.")
-            day = on.date() if on else clock.today()
-            data = workout_targets.fit_for_runner(workout_services.structure(workout), runner, day)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
+    workout = workout_services.get_workout(workout_id, include_archived=True)
+    if kind == "zwo":
+        data = workout.zwo.encode("utf-8")
+    else:
+        if runner_id is None:
+            raise click.ClickException("--runner is needed for a FIT workout.")
+        runner = db.session.get(Runner, runner_id)
+        if runner is None:
+            raise click.ClickException(f"No runner {runner_id}.")
+        day = on.date() if on else clock.today()
+        data = workout_targets.fit_for_runner(workout_services.structure(workout), runner, day)
     output.write_bytes(data)
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
