@@ -247,10 +247,9 @@ def derived_state(api: Api, runner_id: int) -> dict[str, list[Any]]:
             f"/api/runners/{runner_id}/sessions?sort=start_time&dir=asc&page={page}&page_size=200"
         )
         sessions.extend(
-            sorted((k, v) for k, v in s.items() if k not in ("id", "runner_id"))
-            for s in answer["items"]
+            sorted((k, v) for k, v in s.items() if k not in ("id", "runner_id")) for s in answer
         )
-        if page >= answer["pages"]:
+        if len(answer) < 200:  # the last page (totals are in the X-Pagination header)
             break
         page += 1
     return {"bests": bests, "cs": cs, "days": days, "weeks": weeks, "sessions": sessions}

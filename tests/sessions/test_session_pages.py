@@ -51,13 +51,20 @@ def test_list_filters_sorts_and_pages(app: Flask, three_sessions: tuple[int, lis
     login(client, "coach")
     api = client.get(f"/api/runners/{runner_id}/sessions?sport=running&sort=distance&dir=desc")
     assert api.status_code == 200
-    items = api.json["items"]
+    items = api.json
     assert [i["sport"] for i in items] == ["running", "running"]
     assert items[0]["distance_m"] > items[1]["distance_m"]
-    paged = client.get(f"/api/runners/{runner_id}/sessions?page_size=2&page=2").json
-    assert (paged["total"], paged["pages"], len(paged["items"])) == (3, 2, 1)
-    dated = client.get(f"/api/runners/{runner_id}/sessions?from=2024-03-02&to=2024-03-04").json
-    assert dated["total"] == 1
+    paged = client.get(f"/api/runners/{runner_id}/sessions?page_size=2&page=2")
+    totals = json.loads(paged.headers["X-Pagination"])
+    assert (totals["total"], totals["total_pages"], len(paged.json)) == (3, 2, 1)
+    dated = client.get(f"/api/runners/{runner_id}/sessions?from=2024-03-02&to=2024-03-04")
+    assert json.loads(dated.headers["X-Pagination"])["total"] == 1
+    assert len(dated.json) == 1
+    past_the_end = client.get(f"/api/runners/{runner_id}/sessions?page=99")
+    assert past_the_end.json == []
+    assert json.loads(past_the_end.headers["X-Pagination"])["total"] == 3
+    too_big = client.get(f"/api/runners/{runner_id}/sessions?page_size=201")
+    assert too_big.status_code == 422
     page = _text(client.get(f"/runners/{runner_id}/sessions?sport=cycling"))
     assert page.count('href="/sessions/') == 1
     bad = client.get(f"/api/runners/{runner_id}/sessions?sort=colour")

@@ -28,6 +28,7 @@ from smartrunning.athletes.schemas import (
 )
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
+from smartrunning.platform.pagination import paginate
 
 __all__ = ["blp"]
 
@@ -40,20 +41,15 @@ class Runners(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters: PaginationParameters) -> list[Runner]:
         """Runners visible to the caller, by name."""
-        query = athlete_services.visible_runners_query(this_user())
-        total = db.session.execute(
-            sa.select(sa.func.count()).select_from(query.subquery())
-        ).scalar_one()
-        pagination_parameters.item_count = total
-        if pagination_parameters.first_item >= total:
-            return []  # past the end (also keeps huge page numbers away from the database)
-        page = (
-            query.options(selectinload(Runner.coach_rows).selectinload(CoachAssignment.coach))
-            .order_by(sa.func.lower(Runner.name), Runner.id)
-            .offset(pagination_parameters.first_item)
-            .limit(pagination_parameters.page_size)
+        query = athlete_services.visible_runners_query(this_user()).options(
+            selectinload(Runner.coach_rows).selectinload(CoachAssignment.coach)
         )
-        return list(db.session.execute(page).scalars())
+        return paginate(
+            query,
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            order_by=(sa.func.lower(Runner.name), Runner.id),
+        ).into(pagination_parameters)
 
     @blp.arguments(RunnerCreateSchema)
     @blp.response(201, RunnerSchema)

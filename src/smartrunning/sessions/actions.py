@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -27,6 +26,7 @@ from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
 )
+from smartrunning.platform.pagination import Page, paginate
 from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.records import Records
 from smartrunning.sessions import recompute
@@ -40,7 +40,6 @@ from smartrunning.sessions.parquet import records_from_parquet
 __all__ = [
     "CHARTS_VERSION",
     "SORTS",
-    "SessionPage",
     "charts_of_records",
     "delete_session",
     "delete_session_by_id",
@@ -63,20 +62,7 @@ SORTS: Final = {
     "load": TrainingSession.load,
     "avg_hr": TrainingSession.avg_hr_bpm,
 }
-MAX_PAGE_SIZE: Final = 200
 _LABELS: Final = {round(d.distance_m, 1): d.label for d in STANDARD_DISTANCES}
-
-
-@dataclass(frozen=True)
-class SessionPage:
-    items: list[TrainingSession]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
 
 
 def list_sessions(
@@ -89,14 +75,12 @@ def list_sessions(
     direction: Literal["asc", "desc"] = "desc",
     page: int = 1,
     page_size: int = 50,
-) -> SessionPage:
+) -> Page[TrainingSession]:
     """A page of the runner's sessions (summary columns only): two queries, any size."""
     if sort not in SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}.", field="sort")
     if direction not in ("asc", "desc"):
         raise InvalidInput("direction must be asc or desc.", field="direction")
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"page ≥ 1 and 1 ≤ page_size ≤ {MAX_PAGE_SIZE}.", field="page")
     where = [TrainingSession.runner_id == runner.id]
     if sport:
         where.append(TrainingSession.sport == sport)
@@ -104,21 +88,14 @@ def list_sessions(
         where.append(TrainingSession.local_date >= date_from)
     if date_to is not None:
         where.append(TrainingSession.local_date <= date_to)
-    total = db.session.execute(
-        sa.select(sa.func.count(TrainingSession.id)).where(*where)
-    ).scalar_one()
     column = SORTS[sort]
     order = column.asc() if direction == "asc" else column.desc()
-    items = list(
-        db.session.execute(
-            sa.select(TrainingSession)
-            .where(*where)
-            .order_by(order, TrainingSession.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        ).scalars()
+    return paginate(
+        sa.select(TrainingSession).where(*where),
+        page=page,
+        page_size=page_size,
+        order_by=(order, TrainingSession.id.desc()),
     )
-    return SessionPage(items, int(total), page, page_size)
 
 
 def sports(runner: Runner) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from flask_smorest.pagination import PaginationParameters
 from marshmallow import Schema, fields, validate
 
 from smartrunning.accounts.policy import this_user
@@ -17,6 +18,7 @@ from smartrunning.platform.errors import (
     NotFound,
 )
 from smartrunning.platform.jsonio import json_response
+from smartrunning.platform.pagination import MAX_PAGE_SIZE
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports
@@ -46,8 +48,6 @@ class SessionQuery(Schema):
     direction = fields.Str(
         load_default="desc", data_key="dir", validate=validate.OneOf(["asc", "desc"])
     )
-    page = fields.Int(load_default=1, validate=validate.Range(1, 1_000_000))
-    page_size = fields.Int(load_default=50, validate=validate.Range(1, 200))
 
 
 class SessionOut(Schema):
@@ -69,14 +69,6 @@ class SessionOut(Schema):
     # "load" and "loads" would shadow Schema.load/loads: named apart, same JSON keys.
     load_value = fields.Float(allow_none=True, attribute="load", data_key="load")
     load_model = fields.Str(allow_none=True)
-
-
-class SessionPageOut(Schema):
-    items = fields.List(fields.Nested(SessionOut))
-    total = fields.Int()
-    page = fields.Int()
-    page_size = fields.Int()
-    pages = fields.Int()
 
 
 class SessionDetailOut(SessionOut):
@@ -178,18 +170,21 @@ def _session(session_id: int) -> Any:
 @blp.route("/runners/<int:runner_id>/sessions")
 class RunnerSessions(MethodView):
     @blp.arguments(SessionQuery, location="query")
-    @blp.response(200, SessionPageOut)
-    def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
-        """A page of the runner's sessions, sorted and filtered by sport and date."""
+    @blp.response(200, SessionOut(many=True))
+    @blp.paginate(page_size=50, max_page_size=MAX_PAGE_SIZE)
+    def get(
+        self, query: dict[str, Any], runner_id: int, pagination_parameters: PaginationParameters
+    ) -> list[dict[str, Any]]:
+        """A page of the runner's sessions, sorted and filtered by sport and date; totals in
+        the ``X-Pagination`` header."""
         runner = get_runner_or_404(runner_id)
-        page = session_services.list_sessions(runner, **query)
-        return {
-            "items": [session_services.session_summary(s) for s in page.items],
-            "total": page.total,
-            "page": page.page,
-            "page_size": page.page_size,
-            "pages": page.pages,
-        }
+        page = session_services.list_sessions(
+            runner,
+            **query,
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+        )
+        return [session_services.session_summary(s) for s in page.into(pagination_parameters)]
 
     @blp.response(202, UploadOut)
     @blp.doc(

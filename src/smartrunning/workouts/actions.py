@@ -41,6 +41,7 @@ from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
 )
+from smartrunning.platform.pagination import Page, paginate
 from smartrunning.science import workouts as sw
 from smartrunning.science.zwo import read_zwo
 from smartrunning.workouts.models import (
@@ -58,7 +59,6 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "DeleteResult",
     "WorkoutFilter",
-    "WorkoutPage",
     "can_create",
     "can_edit",
     "copy_workout",
@@ -164,37 +164,18 @@ class WorkoutFilter:
         return query
 
 
-@dataclass(frozen=True)
-class WorkoutPage:
-    items: list[Workout]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
 def list_workouts(
     where: WorkoutFilter | None = None, *, page: int = 1, page_size: int = 20
-) -> WorkoutPage:
+) -> Page[Workout]:
     """A page of the library by name, owners and tags loaded: a fixed number of queries."""
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"page ≥ 1 and 1 ≤ page_size ≤ {MAX_PAGE_SIZE}.", field="page")
     query = (where or WorkoutFilter()).query()
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(query.subquery())
-    ).scalar_one()
-    if (page - 1) * page_size >= total:
-        return WorkoutPage([], int(total), page, page_size)  # past the end (any page number)
-    rows = db.session.execute(
-        query.options(selectinload(Workout.tag_rows), selectinload(Workout.owner))
-        .order_by(sa.func.lower(Workout.name), Workout.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).scalars()
-    return WorkoutPage(list(rows), int(total), page, page_size)
+    return paginate(
+        query.options(selectinload(Workout.tag_rows), selectinload(Workout.owner)),
+        page=page,
+        page_size=page_size,
+        order_by=(sa.func.lower(Workout.name), Workout.id),
+        max_page_size=MAX_PAGE_SIZE,
+    )
 
 
 def tag_counts() -> list[tuple[str, int]]:

@@ -215,9 +215,8 @@ class Workouts(MethodView):
         page = workout_services.list_workouts(
             where, page=pagination_parameters.page, page_size=pagination_parameters.page_size
         )
-        pagination_parameters.item_count = page.total
         user = this_user()
-        return [workout_summaries.workout_json(w, user) for w in page.items]
+        return [workout_summaries.workout_json(w, user) for w in page.into(pagination_parameters)]
 
     @blp.arguments(WorkoutIn)
     @blp.response(201, WorkoutOut)
