@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 from typing import Any
 
 import pytest
@@ -128,6 +129,30 @@ def test_a_failing_batch_write_imports_its_files_one_by_one(
     calls.clear()
     assert _outcomes(app, _import(app, many, files, batch=len(files))) == expected
     assert _sessions(app, many) == _sessions(app, one)
+
+
+def test_a_file_whose_write_fails_fails_alone_and_the_others_are_imported(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [(f"run{i}.fit", run_bytes(i, seed=i, duration_s=600)) for i in range(3)]
+    bad = hashlib.sha256(files[1][1]).hexdigest()
+    real = ingest.session_values
+
+    def refuse(file_id: int, sha256: str, *args: Any) -> dict[str, Any]:
+        if sha256 == bad:
+            raise ValueError("a value the database refuses")
+        return real(file_id, sha256, *args)
+
+    monkeypatch.setattr(ingest, "session_values", refuse)
+    together = _outcomes(app, _import(app, make_runner(app, "Many"), files, batch=len(files)))
+    assert [(name, status) for name, status, _r, _i in together] == [
+        ("run0.fit", "imported"),
+        ("run1.fit", "failed"),
+        ("run2.fit", "imported"),
+    ]
+    assert together[1][2] == "internal error: ValueError: a value the database refuses"
+    alone = _outcomes(app, _import(app, make_runner(app, "One"), files[1:2], batch=1))
+    assert alone == [together[1]]
 
 
 def test_a_database_error_in_a_batch_write_puts_its_files_back_to_pending(

@@ -8,15 +8,17 @@ the same sport. The unique constraint (runner, sha256, segment) is the last guar
 file's outcome (``imported``, ``duplicate``, ``not_activity``, ``failed`` with a reason)
 is written in that same transaction, so a file is imported exactly once or not at all.
 
-Workers take files in small batches (:func:`import_claimed_fits`): every file of the batch
-is decoded and analysed first, then all their outcomes and sessions are written in one
-transaction under the runner's lock, with a few statements for the whole batch (one
-duplicate query, one overlap query, one insert of the record blobs, one of the sessions)
-and one commit. Within the batch, files are checked in order against each other as if
-committed one by one, so the results are those of importing them one at a time. A worker
-killed before the commit leaves all of them claimed, and they are imported again. A batch
-whose write fails for another reason than the database is imported one file at a time
-(``services.ingest_single``).
+Every FIT file is written this way, a file uploaded alone as a batch of one. Workers take
+files in small batches (:func:`import_claimed_fits`): every file of the batch is decoded
+and analysed first, then all their outcomes and sessions are written in one transaction
+under the runner's lock, with a few statements for the whole batch (one duplicate query,
+one overlap query, one insert of the record blobs, one of the sessions) and one commit.
+Within the batch, files are checked in order against each other as if committed one by
+one, so the results are those of importing them one at a time. A worker killed before the
+commit leaves all of them claimed, and they are imported again. A batch whose write fails
+for another reason than the database is written again one file at a time, each a batch of
+one in its own transaction with the same checks, so one bad file fails alone with its
+reason and the others are imported.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from smartrunning.athletes.models import Runner
 from smartrunning.platform import context
@@ -55,7 +57,6 @@ from smartrunning.sessions.ingest_files import (
     session_values,
     skipped_reason,
 )
-from smartrunning.sessions.ingest_single import import_claimed_fit
 from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,
@@ -86,9 +87,8 @@ def import_claimed_fits(files: Sequence[ImportFile]) -> None:
 
     Files are decoded and analysed one after the other outside any transaction; their
     results are written together (at most ``BATCH_BYTES`` of FIT at a time), as described
-    in the module docstring. If that write fails, the files are imported one by one
-    (:func:`import_claimed_fit`), as a database error that may pass puts them back to
-    ``pending``.
+    in the module docstring. If that write fails, the files are written one by one, as a
+    database error that may pass puts them back to ``pending``.
     """
     if not files:
         return
@@ -163,27 +163,67 @@ def _process(
 
 
 def _write_batch(runner: Runner, batch: list[_Result]) -> None:
-    """Write a batch's outcomes and sessions in one transaction; one by one if that fails."""
+    """Write a batch's outcomes and sessions in one transaction; one by one if that fails
+    (a batch of one is written once more in a fresh transaction)."""
     if not batch:
         return
-    file_ids = [r.file_id for r in batch]
     try:
         _write_all(runner, batch)
     except OperationalError as exc:
-        db.session.rollback()
-        log.warning("database error on import files %s, will retry: %s", file_ids, exc)
-        db.session.execute(
-            sa.update(ImportFile)
-            .where(ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PROCESSING)
-            .values(status=FileStatus.PENDING, claimed_by=None)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+        _retry_later([r.file_id for r in batch], exc)
     except Exception:
         db.session.rollback()
-        log.exception("writing import files %s together failed; one by one", file_ids)
-        for file_id in file_ids:
-            import_claimed_fit(db.session.get_one(ImportFile, file_id, populate_existing=True))
+        log.exception(
+            "writing import files %s together failed; one by one", [r.file_id for r in batch]
+        )
+        for result in batch:
+            _write_alone(runner, result)
+
+
+def _write_alone(runner: Runner, result: _Result) -> None:
+    """Write one file as a batch of one in its own transaction. A database error that may
+    pass puts it back to ``pending``; any other error fails it with its message, the raw
+    bytes kept for ``reprocess``."""
+    try:
+        _write_all(runner, [result])
+    except OperationalError as exc:
+        _retry_later([result.file_id], exc)
+    except IntegrityError:
+        db.session.rollback()
+        _finish_alone(
+            result.file_id,
+            Outcome(
+                FileStatus.DUPLICATE,
+                "the same file was imported at the same time by another worker",
+            ),
+        )
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("import file %s failed", result.file_id)
+        _finish_alone(
+            result.file_id,
+            Outcome(FileStatus.FAILED, f"internal error: {type(exc).__name__}: {exc}"),
+        )
+
+
+def _finish_alone(file_id: int, outcome: Outcome) -> None:
+    file = db.session.get_one(ImportFile, file_id, populate_existing=True)
+    finish_file(file, outcome.status, outcome.reason, outcome.session_ids, outcome.decoder)
+    db.session.commit()
+
+
+def _retry_later(file_ids: list[int], exc: OperationalError) -> None:
+    """Put files back to ``pending`` after a database error that may pass (a lock timeout,
+    a lost connection); the sweep queues them again."""
+    db.session.rollback()
+    log.warning("database error on import files %s, will retry: %s", file_ids, exc)
+    db.session.execute(
+        sa.update(ImportFile)
+        .where(ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PROCESSING)
+        .values(status=FileStatus.PENDING, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 @dataclass

@@ -1,8 +1,7 @@
 """One FIT file up to its write: its outcome, its analysed segments, a session's columns.
 
-What ``services.ingest`` (a batch at a time) and ``services.ingest_single`` (one file at a
-time, the fall-back) share. Nothing here writes but :func:`finish_file`, which sets a
-file's final status for the caller to commit.
+What ``sessions.ingest`` writes, a batch at a time. Nothing here writes but
+:func:`finish_file`, which sets a file's final status for the caller to commit.
 
 Here a session gets the analysis that depends on its records alone; its zone times and
 loads, which depend on the parameters valid on its day, are left pending for the
