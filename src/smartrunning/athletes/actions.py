@@ -20,11 +20,11 @@ from smartrunning.athletes.models import (
     Runner,
     Sex,
 )
+from smartrunning.athletes.rules import visible_runners
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     Conflict,
     InvalidInput,
-    NotFound,
 )
 from smartrunning.science import defaults
 
@@ -34,7 +34,6 @@ __all__ = [
     "advance_onboarding",
     "assign_coach",
     "athlete_rows",
-    "can_view_runner",
     "coaches",
     "create_login",
     "create_runner",
@@ -43,8 +42,6 @@ __all__ = [
     "unassign_coach",
     "update_basics",
     "update_schedule",
-    "visible_runner",
-    "visible_runners_query",
 ]
 
 OLDEST_BIRTH_YEAR = 1900
@@ -221,17 +218,6 @@ def coaches() -> list[User]:
     )
 
 
-def visible_runners_query(user: User) -> sa.Select[Runner]:
-    """Runners ``user`` may see: admin all, a coach their assigned ones, a runner themself."""
-    query = sa.select(Runner)
-    if user.has_role(Role.ADMIN):
-        return query
-    if user.has_role(Role.COACH):
-        assigned = sa.select(CoachAssignment.runner_id).where(CoachAssignment.coach_id == user.id)
-        return query.where(sa.or_(Runner.id.in_(assigned), Runner.user_id == user.id))
-    return query.where(Runner.user_id == user.id)
-
-
 @dataclass(frozen=True, slots=True)
 class AthleteRow:
     """A runner of the athletes dashboard, with the logins it shows."""
@@ -251,7 +237,7 @@ def athlete_rows(user: User) -> list[AthleteRow]:
     coaches' usernames. Two queries whatever the count; the runners' relationships are
     not loaded (the dashboard is the app's most visited page)."""
     rows = db.session.execute(
-        visible_runners_query(user)
+        visible_runners(user)
         .add_columns(_LOGIN.username)
         .outerjoin(_LOGIN, _LOGIN.id == Runner.user_id)
         .order_by(sa.func.lower(Runner.name), Runner.id)
@@ -266,19 +252,3 @@ def athlete_rows(user: User) -> list[AthleteRow]:
         ):
             coaches.setdefault(runner_id, []).append(username)
     return [AthleteRow(r, username, tuple(coaches.get(r.id, ()))) for r, username in rows]
-
-
-def can_view_runner(user: User, runner: Runner) -> bool:
-    if user.has_role(Role.ADMIN) or runner.user_id == user.id:
-        return True
-    if user.has_role(Role.COACH):
-        return db.session.get(CoachAssignment, (user.id, runner.id)) is not None
-    return False
-
-
-def visible_runner(user: User, runner_id: int) -> Runner:
-    """The runner if ``user`` may see it; otherwise NotFound (the same as not existing)."""
-    runner = db.session.get(Runner, runner_id)
-    if runner is None or not can_view_runner(user, runner):
-        raise NotFound("No such runner.")
-    return runner

@@ -21,6 +21,7 @@ from smartrunning.athletes.models import (
 from smartrunning.athletes.policy import (
     get_runner_or_404,
 )
+from smartrunning.athletes.rules import visible_runners
 from smartrunning.athletes.schemas import (
     RunnerCreateSchema,
     RunnerSchema,
@@ -41,7 +42,7 @@ class Runners(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters: PaginationParameters) -> list[Runner]:
         """Runners visible to the caller, by name."""
-        query = athlete_services.visible_runners_query(this_user()).options(
+        query = visible_runners(this_user()).options(
             selectinload(Runner.coach_rows).selectinload(CoachAssignment.coach)
         )
         return paginate(

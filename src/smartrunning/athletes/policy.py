@@ -10,11 +10,11 @@ from flask import abort
 
 from smartrunning.accounts.models import Role
 from smartrunning.accounts.policy import this_user
-from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes.models import (
     CoachAssignment,
     Runner,
 )
+from smartrunning.athletes.rules import visible_runner
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import NotFound
 
@@ -34,7 +34,7 @@ RUNNER_EDITABLE = frozenset(
 
 def get_runner_or_404(runner_id: int) -> Runner:
     try:
-        return athlete_services.visible_runner(this_user(), runner_id)
+        return visible_runner(this_user(), runner_id)
     except NotFound:
         abort(404)
 

@@ -20,16 +20,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from smartrunning.accounts.models import (
-    Role,
     User,
 )
-from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes.models import (
     ParameterKey,
     ParameterVersion,
     Runner,
 )
 from smartrunning.athletes.parameters import parameters_on
+from smartrunning.athletes.rules import can, get_visible
 from smartrunning.plans import plan_schemas
 from smartrunning.plans.compliance import link_sessions
 from smartrunning.plans.models import (
@@ -108,7 +107,7 @@ class GenerateRequest:
 
 def can_plan(user: User, runner: Runner) -> bool:
     """Coaches (of the runner) and admins generate and edit plans."""
-    return user.has_role(Role.COACH) and athlete_services.can_view_runner(user, runner)
+    return can(user, runner, "coach")
 
 
 def delete_plan(plan: Plan) -> None:
@@ -129,10 +128,7 @@ def plan_by_id(plan_id: int) -> Plan:
 
 def visible_plan(user: User, plan_id: int) -> Plan:
     """The plan if ``user`` may see its runner; otherwise ``NotFound``."""
-    plan = db.session.get(Plan, plan_id) if 0 < plan_id <= 2**31 - 1 else None
-    if plan is None or not athlete_services.can_view_runner(user, plan.runner):
-        raise NotFound("No such plan.")
-    return plan
+    return get_visible(user, Plan, plan_id, name="plan")
 
 
 def visible_day(user: User, plan: Plan, day_id: int) -> PlanDay:

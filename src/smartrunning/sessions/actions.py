@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from smartrunning.accounts.models import User
-from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes.models import PersonalBest, Runner
+from smartrunning.athletes.rules import get_visible
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
@@ -112,14 +112,7 @@ def sports(runner: Runner) -> list[str]:
 
 def visible_session(user: User, session_id: int) -> TrainingSession:
     """The session if ``user`` may see its runner; otherwise ``NotFound``."""
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        raise NotFound("No such session.")
-    try:
-        athlete_services.visible_runner(user, session.runner_id)
-    except NotFound:
-        raise NotFound("No such session.") from None
-    return session
+    return get_visible(user, TrainingSession, session_id, name="session")
 
 
 def session_summary(s: TrainingSession) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from smartrunning.accounts.models import User
-from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes.rules import get_visible
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import NotFound
 from smartrunning.sessions.models import (
@@ -118,14 +118,7 @@ def get_job(job_id: int) -> ImportJob:
 
 def visible_job(user: User, job_id: int) -> ImportJob:
     """The job if ``user`` may see its runner; otherwise ``NotFound`` (as if absent)."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None:
-        raise NotFound("No such import job.")
-    try:
-        athlete_services.visible_runner(user, job.runner_id)
-    except NotFound:
-        raise NotFound("No such import job.") from None
-    return job
+    return get_visible(user, ImportJob, job_id, name="import job")
 
 
 def list_jobs(runner_ids: list[int] | None = None, *, limit: int = 50) -> list[JobReport]:

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from flask import abort
 
 from smartrunning.accounts.policy import this_user
-from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes.models import Runner
 from smartrunning.athletes.policy import get_runner_or_404
+from smartrunning.athletes.rules import visible_runners
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import NotFound
 from smartrunning.workouts import actions as workout_services
@@ -55,9 +55,7 @@ def require_edit(workout: Workout) -> None:
 
 def runner_choices() -> list[Runner]:
     """The runners the user may resolve workouts for, by name."""
-    query = athlete_services.visible_runners_query(this_user()).order_by(
-        sa.func.lower(Runner.name), Runner.id
-    )
+    query = visible_runners(this_user()).order_by(sa.func.lower(Runner.name), Runner.id)
     return list(db.session.execute(query).scalars())
 
 
