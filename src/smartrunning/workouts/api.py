@@ -33,6 +33,10 @@ from smartrunning.workouts.policy import (
     runner_choices,
 )
 from smartrunning.workouts.structure import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_KIND_CHARS,
+    MAX_NAME_CHARS,
+    MAX_TAG_CHARS,
     STEP_TYPES,
     parse_zwo,
     structure_from_json,
@@ -49,10 +53,10 @@ blp = Blueprint(
 
 
 class LibraryQuery(Schema):
-    q = fields.Str(load_default="", validate=validate.Length(max=200))
-    tag = fields.Str(load_default="", validate=validate.Length(max=100))
+    q = fields.Str(load_default="", validate=validate.Length(max=MAX_NAME_CHARS))
+    tag = fields.Str(load_default="", validate=validate.Length(max=MAX_TAG_CHARS))
     sport = fields.Str(load_default="", validate=validate.OneOf(["", "run", "bike"]))
-    kind = fields.Str(load_default="", validate=validate.Length(max=40))
+    kind = fields.Str(load_default="", validate=validate.Length(max=MAX_KIND_CHARS))
 
 
 class TargetsQuery(Schema):
@@ -91,11 +95,11 @@ class WorkoutIn(Schema):
     """Either ``zwo`` (a ZWO file's text) or the structure (``name``, ``steps`` …)."""
 
     zwo = fields.Str(metadata={"description": "the whole ZWO file as text"})
-    name = fields.Str(validate=validate.Length(max=200))
+    name = fields.Str(validate=validate.Length(max=MAX_NAME_CHARS))
     sport = fields.Str(load_default="run", validate=validate.OneOf(["run", "bike"]))
-    description = fields.Str(load_default="", validate=validate.Length(max=20_000))
-    author = fields.Str(load_default="", validate=validate.Length(max=200))
-    tags = fields.List(fields.Str(validate=validate.Length(max=100)), load_default=list)
+    description = fields.Str(load_default="", validate=validate.Length(max=MAX_DESCRIPTION_CHARS))
+    author = fields.Str(load_default="", validate=validate.Length(max=MAX_NAME_CHARS))
+    tags = fields.List(fields.Str(validate=validate.Length(max=MAX_TAG_CHARS)), load_default=list)
     steps = fields.List(fields.Nested(StepIn))
     events = fields.List(fields.Nested(EventIn), load_default=None)
     metadata = fields.List(fields.List(fields.Str()), load_default=None)

@@ -7,6 +7,8 @@ from wtforms import HiddenField, MultipleFileField, SelectField, StringField, Te
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from smartrunning.workouts.structure import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS
+
 __all__ = ["ImportForm", "WorkoutForm"]
 
 
@@ -14,13 +16,13 @@ class WorkoutForm(FlaskForm):
     """Name, sport and text fields; ``steps`` is the step editor's JSON (validated by
     ``services.workout_json.structure_from_json``, not here)."""
 
-    name = StringField("Name", validators=[Length(max=200)])
+    name = StringField("Name", validators=[Length(max=MAX_NAME_CHARS)])
     sport = SelectField(
         "Sport", choices=[SelectChoice("run", "Running"), SelectChoice("bike", "Cycling")]
     )
-    author = StringField("Author", validators=[Length(max=200)])
+    author = StringField("Author", validators=[Length(max=MAX_NAME_CHARS)])
     tags = StringField("Tags", validators=[Length(max=5000)])
-    description = TextAreaField("Description", validators=[Length(max=20_000)])
+    description = TextAreaField("Description", validators=[Length(max=MAX_DESCRIPTION_CHARS)])
     steps = HiddenField("Steps")
 
 

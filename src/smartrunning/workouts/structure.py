@@ -140,8 +140,15 @@ def _step(data: Any, index: int) -> sw.Step:
     attributes = _pairs(data.get("attributes"), f"{where}.attributes")
     if kind == "intervals":
         repeat = data.get("repeat", 1)
-        if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 500:
-            raise _fail(f"{label}: repeat must be a whole number from 1 to 500.", f"{where}.repeat")
+        if (
+            isinstance(repeat, bool)
+            or not isinstance(repeat, int)
+            or not 1 <= repeat <= sw.MAX_REPEAT
+        ):
+            raise _fail(
+                f"{label}: repeat must be a whole number from 1 to {sw.MAX_REPEAT}.",
+                f"{where}.repeat",
+            )
         on = _extent(data, "on_duration", unit, where, label)
         off = _extent(data, "off_duration", unit, where, label)
         distance = unit == "m"
