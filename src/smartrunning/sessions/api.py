@@ -13,7 +13,6 @@ from marshmallow import Schema, fields, validate
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.platform import clock
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     NotFound,
 )
@@ -228,9 +227,7 @@ class SessionById(MethodView):
     @blp.response(204)
     def delete(self, session_id: int) -> None:
         """Delete a session and undo what it caused (bests, CS versions, loads, history)."""
-        _session(session_id)
-        session_services.delete_session(this_user(), session_id)
-        db.session.commit()
+        session_services.delete_session(this_user(), session_id)  # commits with the recompute
 
 
 @blp.route("/sessions/<int:session_id>/analyse")

@@ -214,8 +214,7 @@ def delete(session_id: int) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     runner_id = session.runner_id
-    session_services.delete_session(this_user(), session_id)
-    db.session.commit()
+    session_services.delete_session(this_user(), session_id)  # commits with the recomputation
     flash("Session deleted; bests, critical speed and history were recomputed.", "success")
     return redirect(url_for("sessions.session_list", runner_id=runner_id))
 
@@ -243,6 +242,7 @@ def history(runner_id: int) -> ResponseReturnValue:
     start = today - dt.timedelta(days=span) if span is not None else None
     plans = history_services.plan_source()
     end = plans.projection_end(runner, today) if plans is not None else today
+    end = min(end, history_services.latest_day(today))
     days = history_services.daily_series(
         runner, date_from=start, date_to=end, today=today, plans=plans
     )
