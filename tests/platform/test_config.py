@@ -131,28 +131,6 @@ def test_oversized_request_gets_a_clear_413(app: Flask) -> None:
     assert api.json["error"]["code"] == "request_entity_too_large"
 
 
-def test_healthz_reports_database_and_queue(client: FlaskClient) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json["database"] == "ok"
-    assert response.json["queue"]["status"] == "ok"
-    assert response.json["queue"]["backend"] == "sqlite"
-
-
-def test_healthz_fails_when_the_queue_is_unreachable(tmp_path: Path) -> None:
-    from tests.database import sqlite_template
-
-    template = sqlite_template(tmp_path / "db")
-    settings = make_settings(
-        tmp_path / "instance", template.url_for(tmp_path), REDIS_URL="redis://127.0.0.1:1/0"
-    )
-    response = create_app(settings).test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.json["status"] == "error"
-    assert response.json["queue"]["backend"] == "redis"
-    assert response.json["queue"]["status"].startswith("error")
-
-
 def test_requests_are_logged_as_json_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
