@@ -147,6 +147,7 @@ def create_app(
 
     security.init_app(app)
     guard.init_app(app)
+    app.before_request(jsonio.refuse_deep_json_body)
     errors.init_app(app)
     init_templating(app)
     app.jinja_env.globals["Role"] = Role

@@ -405,3 +405,10 @@ def test_not_a_workout(data: bytes, words: str) -> None:
 
 def test_zwo_error_is_a_value_error() -> None:
     assert issubclass(ZwoError, ValueError)
+
+
+@pytest.mark.parametrize("encoding", ["x-klingon", "UTF-7", "UTF-32"])
+def test_a_declared_encoding_expat_cannot_read_is_a_zwo_error(encoding: str) -> None:
+    data = f'<?xml version="1.0" encoding="{encoding}"?><workout_file/>'.encode()
+    with pytest.raises(ZwoError, match="unsupported encoding"):
+        read_zwo(data)

@@ -44,6 +44,7 @@ from smartrunning.science.zones import (
 
 __all__ = [
     "LOAD_MODELS",
+    "MAX_AGE_YEARS",
     "Parameters",
     "Valued",
     "decode_value",
@@ -55,6 +56,11 @@ __all__ = [
     "request_recompute",
     "set_parameter",
 ]
+
+
+MAX_AGE_YEARS = 150
+"""The latest day parameters are given for, in years after the birth date: beyond it the
+age-based estimates leave their meaning (HRmax from age turns negative near 330 years)."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,13 @@ def parameters_on(runner: Runner, day: dt.date) -> Parameters:
 
 
 def parameters_for(runners: list[Runner], day: dt.date) -> dict[int, Parameters]:
-    """``parameters_on`` for many runners in one query (list pages stay O(1) in queries)."""
+    """``parameters_on`` for many runners in one query (list pages stay O(1) in queries).
+
+    Raises:
+        InvalidInput: ``day`` before a runner's birth or more than ``MAX_AGE_YEARS`` after.
+    """
+    for runner in runners:
+        _check_day(runner, day)
     ids = [r.id for r in runners]
     rows = db.session.execute(
         sa.select(ParameterVersion)
@@ -166,6 +178,16 @@ def parameters_for(runners: list[Runner], day: dt.date) -> dict[int, Parameters]
     for row in rows:
         latest[row.runner_id][row.key] = row  # ascending order: the last one seen wins
     return {r.id: _resolve(r, latest[r.id], day) for r in runners}
+
+
+def _check_day(runner: Runner, day: dt.date) -> None:
+    if day < runner.birth_date:
+        raise InvalidInput("The date is before the runner's birth date.", field="on")
+    if day.year - runner.birth_date.year > MAX_AGE_YEARS:
+        raise InvalidInput(
+            f"The date is more than {MAX_AGE_YEARS} years after the runner's birth date.",
+            field="on",
+        )
 
 
 def _resolve(

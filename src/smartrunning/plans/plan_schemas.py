@@ -15,6 +15,7 @@ from smartrunning.accounts.models import (
     User,
 )
 from smartrunning.plans.models import PlanSchemaRow
+from smartrunning.platform import jsonio
 from smartrunning.platform.db import (
     db,
     now_utc,
@@ -96,7 +97,7 @@ def _validated(body: Any) -> dict[str, Any]:
     """The schema's canonical JSON, or ``InvalidSchema`` listing every problem."""
     if isinstance(body, str | bytes):
         try:
-            body = json.loads(body)
+            body = jsonio.loads(body)
         except (ValueError, RecursionError) as exc:
             raise InvalidSchema([("", f"not valid JSON: {exc}")]) from None
     try:

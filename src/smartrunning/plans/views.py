@@ -188,18 +188,28 @@ def _month_grid(month: dt.date, days: dict[dt.date, PlanDay]) -> list[list[dict[
     return weeks
 
 
-def _parse_month(raw: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw + "-01") if raw else default.replace(day=1)
-    except ValueError:
-        abort(400)
+_CALENDAR_MARGIN = dt.timedelta(days=366)
+"""How far before its start and after its race day a plan's calendar may be paged: far
+enough to compare, and never to the ends of the calendar, where the next month or the
+previous Monday does not exist."""
 
 
-def _parse_week(raw: str, default: dt.date) -> dt.date:
+def _calendar_day(raw: str, default: dt.date, plan: Plan, name: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw) if raw else default
     except ValueError:
-        abort(400)
+        abort(400, description=f"{name} must be a date (YYYY-MM-DD).")
+    if not plan.start_date - _CALENDAR_MARGIN <= day <= plan.race_date + _CALENDAR_MARGIN:
+        abort(400, description=f"{name} must be within a year of the plan.")
+    return day
+
+
+def _parse_month(raw: str, default: dt.date, plan: Plan) -> dt.date:
+    return _calendar_day(raw + "-01" if raw else "", default, plan, "month").replace(day=1)
+
+
+def _parse_week(raw: str, default: dt.date, plan: Plan) -> dt.date:
+    day = _calendar_day(raw, default, plan, "week")
     return day - dt.timedelta(days=day.weekday())
 
 
@@ -212,8 +222,8 @@ def plan_detail(plan_id: int) -> ResponseReturnValue:
         done = None  # expired by the commit: ``sessions_by_id`` loads them in one query
     today = clock.today()
     focus = min(max(today, plan.start_date), plan.race_date)
-    month = _parse_month(request.args.get("month", "")[:7], focus)
-    week_start = _parse_week(request.args.get("week", "")[:10], focus)
+    month = _parse_month(request.args.get("month", "")[:7], focus, plan)
+    week_start = _parse_week(request.args.get("week", "")[:10], focus, plan)
     by_date = {d.date: d for d in plan.days}
     sessions = plan_compliance.sessions_by_id(plan, done)
     compliance = {

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     admin_username: str = Field("admin", alias="SMARTRUNNING_ADMIN_USERNAME", min_length=3)
     admin_password: SecretStr | None = Field(None, alias="SMARTRUNNING_ADMIN_PASSWORD")
     min_password_length: int = Field(10, alias="MIN_PASSWORD_LENGTH", ge=8, le=128)
+    min_password_score: int = Field(3, alias="MIN_PASSWORD_SCORE", ge=0, le=4)
     login_limit_per_user: str = Field("5 per 5 minutes", alias="LOGIN_LIMIT_PER_USER")
     login_limit_per_address: str = Field("20 per 5 minutes", alias="LOGIN_LIMIT_PER_ADDRESS")
     session_cookie_secure: bool | None = Field(None, alias="SESSION_COOKIE_SECURE")
@@ -82,6 +83,10 @@ class Settings(BaseSettings):
     hr_max_bpm: Positive = Field(220.0, alias="HR_MAX_BPM")
     moving_speed_mps: Positive = Field(0.5, alias="MOVING_SPEED_MPS")
     gps_jump_mps: Positive = Field(12.0, alias="GPS_JUMP_MPS")
+
+    json_max_depth: int = Field(32, alias="JSON_MAX_DEPTH", ge=4, le=512)
+    history_max_days: int = Field(3660, alias="HISTORY_MAX_DAYS", ge=7, le=36_600)
+    history_max_ahead_days: int = Field(1000, alias="HISTORY_MAX_AHEAD_DAYS", ge=0, le=3660)
 
     @model_validator(mode="after")
     def _check_ranges(self) -> Settings:

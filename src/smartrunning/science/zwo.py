@@ -143,6 +143,10 @@ def _parse_tree(data: bytes) -> _Node:
         parser.parse(source)
     except SAXParseException as exc:
         raise ZwoError(f"not well-formed XML: {exc.getMessage()}", exc.getLineNumber()) from None
+    except (LookupError, ValueError) as exc:
+        # expat looks the declared encoding up: an unknown name is a LookupError, a
+        # multi-byte one (UTF-7, UTF-32) a ValueError.
+        raise ZwoError(f"unsupported encoding: {exc}", 1) from None
     except DTDForbidden:
         raise ZwoError(
             "a DTD (<!DOCTYPE …>) is not allowed in a ZWO file", parser.getLineNumber()

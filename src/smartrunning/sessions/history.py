@@ -23,7 +23,9 @@ from flask import Flask, current_app
 
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.models import ParameterKey, Runner
+from smartrunning.platform import clock, context
 from smartrunning.platform.db import db
+from smartrunning.platform.errors import InvalidInput
 from smartrunning.science import defaults
 from smartrunning.science import history as history_science
 from smartrunning.science.history import WEEK_D, DailyHistory, HistoryParams, HistoryState
@@ -36,7 +38,9 @@ __all__ = [
     "HISTORY_VERSION",
     "PlanSource",
     "WeekVolume",
+    "check_range",
     "daily_series",
+    "latest_day",
     "plan_source",
     "rebuild_from",
     "set_plan_source",
@@ -237,6 +241,33 @@ def _rows(runner_id: int, result: DailyHistory) -> list[dict[str, Any]]:
     return out
 
 
+def latest_day(today: dt.date) -> dt.date:
+    """The last day a history may reach: ``HISTORY_MAX_AHEAD_DAYS`` after ``today``."""
+    return today + dt.timedelta(days=context.settings().history_max_ahead_days)
+
+
+def check_range(date_from: dt.date | None, date_to: dt.date | None, today: dt.date) -> None:
+    """Refuse, before any work, a range whose answer would grow without bound: ``to``
+    beyond :func:`latest_day` (every day up to it is projected), ``from`` after ``to``, or
+    more than ``HISTORY_MAX_DAYS`` days from ``from`` to ``to``.
+
+    Raises:
+        InvalidInput: naming the field and the limit.
+    """
+    limit = context.settings().history_max_days
+    if date_to is not None and date_to > latest_day(today):
+        raise InvalidInput(
+            f"to must be on or before {latest_day(today)} "
+            f"({context.settings().history_max_ahead_days} days after today).",
+            field="to",
+        )
+    if date_from is not None and date_to is not None:
+        if date_from > date_to:
+            raise InvalidInput("from must be on or before to.", field="from")
+        if (date_to - date_from).days + 1 > limit:
+            raise InvalidInput(f"A range spans at most {limit} days.", field="from")
+
+
 def daily_series(
     runner: Runner,
     *,
@@ -252,7 +283,12 @@ def daily_series(
     Days after the last stored one are projected (``projected: True``): rest days up to
     ``today``, then, when ``today`` and ``plans`` are given, the planned load of the
     runner's plans (see :class:`PlanSource`), so fitness, fatigue and form run on to race
-    day. Three queries and one more with plans."""
+    day. Three queries and one more with plans.
+
+    Raises:
+        InvalidInput: a range :func:`check_range` refuses.
+    """
+    check_range(date_from, date_to, today or clock.today())
     columns = [HistoryDay.day, *(getattr(HistoryDay, f) for f in _FIELDS)]
     query = sa.select(*columns).where(HistoryDay.runner_id == runner.id)
     if date_from is not None:
@@ -288,10 +324,9 @@ def daily_series(
         params=params,
         start=state_before(runner, start),
     )
-    for i in range(len(projected)):
+    skip = max(0, (date_from - start).days) if date_from is not None else 0
+    for i in range(skip, len(projected)):
         day = projected.day(i)
-        if date_from is not None and day < date_from:
-            continue
         out.append(
             {
                 "day": day,

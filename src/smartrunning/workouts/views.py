@@ -4,7 +4,6 @@ service and answer; the rules of who may do what are in ``services.workouts``.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from flask import (
@@ -20,7 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.policy import this_user
-from smartrunning.platform import clock
+from smartrunning.platform import clock, jsonio
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     InvalidInput,
@@ -138,7 +137,7 @@ def _editor(form: WorkoutForm, steps: Any, workout: Workout | None, error: str =
 def _submitted(form: WorkoutForm, keep_from: Workout | None) -> tuple[Any, Any]:
     """The editor's fields as the JSON form, and the steps as posted (to show again)."""
     try:
-        steps = json.loads(form.steps.data or "[]")
+        steps = jsonio.loads(form.steps.data or "[]")
     except ValueError:
         steps = None
     data: dict[str, Any] = {
