@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final, Protocol
 
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
+from redis import ConnectionPool
 
 from smartrunning.platform.config import Settings
 
-__all__ = ["Queue", "get_queue", "init_app"]
+__all__ = ["WORKER_STOP_TIMEOUT_S", "Queue", "StopFlag", "get_queue", "init_app"]
 
 _EXTENSION = "smartrunning.queue"
+
+WORKER_STOP_TIMEOUT_S: Final = 45
+"""How long a worker told to stop (SIGTERM: a pod moved, a rolling update) waits for its
+running tasks before it exits anyway. They finish what they hold or hand it back at their
+next step (see ``Queue.stopping``). The Kubernetes manifests' grace period is longer, so
+their SIGKILL never comes first."""
+
+
+class StopFlag(Protocol):
+    """Huey's consumer's stop flag (an event for threads, a pipe for processes)."""
+
+    def is_set(self) -> bool: ...
 
 
 class Queue:
@@ -23,10 +36,20 @@ class Queue:
         self.huey = huey
         self.app = app
         self.tasks: dict[str, TaskWrapper] = {}
+        self._stop_flag: StopFlag | None = None
 
     @property
     def backend(self) -> str:
         return "redis" if isinstance(self.huey, RedisHuey) else "sqlite"
+
+    def stop_with(self, flag: StopFlag) -> None:
+        """Let tasks see when this worker process is told to stop (``flag``: its consumer's)."""
+        self._stop_flag = flag
+
+    def stopping(self) -> bool:
+        """True once this process's worker was told to stop (SIGTERM): a long task then
+        hands back what it has not done rather than start more. Never in a web process."""
+        return self._stop_flag is not None and self._stop_flag.is_set()
 
     def task(self, name: str, **options: Any) -> Callable[[Callable[..., Any]], TaskWrapper]:
         """Register ``fn`` as a task that runs inside this app's context."""
@@ -48,7 +71,14 @@ class Queue:
 
 def _make_huey(settings: Settings) -> Huey:
     if settings.redis_url:
-        return RedisHuey("smartrunning", url=settings.redis_url, utc=True)
+        # Bounded waits: with Redis unreachable (a node moved, a network partition) a
+        # request, a readiness probe or a worker fails in seconds instead of hanging on
+        # the kernel's TCP timeouts. Workers block on the queue for 1 s at a time (Huey's
+        # read timeout), well within the socket timeout.
+        pool = ConnectionPool.from_url(
+            settings.redis_url, socket_connect_timeout=5, socket_timeout=30
+        )
+        return RedisHuey("smartrunning", connection_pool=pool, utc=True)
     path = settings.resolved_instance_path / "queue.sqlite3"
     return SqliteHuey("smartrunning", filename=str(path), utc=True, timeout=30)
 

@@ -7,7 +7,7 @@ import gc
 import signal
 import subprocess
 import sys
-from typing import Any
+from typing import Any, Final
 
 import click
 from flask import Flask, current_app
@@ -15,8 +15,14 @@ from flask.cli import AppGroup, with_appcontext
 from gunicorn.app.base import BaseApplication
 
 from smartrunning.platform.db import db
+from smartrunning.platform.queue import WORKER_STOP_TIMEOUT_S
 
-__all__ = ["register"]
+__all__ = ["GRACEFUL_TIMEOUT_S", "register"]
+
+GRACEFUL_TIMEOUT_S: Final = 30
+"""On SIGTERM gunicorn closes its listening socket and lets the requests in progress finish
+for up to this long (an upload on a slow line, a large page) before it kills its workers.
+The Kubernetes manifests' grace period covers it and the preStop pause before it."""
 
 
 class _Gunicorn(BaseApplication):
@@ -76,13 +82,24 @@ def _die_with_parent() -> None:
     help="Web worker processes (default: WEB_WORKERS or 2).",
 )
 @click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies whose X-Forwarded-Proto is trusted, comma-separated, or '*' (behind a "
+    "Kubernetes Ingress, whose address varies, with the pods reachable only through it).",
+)
+@click.option(
     "--with-worker/--no-worker",
     default=False,
     show_default=True,
     help="Also start a queue worker (the embedded single-machine set-up).",
 )
 def serve_command(
-    host: str | None, port: int | None, workers: int | None, with_worker: bool
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    forwarded_allow_ips: str,
+    with_worker: bool,
 ) -> None:
     """Serve the app with gunicorn."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -101,13 +118,14 @@ def serve_command(
         # connection per request costs well under a millisecond on a local network.
         "keepalive": 0,
         "timeout": 120,
+        "graceful_timeout": GRACEFUL_TIMEOUT_S,
         # No gunicorn access log: the app already logs one JSON line per request (method,
         # path, status, duration, user), and writing both cost ~15 % of a page's CPU.
         "accesslog": None,
         "errorlog": "-",
         "pre_fork": _pre_fork,
         "post_fork": _post_fork(app),
-        "forwarded_allow_ips": "127.0.0.1",
+        "forwarded_allow_ips": forwarded_allow_ips,
     }
     embedded = None
     if with_worker:
@@ -119,8 +137,8 @@ def serve_command(
         _Gunicorn(app, options).run()
     finally:
         if embedded is not None:
-            embedded.terminate()
-            embedded.wait(timeout=30)
+            embedded.terminate()  # a graceful stop: it finishes or hands back its files
+            embedded.wait(timeout=WORKER_STOP_TIMEOUT_S + 5)
 
 
 def register(group: AppGroup) -> None:

@@ -35,6 +35,7 @@ from sqlalchemy.exc import OperationalError
 from smartrunning.platform import context
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
+from smartrunning.platform.queue import get_queue
 from smartrunning.sessions.analysis_state import recoverable_commit
 from smartrunning.sessions.ingest_files import finish_file
 from smartrunning.sessions.models import (
@@ -76,7 +77,9 @@ def expand_claimed_archive(
 
     ``on_batch`` receives the ids of new pending rows after each commit (the queue uses it
     to start processing before the archive is fully read). A retry after a crash skips
-    entries already listed, so nothing is listed twice.
+    entries already listed, so nothing is listed twice. In a worker told to stop
+    (``Queue.stopping``) it returns after the batch in hand, the archive still claimed, for
+    the task to hand back: another worker lists the rest.
     """
     assert file.sha256 is not None
     settings = context.settings()
@@ -93,7 +96,8 @@ def expand_claimed_archive(
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise _Refused(f"not a readable ZIP archive: {exc}") from None
             with archive:
-                _expand(file, archive, on_batch)
+                if not _expand(file, archive, on_batch):
+                    return
     except _Refused as refused:
         _fail(file_id, str(refused))
         return
@@ -136,7 +140,8 @@ def _budget(job_id: int) -> _Budget:
 
 def _expand(
     file: ImportFile, archive: zipfile.ZipFile, on_batch: Callable[[list[int]], None] | None
-) -> None:
+) -> bool:
+    """List the archive's entries not listed yet; False if stopped before the end."""
     settings = context.settings()
     entries = [info for info in archive.infolist() if not info.is_dir()]
     done = set(
@@ -176,7 +181,10 @@ def _expand(
         if len(batch) >= BATCH_ENTRIES or sum(len(d) for _r, d in blobs) >= _SPOOL_BYTES:
             _commit(batch, on_batch, blobs)
             batch = []
+            if get_queue().stopping():
+                return False
     _commit(batch, on_batch, blobs)
+    return True
 
 
 def _commit(

@@ -7,6 +7,8 @@ times is failed instead (a poison pill). It lists the jobs whose pending files n
 again and those whose files are all done, including ``analysing`` jobs whose completing
 worker died (``ANALYSING_GRACE_S``). Several sweeps may run at once (every worker runs
 them): a claim is released only by the sweep that still finds it (:func:`still_claimed`).
+:func:`hand_back` is the living worker's counterpart: a worker told to stop returns the
+files it still holds to ``pending`` itself, so nobody waits for a sweep.
 :func:`reprocess` returns failed, non-activity and stale files to ``pending``
 (``smartrunning reprocess``).
 """
@@ -47,6 +49,7 @@ __all__ = [
     "STALE_CLAIM_S",
     "STALLED_JOB_S",
     "SweepResult",
+    "hand_back",
     "reprocess",
     "sweep",
 ]
@@ -177,6 +180,28 @@ def sweep(*, stale_after_s: float = STALE_CLAIM_S, now: dt.datetime | None = Non
         )
     db.session.commit()
     return SweepResult(released, failed, with_pending, to_complete)
+
+
+def hand_back(file_ids: list[int]) -> list[int]:
+    """Return the files among ``file_ids`` that this process still holds to ``pending``
+    (a worker told to stop, between two steps: nothing of theirs is being written); commits.
+    Returns their ids, for the caller to queue again."""
+    if not file_ids:
+        return []
+    back = db.session.execute(
+        sa.update(ImportFile)
+        .where(
+            ImportFile.id.in_(file_ids),
+            ImportFile.status == FileStatus.PROCESSING,
+            ImportFile.claimed_by == worker_id(),
+        )
+        .values(status=FileStatus.PENDING, claimed_by=None)
+        .returning(ImportFile.id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    handed = sorted(back)
+    db.session.commit()
+    return handed
 
 
 def still_claimed(row: ImportFile) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from huey import crontab
 
 from smartrunning.platform.queue import Queue
+from smartrunning.sessions import import_recovery
 from smartrunning.sessions import jobs as imports
 
 __all__ = ["register"]
@@ -22,8 +23,23 @@ def register(queue: Queue) -> None:
 
     @queue.task("import_files")
     def import_files(file_ids: list[int]) -> dict[str, object]:
-        """Process these files of import jobs (claimed atomically; see jobs.imports)."""
-        return imports.run_files(file_ids)
+        """Process these files of import jobs (claimed atomically; see jobs.imports).
+
+        In a worker told to stop (SIGTERM), files it has not started go back to the queue
+        at once: those of a task taken as the stop came, and those it still holds when
+        the processing returns early (an archive stops between two batches of entries).
+        """
+        if queue.stopping():
+            imports.enqueue_files(file_ids)
+            return {"claimed": [], "handed_back": file_ids}
+        result = imports.run_files(file_ids)
+        if queue.stopping():
+            claimed = result["claimed"]
+            assert isinstance(claimed, list)
+            handed_back = import_recovery.hand_back(claimed)
+            imports.enqueue_files(handed_back)
+            result["handed_back"] = handed_back
+        return result
 
     @queue.task("complete_jobs")
     def complete_jobs(job_ids: list[int]) -> list[int]:
