@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import sys
+import time
+from typing import Final
 
 import click
 from flask.cli import AppGroup, with_appcontext
@@ -16,10 +18,14 @@ from smartrunning.platform.cli_output import (
     json_option,
 )
 from smartrunning.platform.db import MIGRATIONS_DIR, db
+from smartrunning.platform.health import migration_state
 from smartrunning.platform.queue import WORKER_STOP_TIMEOUT_S, get_queue
 from smartrunning.workouts import imports as workout_imports
 
 __all__ = ["register"]
+
+MIGRATION_POLL_S: Final = 5
+"""How often a worker waiting for the database's migrations looks again."""
 
 
 @click.command("init")
@@ -82,6 +88,7 @@ def worker_command(workers: int | None, worker_type: str) -> None:
 
     queue = get_queue()
     count = workers or current_app.extensions["smartrunning.settings"].queue_workers
+    _wait_for_migrations()
     click.echo(f"Worker consuming the {queue.backend} queue with {count} {worker_type}(s).")
     sys.stdout.flush()  # seen at once in logs, even if the worker is killed later
     # An idle worker polls the SQLite queue every 0.1 s: Huey's default backs off to 10 s,
@@ -102,6 +109,26 @@ def worker_command(workers: int | None, worker_type: str) -> None:
     # them out of the cyclic collector's full passes, which otherwise walk them per batch.
     gc.freeze()
     consumer.run()
+
+
+def _wait_for_migrations() -> None:
+    """Wait until the database is at this code's schema (or a newer one).
+
+    Kubernetes starts a release's workers beside its migration job, and compose starts them
+    beside ``init``: a worker of new code must not run tasks on the old schema, nor fail
+    while the database server is still starting.
+    """
+    while True:
+        try:
+            state: str = migration_state()
+        except Exception as exc:  # the database server may still be starting
+            db.session.rollback()
+            state = f"unreachable ({type(exc).__name__})"
+        if state == "ok":
+            return
+        click.echo(f"Waiting for the database: {state}; `smartrunning init` migrates it.")
+        sys.stdout.flush()
+        time.sleep(MIGRATION_POLL_S)
 
 
 def register(group: AppGroup) -> None:

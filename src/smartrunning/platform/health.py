@@ -20,12 +20,13 @@ not all of them (which would fail ``/livez`` too).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
@@ -38,7 +39,7 @@ from smartrunning.platform.db import MIGRATIONS_DIR, db
 from smartrunning.platform.guard import public
 from smartrunning.platform.queue import get_queue
 
-__all__ = ["SLOW_CHECK_S", "Readiness", "bp", "readiness"]
+__all__ = ["SLOW_CHECK_S", "Readiness", "bp", "migration_state", "readiness"]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,6 @@ class _Probe:
     lock: threading.Lock = field(default_factory=threading.Lock)
     last: Readiness | None = None
     running_since: float | None = None
-    script: ScriptDirectory | None = None
 
 
 @bp.record_once
@@ -89,7 +89,7 @@ def readiness() -> Readiness:
         result = Readiness(
             {
                 "database": _check("database", _database),
-                "migrations": _check("migrations", lambda: _migrations(probe)),
+                "migrations": _check("migrations", migration_state),
                 "queue": _check("queue", _queue),
             }
         )
@@ -114,11 +114,17 @@ def _database() -> str:
     return "ok"
 
 
-def _migrations(probe: _Probe) -> str:
-    """``ok`` at this code's head or ahead of it, ``pending`` behind it (or not migrated)."""
-    if probe.script is None:  # read once: the revisions are part of the code
-        probe.script = ScriptDirectory(str(MIGRATIONS_DIR))
-    script = probe.script
+@functools.cache
+def _script() -> ScriptDirectory:
+    """The Alembic revisions, read once: they are part of the code."""
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
+def migration_state() -> Literal["ok", "pending"]:
+    """``ok`` when the database is at this code's head or ahead of it (a newer release
+    migrated it), ``pending`` when it is behind or not migrated at all. Raises when the
+    database cannot be reached. Ends the session's transaction."""
+    script = _script()
     heads = set(script.get_heads())
     current = set(MigrationContext.configure(db.session.connection()).get_current_heads())
     db.session.rollback()
@@ -129,7 +135,7 @@ def _migrations(probe: _Probe) -> str:
             script.get_revision(revision)
         except CommandError:  # a revision this code does not know: a newer release's
             return "ok"
-    log.warning("readiness: migrations pending: database at %s, code at %s", current, heads)
+    log.warning("migrations pending: database at %s, code at %s", current or "none", heads)
     return "pending"
 
 
