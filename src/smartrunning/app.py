@@ -210,7 +210,10 @@ def _load_user_from_token(request: Request) -> User | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    return tokens.authenticate_token(token.strip())
+    user = tokens.authenticate_token(token.strip())
+    if user is not None:
+        security.mark_token_authenticated()
+    return user
 
 
 def _register_features(app: Flask, queue: Queue) -> None:

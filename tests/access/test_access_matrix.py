@@ -118,6 +118,13 @@ CASES: list[Case] = [
     ),
     Case(
         "POST",
+        "admin.user_token_revoke",
+        lambda w: f"/admin/users/{w.other_runner}/tokens/999999/revoke",
+        logged_in(403, 403, 404),
+        label="missing token",
+    ),
+    Case(
+        "POST",
         "admin.assignment_add",
         lambda w: "/admin/assignments",
         logged_in(403, 403, 302),

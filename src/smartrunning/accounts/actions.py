@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from smartrunning.accounts.models import (
     Role,
@@ -32,6 +33,7 @@ __all__ = [
     "authenticate",
     "change_password",
     "create_user",
+    "end_sessions",
     "ensure_first_admin",
     "find_user",
     "generate_password",
@@ -54,9 +56,16 @@ def _hasher_for_env() -> PasswordHasher:
 
 
 def _dummy_hash() -> str:
-    """A hash to verify against for unknown users, so both failures take the same time."""
+    """A hash to verify against for unknown users, so both failures take the same time.
+
+    Made once per hasher: ``setdefault(key, hasher.hash(…))`` would hash on every call
+    (its argument is evaluated first), which made an unknown name take twice as long.
+    """
     hasher = _hasher_for_env()
-    return _dummy_hashes.setdefault(id(hasher), hasher.hash(secrets.token_urlsafe(16)))
+    found = _dummy_hashes.get(id(hasher))
+    if found is None:
+        found = _dummy_hashes[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
+    return found
 
 
 def generate_password() -> str:
@@ -68,12 +77,37 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
+MAX_PASSWORD_CHARS = 1024
+"""Longer is refused: hashing is proportional to the length, and no one types more."""
+_STRENGTH_CHARS = 72
+"""zxcvbn scores at most this many characters (its own limit); the rest only adds."""
+
+
 def check_password_rules(password: str, *, username: str | None = None) -> None:
-    minimum = settings().min_password_length
+    """Refuse passwords that are short, the user name, or easy to guess.
+
+    Guessability is zxcvbn's score (0–4; Wheeler 2016, USENIX Security: dictionaries
+    of common passwords, names and words, keyboard patterns, repeats, sequences and
+    dates, matched offline), at least ``MIN_PASSWORD_SCORE``, with the user name as a
+    word to avoid. ``aaaaaaaaaa`` and ``1234567890`` score 0, ``password12`` 1.
+    """
+    config = settings()
+    minimum = config.min_password_length
     if len(password) < minimum:
         raise InvalidInput(f"Password must be at least {minimum} characters.", field="password")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise InvalidInput(
+            f"Password must be at most {MAX_PASSWORD_CHARS} characters.", field="password"
+        )
     if username and password.strip().lower() == username.lower():
         raise InvalidInput("Password must not be the user name.", field="password")
+    result = zxcvbn(password[:_STRENGTH_CHARS], user_inputs=[username] if username else [])
+    if result["score"] < config.min_password_score:
+        feedback = result["feedback"]
+        hint = " ".join([feedback["warning"], *feedback["suggestions"]]).strip()
+        raise InvalidInput(
+            "Password is too easy to guess." + (f" {hint}" if hint else ""), field="password"
+        )
 
 
 def parse_roles(values: Iterable[str]) -> set[Role]:
@@ -167,6 +201,13 @@ def set_password(user: User, password: str, *, must_change: bool) -> None:
     user.password_hash = _hasher_for_env().hash(password)
     user.must_change_password = must_change
     user.password_changed_at = now_utc()
+    user.password_version = (user.password_version or 0) + 1  # ends the user's tokens
+
+
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: every session cookie issued so far, including one
+    copied before this logout, names no one any more (``User.get_id``)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def reset_password(user: User) -> str:

@@ -16,7 +16,9 @@ class LoginForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=1024)]
+    )
     password = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
     confirm = PasswordField(
         "Repeat the new password",

@@ -47,6 +47,10 @@ class User(db.Model):  # type: ignore[name-defined]
     )
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Counts password changes and resets; a token made under an older one is dead.
+    password_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Counts logouts; a session cookie from before the latest is dead.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -77,15 +81,20 @@ class User(db.Model):  # type: ignore[name-defined]
         return False
 
     def get_id(self) -> str:
-        """``<id>.<password fingerprint>``: the session cookie's user, which a password
-        change (by the user or an admin's reset) makes stale, so every other session of
-        the old password ends."""
+        """``<id>.<session fingerprint>``: the session cookie's user, which a password
+        change (by the user or an admin's reset) or a logout makes stale, so every
+        other session of the old password, and a cookie copied before logout, ends."""
         return f"{self.id}.{self.password_fingerprint}"
 
     @property
     def password_fingerprint(self) -> str:
-        """16 hex digits of the SHA-256 of the password hash (itself salted)."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """16 hex digits of the SHA-256 of the password hash (itself salted) and the
+        session version."""
+        version = self.session_version or 0
+        # Version 0 fingerprints the hash alone, as before versions: no one is logged out
+        # by the upgrade.
+        material = f"{self.password_hash}:{version}" if version else self.password_hash
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"
@@ -120,5 +129,8 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The owner's ``password_version`` when the token was made: a password change or
+    #: reset since ends it (for good: the version never goes back).
+    password_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user: Mapped[User] = relationship()

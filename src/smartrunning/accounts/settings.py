@@ -41,7 +41,11 @@ def tokens() -> ResponseReturnValue:
             created = {"name": row.name, "token": secret}
             form = TokenForm(formdata=None)
     return render_template(
-        "settings/tokens.html", form=form, tokens=token_services.tokens_of(user), created=created
+        "settings/tokens.html",
+        form=form,
+        tokens=token_services.tokens_of(user),
+        created=created,
+        is_live=token_services.is_live,
     )
 
 

@@ -18,7 +18,15 @@ from smartrunning.platform.errors import (
     NotFound,
 )
 
-__all__ = ["PREFIX", "authenticate_token", "create_token", "revoke_token", "tokens_of"]
+__all__ = [
+    "PREFIX",
+    "authenticate_token",
+    "create_token",
+    "is_live",
+    "revoke_token",
+    "revoke_token_of",
+    "tokens_of",
+]
 
 PREFIX = "srt_"
 MAX_TOKENS_PER_USER = 20
@@ -35,32 +43,45 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     clean = " ".join(name.split())
     if not 1 <= len(clean) <= 80:
         raise InvalidInput("Token name: 1–80 characters.", field="name")
-    active = [t for t in tokens_of(user) if t.revoked_at is None]
+    active = [t for t in tokens_of(user) if is_live(t)]
     if len(active) >= MAX_TOKENS_PER_USER:
         raise InvalidInput(
             f"At most {MAX_TOKENS_PER_USER} active tokens; revoke one first.", field="name"
         )
     token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=clean, token_hash=_hash(token), prefix=token[:10])
+    row = ApiToken(
+        user_id=user.id,
+        name=clean,
+        token_hash=_hash(token),
+        prefix=token[:10],
+        password_version=user.password_version or 0,
+    )
     db.session.add(row)
     db.session.flush()
     return row, token
 
 
 def authenticate_token(token: str) -> User | None:
-    """The active user owning this unrevoked token, else None."""
+    """The active user owning this unrevoked token made under their current password,
+    else None."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     row = db.session.execute(
         sa.select(ApiToken).where(ApiToken.token_hash == _hash(token))
     ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    if row is None or not is_live(row) or not row.user.is_active:
         return None
     now = now_utc()
     if row.last_used_at is None or now - row.last_used_at > _TOUCH_INTERVAL:
         row.last_used_at = now
         db.session.commit()
     return row.user
+
+
+def is_live(row: ApiToken) -> bool:
+    """Not revoked, and made under the owner's current password (a change or reset since
+    ends a token for good: the version only grows)."""
+    return row.revoked_at is None and row.password_version == (row.user.password_version or 0)
 
 
 def tokens_of(user: User) -> list[ApiToken]:
@@ -73,8 +94,14 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of ``user``'s own tokens (another user's token is NotFound)."""
+    return revoke_token_of(user, token_id)
+
+
+def revoke_token_of(owner: User, token_id: int) -> ApiToken:
+    """Revoke ``owner``'s token ``token_id``: the owner on their settings page, an admin on
+    the owner's page (the caller checks the role). Another user's token is NotFound."""
     row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != user.id:
+    if row is None or row.user_id != owner.id:
         raise NotFound("No such token.")
     if row.revoked_at is None:
         row.revoked_at = now_utc()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -67,12 +67,33 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @public
 def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        accounts.end_sessions(this_user())  # a copy of this cookie ends with it
+        db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
 
+_WRONG_CURRENT = "smartrunning_wrong_current_password"
+
+
+def _current_password_wrong(response: object) -> bool:
+    return bool(g.get(_WRONG_CURRENT, False))
+
+
+def _password_key() -> str:
+    """Rate-limit key for re-entering the current password: the signed-in user, so a
+    stolen session cannot guess the password to change it (or to learn it)."""
+    # The limiter runs before the login guard: an anonymous request is keyed apart (and
+    # then sent to the login page by the guard).
+    return f"password:{current_user.id if current_user.is_authenticated else 'anonymous'}"
+
+
 @bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(
+    _limit_per_user, key_func=_password_key, methods=["POST"], deduct_when=_current_password_wrong
+)
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     user = this_user()
@@ -82,6 +103,8 @@ def change_password() -> ResponseReturnValue:
                 user, form.current_password.data or "", form.password.data or ""
             )
         except InvalidInput as exc:
+            if exc.field == "current_password":
+                setattr(g, _WRONG_CURRENT, True)
             field = getattr(form, exc.field or "password", form.password)
             field.errors = [*field.errors, exc.message]
         else:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from smartrunning.accounts import actions as accounts
+from smartrunning.accounts import tokens as token_services
 from smartrunning.accounts.models import (
     Role,
     User,
@@ -149,8 +150,26 @@ def user_detail(user_id: int) -> ResponseReturnValue:
     roles_form = RolesForm(roles=[r.value for r in user.roles])
     runner = athlete_services.runner_for_user(user)
     return render_template(
-        "admin/user_detail.html", user=user, roles_form=roles_form, runner=runner
+        "admin/user_detail.html",
+        user=user,
+        roles_form=roles_form,
+        runner=runner,
+        tokens=token_services.tokens_of(user),
+        is_live=token_services.is_live,
     )
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def user_token_revoke(user_id: int, token_id: int) -> ResponseReturnValue:
+    """Revoke another user's API token (a leaked script, a user who left)."""
+    user = get_user_or_404(user_id)
+    try:
+        row = token_services.revoke_token_of(user, token_id)
+    except ServiceError:
+        abort(404)
+    db.session.commit()
+    flash(f"Token “{row.name}” of {user.username} revoked.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/roles")

@@ -18,7 +18,7 @@ from smartrunning.platform.error_pages import (
     wants_json,
 )
 
-__all__ = ["init_app", "public", "public_endpoint"]
+__all__ = ["init_app", "is_public", "public", "public_endpoint"]
 
 F = TypeVar("F", bound=Callable[..., object])
 

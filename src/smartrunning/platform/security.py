@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
+from flask_login import current_user
 
 from smartrunning.platform.extensions import csrf
+from smartrunning.platform.guard import is_public
 
-__all__ = ["CONTENT_SECURITY_POLICY", "csrf_unless_token", "init_app", "safe_next"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "csrf_unless_token",
+    "init_app",
+    "mark_token_authenticated",
+    "safe_next",
+]
+
+_BY_BEARER = "smartrunning_token_authenticated"
 
 # No inline scripts or styles anywhere: every script and stylesheet is a file of ours.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -64,9 +74,23 @@ def has_bearer_token() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
+def mark_token_authenticated() -> None:
+    """Record that this request's user came from a valid API token (the login manager's
+    request loader calls it), the one case a write needs no CSRF token."""
+    setattr(g, _BY_BEARER, True)
+
+
 def csrf_unless_token() -> None:
-    """CSRF on every cookie-authenticated write; API-token requests carry no cookie to forge."""
-    if request.method in {"GET", "HEAD", "OPTIONS", "TRACE"} or has_bearer_token():
+    """CSRF on every write except those a valid API token authenticated: a token is no
+    cookie a browser sends by itself. A mere ``Authorization: Bearer`` header (a fake
+    token beside a session cookie) exempts nothing; one that authenticates no one on a
+    protected endpoint is left to the login guard's 401."""
+    if request.method in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+        return
+    authenticated = current_user.is_authenticated  # runs the token loader, if any
+    if g.get(_BY_BEARER, False):
+        return
+    if has_bearer_token() and not authenticated and not is_public(request.endpoint):
         return
     csrf.protect()
 
