@@ -30,10 +30,12 @@ from smartrunning.science import defaults
 
 __all__ = [
     "ONBOARDING_STEPS",
+    "ONLY_THEMSELVES",
     "AthleteRow",
     "advance_onboarding",
     "assign_coach",
     "athlete_rows",
+    "coach_named",
     "coaches",
     "create_login",
     "create_runner",
@@ -76,6 +78,8 @@ def create_runner(
     wizard continues at step 2 unless told otherwise.
     """
     clean_name = _check_basics(name, birth_date, today)
+    if coach is not None and created_by is not None:
+        _check_may_assign(created_by, coach)
     if user is not None and runner_for_user(user) is not None:
         raise Conflict(f"{user.username} already has a runner profile.", field="user")
     runner = Runner(
@@ -189,6 +193,34 @@ def runner_for_user(user: User) -> Runner | None:
     return db.session.execute(
         sa.select(Runner).where(Runner.user_id == user.id)
     ).scalar_one_or_none()
+
+
+ONLY_THEMSELVES = "A coach assigns new runners only to themselves."
+
+
+def _check_may_assign(by: User, coach: User) -> None:
+    """Admins assign runners to any coach; a coach only to themselves, told so in the
+    same words whoever the other account is (or whether it exists)."""
+    if not by.has_role(Role.ADMIN) and coach.id != by.id:
+        raise InvalidInput(ONLY_THEMSELVES, field="coach")
+
+
+def coach_named(username: str, *, by: User) -> User:
+    """The coach a new runner of ``by`` goes to: ``by`` themselves for a coach (any other
+    name, existing or not, gets the same refusal, so the answer tells a coach nothing
+    about other accounts); any coach for an admin, who may list the users anyway.
+
+    Raises:
+        InvalidInput: as above, or for an admin a name that is no active coach.
+    """
+    found = accounts.find_user(username)
+    if not by.has_role(Role.ADMIN):
+        if found is None or found.id != by.id:
+            raise InvalidInput(ONLY_THEMSELVES, field="coach")
+        return found
+    if found is None or not found.is_active or Role.COACH not in found.roles:
+        raise InvalidInput(f"No active coach is named {username!r}.", field="coach")
+    return found
 
 
 def assign_coach(runner: Runner, coach: User) -> None:

@@ -10,7 +10,6 @@ from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy.orm import selectinload
 
-from smartrunning.accounts import actions as accounts
 from smartrunning.accounts.models import Role
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import actions as athlete_services
@@ -59,11 +58,7 @@ class Runners(MethodView):
         user = this_user()
         if not user.has_role(Role.COACH):
             abort(403, message="Only coaches and admins create runners.")
-        coach = None
-        if data.get("coach"):
-            coach = accounts.find_user(data["coach"])
-            if coach is None:
-                abort(422, message="Unknown coach.", errors={"json": {"coach": ["Unknown."]}})
+        coach = athlete_services.coach_named(data["coach"], by=user) if data.get("coach") else None
         runner = athlete_services.create_runner(
             data["name"],
             data["birth_date"],
