@@ -109,6 +109,14 @@ CASES: list[Case] = [
     ),
     *_own_other(
         "POST",
+        "plans.rotate_feed",
+        lambda w, k: f"/plans/{_plan(w, k)}/feed",
+        logged_in(303, 303, 303),
+        logged_in(404, 404, 303),
+        form=lambda w: {},
+    ),
+    *_own_other(
+        "POST",
         "plans.regenerate",
         lambda w, k: f"/plans/{_plan(w, k)}/regenerate",
         *_write(303),

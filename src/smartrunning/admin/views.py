@@ -29,6 +29,7 @@ from smartrunning.athletes.models import (
     CoachAssignment,
     Runner,
 )
+from smartrunning.plans import actions as plan_services
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import ServiceError
@@ -242,6 +243,9 @@ def assignment_add() -> ResponseReturnValue:
 def assignment_remove() -> ResponseReturnValue:
     runner, coach = _assignment_pair()
     athlete_services.unassign_coach(runner, coach)
+    rotated = plan_services.rotate_feeds(runner)  # feed addresses the coach saw end
     db.session.commit()
     flash(f"{coach.username} no longer coaches {runner.name}.", "success")
+    if rotated:
+        flash(f"{runner.name}'s calendar feeds have new addresses: subscribe again.", "info")
     return redirect(url_for("admin.dashboard"))

@@ -70,6 +70,8 @@ __all__ = [
     "plan_by_id",
     "plans_for_runner",
     "regenerate",
+    "rotate_feed",
+    "rotate_feeds",
     "save_plan",
     "visible_day",
     "visible_plan",
@@ -116,6 +118,22 @@ def delete_plan(plan: Plan) -> None:
     and admins; a runner may not delete a plan their coach made). The caller commits."""
     db.session.delete(plan)
     db.session.flush()
+
+
+def rotate_feed(plan: Plan) -> None:
+    """A new secret address for the plan's calendar feed: the old one answers 404 from
+    now on (a leaked address, or someone whose access ended). The caller commits."""
+    plan.ics_token = secrets.token_urlsafe(32)
+
+
+def rotate_feeds(runner: Runner) -> int:
+    """New feed addresses for every plan of ``runner`` (when a coach's access to the
+    runner ends, the addresses they saw stop working); returns how many. The caller
+    commits."""
+    plans = plans_for_runner(runner)
+    for plan in plans:
+        rotate_feed(plan)
+    return len(plans)
 
 
 def plan_by_id(plan_id: int) -> Plan:

@@ -353,6 +353,17 @@ def day_fit(plan_id: int, day_id: int) -> ResponseReturnValue:
     return _attachment(data, "application/vnd.ant.fit", f"plan-{day.date}.fit")
 
 
+@bp.post("/plans/<int:plan_id>/feed")
+def rotate_feed(plan_id: int) -> ResponseReturnValue:
+    """A new calendar feed address (whoever sees the plan sees the address, so may end
+    it); calendars subscribed to the old one must subscribe again."""
+    plan = _plan_or_404(plan_id)
+    plan_services.rotate_feed(plan)
+    db.session.commit()
+    flash("The calendar feed has a new address; the old one no longer works.", "success")
+    return redirect(url_for("plans.plan_detail", plan_id=plan.id)), 303
+
+
 @bp.get("/plans/ics/<token>.ics")
 @guard.public
 def ics_feed(token: str) -> ResponseReturnValue:
