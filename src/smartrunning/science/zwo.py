@@ -143,10 +143,6 @@ def _parse_tree(data: bytes) -> _Node:
         parser.parse(source)
     except SAXParseException as exc:
         raise ZwoError(f"not well-formed XML: {exc.getMessage()}", exc.getLineNumber()) from None
-    except (LookupError, ValueError) as exc:
-        # expat looks the declared encoding up: an unknown name is a LookupError, a
-        # multi-byte one (UTF-7, UTF-32) a ValueError.
-        raise ZwoError(f"unsupported encoding: {exc}", 1) from None
     except DTDForbidden:
         raise ZwoError(
             "a DTD (<!DOCTYPE …>) is not allowed in a ZWO file", parser.getLineNumber()
@@ -155,6 +151,10 @@ def _parse_tree(data: bytes) -> _Node:
         raise ZwoError("entity declarations are not allowed", parser.getLineNumber()) from None
     except ExternalReferenceForbidden:
         raise ZwoError("external references are not allowed", parser.getLineNumber()) from None
+    except (LookupError, ValueError) as exc:  # after defusedxml's, which are ValueErrors
+        # expat looks the declared encoding up: an unknown name is a LookupError, a
+        # multi-byte one (UTF-7, UTF-32) a ValueError.
+        raise ZwoError(f"unsupported encoding: {exc}", 1) from None
     if builder.root is None:
         raise ZwoError("empty document")
     return builder.root
