@@ -25,7 +25,7 @@ from smartrunning.app import create_app
 from smartrunning.athletes import actions as athletes
 from smartrunning.athletes.models import Runner, Sex
 from smartrunning.platform.db import db
-from smartrunning.platform.queue import WORKER_STOP_TIMEOUT_S
+from smartrunning.platform.queue import WORKER_STOP_TIMEOUT_S, get_queue
 from smartrunning.platform.serve import GRACEFUL_TIMEOUT_S
 from smartrunning.sessions import imports as import_services
 from smartrunning.sessions import jobs as import_jobs
@@ -40,7 +40,8 @@ from smartrunning.sessions.models import (
 from tests.database import TestDatabase
 from tests.processes import free_port, process_env, start, stop, wait_for
 from tests.sessions.sessiondata import run_bytes, zip_bytes
-from tests.settings import make_settings
+from tests.settings import REDIS_ENV, make_settings
+from tests.settings import redis_url as test_redis_url
 
 pytestmark = pytest.mark.slow
 
@@ -124,8 +125,24 @@ def test_a_server_told_to_stop_finishes_the_request_in_progress(
 # --- queue workers -------------------------------------------------------------------------
 
 
-def _app(folder: Path, url: str | None) -> Flask:
-    return create_app(make_settings(folder, url, SMARTRUNNING_ENV="development", SECRET_KEY=None))
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def queue_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The queue the workers share: the embedded SQLite one, or Redis (second pass)."""
+    if request.param == "sqlite":
+        return {}
+    url = test_redis_url()
+    if not url:
+        pytest.skip(f"{REDIS_ENV} not set: the Redis queue runs in the PostgreSQL/Redis pass")
+    return {"REDIS_URL": url}
+
+
+def _app(folder: Path, url: str | None, queue_env: dict[str, str]) -> Flask:
+    app = create_app(
+        make_settings(folder, url, SMARTRUNNING_ENV="development", SECRET_KEY=None, **queue_env)
+    )
+    with app.app_context():
+        get_queue().huey.flush()
+    return app
 
 
 def _new_job(app: Flask, uploads: list[tuple[str, bytes]]) -> int:
@@ -202,10 +219,11 @@ def test_a_worker_told_to_stop_finishes_its_files_and_leaves_no_claim(
     tmp_path: Path,
     runs: list[tuple[str, bytes]],
     processes: list[subprocess.Popen[bytes]],
+    queue_env: dict[str, str],
 ) -> None:
     folder, url = instance
-    env = process_env(folder, url)
-    app = _app(folder, url)
+    env = process_env(folder, url, **queue_env)
+    app = _app(folder, url, queue_env)
     job_id = _new_job(app, runs)
     first = start(env, "worker", "--workers", "1", cwd=tmp_path)
     processes.append(first)
@@ -228,12 +246,13 @@ def test_a_worker_told_to_stop_in_an_archive_hands_it_back(
     tmp_path: Path,
     runs: list[tuple[str, bytes]],
     processes: list[subprocess.Popen[bytes]],
+    queue_env: dict[str, str],
 ) -> None:
     """A Garmin-style export: each run among notes the import lists as skipped, so that
     listing its entries takes many batches; the worker stops between two of them."""
     folder, url = instance
-    env = process_env(folder, url)
-    app = _app(folder, url)
+    env = process_env(folder, url, **queue_env)
+    app = _app(folder, url, queue_env)
     entries: list[tuple[str, bytes]] = []
     for name, data in runs:
         entries.append((f"export/{name}", data))
