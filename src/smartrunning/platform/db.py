@@ -102,6 +102,23 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
+@sa.event.listens_for(sa.engine.Engine, "savepoint")
+def _sqlite_begin_before_savepoint(connection: sa.engine.Connection, _name: str) -> None:
+    """Open SQLite's transaction before a savepoint, so that rolling back undoes it too.
+
+    pysqlite begins a transaction only before its first INSERT/UPDATE/DELETE; a
+    ``SAVEPOINT`` sent first (``begin_nested()`` as the transaction's first write) began
+    one of its own, which its ``RELEASE`` committed: what the savepoint wrote outlived a
+    later rollback, on SQLite only. A ``BEGIN`` (deferred, as pysqlite's own) first makes
+    the savepoint nested in the transaction, as on PostgreSQL.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Alembic hook: write our column types as plain SQLAlchemy types in migrations."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
