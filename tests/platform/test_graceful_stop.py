@@ -41,7 +41,7 @@ from tests.database import TestDatabase
 from tests.processes import free_port, process_env, start, stop, wait_for
 from tests.sessions.sessiondata import run_bytes, zip_bytes
 from tests.settings import REDIS_ENV, make_settings
-from tests.settings import redis_url as test_redis_url
+from tests.settings import redis_url as queue_redis_url
 
 pytestmark = pytest.mark.slow
 
@@ -130,7 +130,7 @@ def queue_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """The queue the workers share: the embedded SQLite one, or Redis (second pass)."""
     if request.param == "sqlite":
         return {}
-    url = test_redis_url()
+    url = queue_redis_url()
     if not url:
         pytest.skip(f"{REDIS_ENV} not set: the Redis queue runs in the PostgreSQL/Redis pass")
     return {"REDIS_URL": url}
