@@ -295,6 +295,20 @@ def test_selectors_pick_the_right_pods(rendered: Rendered) -> None:
     for budget in rendered.all("PodDisruptionBudget"):
         name = budget["metadata"]["name"]
         assert picks(budget["spec"]["selector"]["matchLabels"]) == {name}
+    for manifest, _pod in rendered.pod_templates():
+        template = manifest["spec"]["template"]["metadata"]["labels"]
+        selector = manifest["spec"].get("selector", {}).get("matchLabels", {})
+        assert selector.items() <= template.items(), manifest["metadata"]["name"]
+        if manifest["kind"] == "StatefulSet":
+            assert rendered.one("Service", manifest["spec"]["serviceName"])
+    app_pods = [
+        o["spec"]["template"]["metadata"]["labels"]
+        for o, _pod in rendered.pod_templates()
+        if o["metadata"]["name"] in rendered.app_containers()
+    ]
+    for policy in rendered.all("NetworkPolicy"):  # the app's pods may reach the database
+        allowed = policy["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"]
+        assert all(allowed.items() <= pod.items() for pod in app_pods)
     target = rendered.one("HorizontalPodAutoscaler", "smartrunning-web")["spec"]["scaleTargetRef"]
     assert (target["kind"], target["name"]) == ("Deployment", "smartrunning-web")
     # The autoscaler owns the web's replicas: an apply must not reset them.
