@@ -45,6 +45,7 @@ from smartrunning.platform.logs import (
 from smartrunning.platform.queue import Queue
 from smartrunning.platform.queue import init_app as init_queue
 from smartrunning.platform.templating import init_app as init_templating
+from smartrunning.platform.throttle import storage_uri
 from smartrunning.sessions import history
 from smartrunning.sessions import tasks as session_tasks
 from smartrunning.sessions.api import blp as sessions_api_blp
@@ -93,7 +94,8 @@ def create_app(
         # Checked in ``security.csrf_unless_token``: requests with an API token are exempt.
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_SSL_STRICT=True,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        # Every web process counts in the same store: Redis, else a SQLite file.
+        RATELIMIT_STORAGE_URI=settings.redis_url or storage_uri(instance / "throttle.sqlite3"),
         RATELIMIT_HEADERS_ENABLED=False,
         API_TITLE="SmartRunning API",
         API_VERSION="1",

@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from smartrunning.accounts import actions as accounts
 from smartrunning.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
 )
+from smartrunning.accounts.models import User
 from smartrunning.accounts.policy import this_user
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
@@ -41,10 +44,50 @@ def _limit_per_address() -> str:
     return str(current_app.extensions["smartrunning.settings"].login_limit_per_address)
 
 
+KNOWN_CLIENT_COOKIE = "smartrunning_known"
+_KNOWN_CLIENT_AGE_S = 90 * 24 * 3600
+
+
+def _known_clients() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="known-client")
+
+
+def _known_client() -> bool:
+    """This browser logged in as the name being tried in the last 90 days (a signed cookie
+    set at each login). Such a client is spared the per-name limit, so someone hammering
+    a known name cannot lock its owner out; the per-address limit still holds."""
+    raw = request.cookies.get(KNOWN_CLIENT_COOKIE, "")
+    if not raw:
+        return False
+    try:
+        name = _known_clients().loads(raw, max_age=_KNOWN_CLIENT_AGE_S)
+    except BadSignature:
+        return False
+    return bool(name == accounts.normalise_username(request.form.get("username", "")))
+
+
+def _remember_client(response: Response, user: User) -> Response:
+    response.set_cookie(
+        KNOWN_CLIENT_COOKIE,
+        _known_clients().dumps(user.username),
+        max_age=_KNOWN_CLIENT_AGE_S,
+        httponly=True,
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        samesite="Lax",
+    )
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_limit_per_address, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_limit_per_user, key_func=username_key, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    _limit_per_user,
+    key_func=username_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    exempt_when=_known_client,
+)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
@@ -58,8 +101,9 @@ def login() -> ResponseReturnValue:
             login_user(user)
             if user.must_change_password:
                 flash("Choose a new password before you continue.", "warning")
-                return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(form.next.data) or url_for("coaching.index"))
+                return _remember_client(redirect(url_for("auth.change_password")), user)
+            target = safe_next(form.next.data) or url_for("coaching.index")
+            return _remember_client(redirect(target), user)
         form.password.errors = [LOGIN_FAILED]
     return render_template("auth/login.html", form=form)
 
