@@ -25,11 +25,12 @@ from smartrunning.platform.db import (
 )
 from smartrunning.sessions.models import AnalysisState
 
-__all__ = ["dirty_from", "lock_runner", "mark_clean", "mark_dirty", "recoverable_commit"]
+__all__ = ["lock_runner", "mark_clean", "mark_dirty", "recoverable_commit"]
 
 
-def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> None:
-    """Take the runner's analysis lock until the transaction ends.
+def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> dt.date | None:
+    """Take the runner's analysis lock until the transaction ends; return the runner's
+    earliest stale day (``dirty_from``) as the lock sees it.
 
     ``dirty_from`` also marks the derived values from that day on stale (``mark_dirty``)
     in the same statement.
@@ -41,10 +42,11 @@ def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> None:
         sa.update(AnalysisState)
         .where(AnalysisState.runner_id == runner_id)
         .values(values)
+        .returning(AnalysisState.dirty_from)
         .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    if locked:
-        return
+    ).first()
+    if locked is not None:
+        return locked.dirty_from
     dialect = db.session.get_bind().dialect.name
     values = {"runner_id": runner_id, "locked_at": now_utc()}
     insert: sa.Insert
@@ -55,14 +57,7 @@ def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> None:
     else:  # pragma: no cover - the two supported databases are above
         raise RuntimeError(f"unsupported database {dialect!r}")
     db.session.execute(insert)
-    lock_runner(runner_id, dirty_from=dirty_from)  # the row exists now: lock it
-
-
-def dirty_from(runner_id: int) -> dt.date | None:
-    """The earliest stale day of the runner (read under its lock)."""
-    return db.session.execute(
-        sa.select(AnalysisState.dirty_from).where(AnalysisState.runner_id == runner_id)
-    ).scalar_one_or_none()
+    return lock_runner(runner_id, dirty_from=dirty_from)  # the row exists now: lock it
 
 
 def _earlier(day: dt.date) -> sa.Case[dt.date]:

@@ -182,30 +182,30 @@ def rebuild_from(runner: Runner, changed: dt.date) -> int:
     Returns the number of days written. The caller holds the runner's analysis lock
     (``analysis_state.lock_runner``) and commits.
     """
-    first, last = db.session.execute(
+    days = sa.select(TrainingSession.local_date).where(TrainingSession.runner_id == runner.id)
+    stored = sa.select(HistoryDay.day).where(HistoryDay.runner_id == runner.id)
+    first, last, stale_head, stored_last = db.session.execute(
         sa.select(
-            sa.func.min(TrainingSession.local_date), sa.func.max(TrainingSession.local_date)
-        ).where(TrainingSession.runner_id == runner.id)
+            days.with_only_columns(sa.func.min(TrainingSession.local_date)).scalar_subquery(),
+            days.with_only_columns(sa.func.max(TrainingSession.local_date)).scalar_subquery(),
+            stored.with_only_columns(sa.func.min(HistoryDay.day)).scalar_subquery(),
+            stored.with_only_columns(sa.func.max(HistoryDay.day)).scalar_subquery(),
+        )
     ).one()
-    stored_last = db.session.execute(
-        sa.select(sa.func.max(HistoryDay.day)).where(HistoryDay.runner_id == runner.id)
-    ).scalar_one()
     if first is None:
         db.session.execute(sa.delete(HistoryDay).where(HistoryDay.runner_id == runner.id))
         return 0
     begin = changed if stored_last is None else min(changed, stored_last + dt.timedelta(days=1))
     begin = max(begin, first)
-    stale_head = db.session.execute(
-        sa.select(sa.func.min(HistoryDay.day)).where(HistoryDay.runner_id == runner.id)
-    ).scalar_one()
     if stale_head is not None and stale_head != first:
         begin = first  # the first session moved: everything shifts
-    db.session.execute(
-        sa.delete(HistoryDay).where(
-            HistoryDay.runner_id == runner.id,
-            sa.or_(HistoryDay.day >= begin, HistoryDay.day < first),
+    if stored_last is not None and (stored_last >= begin or stale_head < first):
+        db.session.execute(
+            sa.delete(HistoryDay).where(
+                HistoryDay.runner_id == runner.id,
+                sa.or_(HistoryDay.day >= begin, HistoryDay.day < first),
+            )
         )
-    )
     if last < begin:
         return 0
     state = state_before(runner, begin) if begin > first else HistoryState.zero()

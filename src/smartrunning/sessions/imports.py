@@ -64,6 +64,7 @@ __all__ = [
     "add_skipped",
     "add_upload",
     "claim",
+    "claim_files",
     "complete_job",
     "create_import",
     "create_job",
@@ -201,11 +202,16 @@ def pending_file_ids(job_id: int) -> list[int]:
 
 def claim(file_ids: list[int], worker: str) -> list[int]:
     """Atomically take the still-pending files among ``file_ids``; commit; return them."""
+    return sorted(claim_files(file_ids, worker))
+
+
+def claim_files(file_ids: list[int], worker: str) -> dict[int, int]:
+    """:func:`claim`, each file taken with its job's id (file id → job id)."""
     if not file_ids:
-        return []
+        return {}
     now = now_utc()
     recoverable_commit()
-    claimed = list(
+    claimed: list[tuple[int, int]] = list(
         db.session.execute(
             sa.update(ImportFile)
             .where(ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PENDING)
@@ -228,7 +234,7 @@ def claim(file_ids: list[int], worker: str) -> list[int]:
             .execution_options(synchronize_session=False)
         )
     db.session.commit()
-    return sorted(file_id for file_id, _job in claimed)
+    return dict(claimed)
 
 
 def process_claimed(file_id: int, on_batch: Callable[[list[int]], None] | None = None) -> None:
@@ -253,45 +259,44 @@ def process_claimed_files(
 def _process_claimed_files(
     file_ids: list[int], on_batch: Callable[[list[int]], None] | None
 ) -> None:
-    kinds = db.session.execute(
-        sa.select(ImportFile.id, ImportFile.kind).where(
-            ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PROCESSING
-        )
-    ).all()
-    for file_id in sorted(i for i, kind in kinds if kind is FileKind.ARCHIVE):
+    files = _still_claimed(file_ids)
+    archives = [f.id for f in files if f.kind is FileKind.ARCHIVE]
+    for file_id in archives:
         file = db.session.get(ImportFile, file_id, populate_existing=True)
         if file is not None and file.status is FileStatus.PROCESSING:
             expand_claimed_archive(file, on_batch)
-    fits = sorted(i for i, kind in kinds if kind is not FileKind.ARCHIVE)
+    fits = [f for f in files if f.kind is not FileKind.ARCHIVE]
+    if archives and fits:  # expanding committed: read them again
+        fits = _still_claimed([f.id for f in fits])
     if fits:
-        files = db.session.execute(
+        import_claimed_fits(fits)
+
+
+def _still_claimed(file_ids: list[int]) -> list[ImportFile]:
+    """The files among ``file_ids`` still ``processing``, by id, read afresh."""
+    return list(
+        db.session.execute(
             sa.select(ImportFile)
-            .where(ImportFile.id.in_(fits), ImportFile.status == FileStatus.PROCESSING)
+            .where(ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PROCESSING)
             .order_by(ImportFile.id)
             .execution_options(populate_existing=True)
         ).scalars()
-        import_claimed_fits(list(files))
+    )
 
 
 def finish_if_complete(job_id: int) -> bool:
     """Move a job whose files are all final to ``analysing``; True for the one caller that did.
 
     (``pending`` → ``analysing`` too: a job may end without a single claim, e.g. when
-    every file was refused before processing.)
+    every file was refused before processing.) One statement: the update finds no job
+    while a file of it is still open.
     """
-    open_files = db.session.execute(
-        sa.select(sa.func.count(ImportFile.id)).where(
-            ImportFile.job_id == job_id, ImportFile.status.in_(_OPEN)
-        )
-    ).scalar_one()
-    if open_files:
-        db.session.rollback()
-        return False
     moved = db.session.execute(  # type: ignore[attr-defined]
         sa.update(ImportJob)
         .where(
             ImportJob.id == job_id,
             ImportJob.status.in_((JobStatus.PENDING, JobStatus.RUNNING)),
+            ~sa.exists().where(ImportFile.job_id == job_id, ImportFile.status.in_(_OPEN)),
         )
         .values(status=JobStatus.ANALYSING, updated_at=now_utc())
         .execution_options(synchronize_session=False)
@@ -302,16 +307,23 @@ def finish_if_complete(job_id: int) -> bool:
 
 def complete_job(job_id: int) -> None:
     """Run the runner's chronological recomputation, then mark the job ``done`` (commits)."""
-    job = db.session.get(ImportJob, job_id, populate_existing=True)
-    if job is None or job.status is not JobStatus.ANALYSING:
+    runner = db.session.execute(
+        sa.select(Runner)
+        .join(ImportJob, ImportJob.runner_id == Runner.id)
+        .where(ImportJob.id == job_id, ImportJob.status == JobStatus.ANALYSING)
+    ).scalar_one_or_none()
+    if runner is None:
         return
-    runner = db.session.get_one(Runner, job.runner_id)
+    now = now_utc()
+    # In the recomputation's transaction: done when it commits, still analysing (for the
+    # sweep to complete) if it fails.
+    db.session.execute(
+        sa.update(ImportJob)
+        .where(ImportJob.id == job_id)
+        .values(status=JobStatus.DONE, finished_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     recompute.recompute_runner(runner)
-    job = db.session.get_one(ImportJob, job_id, populate_existing=True)
-    job.status = JobStatus.DONE
-    job.finished_at = now_utc()
-    job.updated_at = job.finished_at
-    db.session.commit()
 
 
 def run_inline(job_id: int, *, progress: Callable[[JobReport], None] | None = None) -> None:

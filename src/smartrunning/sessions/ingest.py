@@ -11,8 +11,9 @@ is written in that same transaction, so a file is imported exactly once or not a
 Every FIT file is written this way, a file uploaded alone as a batch of one. Workers take
 files in small batches (:func:`import_claimed_fits`): every file of the batch is decoded
 and analysed first, then all their outcomes and sessions are written in one transaction
-under the runner's lock, with a few statements for the whole batch (one duplicate query,
-one overlap query, one insert of the record blobs, one of the sessions) and one commit.
+under the runner's lock, with a few statements for the whole batch (one query for
+duplicates and overlaps, one insert of the record blobs, one of the sessions returning
+their ids, one update of the files' outcomes) and one commit.
 Within the batch, files are checked in order against each other as if committed one by
 one, so the results are those of importing them one at a time. A worker killed before the
 commit leaves all of them claimed, and they are imported again. A batch whose write fails
@@ -49,8 +50,8 @@ from smartrunning.sessions.ingest_files import (
     already_imported,
     check_size,
     decode,
-    finish_file,
     imported_sessions,
+    outcome_values,
     overlaps,
     prepare,
     runners_of,
@@ -207,9 +208,19 @@ def _write_alone(runner: Runner, result: _Result) -> None:
 
 
 def _finish_alone(file_id: int, outcome: Outcome) -> None:
-    file = db.session.get_one(ImportFile, file_id, populate_existing=True)
-    finish_file(file, outcome.status, outcome.reason, outcome.session_ids, outcome.decoder)
+    _set_outcomes([(file_id, outcome)])
     db.session.commit()
+
+
+def _set_outcomes(outcomes: list[tuple[int, Outcome]]) -> None:
+    """Write the final outcomes of files (file id, outcome), one statement for them all."""
+    db.session.execute(
+        sa.update(ImportFile),
+        [
+            {"id": file_id, **outcome_values(o.status, o.reason, o.session_ids, o.decoder)}
+            for file_id, o in outcomes
+        ],
+    )
 
 
 def _retry_later(file_ids: list[int], exc: OperationalError) -> None:
@@ -245,27 +256,13 @@ class _Written:
 
 def _write_all(runner: Runner, batch: list[_Result]) -> None:
     recoverable_commit()
-    days = [p.day for r in batch for p in r.prepared]
-    if days:
-        lock_runner(runner.id, dirty_from=min(days))
-    files = {
-        f.id: f
-        for f in db.session.execute(
-            sa.select(ImportFile)
-            .where(ImportFile.id.in_([r.file_id for r in batch]))
-            .execution_options(populate_existing=True)
-        ).scalars()
-    }
+    prepared = [p for r in batch for p in r.prepared]
+    if prepared:
+        lock_runner(runner.id, dirty_from=min(p.day for p in prepared))
     # Under the lock: what other workers committed since the check before decoding, and
     # every committed session that may overlap a segment of the batch. Files of the batch
     # are then checked in order, each against these and the earlier files' new sessions.
-    known: dict[str, list[int | _New]] = {
-        sha: list(ids)
-        for sha, ids in imported_sessions(
-            runner.id, [r.sha256 for r in batch if r.prepared]
-        ).items()
-    }
-    existing = _overlap_candidates(runner.id, [p for r in batch for p in r.prepared])
+    known, existing = _committed(runner.id, [r.sha256 for r in batch if r.prepared], prepared)
     written: dict[int, _Written] = {}
     stored: list[tuple[_New, bytes]] = []
     for r in batch:
@@ -294,12 +291,11 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
                 (n, n.values["sport"], n.values["start_time"], n.values["end_time"]) for n in w.new
             )
     if stored:
-        _insert_sessions(runner.id, stored)
+        _insert_sessions(stored)
+    outcomes: list[tuple[int, Outcome]] = []
     for r in batch:
-        file = files[r.file_id]
         if r.outcome is not None:
-            o = r.outcome
-            finish_file(file, o.status, o.reason, o.session_ids, o.decoder)
+            outcomes.append((r.file_id, r.outcome))
             continue
         assert r.decoded is not None
         w = written[r.file_id]
@@ -309,61 +305,65 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
         elif not w.new:
             o = overlaps(sorted(set(ids)))
         else:
-            finish_file(
-                file,
-                FileStatus.IMPORTED,
-                skipped_reason(ids),
-                [n.id for n in w.new],
-                r.decoded.decoder,
-            )
-            continue
-        finish_file(file, o.status, o.reason, o.session_ids, r.decoded.decoder)
+            o = Outcome(FileStatus.IMPORTED, skipped_reason(ids), [n.id for n in w.new])
+        o.decoder = r.decoded.decoder
+        outcomes.append((r.file_id, o))
+    _set_outcomes(outcomes)
     db.session.commit()
 
 
-def _insert_sessions(runner_id: int, stored: list[tuple[_New, bytes]]) -> None:
-    """Store the record tables, insert the sessions (one statement each) and read their ids.
-
-    The ids are found by (sha256 of the file, segment): unique per runner, and no session
-    of these files existed under the lock.
-    """
+def _insert_sessions(stored: list[tuple[_New, bytes]]) -> None:
+    """Store the record tables and insert the sessions, one statement each; the insert
+    returns each new id with its (sha256 of the file, segment), unique per runner."""
     shas = blob_store().put_many([data for _new, data in stored])
     rows = [
         {**new.values, "records_sha256": sha}
         for (new, _data), sha in zip(stored, shas, strict=True)
     ]
-    db.session.execute(sa.insert(TrainingSession), rows)
     found = {
         (sha, segment): session_id
         for session_id, sha, segment in db.session.execute(
-            sa.select(
+            sa.insert(TrainingSession).returning(
                 TrainingSession.id, TrainingSession.source_sha256, TrainingSession.segment_index
-            ).where(
-                TrainingSession.runner_id == runner_id,
-                TrainingSession.source_sha256.in_({n.values["source_sha256"] for n, _d in stored}),
-            )
+            ),
+            rows,
         )
     }
     for new, _data in stored:
         new.id = found[(new.values["source_sha256"], new.values["segment_index"])]
 
 
-def _overlap_candidates(
-    runner_id: int, prepared: list[Prepared]
-) -> list[tuple[int | _New, str, dt.datetime, dt.datetime]]:
-    """Committed sessions of the runner overlapping the time span of ``prepared``."""
+def _committed(
+    runner_id: int, shas: list[str], prepared: list[Prepared]
+) -> tuple[dict[str, list[int | _New]], list[tuple[int | _New, str, dt.datetime, dt.datetime]]]:
+    """Committed sessions of the runner, in one query: those from files with these bytes
+    (sha256 → session ids, in order), and every one that may overlap the time span of
+    ``prepared`` (id, sport, start, end)."""
     if not prepared:
-        return []
+        return {}, []
+    wanted = set(shas)
     rows = db.session.execute(
         sa.select(
             TrainingSession.id,
+            TrainingSession.source_sha256,
             TrainingSession.sport,
             TrainingSession.start_time,
             TrainingSession.end_time,
-        ).where(
-            TrainingSession.runner_id == runner_id,
-            TrainingSession.start_time < max(p.end for p in prepared),
-            TrainingSession.end_time > min(p.start for p in prepared),
         )
+        .where(
+            TrainingSession.runner_id == runner_id,
+            sa.or_(
+                TrainingSession.source_sha256.in_(sorted(wanted)),
+                sa.and_(
+                    TrainingSession.start_time < max(p.end for p in prepared),
+                    TrainingSession.end_time > min(p.start for p in prepared),
+                ),
+            ),
+        )
+        .order_by(TrainingSession.id)
     ).all()
-    return [(i, sport, start, end) for i, sport, start, end in rows]
+    known: dict[str, list[int | _New]] = {}
+    for session_id, sha, _sport, _start, _end in rows:
+        if sha in wanted:
+            known.setdefault(sha, []).append(session_id)
+    return known, [(i, sport, start, end) for i, _sha, sport, start, end in rows]

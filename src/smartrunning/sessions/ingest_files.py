@@ -48,6 +48,7 @@ __all__ = [
     "finish_file",
     "imported_sessions",
     "local_date",
+    "outcome_values",
     "overlaps",
     "prepare",
     "runners_of",
@@ -88,6 +89,24 @@ class Outcome(Exception):
         self.decoder: str | None = None
 
 
+def outcome_values(
+    status: FileStatus,
+    reason: str = "",
+    session_ids: list[int] | None = None,
+    decoder: str | None = None,
+) -> dict[str, Any]:
+    """The columns of a file's final outcome: what :func:`finish_file` sets on a row, and
+    what a batch writes for all its files in one statement."""
+    return {
+        "status": status,
+        "reason": reason[:2000],
+        "session_ids": list(session_ids or []),
+        "decoder": decoder,
+        "ingest_version": INGEST_VERSION,
+        "processed_at": now_utc(),
+    }
+
+
 def finish_file(
     file: ImportFile,
     status: FileStatus,
@@ -96,12 +115,8 @@ def finish_file(
     decoder: str | None = None,
 ) -> None:
     """Record the final outcome of a file (the caller commits)."""
-    file.status = status
-    file.reason = reason[:2000]
-    file.session_ids = list(session_ids or [])
-    file.decoder = decoder
-    file.ingest_version = INGEST_VERSION
-    file.processed_at = now_utc()
+    for name, value in outcome_values(status, reason, session_ids, decoder).items():
+        setattr(file, name, value)
 
 
 def runners_of(job_ids: set[int]) -> dict[int, Runner]:

@@ -11,14 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Final
 
-import sqlalchemy as sa
-
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
 from smartrunning.platform.queue import get_queue
 from smartrunning.sessions import import_recovery, recompute
 from smartrunning.sessions import imports as import_services
-from smartrunning.sessions.models import ImportFile
 
 __all__ = [
     "BATCH_FILES",
@@ -54,20 +51,12 @@ def submit(job_id: int) -> None:
 
 def run_files(file_ids: list[int]) -> dict[str, object]:
     """Claim and process these files (those still pending), then complete finished jobs."""
-    claimed = import_services.claim(file_ids, import_services.worker_id())
-    import_services.process_claimed_files(claimed, on_batch=enqueue_files)
-    jobs: list[int] = []
+    claimed = import_services.claim_files(file_ids, import_services.worker_id())
+    import_services.process_claimed_files(sorted(claimed), on_batch=enqueue_files)
     if claimed:
-        jobs = sorted(
-            set(
-                db.session.execute(
-                    sa.select(ImportFile.job_id).where(ImportFile.id.in_(claimed))
-                ).scalars()
-            )
-        )
-        db.session.rollback()
-    completed = complete_jobs(jobs)
-    return {"claimed": claimed, "completed_jobs": completed}
+        db.session.rollback()  # the completion starts a transaction of its own
+    completed = complete_jobs(sorted(set(claimed.values())))
+    return {"claimed": sorted(claimed), "completed_jobs": completed}
 
 
 def complete_jobs(job_ids: list[int]) -> list[int]:

@@ -67,7 +67,6 @@ from smartrunning.science.analysis import (
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions.analysis_inputs import analysis_params, configured_limits
 from smartrunning.sessions.analysis_state import (
-    dirty_from,
     lock_runner,
     mark_clean,
     recoverable_commit,
@@ -171,8 +170,7 @@ def recompute_runner(
 ) -> RecomputeResult:
     """Bring the runner's derived values up to date (see the module docstring); commits."""
     recoverable_commit()
-    lock_runner(runner.id)
-    dirty = dirty_from(runner.id)
+    dirty = lock_runner(runner.id)
     requests = list(
         db.session.execute(
             sa.select(RecomputeRequest).where(
