@@ -31,10 +31,11 @@ from smartrunning.athletes.models import (
 )
 from smartrunning.plans import actions as plan_services
 from smartrunning.platform import clock
+from smartrunning.platform.context import settings
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import ServiceError
 from smartrunning.platform.queue import get_queue
-from smartrunning.sessions import import_reports
+from smartrunning.sessions import import_reports, quotas
 
 __all__ = ["bp"]
 
@@ -91,6 +92,8 @@ def dashboard() -> ResponseReturnValue:
         jobs=import_reports.list_jobs(None, limit=20),
         runner_names=runner_names,
         queue=queue_health,
+        storage=sorted(quotas.usage_by_runner().items(), key=lambda item: -item[1]),
+        runner_quota=settings().storage_quota_runner_mb * quotas.MB,
     )
 
 

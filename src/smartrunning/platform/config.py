@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     zip_max_total_mb: Positive = Field(4096.0, alias="ZIP_MAX_TOTAL_MB")
     zip_max_ratio: Positive = Field(100.0, alias="ZIP_MAX_RATIO")
     zip_max_depth: int = Field(2, alias="ZIP_MAX_DEPTH", ge=0, le=5)
+    storage_quota_runner_mb: float = Field(5000.0, alias="STORAGE_QUOTA_RUNNER_MB", ge=0)
+    storage_quota_user_mb: float = Field(20000.0, alias="STORAGE_QUOTA_USER_MB", ge=0)
 
     hr_min_bpm: Positive = Field(30.0, alias="HR_MIN_BPM")
     hr_max_bpm: Positive = Field(220.0, alias="HR_MAX_BPM")

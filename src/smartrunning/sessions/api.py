@@ -20,7 +20,7 @@ from smartrunning.platform.jsonio import json_response
 from smartrunning.platform.pagination import MAX_PAGE_SIZE
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
-from smartrunning.sessions import import_reports
+from smartrunning.sessions import import_reports, quotas
 from smartrunning.sessions import imports as import_services
 from smartrunning.sessions import jobs as import_jobs
 
@@ -206,6 +206,7 @@ class RunnerSessions(MethodView):
     def post(self, runner_id: int) -> dict[str, Any]:
         """Upload .fit files and ZIPs (multipart field ``files``); answers with the job."""
         runner = get_runner_or_404(runner_id)
+        quotas.check_upload(runner, this_user(), request.content_length or 0)
         files = [f for f in request.files.getlist("files") if f.filename]
         job = import_services.create_import(
             runner,

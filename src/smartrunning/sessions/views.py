@@ -30,7 +30,7 @@ from smartrunning.platform.errors import (
 from smartrunning.platform.jsonio import script_json
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
-from smartrunning.sessions import import_reports, recent
+from smartrunning.sessions import import_reports, quotas, recent
 from smartrunning.sessions import imports as import_services
 from smartrunning.sessions import jobs as import_jobs
 
@@ -83,13 +83,22 @@ def session_list(runner_id: int) -> ResponseReturnValue:
 def upload(runner_id: int) -> ResponseReturnValue:
     """Many .fit files and ZIPs at once; the job runs on the queue."""
     runner = get_runner_or_404(runner_id)
+    user = this_user()
     if request.method == "GET":
         jobs = import_reports.list_jobs([runner.id], limit=10)
-        return render_template("sessions/upload.html", runner=runner, jobs=jobs)
-    files = [f for f in request.files.getlist("files") if f.filename]
+        return render_template(
+            "sessions/upload.html",
+            runner=runner,
+            jobs=jobs,
+            runner_usage=quotas.runner_usage(runner),
+            user_usage=quotas.user_usage(user),
+        )
     try:
+        # Before the body is read: a refused upload stores nothing.
+        quotas.check_upload(runner, user, request.content_length or 0)
+        files = [f for f in request.files.getlist("files") if f.filename]
         job = import_services.create_import(
-            runner, [(f.filename or "upload", f.stream) for f in files], by=this_user()
+            runner, [(f.filename or "upload", f.stream) for f in files], by=user
         )
     except ServiceError as exc:
         db.session.rollback()
