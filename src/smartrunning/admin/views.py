@@ -217,9 +217,18 @@ def user_active(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
+_MAX_ID = 2**31 - 1
+
+
+def _form_id(name: str) -> int:
+    """An id from the form, 0 (found nowhere) when not one a primary key can hold."""
+    value = request.form.get(name, type=int) or 0
+    return value if 0 < value <= _MAX_ID else 0
+
+
 def _assignment_pair() -> tuple[Runner, User]:
-    runner = db.session.get(Runner, request.form.get("runner_id", type=int) or 0)
-    coach = db.session.get(User, request.form.get("coach_id", type=int) or 0)
+    runner = db.session.get(Runner, _form_id("runner_id"))
+    coach = db.session.get(User, _form_id("coach_id"))
     if runner is None or coach is None:
         abort(404)
     return runner, coach

@@ -40,8 +40,16 @@ _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 
 def dumps_bytes(data: Any) -> bytes:
-    """UTF-8 JSON of ``data``."""
-    return orjson.dumps(data, default=str, option=_OPTIONS)
+    """UTF-8 JSON of ``data``.
+
+    orjson refuses integers beyond 64 bits (a validation error echoing ``2**70`` sent by
+    a client); those few answers go through the standard library instead."""
+    try:
+        return orjson.dumps(data, default=str, option=_OPTIONS)
+    except orjson.JSONEncodeError as exc:
+        if "64-bit" not in str(exc):
+            raise
+        return json.dumps(data, default=str).encode()
 
 
 def script_json(data: Any) -> str:
