@@ -1,4 +1,4 @@
-"""Every write of the access matrix with hostile values: no server error.
+"""Every write and read of the access matrix with hostile values: no server error.
 
 For each form and JSON write the matrix sends (with its valid body), the same request is
 sent again as an admin (who may do everything) with every field replaced by one hostile
@@ -74,3 +74,31 @@ def test_hostile_values_in_every_field_get_an_answer(app: Flask, case: Case) -> 
             form = {"csrf_token": token, **_replace(case.form(world), value)}
             statuses.append(client.open(path, method=case.method, data=form).status_code)
     assert all(status < 500 for status in statuses), statuses
+
+
+QUERIES: tuple[str, ...] = tuple(
+    f"{name}={value}"
+    for name in ("page", "page_size", "from", "to", "on", "month", "week", "range", "runner")
+    for value in (str(2**70), "-1", "9999-12-31", "0001-01-01", "x" * 5000, "%00")
+)
+READS = [case for case in CASES if case.method == "GET" and case.label != "other"]
+
+
+@pytest.mark.parametrize("case", READS, ids=lambda c: c.id)
+def test_hostile_query_values_get_an_answer(app: Flask, case: Case) -> None:
+    """Every page and API read, with each common query parameter set to a hostile value."""
+    world = make_world(app)
+    if "sessions" in case.tags:
+        world = with_sessions(app, world)
+    if "plans" in case.tags:
+        world = with_plans(app, world)
+    client = app.test_client()
+    assert login(client, "admin").status_code == 302
+    path = case.path(world)
+    joiner = "&" if "?" in path else "?"
+    failed = [
+        (query, status)
+        for query in QUERIES
+        if (status := client.get(f"{path}{joiner}{query}").status_code) >= 500
+    ]
+    assert not failed
