@@ -28,6 +28,30 @@ from smartrunning.sessions.models import AnalysisState
 __all__ = ["lock_runner", "mark_clean", "mark_dirty", "recoverable_commit"]
 
 
+def _earlier(day: dt.date | sa.BindParameter[dt.date]) -> sa.Case[dt.date]:
+    column = AnalysisState.dirty_from
+    return sa.case((sa.or_(column.is_(None), column > day), day), else_=column)
+
+
+# Built once (every import and recomputation takes the lock; building a statement costs
+# more than running it), and run on the session's connection: plain SQL, without the ORM's
+# bookkeeping, which costs more than these updates too.
+_LOCK = (
+    sa.update(AnalysisState)
+    .where(AnalysisState.runner_id == sa.bindparam("runner"))
+    .values(locked_at=sa.bindparam("now"))
+    .returning(AnalysisState.dirty_from)
+    .execution_options(synchronize_session=False)
+)
+_LOCK_DIRTY = _LOCK.values(dirty_from=_earlier(sa.bindparam("day", type_=sa.Date)))
+_CLEAN = (
+    sa.update(AnalysisState)
+    .where(AnalysisState.runner_id == sa.bindparam("runner"))
+    .values(dirty_from=None, recomputed_at=sa.bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+
+
 def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> dt.date | None:
     """Take the runner's analysis lock until the transaction ends; return the runner's
     earliest stale day (``dirty_from``) as the lock sees it.
@@ -35,16 +59,9 @@ def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> dt.date
     ``dirty_from`` also marks the derived values from that day on stale (``mark_dirty``)
     in the same statement.
     """
-    values: dict[str, object] = {"locked_at": now_utc()}
-    if dirty_from is not None:
-        values["dirty_from"] = _earlier(dirty_from)
-    locked = db.session.execute(
-        sa.update(AnalysisState)
-        .where(AnalysisState.runner_id == runner_id)
-        .values(values)
-        .returning(AnalysisState.dirty_from)
-        .execution_options(synchronize_session=False)
-    ).first()
+    params = {"runner": runner_id, "now": now_utc(), "day": dirty_from}
+    lock = _LOCK if dirty_from is None else _LOCK_DIRTY
+    locked = db.session.connection().execute(lock, params).first()
     if locked is not None:
         return locked.dirty_from
     dialect = db.session.get_bind().dialect.name
@@ -60,11 +77,6 @@ def lock_runner(runner_id: int, *, dirty_from: dt.date | None = None) -> dt.date
     return lock_runner(runner_id, dirty_from=dirty_from)  # the row exists now: lock it
 
 
-def _earlier(day: dt.date) -> sa.Case[dt.date]:
-    column = AnalysisState.dirty_from
-    return sa.case((sa.or_(column.is_(None), column > day), day), else_=column)
-
-
 def mark_dirty(runner_id: int, day: dt.date) -> None:
     """Derived values from ``day`` on are stale (call under the runner's lock)."""
     db.session.execute(
@@ -77,12 +89,7 @@ def mark_dirty(runner_id: int, day: dt.date) -> None:
 
 def mark_clean(runner_id: int) -> None:
     """The runner's derived values are up to date (end of a recomputation)."""
-    db.session.execute(
-        sa.update(AnalysisState)
-        .where(AnalysisState.runner_id == runner_id)
-        .values(dirty_from=None, recomputed_at=now_utc())
-        .execution_options(synchronize_session=False)
-    )
+    db.session.connection().execute(_CLEAN, {"runner": runner_id, "now": now_utc()})
 
 
 def recoverable_commit() -> None:

@@ -81,17 +81,50 @@ def plan_source() -> PlanSource | None:
     return cast("PlanSource | None", source)
 
 
+# The statements of every recomputation, built once (a one-file upload recomputes its
+# runner's history, and building a statement costs more than running it).
+_WEEK_BEFORE = (
+    sa.select(HistoryDay)
+    .where(
+        HistoryDay.runner_id == sa.bindparam("runner"),
+        HistoryDay.day >= sa.bindparam("since"),
+        HistoryDay.day < sa.bindparam("day"),
+    )
+    .order_by(HistoryDay.day)
+)
+_SESSION_DAYS = sa.select(TrainingSession.local_date).where(
+    TrainingSession.runner_id == sa.bindparam("runner")
+)
+_STORED_DAYS = sa.select(HistoryDay.day).where(HistoryDay.runner_id == sa.bindparam("runner"))
+_BOUNDS = sa.select(
+    _SESSION_DAYS.with_only_columns(sa.func.min(TrainingSession.local_date)).scalar_subquery(),
+    _SESSION_DAYS.with_only_columns(sa.func.max(TrainingSession.local_date)).scalar_subquery(),
+    _STORED_DAYS.with_only_columns(sa.func.min(HistoryDay.day)).scalar_subquery(),
+    _STORED_DAYS.with_only_columns(sa.func.max(HistoryDay.day)).scalar_subquery(),
+)
+"""First and last day of the runner's sessions, and of the stored history."""
+_DELETE_FROM = sa.delete(HistoryDay).where(
+    HistoryDay.runner_id == sa.bindparam("runner"),
+    sa.or_(HistoryDay.day >= sa.bindparam("begin"), HistoryDay.day < sa.bindparam("first")),
+)
+_DAY_LOADS = (
+    sa.select(TrainingSession.local_date, sa.func.sum(TrainingSession.load))
+    .where(
+        TrainingSession.runner_id == sa.bindparam("runner"),
+        TrainingSession.local_date >= sa.bindparam("first"),
+        TrainingSession.local_date <= sa.bindparam("last"),
+        TrainingSession.load.is_not(None),
+    )
+    .group_by(TrainingSession.local_date)
+)
+
+
 def state_before(runner: Runner, day: dt.date) -> HistoryState:
     """The state at the end of ``day - 1``: from the stored rows, with the days after the
     last of them run as rest days (no session, no load); before the first row, zero."""
+    since = day - dt.timedelta(days=WEEK_D)
     rows = db.session.execute(
-        sa.select(HistoryDay)
-        .where(
-            HistoryDay.runner_id == runner.id,
-            HistoryDay.day >= day - dt.timedelta(days=WEEK_D),
-            HistoryDay.day < day,
-        )
-        .order_by(HistoryDay.day)
+        _WEEK_BEFORE, {"runner": runner.id, "since": since, "day": day}
     ).scalars()
     by_day = {row.day: row for row in rows}
     last = by_day.get(day - dt.timedelta(days=1))
@@ -157,16 +190,7 @@ def _params_segments(
 
 
 def _day_loads(runner_id: int, first: dt.date, last: dt.date) -> np.ndarray:
-    rows = db.session.execute(
-        sa.select(TrainingSession.local_date, sa.func.sum(TrainingSession.load))
-        .where(
-            TrainingSession.runner_id == runner_id,
-            TrainingSession.local_date >= first,
-            TrainingSession.local_date <= last,
-            TrainingSession.load.is_not(None),
-        )
-        .group_by(TrainingSession.local_date)
-    ).all()
+    rows = db.session.execute(_DAY_LOADS, {"runner": runner_id, "first": first, "last": last}).all()
     days = [day for day, _load in rows]
     loads = [float(load or 0.0) for _day, load in rows]
     return history_science.daily_loads(days, loads, first, last)
@@ -182,16 +206,7 @@ def rebuild_from(runner: Runner, changed: dt.date) -> int:
     Returns the number of days written. The caller holds the runner's analysis lock
     (``analysis_state.lock_runner``) and commits.
     """
-    days = sa.select(TrainingSession.local_date).where(TrainingSession.runner_id == runner.id)
-    stored = sa.select(HistoryDay.day).where(HistoryDay.runner_id == runner.id)
-    first, last, stale_head, stored_last = db.session.execute(
-        sa.select(
-            days.with_only_columns(sa.func.min(TrainingSession.local_date)).scalar_subquery(),
-            days.with_only_columns(sa.func.max(TrainingSession.local_date)).scalar_subquery(),
-            stored.with_only_columns(sa.func.min(HistoryDay.day)).scalar_subquery(),
-            stored.with_only_columns(sa.func.max(HistoryDay.day)).scalar_subquery(),
-        )
-    ).one()
+    first, last, stale_head, stored_last = db.session.execute(_BOUNDS, {"runner": runner.id}).one()
     if first is None:
         db.session.execute(sa.delete(HistoryDay).where(HistoryDay.runner_id == runner.id))
         return 0
@@ -200,12 +215,7 @@ def rebuild_from(runner: Runner, changed: dt.date) -> int:
     if stale_head is not None and stale_head != first:
         begin = first  # the first session moved: everything shifts
     if stored_last is not None and (stored_last >= begin or stale_head < first):
-        db.session.execute(
-            sa.delete(HistoryDay).where(
-                HistoryDay.runner_id == runner.id,
-                sa.or_(HistoryDay.day >= begin, HistoryDay.day < first),
-            )
-        )
+        db.session.execute(_DELETE_FROM, {"runner": runner.id, "begin": begin, "first": first})
     if last < begin:
         return 0
     state = state_before(runner, begin) if begin > first else HistoryState.zero()

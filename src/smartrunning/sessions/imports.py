@@ -79,6 +79,67 @@ __all__ = [
 _OPEN = (FileStatus.PENDING, FileStatus.PROCESSING)
 _INLINE_BATCH = 8
 
+# The statements every job runs, built once with their parameters bound at each call:
+# building a statement costs more than running it, and a watch that syncs one activity
+# at a time makes a job of every file. The updates run on the session's connection (plain
+# SQL, without the ORM's bookkeeping, which costs more than them too).
+_CLAIM = (
+    sa.update(ImportFile)
+    .where(
+        ImportFile.id.in_(sa.bindparam("file_ids", expanding=True)),
+        ImportFile.status == FileStatus.PENDING,
+    )
+    .values(
+        status=FileStatus.PROCESSING,
+        claimed_by=sa.bindparam("worker"),
+        claimed_at=sa.bindparam("now"),
+        attempts=ImportFile.attempts + 1,
+    )
+    .returning(ImportFile.id, ImportFile.job_id)
+    .execution_options(synchronize_session=False)
+)
+_RUNNING = (
+    sa.update(ImportJob)
+    .where(
+        ImportJob.id.in_(sa.bindparam("job_ids", expanding=True)),
+        ImportJob.status == JobStatus.PENDING,
+    )
+    .values(status=JobStatus.RUNNING, updated_at=sa.bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+_STILL_CLAIMED = (
+    sa.select(ImportFile)
+    .where(
+        ImportFile.id.in_(sa.bindparam("file_ids", expanding=True)),
+        ImportFile.status == FileStatus.PROCESSING,
+    )
+    .order_by(ImportFile.id)
+    .execution_options(populate_existing=True)
+)
+_ANALYSING = (
+    sa.update(ImportJob)
+    .where(
+        ImportJob.id == sa.bindparam("job_id"),
+        ImportJob.status.in_((JobStatus.PENDING, JobStatus.RUNNING)),
+        ~sa.exists().where(
+            ImportFile.job_id == sa.bindparam("job_id"), ImportFile.status.in_(_OPEN)
+        ),
+    )
+    .values(status=JobStatus.ANALYSING, updated_at=sa.bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+_ANALYSING_RUNNER = (
+    sa.select(Runner)
+    .join(ImportJob, ImportJob.runner_id == Runner.id)
+    .where(ImportJob.id == sa.bindparam("job_id"), ImportJob.status == JobStatus.ANALYSING)
+)
+_DONE = (
+    sa.update(ImportJob)
+    .where(ImportJob.id == sa.bindparam("job_id"))
+    .values(status=JobStatus.DONE, finished_at=sa.bindparam("now"), updated_at=sa.bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+
 
 def worker_id() -> str:
     """``host:pid`` of this process, as recorded in its claims."""
@@ -211,30 +272,13 @@ def claim_files(file_ids: list[int], worker: str) -> dict[int, int]:
         return {}
     now = now_utc()
     recoverable_commit()
-    claimed: list[tuple[int, int]] = list(
-        db.session.execute(
-            sa.update(ImportFile)
-            .where(ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PENDING)
-            .values(
-                status=FileStatus.PROCESSING,
-                claimed_by=worker[:200],
-                claimed_at=now,
-                attempts=ImportFile.attempts + 1,
-            )
-            .returning(ImportFile.id, ImportFile.job_id)
-            .execution_options(synchronize_session=False)
-        ).all()
-    )
-    jobs = {job_id for _id, job_id in claimed}
-    if jobs:
-        db.session.execute(
-            sa.update(ImportJob)
-            .where(ImportJob.id.in_(jobs), ImportJob.status == JobStatus.PENDING)
-            .values(status=JobStatus.RUNNING, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    connection = db.session.connection()
+    rows = connection.execute(_CLAIM, {"file_ids": file_ids, "worker": worker[:200], "now": now})
+    claimed: dict[int, int] = {file_id: job_id for file_id, job_id in rows}
+    if claimed:
+        connection.execute(_RUNNING, {"job_ids": sorted(set(claimed.values())), "now": now})
     db.session.commit()
-    return dict(claimed)
+    return claimed
 
 
 def process_claimed(file_id: int, on_batch: Callable[[list[int]], None] | None = None) -> None:
@@ -274,14 +318,7 @@ def _process_claimed_files(
 
 def _still_claimed(file_ids: list[int]) -> list[ImportFile]:
     """The files among ``file_ids`` still ``processing``, by id, read afresh."""
-    return list(
-        db.session.execute(
-            sa.select(ImportFile)
-            .where(ImportFile.id.in_(file_ids), ImportFile.status == FileStatus.PROCESSING)
-            .order_by(ImportFile.id)
-            .execution_options(populate_existing=True)
-        ).scalars()
-    )
+    return list(db.session.execute(_STILL_CLAIMED, {"file_ids": file_ids}).scalars())
 
 
 def finish_if_complete(job_id: int) -> bool:
@@ -291,38 +328,21 @@ def finish_if_complete(job_id: int) -> bool:
     every file was refused before processing.) One statement: the update finds no job
     while a file of it is still open.
     """
-    moved = db.session.execute(  # type: ignore[attr-defined]
-        sa.update(ImportJob)
-        .where(
-            ImportJob.id == job_id,
-            ImportJob.status.in_((JobStatus.PENDING, JobStatus.RUNNING)),
-            ~sa.exists().where(ImportFile.job_id == job_id, ImportFile.status.in_(_OPEN)),
-        )
-        .values(status=JobStatus.ANALYSING, updated_at=now_utc())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    moved = (
+        db.session.connection().execute(_ANALYSING, {"job_id": job_id, "now": now_utc()}).rowcount
+    )
     db.session.commit()
     return bool(moved)
 
 
 def complete_job(job_id: int) -> None:
     """Run the runner's chronological recomputation, then mark the job ``done`` (commits)."""
-    runner = db.session.execute(
-        sa.select(Runner)
-        .join(ImportJob, ImportJob.runner_id == Runner.id)
-        .where(ImportJob.id == job_id, ImportJob.status == JobStatus.ANALYSING)
-    ).scalar_one_or_none()
+    runner = db.session.execute(_ANALYSING_RUNNER, {"job_id": job_id}).scalar_one_or_none()
     if runner is None:
         return
-    now = now_utc()
     # In the recomputation's transaction: done when it commits, still analysing (for the
     # sweep to complete) if it fails.
-    db.session.execute(
-        sa.update(ImportJob)
-        .where(ImportJob.id == job_id)
-        .values(status=JobStatus.DONE, finished_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.connection().execute(_DONE, {"job_id": job_id, "now": now_utc()})
     recompute.recompute_runner(runner)
 
 

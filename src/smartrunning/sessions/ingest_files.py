@@ -119,13 +119,25 @@ def finish_file(
         setattr(file, name, value)
 
 
+# Built once, as every batch runs them (building a statement costs more than running it).
+_RUNNERS = (
+    sa.select(ImportJob.id, Runner)
+    .join(Runner, ImportJob.runner_id == Runner.id)
+    .where(ImportJob.id.in_(sa.bindparam("job_ids", expanding=True)))
+)
+_IMPORTED = (
+    sa.select(TrainingSession.source_sha256, TrainingSession.id)
+    .where(
+        TrainingSession.runner_id == sa.bindparam("runner"),
+        TrainingSession.source_sha256.in_(sa.bindparam("shas", expanding=True)),
+    )
+    .order_by(TrainingSession.id)
+)
+
+
 def runners_of(job_ids: set[int]) -> dict[int, Runner]:
     """The runner of each job (job id → runner), in one query."""
-    rows = db.session.execute(
-        sa.select(ImportJob.id, Runner)
-        .join(Runner, ImportJob.runner_id == Runner.id)
-        .where(ImportJob.id.in_(job_ids))
-    ).all()
+    rows = db.session.execute(_RUNNERS, {"job_ids": sorted(job_ids)}).all()
     return {job_id: runner for job_id, runner in rows}
 
 
@@ -134,14 +146,7 @@ def imported_sessions(runner_id: int, shas: Sequence[str]) -> dict[str, list[int
     found: dict[str, list[int]] = {}
     if not shas:
         return found
-    rows = db.session.execute(
-        sa.select(TrainingSession.source_sha256, TrainingSession.id)
-        .where(
-            TrainingSession.runner_id == runner_id,
-            TrainingSession.source_sha256.in_(sorted(set(shas))),
-        )
-        .order_by(TrainingSession.id)
-    ).all()
+    rows = db.session.execute(_IMPORTED, {"runner": runner_id, "shas": sorted(set(shas))}).all()
     for sha, session_id in rows:
         found.setdefault(sha, []).append(session_id)
     return found

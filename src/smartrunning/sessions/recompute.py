@@ -165,19 +165,50 @@ def runners_needing_recompute(*, skip_importing: bool = False) -> list[int]:
     return sorted((dirty | requested) - busy)
 
 
+# The statements of every recomputation, built once (a one-file upload recomputes its
+# runner, and building a statement costs more than running it).
+_REQUESTS = sa.select(RecomputeRequest).where(
+    RecomputeRequest.runner_id == sa.bindparam("runner"), RecomputeRequest.done_at.is_(None)
+)
+_DELETE_SESSION_BESTS = (
+    sa.delete(PersonalBest)
+    .where(
+        PersonalBest.runner_id == sa.bindparam("runner"),
+        PersonalBest.source == BestSource.SESSION,
+        PersonalBest.date >= sa.bindparam("start"),
+    )
+    .execution_options(synchronize_session="fetch")
+)
+_BESTS = (
+    sa.select(PersonalBest)
+    .where(PersonalBest.runner_id == sa.bindparam("runner"))
+    .order_by(PersonalBest.date, PersonalBest.id)
+)
+_SESSIONS_FROM = (
+    sa.select(TrainingSession)
+    .where(
+        TrainingSession.runner_id == sa.bindparam("runner"),
+        TrainingSession.local_date >= sa.bindparam("start"),
+    )
+    .order_by(TrainingSession.local_date, TrainingSession.start_time, TrainingSession.id)
+    .options(
+        undefer(TrainingSession.best_efforts),
+        undefer(TrainingSession.param_inputs),
+        undefer(TrainingSession.params),
+    )
+)
+_CHANGE_DAYS = sa.select(ParameterVersion.valid_from).where(
+    ParameterVersion.runner_id == sa.bindparam("runner")
+)
+
+
 def recompute_runner(
     runner: Runner, *, from_date: dt.date | None = None, include_stale: bool = False
 ) -> RecomputeResult:
     """Bring the runner's derived values up to date (see the module docstring); commits."""
     recoverable_commit()
     dirty = lock_runner(runner.id)
-    requests = list(
-        db.session.execute(
-            sa.select(RecomputeRequest).where(
-                RecomputeRequest.runner_id == runner.id, RecomputeRequest.done_at.is_(None)
-            )
-        ).scalars()
-    )
+    requests = list(db.session.execute(_REQUESTS, {"runner": runner.id}).scalars())
     starts = [r.from_date for r in requests]
     if dirty is not None:
         starts.append(dirty)
@@ -220,23 +251,10 @@ class _Walk:
 
     def run(self) -> RecomputeResult:
         runner, start = self.runner, self.start
-        db.session.execute(
-            sa.delete(PersonalBest)
-            .where(
-                PersonalBest.runner_id == runner.id,
-                PersonalBest.source == BestSource.SESSION,
-                PersonalBest.date >= start,
-            )
-            .execution_options(synchronize_session="fetch")
-        )
+        params = {"runner": runner.id, "start": start}
+        db.session.execute(_DELETE_SESSION_BESTS, params)
         best_services.delete_fitted_versions(runner, start)
-        self.bests = list(
-            db.session.execute(
-                sa.select(PersonalBest)
-                .where(PersonalBest.runner_id == runner.id)
-                .order_by(PersonalBest.date, PersonalBest.id)
-            ).scalars()
-        )
+        self.bests = list(db.session.execute(_BESTS, params).scalars())
         self.fit_days = {d for b in self.bests if (d := best_services.effective_date(b)) >= start}
         for best in self.bests:
             if best.source is BestSource.SESSION or best.date < start:
@@ -244,25 +262,8 @@ class _Walk:
         self.manual_ahead = [
             b for b in self.bests if b.source is BestSource.MANUAL and b.date >= start
         ]
-        sessions = db.session.scalars(
-            sa.select(TrainingSession)
-            .where(TrainingSession.runner_id == runner.id, TrainingSession.local_date >= start)
-            .order_by(TrainingSession.local_date, TrainingSession.start_time, TrainingSession.id)
-            .options(
-                undefer(TrainingSession.best_efforts),
-                undefer(TrainingSession.param_inputs),
-                undefer(TrainingSession.params),
-            )
-        ).all()
-        self.change_days = sorted(
-            set(
-                db.session.execute(
-                    sa.select(ParameterVersion.valid_from).where(
-                        ParameterVersion.runner_id == runner.id
-                    )
-                ).scalars()
-            )
-        )
+        sessions = db.session.scalars(_SESSIONS_FROM, params).all()
+        self.change_days = sorted(set(db.session.scalars(_CHANGE_DAYS, params)))
         day: dt.date | None = None
         for session in sessions:
             if session.local_date != day:
