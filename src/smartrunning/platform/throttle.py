@@ -11,12 +11,13 @@ under the scheme ``smartrunning+sqlite`` (``smartrunning+sqlite:///abs/path.sqli
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
 from limits.storage import MovingWindowSupport, Storage
+
+from smartrunning.platform import clock
 
 __all__ = ["SCHEME", "SqliteStorage", "storage_uri"]
 
@@ -28,6 +29,11 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS counters"
     " (key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires REAL NOT NULL)",
 )
+
+
+def _now() -> float:
+    """Seconds since the epoch, from the app's clock (the only reader of the wall clock)."""
+    return clock.now().timestamp()
 
 
 def storage_uri(path: Path) -> str:
@@ -69,7 +75,7 @@ class SqliteStorage(Storage, MovingWindowSupport):
     # --- fixed windows ------------------------------------------------------------------
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = time.time()
+        now = _now()
         with self._transaction() as db:
             row = db.execute("SELECT value, expires FROM counters WHERE key = ?", (key,)).fetchone()
             value = amount if row is None or row[1] <= now else row[0] + amount
@@ -83,14 +89,14 @@ class SqliteStorage(Storage, MovingWindowSupport):
     def get(self, key: str) -> int:
         with self._transaction() as db:
             row = db.execute(
-                "SELECT value FROM counters WHERE key = ? AND expires > ?", (key, time.time())
+                "SELECT value FROM counters WHERE key = ? AND expires > ?", (key, _now())
             ).fetchone()
         return int(row[0]) if row else 0
 
     def get_expiry(self, key: str) -> float:
         with self._transaction() as db:
             row = db.execute("SELECT expires FROM counters WHERE key = ?", (key,)).fetchone()
-        return float(row[0]) if row else time.time()
+        return float(row[0]) if row else _now()
 
     def check(self) -> bool:
         try:
@@ -116,7 +122,7 @@ class SqliteStorage(Storage, MovingWindowSupport):
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         if amount > limit:
             return False
-        now = time.time()
+        now = _now()
         with self._transaction() as db:
             db.execute("DELETE FROM events WHERE key = ? AND at < ?", (key, now - expiry))
             (count,) = db.execute("SELECT COUNT(*) FROM events WHERE key = ?", (key,)).fetchone()
@@ -126,7 +132,7 @@ class SqliteStorage(Storage, MovingWindowSupport):
         return True
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
-        now = time.time()
+        now = _now()
         with self._transaction() as db:
             oldest, count = db.execute(
                 "SELECT MIN(at), COUNT(*) FROM events WHERE key = ? AND at >= ?",
