@@ -19,7 +19,8 @@ def cli_env(instance: Path, database_url: str | None, **extra: str) -> dict[str,
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
+        if k == "SMARTRUNNING_CLOCK_OFFSET_DAYS"  # a whole run with the clock moved
+        or not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
     }
     env.update(
         SMARTRUNNING_ENV="testing",

@@ -24,7 +24,8 @@ def process_env(instance: Path, database_url: str | None, **extra: str) -> dict[
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
+        if k == "SMARTRUNNING_CLOCK_OFFSET_DAYS"  # a whole run with the clock moved
+        or not k.startswith(("SMARTRUNNING_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"))
     }
     env.update(SMARTRUNNING_ENV="development", SMARTRUNNING_INSTANCE=str(instance))
     if database_url:

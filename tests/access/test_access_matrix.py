@@ -7,12 +7,14 @@ access answers 404; anonymous users get the login page (pages) or 401 (API).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from smartrunning.platform import clock
 from tests.access import matrix_features
 from tests.access.matrix import (
     ADMIN_ONLY_GET,
@@ -25,6 +27,11 @@ from tests.access.matrix import (
     own_and_other,
 )
 from tests.helpers import World, csrf_token, login, make_world, with_plans, with_sessions
+
+
+def _days_ago(days: int) -> str:
+    """A past date (ISO), whatever the date the suite runs on."""
+    return (clock.today() - dt.timedelta(days=days)).isoformat()
 
 
 def _new_user_form(w: World) -> dict[str, Any]:
@@ -285,7 +292,7 @@ ATHLETE_CASES: list[Case] = [
         "api_athletes.Parameters",
         lambda r, w: f"/api/runners/{r}/parameters",
         201,
-        json=lambda w: {"key": "hrrest_bpm", "value": 48, "valid_from": "2026-03-01"},
+        json=lambda w: {"key": "hrrest_bpm", "value": 48, "valid_from": _days_ago(270)},
     ),
     Case(
         "POST",
@@ -296,7 +303,7 @@ ATHLETE_CASES: list[Case] = [
         json=lambda w: {
             "key": "critical_speed",
             "value": {"cs_mps": 4.1, "d_prime_m": 220},
-            "valid_from": "2026-03-01",
+            "valid_from": _days_ago(270),
         },
     ),
     *own_and_other(
@@ -311,7 +318,7 @@ ATHLETE_CASES: list[Case] = [
         "api_athletes.Bests",
         lambda r, w: f"/api/runners/{r}/bests",
         201,
-        json=lambda w: {"distance_m": 3000, "time": "11:30", "date": "2026-06-01"},
+        json=lambda w: {"distance_m": 3000, "time": "11:30", "date": _days_ago(180)},
     ),
     Case(
         "DELETE",

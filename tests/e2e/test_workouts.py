@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,16 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "zwo"
 DEFAULTS = Path(__file__).resolve().parents[2] / "src" / "smartrunning" / "data" / "workouts"
 
 
+#: This module's examples are dated (bests, parameters, the day a workout is resolved on)
+#: as of this day; the app's clock stands on it so that they stay in the past.
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
+    set_today(TODAY)
+
+
 def _library_with_runner_at_cs_4(app: Flask) -> int:
     """The standard world, the default library, and Rita's CS set to 4.0 m/s."""
     world = make_world(app)
@@ -52,6 +63,7 @@ def _library_with_runner_at_cs_4(app: Flask) -> int:
 def test_coach_filters_resolves_creates_imports_and_downloads(
     app: Flask, live_server: str, new_page: Any, artifacts: Path, tmp_path: Path
 ) -> None:
+
     _library_with_runner_at_cs_4(app)
     coach: Page = new_page()
     log_in(coach, live_server, "coach", PASSWORD)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,16 @@ from tests.commands import cli_env, run_cli, run_process
 from tests.database import TestDatabase
 
 pytestmark = pytest.mark.usefixtures("test_database")
+
+
+#: This module's examples are dated (bests, parameters, the day a workout is resolved on)
+#: as of this day; the app's clock stands on it so that they stay in the past.
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
+    set_today(TODAY)
 
 
 @pytest.fixture
@@ -22,6 +34,7 @@ def env(tmp_path: Path, test_database: TestDatabase) -> dict[str, str]:
 def test_init_is_idempotent_and_prints_the_generated_password_once(
     env: dict[str, str], tmp_path: Path
 ) -> None:
+
     first = run_cli(env, "init", "--json", cwd=tmp_path)
     assert first.exit_code == 0, first.stderr
     data = json.loads(first.stdout)
