@@ -150,6 +150,7 @@ def create_app(
     security.init_app(app)
     guard.init_app(app)
     app.before_request(jsonio.refuse_deep_json_body)
+    app.before_request(security.refuse_nul_bytes)
     errors.init_app(app)
     init_templating(app)
     app.jinja_env.globals["Role"] = Role

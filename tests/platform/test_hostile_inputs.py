@@ -247,3 +247,21 @@ def test_forms_refuse_json_nested_50000_deep(coach: FlaskClient, path: str, fiel
     data = {"name": "Deep", "sport": "run", field: DEEP}
     response = _timed(lambda: post_form(coach, path, data))
     assert response.status_code in {400, 422}
+
+
+def test_nul_characters_are_refused_everywhere(app: Flask, world: World) -> None:
+    """PostgreSQL cannot store them (a 500 on every write there); SQLite stored them."""
+    from tests.accounts.test_tokens import _create, bearer
+
+    token = _create(app, "coach")
+    api = app.test_client()
+    patch = api.patch(
+        f"/api/runners/{world.runner_id}", json={"name": "Rita\x00"}, headers=bearer(token)
+    )
+    assert patch.status_code == 400
+    assert "NUL" in _message(patch)
+    assert api.get("/api/runners?sport=a%00b", headers=bearer(token)).status_code == 400
+    client = app.test_client()
+    assert login(client, "coach\x00").status_code == 400
+    login(client, "coach")
+    assert post_form(client, "/settings/tokens", {"name": "a\x00b"}).status_code == 400

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 from flask_login import current_user
 
 from smartrunning.platform.extensions import csrf
@@ -15,6 +15,7 @@ __all__ = [
     "csrf_unless_token",
     "init_app",
     "mark_token_authenticated",
+    "refuse_nul_bytes",
     "safe_next",
 ]
 
@@ -53,6 +54,23 @@ def safe_next(target: str | None) -> str | None:
     if not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded"})
+
+
+def refuse_nul_bytes() -> None:
+    """Refuse (400) a NUL character in the query, a plain form or a JSON body: no text of
+    ours holds one, and PostgreSQL cannot store it (the login, token and runner writes
+    answered 500 there; SQLite stored it). Multipart bodies (uploads) are not read here,
+    so that a refused upload is not parsed first."""
+    if any("\x00" in v for values in request.args.listvalues() for v in values):
+        abort(400, description="The request contains a NUL character.")
+    form = request.form if request.mimetype in _FORM_TYPES else None
+    if form and any("\x00" in v for values in form.listvalues() for v in values):
+        abort(400, description="The form contains a NUL character.")
+    if request.is_json and b"\\u0000" in request.get_data(cache=True):
+        abort(400, description="The JSON body contains a NUL character.")
 
 
 def _headers(response: Response) -> Response:
