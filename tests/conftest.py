@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from tests.database import (
     postgres_database,
     sqlite_template,
 )
+from tests.processes import process_env
 from tests.settings import make_settings, postgres_url
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -60,6 +63,25 @@ def app(tmp_path: Path, test_database: TestDatabase) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def instance(tmp_path: Path, test_database: TestDatabase) -> tuple[Path, str | None]:
+    """An instance folder initialised by a real ``smartrunning init`` process, and its
+    database URL (``None``: SQLite in the folder), for tests that start servers and workers."""
+    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
+    folder = tmp_path / "instance"
+    result = subprocess.run(
+        [sys.executable, "-m", "smartrunning", "init"],
+        env=process_env(folder, url),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return folder, url
 
 
 @pytest.fixture

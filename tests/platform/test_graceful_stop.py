@@ -12,7 +12,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,30 +36,12 @@ from smartrunning.sessions.models import (
     JobStatus,
     TrainingSession,
 )
-from tests.database import TestDatabase
 from tests.processes import free_port, process_env, start, stop, wait_for
 from tests.sessions.sessiondata import run_bytes, zip_bytes
 from tests.settings import REDIS_ENV, make_settings
 from tests.settings import redis_url as queue_redis_url
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def instance(tmp_path: Path, test_database: TestDatabase) -> tuple[Path, str | None]:
-    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
-    folder = tmp_path / "instance"
-    result = subprocess.run(
-        [sys.executable, "-m", "smartrunning", "init"],
-        env=process_env(folder, url),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return folder, url
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -13,28 +11,9 @@ import pytest
 
 from smartrunning.app import create_app
 from smartrunning.platform.queue import get_queue
-from tests.database import TestDatabase
 from tests.processes import free_port, process_env, start, stop, wait_for
 from tests.settings import REDIS_ENV, make_settings
 from tests.settings import redis_url as worker_redis_url
-
-
-@pytest.fixture
-def instance(tmp_path: Path, test_database: TestDatabase) -> tuple[Path, str | None]:
-    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
-    folder = tmp_path / "instance"
-    env = process_env(folder, url)
-    result = subprocess.run(
-        [sys.executable, "-m", "smartrunning", "init"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return folder, url
 
 
 def test_serve_with_embedded_worker(instance: tuple[Path, str | None], tmp_path: Path) -> None:
