@@ -210,18 +210,23 @@ def fit_critical_speed_on(
     return version
 
 
+_DELETE_FITTED = (
+    sa.delete(ParameterVersion)
+    .where(
+        ParameterVersion.runner_id == sa.bindparam("runner"),
+        ParameterVersion.key == ParameterKey.CRITICAL_SPEED,
+        ParameterVersion.source == ParameterSource.FORMULA,
+        ParameterVersion.valid_from >= sa.bindparam("from_date"),
+    )
+    .execution_options(synchronize_session="fetch")
+)
+"""Built once: every import's recomputation runs it (building a statement costs more than
+running it)."""
+
+
 def delete_fitted_versions(runner: Runner, from_date: dt.date) -> None:
     """Remove the fitted CS/D′ versions valid from ``from_date`` on (to be refitted)."""
-    db.session.execute(
-        sa.delete(ParameterVersion)
-        .where(
-            ParameterVersion.runner_id == runner.id,
-            ParameterVersion.key == ParameterKey.CRITICAL_SPEED,
-            ParameterVersion.source == ParameterSource.FORMULA,
-            ParameterVersion.valid_from >= from_date,
-        )
-        .execution_options(synchronize_session="fetch")
-    )
+    db.session.execute(_DELETE_FITTED, {"runner": runner.id, "from_date": from_date})
 
 
 def refresh_critical_speed(runner: Runner, from_date: dt.date, *, by: User | None) -> None:

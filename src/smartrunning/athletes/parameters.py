@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import (
@@ -155,6 +156,28 @@ def _hr_zones(model: HRZoneModel, hrmax_bpm: float, hrrest_bpm: float | None) ->
 # --- queries ------------------------------------------------------------------------------
 
 
+# Built once: every import's recomputation reads the parameters of its days (building a
+# statement costs more than running it). A version's ``details`` (a CS fit's report) are
+# not needed for its value.
+_VERSIONS_ON = (
+    sa.select(ParameterVersion)
+    .where(
+        ParameterVersion.runner_id.in_(sa.bindparam("runners", expanding=True)),
+        ParameterVersion.valid_from <= sa.bindparam("day"),
+    )
+    .order_by(ParameterVersion.valid_from, ParameterVersion.id)
+    .options(defer(ParameterVersion.details))
+)
+_HISTORY = (
+    sa.select(ParameterVersion)
+    .where(
+        ParameterVersion.runner_id == sa.bindparam("runner"),
+        ParameterVersion.key == sa.bindparam("key"),
+    )
+    .order_by(ParameterVersion.valid_from, ParameterVersion.id)
+)
+
+
 def parameters_on(runner: Runner, day: dt.date) -> Parameters:
     """The values valid on ``day`` (one query), estimates and defaults where none is stored."""
     return parameters_for([runner], day)[runner.id]
@@ -169,11 +192,7 @@ def parameters_for(runners: list[Runner], day: dt.date) -> dict[int, Parameters]
     for runner in runners:
         _check_day(runner, day)
     ids = [r.id for r in runners]
-    rows = db.session.execute(
-        sa.select(ParameterVersion)
-        .where(ParameterVersion.runner_id.in_(ids), ParameterVersion.valid_from <= day)
-        .order_by(ParameterVersion.valid_from, ParameterVersion.id)
-    ).scalars()
+    rows = db.session.execute(_VERSIONS_ON, {"runners": ids, "day": day}).scalars()
     latest: dict[int, dict[ParameterKey, ParameterVersion]] = {i: {} for i in ids}
     for row in rows:
         latest[row.runner_id][row.key] = row  # ascending order: the last one seen wins
@@ -230,13 +249,7 @@ def _resolve(
 
 def history(runner: Runner, key: ParameterKey) -> list[ParameterVersion]:
     """All versions of ``key``, oldest first."""
-    return list(
-        db.session.execute(
-            sa.select(ParameterVersion)
-            .where(ParameterVersion.runner_id == runner.id, ParameterVersion.key == key)
-            .order_by(ParameterVersion.valid_from, ParameterVersion.id)
-        ).scalars()
-    )
+    return list(db.session.execute(_HISTORY, {"runner": runner.id, "key": key}).scalars())
 
 
 # --- writes -------------------------------------------------------------------------------
