@@ -119,6 +119,9 @@ _DAY_LOADS = (
 )
 
 
+_INSERT_DAYS = sa.insert(HistoryDay)
+
+
 def state_before(runner: Runner, day: dt.date) -> HistoryState:
     """The state at the end of ``day - 1``: from the stored rows, with the days after the
     last of them run as rest days (no session, no load); before the first row, zero."""
@@ -223,8 +226,8 @@ def rebuild_from(runner: Runner, changed: dt.date) -> int:
     rows: list[dict[str, Any]] = []
     for result in _segments(runner, loads, begin, state):
         rows.extend(_rows(runner.id, result))
-    if rows:
-        db.session.execute(sa.insert(HistoryDay), rows)
+    if rows:  # plain SQL on the session's connection: no ORM bookkeeping for new rows
+        db.session.connection().execute(_INSERT_DAYS, rows)
     return len(rows)
 
 

@@ -83,6 +83,11 @@ _INLINE_BATCH = 8
 # building a statement costs more than running it, and a watch that syncs one activity
 # at a time makes a job of every file. The updates run on the session's connection (plain
 # SQL, without the ORM's bookkeeping, which costs more than them too).
+_PENDING = (
+    sa.select(ImportFile.id)
+    .where(ImportFile.job_id == sa.bindparam("job_id"), ImportFile.status == FileStatus.PENDING)
+    .order_by(ImportFile.id)
+)
 _CLAIM = (
     sa.update(ImportFile)
     .where(
@@ -252,13 +257,7 @@ def create_import(
 
 
 def pending_file_ids(job_id: int) -> list[int]:
-    return list(
-        db.session.execute(
-            sa.select(ImportFile.id)
-            .where(ImportFile.job_id == job_id, ImportFile.status == FileStatus.PENDING)
-            .order_by(ImportFile.id)
-        ).scalars()
-    )
+    return list(db.session.execute(_PENDING, {"job_id": job_id}).scalars())
 
 
 def claim(file_ids: list[int], worker: str) -> list[int]:

@@ -212,12 +212,18 @@ def _finish_alone(file_id: int, outcome: Outcome) -> None:
     db.session.commit()
 
 
+_OUTCOME = sa.update(ImportFile).where(ImportFile.id == sa.bindparam("file_id"))
+"""A file's outcome, its columns given with the parameters (built once)."""
+
+
 def _set_outcomes(outcomes: list[tuple[int, Outcome]]) -> None:
-    """Write the final outcomes of files (file id, outcome), one statement for them all."""
-    db.session.execute(
-        sa.update(ImportFile),
+    """Write the final outcomes of files (file id, outcome), one statement for them all, on
+    the session's connection (plain SQL: the ORM's bookkeeping of a bulk update costs more
+    than the statement)."""
+    db.session.connection().execute(
+        _OUTCOME,
         [
-            {"id": file_id, **outcome_values(o.status, o.reason, o.session_ids, o.decoder)}
+            {"file_id": file_id, **outcome_values(o.status, o.reason, o.session_ids, o.decoder)}
             for file_id, o in outcomes
         ],
     )
@@ -312,9 +318,15 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
     db.session.commit()
 
 
+_INSERT_SESSIONS = sa.insert(TrainingSession).returning(
+    TrainingSession.id, TrainingSession.source_sha256, TrainingSession.segment_index
+)
+
+
 def _insert_sessions(stored: list[tuple[_New, bytes]]) -> None:
     """Store the record tables and insert the sessions, one statement each; the insert
-    returns each new id with its (sha256 of the file, segment), unique per runner."""
+    returns each new id with its (sha256 of the file, segment), unique per runner. It runs
+    on the session's connection: plain SQL, without the ORM's bookkeeping of each row."""
     shas = blob_store().put_many([data for _new, data in stored])
     rows = [
         {**new.values, "records_sha256": sha}
@@ -322,12 +334,7 @@ def _insert_sessions(stored: list[tuple[_New, bytes]]) -> None:
     ]
     found = {
         (sha, segment): session_id
-        for session_id, sha, segment in db.session.execute(
-            sa.insert(TrainingSession).returning(
-                TrainingSession.id, TrainingSession.source_sha256, TrainingSession.segment_index
-            ),
-            rows,
-        )
+        for session_id, sha, segment in db.session.connection().execute(_INSERT_SESSIONS, rows)
     }
     for new, _data in stored:
         new.id = found[(new.values["source_sha256"], new.values["segment_index"])]
