@@ -21,8 +21,11 @@ def register(queue: Queue) -> None:
         """Answer with the worker's host and pid: proof that a worker is consuming."""
         return {"pong": True, "host": socket.gethostname(), "pid": os.getpid()}
 
+    # The import tasks return nothing: Huey keeps a task's result until it is read, and
+    # nobody reads these (a row of the queue's store, and a write, for every task).
+
     @queue.task("import_files")
-    def import_files(file_ids: list[int]) -> dict[str, object]:
+    def import_files(file_ids: list[int]) -> None:
         """Process these files of import jobs (claimed atomically; see jobs.imports).
 
         In a worker told to stop (SIGTERM), files it has not started go back to the queue
@@ -31,20 +34,17 @@ def register(queue: Queue) -> None:
         """
         if queue.stopping():
             imports.enqueue_files(file_ids)
-            return {"claimed": [], "handed_back": file_ids}
+            return
         result = imports.run_files(file_ids)
         if queue.stopping():
             claimed = result["claimed"]
             assert isinstance(claimed, list)
-            handed_back = import_recovery.hand_back(claimed)
-            imports.enqueue_files(handed_back)
-            result["handed_back"] = handed_back
-        return result
+            imports.enqueue_files(import_recovery.hand_back(claimed))
 
     @queue.task("complete_jobs")
-    def complete_jobs(job_ids: list[int]) -> list[int]:
+    def complete_jobs(job_ids: list[int]) -> None:
         """Complete import jobs whose files are all done (the recomputation runs here)."""
-        return imports.complete_jobs(job_ids)
+        imports.complete_jobs(job_ids)
 
     sweep = queue.task("sweep_imports")(imports.sweep_and_resume)
 
