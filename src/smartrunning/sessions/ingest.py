@@ -1,6 +1,6 @@
 """Turning claimed FIT files into sessions, a batch at a time: decode, check, analyse, store.
 
-The heavy part (decoding, analysis, Parquet: ``services.ingest_files``) runs outside any
+The heavy part (decoding, analysis, Parquet: ``sessions.ingest_files``) runs outside any
 write transaction; the results are written in one short transaction under the runner's
 lock (``analysis_state.lock_runner``), where duplicates are checked against every
 committed session: the same bytes (sha256) for the runner, or an overlapping session of
@@ -13,13 +13,13 @@ files in small batches (:func:`import_claimed_fits`): every file of the batch is
 and analysed first, then all their outcomes and sessions are written in one transaction
 under the runner's lock, with a few statements for the whole batch (one query for
 duplicates and overlaps, one insert of the record blobs, one of the sessions returning
-their ids, one update of the files' outcomes) and one commit.
-Within the batch, files are checked in order against each other as if committed one by
-one, so the results are those of importing them one at a time. A worker killed before the
-commit leaves all of them claimed, and they are imported again. A batch whose write fails
-for another reason than the database is written again one file at a time, each a batch of
-one in its own transaction with the same checks, so one bad file fails alone with its
-reason and the others are imported.
+their ids, one update of the files' outcomes) and one commit. Within the batch, files are
+checked in order against each other as if committed one by one, so the results are those
+of importing them one at a time. A worker killed before the commit leaves all of them
+claimed, and they are imported again. A batch whose write fails for another reason than
+the database is written again one file at a time, each a batch of one in its own
+transaction with the same checks, so one bad file fails alone with its reason and the
+others are imported.
 """
 
 from __future__ import annotations
