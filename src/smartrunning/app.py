@@ -25,8 +25,8 @@ from smartrunning.athletes.views import bp as athletes_bp
 from smartrunning.athletes.wizard import bp as wizard_bp
 from smartrunning.coaching.api import blp as runner_deletion_blp
 from smartrunning.coaching.views import bp as coaching_bp
+from smartrunning.plans import projection
 from smartrunning.plans.api import blp as plans_api_blp
-from smartrunning.plans.projection import PlannedLoads
 from smartrunning.plans.schema_views import bp as plan_schemas_bp
 from smartrunning.plans.views import bp as plans_bp
 from smartrunning.platform import error_pages as errors
@@ -251,4 +251,4 @@ def _register_features(app: Flask, queue: Queue) -> None:
     # The OpenAPI document describes the API, not anyone's data: readable without login.
     guard.public_endpoint(app, "api-docs.openapi_json")
     session_tasks.register(queue)
-    history.set_plan_source(app, PlannedLoads())
+    history.set_plan_source(app, projection)

@@ -17,7 +17,6 @@ from smartrunning.plans.models import (
     Plan,
     PlanDay,
 )
-from smartrunning.plans.projection import PlannedLoads
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.science import history as history_science
@@ -64,9 +63,7 @@ def test_projection_continues_the_model_over_the_planned_loads(app: Flask) -> No
         plan = _plan(runner, race)
         db.session.commit()
         today = plan.start_date + dt.timedelta(days=3)  # the plan's first days are past
-        days = history_services.daily_series(
-            runner, date_to=race, today=today, plans=PlannedLoads()
-        )
+        days = history_services.daily_series(runner, date_to=race, today=today, plans=projection)
 
         assert [d["projected"] for d in days] == [False] * len(stored) + [True] * (
             race - last_stored
@@ -108,7 +105,7 @@ def test_the_plan_generated_last_wins_where_two_overlap(app: Flask) -> None:
         assert projection.projection_end(runner, today) == first.race_date
         # No sessions yet: the projection starts from rest after today.
         days = history_services.daily_series(
-            runner, date_to=first.race_date, today=today, plans=PlannedLoads()
+            runner, date_to=first.race_date, today=today, plans=projection
         )
         assert days[0]["day"] == today + dt.timedelta(days=1)
         assert all(d["projected"] for d in days)
@@ -156,7 +153,7 @@ def test_history_api_answer_is_what_its_schema_would_dump(app: Flask) -> None:
         expected = HistoryOut().dump(
             {
                 "days": history_services.daily_series(
-                    runner, date_to=race, today=today, plans=PlannedLoads()
+                    runner, date_to=race, today=today, plans=projection
                 ),
                 "weeks": [
                     w.as_dict() for w in history_services.weekly_volume(runner, date_to=race)

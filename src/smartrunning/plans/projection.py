@@ -1,7 +1,8 @@
 """The planned load of a runner's plans, by day: what the history is projected over.
 
-Handed to ``sessions.history`` by the app (``set_plan_source``), so that fitness, fatigue
-and form run on to race day on the history page, in the API and in the CLI.
+This module is the ``sessions.history.PlanSource`` the app hands to the history
+(``set_plan_source``), so that fitness, fatigue and form run on to race day on the history
+page, in the API and in the CLI.
 """
 
 from __future__ import annotations
@@ -14,21 +15,7 @@ from smartrunning.athletes.models import Runner
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.platform.db import db
 
-__all__ = ["PlannedLoads", "planned_loads", "projection_end"]
-
-
-class PlannedLoads:
-    """``sessions.history.PlanSource`` over the stored plans."""
-
-    @staticmethod
-    def planned_loads(
-        runner: Runner, *, after: dt.date, until: dt.date
-    ) -> list[tuple[dt.date, float]]:
-        return planned_loads(runner, after=after, until=until)
-
-    @staticmethod
-    def projection_end(runner: Runner, today: dt.date) -> dt.date:
-        return projection_end(runner, today)
+__all__ = ["planned_loads", "projection_end"]
 
 
 def planned_loads(runner: Runner, *, after: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
