@@ -23,6 +23,7 @@ from tests.database import (
     postgres_database,
     sqlite_template,
 )
+from tests.helpers import WRITTEN_ON
 from tests.processes import process_env
 from tests.settings import make_settings, postgres_url
 
@@ -94,6 +95,12 @@ def set_today() -> Iterator[Callable[[dt.date], None]]:
 
     yield set_day
     clock.set_clock(None)
+
+
+@pytest.fixture
+def on_written_day(set_today: Callable[[dt.date], None]) -> None:
+    """The app's clock on ``tests.helpers.WRITTEN_ON`` for the whole test."""
+    set_today(WRITTEN_ON)
 
 
 @pytest.fixture

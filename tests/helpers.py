@@ -30,6 +30,11 @@ from smartrunning.workouts import structure as workout_json
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
+#: The day the dated examples of several test modules (bests, parameter versions, the day a
+#: workout is resolved on) were written for; those modules run with the app's clock on it
+#: (the ``on_written_day`` fixture), so their dates stay in the past whenever the suite runs.
+WRITTEN_ON = dt.date(2026, 11, 21)
+
 
 def make_user(
     app: Flask,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -27,16 +26,20 @@ from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.sessions import recent
 from smartrunning.sessions.models import TrainingSession
-from tests.helpers import csrf_token, login, make_runner, make_user, make_world, post_form
+from tests.helpers import (
+    WRITTEN_ON,
+    csrf_token,
+    login,
+    make_runner,
+    make_user,
+    make_world,
+    post_form,
+)
 from tests.sessions.sessiondata import DAY0, import_inline, run_bytes
 
-TODAY = dt.date(2026, 11, 21)
+TODAY = WRITTEN_ON
 
-
-@pytest.fixture(autouse=True)
-def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
-    """The pages and the CLI run on ``TODAY`` too, as the services called with it do."""
-    set_today(TODAY)
+pytestmark = pytest.mark.usefixtures("on_written_day")
 
 
 def _text(response: object) -> str:

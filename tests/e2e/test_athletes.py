@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +22,7 @@ from smartrunning.platform.db import db
 from tests.e2e.pages import change_password, log_in
 from tests.helpers import PASSWORD, make_user, make_world
 
-#: This module's examples are dated (bests, parameters, the day a workout is resolved on)
-#: as of this day; the app's clock stands on it so that they stay in the past.
-TODAY = dt.date(2026, 11, 21)
-
-
-@pytest.fixture(autouse=True)
-def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
-    set_today(TODAY)
-
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("on_written_day")]
 
 
 def fill_hr_step(page: Page) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +24,10 @@ from smartrunning.workouts import imports as workout_imports
 from tests.e2e.pages import log_in
 from tests.helpers import PASSWORD, make_world
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("on_written_day")]
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "zwo"
 DEFAULTS = Path(__file__).resolve().parents[2] / "src" / "smartrunning" / "data" / "workouts"
-
-
-#: This module's examples are dated (bests, parameters, the day a workout is resolved on)
-#: as of this day; the app's clock stands on it so that they stay in the past.
-TODAY = dt.date(2026, 11, 21)
-
-
-@pytest.fixture(autouse=True)
-def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
-    set_today(TODAY)
 
 
 def _library_with_runner_at_cs_4(app: Flask) -> int:

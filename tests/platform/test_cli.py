@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,17 +10,7 @@ import pytest
 from tests.commands import cli_env, run_cli, run_process
 from tests.database import TestDatabase
 
-pytestmark = pytest.mark.usefixtures("test_database")
-
-
-#: This module's examples are dated (bests, parameters, the day a workout is resolved on)
-#: as of this day; the app's clock stands on it so that they stay in the past.
-TODAY = dt.date(2026, 11, 21)
-
-
-@pytest.fixture(autouse=True)
-def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
-    set_today(TODAY)
+pytestmark = pytest.mark.usefixtures("test_database", "on_written_day")
 
 
 @pytest.fixture

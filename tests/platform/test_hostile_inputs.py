@@ -21,11 +21,19 @@ from werkzeug.test import TestResponse
 
 from tests.commands import cli_env, run_cli
 from tests.database import TestDatabase
-from tests.helpers import World, login, make_world, post_form, with_plans
+from tests.helpers import (
+    PLAN_RACE_DATE,
+    WRITTEN_ON,
+    World,
+    login,
+    make_world,
+    post_form,
+    with_plans,
+)
 
 SECONDS = 2.0
 DEEP = "[" * 50_000 + "]" * 50_000
-TODAY = dt.date(2026, 11, 21)
+TODAY = WRITTEN_ON
 
 
 def _timed(send: Callable[[], TestResponse]) -> TestResponse:
@@ -154,7 +162,9 @@ def test_plan_calendar_refuses_dates_far_from_the_plan(
 
 
 def test_plan_calendar_pages_within_a_year(coach: FlaskClient, world: World) -> None:
-    assert coach.get(f"/plans/{world.plan_id}?month=2027-06").status_code == 200
+    half_a_year_on = PLAN_RACE_DATE + dt.timedelta(days=180)  # the plan ends on race day
+    month = f"{half_a_year_on:%Y-%m}"
+    assert coach.get(f"/plans/{world.plan_id}?month={month}").status_code == 200
 
 
 @pytest.mark.parametrize(

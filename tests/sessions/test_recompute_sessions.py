@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,16 +35,12 @@ from smartrunning.sessions.models import (
 )
 from tests.core.fitgen import synthetic_run
 from tests.core.fitwriter import Segment, encode_activity
-from tests.helpers import make_runner
+from tests.helpers import WRITTEN_ON, make_runner
 from tests.sessions.sessiondata import DAY0, import_inline
 
-TODAY = dt.date(2026, 11, 21)
+TODAY = WRITTEN_ON
 
-
-@pytest.fixture(autouse=True)
-def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
-    """The pages and the CLI run on ``TODAY`` too, as the services called with it do."""
-    set_today(TODAY)
+pytestmark = pytest.mark.usefixtures("on_written_day")
 
 
 def scaled_run(

@@ -3,10 +3,8 @@ import, export, preview; bad input answers 422 with the error shape."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +17,7 @@ from smartrunning.science.zwo import read_zwo
 from smartrunning.workouts import imports as workout_imports
 from tests.helpers import World, csrf_token, login, make_world
 
-#: This module's examples are dated (bests, parameters, the day a workout is resolved on)
-#: as of this day; the app's clock stands on it so that they stay in the past.
-TODAY = dt.date(2026, 11, 21)
-
-
-@pytest.fixture(autouse=True)
-def _clock_on_today(set_today: Callable[[dt.date], None]) -> None:
-    set_today(TODAY)
+pytestmark = pytest.mark.usefixtures("on_written_day")
 
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "zwo"
