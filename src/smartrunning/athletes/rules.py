@@ -22,7 +22,6 @@ from smartrunning.platform.errors import NotFound
 __all__ = [
     "Action",
     "can",
-    "can_view_runner",
     "get_visible",
     "restrict",
     "visible_runner",
@@ -95,10 +94,6 @@ def can(user: User, runner: Runner, action: Action = "view") -> bool:
     if user.has_role(Role.COACH):
         return db.session.get(CoachAssignment, (user.id, runner.id)) is not None
     return False
-
-
-def can_view_runner(user: User, runner: Runner) -> bool:
-    return can(user, runner, "view")
 
 
 def visible_runner(user: User, runner_id: int) -> Runner:
