@@ -209,12 +209,15 @@
     }
   }
 
+  // The add buttons come disabled (they do nothing without this script) and are enabled
+  // once they work: a click before the script has run is not lost silently.
   document.querySelectorAll("[data-add-step]").forEach((b) => {
     b.addEventListener("click", () => {
       const type = b.getAttribute("data-add-step");
       steps.push(Object.assign({ type: type }, DEFAULTS[type]));
       render();
     });
+    b.disabled = false;
   });
   sportField.addEventListener("change", changed);
   form.addEventListener("submit", () => { hidden.value = JSON.stringify(steps); });
