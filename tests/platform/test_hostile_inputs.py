@@ -1,8 +1,8 @@
-"""Hostile values a signed-in user can send: each is answered 4xx with its reason, at once.
+"""Hostile values a signed-in user can send: each is answered 4xx with its reason.
 
 Every value here answered 500 (or, for the history, ran for a minute and half a GB) before
-the limits: a range or date is checked before any work starts. The time bound is loose on
-purpose (a shared machine); what it guards against took tens of seconds.
+the limits: a range or date is checked before any work starts, and an accepted range answers
+only the days asked for. How long a request takes is for benchmarks, not tests.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,16 +30,8 @@ from tests.helpers import (
     with_plans,
 )
 
-SECONDS = 2.0
 DEEP = "[" * 50_000 + "]" * 50_000
 TODAY = WRITTEN_ON
-
-
-def _timed(send: Callable[[], TestResponse]) -> TestResponse:
-    started = time.perf_counter()
-    response = send()
-    assert time.perf_counter() - started < SECONDS
-    return response
 
 
 @pytest.fixture
@@ -72,7 +63,7 @@ def _message(response: TestResponse) -> str:
 def test_history_refuses_unbounded_ranges(
     coach: FlaskClient, world: World, query: str, status: int, reason: str
 ) -> None:
-    response = _timed(lambda: coach.get(f"/api/runners/{world.runner_id}/history?{query}"))
+    response = coach.get(f"/api/runners/{world.runner_id}/history?{query}")
     assert response.status_code == status
     assert reason in _message(response)
 
@@ -81,7 +72,7 @@ def test_history_to_the_limit_answers_only_the_asked_days(coach: FlaskClient, wo
     last = TODAY + dt.timedelta(days=1000)
     first = last - dt.timedelta(days=9)
     url = f"/api/runners/{world.runner_id}/history?from={first}&to={last}"
-    response = _timed(lambda: coach.get(url))
+    response = coach.get(url)
     assert response.status_code == 200
     days = response.json["days"]
     assert [d["day"] for d in days] == [str(first + dt.timedelta(days=i)) for i in range(10)]
@@ -137,7 +128,7 @@ def test_a_page_number_beyond_64_bits_is_an_empty_page(
     coach: FlaskClient, world: World, path: str
 ) -> None:
     url = path.format(big=2**70, runner=world.runner_id)
-    response = _timed(lambda: coach.get(url))
+    response = coach.get(url)
     assert response.status_code == 200
     if url.startswith("/api/"):
         assert response.json == []
@@ -156,7 +147,7 @@ def test_a_page_number_beyond_64_bits_is_an_empty_page(
 def test_plan_calendar_refuses_dates_far_from_the_plan(
     coach: FlaskClient, world: World, query: str, reason: str
 ) -> None:
-    response = _timed(lambda: coach.get(f"/plans/{world.plan_id}?{query}"))
+    response = coach.get(f"/plans/{world.plan_id}?{query}")
     assert response.status_code == 400
     assert reason in response.get_data(as_text=True)
 
@@ -179,7 +170,7 @@ def test_a_day_centuries_after_birth_is_refused(
     coach: FlaskClient, world: World, path: str
 ) -> None:
     url = path.format(runner=world.runner_id, workout=world.workout_id)
-    response = _timed(lambda: coach.get(url))
+    response = coach.get(url)
     assert response.status_code in {404, 422}
     if response.status_code == 422:
         assert "150 years after the runner's birth date" in _message(response)
@@ -189,7 +180,7 @@ def test_the_workout_page_falls_back_for_a_day_centuries_ahead(
     coach: FlaskClient, world: World
 ) -> None:
     url = f"/workouts/{world.workout_id}?runner={world.runner_id}&on=9999-12-31"
-    response = _timed(lambda: coach.get(url))
+    response = coach.get(url)
     assert response.status_code == 200
     assert "150 years after" in response.get_data(as_text=True)
 
@@ -199,13 +190,11 @@ def test_a_zwo_declaring_an_unknown_encoding_is_reported(app: Flask, world: Worl
 
     token = _create(app, "coach")
     body = b'<?xml version="1.0" encoding="x-klingon"?><workout_file/>'
-    response = _timed(
-        lambda: app.test_client().post(
-            "/api/workouts/import",
-            data={"files": (io.BytesIO(body), "odd.zwo")},
-            content_type="multipart/form-data",
-            headers=bearer(token),
-        )
+    response = app.test_client().post(
+        "/api/workouts/import",
+        data={"files": (io.BytesIO(body), "odd.zwo")},
+        content_type="multipart/form-data",
+        headers=bearer(token),
     )
     assert response.status_code in {200, 400}
     assert "unsupported encoding" in response.get_data(as_text=True)
@@ -228,10 +217,8 @@ def test_json_nested_50000_deep_is_refused(
     token = _create(app, "admin")
     client = app.test_client()
     url = path.format(workout=world.workout_id)
-    response = _timed(
-        lambda: getattr(client, method)(
-            url, data=DEEP, content_type="application/json", headers=bearer(token)
-        )
+    response = getattr(client, method)(
+        url, data=DEEP, content_type="application/json", headers=bearer(token)
     )
     assert response.status_code == 400
 
@@ -255,7 +242,7 @@ def test_json_nested_beyond_the_limit_is_refused(app: Flask, world: World) -> No
 )
 def test_forms_refuse_json_nested_50000_deep(coach: FlaskClient, path: str, field: str) -> None:
     data = {"name": "Deep", "sport": "run", field: DEEP}
-    response = _timed(lambda: post_form(coach, path, data))
+    response = post_form(coach, path, data)
     assert response.status_code in {400, 422}
 
 
