@@ -84,6 +84,9 @@ class Plan(db.Model):  # type: ignore[name-defined]
     #: ({training_days, long_run_day, sessions_per_week}, each optional); regenerating
     #: uses it again. ``None``: the profile's.
     schedule: Mapped[Any | None] = mapped_column(sa.JSON)
+    #: ISO dates a coach emptied on the calendar (a day moved away, a week copied over a
+    #: planned day): regenerating keeps them empty, as it keeps edited days. ``None``: none.
+    emptied_dates: Mapped[Any | None] = mapped_column(sa.JSON)
 
     runner: Mapped[Runner] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -102,7 +105,9 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
 
     Units: ``duration_s`` s, ``distance_m`` m, ``load`` as ``Workout.estimated_load``.
     ``targets``: a list of {step_index, part, intensity, pace_s_per_km, hr_bpm}.
-    ``edited``: changed by a coach; regeneration keeps it unless told not to.
+    ``edited``: changed by a coach (a workout, duration or notes changed, added on the
+    calendar, moved, copied or skipped); regeneration keeps it unless told not to.
+    ``skipped_reason``: the day was skipped, and why (``None``: not skipped).
     """
 
     __tablename__ = "plan_days"
@@ -125,6 +130,7 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
     targets: Mapped[Any] = mapped_column(sa.JSON, default=list)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     edited: Mapped[bool] = mapped_column(default=False)
+    skipped_reason: Mapped[str | None] = mapped_column(sa.Text)
     session_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("sessions.id", ondelete="SET NULL"), index=True
     )
