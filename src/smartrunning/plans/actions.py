@@ -286,8 +286,10 @@ def _fill(row: Plan, plan: sp.Plan, ids: dict[str, int], keep: dict[dt.date, Pla
     row.warnings = warnings_json(plan)
     row.projection = projection_json(plan)
     days = [d for d in row.days if d.date in keep and d is keep[d.date]]
+    # Dates a coach emptied on the calendar stay empty while edited days are kept.
+    emptied = set(row.emptied_dates or ())
     for day in plan.days:
-        if day.date not in keep:
+        if day.date not in keep and day.date.isoformat() not in emptied:
             days.append(day_row(day, ids))
     row.days = sorted(days, key=lambda d: d.date)
 
@@ -354,6 +356,8 @@ def regenerate(
     )
     plan, ids = generate(plan_row.runner, snapshot, request)
     keep = {d.date: d for d in plan_row.days if keep_edited and d.edited}
+    if not keep_edited:
+        plan_row.emptied_dates = None
     _fill(plan_row, plan, ids, keep)
     db.session.flush()
     link_sessions(plan_row)
