@@ -22,8 +22,8 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 
 import argparse
 import datetime as dt
-import logging
 import io
+import logging
 import statistics
 import tempfile
 import time
@@ -55,12 +55,14 @@ def requests_to_send(app: Flask) -> list[tuple[str, Callable[[], TestResponse]]]
     zwo = b'<?xml version="1.0" encoding="x-klingon"?><workout_file/>'
     return [
         ("history to=9999-12-31", lambda: coach.get(f"{history}?to=9999-12-31")),
-        ("history 0001-01-01 .. today", lambda: coach.get(f"{history}?from=0001-01-01&to={WRITTEN_ON}")),
+        ("history 0001-01-01 .. today", lambda: coach.get(
+            f"{history}?from=0001-01-01&to={WRITTEN_ON}")),
         ("history 10 days at the limit", lambda: coach.get(
             f"{history}?from={far - dt.timedelta(days=9)}&to={far}")),
         ("history a whole 3660 days", lambda: coach.get(
             f"{history}?from={WRITTEN_ON - dt.timedelta(days=3659)}&to={WRITTEN_ON}")),
-        ("sessions page 2**70", lambda: coach.get(f"/api/runners/{world.runner_id}/sessions?page={2**70}")),
+        ("sessions page 2**70", lambda: coach.get(
+            f"/api/runners/{world.runner_id}/sessions?page={2**70}")),
         ("plan calendar month=9999-12", lambda: coach.get(f"/plans/{world.plan_id}?month=9999-12")),
         ("profile on=9999-12-31", lambda: coach.get(
             f"/api/runners/{world.runner_id}/profile?on=9999-12-31")),
