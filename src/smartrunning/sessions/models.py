@@ -40,6 +40,8 @@ class TrainingSession(db.Model):  # type: ignore[name-defined]
     - ``params_hash``: fingerprint of the parameters and limits the analysis used; the
       chronological recomputation re-analyses a session when it changes.
     - ``*_version``: algorithm versions (``science`` modules and ``science.analysis``).
+    - ``flags`` / ``held``: values no runner produces; a flagged session is ``held`` out of
+      bests, loads and history until a coach or the runner confirms it (``confirmed_*``).
     """
 
     __tablename__ = "sessions"
@@ -106,6 +108,15 @@ class TrainingSession(db.Model):  # type: ignore[name-defined]
     analysis_version: Mapped[int]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     analysed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    #: Values no runner produces (``science.plausibility``), each ``{"code", "reason"}``.
+    flags: Mapped[Any] = mapped_column(sa.JSON, default=list, server_default="[]")
+    #: Flagged and not yet confirmed: kept out of bests, loads and history.
+    held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 class HistoryDay(db.Model):  # type: ignore[name-defined]
