@@ -19,15 +19,18 @@ from smartrunning.platform.db import (
 )
 
 __all__ = [
+    "BestKind",
     "BestSource",
     "CoachAssignment",
     "ParameterKey",
     "ParameterSource",
+    "ParameterSuggestion",
     "ParameterVersion",
     "PersonalBest",
     "RecomputeRequest",
     "Runner",
     "Sex",
+    "SuggestionStatus",
 ]
 
 
@@ -128,11 +131,56 @@ class ParameterVersion(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: Made by the CS fit and remade by every refit; a person's values (entered, accepted)
+    #: are not automatic and stay.
+    automatic: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class SuggestionStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
+
+
+class ParameterSuggestion(db.Model):  # type: ignore[name-defined]
+    """A fitted or estimated value offered instead of becoming a version, because a value a
+    person entered is in force (SCIENCE.md, "measured beats fitted"). Accepting it adds the
+    version; dismissing it keeps the entered value. ``details``: the evidence (fit report)."""
+
+    __tablename__ = "parameter_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("runners.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[ParameterKey] = mapped_column(value_enum(ParameterKey, "parameter_key"))
+    valid_from: Mapped[dt.date]
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    source: Mapped[ParameterSource] = mapped_column(value_enum(ParameterSource, "parameter_source"))
+    details: Mapped[Any | None] = mapped_column(sa.JSON)
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[SuggestionStatus] = mapped_column(
+        value_enum(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.OPEN
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 class BestSource(StrEnum):
     MANUAL = "manual"
     SESSION = "session"
+
+
+class BestKind(StrEnum):
+    """What a performance was: a race or time trial (entered, or the main effort of a
+    session marked as one) anchors critical speed; a training effort only when maximal."""
+
+    RACE = "race"
+    TIME_TRIAL = "time_trial"
+    TRAINING = "training"
 
 
 class PersonalBest(db.Model):  # type: ignore[name-defined]
@@ -141,7 +189,8 @@ class PersonalBest(db.Model):  # type: ignore[name-defined]
     The personal best for a distance on day d is the fastest entry dated on or before d;
     all entries together form the timeline of that distance. A best found in a session
     (``source`` session) names it and where in it the effort ran (``start_offset_s`` …
-    ``end_offset_s``, elapsed seconds); deleting the session deletes the best.
+    ``end_offset_s``, elapsed seconds); deleting the session deletes the best. ``kind``
+    says what it was and ``anchor`` whether the CS fit uses it, ``evidence`` why.
     """
 
     __tablename__ = "personal_bests"
@@ -163,6 +212,14 @@ class PersonalBest(db.Model):  # type: ignore[name-defined]
     )
     start_offset_s: Mapped[float | None]
     end_offset_s: Mapped[float | None]
+    kind: Mapped[BestKind] = mapped_column(
+        value_enum(BestKind, "best_kind"), default=BestKind.TRAINING, server_default="training"
+    )
+    #: A maximal effort the CS fit may use (SCIENCE.md, "Which efforts anchor CS").
+    anchor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    mean_hr_bpm: Mapped[float | None]
+    #: Why it is, or is not, an anchor, in words.
+    evidence: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
 
 class RecomputeRequest(db.Model):  # type: ignore[name-defined]

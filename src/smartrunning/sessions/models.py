@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from smartrunning.athletes.models import BestKind
 from smartrunning.platform.db import (
     UTCDateTime,
     db,
@@ -64,6 +65,11 @@ class TrainingSession(db.Model):  # type: ignore[name-defined]
     sub_sport: Mapped[str | None] = mapped_column(sa.String(40))
     treadmill: Mapped[bool] = mapped_column(default=False)
     counts_for_bests: Mapped[bool] = mapped_column(default=False)
+    #: Race, time trial or training (the default), as the runner or coach marked it: a race
+    #: or time trial's main effort anchors critical speed (``athletes.bests``).
+    performance: Mapped[BestKind] = mapped_column(
+        value_enum(BestKind, "best_kind"), default=BestKind.TRAINING, server_default="training"
+    )
     start_time: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     end_time: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     local_date: Mapped[dt.date]
