@@ -25,6 +25,7 @@ from smartrunning.science.fit.model import (
     DeviceInfo,
     DeviceTotals,
     TimeBasis,
+    TimerSource,
 )
 from smartrunning.science.fit.workout import encode_workout
 
@@ -40,6 +41,7 @@ __all__ = [
     "DeviceTotals",
     "FitDecodeError",
     "TimeBasis",
+    "TimerSource",
     "decode_fit",
     "encode_file",
     "encode_workout",

@@ -5,23 +5,37 @@ Steps: name the file type and device; put device-relative times on a clock
 message (multisport legs, chained activities); convert each segment to ``Records`` in SI
 units; attach laps and the device's totals.
 
-Timer time: the activity timer runs from a timer ``start`` event to the next ``stop``,
-``stop_all``, ``stop_disable`` or ``stop_disable_all`` (FIT profile, ``event_type``); a
-segment's timer time is the running time inside it (see ``DecodedSession.timer_time_s``).
+The activity timer runs from a timer ``start`` event to the next ``stop``, ``stop_all``,
+``stop_disable`` or ``stop_disable_all`` (FIT profile, ``event_type``).
 
-Segmenting: sessions sorted by start time; a record belongs to the last session that
-started at or before it (so a record exactly at a leg's start opens that leg); records
-before the first session's start go to the first session. A file without session messages
-(a crashed device) is one segment whose sport comes from its ``sport`` message, else
-``generic``. Laps are attached the same way, by their start time.
+Segmenting (issue #16): sessions sorted by start time; the session's own start and end
+bound its records. A session takes the records from its start to its end (``timestamp``
+or start + elapsed, the later), with a slack of ``BOUND_SLACK_S`` after the end (not
+reaching into the next session) and before the first session's start. A record stamped
+exactly at a leg's end, where the next leg starts, belongs to both legs: it ends the one
+(its distance is that leg's last) and opens the other, as the SDK's leg totals count it.
+Records outside every session, and within a session any stretch more than
+``TIME_JUMP_S`` away from its largest stretch (a clock jumping years or weeks ahead), are
+left out with a note on the session (``DecodedSession.notes``). Where a session's times
+hold fewer than two of its records, it keeps the records from its start to the next
+session's start (the rule before). A file without session messages (a crashed device) is
+one segment whose sport comes from its ``sport`` message, else ``generic``. Laps are
+attached by their start time.
+
+Timer time (``DecodedSession.timer_time_s``): from the timer events, cut at the session's
+end; where the events do not cover the session, the device's own total
+(``total_timer_time``, when not longer than the session); else ``None`` and analysis
+falls back to the records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from smartrunning.science.fit._adapters import RawFit, Row
 from smartrunning.science.fit._header import RELATIVE_TIME_LIMIT_S, FileId
@@ -34,6 +48,7 @@ from smartrunning.science.fit.model import (
     DeviceInfo,
     DeviceTotals,
     TimeBasis,
+    TimerSource,
 )
 from smartrunning.science.records import FloatArray, Records
 
@@ -60,20 +75,21 @@ def build(raw: RawFit, *, chained_files: int, fallback_reason: str | None) -> De
     n_records = len(next(iter(record.values()))) if record else 0
     ts = record.get("timestamp", np.full(n_records, np.nan))
     starts = np.array([_start(s) for s in sessions])
-    cuts = np.searchsorted(ts, starts[1:], side="left")
-    bounds = [0, *(int(c) for c in cuts), n_records]
+    ends = np.array([_end(s) for s in sessions])
+    spans = _spans(ts, starts, ends, _elapsed_start(sessions[0]))
     lap_owner = _owner(starts, np.array([_start(lap) for lap in laps]))
     running = _timer_intervals(_shift_row(e, shift) for e in raw.timer_events)
     decoded = tuple(
         _session(
             session,
-            {k: v[bounds[i] : bounds[i + 1]] for k, v in record.items()},
+            {k: v[span.rows] for k, v in record.items()},
             tuple(_lap(lap) for lap, owner in zip(laps, lap_owner, strict=True) if owner == i),
             has_totals=bool(raw.sessions),
             running=running,
-            next_start=float(starts[i + 1]) if i + 1 < len(starts) else np.inf,
+            stop_at=span.stop_at,
+            notes=span.notes,
         )
-        for i, session in enumerate(sessions)
+        for i, (session, span) in enumerate(zip(sessions, spans, strict=True))
     )
     offset = _utc_offset(raw) if basis == "utc" else None
     return DecodedFile(
@@ -146,6 +162,122 @@ def _start(row: Row) -> float:
     return np.nan
 
 
+def _end(row: Row) -> float:
+    """A session's end: its ``timestamp`` where later than its start, else start + elapsed
+    (some devices stamp the session at its start: a Zwift file); NaN if neither."""
+    start = _start(row)
+    stamp = row.get("timestamp", np.nan)
+    if np.isfinite(stamp) and stamp > start:
+        return float(stamp)
+    if "total_elapsed_time" in row and np.isfinite(start):
+        return float(start + row["total_elapsed_time"])
+    return np.nan
+
+
+def _elapsed_start(row: Row) -> float:
+    """End ``timestamp`` − elapsed time (NaN where not written)."""
+    if "timestamp" in row and "total_elapsed_time" in row:
+        return row["timestamp"] - row["total_elapsed_time"]
+    return np.nan
+
+
+BOUND_SLACK_S = 60.0
+BOUND_SLACK_FRACTION = 0.02
+"""Records up to max(60 s, 2 % of the session's length) after a session's end (and before
+the first session's start) still belong to it: devices stamp the session a little before
+their last record (a Zwift file: the session ends 20 s before its last record)."""
+TIME_JUMP_S = 86_400.0
+"""Records more than a day apart belong to different stretches of time: a session keeps
+its largest stretch (a clock that jumps years or weeks ahead and back, issue #16)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    rows: npt.NDArray[np.intp]
+    """Indices of the session's records, in time order."""
+    stop_at: float
+    """Where the session's timer is cut: its end, the next session's start, or the end of
+    its records when a time jump was cut off."""
+    notes: tuple[str, ...]
+
+
+def _spans(ts: FloatArray, starts: FloatArray, ends: FloatArray, first_start: float) -> list[_Span]:
+    """The records of each session: those between its own start and end (module docstring).
+
+    ``first_start``: the first session's end − elapsed, when earlier than its start_time.
+    """
+    n = len(starts)
+    out = []
+    taken = np.zeros(len(ts), dtype=np.bool_)
+    for i in range(n):
+        start, end = float(starts[i]), float(ends[i])
+        next_start = float(starts[i + 1]) if i + 1 < n and np.isfinite(starts[i + 1]) else np.inf
+        slack = BOUND_SLACK_S
+        if np.isfinite(start) and np.isfinite(end):
+            slack = max(BOUND_SLACK_S, BOUND_SLACK_FRACTION * (end - start))
+        lower = start
+        if i == 0:  # a first session may start before its start_time says (fenix 2)
+            lower = float(np.fmin(start, first_start)) - slack
+        if np.isfinite(end):
+            # the record at a leg's end is shared with the next leg when the device
+            # stamped the next leg's start there (SDK leg totals count it in both)
+            upper = max(end, min(end + slack, np.nextafter(next_start, -np.inf)))
+        else:
+            upper = np.nextafter(next_start, -np.inf) if np.isfinite(next_start) else np.inf
+        lower = -np.inf if not np.isfinite(lower) else lower
+        inside = (ts >= lower) & (ts <= upper)
+        # the old rule (from this start to the next start): when the session's own times
+        # do not describe its records at all, they are kept as before
+        old = (ts >= (start if i > 0 and np.isfinite(start) else -np.inf)) & (ts < next_start)
+        notes: list[str] = []
+        if np.count_nonzero(inside) < 2 <= np.count_nonzero(old):
+            inside = old
+            upper = next_start
+        else:
+            outside = int(np.count_nonzero(old & ~inside & ~taken))
+            if outside:
+                notes.append(
+                    f"{outside} record(s) dated outside the session "
+                    f"({_when(lower)} to {_when(upper)}) left out"
+                )
+        rows = np.flatnonzero(inside)
+        taken[rows] = True
+        rows, jumped = _largest_stretch(rows, ts)
+        stop_at = min(end, next_start) if np.isfinite(end) else next_start
+        if jumped:
+            notes.append(
+                f"{jumped} record(s) more than a day away from the rest (a clock jump) left out"
+            )
+            stop_at = min(stop_at, float(ts[rows[-1]]) + BOUND_SLACK_S)
+        out.append(_Span(rows, stop_at, tuple(notes)))
+    return out
+
+
+def _largest_stretch(
+    rows: npt.NDArray[np.intp], ts: FloatArray
+) -> tuple[npt.NDArray[np.intp], int]:
+    """The rows of the largest stretch without a gap over ``TIME_JUMP_S`` (ties: the first),
+    and how many rows were left out."""
+    if len(rows) < 2:
+        return rows, 0
+    t = ts[rows]
+    finite = np.isfinite(t)
+    if not finite.all():
+        return rows, 0
+    breaks = np.flatnonzero(np.diff(t) > TIME_JUMP_S) + 1
+    if not len(breaks):
+        return rows, 0
+    pieces = np.split(rows, breaks)
+    best = max(pieces, key=len)  # max keeps the first of equal lengths
+    return best, len(rows) - len(best)
+
+
+def _when(unix_s: float) -> str:
+    if not np.isfinite(unix_s):
+        return "…"
+    return datetime.fromtimestamp(unix_s, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def _sort_key(row: Row) -> float:
     start = _start(row)
     return start if np.isfinite(start) else np.inf
@@ -163,19 +295,24 @@ def _owner(starts: FloatArray, times: FloatArray) -> list[int]:
 
 _TIMER_START = 0
 _TIMER_STOPS = frozenset({1, 4, 8, 9})  # stop, stop_all, stop_disable, stop_disable_all
-_TIMER_START_SLACK_S = 2.0
 _MAX_UTC_OFFSET_S = 14 * 3600
 _OFFSET_STEP_S = 900
 
 
 def _timer_intervals(events: Iterable[Row]) -> tuple[tuple[float, float], ...]:
-    """(start, stop) Unix seconds of each stretch the timer ran; an unstopped one runs on."""
-    intervals = []
+    """(start, stop) Unix seconds of each stretch the timer ran; an unstopped one runs on.
+
+    A stop before any start (FR70-era devices do not write the first start) ran from
+    the beginning: its stretch starts at −∞ and is cut at the session's start.
+    """
+    intervals: list[tuple[float, float]] = []
     running: float | None = None
     for event in sorted(events, key=lambda e: e["timestamp"]):
         kind = int(event["event_type"])
         if kind == _TIMER_START and running is None:
             running = event["timestamp"]
+        elif kind in _TIMER_STOPS and running is None and not intervals:
+            intervals.append((-np.inf, event["timestamp"]))
         elif kind in _TIMER_STOPS and running is not None:
             intervals.append((running, event["timestamp"]))
             running = None
@@ -187,22 +324,24 @@ def _timer_intervals(events: Iterable[Row]) -> tuple[tuple[float, float], ...]:
 def _timer_time(
     running: tuple[tuple[float, float], ...],
     start: float | None,
-    next_start: float,
+    stop_at: float,
     last_record: float | None,
 ) -> float | None:
-    """Timer running time from ``start`` to the next segment's start (None: not covered).
+    """Timer running time from ``start`` to ``stop_at`` (None: the events do not cover it).
 
-    Only the file's own events and segment starts are used, never the device's totals. A
-    timer never stopped (a crashed device) counts up to the segment's last record.
+    ``stop_at`` is the session's own end (or the next session's start): a stop event long
+    after the session ended adds nothing. The events describe the session when a running
+    stretch overlaps it. A timer never stopped (a crashed device) counts up to the
+    session's last record. Only the file's own events and session times are used.
     """
     if start is None or not np.isfinite(start):
         return None
-    if not any(a <= start + _TIMER_START_SLACK_S and b > start for a, b in running):
+    if not any(a < stop_at and b > start for a, b in running):
         return None
     total = 0.0
     for a, b in running:
         stop = b if np.isfinite(b) else (last_record if last_record is not None else a)
-        total += max(0.0, min(stop, next_start) - max(a, start))
+        total += max(0.0, min(stop, stop_at) - max(a, start))
     return float(total)
 
 
@@ -224,7 +363,8 @@ def _session(
     *,
     has_totals: bool,
     running: tuple[tuple[float, float], ...],
-    next_start: float,
+    stop_at: float,
+    notes: tuple[str, ...],
 ) -> DecodedSession:
     sport = name_of("sport", row.get("sport")) or "generic"
     records = _records(columns, foot=sport in FOOT_SPORTS)
@@ -233,15 +373,33 @@ def _session(
         start = float(records.timestamp_s[0])
     ts = records.timestamp_s
     last = float(np.nanmax(ts)) if len(ts) and np.isfinite(ts).any() else None
+    totals = _totals(row) if has_totals else None
+    timer = _timer_time(running, start, stop_at, last)
+    timer_source: TimerSource | None = "events" if timer is not None else None
+    if timer is None and totals is not None and _plausible_timer(totals, start, stop_at):
+        timer, timer_source = totals.total_timer_time_s, "device"
+        notes = (*notes, "timer time is the device's own total (the file has no timer events)")
     return DecodedSession(
         sport=sport,
         sub_sport=name_of("sub_sport", row.get("sub_sport")),
         start_time=_datetime(start),
         records=records,
         laps=laps,
-        totals=_totals(row) if has_totals else None,
-        timer_time_s=_timer_time(running, start, next_start, last),
+        totals=totals,
+        timer_time_s=timer,
+        timer_source=timer_source,
+        notes=notes,
     )
+
+
+def _plausible_timer(totals: DeviceTotals, start: float | None, stop_at: float) -> bool:
+    """The device's timer total, when written, positive and not longer than the session."""
+    value = totals.total_timer_time_s
+    if value is None or not np.isfinite(value) or value <= 0:
+        return False
+    if start is not None and np.isfinite(start) and np.isfinite(stop_at):
+        return value <= stop_at - start + BOUND_SLACK_S
+    return True
 
 
 def _records(columns: Mapping[str, FloatArray], *, foot: bool) -> Records:

@@ -17,6 +17,7 @@ __all__ = [
     "DeviceInfo",
     "DeviceTotals",
     "TimeBasis",
+    "TimerSource",
 ]
 
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic"})
@@ -24,6 +25,10 @@ FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic"})
 
 DecoderName = Literal["fitfast", "pyfitparsernative", "fitdecode", "garmin-fit-sdk"]
 """A FIT library the module can decode with (``garmin-fit-sdk`` is the reference)."""
+
+TimerSource = Literal["events", "device"]
+"""Where ``DecodedSession.timer_time_s`` comes from: the file's timer events, cut at the
+session's end, or the device's own ``total_timer_time`` where no events cover it."""
 
 TimeBasis = Literal["utc", "local", "device"]
 """How the file's times relate to UTC.
@@ -92,13 +97,18 @@ class DecodedSession:
     - ``totals``: ``None`` when the file has no session message for this segment.
     - ``timer_time_s``: how long the activity timer ran during this segment, from the
       file's timer ``event`` messages (start … stop / stop_all / stop_disable), counted
-      from the segment's start to the next segment's start (a timer never stopped counts
-      to the last record). This is how the device counts its own timer time: auto-pauses and
-      manual pauses left out, gaps between sparse records counted. ``None`` when the
-      events do not describe the segment (no timer start at or within 2 s of the
-      segment's start, as in multisport legs some devices write without timer events);
-      analysis then falls back to the records. FIT timestamps are whole seconds, so the
-      value is exact to ±1 s while the device's own total has millisecond resolution.
+      from the segment's start to its own end or the next segment's start, whichever is
+      first (a stop event long after the session ended adds nothing; a timer never stopped
+      counts to the last record). This is how the device counts its own timer time:
+      auto-pauses and manual pauses left out, gaps between sparse records counted. Where no
+      running stretch of the events overlaps the segment, the device's own
+      ``total_timer_time`` when it is written and not longer than the segment
+      (``timer_source`` says which); ``None`` when neither, and analysis then falls back
+      to the records. FIT timestamps are whole seconds, so a value from events is exact
+      to ±1 s while the device's own total has millisecond resolution.
+    - ``notes``: what decoding changed, for a person (records dated outside the session
+      left out, a clock jump cut off, the timer from the device's total, heart rate merged
+      from ``hr`` messages).
     """
 
     sport: str
@@ -108,6 +118,8 @@ class DecodedSession:
     laps: tuple[DecodedLap, ...]
     totals: DeviceTotals | None
     timer_time_s: float | None = None
+    timer_source: TimerSource | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
