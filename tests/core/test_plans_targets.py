@@ -17,7 +17,7 @@ from smartrunning.science.plans import (
     predict_race_time_s,
 )
 from smartrunning.science.plans.targets import PACE_TOLERANCE, step_targets
-from smartrunning.science.predictions import riegel_time_s
+from smartrunning.science.predictions import vdot, vdot_time_s
 from smartrunning.science.workouts import (
     Extent,
     Free,
@@ -57,14 +57,16 @@ def test_versions_need_not_be_in_order() -> None:
 
 def test_steady_step_target() -> None:
     workout = Workout("w", "run", (Steady(Extent(1200.0), 0.9),))
-    (target,) = step_targets(workout, DayParameters(cs_mps=4.0, hr_zones=ZONES))
+    params = DayParameters(cs_mps=4.0, d_prime_m=300.0, hr_zones=ZONES)
+    (target,) = step_targets(workout, params)
     assert target.intensity == (0.9, 0.9)
     assert target.pace_s_per_km is not None
     fast, slow = target.pace_s_per_km
     assert fast == pytest.approx(1000 / (3.6 * (1 + PACE_TOLERANCE)))
     assert slow == pytest.approx(1000 / (3.6 * (1 - PACE_TOLERANCE)))
-    # 0.9 CS is pace zone 3 (0.87–0.95) → HR zone 3: 140–160 bpm.
-    assert target.hr_bpm == pytest.approx((140.0, 160.0))
+    # CS 4 m/s, D′ 300 m: VDOT 51.0 (its 5 km in 1175 s). 3.6 m/s costs 77.6 % of it:
+    # Daniels' marathon intensity, 80–90 % of HRmax (200 bpm, the zones' top).
+    assert target.hr_bpm == pytest.approx((160.0, 180.0))
 
 
 def test_intervals_ramps_and_untargeted_steps() -> None:
@@ -79,7 +81,7 @@ def test_intervals_ramps_and_untargeted_steps() -> None:
             MaxEffort(Extent(10.0)),
         ),
     )
-    targets = step_targets(workout, DayParameters(cs_mps=4.0, hr_zones=ZONES))
+    targets = step_targets(workout, DayParameters(cs_mps=4.0, d_prime_m=300.0, hr_zones=ZONES))
     assert [(t.step_index, t.part) for t in targets] == [
         (0, "step"),
         (1, "on"),
@@ -88,9 +90,10 @@ def test_intervals_ramps_and_untargeted_steps() -> None:
     ]
     ramp, on, off, stride = targets
     assert ramp.intensity == (0.6, 0.85)
-    assert ramp.hr_bpm == pytest.approx((100.0, 140.0))  # pace zones 1–2 → HR zones 1–2
-    assert on.hr_bpm == pytest.approx((180.0, 200.0))  # VO2max pace → top HR zone
-    assert stride.hr_bpm == pytest.approx((180.0, 200.0))  # pace zone 6 → HR zone 5
+    # Both ends of the warm-up are easy running: 65–79 % HRmax.
+    assert ramp.hr_bpm == pytest.approx((130.0, 158.0))
+    assert on.hr_bpm == pytest.approx((196.0, 200.0))  # 1.1 CS: interval, 98–100 %
+    assert stride.hr_bpm is None  # repetition pace: by pace only (Daniels)
     assert off.pace_s_per_km is not None
     assert on.pace_s_per_km is not None
     assert off.pace_s_per_km[0] > on.pace_s_per_km[1]
@@ -107,24 +110,32 @@ def test_targets_without_cs_or_zones_are_unknown() -> None:
 def test_faster_intensity_never_gets_a_slower_pace(intensity: float, cs: float) -> None:
     slower = Workout("w", "run", (Steady(Extent(60.0), intensity),))
     faster = Workout("w", "run", (Steady(Extent(60.0), intensity * 1.1),))
-    params = DayParameters(cs_mps=cs, hr_zones=ZONES)
+    params = DayParameters(cs_mps=cs, d_prime_m=250.0, hr_zones=ZONES)
     (a,) = step_targets(slower, params)
     (b,) = step_targets(faster, params)
     assert a.pace_s_per_km is not None
     assert b.pace_s_per_km is not None
     assert b.pace_s_per_km[0] < a.pace_s_per_km[0]
-    assert a.hr_bpm is not None
-    assert b.hr_bpm is not None
-    assert b.hr_bpm[0] >= a.hr_bpm[0]
+    if a.hr_bpm is not None and b.hr_bpm is not None:
+        assert b.hr_bpm[0] >= a.hr_bpm[0]
+    else:  # only repetitions have no heart rate, and they are the fastest
+        assert b.hr_bpm is None
 
 
-def test_race_prediction_uses_cs_inside_its_window_and_riegel_beyond() -> None:
+def test_race_prediction_uses_cs_inside_its_window_and_vdot_beyond() -> None:
     # 5 km at CS 4 m/s, D′ 200 m: (5000 − 200) / 4 = 1200 s, inside 2–30 min.
     assert predict_race_time_s(5000.0, 4.0, 200.0) == pytest.approx(1200.0)
-    # Marathon: Riegel from the CS prediction at 30 min (200 + 4 · 1800 = 7400 m).
-    expected = riegel_time_s(1800.0, 7400.0, 42195.0)
+    # Marathon: the VDOT equivalent of the CS prediction at 30 min (7400 m, VDOT 50.2).
+    expected = vdot_time_s(vdot(7400.0, 1800.0), 42195.0)
     assert predict_race_time_s(42195.0, 4.0, 200.0) == pytest.approx(expected)
-    assert 2.9 * 3600 < expected < 3.3 * 3600
+    assert 3.1 * 3600 < expected < 3.2 * 3600
+
+
+def test_race_prediction_from_a_vdot_matches_daniels_tables() -> None:
+    # Daniels' tables: VDOT 50 runs the marathon in 3:10:49 and the half in 1:31:35.
+    level = vdot(5000.0, 19 * 60 + 57)
+    assert predict_race_time_s(42195.0, 3.5, 0.0, level) == pytest.approx(11449, abs=30)
+    assert predict_race_time_s(21097.5, 3.5, 0.0, level) == pytest.approx(5495, abs=15)
 
 
 @given(st.floats(3000.0, 50000.0), st.floats(2.5, 6.0), st.floats(0.0, 400.0))

@@ -13,7 +13,8 @@ from smartrunning.science.zones import HRZoneModel
 
 CS = 4.0
 HR = HRZoneModel().resolve(190.0)  # zones up to 114, 133, 152, 171, 190 bpm
-PARAMS = DayParameters(cs_mps=CS, hr_zones=HR)
+# CS 4 m/s with D′ 300 m: 5 km in 1175 s, VDOT 51.0 (the runner's level for targets).
+PARAMS = DayParameters(cs_mps=CS, d_prime_m=300.0, hr_zones=HR)
 
 
 def workout(*steps: object, sport: str = "run") -> Workout:
@@ -26,7 +27,7 @@ def test_a_steady_time_step_at_95_percent_of_cs_4() -> None:
     # 0.95 · 4 m/s = 3.8 m/s: 1000 / 3.8 = 263.16 s/km; ±2 % of speed for the range.
     assert row.pace_s_per_km == pytest.approx((1000 / 3.8, 1000 / 3.8))
     assert row.pace_range_s_per_km == pytest.approx((1000 / (3.8 * 1.02), 1000 / (3.8 * 0.98)))
-    # 0.95 is the start of pace zone 4 (0.95–1.05 of CS) → HR zone 4: 0.8–0.9 · 190 bpm.
+    # 3.8 m/s costs 83.0 % of VDOT 51.0: Daniels' marathon intensity, 80–90 % HRmax.
     assert row.hr_bpm == pytest.approx((152.0, 171.0))
     assert row.duration_s == pytest.approx(600.0)
     assert row.distance_m == pytest.approx(600 * 3.8)
@@ -47,9 +48,10 @@ def test_distance_steps_take_their_time_from_cs() -> None:
     assert resolved.total_distance_m == pytest.approx(7000.0)
     total = 5 * (1000 / 4.32 + 400 / 2.6)
     assert resolved.total_duration_s == pytest.approx(total)
-    # 108 % of CS is pace zone 5 (1.05–1.19) → HR zone 5; 65 % is zone 1 → HR zone 1.
-    assert on.hr_bpm == pytest.approx((171.0, 190.0))
-    assert off.hr_bpm == pytest.approx((95.0, 114.0))
+    # 4.32 m/s costs 97 % of VDOT 51.0: interval, 98–100 % HRmax; 2.6 m/s is easy
+    # running, 65–79 % HRmax (Daniels), never "pace zone 1 = HR zone 1" (50–60 %).
+    assert on.hr_bpm == pytest.approx((0.98 * 190, 190.0))
+    assert off.hr_bpm == pytest.approx((0.65 * 190, 0.79 * 190))
 
 
 def test_a_ramp_has_a_pace_at_each_end_and_its_average_distance() -> None:

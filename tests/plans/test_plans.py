@@ -203,12 +203,41 @@ def test_compliance_ratios_and_colours(app: Flask) -> None:
     assert result.duration == pytest.approx(0.9)
     assert result.distance == pytest.approx(0.9)
     assert result.load == pytest.approx(0.5)
-    assert result.colour == "fair"  # the load decides: half the planned load
+    assert result.colour == "good"  # the duration decides (TrainingPeaks): 90 %
     assert plan_compliance.compliance(day, None, dt.date(2026, 2, 1)).colour == "missed"
     assert plan_compliance.compliance(day, None, dt.date(2026, 1, 1)).colour == "planned"
-    assert plan_compliance.ratio_class(1.1) == "good"
-    assert plan_compliance.ratio_class(0.3) == "poor"
     assert plan_compliance.ratio_class(None) == "planned"
+    # The two cases: 56 % of the time is yellow, not green; 98 % of the time
+    # with 173 % of the load is green, not red.
+    short = TrainingSession(timer_time_s=0.56 * 3600, distance_m=5600.0, load=40.0)
+    assert plan_compliance.compliance(day, short, dt.date(2026, 2, 1)).colour == "fair"
+    hard = TrainingSession(timer_time_s=0.98 * 3600, distance_m=11000.0, load=1.73 * 60)
+    assert plan_compliance.compliance(day, hard, dt.date(2026, 2, 1)).colour == "good"
+    # Without a planned duration, distance decides; without either, load.
+    no_time = PlanDay(date=day.date, kind="easy", duration_s=0.0, distance_m=10000.0, load=60.0)
+    assert plan_compliance.compliance(no_time, short, dt.date(2026, 2, 1)).colour == "fair"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "colour"),
+    [
+        (0.0, "poor"),
+        (0.494, "poor"),  # 49 %
+        (0.50, "fair"),
+        (0.79, "fair"),
+        (0.794, "fair"),  # 79 %
+        (0.80, "good"),
+        (1.00, "good"),
+        (1.20, "good"),
+        (1.204, "good"),  # 120 %
+        (1.21, "fair"),
+        (1.50, "fair"),
+        (1.51, "poor"),
+        (3.0, "poor"),
+    ],
+)
+def test_compliance_colours_follow_trainingpeaks_bands(ratio: float, colour: str) -> None:
+    assert plan_compliance.ratio_class(ratio) == colour
 
 
 def test_a_session_on_a_planned_day_is_linked(app: Flask) -> None:

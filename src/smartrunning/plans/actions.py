@@ -182,9 +182,13 @@ def _dated_parameters(runner: Runner, start: dt.date, end: dt.date) -> sp.DatedP
     for day in sorted({start, *changes}):
         params = day_parameters(parameters_on(runner, day))
         if params.cs_mps is not None:
-            cs.append(sp.CSVersion(day, params.cs_mps, params.d_prime_m, params.pace_zones))
+            cs.append(
+                sp.CSVersion(
+                    day, params.cs_mps, params.d_prime_m, params.pace_zones, vdot=params.vdot
+                )
+            )
         if params.hr_zones is not None:
-            hr.append(sp.HRZonesVersion(day, params.hr_zones))
+            hr.append(sp.HRZonesVersion(day, params.hr_zones, params.hrmax_bpm, params.lthr_bpm))
     return sp.DatedParameters(cs=tuple(cs), hr_zones=tuple(hr))
 
 

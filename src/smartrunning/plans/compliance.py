@@ -2,9 +2,12 @@
 and compliance is the ratio completed / planned of duration (timer time), distance and
 load, each with a colour class for the pages.
 
-Colour classes (our choice, the usual bands of training platforms): within ±20 % of the
-plan ``good``, within ±50 % ``fair``, beyond ``poor``; a planned day in the past with no
-session ``missed``; a future day ``planned``.
+Colours (TrainingPeaks' rule, SCIENCE.md "Compliance"), on the ratio in whole percent
+of the planned duration (or, when no duration was planned, distance, then load):
+``good`` (green) 80–120 %, ``fair`` (yellow) 50–79 % or 121–150 %, ``poor`` (red) below
+50 % or above 150 %; a planned day in the past with no session ``missed`` (grey); a
+future day ``planned``. Duration decides, as in TrainingPeaks: 98 % of the time at
+173 % of the load is green (the load ratio is shown beside it).
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ __all__ = [
 ]
 
 RUNNING = "running"
-GOOD_BAND = 0.20
-FAIR_BAND = 0.50
+GOOD_PERCENT = (80, 120)
+FAIR_PERCENT = (50, 150)
 
 Colour = Literal["good", "fair", "poor", "missed", "planned"]
 
@@ -49,12 +52,13 @@ class Compliance:
 
 
 def ratio_class(ratio: float | None) -> Colour:
+    """TrainingPeaks' colour of a completed / planned ratio (module doc)."""
     if ratio is None:
         return "planned"
-    off = abs(ratio - 1.0)
-    if off <= GOOD_BAND:
+    percent = round(ratio * 100)
+    if GOOD_PERCENT[0] <= percent <= GOOD_PERCENT[1]:
         return "good"
-    if off <= FAIR_BAND:
+    if FAIR_PERCENT[0] <= percent <= FAIR_PERCENT[1]:
         return "fair"
     return "poor"
 
@@ -66,14 +70,15 @@ def _ratio(done: float | None, planned: float) -> float | None:
 
 
 def compliance(day: PlanDay, session: TrainingSession | None, today: dt.date) -> Compliance:
-    """How ``session`` matches ``day``; the colour follows the load ratio when known, else
-    duration."""
+    """How ``session`` matches ``day``; the colour follows the duration ratio, else the
+    distance's, else the load's (module doc)."""
     if session is None:
         return Compliance(None, None, None, "missed" if day.date < today else "planned")
     duration = _ratio(session.timer_time_s, day.duration_s)
     distance = _ratio(session.distance_m, day.distance_m)
     load = _ratio(session.load, day.load)
-    colour = ratio_class(load if load is not None else duration)
+    decisive = next((r for r in (duration, distance, load) if r is not None), None)
+    colour = ratio_class(decisive)
     return Compliance(duration, distance, load, colour)
 
 

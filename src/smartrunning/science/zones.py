@@ -53,7 +53,10 @@ MAX_PACE_FRACTION: Final = 3.0
 
 DEFAULT_HR_START_FRACTION: Final = 0.50
 DEFAULT_HR_UPPER_FRACTIONS: Final = (0.60, 0.70, 0.80, 0.90, 1.00)
-DEFAULT_HR_NAMES: Final = ("Recovery", "Endurance", "Tempo", "Threshold", "Maximum")
+DEFAULT_HR_NAMES: Final = ("Recovery", "Easy", "Easy (steady)", "Marathon", "Threshold and above")
+"""Names of the default %HRmax zones after what Daniels runs at those heart rates (easy
+65–79 %, marathon 80–90 %, threshold 88–92 %, interval 98–100 %: *Daniels' Running
+Formula*): an easy run at 70–80 % HRmax is not "Tempo"."""
 DEFAULT_PACE_UPPER_FRACTIONS: Final = (0.80, 0.87, 0.95, 1.05, 1.19, math.inf)
 DEFAULT_PACE_NAMES: Final = (
     "Active recovery",

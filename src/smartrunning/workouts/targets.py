@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from smartrunning.athletes.models import Runner
+from smartrunning.athletes.models import ParameterSource, Runner
 from smartrunning.athletes.parameters import (
     Parameters,
     parameters_on,
@@ -49,11 +49,14 @@ def day_parameters(params: Parameters) -> DayParameters:
     """What targets need from a runner's ``Parameters`` of one day."""
     model = params.pace_zone_model.value
     assert isinstance(model, PaceZoneModel)
+    measured = params.threshold_hr.source == ParameterSource.MEASURED
     return DayParameters(
         cs_mps=params.cs.cs_mps,
         d_prime_m=params.cs.d_prime_m,
         hr_zones=params.hr_zones,
         pace_zones=model,
+        hrmax_bpm=params.hrmax_bpm,
+        lthr_bpm=float(params.threshold_hr.value) if measured else None,
     )
 
 

@@ -10,30 +10,34 @@ Targets per step (our choices, stated here):
 - pace: the step's intensity (a fraction of CS, SCIENCE.md "ZWO workout files") times CS,
   widened by ``PACE_TOLERANCE`` (±2 % of speed, about what GPS pace holds), written as
   seconds per kilometre, fastest first; a ramp spans its start and end;
-- heart rate: the pace zone of the intensity (SCIENCE.md "Pace zones from critical
-  speed") mapped to the HR zone of the same number, the top HR zone taking every pace
-  zone above it (both scales put threshold, CS ≈ the top of HR zone 4, at the same
-  boundary in the default models); the range spans the zones of a ramp's two ends. HR
-  lags in short repetitions, so for them it is a guide;
+- heart rate: Daniels' intensity of the step's speed for the runner (``intensity``:
+  easy, marathon, threshold, interval or repetition by share of the runner's VDOT) and
+  the heart rate that goes with it: Friel's % of a measured LTHR, else Daniels' % of
+  HRmax (easy 65–79 %, marathon 80–90 %, threshold 88–92 %, interval 98–100 %); a ramp
+  spans both ends' ranges; repetitions have none (set by pace only). Never "pace zone
+  n = heart-rate zone n". HR lags in short repetitions, so for them it is a guide;
 - free running, max efforts and steps at 0 % (standing rest) have no targets; a ramp from
   0 % has no slowest pace (``math.inf``).
 
-Race time (``predict_race_time_s``): the CS model t = (D − D′) / CS inside its window
-(about 2–30 min, SCIENCE.md "Critical speed and D′"); outside it, Riegel (1977) from the
-CS model's own prediction at the nearer end of the window, as SCIENCE.md says to use
-Riegel beyond that range.
+Race time (``predict_race_time_s``): the CS model inside its window, else the VDOT
+equivalent (``intensity.race_speed``, SCIENCE.md "Race pace").
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeVar
 
-from smartrunning.science.predictions import CS_PREDICTION_WINDOW_S, riegel_time_s
+from smartrunning.science.plans.intensity import (
+    Intensity,
+    classify,
+    hr_range_bpm,
+    race_speed,
+    runner_vdot,
+)
 from smartrunning.science.workouts import Free, Intervals, MaxEffort, Ramp, Steady, Workout
 from smartrunning.science.zones import PaceZoneModel, ZoneSet
 
@@ -47,6 +51,7 @@ __all__ = [
     "StepPart",
     "StepTarget",
     "predict_race_time_s",
+    "step_intensity",
     "step_targets",
 ]
 
@@ -59,13 +64,19 @@ class DayParameters:
     """What targets need on one day; ``None`` when unknown.
 
     ``cs_mps``: critical speed, m/s; ``d_prime_m``: D′, m (0 when unknown);
-    ``hr_zones``: resolved heart-rate zones in bpm; ``pace_zones``: the CS fractions.
+    ``hr_zones``: resolved heart-rate zones in bpm; ``pace_zones``: the CS fractions;
+    ``hrmax_bpm``: HRmax (measured or estimated); ``lthr_bpm``: a *measured* threshold
+    heart rate (Friel's zones then); ``vdot``: the runner's VDOT from races, if known
+    (else the CS model's, ``intensity.runner_vdot``).
     """
 
     cs_mps: float | None = None
     d_prime_m: float = 0.0
     hr_zones: ZoneSet | None = None
     pace_zones: PaceZoneModel = field(default_factory=PaceZoneModel)
+    hrmax_bpm: float | None = None
+    lthr_bpm: float | None = None
+    vdot: float | None = None
 
     def __post_init__(self) -> None:
         if self.cs_mps is not None and not (math.isfinite(self.cs_mps) and self.cs_mps > 0):
@@ -74,6 +85,24 @@ class DayParameters:
             raise ValueError(f"D′ must be ≥ 0, got {self.d_prime_m!r}")
         if self.hr_zones is not None and self.hr_zones.unit != "bpm":
             raise ValueError("hr_zones must be heart-rate zones (bpm)")
+        for name in ("hrmax_bpm", "lthr_bpm", "vdot"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be positive, got {value!r}")
+
+    @property
+    def hr_max(self) -> float | None:
+        """HRmax: the one given, else the top of the heart-rate zones."""
+        if self.hrmax_bpm is not None:
+            return self.hrmax_bpm
+        return None if self.hr_zones is None else self.hr_zones.zones[-1].upper
+
+    @property
+    def level(self) -> float | None:
+        """The runner's VDOT: from races when given, else the CS model's; None without CS."""
+        if self.vdot is not None:
+            return self.vdot
+        return None if self.cs_mps is None else runner_vdot(self.cs_mps, self.d_prime_m)
 
 
 ParametersOnDate = Callable[[dt.date], DayParameters]
@@ -88,14 +117,17 @@ class CSVersion:
     cs_mps: float
     d_prime_m: float = 0.0
     pace_zones: PaceZoneModel = field(default_factory=PaceZoneModel)
+    vdot: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class HRZonesVersion:
-    """Heart-rate zones (bpm) valid from ``valid_from`` (inclusive)."""
+    """Heart-rate zones (bpm), HRmax and a measured LTHR valid from ``valid_from``."""
 
     valid_from: dt.date
     zones: ZoneSet
+    hrmax_bpm: float | None = None
+    lthr_bpm: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +141,19 @@ class DatedParameters:
     def __call__(self, day: dt.date) -> DayParameters:
         cs = _valid_on(self.cs, day)
         hr = _valid_on(self.hr_zones, day)
+        zones = None if hr is None else hr.zones
+        hrmax = None if hr is None else hr.hrmax_bpm
+        lthr = None if hr is None else hr.lthr_bpm
         if cs is None:
-            return DayParameters(hr_zones=None if hr is None else hr.zones)
+            return DayParameters(hr_zones=zones, hrmax_bpm=hrmax, lthr_bpm=lthr)
         return DayParameters(
             cs_mps=cs.cs_mps,
             d_prime_m=cs.d_prime_m,
-            hr_zones=None if hr is None else hr.zones,
+            hr_zones=zones,
             pace_zones=cs.pace_zones,
+            hrmax_bpm=hrmax,
+            lthr_bpm=lthr,
+            vdot=cs.vdot,
         )
 
 
@@ -143,13 +181,6 @@ class StepTarget:
     hr_bpm: tuple[float, float] | None
 
 
-def _pace_zone(intensity: float, model: PaceZoneModel) -> int:
-    """The 1-based pace zone of an intensity (zones are [lower, upper))."""
-    return min(
-        bisect.bisect_right(model.upper_fractions, intensity) + 1, len(model.upper_fractions)
-    )
-
-
 def _target(index: int, part: StepPart, a: float, b: float, params: DayParameters) -> StepTarget:
     low, high = min(a, b), max(a, b)
     if high <= 0.0:  # standing rest: neither pace nor heart rate to aim at
@@ -159,13 +190,29 @@ def _target(index: int, part: StepPart, a: float, b: float, params: DayParameter
         fast = 1000.0 / (high * params.cs_mps * (1.0 + PACE_TOLERANCE))
         slow = 1000.0 / (low * params.cs_mps * (1.0 - PACE_TOLERANCE)) if low > 0 else math.inf
         pace = (fast, slow)
-    hr = None
-    if params.hr_zones is not None:
-        zones = params.hr_zones.zones
-        first = min(_pace_zone(low, params.pace_zones), len(zones))
-        last = min(_pace_zone(high, params.pace_zones), len(zones))
-        hr = (zones[first - 1].lower, zones[last - 1].upper)
-    return StepTarget(index, part, (low, high), pace, hr)
+    return StepTarget(index, part, (low, high), pace, _hr(low, high, params))
+
+
+def step_intensity(fraction: float, params: DayParameters) -> Intensity | None:
+    """Daniels' intensity of running at ``fraction`` of the day's CS; None without CS."""
+    level = params.level
+    if params.cs_mps is None or level is None or fraction <= 0:
+        return None
+    return classify(fraction * params.cs_mps, level)
+
+
+def _hr(low: float, high: float, params: DayParameters) -> tuple[float, float] | None:
+    """The heart-rate range for running from ``low`` to ``high`` × CS (module doc)."""
+    ranges = []
+    for fraction in {low, high}:
+        intensity = step_intensity(max(fraction, 1e-6), params)
+        if intensity is None:
+            intensity = Intensity.EASY if fraction < 1.0 else Intensity.INTERVAL
+        band = hr_range_bpm(intensity, params.hr_max, params.lthr_bpm)
+        if band is None:
+            return None
+        ranges.append(band)
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
 
 def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, ...]:
@@ -188,15 +235,9 @@ def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, .
     return tuple(targets)
 
 
-def predict_race_time_s(distance_m: float, cs_mps: float, d_prime_m: float = 0.0) -> float:
-    """Predicted race time, s: the CS model in its window, else Riegel from its nearer end."""
-    if not (math.isfinite(distance_m) and distance_m > 0):
-        raise ValueError(f"race distance must be positive, got {distance_m!r}")
-    if not (math.isfinite(cs_mps) and cs_mps > 0):
-        raise ValueError(f"CS must be a positive speed, got {cs_mps!r}")
-    shortest_s, longest_s = CS_PREDICTION_WINDOW_S
-    time_s = (distance_m - d_prime_m) / cs_mps
-    if shortest_s <= time_s <= longest_s:
-        return time_s
-    anchor_s = longest_s if time_s > longest_s else shortest_s
-    return riegel_time_s(anchor_s, d_prime_m + cs_mps * anchor_s, distance_m)
+def predict_race_time_s(
+    distance_m: float, cs_mps: float, d_prime_m: float = 0.0, level: float | None = None
+) -> float:
+    """Predicted race time, s: the CS model in its window, else the VDOT equivalent
+    (``intensity.race_speed``)."""
+    return race_speed(distance_m, cs_mps, d_prime_m, level).time_s
