@@ -58,7 +58,7 @@ from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.fit import DecodedSession
 from smartrunning.science.records import FloatArray, Records
 from smartrunning.science.sports import SPEED_SPORTS, is_running
-from smartrunning.science.streams import Limits, Streams
+from smartrunning.science.streams import BoolArray, Limits, Streams
 from smartrunning.science.zones import ZoneSet, ZoneTimes, time_in_zones
 
 __all__ = [
@@ -76,7 +76,7 @@ __all__ = [
     "limits_json",
 ]
 
-ANALYSIS_VERSION: Final = 1
+ANALYSIS_VERSION: Final = 2
 """Bump when this module changes a stored value (timer, distance, average HR, JSON shape)."""
 
 _COUNTER_RESTART_MPS: Final = 15.0
@@ -96,7 +96,11 @@ def current_versions() -> dict[str, int]:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """What analysis needs from the file besides the records (stored with the session)."""
+    """What analysis needs from the file besides the records (stored with the session).
+
+    Fields after ``timer_time_s`` came with issue #16 and default to "not known", so a
+    stored form without them reads back as before.
+    """
 
     sport: str
     sub_sport: str | None
@@ -104,10 +108,19 @@ class SourceInfo:
     lap_starts_s: tuple[float, ...]
     """Lap start times, Unix seconds."""
     timer_time_s: float | None
-    """From the file's timer events (``DecodedSession.timer_time_s``)."""
+    """From the file's timer events, else the device's total (``DecodedSession``)."""
+    swimming_s: tuple[tuple[float, float], ...] = ()
+    """Active pool lengths, (start, end) Unix seconds: heart rate is averaged over them."""
+    device_avg_hr_bpm: float | None = None
+    device_max_hr_bpm: float | None = None
+    device_ascent_m: float | None = None
+    device_descent_m: float | None = None
+    notes: tuple[str, ...] = ()
+    """What decoding changed, for a person (``DecodedSession.notes``)."""
 
     @classmethod
     def from_decoded(cls, session: DecodedSession, start_time: dt.datetime) -> SourceInfo:
+        totals = session.totals
         return cls(
             sport=session.sport,
             sub_sport=session.sub_sport,
@@ -116,6 +129,12 @@ class SourceInfo:
                 lap.start_time.timestamp() for lap in session.laps if lap.start_time is not None
             ),
             timer_time_s=session.timer_time_s,
+            swimming_s=session.swimming_s,
+            device_avg_hr_bpm=totals.avg_heart_rate_bpm if totals else None,
+            device_max_hr_bpm=totals.max_heart_rate_bpm if totals else None,
+            device_ascent_m=totals.total_ascent_m if totals else None,
+            device_descent_m=totals.total_descent_m if totals else None,
+            notes=session.notes,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -125,6 +144,12 @@ class SourceInfo:
             "start_time": self.start_time.isoformat(),
             "lap_starts_s": list(self.lap_starts_s),
             "timer_time_s": self.timer_time_s,
+            "swimming_s": [list(pair) for pair in self.swimming_s],
+            "device_avg_hr_bpm": self.device_avg_hr_bpm,
+            "device_max_hr_bpm": self.device_max_hr_bpm,
+            "device_ascent_m": self.device_ascent_m,
+            "device_descent_m": self.device_descent_m,
+            "notes": list(self.notes),
         }
 
     @classmethod
@@ -135,6 +160,12 @@ class SourceInfo:
             start_time=dt.datetime.fromisoformat(data["start_time"]),
             lap_starts_s=tuple(data["lap_starts_s"]),
             timer_time_s=data["timer_time_s"],
+            swimming_s=tuple((float(a), float(b)) for a, b in data.get("swimming_s", ())),
+            device_avg_hr_bpm=data.get("device_avg_hr_bpm"),
+            device_max_hr_bpm=data.get("device_max_hr_bpm"),
+            device_ascent_m=data.get("device_ascent_m"),
+            device_descent_m=data.get("device_descent_m"),
+            notes=tuple(data.get("notes", ())),
         )
 
 
@@ -316,25 +347,112 @@ def analyse(
     stats = stats_science.session_stats(
         s, lap_starts_elapsed_s=[t - first_ts for t in source.lap_starts_s]
     )
-    timer = source.timer_time_s if source.timer_time_s is not None else stats.timer_time_s
+    notes = list(source.notes)
+    timer = source.timer_time_s
+    if timer is None:
+        timer = _records_timer(records, stats)
+        notes.append("timer time from the records (no timer events, no device total)")
     distance = stats.distance_m + _distance_before_first_record(records, source.start_time)
     efforts = bests_science.best_efforts(s) if is_running(source.sport) else ()
     inputs = _inputs(s, timer, stats.normalised_graded_speed_mps, speed_sport, limits)
+    avg_hr = _mean_hr(s, records, source.swimming_s)
+    max_hr = stats.max_hr_bpm
+    extra: dict[str, Any] = {"records_avg_hr_bpm": avg_hr, "records_max_hr_bpm": max_hr}
+    interval = sparse_interval_s(records)
+    if interval is not None:
+        device = _device_hr(source, limits)
+        if device is not None:
+            avg_hr, max_hr = device
+            notes.append(
+                f"recorded every {interval:g} s (smart recording): average and maximum heart "
+                f"rate are the device's own ({avg_hr:g} / {max_hr:g} bpm); from the records "
+                f"{_bpm(extra['records_avg_hr_bpm'])} / {_bpm(extra['records_max_hr_bpm'])}"
+            )
+    gain, loss = stats.elevation_gain_m, stats.elevation_loss_m
+    extra["records_elevation_gain_m"], extra["records_elevation_loss_m"] = gain, loss
+    if _plausible_ascent(source.device_ascent_m, distance):
+        gain = source.device_ascent_m
+        if _plausible_ascent(source.device_descent_m, distance):
+            loss = source.device_descent_m
+        notes.append("elevation gain and loss are the device's own")
+    extra["notes"] = notes
     return SessionAnalysis(
         distance_m=distance,
         elapsed_time_s=stats.elapsed_time_s,
         timer_time_s=timer,
         moving_time_s=stats.moving_time_s,
         avg_speed_mps=distance / timer if timer > 0 else None,
-        avg_hr_bpm=interpolated_mean_hr(s),
-        max_hr_bpm=stats.max_hr_bpm,
-        elevation_gain_m=stats.elevation_gain_m,
-        stats=_stats_json(stats, distance, timer),
+        avg_hr_bpm=avg_hr,
+        max_hr_bpm=max_hr,
+        elevation_gain_m=gain,
+        stats={**_stats_json(stats, distance, timer, gain, loss), **json_safe(extra)},
         best_efforts=[_effort_json(e) for e in efforts],
         inputs=inputs,
         values=ParamValues.pending() if params is None else apply_params(inputs, params),
         versions=current_versions(),
     )
+
+
+SPARSE_INTERVAL_S: Final = 1.5
+"""Records further apart than this (median) are sparse ("smart") recording: the device
+averaged its 1 Hz readings, which the file does not hold (Garmin, "Data Recording")."""
+MAX_ASCENT_PER_M: Final = 0.5
+"""A device ascent above half the distance covered (a 50 % mean grade) is implausible."""
+
+
+def sparse_interval_s(records: Records) -> float | None:
+    """The median record interval where recording is sparse (> 1.5 s), else ``None``."""
+    ts = records.timestamp_s[np.isfinite(records.timestamp_s)]
+    if len(ts) < 3:
+        return None
+    step = np.diff(ts)
+    step = step[step > 0]
+    if not len(step):
+        return None
+    median = float(np.median(step))
+    return median if median > SPARSE_INTERVAL_S else None
+
+
+def _device_hr(source: SourceInfo, limits: Limits) -> tuple[float, float] | None:
+    avg, top = source.device_avg_hr_bpm, source.device_max_hr_bpm
+    if avg is None or top is None:
+        return None
+    if not limits.hr_min_bpm <= avg <= top <= limits.hr_max_bpm:
+        return None
+    return float(avg), float(top)
+
+
+def _bpm(value: Any) -> str:
+    return "none" if value is None else f"{value:.0f} bpm"
+
+
+def _plausible_ascent(value: float | None, distance_m: float) -> bool:
+    """The device's ascent (or descent): written, ≥ 0, ≤ ``MAX_ASCENT_PER_M`` × distance
+    (+ 100 m for short or stationary sessions). 0 is taken as written."""
+    if value is None or not math.isfinite(value) or value < 0:
+        return False
+    return value <= MAX_ASCENT_PER_M * distance_m + 100.0
+
+
+def _records_timer(records: Records, stats: stats_science.SessionStats) -> float:
+    """The last resort: Σ capped Δt of the records (pauses longer than ``dt_cap_s`` left
+    out). Not the moving time: that would make a slow walker's timer depend on the
+    configured moving speed."""
+    del records
+    return stats.timer_time_s
+
+
+def _mean_hr(
+    s: Streams, records: Records, swimming_s: tuple[tuple[float, float], ...]
+) -> float | None:
+    """:func:`interpolated_mean_hr`; over the active lengths only for a pool swim."""
+    if not swimming_s:
+        return interpolated_mean_hr(s)
+    ts = records.timestamp_s
+    inside = np.zeros(len(ts), dtype=np.bool_)
+    for start, end in swimming_s:
+        inside |= (ts >= start) & (ts <= end)
+    return interpolated_mean_hr(s, inside)
 
 
 def apply_params(inputs: ParamInputs, params: AnalysisParams) -> ParamValues:
@@ -425,8 +543,13 @@ def _inputs(
     )
 
 
-def interpolated_mean_hr(s: Streams) -> float | None:
-    """Average heart rate over capped Δt, linear between records (trapezoidal rule), bpm."""
+def interpolated_mean_hr(s: Streams, within: BoolArray | None = None) -> float | None:
+    """Average heart rate over capped Δt, linear between records (trapezoidal rule), bpm.
+
+    ``within``: only the intervals ending at these samples count, each at the value of
+    the record that ends it (a pool swim's active lengths: 102.1 bpm against the device's
+    103 on the FIT SDK's pool swim, 102.0 with the rests' edges mixed in).
+    """
     hr = s.heart_rate_bpm
     if len(hr) < 2:
         return float(hr[0]) if len(hr) == 1 and np.isfinite(hr[0]) else None
@@ -436,7 +559,11 @@ def interpolated_mean_hr(s: Streams) -> float | None:
         (before + after) / 2,
         np.where(np.isfinite(after), after, before),
     )
+    if within is not None:  # each interval at its own record's value (a length's edges
+        value = after  # would otherwise mix in the rest before it)
     ok = np.isfinite(value)
+    if within is not None:
+        ok &= within[1:]
     weight = s.dt_s[1:][ok]
     if weight.sum() <= 0:
         return None
@@ -474,7 +601,13 @@ def _zones_json(times: ZoneTimes, zones: ZoneSet) -> dict[str, Any]:
     )
 
 
-def _stats_json(stats: stats_science.SessionStats, distance: float, timer: float) -> dict[str, Any]:
+def _stats_json(
+    stats: stats_science.SessionStats,
+    distance: float,
+    timer: float,
+    gain: float | None,
+    loss: float | None,
+) -> dict[str, Any]:
     data = {
         f.name: getattr(stats, f.name)
         for f in dataclasses.fields(stats)
@@ -484,6 +617,8 @@ def _stats_json(stats: stats_science.SessionStats, distance: float, timer: float
     data["records_timer_time_s"] = data.pop("timer_time_s")
     data["distance_m"] = distance
     data["timer_time_s"] = timer
+    data["elevation_gain_m"] = gain
+    data["elevation_loss_m"] = loss
     data["splits"] = [_segment_json(seg) for seg in stats.splits]
     data["laps"] = [_segment_json(seg) for seg in stats.laps]
     return dict(json_safe(data))
@@ -504,6 +639,8 @@ def _effort_json(effort: bests_science.BestEffort) -> dict[str, Any]:
         "start_offset_s": effort.start_elapsed_s,
         "end_offset_s": effort.end_elapsed_s,
         "speed_mps": effort.speed_mps,
+        "mean_hr_bpm": effort.mean_hr_bpm,
+        "hr_coverage": effort.hr_coverage,
     }
 
 

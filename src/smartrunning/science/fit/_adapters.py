@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Sequence as Sequence_
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,10 +26,12 @@ from garmin_fit_sdk import Decoder, Stream
 
 from smartrunning.science.fit._header import (
     FIT_EPOCH_S,
+    RELATIVE_TIME_LIMIT_S,
     FileId,
     Sequence,
     summary_stream,
 )
+from smartrunning.science.fit._hr import HR_MESSAGE, expand_heart_rates
 from smartrunning.science.fit._profile import code_of, message_number
 from smartrunning.science.fit.errors import FitDecodeError
 from smartrunning.science.fit.model import DecoderName
@@ -52,7 +55,9 @@ _LAP_FIELDS = (
     "avg_heart_rate", "max_heart_rate",
 )  # fmt: skip
 _EVENT_FIELDS = ("timestamp", "event", "event_type")
+_LENGTH_FIELDS = ("start_time", "timestamp", "total_elapsed_time", "length_type")
 _MESSAGES = {
+    "length": _LENGTH_FIELDS,
     "session": _SESSION_FIELDS,
     "lap": _LAP_FIELDS,
     "sport": ("sport", "sub_sport"),
@@ -65,7 +70,10 @@ _SUMMARY_MESSAGES = frozenset(
 )
 """What ``_fitfast`` reads besides the records (developer field descriptions included)."""
 _TIME_FIELDS = frozenset({"timestamp", "start_time", "local_timestamp"})
-_ENUMS = {"sport": "sport", "sub_sport": "sub_sport", "event": "event", "event_type": "event_type"}
+_ENUMS = {
+    "sport": "sport", "sub_sport": "sub_sport", "event": "event", "event_type": "event_type",
+    "length_type": "length_type",
+}  # fmt: skip
 _TIMER_EVENT = 0  # FIT ``event`` enum: timer (start/stop events of the activity timer)
 _DEG_PER_SEMICIRCLE = 180.0 / 2**31
 _ACTIVITY = 4
@@ -88,6 +96,11 @@ class RawFit:
     """``event`` messages of the timer (``event`` = timer): ``timestamp``, ``event_type``."""
     size: tuple[int, int] | None = None
     """(messages, fields) the library read, when it counted them (see ``count``)."""
+    lengths: tuple[Row, ...] = ()
+    """Pool-swim ``length`` messages: ``start_time``, ``timestamp``, ``total_elapsed_time``,
+    ``length_type`` (0 idle, 1 active)."""
+    heart_rates: tuple[FloatArray, FloatArray] | None = None
+    """(Unix time, bpm) samples of the file's ``hr`` messages (``_hr``), ``None`` without."""
 
     @property
     def is_activity(self) -> bool:
@@ -139,7 +152,44 @@ def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
         sports = () if sessions else _fitfast_rows(small, "sport", ("sport", "sub_sport"))
         activities = _fitfast_rows(small, "activity", _MESSAGES["activity"])
         events = _timer_only(_fitfast_rows(small, "event", _EVENT_FIELDS))
-    return RawFit("fitfast", file_ids, record, sessions, laps, sports, activities, events)
+        lengths = _fitfast_rows(small, "length", _LENGTH_FIELDS)
+        heart_rates = _fitfast_heart_rates(data, framing)
+    return RawFit(
+        "fitfast", file_ids, record, sessions, laps, sports, activities, events,
+        lengths=lengths, heart_rates=heart_rates,
+    )  # fmt: skip
+
+
+_HR_DEFINITIONS = (b"\x00\x00\x84\x00", b"\x00\x01\x00\x84")
+"""A definition of the ``hr`` message (reserved byte, architecture, global number): a
+cheap, conservative byte search before the messages are read."""
+
+
+def _fitfast_heart_rates(
+    data: bytes, framing: tuple[Sequence, ...]
+) -> tuple[FloatArray, FloatArray] | None:
+    if not any(d in data for d in _HR_DEFINITIONS):
+        return None
+    small = summary_stream(data, framing, frozenset({0, HR_MESSAGE}))
+    rows = fitfast.parse(small if small is not None else data).get("hr", [])
+    return _heart_rates(rows, lambda v: np.array(v, dtype=np.float64))
+
+
+def _heart_rates(
+    rows: Sequence_[Mapping[Any, Any]], to_unix: Callable[[list[Any]], FloatArray]
+) -> tuple[FloatArray, FloatArray] | None:
+    """Expanded ``hr`` samples; ``None`` without any, or with device-relative times."""
+    if not rows:
+        return None
+    stamps = to_unix([r.get("timestamp") for r in rows]).tolist()
+    if any(math.isfinite(t) and t < RELATIVE_TIME_LIMIT_S for t in stamps):
+        return None
+    keys = ("fractional_timestamp", "event_timestamp", "event_timestamp_12", "filtered_bpm")
+    expanded = expand_heart_rates(
+        {"timestamp": t if math.isfinite(t) else None, **{k: r.get(k) for k in keys}}
+        for r, t in zip(rows, stamps, strict=True)
+    )
+    return expanded if len(expanded[0]) else None
 
 
 def _summary(data: bytes, framing: tuple[Sequence, ...]) -> bytes:
@@ -205,7 +255,7 @@ def _iso_to_unix(values: list[Any]) -> FloatArray:
 
 
 def _fitdecode(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
-    wanted = {"file_id", "record", *_MESSAGES}
+    wanted = {"file_id", "record", "hr", *_MESSAGES}
     enums = {
         "type", "manufacturer", "product", "garmin_product", "sport", "sub_sport", "event",
         "event_type",
@@ -225,6 +275,8 @@ def _fitdecode(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
                 for fd in frame.fields:
                     if isinstance(fd.field_def, fitdecode.types.DevFieldDefinition):
                         continue  # developer fields must not shadow native ones
+                    if frame.name == "hr" and fd.field_def is None:
+                        continue  # its expansion of event_timestamp_12 is not the SDK's
                     if fd.name not in values:
                         raw = fd.name in enums or fd.name.startswith("position_")
                         values[fd.name] = fd.raw_value if raw else fd.value
@@ -325,6 +377,8 @@ def _from_dicts(
         rows("sport"),
         rows("activity"),
         _timer_only(rows("event")),
+        lengths=rows("length"),
+        heart_rates=_heart_rates(by_kind.get("hr", []), to_unix),
     )
 
 

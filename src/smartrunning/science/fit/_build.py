@@ -1,9 +1,10 @@
 """From a library-neutral :class:`RawFit` to our :class:`DecodedFile`: the same for all decoders.
 
 Steps: name the file type and device; put device-relative times on a clock
-(:data:`TimeBasis`); put records in time order; cut them into one segment per session
-message (multisport legs, chained activities); convert each segment to ``Records`` in SI
-units; attach laps and the device's totals.
+(:data:`TimeBasis`); merge the heart rate of ``hr`` messages into the records (``_hr``, as
+garmin-fit-sdk's ``merge_heart_rates``; files with dates only); put records in time order;
+cut them into one segment per session message (multisport legs, chained activities);
+convert each segment to ``Records`` in SI units; attach laps and the device's totals.
 
 The activity timer runs from a timer ``start`` event to the next ``stop``, ``stop_all``,
 ``stop_disable`` or ``stop_disable_all`` (FIT profile, ``event_type``).
@@ -39,6 +40,7 @@ import numpy.typing as npt
 
 from smartrunning.science.fit._adapters import RawFit, Row
 from smartrunning.science.fit._header import RELATIVE_TIME_LIMIT_S, FileId
+from smartrunning.science.fit._hr import merge_heart_rates
 from smartrunning.science.fit._profile import name_of, product_name
 from smartrunning.science.fit.model import (
     FOOT_SPORTS,
@@ -67,6 +69,11 @@ def build(raw: RawFit, *, chained_files: int, fallback_reason: str | None) -> De
         )
     shift, basis = _clock(raw)
     record = {k: _shifted(v, shift) if k == "timestamp" else v for k, v in raw.record.items()}
+    merged = raw.heart_rates is not None and shift == 0.0 and "timestamp" in record
+    if merged and raw.heart_rates is not None:
+        n = len(record["timestamp"])
+        own = record.get("heart_rate", np.full(n, np.nan))
+        record["heart_rate"] = merge_heart_rates(record["timestamp"], own, *raw.heart_rates)
     record = _time_ordered(record)
     sessions = sorted((_shift_row(s, shift) for s in raw.sessions), key=_sort_key)
     laps = sorted((_shift_row(lap, shift) for lap in raw.laps), key=_sort_key)
@@ -79,6 +86,8 @@ def build(raw: RawFit, *, chained_files: int, fallback_reason: str | None) -> De
     spans = _spans(ts, starts, ends, _elapsed_start(sessions[0]))
     lap_owner = _owner(starts, np.array([_start(lap) for lap in laps]))
     running = _timer_intervals(_shift_row(e, shift) for e in raw.timer_events)
+    lengths = [_shift_row(length, shift) for length in raw.lengths]
+    length_owner = _owner(starts, np.array([_start(length) for length in lengths]))
     decoded = tuple(
         _session(
             session,
@@ -87,7 +96,8 @@ def build(raw: RawFit, *, chained_files: int, fallback_reason: str | None) -> De
             has_totals=bool(raw.sessions),
             running=running,
             stop_at=span.stop_at,
-            notes=span.notes,
+            notes=(*span.notes, _HR_MERGED) if merged else span.notes,
+            swimming=_swimming(lengths, length_owner, i),
         )
         for i, (session, span) in enumerate(zip(sessions, spans, strict=True))
     )
@@ -95,6 +105,9 @@ def build(raw: RawFit, *, chained_files: int, fallback_reason: str | None) -> De
     return DecodedFile(
         file_type, raw.decoder, fallback_reason, decoded, device, basis, chained_files, offset
     )
+
+
+_HR_MERGED = "heart rate merged from the strap's stored hr messages (as the FIT SDK does)"
 
 
 def _file_type(file_ids: tuple[FileId, ...]) -> str:
@@ -365,6 +378,7 @@ def _session(
     running: tuple[tuple[float, float], ...],
     stop_at: float,
     notes: tuple[str, ...],
+    swimming: tuple[tuple[float, float], ...],
 ) -> DecodedSession:
     sport = name_of("sport", row.get("sport")) or "generic"
     records = _records(columns, foot=sport in FOOT_SPORTS)
@@ -389,7 +403,24 @@ def _session(
         timer_time_s=timer,
         timer_source=timer_source,
         notes=notes,
+        swimming_s=swimming,
     )
+
+
+_ACTIVE_LENGTH = 1
+
+
+def _swimming(lengths: list[Row], owner: list[int], index: int) -> tuple[tuple[float, float], ...]:
+    """(start, end) Unix seconds of the session's active pool lengths (rests left out)."""
+    out = []
+    for length, i in zip(lengths, owner, strict=True):
+        start = _start(length)
+        if i != index or length.get("length_type") != _ACTIVE_LENGTH or not np.isfinite(start):
+            continue
+        end = start + length["total_elapsed_time"] if "total_elapsed_time" in length else np.nan
+        if np.isfinite(end) and end >= start:
+            out.append((float(start), float(end)))
+    return tuple(out)
 
 
 def _plausible_timer(totals: DeviceTotals, start: float | None, stop_at: float) -> bool:

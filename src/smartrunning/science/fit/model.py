@@ -106,6 +106,9 @@ class DecodedSession:
       (``timer_source`` says which); ``None`` when neither, and analysis then falls back
       to the records. FIT timestamps are whole seconds, so a value from events is exact
       to ±1 s while the device's own total has millisecond resolution.
+    - ``swimming_s``: (start, end) Unix seconds of each active pool length (``length``
+      messages of type active); empty where the file has none. Devices average heart rate
+      over these, leaving rests out (the pool swim: 103 bpm over lengths, 97 over all).
     - ``notes``: what decoding changed, for a person (records dated outside the session
       left out, a clock jump cut off, the timer from the device's total, heart rate merged
       from ``hr`` messages).
@@ -120,6 +123,7 @@ class DecodedSession:
     timer_time_s: float | None = None
     timer_source: TimerSource | None = None
     notes: tuple[str, ...] = ()
+    swimming_s: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
