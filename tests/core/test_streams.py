@@ -16,6 +16,7 @@ from smartrunning.science.streams import (
     clean_streams,
     cumulative_distance,
     grade,
+    remove_altitude_spikes,
     smooth_altitude,
     time_deltas,
 )
@@ -84,9 +85,26 @@ def test_distance_increments_span_missing_samples() -> None:
     np.testing.assert_allclose(clean, total)
 
 
-def test_distance_counter_glitch_backwards_adds_nothing() -> None:
+def test_distance_spike_up_and_back_adds_only_what_the_stream_kept() -> None:
     total, _, _ = cumulative_distance(np.array([0.0, 5.0, 4.0, 9.0]), np.arange(4.0), Limits())
-    np.testing.assert_allclose(total, [0, 5, 5, 10])
+    np.testing.assert_allclose(total, [0, 4, 4, 9])
+    # the GPS glitch: +197 m then -179 m adds the 18 m the stream kept, not 197 m
+    d = np.array([0.0, 10.0, 20.0, 217.0, 38.0, 48.0])
+    total, _, _ = cumulative_distance(d, np.arange(6.0), Limits())
+    assert total[-1] == pytest.approx(48.0)
+
+
+def test_a_counter_that_restarts_long_after_keeps_what_came_before() -> None:
+    d = np.array([0.0, 100.0, 200.0, 300.0, 0.0, 50.0])
+    total, _, _ = cumulative_distance(d, np.array([0.0, 30, 60, 90, 120, 150]), Limits())
+    np.testing.assert_allclose(total, [0, 100, 200, 300, 300, 350])
+
+
+def test_an_altitude_spike_at_the_start_is_removed() -> None:
+    altitude = np.r_[np.full(5, 220.0), np.linspace(100.0, 110.0, 200)]
+    cleaned = remove_altitude_spikes(altitude)
+    assert np.isnan(cleaned[:5]).all()
+    np.testing.assert_array_equal(cleaned[5:], altitude[5:])
 
 
 def test_distance_integrated_from_speed_without_distance_column() -> None:

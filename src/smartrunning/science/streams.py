@@ -12,6 +12,7 @@ Conventions used by every derived module:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Final
 
@@ -30,11 +31,13 @@ __all__ = [
     "clean_streams",
     "cumulative_distance",
     "grade",
+    "remove_altitude_spikes",
+    "remove_distance_spikes",
     "smooth_altitude",
     "time_deltas",
 ]
 
-ALGORITHM_VERSION: Final = 1
+ALGORITHM_VERSION: Final = 2
 """Bump when cleaning changes; values derived from streams (stats, bests, load) go stale."""
 
 BoolArray = npt.NDArray[np.bool_]
@@ -160,12 +163,14 @@ def cumulative_distance(
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Recorded and jump-free cumulative distance from 0, and the jump mask.
 
-    Increments are taken between consecutive samples that have a distance; negative
-    increments (a counter glitch) count as 0. An increment whose implied speed
+    Spikes are removed first (``remove_distance_spikes``); increments are taken between
+    consecutive samples that have a distance; negative increments (a restarted counter)
+    count as 0. An increment whose implied speed
     Δd/Δt exceeds ``gps_jump_speed_mps`` is a GPS jump (SCIENCE.md, "Best efforts") and
     adds nothing to the clean distance. Returns ``(distance_m, clean_distance_m, jump)``.
     """
     n = len(distance_m)
+    distance_m = remove_distance_spikes(distance_m, elapsed_s)
     has = np.flatnonzero(np.isfinite(distance_m))
     inc = np.zeros(n)
     jump = np.zeros(n, dtype=np.bool_)
@@ -181,6 +186,36 @@ def cumulative_distance(
     return total, clean, jump
 
 
+SPIKE_WINDOW_S: Final = 60.0
+"""How far back a drop in the distance stream reaches (see ``remove_distance_spikes``)."""
+
+
+def remove_distance_spikes(distance_m: FloatArray, elapsed_s: FloatArray) -> FloatArray:
+    """The distance stream with spikes taken out: where it drops, every sample of the
+    ``SPIKE_WINDOW_S`` before the drop that stands above the value it drops to is lowered to
+    it. A glitch up and back (+197 m, then −179 m) so adds only what the stream kept (18 m),
+    where counting rises and ignoring drops added the whole 197 m. A drop reaching further
+    back is a counter that restarted: left as it is (its drop counts 0, as before).
+    """
+    d = np.asarray(distance_m, dtype=np.float64)
+    has = np.flatnonzero(np.isfinite(d))
+    if len(has) < 3:
+        return d
+    values = d[has]
+    drops = np.flatnonzero(np.diff(values) < 0) + 1
+    if not len(drops):
+        return d
+    times = elapsed_s[has]
+    for m in drops.tolist():
+        first = int(np.searchsorted(times, times[m] - SPIKE_WINDOW_S, side="left"))
+        if first > 0 and values[first - 1] > values[m]:
+            continue  # reaches further back than the window: a restarted counter
+        np.minimum(values[first:m], values[m], out=values[first:m])
+    out = d.copy()
+    out[has] = values
+    return out
+
+
 def _moving_average(values: FloatArray, axis: FloatArray, width: float) -> FloatArray:
     """Mean of the samples within ±width/2 of each sample along a non-decreasing axis."""
     lo = np.searchsorted(axis, axis - width / 2, side="left")
@@ -190,11 +225,36 @@ def _moving_average(values: FloatArray, axis: FloatArray, width: float) -> Float
     return mean
 
 
+ALTITUDE_SPIKE_M: Final = 25.0
+ALTITUDE_SPIKE_WINDOW: Final = 31
+"""An altitude more than 25 m from the median of the 31 samples around it is a spike."""
+
+
+def remove_altitude_spikes(altitude_m: FloatArray) -> FloatArray:
+    """Altitude with spikes set to NaN (then filled like gaps): a Hampel-style filter, a
+    sample more than ``ALTITUDE_SPIKE_M`` from the median of the ``ALTITUDE_SPIKE_WINDOW``
+    samples centred on it (a GPS altitude jumping 120 m for a few seconds at the start).
+    Climbing 25 m within 15 samples either side takes a grade no run or ride holds."""
+    a = np.asarray(altitude_m, dtype=np.float64)
+    half = ALTITUDE_SPIKE_WINDOW // 2
+    if np.count_nonzero(np.isfinite(a)) < ALTITUDE_SPIKE_WINDOW:
+        return a
+    padded = np.pad(a, half, mode="reflect")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, ALTITUDE_SPIKE_WINDOW)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
+        median = np.nanmedian(windows, axis=1)
+    spike = np.abs(a - median) > ALTITUDE_SPIKE_M
+    return np.where(spike, np.nan, a)
+
+
 def smooth_altitude(altitude_m: FloatArray, elapsed_s: FloatArray, window_s: float) -> FloatArray:
-    """Altitude with gaps interpolated in time, then a centred moving average (SCIENCE.md).
+    """Altitude with spikes removed (``remove_altitude_spikes``) and gaps interpolated in
+    time, then a centred moving average (SCIENCE.md).
 
     All NaN when no altitude was recorded.
     """
+    altitude_m = remove_altitude_spikes(altitude_m)
     finite = np.isfinite(altitude_m)
     if not finite.any():
         return np.full(len(altitude_m), np.nan)
