@@ -24,6 +24,7 @@ from smartrunning.athletes.models import (
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
+from smartrunning.science.predictions import vdot
 from smartrunning.sessions import recent
 from smartrunning.sessions.models import TrainingSession
 from tests.helpers import (
@@ -243,8 +244,11 @@ def test_bests_create_cs_versions_per_date_and_deleting_refits(app: Flask) -> No
         best_services.delete_personal_best(runner, first.id, by=None)
         db.session.commit()
         versions = parameter_services.history(runner, ParameterKey.CRITICAL_SPEED)
-        # Without the March effort, two points remain only from May on.
-        assert [v.valid_from for v in versions] == [dt.date(2026, 5, 1)]
+        # Without the March effort, two points remain only from May on; April's single
+        # result gives a CS estimated from its VDOT.
+        assert [v.valid_from for v in versions] == [dt.date(2026, 4, 1), dt.date(2026, 5, 1)]
+        assert [v.source for v in versions] == [ParameterSource.ESTIMATED, ParameterSource.FORMULA]
+        assert versions[0].details["estimate"]["vdot"] == pytest.approx(vdot(2600, 600))
 
 
 def test_impossible_bests_are_refused(app: Flask) -> None:

@@ -1,8 +1,20 @@
 """Personal bests, the critical-speed versions they produce, and race predictions.
 
+Every best says what it was (``BestKind``: race, time trial, training effort) and whether
+it anchors CS (``anchor``, with its ``evidence``): entered races and time trials, and the
+main effort of a session marked as one, are anchors; a training effort is one only when
+maximal by heart rate (``science.bests.maximal_by_heart_rate``), at most one per session
+(the longest: shorter bests inside it were paced for it). SCIENCE.md, "Which efforts
+anchor CS".
+
 Every change to a runner's bests refits CS/D′ chronologically from the earliest changed
-date: one version per date on which the bests changed, each fitted to the bests valid on
-that date (SCIENCE.md "Critical speed and D′"). Manual CS versions are left alone.
+date: one version per date on which the bests changed (``anchor_fit``): fitted to the
+anchors valid on that date (``fit_critical_speed(strict=True)``: two sessions at least,
+refused when off by more than 2 % or with D′ outside 50–500 m, the previous value kept);
+without two anchors in the model's window, estimated from the best recent VDOT
+(``predictions.critical_speed_from_vdot``). Measured beats fitted: while a CS a person
+entered (or accepted) is in force, the fit becomes a ``ParameterSuggestion`` instead of
+a version. Only automatic versions are ever replaced.
 """
 
 from __future__ import annotations
@@ -17,44 +29,74 @@ import sqlalchemy as sa
 from smartrunning.accounts.models import User
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.models import (
+    BestKind,
     BestSource,
     ParameterKey,
     ParameterSource,
+    ParameterSuggestion,
     ParameterVersion,
     PersonalBest,
     Runner,
+    SuggestionStatus,
 )
-from smartrunning.platform.db import db
+from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import (
     Conflict,
     InvalidInput,
     NotFound,
 )
 from smartrunning.science import defaults
+from smartrunning.science.bests import maximal_by_heart_rate
 from smartrunning.science.critical_speed import (
+    OLD_EFFORT_DAYS,
     CriticalSpeed,
     CriticalSpeedResult,
     Effort,
+    FitStatus,
     fit_critical_speed,
 )
 from smartrunning.science.distances import STANDARD_DISTANCES
-from smartrunning.science.predictions import PredictionRow, prediction_table
+from smartrunning.science.predictions import (
+    PredictionRow,
+    VdotEstimate,
+    best_vdot,
+    critical_speed_from_vdot,
+    prediction_table,
+)
 
 __all__ = [
+    "KIND_LABELS",
+    "AnchorFit",
+    "EffortClass",
     "TimelineEntry",
+    "accept_suggestion",
     "add_personal_best",
+    "anchor_fit",
     "best_efforts_on",
+    "classify_session_efforts",
+    "cs_basis",
     "current_fit",
     "delete_fitted_versions",
     "delete_personal_best",
+    "dismiss_suggestion",
     "effective_date",
     "fit_critical_speed_on",
     "fit_report",
+    "open_suggestions",
     "parse_time",
+    "personal_bests_on",
+    "prediction_efforts",
     "predictions_on",
     "refresh_critical_speed",
+    "suggestion_json",
     "timeline",
 ]
+
+KIND_LABELS = {
+    BestKind.RACE: "Race",
+    BestKind.TIME_TRIAL: "Time trial",
+    BestKind.TRAINING: "Training effort",
+}
 
 #: Faster than the men's world records is impossible; slower than walking is not a best.
 MAX_SPEED_MPS = 10.5
@@ -111,9 +153,12 @@ def add_personal_best(
     by: User | None,
     today: dt.date,
     event_name: str = "",
+    kind: BestKind = BestKind.RACE,
 ) -> PersonalBest:
-    """Add a manual best; refit CS from its date on."""
+    """Add an entered result (a race or time trial anchors CS; a training effort does
+    not); refit CS from its date on."""
     _check_best(runner, distance_m, time_s, date, today)
+    anchor = kind is not BestKind.TRAINING
     best = PersonalBest(
         runner_id=runner.id,
         distance_m=distance_m,
@@ -122,6 +167,13 @@ def add_personal_best(
         event_name=event_name.strip()[:120],
         source=BestSource.MANUAL,
         created_by_id=by.id if by else None,
+        kind=kind,
+        anchor=anchor,
+        evidence=(
+            f"entered as a {KIND_LABELS[kind].lower()}"
+            if anchor
+            else "entered as a training effort: not in the fit"
+        ),
     )
     db.session.add(best)
     db.session.flush()
@@ -158,7 +210,66 @@ def _all_bests(runner: Runner) -> list[PersonalBest]:
 
 
 def _effort(best: PersonalBest) -> Effort:
-    return Effort(distance_m=best.distance_m, time_s=best.time_s, date=best.date, id=best.id)
+    source = f"session {best.session_id}" if best.session_id is not None else f"entry {best.id}"
+    return Effort(
+        distance_m=best.distance_m, time_s=best.time_s, date=best.date, id=best.id, source=source
+    )
+
+
+@dataclass(frozen=True)
+class EffortClass:
+    """What one best effort of a session is: its kind, whether it anchors CS, and why."""
+
+    kind: BestKind
+    anchor: bool
+    evidence: str
+    mean_hr_bpm: float | None
+
+
+def classify_session_efforts(
+    efforts: list[dict[str, Any]],
+    performance: BestKind,
+    hrmax_bpm: float,
+    threshold_hr_bpm: float | None,
+) -> list[EffortClass]:
+    """The class of each of a session's best efforts (stored JSON, ``science.analysis``),
+    in order. In a session marked as a race or time trial, its longest effort is the
+    result; in a training session, each effort maximal by heart rate qualifies, and the
+    longest of them is the anchor. Shorter efforts inside the anchor were paced for it and
+    are not maximal for their own distance (SCIENCE.md, "Which efforts anchor CS")."""
+    lengths = [float(e["distance_m"]) for e in efforts]
+    if performance is not BestKind.TRAINING:
+        longest = max(lengths, default=0.0)
+        label = KIND_LABELS[performance].lower()
+        return [
+            EffortClass(performance, True, f"the {label}'s result", _hr(e))
+            if float(e["distance_m"]) == longest
+            else EffortClass(
+                BestKind.TRAINING, False, f"part of a longer {label}: not in the fit", _hr(e)
+            )
+            for e in efforts
+        ]
+    judged = [
+        maximal_by_heart_rate(
+            _hr(e),
+            float(e.get("hr_coverage") or 0.0),
+            hrmax_bpm,
+            threshold_hr_bpm if threshold_hr_bpm is not None else 0.0,
+        )
+        for e in efforts
+    ]
+    longest = max((d for d, (ok, _) in zip(lengths, judged, strict=True) if ok), default=-1.0)
+    classes = []
+    for effort, distance, (ok, why) in zip(efforts, lengths, judged, strict=True):
+        if ok and distance != longest:
+            why = "maximal by heart rate but part of a longer maximal effort: not in the fit"
+        classes.append(EffortClass(BestKind.TRAINING, ok and distance == longest, why, _hr(effort)))
+    return classes
+
+
+def _hr(effort: dict[str, Any]) -> float | None:
+    value = effort.get("mean_hr_bpm")
+    return None if value is None else float(value)
 
 
 def best_efforts_on(runner: Runner, day: dt.date) -> list[Effort]:
@@ -171,6 +282,22 @@ def best_efforts_on(runner: Runner, day: dt.date) -> list[Effort]:
         if key not in fastest or best.time_s < fastest[key].time_s:
             fastest[key] = best
     return [_effort(b) for b in sorted(fastest.values(), key=lambda b: b.distance_m)]
+
+
+def personal_bests_on(runner: Runner, day: dt.date) -> list[PersonalBest]:
+    """Per distance, the personal best valid on ``day`` and, when that is a training effort
+    the fit leaves out, the fastest anchor too; by distance, then time."""
+    fastest: dict[float, PersonalBest] = {}
+    anchors: dict[float, PersonalBest] = {}
+    for best in _all_bests(runner):
+        if best.date > day:
+            continue
+        key = round(best.distance_m, 1)
+        for table, counts in ((fastest, True), (anchors, best.anchor)):
+            if counts and (key not in table or best.time_s < table[key].time_s):
+                table[key] = best
+    rows = {b.id: b for b in [*fastest.values(), *anchors.values()]}
+    return sorted(rows.values(), key=lambda b: (b.distance_m, b.time_s))
 
 
 def effective_date(best: PersonalBest) -> dt.date:
@@ -186,55 +313,182 @@ def effective_date(best: PersonalBest) -> dt.date:
     return best.date
 
 
+@dataclass(frozen=True)
+class AnchorFit:
+    """CS/D′ on a day from the anchors: the strict fit, and the VDOT estimate used when
+    the fit had too few anchors (``estimate`` None otherwise, or without a recent one)."""
+
+    fit: CriticalSpeedResult
+    estimate: VdotEstimate | None
+    anchors: int
+
+    @property
+    def value(self) -> CriticalSpeed | None:
+        if self.fit.fitted:
+            return self.fit.value
+        return self.estimate.value if self.estimate is not None else None
+
+    @property
+    def source(self) -> ParameterSource:
+        return ParameterSource.FORMULA if self.fit.fitted else ParameterSource.ESTIMATED
+
+    @property
+    def status(self) -> str:
+        """fitted, estimated, refused (``fit`` says why), or none (no anchor to use)."""
+        if self.fit.fitted:
+            return "fitted"
+        if self.estimate is not None:
+            return "estimated"
+        if self.fit.status in (FitStatus.REFUSED, FitStatus.INVALID):
+            return "refused"
+        return "none"
+
+    def note(self) -> str:
+        if self.fit.fitted:
+            return f"fitted to {len(self.fit.used)} races, time trials or maximal efforts"
+        if self.estimate is not None:
+            e = self.estimate.source
+            return (
+                f"estimated from VDOT {self.estimate.vdot:.1f} ({e.distance_m:g} m in "
+                f"{e.time_s:.0f} s on {e.date.isoformat()})"
+            )
+        return self.fit.warnings[-1].message if self.fit.warnings else "no anchor"
+
+    def report(self) -> dict[str, Any]:
+        report = fit_report(self.fit)
+        report["basis"] = self.status
+        report["anchors"] = self.anchors
+        report["note"] = self.note()
+        if self.estimate is not None:
+            est = self.estimate
+            report["estimate"] = {
+                "vdot": est.vdot,
+                "cs_mps": est.value.cs_mps,
+                "d_prime_m": est.value.d_prime_m,
+                "source": _effort_json(est.source),
+                "equivalents": [_effort_json(e) for e in est.equivalents],
+                "method": "VDOT-equivalent times at 1500, 3000 and 5000 m (Daniels & Gilbert), "
+                "fitted to D = CS · t + D′",
+            }
+        return report
+
+
+def anchor_fit(anchors: list[Effort], day: dt.date, fallback: CriticalSpeed) -> AnchorFit:
+    """The CS/D′ the anchors valid on ``day`` give (module docstring): the strict fit, or,
+    when it has too few anchors in its window or sessions, the estimate from the best VDOT
+    of the last ``OLD_EFFORT_DAYS`` days."""
+    current = [a for a in anchors if a.date <= day]
+    fit = fit_critical_speed(current, as_of=day, fallback=fallback, strict=True)
+    estimate = None
+    if fit.status is FitStatus.INSUFFICIENT:
+        recent = [a for a in current if (day - a.date).days <= OLD_EFFORT_DAYS]
+        best = best_vdot(recent)
+        if best is not None:
+            try:
+                estimate = critical_speed_from_vdot(best[0])
+            except ValueError:
+                estimate = None
+    return AnchorFit(fit, estimate, len(current))
+
+
+def _anchors(bests: list[PersonalBest], day: dt.date) -> list[Effort]:
+    return [_effort(b) for b in bests if b.anchor and effective_date(b) <= day]
+
+
 def fit_critical_speed_on(
     runner: Runner, day: dt.date, bests: list[PersonalBest], *, by: User | None
 ) -> ParameterVersion | None:
-    """Add the CS/D′ version fitted on ``day`` to the ``bests`` counting by then, if any."""
-    efforts = [_effort(b) for b in bests if effective_date(b) <= day]
-    fallback = parameter_services.parameters_on(runner, day).cs
-    result = fit_critical_speed(efforts, as_of=day, fallback=fallback)
-    if not result.fitted:
+    """Add the CS/D′ version the anchors among ``bests`` give on ``day`` (``anchor_fit``),
+    or, while a value a person entered is in force, offer it as a suggestion. Returns the
+    version added, if any."""
+    params = parameter_services.parameters_on(runner, day)
+    result = anchor_fit(_anchors(bests, day), day, params.cs)
+    value = result.value
+    if value is None:
         return None
+    encoded = {"cs_mps": value.cs_mps, "d_prime_m": value.d_prime_m}
+    in_force = params.critical_speed
+    if in_force.version_id is not None and not in_force.automatic:
+        _suggest(runner, day, encoded, result)
+        return None
+    if (
+        in_force.automatic
+        and in_force.source is result.source is ParameterSource.ESTIMATED
+        and _same(params.cs, value)
+    ):
+        return None  # e.g. a slower race: the estimate from the best VDOT does not change
     version = ParameterVersion(
         runner_id=runner.id,
         key=ParameterKey.CRITICAL_SPEED,
         valid_from=day,
-        value={"cs_mps": result.cs_mps, "d_prime_m": result.d_prime_m},
-        source=ParameterSource.FORMULA,
-        details=fit_report(result),
-        note="fitted to personal bests",
+        value=encoded,
+        source=result.source,
+        details=result.report(),
+        note=result.note()[:200],
         created_by_id=by.id if by else None,
+        automatic=True,
     )
     db.session.add(version)
     db.session.flush()
     return version
 
 
-_DELETE_FITTED = (
-    sa.delete(ParameterVersion)
+def _same(a: CriticalSpeed, b: CriticalSpeed) -> bool:
+    return abs(a.cs_mps - b.cs_mps) < 1e-9 and abs(a.d_prime_m - b.d_prime_m) < 1e-6
+
+
+def _suggest(runner: Runner, day: dt.date, value: dict[str, float], result: AnchorFit) -> None:
+    """Offer ``value`` from ``day``, unless the same was already accepted or dismissed."""
+    decided = db.session.execute(
+        sa.select(ParameterSuggestion).where(
+            ParameterSuggestion.runner_id == runner.id,
+            ParameterSuggestion.key == ParameterKey.CRITICAL_SPEED,
+            ParameterSuggestion.valid_from == day,
+            ParameterSuggestion.status != SuggestionStatus.OPEN,
+        )
+    ).scalars()
+    for row in decided:
+        if all(abs(row.value[k] - value[k]) < 1e-3 * max(1.0, value[k]) for k in value):
+            return
+    db.session.add(
+        ParameterSuggestion(
+            runner_id=runner.id,
+            key=ParameterKey.CRITICAL_SPEED,
+            valid_from=day,
+            value=value,
+            source=result.source,
+            details=result.report(),
+            note=result.note()[:200],
+        )
+    )
+    db.session.flush()
+
+
+_DELETE_OPEN_SUGGESTIONS = (
+    sa.delete(ParameterSuggestion)
     .where(
-        ParameterVersion.runner_id == sa.bindparam("runner"),
-        ParameterVersion.key == ParameterKey.CRITICAL_SPEED,
-        ParameterVersion.source == ParameterSource.FORMULA,
-        ParameterVersion.valid_from >= sa.bindparam("from_date"),
+        ParameterSuggestion.runner_id == sa.bindparam("runner"),
+        ParameterSuggestion.key == ParameterKey.CRITICAL_SPEED,
+        ParameterSuggestion.status == SuggestionStatus.OPEN,
+        ParameterSuggestion.valid_from >= sa.bindparam("from_date"),
     )
     .execution_options(synchronize_session="fetch")
 )
-"""Built once: every import's recomputation runs it (building a statement costs more than
-running it)."""
 
 
 def delete_fitted_versions(runner: Runner, from_date: dt.date) -> None:
-    """Remove the fitted CS/D′ versions valid from ``from_date`` on (to be refitted)."""
-    db.session.execute(_DELETE_FITTED, {"runner": runner.id, "from_date": from_date})
+    """Remove the automatic CS/D′ versions and the open suggestions valid from
+    ``from_date`` on (to be refitted)."""
+    parameter_services.delete_automatic_versions(runner, ParameterKey.CRITICAL_SPEED, from_date)
+    db.session.execute(_DELETE_OPEN_SUGGESTIONS, {"runner": runner.id, "from_date": from_date})
 
 
 def refresh_critical_speed(runner: Runner, from_date: dt.date, *, by: User | None) -> None:
     """Refit CS/D′ for every date on or after ``from_date`` on which the bests changed.
 
-    Fitted versions (source ``formula``) from ``from_date`` on are replaced; a date whose
-    fit is insufficient gets no version, so the previous value stays valid. Bests count
-    from their ``effective_date`` (a session's from the next day).
+    Automatic versions (and open suggestions) from ``from_date`` on are replaced; a date
+    whose fit is refused or has nothing to fit gets no version, so the previous value stays
+    valid. Bests count from their ``effective_date`` (a session's from the next day).
     """
     delete_fitted_versions(runner, from_date)
     bests = _all_bests(runner)
@@ -244,16 +498,18 @@ def refresh_critical_speed(runner: Runner, from_date: dt.date, *, by: User | Non
     parameter_services.request_recompute(runner, from_date, "personal bests changed")
 
 
+def _effort_json(e: Effort) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "distance_m": e.distance_m,
+        "time_s": e.time_s,
+        "date": e.date.isoformat(),
+    }
+
+
 def fit_report(result: CriticalSpeedResult) -> dict[str, Any]:
     """The fit as JSON: values, quality, the efforts used and excluded, warnings."""
-
-    def effort(e: Effort) -> dict[str, Any]:
-        return {
-            "id": e.id,
-            "distance_m": e.distance_m,
-            "time_s": e.time_s,
-            "date": e.date.isoformat(),
-        }
+    effort = _effort_json
 
     return {
         "status": result.status.value,
@@ -271,10 +527,111 @@ def fit_report(result: CriticalSpeedResult) -> dict[str, Any]:
     }
 
 
-def current_fit(runner: Runner, day: dt.date) -> CriticalSpeedResult:
-    """The fit on ``day`` as it would be computed now (for reports and previews)."""
+def current_fit(runner: Runner, day: dt.date) -> AnchorFit:
+    """The anchor fit on ``day`` as it would be computed now (for reports and previews)."""
     fallback = _fallback_before(runner, day)
-    return fit_critical_speed(best_efforts_on(runner, day), as_of=day, fallback=fallback)
+    return anchor_fit(_anchors(_all_bests(runner), day), day, fallback)
+
+
+def cs_basis(runner: Runner, day: dt.date) -> dict[str, Any]:
+    """What the CS valid on ``day`` rests on, for people: ``basis`` is measured (a value a
+    person entered or accepted), fitted, estimated (from VDOT), or default (the population
+    value: no race, time trial or maximal effort yet), with a sentence saying so."""
+    valued = parameter_services.parameters_on(runner, day).critical_speed
+    if valued.source is ParameterSource.DEFAULT:
+        basis = "default"
+        message = (
+            "Population default (5:00/km): no race, time trial or maximal effort yet. "
+            "Enter a recent race result, or mark an uploaded race, so paces fit this runner."
+        )
+    elif not valued.automatic:
+        basis = "measured"
+        message = f"Entered by a person, valid from {valued.valid_from}; fits become suggestions."
+    elif valued.source is ParameterSource.ESTIMATED:
+        basis = "estimated"
+        message = "Estimated from the best recent race's VDOT (Daniels & Gilbert)."
+    else:
+        basis = "fitted"
+        message = "Fitted to races, time trials and maximal efforts."
+    return {"basis": basis, "message": message, "source": valued.source.value}
+
+
+def open_suggestions(runner: Runner) -> list[ParameterSuggestion]:
+    """The runner's open CS suggestions, newest first."""
+    return list(
+        db.session.execute(
+            sa.select(ParameterSuggestion)
+            .where(
+                ParameterSuggestion.runner_id == runner.id,
+                ParameterSuggestion.status == SuggestionStatus.OPEN,
+            )
+            .order_by(ParameterSuggestion.valid_from.desc(), ParameterSuggestion.id.desc())
+        ).scalars()
+    )
+
+
+def suggestion_json(s: ParameterSuggestion) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "key": s.key.value,
+        "valid_from": s.valid_from,
+        "value": s.value,
+        "source": s.source.value,
+        "note": s.note,
+        "details": s.details,
+        "status": s.status.value,
+        "created_at": s.created_at,
+        "decided_at": s.decided_at,
+    }
+
+
+def _suggestion(runner: Runner, suggestion_id: int) -> ParameterSuggestion:
+    row = db.session.get(ParameterSuggestion, suggestion_id)
+    if row is None or row.runner_id != runner.id:
+        raise NotFound("No such suggestion.")
+    if row.status is not SuggestionStatus.OPEN:
+        raise Conflict(f"This suggestion was already {row.status.value}.", field="suggestion")
+    return row
+
+
+def _close(
+    runner: Runner, row: ParameterSuggestion, status: SuggestionStatus, by: User | None
+) -> None:
+    """Close ``row`` and every older open suggestion (dismissed: superseded by the decision)."""
+    now = now_utc()
+    for other in open_suggestions(runner):
+        if other.id == row.id or other.valid_from <= row.valid_from:
+            other.status = status if other.id == row.id else SuggestionStatus.DISMISSED
+            other.decided_at = now
+            other.decided_by_id = by.id if by else None
+    db.session.flush()
+
+
+def accept_suggestion(
+    runner: Runner, suggestion_id: int, *, by: User | None, today: dt.date
+) -> ParameterVersion:
+    """Make an open suggestion the value from its date (a person's decision: later fits
+    become suggestions again); older open suggestions are dismissed."""
+    row = _suggestion(runner, suggestion_id)
+    who = by.username if by else "the command line"
+    version = parameter_services.set_parameter(
+        runner,
+        row.key,
+        row.value,
+        row.valid_from,
+        source=row.source,
+        by=by,
+        today=today,
+        details=row.details,
+        note=f"accepted by {who}: {row.note}",
+    )
+    _close(runner, row, SuggestionStatus.ACCEPTED, by)
+    return version
+
+
+def dismiss_suggestion(runner: Runner, suggestion_id: int, *, by: User | None) -> None:
+    """Keep the value in force; the suggestion (and older open ones) are dismissed."""
+    _close(runner, _suggestion(runner, suggestion_id), SuggestionStatus.DISMISSED, by)
 
 
 def _fallback_before(runner: Runner, day: dt.date) -> CriticalSpeed:
@@ -286,7 +643,21 @@ def predictions_on(runner: Runner, day: dt.date) -> tuple[PredictionRow, ...]:
     """Race predictions from the CS/D′ and bests valid on ``day``, each with its model."""
     params = parameter_services.parameters_on(runner, day)
     cs = params.cs if params.critical_speed.source is not ParameterSource.DEFAULT else None
-    return prediction_table(best_efforts_on(runner, day), cs)
+    return prediction_table(prediction_efforts(runner, day), cs)
+
+
+def prediction_efforts(runner: Runner, day: dt.date) -> list[Effort]:
+    """What Riegel and VDOT predict from: the fastest anchor per distance valid on ``day``
+    (a training effort that was not maximal would predict too slow a race); the personal
+    bests when there is no anchor yet."""
+    bests = [b for b in _all_bests(runner) if b.date <= day]
+    anchors = [b for b in bests if b.anchor]
+    fastest: dict[float, PersonalBest] = {}
+    for best in anchors or bests:
+        key = round(best.distance_m, 1)
+        if key not in fastest or best.time_s < fastest[key].time_s:
+            fastest[key] = best
+    return [_effort(b) for b in sorted(fastest.values(), key=lambda b: b.distance_m)]
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ __all__ = [
     "Parameters",
     "Valued",
     "decode_value",
+    "delete_automatic_versions",
     "encode_value",
     "history",
     "parameters_for",
@@ -72,6 +73,8 @@ class Valued:
     source: ParameterSource
     valid_from: dt.date | None  # None: a default or estimate, not a stored version
     version_id: int | None = None
+    automatic: bool = False
+    """Made by the CS fit (replaced by every refit), not entered or accepted by a person."""
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,9 @@ def _resolve(
         row = latest.get(key)
         if row is None:
             return None
-        return Valued(decode_value(key, row.value), row.source, row.valid_from, row.id)
+        return Valued(
+            decode_value(key, row.value), row.source, row.valid_from, row.id, row.automatic
+        )
 
     hrmax = stored(ParameterKey.HRMAX) or Valued(
         round(estimate_hrmax(runner.birth_date, day).hrmax_bpm, 1), ParameterSource.ESTIMATED, None
@@ -270,7 +275,10 @@ def set_parameter(
     """Record a new version of ``key`` valid from ``valid_from``.
 
     A version of the same key on the same day is replaced. Sessions from ``valid_from``
-    on are analysed with the new value, so a recompute from that date is requested.
+    on are analysed with the new value, so a recompute from that date is requested. The
+    automatic (fitted) versions from ``valid_from`` on are removed: a person's value is in
+    force from then on, and the recomputation offers later fits as suggestions
+    (SCIENCE.md, "measured beats fitted").
     """
     if valid_from > today:
         raise InvalidInput("A parameter cannot start in the future.", field="valid_from")
@@ -292,6 +300,7 @@ def set_parameter(
     )
     for row in existing:
         db.session.delete(row)
+    delete_automatic_versions(runner, key, valid_from)
     version = ParameterVersion(
         runner_id=runner.id,
         key=key,
@@ -306,6 +315,25 @@ def set_parameter(
     db.session.flush()
     request_recompute(runner, valid_from, f"{key.value} changed from {valid_from.isoformat()}")
     return version
+
+
+_DELETE_AUTOMATIC = (
+    sa.delete(ParameterVersion)
+    .where(
+        ParameterVersion.runner_id == sa.bindparam("runner"),
+        ParameterVersion.key == sa.bindparam("key"),
+        ParameterVersion.automatic.is_(True),
+        ParameterVersion.valid_from >= sa.bindparam("from_date"),
+    )
+    .execution_options(synchronize_session="fetch")
+)
+"""Built once: every import's recomputation runs it (building a statement costs more than
+running it)."""
+
+
+def delete_automatic_versions(runner: Runner, key: ParameterKey, from_date: dt.date) -> None:
+    """Remove the automatic versions of ``key`` valid from ``from_date`` on."""
+    db.session.execute(_DELETE_AUTOMATIC, {"runner": runner.id, "key": key, "from_date": from_date})
 
 
 def _check_rest_below_max(

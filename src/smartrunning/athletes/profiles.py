@@ -103,16 +103,24 @@ def profile_summary(runner: Runner, today: dt.date) -> dict[str, Any]:
         "pace_zones": zones_json(params.pace_zones),
         "personal_bests": [
             {
-                "id": e.id,
-                "distance_m": e.distance_m,
-                "time_s": e.time_s,
-                "date": e.date,
+                "id": b.id,
+                "distance_m": b.distance_m,
+                "time_s": b.time_s,
+                "date": b.date,
+                "kind": b.kind.value,
+                "anchor": b.anchor,
+                "evidence": b.evidence,
+                "session_id": b.session_id,
             }
-            for e in best_services.best_efforts_on(runner, today)
+            for b in best_services.personal_bests_on(runner, today)
         ],
         "critical_speed": {
             "current": params.as_dict()["critical_speed"],
-            "report": best_services.fit_report(fit),
+            "report": fit.report(),
+            "basis": best_services.cs_basis(runner, today),
+            "suggestions": [
+                best_services.suggestion_json(x) for x in best_services.open_suggestions(runner)
+            ],
             "versions": [_version_json(v) for v in cs_versions],
         },
         "predictions": predictions_json(runner, today),

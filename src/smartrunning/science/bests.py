@@ -5,12 +5,15 @@ jump-free cumulative distance grows by at least D. Distance is linear between sa
 so the optimal window starts or ends exactly on a sample; both families of candidates
 are evaluated, the other end interpolated linearly. Wall-clock (elapsed) time is used so
 that stopping the watch mid-effort never makes an effort faster.
+
+Each effort carries its mean heart rate and how much of it had heart rate, the evidence
+``maximal_by_heart_rate`` judges a training effort by (SCIENCE.md, "Which efforts anchor CS").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import numpy as np
@@ -21,14 +24,27 @@ from smartrunning.science.streams import Streams
 
 __all__ = [
     "ALGORITHM_VERSION",
+    "MAXIMAL_HR_FRACTION",
+    "MIN_HR_COVERAGE",
     "STANDARD_DISTANCES_M",
     "BestEffort",
     "best_effort",
     "best_efforts",
+    "maximal_by_heart_rate",
 ]
 
-ALGORITHM_VERSION: Final = 1
-"""Bump when best efforts change (including through ``streams.ALGORITHM_VERSION``)."""
+ALGORITHM_VERSION: Final = 2
+"""Bump when best efforts change (including through ``streams.ALGORITHM_VERSION``).
+2: each effort's mean heart rate and heart-rate coverage."""
+
+MAXIMAL_HR_FRACTION: Final = 0.90
+"""A training effort is maximal when its mean heart rate is at least this fraction of HRmax
+(and at least the threshold HR): Daniels' threshold intensity is 88–92 % HRmax and his
+interval (VO₂max) intensity 98–100 % (*Daniels' Running Formula*, 3rd ed.); an effort of
+2–20 min held above threshold is in the severe domain, above CS, where it ends at VO₂max
+(Poole, Burnley, Vanhatalo, Rossiter & Jones, *MSSE* 2016;48:2320–34)."""
+MIN_HR_COVERAGE: Final = 0.8
+"""Heart rate must be recorded over at least this share of an effort to judge it."""
 
 STANDARD_DISTANCES_M: Final[tuple[float, ...]] = tuple(d.distance_m for d in STANDARD_DISTANCES)
 """SCIENCE.md's standard distances, metres (``distances.STANDARD_DISTANCES`` names them)."""
@@ -42,6 +58,9 @@ class BestEffort:
     duration_s: float
     start_elapsed_s: float
     end_elapsed_s: float
+    mean_hr_bpm: float | None = None
+    hr_coverage: float = 0.0
+    """Share of the effort's duration with a valid heart rate (0–1)."""
 
     @property
     def speed_mps(self) -> float:
@@ -118,4 +137,45 @@ def best_efforts(
     cover are absent.
     """
     found = (best_effort(s.clean_distance_m, s.elapsed_s, d) for d in distances_m)
-    return tuple(effort for effort in found if effort is not None)
+    return tuple(_with_heart_rate(s, effort) for effort in found if effort is not None)
+
+
+def _with_heart_rate(s: Streams, effort: BestEffort) -> BestEffort:
+    """``effort`` with the time-weighted mean heart rate of the samples inside it (each
+    sample's HR held over the interval ending at it, Δt as recorded) and its coverage."""
+    inside = (s.elapsed_s > effort.start_elapsed_s) & (s.elapsed_s <= effort.end_elapsed_s)
+    dt = np.diff(s.elapsed_s, prepend=s.elapsed_s[0])[inside]
+    hr = s.heart_rate_bpm[inside]
+    ok = np.isfinite(hr)
+    covered = float(dt[ok].sum())
+    if covered <= 0 or effort.duration_s <= 0:
+        return effort
+    return replace(
+        effort,
+        mean_hr_bpm=float(np.sum(hr[ok] * dt[ok]) / covered),
+        hr_coverage=min(1.0, covered / effort.duration_s),
+    )
+
+
+def maximal_by_heart_rate(
+    mean_hr_bpm: float | None, hr_coverage: float, hrmax_bpm: float, threshold_hr_bpm: float
+) -> tuple[bool, str]:
+    """Whether a training effort counts as maximal by its heart rate, and why, in words.
+
+    The rule (SCIENCE.md, "Which efforts anchor CS"): mean heart rate over the effort at or
+    above ``MAXIMAL_HR_FRACTION`` of HRmax and at or above the threshold HR, with heart rate
+    recorded over at least ``MIN_HR_COVERAGE`` of it. Sources at ``MAXIMAL_HR_FRACTION``.
+    """
+    if mean_hr_bpm is None or hr_coverage < MIN_HR_COVERAGE:
+        return False, "no heart rate over the effort: a training effort, not in the fit"
+    floor = max(MAXIMAL_HR_FRACTION * hrmax_bpm, threshold_hr_bpm)
+    share = mean_hr_bpm / hrmax_bpm * 100
+    if mean_hr_bpm >= floor:
+        return True, (
+            f"mean HR {mean_hr_bpm:.0f} bpm ({share:.0f} % of HRmax) at or above "
+            f"{floor:.0f} bpm: maximal by heart rate"
+        )
+    return False, (
+        f"mean HR {mean_hr_bpm:.0f} bpm ({share:.0f} % of HRmax) below {floor:.0f} bpm: "
+        "a training effort, not in the fit"
+    )

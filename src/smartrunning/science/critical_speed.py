@@ -11,12 +11,19 @@ pairs. Which efforts enter the fit, in this order (SCIENCE.md, "Critical speed a
    "insufficient" and carries the caller's fallback (previous or default) value.
 
 A fit with CS ≤ 0 or D′ < 0 is a failure: the result is "invalid" and carries the fallback.
+
+``strict=True`` applies the anchor rules (SCIENCE.md, "Which efforts anchor CS"): the efforts
+given must be anchors (maximal efforts: races, time trials, training efforts shown maximal
+by the caller's rule); the fit needs efforts from at least two different sessions (an effort's
+``source``), else it is "insufficient"; a fit whose line predicts the time of any effort it
+used more than ``MAX_PREDICTION_ERROR`` off, or whose D′ is outside ``D_PRIME_RANGE_M``, is
+"refused" with its reason and carries the fallback.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -28,6 +35,7 @@ __all__ = [
     "CS_WIDE_WINDOW_S",
     "CS_WINDOW_S",
     "D_PRIME_RANGE_M",
+    "MAX_PREDICTION_ERROR",
     "MIN_R_SQUARED",
     "OLD_EFFORT_DAYS",
     "CriticalSpeed",
@@ -39,6 +47,7 @@ __all__ = [
     "FitWarning",
     "WarningCode",
     "fit_critical_speed",
+    "fit_line",
 ]
 
 CS_WINDOW_S: Final = (120.0, 1200.0)
@@ -46,6 +55,10 @@ CS_WIDE_WINDOW_S: Final = (90.0, 2400.0)
 OLD_EFFORT_DAYS: Final = 365
 D_PRIME_RANGE_M: Final = (50.0, 500.0)
 MIN_R_SQUARED: Final = 0.99
+MAX_PREDICTION_ERROR: Final = 0.02
+"""Largest relative error in time with which an anchor fit may predict an effort it used
+(SCIENCE.md, "Which efforts anchor CS": ~2 %; race-like efforts lie on the line within
+about 1 %, Smyth & Muniz-Pumares 2020)."""
 _ROUNDING_M: Final = 1e-6
 """A fitted D′ this little below 0 is rounding error on a true 0, not a failed fit."""
 
@@ -55,12 +68,15 @@ class Effort:
     """A maximal effort (personal best): ``distance_m`` in ``time_s`` on ``date``.
 
     ``id`` is the caller's reference (e.g. a personal-best row), carried through untouched.
+    ``source`` names what the effort was run in (a session, or an entered result): a strict
+    fit needs efforts from two different sources. ``None``: a source of its own.
     """
 
     distance_m: float
     time_s: float
     date: date
     id: str | int | None = None
+    source: str | int | None = None
 
     def __post_init__(self) -> None:
         for name, value in (("distance_m", self.distance_m), ("time_s", self.time_s)):
@@ -98,6 +114,7 @@ class FitStatus(StrEnum):
     FITTED = "fitted"
     INSUFFICIENT = "insufficient"
     INVALID = "invalid"
+    REFUSED = "refused"
 
 
 class ExclusionReason(StrEnum):
@@ -114,6 +131,8 @@ class WarningCode(StrEnum):
     OLD_EFFORTS = "old_efforts"
     D_PRIME_OUT_OF_RANGE = "d_prime_out_of_range"
     LOW_R_SQUARED = "low_r_squared"
+    ONE_SOURCE = "one_source"
+    PREDICTION_ERROR = "prediction_error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,14 +206,14 @@ def _fastest_per_distance(efforts: list[Effort], excluded: list[ExcludedEffort])
 
 
 def fit_critical_speed(
-    efforts: Iterable[Effort], as_of: date, fallback: CriticalSpeed
+    efforts: Iterable[Effort], as_of: date, fallback: CriticalSpeed, *, strict: bool = False
 ) -> CriticalSpeedResult:
     """Fit D = CS · t + D′ by least squares to the personal bests valid on ``as_of``.
 
     Sources: Monod & Scherrer 1965; Hill 1993; window after GoldenCheetah; warnings as in
     SCIENCE.md ("Critical speed and D′"). The effort rules are in the module docstring.
     Exact for two points. ``fallback`` (the previous or default value) is returned in
-    ``value`` when the fit is insufficient or invalid.
+    ``value`` when the fit is insufficient, invalid or refused (``strict``, module docstring).
     """
     excluded: list[ExcludedEffort] = []
     current: list[Effort] = []
@@ -240,12 +259,25 @@ def fit_critical_speed(
                 f"and D′ {fallback.d_prime_m:.0f} m",
             ),
         )
+    sources = {("effort", i) if e.source is None else e.source for i, e in enumerate(used)}
+    if strict and len(sources) < 2:
+        return failed(
+            FitStatus.INSUFFICIENT,
+            FitWarning(
+                WarningCode.ONE_SOURCE,
+                f"the {len(used)} usable efforts were all run in one session; anchors from 2 "
+                f"different sessions are needed; keeping CS {fallback.cs_mps:.3f} m/s and D′ "
+                f"{fallback.d_prime_m:.0f} m",
+            ),
+        )
 
-    t = np.array([e.time_s for e in used])
-    d = np.array([e.distance_m for e in used])
-    sxx = float(np.sum((t - t.mean()) ** 2))
-    cs = float(np.sum((t - t.mean()) * (d - d.mean()))) / sxx if sxx > 0 else math.nan
-    d_prime = float(d.mean()) - cs * float(t.mean())
+    fit = _regress(used)
+    if fit is None:
+        return failed(
+            FitStatus.INVALID,
+            FitWarning(WarningCode.INVALID_FIT, "the efforts all last the same time"),
+        )
+    cs, d_prime, r_squared, see_m = fit
     if not (math.isfinite(cs) and cs > 0 and d_prime >= -_ROUNDING_M):
         return failed(
             FitStatus.INVALID,
@@ -256,13 +288,9 @@ def fit_critical_speed(
                 f"{fallback.d_prime_m:.0f} m",
             ),
         )
-
     d_prime = max(d_prime, 0.0)
-    residuals = d - (cs * t + d_prime)
-    ss_res = float(np.sum(residuals**2))
-    r_squared = 1.0 - ss_res / float(np.sum((d - d.mean()) ** 2))
-    n = len(used)
-    see_m = math.sqrt(ss_res / (n - 2)) if n > 2 else None
+    if strict and (refusal := _refusal(used, cs, d_prime, fallback)) is not None:
+        return failed(FitStatus.REFUSED, refusal)
     warnings.extend(_quality_warnings(used, as_of, d_prime, r_squared))
     return CriticalSpeedResult(
         FitStatus.FITTED,
@@ -274,6 +302,68 @@ def fit_critical_speed(
         tuple(warnings),
         window,
     )
+
+
+def _regress(efforts: Sequence[Effort]) -> tuple[float, float, float, float | None] | None:
+    """Least squares D = CS · t + D′: (CS, D′, R², SEE) or ``None`` when every t is equal."""
+    t = np.array([e.time_s for e in efforts])
+    d = np.array([e.distance_m for e in efforts])
+    sxx = float(np.sum((t - t.mean()) ** 2))
+    if sxx <= 0:
+        return None
+    cs = float(np.sum((t - t.mean()) * (d - d.mean()))) / sxx
+    d_prime = float(d.mean()) - cs * float(t.mean())
+    residuals = d - (cs * t + max(d_prime, 0.0))
+    ss_res = float(np.sum(residuals**2))
+    ss_tot = float(np.sum((d - d.mean()) ** 2))
+    r_squared = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
+    n = len(efforts)
+    see_m = math.sqrt(ss_res / (n - 2)) if n > 2 else None
+    return cs, d_prime, r_squared, see_m
+
+
+def fit_line(efforts: Sequence[Effort]) -> CriticalSpeed:
+    """D = CS · t + D′ by least squares on every effort given, with no window or rules
+    (Monod & Scherrer 1965; Hill 1993): for efforts that are equivalent by construction,
+    such as the VDOT-equivalent times of ``predictions.critical_speed_from_vdot``.
+
+    Raises:
+        ValueError: fewer than 2 efforts of different durations, or CS ≤ 0 or D′ < 0.
+    """
+    fit = _regress(efforts) if len(efforts) >= 2 else None
+    if fit is None:
+        raise ValueError("a line needs 2 efforts of different durations")
+    cs, d_prime, _, _ = fit
+    return CriticalSpeed(cs, max(d_prime, 0.0) if d_prime >= -_ROUNDING_M else d_prime)
+
+
+def _refusal(
+    used: Sequence[Effort], cs: float, d_prime: float, fallback: CriticalSpeed
+) -> FitWarning | None:
+    """Why an anchor fit is refused (SCIENCE.md, "Which efforts anchor CS"), or ``None``."""
+    keeping = f"keeping CS {fallback.cs_mps:.3f} m/s and D′ {fallback.d_prime_m:.0f} m"
+    low, high = D_PRIME_RANGE_M
+    if not low <= d_prime <= high:
+        return FitWarning(
+            WarningCode.D_PRIME_OUT_OF_RANGE,
+            f"the fit gave D′ {d_prime:.0f} m, outside the physiological {low:g}–{high:g} m "
+            f"(CS {cs:.3f} m/s): the efforts are probably not all maximal; {keeping}",
+        )
+    worst = max(used, key=lambda e: abs(_predicted_time_s(e, cs, d_prime) / e.time_s - 1))
+    error = _predicted_time_s(worst, cs, d_prime) / worst.time_s - 1
+    if abs(error) > MAX_PREDICTION_ERROR:
+        return FitWarning(
+            WarningCode.PREDICTION_ERROR,
+            f"the fit (CS {cs:.3f} m/s, D′ {d_prime:.0f} m) predicts {worst.distance_m:g} m of "
+            f"{worst.date.isoformat()} in {_predicted_time_s(worst, cs, d_prime):.0f} s, "
+            f"{error * 100:+.1f} % off the {worst.time_s:.0f} s run (at most "
+            f"{MAX_PREDICTION_ERROR * 100:g} %): the efforts do not lie on one line; {keeping}",
+        )
+    return None
+
+
+def _predicted_time_s(effort: Effort, cs: float, d_prime: float) -> float:
+    return (effort.distance_m - d_prime) / cs
 
 
 def _quality_warnings(

@@ -17,16 +17,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from smartrunning.science.critical_speed import CriticalSpeed, Effort
+from smartrunning.science.critical_speed import CriticalSpeed, Effort, fit_line
 from smartrunning.science.distances import STANDARD_DISTANCES, StandardDistance
 
 __all__ = [
     "CS_PREDICTION_WINDOW_S",
     "RIEGEL_EXPONENT",
+    "VDOT_CS_DISTANCES_M",
+    "VDOT_DISTANCE_RANGE_M",
     "Prediction",
     "PredictionModel",
     "PredictionRow",
     "Unavailable",
+    "VdotEstimate",
+    "best_vdot",
+    "critical_speed_from_vdot",
     "critical_speed_time_s",
     "fraction_of_vo2max",
     "nearest_effort",
@@ -235,3 +240,55 @@ def prediction_table(
         )
         for distance in distances
     )
+
+
+VDOT_CS_DISTANCES_M: Final = (1500.0, 3000.0, 5000.0)
+"""The distances whose VDOT-equivalent times give an estimated CS (SCIENCE.md, "Which
+efforts anchor CS")."""
+VDOT_DISTANCE_RANGE_M: Final = (1500.0, 42195.0)
+"""Efforts a VDOT is taken from: Daniels' tables run from 1500 m to the marathon."""
+
+
+@dataclass(frozen=True, slots=True)
+class VdotEstimate:
+    """CS/D′ estimated from one performance's VDOT.
+
+    ``source``: the performance; ``vdot``: its VDOT; ``equivalents``: the equivalent
+    efforts at ``VDOT_CS_DISTANCES_M`` the line was fitted to; ``value``: the fit.
+    """
+
+    source: Effort
+    vdot: float
+    equivalents: tuple[Effort, ...]
+    value: CriticalSpeed
+
+
+def best_vdot(efforts: Iterable[Effort]) -> tuple[Effort, float] | None:
+    """The effort with the highest VDOT among those of 1500 m to the marathon, and its VDOT
+    (Daniels & Gilbert); ``None`` when there is none. The caller chooses which efforts
+    count (maximal ones, recent ones)."""
+    low, high = VDOT_DISTANCE_RANGE_M
+    scored = [
+        (vdot(e.distance_m, e.time_s), e)
+        for e in efforts
+        if low - 0.5 <= e.distance_m <= high + 0.5
+    ]
+    if not scored:
+        return None
+    level, effort = max(scored, key=lambda pair: (pair[0], pair[1].date))
+    return effort, level
+
+
+def critical_speed_from_vdot(source: Effort) -> VdotEstimate:
+    """CS/D′ from the equivalent performances at ``source``'s VDOT (Daniels & Gilbert):
+    the times at 1500, 3000 and 5000 m at that VDOT (``vdot_time_s``), fitted to
+    D = CS · t + D′ by least squares (Monod & Scherrer; Hill). SCIENCE.md, "Which efforts
+    anchor CS": the estimate for a runner whose performances lie outside the CS model's
+    window (a 10 km, a half marathon) or who has a single one.
+    """
+    level = vdot(source.distance_m, source.time_s)
+    equivalents = tuple(
+        Effort(distance_m=d, time_s=vdot_time_s(level, d), date=source.date, id=source.id)
+        for d in VDOT_CS_DISTANCES_M
+    )
+    return VdotEstimate(source, level, equivalents, fit_line(equivalents))

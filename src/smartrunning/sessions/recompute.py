@@ -338,14 +338,22 @@ class _Walk:
             self.result.updated += 1
 
     def _detect_bests(self, session: TrainingSession) -> None:
+        """Records, and the session's anchor even when not a record (its race result, or
+        its maximal effort: ``best_services.classify_session_efforts``)."""
         found = False
-        for effort in session.best_efforts or []:
+        params = self._params_on(session.local_date)
+        efforts = session.best_efforts or []
+        classes = best_services.classify_session_efforts(
+            efforts, session.performance, params.hrmax_bpm, params.threshold_hr_bpm
+        )
+        for effort, kind in zip(efforts, classes, strict=True):
             distance, time_s = float(effort["distance_m"]), float(effort["time_s"])
             speed = distance / time_s if time_s > 0 else 0.0
             if not best_services.MIN_SPEED_MPS <= speed <= best_services.MAX_SPEED_MPS:
                 continue
             key = round(distance, 1)
-            if key in self.record and time_s >= self.record[key] - _FASTER_BY_S:
+            record = key not in self.record or time_s < self.record[key] - _FASTER_BY_S
+            if not (record or kind.anchor):
                 continue
             best = PersonalBest(
                 runner_id=self.runner.id,
@@ -357,10 +365,14 @@ class _Walk:
                 session_id=session.id,
                 start_offset_s=float(effort["start_offset_s"]),
                 end_offset_s=float(effort["end_offset_s"]),
+                kind=kind.kind,
+                anchor=kind.anchor,
+                mean_hr_bpm=kind.mean_hr_bpm,
+                evidence=kind.evidence[:200],
             )
             db.session.add(best)
             self.bests.append(best)
-            self.record[key] = time_s
+            self.record[key] = min(time_s, self.record.get(key, time_s))
             self.result.personal_bests += 1
             found = True
         if found:
