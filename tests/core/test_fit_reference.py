@@ -2,9 +2,10 @@
 
 The differential test runs on the local copies in ``tests/data/fit`` always, and on every
 file of the project's sample set (``../shared/data/fit``) when that directory is there.
-garmin-fit-sdk is the reference, with ``merge_heart_rates=False`` (heart rate from record
-messages only, as ``decode_fit`` reads it); for the files it cannot read (compressed
-timestamps) fitdecode stands in. Two decodings agree when every column is within one FIT
+garmin-fit-sdk is the reference, with its own ``merge_heart_rates`` (heart rate of ``hr``
+messages merged into the records; ``decode_fit`` merges them with its own port, so the
+swims with HRM-Swim data check it); for the files it cannot read (compressed timestamps)
+fitdecode stands in. Two decodings agree when every column is within one FIT
 encoding step (``compare.COLUMN_LSB``) and sessions, sports, start times, laps and device
 totals match.
 """

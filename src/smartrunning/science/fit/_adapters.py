@@ -304,12 +304,14 @@ def _garmin_fit_sdk(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
         messages, errors = decoder.read(
             convert_types_to_strings=False,
             convert_datetimes_to_dates=False,
-            merge_heart_rates=False,
+            merge_heart_rates=True,  # the reference for our own merge (``_hr``)
         )
         if errors:
             raise library_error("garmin-fit-sdk", errors[0])
         by_kind: dict[str, list[Mapping[str, Any]]] = {
-            k.removesuffix("_mesgs"): v for k, v in messages.items() if isinstance(v, list)
+            k.removesuffix("_mesgs"): v
+            for k, v in messages.items()
+            if isinstance(v, list) and k != "hr_mesgs"  # merged by the SDK already
         }
         return _from_dicts("garmin-fit-sdk", by_kind, _fit_seconds_to_unix, semicircles=True)
 

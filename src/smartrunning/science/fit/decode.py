@@ -21,9 +21,10 @@ field values or ``MAX_SESSIONS`` sessions is ``corrupt data``; a file above
 ``PYFITPARSERNATIVE_MAX_*`` is not given to pyfitparsernative (memory).
 
 ``DecodedFile.decoder`` and ``fallback_reason`` record which library produced the result
-and why. Heart rate is read from record messages only: HRM-Pro/HRM-Swim ``hr`` messages
-are not merged into records (garmin-fit-sdk's ``merge_heart_rates`` is the only library
-that does; the reference comparison turns it off).
+and why. Heart rate that HRM-Pro/HRM-Swim straps stored in ``hr`` messages is merged into
+the records the way garmin-fit-sdk's ``merge_heart_rates`` does (``_hr``, the same for
+every decoder; the reference decoding lets the SDK merge, and the differential tests
+compare the two).
 """
 
 from __future__ import annotations
