@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from defusedxml import ElementTree as DefusedET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,11 +138,147 @@ def test_explicit_bike_sport_type() -> None:
     assert read_zwo(zwo('<FreeRide Duration="60"/>', "<sportType>bike</sportType>")).sport == "bike"
 
 
+# --- the attribute forms of Zwift's own files ---------------------------------------------
+
+
+def test_zwift_forms_are_read_as_ranges_ramps_and_text_tags() -> None:
+    workout = read_zwo(fixture("zwift-forms.zwo"))
+
+    assert workout.tags == ("INTERVALS", "FTP", "Tempo")
+    assert workout.text_tags == ("INTERVALS", "Tempo")
+    _, over_unders, tempo, mixed, _ = workout.steps
+    assert over_unders == Intervals(
+        4,
+        Extent(120.0),
+        Extent(60.0),
+        0.95,
+        0.6,
+        (),
+        (("pace", "0"), ("Cadence", "95")),
+        on_intensity_end=1.05,
+        off_intensity_end=0.5,
+    )
+    assert over_unders.on_ends == (0.95, 1.05)
+    assert tempo == Steady.ranged(Extent(900.0), 0.76, 0.88, (), (("pace", "0"),))
+    assert tempo.intensity == pytest.approx(0.82)
+    assert isinstance(mixed, Intervals)
+    assert mixed.on_ends == (1.2, 1.2)
+    assert mixed.on_intensity_end is None
+    assert mixed.off_ends == (0.4, 0.55)
+
+
+def test_ramped_intervals_ramp_in_the_timeline_and_the_estimates() -> None:
+    workout = read_zwo(fixture("zwift-forms.zwo"))
+    on, off = workout.timeline()[1:3]
+    assert (on.kind, on.intensity_start, on.intensity_end) == ("on", 0.95, 1.05)
+    assert (off.kind, off.intensity_start, off.intensity_end) == ("off", 0.6, 0.5)
+    # One on part: 120 s ramping 0.95 → 1.05, IF² averaged over time (a² + ab + b²) / 3.
+    on_ramp = Intervals(1, Extent(120.0), Extent(0.0), 0.95, 0.0, (), (), 1.05)
+    one_on = Workout("x", "bike", (on_ramp,))
+    expected = 120 / 3600 * 100 * (0.95**2 + 0.95 * 1.05 + 1.05**2) / 3
+    assert one_on.estimated_load() == pytest.approx(expected)
+    # A ranged steady step is estimated at the middle of its band.
+    band = Workout("x", "run", (Steady.ranged(Extent(1000.0, "m"), 0.8, 1.0),))
+    assert band.total_duration_s(4.0) == pytest.approx(1000 / (0.9 * 4.0))
+
+
+def test_zwift_forms_are_written_back_in_the_form_read() -> None:
+    written = write_zwo(read_zwo(fixture("zwift-forms.zwo")))
+    text = written.decode()
+    assert (
+        '<IntervalsT Repeat="4" OnDuration="120" OffDuration="60" PowerOnLow="0.95" '
+        'PowerOnHigh="1.05" PowerOffLow="0.6" PowerOffHigh="0.5" pace="0" Cadence="95"/>'
+    ) in text
+    assert '<SteadyState Duration="900" PowerLow="0.76" PowerHigh="0.88" pace="0"/>' in text
+    assert 'OnPower="1.2" PowerOffLow="0.4" PowerOffHigh="0.55"' in text
+    assert "<tag>INTERVALS</tag>" in text
+    assert '<tag name="FTP"/>' in text
+    assert "<tag>Tempo</tag>" in text
+    assert "Power=" not in text.split("<SteadyState", 1)[1].split("/>", 1)[0]
+    assert read_zwo(written) == read_zwo(fixture("zwift-forms.zwo"))
+    assert write_zwo(read_zwo(written)) == written
+
+
+def test_zwift_forms_mean_the_same_after_a_round_trip() -> None:
+    """The bytes' meaning, read by a plain XML parser rather than ours: the same steps,
+    the same numbers under the same attribute names, the same tags."""
+
+    def meaning(data: bytes) -> list[tuple[str, dict[str, float | str]]]:
+        root = DefusedET.fromstring(data)
+        steps = [
+            (el.tag, {k: float(v) if k != "pace" else v for k, v in el.attrib.items()})
+            for el in root.find("workout") or []
+        ]
+        tags = [(t.get("name") or (t.text or "").strip()) for t in root.iter("tag")]
+        return [*steps, ("tags", {str(i): tag for i, tag in enumerate(tags)})]
+
+    original = fixture("zwift-forms.zwo")
+    assert meaning(write_zwo(read_zwo(original))) == meaning(original)
+
+
+def test_power_on_wins_over_ramped_on_attributes() -> None:
+    data = zwo(
+        '<IntervalsT Repeat="2" OnDuration="60" OffDuration="30" OnPower="1.1" '
+        'PowerOnLow="0.9" PowerOnHigh="1.0" OffPower="0.5"/>'
+    )
+    (step,) = read_zwo(data).steps
+    assert isinstance(step, Intervals)
+    assert step.on_ends == (1.1, 1.1)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            '<IntervalsT OnDuration="60" OffDuration="30" PowerOnLow="0.9" OffPower="0.5"/>',
+            "OnPower attribute (or PowerOnLow and PowerOnHigh)",
+        ),
+        (
+            '<IntervalsT OnDuration="60" OffDuration="30" OnPower="1" PowerOffHigh="0.5"/>',
+            "OffPower attribute (or PowerOffLow and PowerOffHigh)",
+        ),
+        (
+            '<IntervalsT OnDuration="60" OffDuration="30" PowerOnLow="x" PowerOnHigh="1" '
+            'OffPower="0.5"/>',
+            "PowerOnLow must be a number",
+        ),
+        (
+            '<IntervalsT OnDuration="60" OffDuration="30" PowerOnLow="0.9" PowerOnHigh="9" '
+            'OffPower="0.5"/>',
+            "on end intensity must be a fraction",
+        ),
+        ('<SteadyState Duration="60" PowerLow="0.7"/>', "Power attribute (or PowerLow and"),
+        ('<SteadyState Duration="60" PowerLow="0.7" PowerHigh="-1"/>', "range high"),
+    ],
+)
+def test_incomplete_or_bad_zwift_forms_name_the_line(body: str, words: str) -> None:
+    with pytest.raises(ZwoError, match=r"^line 3: ") as caught:
+        read_zwo(zwo(body))
+    assert words in str(caught.value)
+
+
+def test_a_ranged_step_whose_intensity_is_not_its_middle_is_refused() -> None:
+    with pytest.raises(ValueError, match="middle of its range"):
+        Steady(Extent(60.0), 0.9, (), (), (0.7, 0.8))
+
+
+def test_text_tags_must_be_tags() -> None:
+    with pytest.raises(ValueError, match="not one of the tags"):
+        Workout("x", "run", (Free(Extent(60.0)),), tags=("a",), text_tags=("b",))
+
+
+def test_writer_refuses_a_kept_attribute_that_would_override_a_ramped_interval() -> None:
+    step = Intervals(1, Extent(60.0), Extent(0.0), 0.9, 0.5, (), (("OnPower", "1"),), 1.0)
+    with pytest.raises(ValueError, match="cannot be written"):
+        write_zwo(Workout("x", "bike", (step,)))
+
+
 # --- round trips --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "name", ["tolerant.zwo", "distance.zwo", "mixed-units.zwo", "bike-no-sport.zwo"]
+    "name",
+    ["tolerant.zwo", "distance.zwo", "mixed-units.zwo", "bike-no-sport.zwo", "zwift-forms.zwo"],
 )
 def test_read_write_read_gives_the_same_workout(name: str) -> None:
     workout = read_zwo(fixture(name))
@@ -210,6 +347,9 @@ def _step(draw: st.DrawFn) -> Step:
     attributes = draw(_attributes())
     kind = draw(st.sampled_from(["steady", "ramp", "intervals", "free", "max"]))
     if kind == "steady":
+        if draw(st.booleans()):
+            low, high = draw(intensity), draw(intensity)
+            return Steady.ranged(draw(_positive(unit)), low, high, events, attributes)
         return Steady(draw(_positive(unit)), draw(intensity), events, attributes)
     if kind == "ramp":
         ramp_kind: RampKind = draw(st.sampled_from(["warmup", "ramp", "cooldown"]))
@@ -227,29 +367,41 @@ def _step(draw: st.DrawFn) -> Step:
             draw(intensity),
             events,
             attributes,
+            draw(st.none() | intensity),
+            draw(st.none() | intensity),
         )
     if kind == "free":
         return Free(draw(_positive(unit)), events, attributes)
     return MaxEffort(draw(_positive(unit)), events, attributes)
 
 
-_workouts = st.builds(
-    Workout,
-    name=_stripped,
-    sport=st.sampled_from(["run", "bike"]),
-    steps=st.lists(_step(), min_size=1, max_size=_STEPS_MAX).map(tuple),
-    author=_stripped,
-    description=_stripped,
-    tags=st.lists(_stripped.filter(bool), max_size=3).map(tuple),
-    events=_events(),
-    metadata=st.lists(
-        st.tuples(st.sampled_from(["category", "subcategory", "categoryIndex"]), _stripped),
-        max_size=2,
-    ).map(tuple),
-)
+@st.composite
+def _workouts(draw: st.DrawFn) -> Workout:
+    tags = tuple(draw(st.lists(_stripped.filter(bool), max_size=3)))
+    return Workout(
+        name=draw(_stripped),
+        sport=draw(st.sampled_from(["run", "bike"])),
+        steps=tuple(draw(st.lists(_step(), min_size=1, max_size=_STEPS_MAX))),
+        author=draw(_stripped),
+        description=draw(_stripped),
+        tags=tags,
+        events=draw(_events()),
+        metadata=tuple(
+            draw(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(["category", "subcategory", "categoryIndex"]), _stripped
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
+        # Each distinct tag as element text or as an attribute.
+        text_tags=tuple(t for t in dict.fromkeys(tags) if draw(st.booleans())),
+    )
 
 
-@given(_workouts)
+@given(_workouts())
 @settings(max_examples=200, deadline=None)
 def test_write_then_read_gives_the_same_workout(workout: Workout) -> None:
     written = write_zwo(workout)

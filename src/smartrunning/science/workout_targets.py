@@ -52,8 +52,9 @@ class ResolvedStep:
     """One row of a workout's table: a step, or an interval block's on or off part.
 
     ``extent`` and ``duration_s``/``distance_m`` are for one repetition (``repeat``
-    times in a row). ``intensity``: (start, end) fractions, equal unless a ramp; ``None``
-    for free running and max efforts. ``pace_s_per_km``: nominal (start, end);
+    times in a row). ``intensity``: (start, end) fractions, equal unless a ramp (a ramped
+    on or off part too); for a ranged steady step (``Steady.target_range``) its (low, high)
+    band; ``None`` for free running and max efforts. ``pace_s_per_km``: nominal (start, end);
     ``pace_range_s_per_km``: (fastest, slowest); ``hr_bpm``: (lowest, highest).
     """
 
@@ -89,15 +90,16 @@ class ResolvedWorkout:
 
 def _parts(step: Step) -> list[tuple[StepPart, StepKind, Extent, tuple[float, float] | None]]:
     if isinstance(step, Steady):
-        return [("step", "steady", step.extent, (step.intensity, step.intensity))]
+        band = step.target_range or (step.intensity, step.intensity)
+        return [("step", "steady", step.extent, band)]
     if isinstance(step, Ramp):
         return [("step", step.kind, step.extent, (step.intensity_start, step.intensity_end))]
     if isinstance(step, Intervals):
         on: list[tuple[StepPart, StepKind, Extent, tuple[float, float] | None]] = [
-            ("on", "on", step.on, (step.on_intensity, step.on_intensity))
+            ("on", "on", step.on, step.on_ends)
         ]
         if step.off.value > 0:
-            on.append(("off", "off", step.off, (step.off_intensity, step.off_intensity)))
+            on.append(("off", "off", step.off, step.off_ends))
         return on
     if isinstance(step, Free):
         return [("step", "free", step.extent, None)]
@@ -117,6 +119,10 @@ def _single(
         piece = MaxEffort(extent)
     elif ends is not None and kind in ("warmup", "ramp", "cooldown"):
         piece = Ramp(kind, extent, ends[0], ends[1])
+    elif ends is not None and kind == "steady" and ends[0] != ends[1]:
+        piece = Steady.ranged(extent, ends[0], ends[1])
+    elif ends is not None and ends[0] != ends[1]:  # a ramped on or off part
+        piece = Ramp("ramp", extent, ends[0], ends[1])
     else:
         assert ends is not None
         piece = Steady(extent, ends[0])

@@ -154,18 +154,44 @@ class Steady:
 
     ``attributes`` holds the ZWO attributes the model does not interpret (``pace``,
     ``units``, ``Cadence`` …), in file order; they are written back unchanged.
+
+    ``target_range``: a target band (low, high) instead of one value, as Zwift's own files
+    give it (``SteadyState PowerLow PowerHigh`` without ``Power``); the athlete holds
+    anywhere inside it. ``intensity`` is then its middle, which estimates use; build one
+    with :meth:`ranged`.
     """
 
     extent: Extent
     intensity: float
     events: tuple[TextEvent, ...] = ()
     attributes: Attributes = ()
+    target_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         _check_step_extent(self.extent, "steady duration")
         minimum = MIN_DISTANCE_INTENSITY if self.extent.is_distance else 0.0
+        if self.target_range is not None:
+            low, high = self.target_range
+            _check_intensity(low, "steady range low", minimum=minimum)
+            _check_intensity(high, "steady range high", minimum=minimum)
         _check_intensity(self.intensity, "steady intensity", minimum=minimum)
+        if self.target_range is not None and not math.isclose(
+            self.intensity, sum(self.target_range) / 2.0, rel_tol=1e-9, abs_tol=1e-12
+        ):
+            raise ValueError("a ranged steady step's intensity is the middle of its range")
         _check_attributes(self.attributes, "steady")
+
+    @classmethod
+    def ranged(
+        cls,
+        extent: Extent,
+        low: float,
+        high: float,
+        events: tuple[TextEvent, ...] = (),
+        attributes: Attributes = (),
+    ) -> Steady:
+        """A steady step with the target band ``low`` … ``high`` (kept in that order)."""
+        return cls(extent, (low + high) / 2.0, events, attributes, (low, high))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +225,11 @@ class Intervals:
 
     ZWO ``IntervalsT``: one duration type for the whole element, so ``on`` and ``off`` have
     the same unit. ``off`` may be zero (back-to-back efforts).
+
+    Ramped intervals (Zwift's ``PowerOnLow``/``PowerOnHigh``, ``PowerOffLow``/
+    ``PowerOffHigh``): each on (off) part goes linearly from ``on_intensity``
+    (``off_intensity``) to ``on_intensity_end`` (``off_intensity_end``), like a ``Ramp``;
+    ``None`` means constant (``OnPower``/``OffPower``).
     """
 
     repeat: int
@@ -208,6 +239,8 @@ class Intervals:
     off_intensity: float
     events: tuple[TextEvent, ...] = ()
     attributes: Attributes = ()
+    on_intensity_end: float | None = None
+    off_intensity_end: float | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.repeat, bool) or not 1 <= self.repeat <= MAX_REPEAT:
@@ -218,7 +251,23 @@ class Intervals:
         minimum = MIN_DISTANCE_INTENSITY if self.on.is_distance else 0.0
         _check_intensity(self.on_intensity, "on intensity", minimum=minimum)
         _check_intensity(self.off_intensity, "off intensity", minimum=minimum)
+        if self.on_intensity_end is not None:
+            _check_intensity(self.on_intensity_end, "on end intensity", minimum=minimum)
+        if self.off_intensity_end is not None:
+            _check_intensity(self.off_intensity_end, "off end intensity", minimum=minimum)
         _check_attributes(self.attributes, "intervals")
+
+    @property
+    def on_ends(self) -> tuple[float, float]:
+        """Intensity at the start and the end of each on part (equal unless ramped)."""
+        end = self.on_intensity if self.on_intensity_end is None else self.on_intensity_end
+        return (self.on_intensity, end)
+
+    @property
+    def off_ends(self) -> tuple[float, float]:
+        """Intensity at the start and the end of each off part (equal unless ramped)."""
+        end = self.off_intensity if self.off_intensity_end is None else self.off_intensity_end
+        return (self.off_intensity, end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,10 +330,11 @@ def _pieces(step: Step) -> Iterator[_Piece]:
     elif isinstance(step, Ramp):
         yield _Piece(step.extent, step.intensity_start, step.intensity_end, step.kind)
     elif isinstance(step, Intervals):
+        on, off = step.on_ends, step.off_ends
         for _ in range(step.repeat):
-            yield _Piece(step.on, step.on_intensity, step.on_intensity, "on")
+            yield _Piece(step.on, on[0], on[1], "on")
             if step.off.value > 0.0:
-                yield _Piece(step.off, step.off_intensity, step.off_intensity, "off")
+                yield _Piece(step.off, off[0], off[1], "off")
     elif isinstance(step, Free):
         yield _Piece(step.extent, FREE_INTENSITY, FREE_INTENSITY, "free")
     elif isinstance(step, MaxEffort):
@@ -360,6 +410,8 @@ class Workout:
     ``events``: text events outside any step, offsets from the start of the workout.
     ``metadata``: other top-level ZWO elements kept as read (``category`` …), in order.
     Tags are free text; the library marks the kind of workout with a ``kind:`` tag.
+    ``text_tags``: the tags a ZWO file gave as element text (``<tag>x</tag>``) rather than
+    as Zwift's ``name`` attribute (``<tag name="x"/>``), so they are written back that way.
     """
 
     name: str
@@ -370,6 +422,7 @@ class Workout:
     tags: tuple[str, ...] = ()
     events: tuple[TextEvent, ...] = ()
     metadata: Attributes = ()
+    text_tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.sport not in ("run", "bike"):
@@ -386,6 +439,9 @@ class Workout:
             if not tag.strip():
                 raise ValueError("tags must not be empty")
             _check_text(tag, "tag")
+        for tag in self.text_tags:
+            if tag not in self.tags:
+                raise ValueError(f"text tag {tag!r} is not one of the tags")
         _check_attributes(self.metadata, "metadata")
 
     @property

@@ -8,9 +8,13 @@ SCIENCE.md ("ZWO workout files"):
 - Parsing goes through defusedxml's SAX driver with DTDs, entity declarations and external
   references refused, so billion-laughs and external-entity files fail before anything
   is expanded or fetched.
-- ``Power`` overrides ``PowerLow``/``PowerHigh``; a ``SteadyState`` with only a range takes
-  its middle; ``Warmup``/``Ramp``/``Cooldown`` go from ``PowerLow`` (start) to ``PowerHigh``
-  (end), either way up; ``FreeRide`` and ``Freeride`` (any case) are the same; a missing
+- ``Power`` overrides ``PowerLow``/``PowerHigh``; a ``SteadyState`` with only a range is a
+  ranged step (``Steady.target_range``; estimates take its middle); ``Warmup``/``Ramp``/
+  ``Cooldown`` go from ``PowerLow`` (start) to ``PowerHigh`` (end), either way up;
+  ``IntervalsT`` takes ``OnPower``/``OffPower``, or the ramps ``PowerOnLow`` →
+  ``PowerOnHigh`` and ``PowerOffLow`` → ``PowerOffHigh`` (``OnPower`` wins over both);
+- tags are ``<tag name="…"/>`` or ``<tag>…</tag>`` (``Workout.text_tags``), each written
+  back in the form read; ``FreeRide`` and ``Freeride`` (any case) are the same; a missing
   ``Repeat`` is 1; ``textevent`` may sit in a step or directly in ``<workout>``.
 - Durations are seconds, or metres when ``durationType`` is ``distance``: as an element
   under ``<workout_file>`` (as the zwiftworkout.com editor writes it), an attribute of
@@ -257,9 +261,27 @@ def _intervals(attrs: _Attrs, unit: ExtentUnit, events: tuple[TextEvent, ...]) -
         raise ZwoError(f"<{node.tag}> Repeat must be a whole number, got {repeat!r}", node.line)
     on = _extent(node, "OnDuration", attrs.required("OnDuration"), unit)
     off = _extent(node, "OffDuration", attrs.required("OffDuration"), unit)
-    on_power = attrs.required("OnPower")
-    off_power = attrs.required("OffPower")
-    return Intervals(int(repeat), on, off, on_power, off_power, events, attrs.rest())
+    on_power, on_end = _interval_power(attrs, "On")
+    off_power, off_end = _interval_power(attrs, "Off")
+    return Intervals(
+        int(repeat), on, off, on_power, off_power, events, attrs.rest(), on_end, off_end
+    )
+
+
+def _interval_power(attrs: _Attrs, part: str) -> tuple[float, float | None]:
+    """``OnPower`` (constant), else ``PowerOnLow`` → ``PowerOnHigh`` (a ramp); likewise Off."""
+    power = attrs.number(f"{part}Power")
+    low = attrs.number(f"Power{part}Low")
+    high = attrs.number(f"Power{part}High")
+    if power is not None:
+        return power, None
+    if low is None or high is None:
+        node = attrs.node
+        raise ZwoError(
+            f"<{node.tag}> needs a {part}Power attribute (or Power{part}Low and Power{part}High)",
+            node.line,
+        )
+    return low, high
 
 
 def _powered(attrs: _Attrs, extent: Extent, events: tuple[TextEvent, ...]) -> Steady | Ramp:
@@ -268,11 +290,13 @@ def _powered(attrs: _Attrs, extent: Extent, events: tuple[TextEvent, ...]) -> St
     low = attrs.number("PowerLow")
     high = attrs.number("PowerHigh")
     if node.key == "steadystate":
-        if power is None:
-            if low is None or high is None:
-                raise ZwoError(f"<{node.tag}> needs a Power attribute", node.line)
-            power = (low + high) / 2.0
-        return Steady(extent, power, events, attrs.rest())
+        if power is not None:
+            return Steady(extent, power, events, attrs.rest())
+        if low is None or high is None:
+            raise ZwoError(
+                f"<{node.tag}> needs a Power attribute (or PowerLow and PowerHigh)", node.line
+            )
+        return Steady.ranged(extent, low, high, events, attrs.rest())
     if power is not None:
         low = high = power
     if low is None or high is None:
@@ -312,16 +336,18 @@ def _sport(node: _Node) -> Sport:
     raise ZwoError(f"sportType must be 'run' or 'bike', got {value!r}", node.line)
 
 
-def _tags(node: _Node) -> list[str]:
-    tags: list[str] = []
+def _tags(node: _Node) -> list[tuple[str, bool]]:
+    """Each tag with whether it was element text: ``<tag name="x"/>`` or ``<tag>x</tag>``."""
+    tags: list[tuple[str, bool]] = []
     for child in node.children:
         if child.key != "tag":
             raise ZwoError(f"unexpected <{child.tag}> inside <{node.tag}>", child.line)
-        _no_children(child)
-        attrs = _Attrs(child)
-        name = (attrs.take("name") or "").strip()
+        text = _leaf_text(child)
+        name = (_Attrs(child).take("name") or "").strip()
         if name:
-            tags.append(name)
+            tags.append((name, False))
+        elif text:
+            tags.append((text, True))
     return tags
 
 
@@ -331,7 +357,7 @@ def _workout(root: _Node) -> Workout:
             f"not a ZWO file: the root element is <{root.tag}>, not <workout_file>", root.line
         )
     texts: dict[str, str] = {}
-    tags: list[str] = []
+    tags: list[tuple[str, bool]] = []
     metadata: list[tuple[str, str]] = []
     workout_node: _Node | None = None
     unit = _unit(root, _Attrs(root).take("durationType"), "s")
@@ -374,9 +400,10 @@ def _workout(root: _Node) -> Workout:
             steps=tuple(steps),
             author=texts.get("author", ""),
             description=texts.get("description", ""),
-            tags=tuple(tags),
+            tags=tuple(name for name, _ in tags),
             events=tuple(events),
             metadata=tuple(metadata),
+            text_tags=tuple(dict.fromkeys(name for name, as_text in tags if as_text)),
         )
     except ValueError as exc:
         raise ZwoError(str(exc), workout_node.line) from None

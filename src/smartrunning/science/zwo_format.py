@@ -34,7 +34,18 @@ INTERPRETED: Final[dict[str, frozenset[str]]] = {
     "Ramp": frozenset({"duration", "power", "powerlow", "powerhigh", DURATION_TYPE}),
     "Cooldown": frozenset({"duration", "power", "powerlow", "powerhigh", DURATION_TYPE}),
     "IntervalsT": frozenset(
-        {"repeat", "onduration", "offduration", "onpower", "offpower", DURATION_TYPE}
+        {
+            "repeat",
+            "onduration",
+            "offduration",
+            "onpower",
+            "offpower",
+            "poweronlow",
+            "poweronhigh",
+            "powerofflow",
+            "poweroffhigh",
+            DURATION_TYPE,
+        }
     ),
     "FreeRide": frozenset({"duration", DURATION_TYPE}),
     "MaxEffort": frozenset({"duration", DURATION_TYPE}),

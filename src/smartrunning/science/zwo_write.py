@@ -2,7 +2,10 @@
 
 ``zwo.read_zwo`` of what is written gives the same ``Workout``, and writing that again gives
 the same bytes. Attributes and metadata the reader kept are written back unchanged; the
-format is in SCIENCE.md ("ZWO workout files").
+format is in SCIENCE.md ("ZWO workout files"). Each value is written in the form it was
+read: a ranged ``SteadyState`` as ``PowerLow``/``PowerHigh``, ramped intervals as
+``PowerOnLow``/``PowerOnHigh`` and ``PowerOffLow``/``PowerOffHigh``, a tag given as element
+text as text.
 """
 
 from __future__ import annotations
@@ -56,6 +59,18 @@ def _event_xml(event: TextEvent, indent: str) -> str:
     return f"{indent}{_open_tag('textevent', known, event.attributes)}/>"
 
 
+def _interval_power(part: str, start: float, end: float | None) -> list[tuple[str, str]]:
+    if end is None:
+        return [(f"{part}Power", _format_number(start))]
+    return [(f"Power{part}Low", _format_number(start)), (f"Power{part}High", _format_number(end))]
+
+
+def _tag_xml(tag: str, as_text: bool) -> str:
+    if as_text:
+        return f"    <tag>{_escape_text(tag)}</tag>"
+    return f'    <tag name="{_escape_attribute(tag)}"/>'
+
+
 def _step_xml(step: Step, mark_distance: bool) -> str:
     tag: str
     known: list[tuple[str, str]]
@@ -65,14 +80,18 @@ def _step_xml(step: Step, mark_distance: bool) -> str:
             ("Repeat", str(step.repeat)),
             ("OnDuration", _format_number(step.on.value)),
             ("OffDuration", _format_number(step.off.value)),
-            ("OnPower", _format_number(step.on_intensity)),
-            ("OffPower", _format_number(step.off_intensity)),
+            *_interval_power("On", step.on_intensity, step.on_intensity_end),
+            *_interval_power("Off", step.off_intensity, step.off_intensity_end),
         ]
     else:
         known = [("Duration", _format_number(step.extent.value))]
         if isinstance(step, Steady):
             tag = "SteadyState"
-            known.append(("Power", _format_number(step.intensity)))
+            if step.target_range is None:
+                known.append(("Power", _format_number(step.intensity)))
+            else:
+                known.append(("PowerLow", _format_number(step.target_range[0])))
+                known.append(("PowerHigh", _format_number(step.target_range[1])))
         elif isinstance(step, Ramp):
             tag = RAMP_ELEMENTS[step.kind]
             known.append(("PowerLow", _format_number(step.intensity_start)))
@@ -109,7 +128,7 @@ def write_zwo(workout: Workout) -> bytes:
         lines.append("  <durationType>distance</durationType>")
     if workout.tags:
         lines.append("  <tags>")
-        lines.extend(f'    <tag name="{_escape_attribute(tag)}"/>' for tag in workout.tags)
+        lines.extend(_tag_xml(tag, tag in workout.text_tags) for tag in workout.tags)
         lines.append("  </tags>")
     for tag, value in workout.metadata:
         if tag.lower() not in METADATA_ELEMENTS:

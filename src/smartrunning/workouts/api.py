@@ -80,6 +80,12 @@ class StepIn(Schema):
     unit = fields.Str(load_default="s", validate=validate.OneOf(["s", "m"]))
     duration = fields.Float(metadata={"description": "s or m; all but intervals"})
     intensity = fields.Float(metadata={"description": "steady: fraction of CS (run)/FTP"})
+    intensity_low = fields.Float(
+        allow_none=True, metadata={"description": "steady with a band: its low end"}
+    )
+    intensity_high = fields.Float(
+        allow_none=True, metadata={"description": "steady with a band: its high end"}
+    )
     intensity_start = fields.Float(metadata={"description": "warmup, ramp, cooldown"})
     intensity_end = fields.Float()
     repeat = fields.Int(metadata={"description": "intervals"})
@@ -87,6 +93,12 @@ class StepIn(Schema):
     off_duration = fields.Float()
     on_intensity = fields.Float()
     off_intensity = fields.Float()
+    on_intensity_end = fields.Float(
+        allow_none=True, metadata={"description": "ramped intervals: each on part's end"}
+    )
+    off_intensity_end = fields.Float(
+        allow_none=True, metadata={"description": "ramped intervals: each off part's end"}
+    )
     events = fields.List(fields.Nested(EventIn), load_default=None)
     attributes = fields.List(fields.List(fields.Str()), load_default=None)
 
@@ -103,6 +115,11 @@ class WorkoutIn(Schema):
     steps = fields.List(fields.Nested(StepIn))
     events = fields.List(fields.Nested(EventIn), load_default=None)
     metadata = fields.List(fields.List(fields.Str()), load_default=None)
+    text_tags = fields.List(
+        fields.Str(validate=validate.Length(max=MAX_TAG_CHARS)),
+        load_default=None,
+        metadata={"description": "tags a ZWO file gave as element text"},
+    )
 
     @validates_schema
     def _one_form(self, data: dict[str, Any], **_: Any) -> None:

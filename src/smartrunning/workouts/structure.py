@@ -14,7 +14,12 @@ The JSON form mirrors ``science.workouts``: durations in seconds (``unit`` "s") 
        {"type": "free", "duration": 300, "unit": "s"},
        {"type": "max", "duration": 10, "unit": "s"}]}
 
-``type`` is one of steady, warmup, ramp, cooldown, intervals, free, max. What ZWO files
+``type`` is one of steady, warmup, ramp, cooldown, intervals, free, max. A steady step may
+hold a band instead of one value: ``intensity_low`` and ``intensity_high`` (ZWO
+``SteadyState PowerLow PowerHigh``; its ``intensity`` is then the middle, given on output
+and ignored on input). Intervals may ramp: ``on_intensity_end`` / ``off_intensity_end``
+(ZWO ``PowerOnHigh`` / ``PowerOffHigh``; the start is ``on_intensity`` / ``off_intensity``).
+``text_tags`` lists the tags a ZWO file gave as element text, written back that way. What ZWO files
 carry beyond that (text events, kept attributes such as ``pace``, Zwift's metadata) rides
 along as ``events``, ``attributes`` and ``metadata``, so editing a workout keeps them.
 Every error is an ``InvalidInput`` naming the field (``steps.2.intensity``) and, for the
@@ -93,6 +98,14 @@ def _intensity(
     return value
 
 
+def _optional_intensity(
+    data: Mapping[str, Any], key: str, where: str, label: str, *, distance: bool
+) -> float | None:
+    if data.get(key) is None:
+        return None
+    return _intensity(data, key, where, label, distance=distance)
+
+
 def _pairs(raw: Any, field: str) -> sw.Attributes:
     if raw is None:
         return ()
@@ -160,10 +173,16 @@ def _step(data: Any, index: int) -> sw.Step:
             _intensity(data, "off_intensity", where, label, distance=distance),
             events,
             attributes,
+            _optional_intensity(data, "on_intensity_end", where, label, distance=distance),
+            _optional_intensity(data, "off_intensity_end", where, label, distance=distance),
         )
     extent = _extent(data, "duration", unit, where, label)
     distance = extent.is_distance
     if kind == "steady":
+        if data.get("intensity_low") is not None or data.get("intensity_high") is not None:
+            low = _intensity(data, "intensity_low", where, label, distance=distance)
+            high = _intensity(data, "intensity_high", where, label, distance=distance)
+            return sw.Steady.ranged(extent, low, high, events, attributes)
         intensity = _intensity(data, "intensity", where, label, distance=distance)
         return sw.Steady(extent, intensity, events, attributes)
     if kind in ("warmup", "ramp", "cooldown"):
@@ -213,6 +232,7 @@ def structure_from_json(data: Any) -> sw.Workout:
         raise _fail("Add at least one step.", "steps")
     if len(steps_raw) > sw.MAX_STEPS:
         raise _fail(f"A workout has at most {sw.MAX_STEPS} steps.", "steps")
+    tags = _tags(data.get("tags"))
     try:
         workout = sw.Workout(
             name=_text(data, "name", MAX_NAME_CHARS),
@@ -220,9 +240,11 @@ def structure_from_json(data: Any) -> sw.Workout:
             steps=tuple(_step(item, i) for i, item in enumerate(steps_raw)),
             author=_text(data, "author", MAX_NAME_CHARS),
             description=_text(data, "description", MAX_DESCRIPTION_CHARS),
-            tags=_tags(data.get("tags")),
+            tags=tags,
             events=_events(data.get("events"), "events"),
             metadata=_pairs(data.get("metadata"), "metadata"),
+            # A tag removed in the editor takes its form with it.
+            text_tags=tuple(tag for tag in _tags(data.get("text_tags")) if tag in tags),
         )
     except ValueError as exc:
         raise _fail(str(exc).capitalize() + ".", "workout") from None
@@ -299,10 +321,16 @@ def _step_json(step: sw.Step) -> dict[str, Any]:
             "on_intensity": step.on_intensity,
             "off_intensity": step.off_intensity,
         }
+        if step.on_intensity_end is not None:
+            data["on_intensity_end"] = step.on_intensity_end
+        if step.off_intensity_end is not None:
+            data["off_intensity_end"] = step.off_intensity_end
     else:
         data = {"duration": step.extent.value, "unit": step.extent.unit}
         if isinstance(step, sw.Steady):
             data = {"type": "steady", **data, "intensity": step.intensity}
+            if step.target_range is not None:
+                data["intensity_low"], data["intensity_high"] = step.target_range
         elif isinstance(step, sw.Ramp):
             data = {
                 "type": step.kind,
@@ -335,4 +363,6 @@ def structure_to_json(workout: sw.Workout) -> dict[str, Any]:
         data["events"] = _events_json(workout.events)
     if workout.metadata:
         data["metadata"] = [list(p) for p in workout.metadata]
+    if workout.text_tags:
+        data["text_tags"] = list(workout.text_tags)
     return data
