@@ -3,12 +3,14 @@
 Everyone who sees a runner sees their plans (another runner's plan answers 404 but to
 admins); coaches of the runner and admins generate, edit, regenerate and delete (runners
 403: a runner may not delete the plan their coach made);
-the iCalendar feed is public at its secret URL (an unknown token 404); plan schemas are
-for coaches and admins, a coach editing only their own.
+the calendar's edits (add, move, copy a week) are the coaches' and admins', skipping a day
+with a reason everyone's who sees the runner; the iCalendar feed is public at its secret
+URL (an unknown token 404); plan schemas are for coaches and admins, a coach editing only their own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib.resources import files
 from typing import Any
@@ -35,6 +37,28 @@ def _generate(w: World) -> dict[str, Any]:
 
 def _edit(w: World) -> dict[str, Any]:
     return {"duration_min": "42", "notes": "Matrix edit"}
+
+
+def _add(w: World) -> dict[str, Any]:
+    return {
+        "date": (PLAN_RACE_DATE - dt.timedelta(days=10)).isoformat(),
+        "workout_id": str(w.default_workout_id),
+    }
+
+
+def _move(w: World) -> dict[str, Any]:
+    return {"date": (PLAN_RACE_DATE - dt.timedelta(days=9)).isoformat()}
+
+
+def _copy(w: World) -> dict[str, Any]:
+    return {
+        "from": (PLAN_RACE_DATE - dt.timedelta(days=21)).isoformat(),
+        "to": (PLAN_RACE_DATE - dt.timedelta(days=14)).isoformat(),
+    }
+
+
+def _api_add(w: World) -> dict[str, Any]:
+    return {**_add(w), "workout_id": w.default_workout_id}
 
 
 def _schema_form(w: World) -> dict[str, Any]:
@@ -147,6 +171,31 @@ CASES: list[Case] = [
     ),
     *_own_other("GET", "plans.day_zwo", lambda w, k: _day(w, k) + ".zwo", *READ),
     *_own_other("GET", "plans.day_fit", lambda w, k: _day(w, k) + ".fit", *READ),
+    *_own_other(
+        "POST",
+        "plans.calendar_add",
+        lambda w, k: f"/plans/{_plan(w, k)}/calendar/add",
+        *_write(303),
+        form=_add,
+    ),
+    *_own_other(
+        "POST", "plans.move_day", lambda w, k: _day(w, k) + "/move", *_write(303), form=_move
+    ),
+    *_own_other(
+        "POST",
+        "plans.copy_week",
+        lambda w, k: f"/plans/{_plan(w, k)}/weeks/copy",
+        *_write(303),
+        form=_copy,
+    ),
+    *_own_other(
+        "POST",
+        "plans.skip_day",
+        lambda w, k: _day(w, k) + "/skip",
+        logged_in(303, 303, 303),
+        logged_in(404, 404, 303),
+        form=lambda w: {"reason": "Sore calf"},
+    ),
     Case(
         "GET",
         "plans.ics_feed",
@@ -263,5 +312,45 @@ CASES: list[Case] = [
         lambda w, k: "/api" + _day(w, k),
         *_write(200),
         json=lambda w: {"notes": "API edit", "duration_s": 2400},
+    ),
+    *_own_other(
+        "GET", "api_plans.Calendar", lambda w, k: f"/api/plans/{_plan(w, k)}/calendar", *READ
+    ),
+    *_own_other(
+        "POST",
+        "api_plans.Days",
+        lambda w, k: f"/api/plans/{_plan(w, k)}/days",
+        *_write(201),
+        json=_api_add,
+    ),
+    *_own_other(
+        "POST",
+        "api_plans.MoveDay",
+        lambda w, k: "/api" + _day(w, k) + "/move",
+        *_write(200),
+        json=_move,
+    ),
+    *_own_other(
+        "POST",
+        "api_plans.CopyWeek",
+        lambda w, k: f"/api/plans/{_plan(w, k)}/weeks/copy",
+        *_write(200),
+        json=_copy,
+    ),
+    *_own_other(
+        "POST",
+        "api_plans.SkipDay",
+        lambda w, k: "/api" + _day(w, k) + "/skip",
+        logged_in(200, 200, 200),
+        logged_in(404, 404, 200),
+        json=lambda w: {"reason": "Sore calf"},
+    ),
+    *_own_other(
+        "DELETE",
+        "api_plans.SkipDay",
+        lambda w, k: "/api" + _day(w, k) + "/skip",
+        logged_in(200, 200, 200),
+        logged_in(404, 404, 200),
+        json=lambda w: {},
     ),
 ]

@@ -4,6 +4,7 @@ and deletion for the runner's coaches and admins."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask.views import MethodView
@@ -13,8 +14,9 @@ from marshmallow import Schema, fields, validate
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.plans import actions as plan_services
+from smartrunning.plans import calendar as plan_calendar
+from smartrunning.plans import calendar_edits, plan_schemas
 from smartrunning.plans import compliance as plan_compliance
-from smartrunning.plans import plan_schemas
 from smartrunning.plans.models import (
     Plan,
     PlanDay,
@@ -83,6 +85,7 @@ class PlanDayOut(Schema):
     targets = fields.List(fields.Nested(PlanTargetOut))
     notes = fields.Str()
     edited = fields.Bool()
+    skipped_reason = fields.Str(allow_none=True)
     session_id = fields.Int(allow_none=True)
 
 
@@ -251,5 +254,192 @@ class DayById(MethodView):
         if not plan_services.can_plan(this_user(), plan.runner):
             abort(403, message="Coaches of this runner and admins only.")
         plan_services.edit_day(day, **data)
+        db.session.commit()
+        return day
+
+
+# --- the calendar -------------------------------------------------------------------------
+
+
+class CalendarQuery(Schema):
+    from_date = fields.Date(
+        data_key="from", load_default=None, metadata={"description": "first day (default: today)"}
+    )
+    to_date = fields.Date(
+        data_key="to", load_default=None, metadata={"description": "last day (default: 4 weeks)"}
+    )
+
+
+class TotalsOut(Schema):
+    duration_s = fields.Float()
+    distance_m = fields.Float()
+    load_value = fields.Float(attribute="load", data_key="load")
+    sessions = fields.Int()
+
+
+class CalendarSessionOut(Schema):
+    id = fields.Int()
+    sport = fields.Str()
+    duration_s = fields.Float()
+    distance_m = fields.Float()
+    load_value = fields.Float(attribute="load", data_key="load", allow_none=True)
+
+
+class CalendarPlannedOut(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    workout_id = fields.Int(allow_none=True)
+    workout_name = fields.Str()
+    duration_s = fields.Float()
+    distance_m = fields.Float()
+    load_value = fields.Float(attribute="load", data_key="load")
+    notes = fields.Str()
+    edited = fields.Bool()
+    skipped_reason = fields.Str(allow_none=True)
+
+
+class CalendarDayOut(Schema):
+    date = fields.Str()
+    planned = fields.Nested(CalendarPlannedOut, allow_none=True)
+    completed = fields.Nested(CalendarSessionOut, allow_none=True)
+    unplanned = fields.List(fields.Nested(CalendarSessionOut))
+    compliance = fields.Str(allow_none=True)
+
+
+class CalendarWeekOut(Schema):
+    start = fields.Str()
+    block = fields.Str(allow_none=True)
+    planned = fields.Nested(TotalsOut)
+    done = fields.Nested(TotalsOut)
+    compliance = fields.Str()
+    days = fields.List(fields.Nested(CalendarDayOut))
+
+
+class AddWorkoutIn(Schema):
+    date = fields.Date(required=True)
+    workout_id = fields.Int(required=True, validate=validate.Range(1, MAX_ID))
+
+
+class MoveDayIn(Schema):
+    date = fields.Date(required=True, metadata={"description": "the day's new date"})
+
+
+class CopyWeekIn(Schema):
+    from_date = fields.Date(
+        data_key="from", required=True, metadata={"description": "a day of the week to copy"}
+    )
+    to_date = fields.Date(
+        data_key="to", required=True, metadata={"description": "a day of the week to replace"}
+    )
+
+
+class SkipIn(Schema):
+    reason = fields.Str(
+        required=True, validate=validate.Length(max=calendar_edits.MAX_REASON_CHARS)
+    )
+
+
+MAX_CALENDAR_DAYS = 400
+
+
+def _editable(plan: Plan) -> None:
+    if not calendar_edits.can_edit_calendar(this_user(), plan.runner):
+        abort(403, message="Coaches of this runner and admins only.")
+
+
+def _day(plan: Plan, day_id: int) -> PlanDay:
+    try:
+        return plan_services.visible_day(this_user(), plan, day_id)
+    except NotFound:
+        abort(404, message="No such plan day.")
+        raise  # abort raised
+
+
+@blp.route("/plans/<int:plan_id>/calendar")
+class Calendar(MethodView):
+    @blp.arguments(CalendarQuery, location="query")
+    @blp.response(200, CalendarWeekOut(many=True))
+    def get(self, query: dict[str, Any], plan_id: int) -> Any:
+        """The plan's calendar by week (Monday to Sunday) from ``from`` to ``to`` (at most
+        400 days): per day the planned session, the one done for it and any unplanned
+        ones; per week the totals planned and done (time, distance, load) and compliance."""
+        plan = _plan(plan_id)
+        if plan_compliance.link_sessions(plan):
+            db.session.commit()
+        today = clock.today()
+        first = query["from_date"] or today
+        last = query["to_date"] or first + dt.timedelta(days=27)
+        if last < first or (last - first).days > MAX_CALENDAR_DAYS:
+            abort(422, message=f"'to' must be from 'from' to {MAX_CALENDAR_DAYS} days after.")
+        if first.year < 2 or last.year > 9998:
+            abort(422, message="The dates must be within years 2 to 9998.")
+        return plan_calendar.calendar_json(plan_calendar.weeks_between(plan, first, last, today))
+
+
+@blp.route("/plans/<int:plan_id>/days")
+class Days(MethodView):
+    @blp.arguments(AddWorkoutIn)
+    @blp.response(201, PlanDayOut)
+    def post(self, data: dict[str, Any], plan_id: int) -> Any:
+        """Put a library workout on a day (a rest day included; on a planned day it
+        replaces the workout). The day is marked edited (coaches and admins)."""
+        plan = _plan(plan_id)
+        _editable(plan)
+        day = calendar_edits.add_workout(plan, data["date"], data["workout_id"])
+        db.session.commit()
+        return day
+
+
+@blp.route("/plans/<int:plan_id>/days/<int:day_id>/move")
+class MoveDay(MethodView):
+    @blp.arguments(MoveDayIn)
+    @blp.response(200, PlanDayOut)
+    def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
+        """Move a day to another date; a day planned there takes its old date (coaches and
+        admins)."""
+        plan = _plan(plan_id)
+        day = _day(plan, day_id)
+        _editable(plan)
+        calendar_edits.move_day(plan, day, data["date"])
+        db.session.commit()
+        return day
+
+
+@blp.route("/plans/<int:plan_id>/weeks/copy")
+class CopyWeek(MethodView):
+    @blp.arguments(CopyWeekIn)
+    @blp.response(200, PlanDayOut(many=True))
+    def post(self, data: dict[str, Any], plan_id: int) -> Any:
+        """Make the week of ``to`` a copy of the week of ``from``; returns its days
+        (coaches and admins)."""
+        plan = _plan(plan_id)
+        _editable(plan)
+        days = calendar_edits.copy_week(plan, data["from_date"], data["to_date"])
+        db.session.commit()
+        return days
+
+
+@blp.route("/plans/<int:plan_id>/days/<int:day_id>/skip")
+class SkipDay(MethodView):
+    @blp.arguments(SkipIn)
+    @blp.response(200, PlanDayOut)
+    def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
+        """Skip a day, saying why (whoever sees the runner, the runner too)."""
+        plan = _plan(plan_id)
+        day = _day(plan, day_id)
+        if not calendar_edits.can_skip(this_user(), plan.runner):
+            abort(403, message="You may not change this plan.")
+        calendar_edits.skip_day(day, data["reason"])
+        db.session.commit()
+        return day
+
+    @blp.response(200, PlanDayOut)
+    def delete(self, plan_id: int, day_id: int) -> Any:
+        """Plan a skipped day again."""
+        plan = _plan(plan_id)
+        day = _day(plan, day_id)
+        if not calendar_edits.can_skip(this_user(), plan.runner):
+            abort(403, message="You may not change this plan.")
+        calendar_edits.unskip_day(day)
         db.session.commit()
         return day

@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 
 from smartrunning.athletes.models import Runner
 from smartrunning.plans import actions as plan_services
-from smartrunning.plans import plan_schemas
+from smartrunning.plans import calendar as plan_calendar
+from smartrunning.plans import calendar_edits, plan_schemas
 from smartrunning.plans import stored as plan_json
 from smartrunning.platform import clock
 from smartrunning.platform.cli_output import (
@@ -24,7 +25,9 @@ from smartrunning.platform.formatting import format_duration
 
 __all__ = ["register"]
 
-plan_group = AppGroup("plan", help="Training plans: schemas, generation, deletion.")
+plan_group = AppGroup(
+    "plan", help="Training plans: schemas, generation, the calendar and its edits, deletion."
+)
 
 
 @plan_group.command("schemas")
@@ -150,6 +153,153 @@ def delete_command(plan_id: int, yes: bool, as_json: bool) -> None:
     plan_services.delete_plan(plan)
     db.session.commit()
     emit({"deleted": plan_id}, as_json, f"Deleted plan {plan_id}.")
+
+
+def _plan_arg(plan_id: int) -> Any:
+    try:
+        return plan_services.plan_by_id(plan_id)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _day_arg(plan: Any, day_id: int) -> Any:
+    day = next((d for d in plan.days if d.id == day_id), None)
+    if day is None:
+        raise click.ClickException(f"Plan {plan.id} has no day {day_id}.")
+    return day
+
+
+def _edited(run: Any) -> Any:
+    """Run one calendar edit: commit, or a clear error (nothing kept)."""
+    try:
+        result = run()
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    return result
+
+
+def _day_json(day: Any) -> dict[str, Any]:
+    return {
+        "id": day.id,
+        "date": day.date,
+        "kind": day.kind,
+        "workout": day.workout_name,
+        "workout_id": day.workout_id,
+        "duration_s": round(day.duration_s, 1),
+        "distance_m": round(day.distance_m, 1),
+        "load": round(day.load, 1),
+        "edited": day.edited,
+        "skipped_reason": day.skipped_reason,
+    }
+
+
+def _day_text(day: Any) -> str:
+    skipped = f" (skipped: {day.skipped_reason})" if day.skipped_reason else ""
+    return (
+        f"{day.date} {day.workout_name}, {format_duration(day.duration_s)}, "
+        f"{day.distance_m / 1000:.1f} km, load {day.load:.0f}{skipped}"
+    )
+
+
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+@plan_group.command("calendar")
+@click.argument("plan_id", type=int)
+@click.option("--from", "first", type=DATE, default=None, help="First day (default: today).")
+@click.option("--to", "last", type=DATE, default=None, help="Last day (default: 4 weeks on).")
+@json_option
+def calendar_command(
+    plan_id: int, first: dt.datetime | None, last: dt.datetime | None, as_json: bool
+) -> None:
+    """A plan's calendar by week: planned and done per day, unplanned sessions, the
+    weeks' totals planned and done and their compliance."""
+    plan = _plan_arg(plan_id)
+    start = first.date() if first else clock.today()
+    end = last.date() if last else start + dt.timedelta(days=27)
+    if end < start or (end - start).days > 400:
+        raise click.ClickException("--to must be from --from to 400 days after.")
+    weeks = plan_calendar.weeks_between(plan, start, end, clock.today())
+    lines = []
+    for week in weeks:
+        lines.append(
+            f"week of {week.start}: planned {format_duration(week.planned.duration_s)}, "
+            f"{week.planned.distance_m / 1000:.1f} km, load {week.planned.load:.0f}; done "
+            f"{format_duration(week.done.duration_s)}, {week.done.distance_m / 1000:.1f} km, "
+            f"load {week.done.load:.0f} ({plan_calendar.COMPLIANCE_WORDS[week.colour]})"
+        )
+        for day in week.days:
+            if day.planned is not None:
+                lines.append("  " + _day_text(day.planned))
+            lines += [
+                f"  {day.date} unplanned {s.sport}, {format_duration(s.timer_time_s)}"
+                for s in day.unplanned
+            ]
+    emit({"weeks": plan_calendar.calendar_json(weeks)}, as_json, "\n".join(lines))
+
+
+@plan_group.command("add-workout")
+@click.argument("plan_id", type=int)
+@click.option("--date", "date", type=DATE, required=True, help="The day (YYYY-MM-DD).")
+@click.option("--workout", "workout_id", type=int, required=True, help="Library workout id.")
+@json_option
+def add_workout_command(plan_id: int, date: dt.datetime, workout_id: int, as_json: bool) -> None:
+    """Put a library workout on a day (a rest day included; on a planned day it replaces
+    the workout); the day is kept as edited when the plan is regenerated."""
+    plan = _plan_arg(plan_id)
+    day = _edited(lambda: calendar_edits.add_workout(plan, date.date(), workout_id))
+    emit(_day_json(day), as_json, "Added: " + _day_text(day))
+
+
+@plan_group.command("move-day")
+@click.argument("plan_id", type=int)
+@click.argument("day_id", type=int)
+@click.option("--to", "to", type=DATE, required=True, help="The new date (YYYY-MM-DD).")
+@json_option
+def move_day_command(plan_id: int, day_id: int, to: dt.datetime, as_json: bool) -> None:
+    """Move a plan day to another date (a day planned there takes its old date)."""
+    plan = _plan_arg(plan_id)
+    day = _day_arg(plan, day_id)
+    _edited(lambda: calendar_edits.move_day(plan, day, to.date()))
+    emit(_day_json(day), as_json, "Moved: " + _day_text(day))
+
+
+@plan_group.command("copy-week")
+@click.argument("plan_id", type=int)
+@click.option("--from", "source", type=DATE, required=True, help="A day of the week to copy.")
+@click.option("--to", "target", type=DATE, required=True, help="A day of the week to replace.")
+@json_option
+def copy_week_command(
+    plan_id: int, source: dt.datetime, target: dt.datetime, as_json: bool
+) -> None:
+    """Make the week of --to a copy of the week of --from (the race day stays)."""
+    plan = _plan_arg(plan_id)
+    days = _edited(lambda: calendar_edits.copy_week(plan, source.date(), target.date()))
+    text = "\n".join(["Copied:"] + ["  " + _day_text(d) for d in days])
+    emit({"days": [_day_json(d) for d in days]}, as_json, text)
+
+
+@plan_group.command("skip-day")
+@click.argument("plan_id", type=int)
+@click.argument("day_id", type=int)
+@click.option("--reason", default=None, help="Why the day is skipped.")
+@click.option("--undo", is_flag=True, help="Plan a skipped day again.")
+@json_option
+def skip_day_command(
+    plan_id: int, day_id: int, reason: str | None, undo: bool, as_json: bool
+) -> None:
+    """Skip a plan day with a reason, or (--undo) plan it again."""
+    plan = _plan_arg(plan_id)
+    day = _day_arg(plan, day_id)
+    if undo:
+        _edited(lambda: calendar_edits.unskip_day(day))
+    elif reason is None:
+        raise click.ClickException("Give --reason (why the day is skipped) or --undo.")
+    else:
+        _edited(lambda: calendar_edits.skip_day(day, reason))
+    emit(_day_json(day), as_json, ("Planned again: " if undo else "Skipped: ") + _day_text(day))
 
 
 def register(group: AppGroup) -> None:

@@ -5,7 +5,6 @@ may not delete the plan their coach made for them)."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -16,9 +15,10 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.athletes.models import Runner
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.plans import actions as plan_services
+from smartrunning.plans import calendar as plan_calendar
+from smartrunning.plans import calendar_edits, plan_schemas
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans import exports as plan_exports
-from smartrunning.plans import plan_schemas
 from smartrunning.plans.models import (
     Plan,
     PlanDay,
@@ -42,14 +42,6 @@ from smartrunning.workouts import targets as workout_targets
 __all__ = ["bp"]
 
 bp = Blueprint("plans", __name__, template_folder="templates")
-
-COLOURS = {
-    "good": "text-bg-success",
-    "fair": "text-bg-warning",
-    "poor": "text-bg-danger",
-    "missed": "text-bg-secondary",
-    "planned": "text-bg-light",
-}
 
 
 def _plan_or_404(plan_id: int) -> Plan:
@@ -179,19 +171,12 @@ def runner_plans(runner_id: int) -> ResponseReturnValue:
     ), status
 
 
-def _month_grid(month: dt.date, days: dict[dt.date, PlanDay]) -> list[list[dict[str, Any]]]:
-    weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
-        weeks.append(
-            [{"date": d, "in_month": d.month == month.month, "day": days.get(d)} for d in week]
-        )
-    return weeks
-
-
 _CALENDAR_MARGIN = dt.timedelta(days=366)
 """How far before its start and after its race day a plan's calendar may be paged: far
 enough to compare, and never to the ends of the calendar, where the next month or the
 previous Monday does not exist."""
+
+VIEWS = ("month", "week", "season")
 
 
 def _calendar_day(raw: str, default: dt.date, plan: Plan, name: str) -> dt.date:
@@ -213,46 +198,167 @@ def _parse_week(raw: str, default: dt.date, plan: Plan) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-@bp.get("/plans/<int:plan_id>")
-def plan_detail(plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(plan_id)
+def _optional_day(raw: str) -> dt.date | None:
+    """A date to prefill a form with; nothing for anything else."""
+    try:
+        return dt.date.fromisoformat(raw[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+def _render_plan(plan: Plan, status: int = 200, **shown: Any) -> ResponseReturnValue:
+    """The plan page: its header, projection and calendar (``view``: month, week or
+    season; ``week``/``month``: which; ``add``: the date the add form starts on)."""
+    args = {**request.args, **shown}
     done: list[TrainingSession] | None = plan_compliance.running_sessions(plan)
     if plan_compliance.link_sessions(plan, done):  # sessions imported since the last visit
         db.session.commit()
-        done = None  # expired by the commit: ``sessions_by_id`` loads them in one query
     today = clock.today()
     focus = min(max(today, plan.start_date), plan.race_date)
-    month = _parse_month(request.args.get("month", "")[:7], focus, plan)
-    week_start = _parse_week(request.args.get("week", "")[:10], focus, plan)
-    by_date = {d.date: d for d in plan.days}
-    sessions = plan_compliance.sessions_by_id(plan, done)
-    compliance = {
-        d.id: plan_compliance.compliance(d, sessions.get(d.session_id or 0), today)
-        for d in plan.days
-    }
-    week_days = [week_start + dt.timedelta(days=i) for i in range(7)]
-    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
-    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    # An old link names a week only: that week's view.
+    view = args.get("view") or ("week" if args.get("week") else "month")
+    if view not in VIEWS:
+        view = "month"
+    month = _parse_month(str(args.get("month", ""))[:7], focus, plan)
+    week_start = _parse_week(str(args.get("week", ""))[:10], focus, plan)
+    user = this_user()
+    can_edit = calendar_edits.can_edit_calendar(user, plan.runner)
     chart = {"days": plan.projection.get("days", []), "race_date": plan.race_date.isoformat()}
+    weeks: list[plan_calendar.CalendarWeek] = []
+    if view == "week":
+        weeks = plan_calendar.weeks_between(plan, week_start, week_start, today)
+    elif view == "month":
+        weeks = plan_calendar.month_weeks(plan, month, today)
     return render_template(
         "plans/plan.html",
         plan=plan,
         runner=plan.runner,
         tab="plans",
+        view=view,
+        today=today,
+        timedelta=dt.timedelta,
         month=month,
-        grid=_month_grid(month, by_date),
-        prev_month=prev_month,
-        next_month=next_month,
+        prev_month=(month - dt.timedelta(days=1)).replace(day=1),
+        next_month=(month + dt.timedelta(days=32)).replace(day=1),
         week_start=week_start,
-        week=[(d, by_date.get(d)) for d in week_days],
         prev_week=week_start - dt.timedelta(days=7),
         next_week=week_start + dt.timedelta(days=7),
-        sessions=sessions,
-        compliance=compliance,
-        colours=COLOURS,
-        can_plan=plan_services.can_plan(this_user(), plan.runner),
+        weeks=weeks,
+        season=plan_calendar.season(plan, today) if view == "season" else [],
+        kinds=plan_calendar.KIND_LABELS,
+        compliance_words=plan_calendar.COMPLIANCE_WORDS,
+        can_plan=plan_services.can_plan(user, plan.runner),
+        can_edit=can_edit,
+        can_skip=calendar_edits.can_skip(user, plan.runner),
+        library=workout_services.running_library() if can_edit else [],
+        add_date=_optional_day(str(args.get("add", ""))) or focus,
         chart_json=script_json(chart),
         ics_url=url_for("plans.ics_feed", token=plan.ics_token, _external=True),
+    ), status
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan_detail(plan_id: int) -> ResponseReturnValue:
+    return _render_plan(_plan_or_404(plan_id))
+
+
+def _form_date(name: str) -> dt.date:
+    raw = request.form.get(name, "").strip()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"Choose a date (YYYY-MM-DD), not {raw[:40]!r}.", field=name) from None
+
+
+def _form_id(name: str, message: str) -> int:
+    raw = request.form.get(name, "").strip()
+    if not raw.isdigit():
+        raise InvalidInput(message, field=name)
+    return int(raw)
+
+
+def _calendar_edit(plan: Plan, edit: Any, done: str) -> ResponseReturnValue:
+    """Run one calendar edit (``edit()`` returns the date to show): commit and go back to
+    the calendar there (303), or show the calendar with the error (400)."""
+    view = request.form.get("view", "month")
+    view = view if view in VIEWS else "month"
+    try:
+        shown: dt.date = edit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return _render_plan(plan, 400, view=view)
+    db.session.commit()
+    flash(done, "success")
+    target = url_for(
+        "plans.plan_detail",
+        plan_id=plan.id,
+        view=view,
+        week=shown.isoformat(),
+        month=shown.strftime("%Y-%m"),
+    )
+    return redirect(target + "#calendar"), 303
+
+
+def _require_edit(plan: Plan) -> None:
+    if not calendar_edits.can_edit_calendar(this_user(), plan.runner):
+        abort(403)
+
+
+@bp.post("/plans/<int:plan_id>/calendar/add")
+def calendar_add(plan_id: int) -> ResponseReturnValue:
+    """Put a library workout on a day (a rest day included): coaches and admins."""
+    plan = _plan_or_404(plan_id)
+    _require_edit(plan)
+
+    def edit() -> dt.date:
+        date = _form_date("date")
+        workout_id = _form_id("workout_id", "Choose a workout of the library.")
+        return calendar_edits.add_workout(plan, date, workout_id).date
+
+    return _calendar_edit(plan, edit, "Workout added.")
+
+
+@bp.post("/plans/<int:plan_id>/days/<int:day_id>/move")
+def move_day(plan_id: int, day_id: int) -> ResponseReturnValue:
+    """Move a day to another date (swapping with a day planned there)."""
+    plan = _plan_or_404(plan_id)
+    day = _day_or_404(plan, day_id)
+    _require_edit(plan)
+    return _calendar_edit(
+        plan, lambda: calendar_edits.move_day(plan, day, _form_date("date")).date, "Day moved."
+    )
+
+
+@bp.post("/plans/<int:plan_id>/weeks/copy")
+def copy_week(plan_id: int) -> ResponseReturnValue:
+    """Make another week a copy of a week (any day of each)."""
+    plan = _plan_or_404(plan_id)
+    _require_edit(plan)
+
+    def edit() -> dt.date:
+        target = _form_date("to")
+        calendar_edits.copy_week(plan, _form_date("from"), target)
+        return target
+
+    return _calendar_edit(plan, edit, "Week copied.")
+
+
+@bp.post("/plans/<int:plan_id>/days/<int:day_id>/skip")
+def skip_day(plan_id: int, day_id: int) -> ResponseReturnValue:
+    """Skip a day with a reason, or (``undo``) plan it again: whoever sees the runner."""
+    plan = _plan_or_404(plan_id)
+    day = _day_or_404(plan, day_id)
+    if not calendar_edits.can_skip(this_user(), plan.runner):
+        abort(403)
+    if request.form.get("undo") == "1":
+        return _calendar_edit(
+            plan, lambda: calendar_edits.unskip_day(day).date, "The day is planned again."
+        )
+    return _calendar_edit(
+        plan,
+        lambda: calendar_edits.skip_day(day, request.form.get("reason", "")).date,
+        "Day skipped.",
     )
 
 
@@ -320,7 +426,9 @@ def edit_day(plan_id: int, day_id: int) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash("Day saved.", "success")
-            return redirect(url_for("plans.plan_detail", plan_id=plan.id, week=day.date))
+            return redirect(
+                url_for("plans.plan_detail", plan_id=plan.id, view="week", week=day.date)
+            )
     return render_template(
         "plans/edit_day.html",
         plan=plan,

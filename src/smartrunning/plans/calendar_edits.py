@@ -1,0 +1,224 @@
+"""Edits made on a plan's calendar: add a library workout to any day (a rest day
+included), move a day (onto a planned day: the two swap), copy a week over another, skip a
+day with a reason (and undo it).
+
+Every edit marks the days it touches ``edited`` and records the dates it empties
+(``Plan.emptied_dates``), so regenerating keeps both (``actions.regenerate``). One planned
+day per date: adding to a planned day replaces its workout. The race day keeps its race:
+it is not moved, copied over or replaced. Who may: ``can_edit_calendar`` (the runner's
+coaches and admins) for adding, moving and copying; ``can_skip`` (whoever sees the
+runner: the runner too) for skipping. Each function flushes; the caller commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from smartrunning.accounts.models import User
+from smartrunning.athletes.models import Runner
+from smartrunning.athletes.rules import can
+from smartrunning.plans import actions as plan_services
+from smartrunning.plans.compliance import link_sessions
+from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import InvalidInput
+from smartrunning.science.plans.generate import RACE_KIND
+
+__all__ = [
+    "ADDED_SLOT",
+    "MAX_REASON_CHARS",
+    "add_workout",
+    "can_edit_calendar",
+    "can_skip",
+    "copy_week",
+    "day_on",
+    "move_day",
+    "skip_day",
+    "unskip_day",
+    "week_start",
+]
+
+MAX_REASON_CHARS = 500
+ADDED_SLOT = "added"
+"""The slot of a day added on the calendar (generated days name their schema's slot)."""
+
+
+def can_edit_calendar(user: User, runner: Runner) -> bool:
+    """Adding, moving and copying: the runner's coaches and admins (as ``can_plan``)."""
+    return plan_services.can_plan(user, runner)
+
+
+def can_skip(user: User, runner: Runner) -> bool:
+    """Skipping a day with a reason: whoever sees the runner, the runner included."""
+    return can(user, runner, "view")
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def day_on(plan: Plan, date: dt.date) -> PlanDay | None:
+    """The plan's day on ``date`` (one a date), if any."""
+    return next((d for d in plan.days if d.date == date), None)
+
+
+def _check_date(plan: Plan, date: dt.date, field: str) -> None:
+    if not plan.start_date <= date <= plan.race_date:
+        raise InvalidInput(
+            f"{date.isoformat()} is outside the plan: choose a day from "
+            f"{plan.start_date.isoformat()} to the race on {plan.race_date.isoformat()}.",
+            field=field,
+        )
+
+
+def _week(plan: Plan, date: dt.date) -> int:
+    return max(0, (date - plan.start_date).days // 7)
+
+
+def _emptied(plan: Plan, date: dt.date, *, empty: bool) -> None:
+    """Record (``empty``) or forget that a coach emptied ``date``; a new list, so the JSON
+    column is written."""
+    dates = set(plan.emptied_dates or ())
+    if empty:
+        dates.add(date.isoformat())
+    else:
+        dates.discard(date.isoformat())
+    plan.emptied_dates = sorted(dates) or None
+
+
+def _not_race(day: PlanDay | None, field: str) -> None:
+    if day is not None and day.kind == RACE_KIND:
+        raise InvalidInput(
+            "The race day keeps its race: change the race date by generating the plan again.",
+            field=field,
+        )
+
+
+def add_workout(plan: Plan, date: dt.date, workout_id: int) -> PlanDay:
+    """Put library workout ``workout_id`` on ``date``: a new day on a rest day, or the
+    planned day's workout replaced (its skip undone). ``InvalidInput`` for a date outside
+    the plan, the race day, or a workout that is not a running workout of the library
+    (missing or archived)."""
+    _check_date(plan, date, "date")
+    day = day_on(plan, date)
+    _not_race(day, "date")
+    if day is None:
+        day = PlanDay(
+            date=date,
+            week=_week(plan, date),
+            kind="easy",
+            slot=ADDED_SLOT,
+            hard=False,
+            workout_name="",
+            zwo="",
+        )
+        plan.days.append(day)
+    day.skipped_reason = None
+    plan_services.edit_day(day, workout_id=workout_id)
+    day.edited = True
+    _emptied(plan, date, empty=False)
+    db.session.flush()
+    link_sessions(plan)
+    return day
+
+
+def move_day(plan: Plan, day: PlanDay, to: dt.date) -> PlanDay:
+    """Move ``day`` to ``to``; a day planned there takes ``day``'s old date (they swap),
+    else the old date stays empty. Linked sessions are linked again on the new dates."""
+    _check_date(plan, to, "date")
+    _not_race(day, "day")
+    other = day_on(plan, to)
+    _not_race(other, "date")
+    if to == day.date:
+        return day
+    before = day.date
+    if other is not None:
+        other.date = before
+        other.week = _week(plan, before)
+        other.session_id = None
+        other.edited = True
+    else:
+        _emptied(plan, before, empty=True)
+    day.date = to
+    day.week = _week(plan, to)
+    day.session_id = None
+    day.edited = True
+    _emptied(plan, to, empty=False)
+    db.session.flush()
+    link_sessions(plan)
+    return day
+
+
+def _copy_into(source: PlanDay, target: PlanDay) -> None:
+    for name in ("kind", "slot", "hard", "workout_id", "workout_name", "zwo", "notes"):
+        setattr(target, name, getattr(source, name))
+    target.duration_s = source.duration_s
+    target.distance_m = source.distance_m
+    target.load = source.load
+    target.targets = [dict(t) for t in source.targets or ()]
+    target.skipped_reason = None
+    target.session_id = None
+    target.edited = True
+
+
+def copy_week(plan: Plan, source: dt.date, target: dt.date) -> list[PlanDay]:
+    """Make the week of ``target`` a copy of the week of ``source`` (any day of each
+    week): each weekday takes the source's workout, or is emptied where the source rests.
+    The race day is neither copied nor copied over; days beyond the plan stay as they
+    are, and a source day that would land there is refused. Returns the target week's
+    days."""
+    src, dst = week_start(source), week_start(target)
+    if src == dst:
+        raise InvalidInput("Choose another week to copy to.", field="to")
+    pairs = [(src + dt.timedelta(days=i), dst + dt.timedelta(days=i)) for i in range(7)]
+    for from_date, to_date in pairs:
+        copied = day_on(plan, from_date)
+        if copied is not None and copied.kind != RACE_KIND:
+            _check_date(plan, to_date, "to")
+    for from_date, to_date in pairs:
+        copied = day_on(plan, from_date)
+        if copied is not None and copied.kind == RACE_KIND:
+            copied = None
+        existing = day_on(plan, to_date)
+        if (existing is not None and existing.kind == RACE_KIND) or not (
+            plan.start_date <= to_date <= plan.race_date
+        ):
+            continue
+        if copied is None:
+            if existing is not None:
+                plan.days.remove(existing)
+                _emptied(plan, to_date, empty=True)
+            continue
+        if existing is None:
+            existing = PlanDay(date=to_date, week=_week(plan, to_date))
+            plan.days.append(existing)
+        _copy_into(copied, existing)
+        _emptied(plan, to_date, empty=False)
+    db.session.flush()
+    link_sessions(plan)
+    return [d for d in plan.days if dst <= d.date < dst + dt.timedelta(days=7)]
+
+
+def skip_day(day: PlanDay, reason: str) -> PlanDay:
+    """Mark ``day`` skipped, saying why (1–500 characters); the day stays on the calendar,
+    shown as skipped, and counts in no week's planned totals."""
+    text = " ".join(reason.split())
+    if not text:
+        raise InvalidInput("Say why the day is skipped.", field="reason")
+    if len(text) > MAX_REASON_CHARS:
+        raise InvalidInput(
+            f"The reason is limited to {MAX_REASON_CHARS} characters.", field="reason"
+        )
+    day.skipped_reason = text
+    day.edited = True
+    db.session.flush()
+    return day
+
+
+def unskip_day(day: PlanDay) -> PlanDay:
+    """The day is planned again (it stays edited)."""
+    day.skipped_reason = None
+    day.edited = True
+    db.session.flush()
+    return day
