@@ -25,6 +25,12 @@ from smartrunning.athletes.views import bp as athletes_bp
 from smartrunning.athletes.wizard import bp as wizard_bp
 from smartrunning.coaching.api import blp as runner_deletion_blp
 from smartrunning.coaching.views import bp as coaching_bp
+from smartrunning.feedback import tasks as feedback_tasks
+from smartrunning.feedback.api import blp as feedback_api_blp
+from smartrunning.feedback.views import bp as feedback_bp
+from smartrunning.notifications import tasks as notification_tasks
+from smartrunning.notifications.api import blp as notifications_api_blp
+from smartrunning.notifications.views import bp as notifications_bp
 from smartrunning.plans import projection
 from smartrunning.plans.api import blp as plans_api_blp
 from smartrunning.plans.schema_views import bp as plan_schemas_bp
@@ -226,17 +232,20 @@ def _register_features(app: Flask, queue: Queue) -> None:
         api_docs_bp,
         auth_bp,
         settings_bp,
+        notifications_bp,
         athletes_bp,
         wizard_bp,
         sessions_bp,
         workouts_bp,
         plans_bp,
         plan_schemas_bp,
+        feedback_bp,
         coaching_bp,
         admin_bp,
     ):
         app.register_blueprint(page_bp)
     for api_blp in (
+        notifications_api_blp,
         me_blp,
         runners_blp,
         runner_deletion_blp,
@@ -246,9 +255,12 @@ def _register_features(app: Flask, queue: Queue) -> None:
         jobs_blp,
         workouts_api_blp,
         plans_api_blp,
+        feedback_api_blp,
     ):
         extensions.api.register_blueprint(api_blp)
     # The OpenAPI document describes the API, not anyone's data: readable without login.
     guard.public_endpoint(app, "api-docs.openapi_json")
+    notification_tasks.register(queue)
     session_tasks.register(queue)
+    feedback_tasks.register(queue)
     history.set_plan_source(app, projection)

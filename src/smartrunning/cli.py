@@ -14,6 +14,8 @@ from smartrunning.admin import cli as admin_cli
 from smartrunning.app import create_app
 from smartrunning.athletes import cli as athletes_cli
 from smartrunning.coaching import cli as coaching_cli
+from smartrunning.feedback import cli as feedback_cli
+from smartrunning.notifications import cli as notifications_cli
 from smartrunning.plans import cli as plans_cli
 from smartrunning.platform import serve
 from smartrunning.platform.config import ConfigError
@@ -65,6 +67,8 @@ def _register() -> None:
         admin_cli,
         workouts_cli,
         plans_cli,
+        notifications_cli,
+        feedback_cli,
     ):
         module.register(main)
     coaching_cli.register(athletes_cli.runner_group)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tests.access import matrix_plans, matrix_sessions, matrix_settings, matrix_workouts
+from tests.access import (
+    matrix_coaching_loop,
+    matrix_plans,
+    matrix_sessions,
+    matrix_settings,
+    matrix_workouts,
+)
 from tests.access.matrix import Case
 
 CASES: list[Case] = [
@@ -10,4 +16,5 @@ CASES: list[Case] = [
     *matrix_workouts.CASES,
     *matrix_sessions.CASES,
     *matrix_plans.CASES,
+    *matrix_coaching_loop.CASES,
 ]

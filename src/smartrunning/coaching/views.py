@@ -15,11 +15,14 @@ from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.forms import DeleteRunnerForm
 from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
+from smartrunning.coaching import attention, runner_home
 from smartrunning.coaching import deletion as runner_deletion
+from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans.models import Plan
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict
+from smartrunning.platform.security import safe_next
 from smartrunning.sessions import recent
 from smartrunning.sessions.models import ImportJob, TrainingSession
 
@@ -30,8 +33,9 @@ bp = Blueprint("coaching", __name__, template_folder="templates")
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """The start page: the dashboard for coaches, the runner's own page (or the wizard
-    they left) for runners."""
+    """The start page: the dashboard for coaches; for runners their day (today's and
+    tomorrow's workout, the week, the latest session: ``runner_home``) or the wizard they
+    left."""
     user = this_user()
     if user.has_role(Role.COACH):
         return redirect(url_for("coaching.dashboard"))
@@ -39,7 +43,14 @@ def index() -> ResponseReturnValue:
     if runner is not None and runner.onboarding_step is not None:
         return redirect(url_for("wizard.resume", runner_id=runner.id))
     if runner is not None:
-        return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
+        home = runner_home.runner_home(runner, clock.today())
+        db.session.commit()  # sessions linked to the plan's days
+        return render_template(
+            "coaching/runner_home.html",
+            home=home,
+            kinds=plan_calendar.KIND_LABELS,
+            compliance_words=plan_calendar.COMPLIANCE_WORDS,
+        )
     return render_template("auth/no_profile.html")
 
 
@@ -50,9 +61,28 @@ def dashboard() -> ResponseReturnValue:
     day = clock.today()
     params = parameter_services.parameters_for([row.runner for row in rows], day)
     recent_rows = recent.recent_training([row.runner.id for row in rows], day)
+    status = attention.statuses(this_user(), [row.runner.id for row in rows], day)
+    rows = sorted(rows, key=lambda row: -status[row.runner.id].score)
     return render_template(
-        "coaching/dashboard.html", rows=rows, params=params, recent=recent_rows, today=day
+        "coaching/dashboard.html",
+        rows=rows,
+        params=params,
+        recent=recent_rows,
+        status=status,
+        today=day,
     )
+
+
+@bp.get("/athletes/<int:runner_id>/open")
+@require_role(Role.COACH)
+def open_athlete(runner_id: int) -> ResponseReturnValue:
+    """From the dashboard: note that the coach looked now, and go to the day in question
+    (``to``, a path of this site) or the athlete's page."""
+    runner = get_runner_or_404(runner_id)
+    attention.mark_seen(this_user(), runner.id)
+    db.session.commit()
+    target = safe_next(request.args.get("to"))
+    return redirect(target or url_for("athletes.runner_detail", runner_id=runner.id))
 
 
 @bp.route("/runners/<int:runner_id>/delete", methods=["GET", "POST"])

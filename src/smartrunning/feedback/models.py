@@ -67,9 +67,7 @@ class Comment(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "comments"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(session_id IS NULL) <> (plan_day_id IS NULL)", name="one_subject"
-        ),
+        sa.CheckConstraint("(session_id IS NULL) <> (plan_day_id IS NULL)", name="one_subject"),
         sa.Index("ix_comments_runner_created", "runner_id", "created_at"),
     )
 

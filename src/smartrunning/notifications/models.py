@@ -62,7 +62,9 @@ class Notification(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[NotificationKind] = mapped_column(value_enum(NotificationKind, "notification_kind"))
+    kind: Mapped[NotificationKind] = mapped_column(
+        value_enum(NotificationKind, "notification_kind")
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text, default="")
     link: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -105,10 +107,10 @@ class OutboxEmail(db.Model):  # type: ignore[name-defined]
     __tablename__ = "email_outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[NotificationKind] = mapped_column(
+        value_enum(NotificationKind, "notification_kind")
     )
-    kind: Mapped[NotificationKind] = mapped_column(value_enum(NotificationKind, "notification_kind"))
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)

@@ -7,6 +7,7 @@ instead of surfacing later as odd behaviour.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from enum import StrEnum
@@ -85,8 +86,24 @@ class Settings(BaseSettings):
     hr_max_bpm: Positive = Field(220.0, alias="HR_MAX_BPM")
     moving_speed_mps: Positive = Field(0.5, alias="MOVING_SPEED_MPS")
     gps_jump_mps: Positive = Field(12.0, alias="GPS_JUMP_MPS")
+    max_running_speed_mps: Positive = Field(12.5, alias="MAX_RUNNING_SPEED_MPS")
+    speed_window_s: Positive = Field(30.0, alias="SPEED_WINDOW_S")
+    hr_outside_s: float = Field(30.0, alias="HR_OUTSIDE_S", ge=0)
+    earliest_session_date: dt.date = Field(dt.date(1990, 1, 1), alias="EARLIEST_SESSION_DATE")
+    future_tolerance_h: float = Field(24.0, alias="FUTURE_TOLERANCE_H", ge=0, le=24 * 366)
 
     json_max_depth: int = Field(32, alias="JSON_MAX_DEPTH", ge=4, le=512)
+
+    public_url: str | None = Field(None, alias="PUBLIC_URL")
+    smtp_host: str | None = Field(None, alias="SMTP_HOST")
+    smtp_port: int = Field(25, alias="SMTP_PORT", ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "ssl"] = Field("none", alias="SMTP_SECURITY")
+    smtp_username: str | None = Field(None, alias="SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(None, alias="SMTP_PASSWORD")
+    smtp_from: str = Field("SmartRunning <smartrunning@localhost>", alias="SMTP_FROM")
+    smtp_timeout_s: Positive = Field(20.0, alias="SMTP_TIMEOUT_S")
+    email_retries: int = Field(5, alias="EMAIL_RETRIES", ge=0, le=50)
+    email_retry_delay_s: int = Field(60, alias="EMAIL_RETRY_DELAY_S", ge=0, le=86_400)
     history_max_days: int = Field(3660, alias="HISTORY_MAX_DAYS", ge=7, le=36_600)
     history_max_ahead_days: int = Field(1000, alias="HISTORY_MAX_AHEAD_DAYS", ge=0, le=3660)
 
@@ -104,6 +121,12 @@ class Settings(BaseSettings):
     def resolved_log_format(self) -> Literal["json", "text"]:
         """``LOG_FORMAT``, or JSON in production and text elsewhere."""
         return self.log_format or ("json" if self.is_production else "text")
+
+    @property
+    def resolved_public_url(self) -> str:
+        """``PUBLIC_URL`` (how users reach the site, for links in e-mails), else this
+        server's own address."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def resolved_instance_path(self) -> Path:

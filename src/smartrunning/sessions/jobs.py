@@ -14,7 +14,7 @@ from typing import Final
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
 from smartrunning.platform.queue import get_queue
-from smartrunning.sessions import import_recovery, recompute
+from smartrunning.sessions import import_notices, import_recovery, recompute
 from smartrunning.sessions import imports as import_services
 
 __all__ = [
@@ -65,6 +65,7 @@ def complete_jobs(job_ids: list[int]) -> list[int]:
     for job_id in job_ids:
         if import_services.finish_if_complete(job_id):
             import_services.complete_job(job_id)
+            import_notices.job_finished(job_id)
             completed.append(job_id)
     return completed
 

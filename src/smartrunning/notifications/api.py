@@ -1,0 +1,128 @@
+"""Notifications over the API: the inbox, marking read, and the user's choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
+from marshmallow import Schema, fields, validate
+
+from smartrunning.accounts.policy import this_user
+from smartrunning.notifications import actions
+from smartrunning.notifications.models import Notification, NotificationKind
+from smartrunning.platform.db import db
+from smartrunning.platform.pagination import paginate
+
+__all__ = ["blp"]
+
+blp = Blueprint(
+    "api_notifications",
+    __name__,
+    url_prefix="/api/notifications",
+    description="Notifications: the inbox and each user's choices",
+)
+
+KINDS = [k.value for k in NotificationKind]
+
+
+class InboxQuery(Schema):
+    unread = fields.Bool(load_default=False, metadata={"description": "only unread ones"})
+
+
+class NotificationOut(Schema):
+    id = fields.Int()
+    kind = fields.Str(metadata={"enum": KINDS})
+    title = fields.Str()
+    body = fields.Str()
+    link = fields.Str(metadata={"description": "a path of this site (the day, the session)"})
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class ReadAllOut(Schema):
+    marked_read = fields.Int()
+
+
+class ChoiceSchema(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
+    label = fields.Str(dump_only=True)
+    in_app = fields.Bool(required=True)
+    email = fields.Bool(required=True)
+
+
+class PreferencesSchema(Schema):
+    email = fields.Str(
+        validate=validate.Length(max=254),
+        metadata={"description": "where e-mails go; empty: none"},
+    )
+    choices = fields.List(fields.Nested(ChoiceSchema), validate=validate.Length(max=len(KINDS)))
+
+
+@blp.route("")
+class Inbox(MethodView):
+    @blp.arguments(InboxQuery, location="query")
+    @blp.response(200, NotificationOut(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+        """The caller's notifications, newest first (``unread``: only unread ones)."""
+        page = paginate(
+            actions.inbox(this_user().id, unread_only=query["unread"]),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            order_by=[Notification.created_at.desc(), Notification.id.desc()],
+        )
+        return [actions.as_dict(row) for row in page.into(pagination_parameters)]
+
+
+@blp.route("/<int:notification_id>/read")
+class ReadOne(MethodView):
+    @blp.response(200, NotificationOut)
+    def post(self, notification_id: int) -> Any:
+        """Mark one of the caller's notifications read (another's: 404)."""
+        row = actions.mark_read(this_user().id, notification_id)
+        db.session.commit()
+        return actions.as_dict(row)
+
+
+@blp.route("/read")
+class ReadAll(MethodView):
+    @blp.response(200, ReadAllOut)
+    def post(self) -> Any:
+        """Mark every unread notification of the caller read."""
+        count = actions.mark_all_read(this_user().id)
+        db.session.commit()
+        return {"marked_read": count}
+
+
+def _preferences(user_id: int) -> dict[str, Any]:
+    return {
+        "email": actions.email_address(user_id),
+        "choices": [c.as_dict() for c in actions.choices_for(user_id)],
+    }
+
+
+@blp.route("/preferences")
+class Preferences(MethodView):
+    @blp.response(200, PreferencesSchema)
+    def get(self) -> Any:
+        """The caller's e-mail address and, per kind, in the inbox and/or by e-mail."""
+        return _preferences(this_user().id)
+
+    @blp.arguments(PreferencesSchema)
+    @blp.response(200, PreferencesSchema)
+    def put(self, data: dict[str, Any]) -> Any:
+        """Change the address and the choices given (kinds not given stay as they are)."""
+        user = this_user()
+        if "email" in data:
+            actions.set_email_address(user.id, data["email"])
+        for choice in data.get("choices", []):
+            actions.set_choice(
+                user.id,
+                actions.kind_from(choice["kind"]),
+                in_app=choice["in_app"],
+                email=choice["email"],
+            )
+        db.session.commit()
+        return _preferences(user.id)

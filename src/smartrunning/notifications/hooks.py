@@ -1,0 +1,56 @@
+"""Notifications other features send, by name: each takes the people to tell (user ids:
+the runner's login and coaches, which the caller knows) and what happened.
+
+Wired so far: missed sessions (``feedback.tasks``, each morning for the day before).
+A suggested parameter change and a plan gone stale are ready for the features that
+detect them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from smartrunning.notifications.actions import notify
+from smartrunning.notifications.models import NotificationKind
+
+__all__ = ["missed_session", "parameter_suggestion", "plan_stale"]
+
+
+def missed_session(
+    user_ids: Iterable[int], runner_name: str, day: dt.date, workout: str, link: str
+) -> list[int]:
+    """A planned session of ``day`` has no session recorded (told once per day and link)."""
+    return notify(
+        user_ids,
+        NotificationKind.MISSED_SESSION,
+        f"{runner_name} missed {workout or 'a planned session'} on {day:%a %d %b}",
+        link=link,
+        once=True,
+    )
+
+
+def parameter_suggestion(
+    user_ids: Iterable[int], runner_name: str, suggestion: str, link: str
+) -> list[int]:
+    """A parameter change is suggested (e.g. a new critical speed from recent sessions)."""
+    return notify(
+        user_ids,
+        NotificationKind.PARAMETER_SUGGESTION,
+        f"Suggested change for {runner_name}",
+        body=suggestion,
+        link=link,
+        once=True,
+    )
+
+
+def plan_stale(user_ids: Iterable[int], runner_name: str, reason: str, link: str) -> list[int]:
+    """A runner's plan no longer fits what they did (e.g. weeks behind, fitness changed)."""
+    return notify(
+        user_ids,
+        NotificationKind.STALE_PLAN,
+        f"{runner_name}'s plan needs a look",
+        body=reason,
+        link=link,
+        once=True,
+    )
