@@ -487,3 +487,41 @@ def test_cli_edits_the_calendar(env: dict[str, str], tmp_path: Path) -> None:
     code, out, err = cli("plan", "calendar", plan_id, "--from", start.isoformat())
     assert code == 0, err
     assert "week of" in out
+
+
+def test_the_runner_lands_on_today_and_tomorrow(
+    app: Flask, set_today: Callable[[dt.date], None]
+) -> None:
+    world = make_world(app)
+    plan_id, day = _plan_around_a_session(app, world)
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        planned = next(d for d in plan.days if d.date > day and d.targets)
+        fit = f"/plans/{plan_id}/days/{planned.id}.fit"
+        name = planned.workout_name
+        tomorrow = next(
+            (d for d in plan.days if d.date == planned.date + dt.timedelta(days=1)), None
+        )
+    set_today(planned.date)
+    client = app.test_client()
+    login(client, "runner")
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    today_card = html.split('data-testid="home-today"')[1].split('data-testid="home-tomorrow"')[0]
+    assert name in today_card
+    assert 'data-testid="home-today-targets"' in today_card
+    assert f'href="{fit}"' in today_card
+    tomorrow_card = html.split('data-testid="home-tomorrow"')[1].split('data-testid="home-week"')[0]
+    assert (tomorrow.workout_name if tomorrow else "Rest day") in tomorrow_card
+    assert 'data-testid="home-week"' in html
+    with app.app_context():
+        session = db.session.query(TrainingSession).one()
+    assert f'href="/sessions/{session.id}#feedback"' in html
+    assert f'href="/runners/{world.runner_id}"' in html  # the physiology, one link away
+    assert client.get(fit).status_code == 200
+    # Without a plan ahead: said so, the latest session still there.
+    set_today(plan.race_date + dt.timedelta(days=1))
+    html = client.get("/").get_data(as_text=True)
+    assert 'data-testid="home-no-plan"' in html
+    assert 'data-testid="home-feedback"' in html
