@@ -45,7 +45,7 @@ CASES: list[Case] = [
     Case("GET", "health.readyz", lambda w: "/readyz", everyone(200)),
     Case("GET", "health.livez", lambda w: "/livez", everyone(200)),
     Case("GET", "api_docs_page.docs", lambda w: "/api/docs", everyone(200)),
-    Case("GET", "coaching.index", lambda w: "/", logged_in(302, 302, 302)),
+    Case("GET", "coaching.index", lambda w: "/", logged_in(200, 302, 302)),
     Case("GET", "auth.login", lambda w: "/login", logged_in(302, 302, 302) | {"anonymous": 200}),
     Case(
         "POST",

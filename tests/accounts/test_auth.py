@@ -25,7 +25,9 @@ def test_login_lands_runner_on_own_page_and_coach_on_dashboard(app: Flask) -> No
     world = make_world(app)
     runner = app.test_client()
     login(runner, "runner")
-    assert runner.get("/").location == f"/runners/{world.runner_id}"
+    home = runner.get("/")  # the runner's day; the profile one link away
+    assert home.status_code == 200
+    assert f'href="/runners/{world.runner_id}"' in home.get_data(as_text=True)
     coach = app.test_client()
     login(coach, "coach")
     assert coach.get("/").location == "/athletes"
