@@ -26,7 +26,8 @@ from smartrunning.platform.db import db
 from smartrunning.sessions.models import ImportJob
 from tests.e2e.pages import log_in
 from tests.helpers import PASSWORD, make_world
-from tests.sessions.sessiondata import run_bytes, zip_bytes
+from tests.sessions.sessiondata import import_inline, run_bytes, zip_bytes
+from tests.sessions.sportdata import Kind, sport_file
 
 pytestmark = pytest.mark.e2e
 
@@ -117,7 +118,10 @@ def test_coach_uploads_and_explores_sessions(
     page.get_by_role("link", name="Distance").click()
     page.screenshot(path=artifacts / "42-sessions-list.png")
     rows.first.get_by_role("link").click()
-    expect(page.get_by_test_id("session-title")).to_contain_text("Running")
+    expect(page.get_by_test_id("session-title")).to_have_text(
+        re.compile(r"^(Morning|Afternoon|Evening|Night) run$")
+    )
+    expect(page.get_by_test_id("session-sport")).to_have_text("Running")
     expect(page.get_by_test_id("best-efforts")).to_contain_text("5 km")
     expect(page.get_by_test_id("splits")).to_contain_text("1.00 km")
     expect(page.locator("#route-note")).to_contain_text("Start green")
@@ -211,3 +215,54 @@ def test_upload_too_large_is_refused_before_and_by_the_server(
     assert "POST" in requests
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count(ImportJob.id))).scalar_one() == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "sport", "speed", "chart"),
+    [
+        ("swim", "Morning swim", "Pool swimming", re.compile(r"^1:4\d /100 m$"), "Pace /100 m"),
+        ("ride", "Evening ride", "Cycling", re.compile(r"^(29|30)\.\d km/h$"), "Speed km/h"),
+        (
+            "row",
+            "Afternoon indoor row",
+            "Indoor rowing",
+            re.compile(r"^2:0\d /500 m$"),
+            "Pace /500 m",
+        ),
+    ],
+)
+def test_a_session_of_another_sport_is_shown_in_its_own_units(
+    app: Flask,
+    live_server: str,
+    new_page: Any,
+    artifacts: Path,
+    kind: Kind,
+    title: str,
+    sport: str,
+    speed: re.Pattern[str],
+    chart: str,
+) -> None:
+    """A swim, a ride and an indoor row (generated FIT files): titled by the time of day,
+    named in words, their speed per 100 m, in km/h or per 500 m, no running figures."""
+    world = make_world(app)
+    report = import_inline(app, world.runner_id, [(f"{kind}.fit", sport_file(kind))])
+    (session_id,) = report["files"][0]["session_ids"]  # type: ignore[index]
+    page = new_page()
+    log_in(page, live_server, "coach", PASSWORD)
+    page.goto(f"{live_server}/runners/{world.runner_id}/sessions")
+    row = page.get_by_test_id("sessions").locator("tbody tr").first
+    expect(row).to_contain_text(title)
+    expect(row).to_contain_text(sport)
+    row.get_by_role("link", name=title).click()
+    expect(page).to_have_url(f"{live_server}/sessions/{session_id}")
+    expect(page.get_by_test_id("session-title")).to_have_text(title)
+    expect(page.get_by_test_id("session-sport")).to_have_text(sport)
+    expect(page.get_by_test_id("session-speed")).to_have_text(speed)
+    expect(page.get_by_test_id("grade-adjusted")).to_have_count(0)
+    expect(page.get_by_test_id("efficiency")).to_have_count(0)
+    # The speed chart is drawn in the sport's unit (its legend names it).
+    page.wait_for_function("() => window.Chart && Chart.getChart('pace-chart')")
+    legend = page.evaluate("() => Chart.getChart('pace-chart').data.datasets[0].label")
+    assert legend == chart
+    assert "/km" not in page.locator("main").inner_text()
+    page.screenshot(path=artifacts / f"49-session-{kind}.png", full_page=True)

@@ -10,6 +10,8 @@ from smartrunning.platform.formatting import (
     format_duration,
     format_pace,
     format_race_time,
+    format_sport_distance,
+    format_sport_speed,
 )
 
 
@@ -55,3 +57,48 @@ def test_race_time_under_an_hour_reads_back_to_the_tenth(seconds: float) -> None
 def test_pace_is_the_time_of_a_kilometre() -> None:
     assert format_pace(1000 / 300) == "5:00"
     assert format_pace(0) == "–"
+
+
+@pytest.mark.parametrize(
+    ("speed_mps", "unit", "text"),
+    [
+        (1000 / 300, "per_km", "5:00 /km"),
+        (100 / 105, "per_100m", "1:45 /100 m"),
+        (91.44 / 95, "per_100yd", "1:35 /100 yd"),
+        (500 / 125, "per_500m", "2:05 /500 m"),
+        (30 / 3.6, "km_h", "30.0 km/h"),
+        (None, "km_h", "–"),
+        (0.0, "per_100m", "–"),
+        (float("nan"), "per_km", "–"),
+    ],
+)
+def test_each_sport_speed_in_its_unit(speed_mps: float | None, unit: str, text: str) -> None:
+    assert format_sport_speed(speed_mps, unit) == text  # type: ignore[arg-type]
+
+
+def test_sport_speed_without_its_unit_for_table_cells() -> None:
+    assert format_sport_speed(500 / 125, "per_500m", with_unit=False) == "2:05"
+
+
+@pytest.mark.parametrize(
+    ("metres", "unit", "text"),
+    [
+        (1500.0, "per_100m", "1500 m"),
+        (1508.76, "per_100yd", "1650 yd"),
+        (5000.0, "per_500m", "5000 m"),
+        (10020.0, "per_km", "10.02 km"),
+        (42195.0, "km_h", "42.20 km"),
+        (0.0, "per_km", "–"),
+        (None, "per_km", "–"),
+    ],
+)
+def test_each_sport_distance_as_it_is_counted(metres: float | None, unit: str, text: str) -> None:
+    assert format_sport_distance(metres, unit) == text  # type: ignore[arg-type]
+
+
+@given(st.floats(0.3, 20.0))
+def test_pace_per_km_is_ten_times_pace_per_100_m(speed_mps: float) -> None:
+    per_km = 1000 / speed_mps
+    shown = format_sport_speed(speed_mps, "per_100m", with_unit=False)
+    minutes, seconds = shown.split(":")[-2:]
+    assert abs((int(minutes) * 60 + int(seconds)) * 10 - per_km) <= 5.0 + 1e-9

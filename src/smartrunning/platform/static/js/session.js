@@ -7,6 +7,14 @@
   if (!source || !window.Chart) return;
   const data = JSON.parse(source.textContent);
   const SR = window.SR;
+  // Each sport in its own unit (science.sports): pace per 1 km, 100 m, 100 yd or 500 m, or km/h.
+  const speedUnit = source.dataset.speedUnit || "per_km";
+  const speedLabel = source.dataset.speedLabel || "Pace /km";
+  const PACE_METRES = { per_km: 1000, per_100m: 100, per_100yd: 91.44, per_500m: 500 };
+  // Slowest speed drawn as a pace: the moving threshold (0.5 m/s), lower for swimmers.
+  const PACE_FLOOR_MPS = { per_km: 0.5, per_100m: 0.2, per_100yd: 0.2, per_500m: 0.5 };
+  const isPace = speedUnit in PACE_METRES;
+  const unitText = speedLabel.replace(/^\S+\s*/, "");
   drawZones(data.zones || {});
   fetch(source.dataset.chartsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then((answer) => {
@@ -22,8 +30,17 @@
       if (note) note.textContent = "The charts could not be loaded; reload the page to try again.";
     });
 
+  function sportSpeed(speeds) {
+    return (speeds || []).map((v) => {
+      if (v === null || !(v > 0)) return null;
+      if (!isPace) return v * 3.6;
+      return v >= PACE_FLOOR_MPS[speedUnit] ? PACE_METRES[speedUnit] / v : null;
+    });
+  }
+
   function drawSeries(series) {
     const charts = [];
+    series.sport_speed = sportSpeed(series.speed_mps);
 
     const xValues = (axis) => axis === "distance"
       ? (series.distance_m || []).map((d) => (d === null ? null : d / 1000))
@@ -54,9 +71,15 @@
       charts.push(chart);
     };
 
-    lineChart("pace-chart", "Pace /km", "pace_s_per_km", "#0d6efd",
-      { reverse: true, ticks: { callback: (v) => SR.duration(v) } },
-      (item) => `Pace ${SR.duration(item.parsed.y)} /km`);
+    if (isPace) {
+      lineChart("pace-chart", speedLabel, "sport_speed", "#0d6efd",
+        // Whole seconds: a swim's pace spans a few seconds, and half-second ticks read twice.
+        { reverse: true, ticks: { precision: 0, callback: (v) => SR.duration(v) } },
+        (item) => `${SR.duration(item.parsed.y)} ${unitText}`);
+    } else {
+      lineChart("pace-chart", speedLabel, "sport_speed", "#0d6efd", {},
+        (item) => `${item.parsed.y.toFixed(1)} km/h`);
+    }
     lineChart("hr-chart", "Heart rate (bpm)", "heart_rate_bpm", "#dc3545", {},
       (item) => `${item.parsed.y.toFixed(0)} bpm`);
     lineChart("altitude-chart", "Elevation (m)", "altitude_m", "#198754", {},
@@ -82,12 +105,13 @@
     if (zonesCanvas && (hr.length || pace.length)) {
       const n = Math.max(hr.length, pace.length);
       const labels = Array.from({ length: n }, (_, i) => (i === 0 ? "below Z1" : `Z${i}`));
+      // Pace zones exist for the foot sports judged by speed only (science.sports).
+      const datasets = [];
+      if (hr.length) datasets.push({ label: "Heart-rate zones (min)", data: hr, backgroundColor: "#dc3545" });
+      if (pace.length) datasets.push({ label: "Pace zones (min)", data: pace, backgroundColor: "#0d6efd" });
       new window.Chart(zonesCanvas, {
         type: "bar",
-        data: { labels: labels, datasets: [
-          { label: "Heart-rate zones (min)", data: hr, backgroundColor: "#dc3545" },
-          { label: "Pace zones (min)", data: pace, backgroundColor: "#0d6efd" },
-        ] },
+        data: { labels: labels, datasets: datasets },
         options: { animation: false, plugins: { tooltip: { callbacks: {
           label: (item) => `${item.dataset.label.split(" (")[0]}: ${SR.duration(item.parsed.y * 60)}` } } } },
       });
@@ -99,7 +123,11 @@
     const canvas = document.getElementById("route");
     const note = document.getElementById("route-note");
     if (!canvas) return;
-    if (track.length < 2) { note.textContent = "No GPS track in this session."; return; }
+    if (track.length < 2) {
+      canvas.hidden = true;  // a pool swim or an ergometer: no empty frame
+      note.textContent = "No GPS track in this session.";
+      return;
+    }
     const width = canvas.clientWidth || 600;
     canvas.width = width;
     const height = canvas.height;

@@ -1,0 +1,126 @@
+"""Each sport on the session pages in its own units and words (issue #16, item 6)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests.helpers import login, make_world
+from tests.sessions.sessiondata import import_inline, run_bytes
+from tests.sessions.sportdata import sport_file
+
+
+def _text(response: object) -> str:
+    return response.get_data(as_text=True)  # type: ignore[attr-defined,no-any-return]
+
+
+def _testid(page: str, testid: str) -> str:
+    """The text of the element with this ``data-testid`` (tags stripped)."""
+    match = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</(?:div|h1|span|td)>', page, re.S)
+    assert match is not None, testid
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+@pytest.fixture
+def sessions(app: Flask) -> dict[str, int]:
+    world = make_world(app)
+    report = import_inline(
+        app,
+        world.runner_id,
+        [
+            ("swim.fit", sport_file("swim")),
+            ("ride.fit", sport_file("ride")),
+            ("row.fit", sport_file("row")),
+            ("run.fit", run_bytes(1, duration_s=1800)),
+        ],
+    )
+    ids = {f["file"]: f["session_ids"] for f in report["files"]}  # type: ignore[union-attr,index]
+    assert all(len(v) == 1 for v in ids.values()), report
+    return {name.removesuffix(".fit"): v[0] for name, v in ids.items()} | {
+        "runner": world.runner_id
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "sport", "speed", "distance"),
+    [
+        ("swim", "Morning swim", "Pool swimming", r"^1:4[456] /100 m$", r"^1(49\d|50\d) m$"),
+        ("ride", "Evening ride", "Cycling", r"^(29\.\d|30\.\d) km/h$", r"^(29\.9\d|30\.0\d) km$"),
+        (
+            "row",
+            "Afternoon indoor row",
+            "Indoor rowing",
+            r"^2:0[456] /500 m$",
+            r"^(49[5-9]\d|50[0-4]\d) m$",
+        ),
+    ],
+)
+def test_each_sport_in_its_own_units(
+    app: Flask,
+    sessions: dict[str, int],
+    kind: str,
+    title: str,
+    sport: str,
+    speed: str,
+    distance: str,
+) -> None:
+    client = app.test_client()
+    login(client, "coach")
+    page = _text(client.get(f"/sessions/{sessions[kind]}"))
+    assert _testid(page, "session-title") == title
+    assert _testid(page, "session-sport") == sport
+    assert re.match(speed, _testid(page, "session-speed")), _testid(page, "session-speed")
+    assert re.match(distance, _testid(page, "session-distance"))
+    # No running figures outside running: no grade-adjusted pace, EF, decoupling, /km.
+    assert 'data-testid="grade-adjusted"' not in page
+    assert 'data-testid="efficiency"' not in page
+    assert "/km" not in page
+    for enum_name in ("fitness_equipment", "indoor_rowing", "lap_swimming", "Fitness_equipment"):
+        assert enum_name not in page.replace('data-testid="', "")
+
+
+def test_moving_time_only_where_it_means_something(app: Flask, sessions: dict[str, int]) -> None:
+    client = app.test_client()
+    login(client, "coach")
+    times = {
+        kind: _testid(_text(client.get(f"/sessions/{sessions[kind]}")), "session-times")
+        for kind in ("swim", "ride", "row", "run")
+    }
+    assert times["swim"].startswith("elapsed")
+    assert times["row"].startswith("elapsed")
+    assert times["ride"].startswith("moving 59:5")
+    assert times["run"].startswith("moving ")
+
+
+def test_running_keeps_pace_per_km_and_grade_adjusted_pace(
+    app: Flask, sessions: dict[str, int]
+) -> None:
+    client = app.test_client()
+    login(client, "coach")
+    page = _text(client.get(f"/sessions/{sessions['run']}"))
+    assert _testid(page, "session-title") == "Morning run"
+    assert _testid(page, "session-speed").endswith(" /km")
+    assert _testid(page, "grade-adjusted").startswith("grade-adjusted ")
+
+
+def test_the_list_names_sessions_and_sports_in_words(app: Flask, sessions: dict[str, int]) -> None:
+    client = app.test_client()
+    login(client, "coach")
+    page = _text(client.get(f"/runners/{sessions['runner']}/sessions"))
+    for words in (
+        "Morning swim",
+        "Evening ride",
+        "Afternoon indoor row",
+        "Morning run",
+        "Pool swimming",
+        "Indoor rowing",
+        "Cycling",
+        "/100 m",
+        "km/h",
+        "/500 m",
+    ):
+        assert words in page, words
+    assert ">fitness_equipment<" not in page
+    assert ">Fitness equipment</option>" in page  # the filter keeps the sport's own value
