@@ -15,6 +15,7 @@ and analyse.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,15 @@ from pathlib import Path
 import numpy as np
 
 from smartrunning.science.records import Records
-from tests.core.fitwriter import Segment, encode_activity, wrap_fit
+from tests.core.fitwriter import (
+    Segment,
+    SessionSpec,
+    device_totals,
+    encode_activity,
+    encode_custom,
+    quantize,
+    wrap_fit,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_FIT_DIR = REPO / "tests" / "data" / "fit"
@@ -152,6 +161,123 @@ def cut_mid_message(fit: bytes, n_bytes: int = 7) -> bytes:
 def later(records: Records, seconds: float) -> Records:
     """``records`` moved ``seconds`` later in time."""
     return replace(records, timestamp_s=records.timestamp_s + seconds)
+
+
+# --- hostile files (issue #16): what real devices got wrong, with the device's own totals ---
+
+_YEAR_S = 365.25 * 86_400
+
+
+def _session_of(r: Records, sport: str = "running") -> SessionSpec:
+    q = quantize(r)
+    return SessionSpec(float(q.timestamp_s[0]), float(q.timestamp_s[-1]), device_totals(q), sport)
+
+
+def _whole_timer(r: Records) -> list[tuple[float, str]]:
+    return [(float(r.timestamp_s[0]), "start"), (float(r.timestamp_s[-1]), "stop_all")]
+
+
+def clock_jump_years() -> bytes:
+    """A minute of records stamped two years ahead in the middle of a 30-minute run (the
+    device's clock jumped and came back); the session and its totals are the real run's."""
+    r = run(1800, seed=11)
+    ts = r.timestamp_s.copy()
+    ts[1300:1360] += 2 * _YEAR_S
+    return encode_custom(replace(r, timestamp_s=ts), [_session_of(r)], _whole_timer(r))
+
+
+def clock_jump_days() -> bytes:
+    """The last 40 records, the timer's stop and the session's end stamped twenty days
+    ahead; the device's totals (elapsed, timer, distance, HR) are the real run's."""
+    r = run(1800, seed=12)
+    ts = r.timestamp_s.copy()
+    ts[-40:] += 20 * 86_400
+    session = _session_of(r)
+    session = replace(session, end_s=float(ts[-1]))
+    timer = [(float(ts[0]), "start"), (float(ts[-1]), "stop_all")]
+    return encode_custom(replace(r, timestamp_s=ts), [session], timer)
+
+
+def sparse_recording() -> bytes:
+    """ "Smart" recording: a record every 3-7 s of an hour's run; the device's totals are
+    from its 1 Hz readings (its maximum HR is in no record)."""
+    r = run(3600, seed=13)
+    rng = np.random.default_rng(13)
+    keep = np.unique(np.r_[0, np.cumsum(rng.integers(3, 8, 1200)), 3599])
+    keep = keep[keep < 3600]
+    top = int(np.nanargmax(quantize(r).heart_rate_bpm))
+    keep = keep[np.abs(keep - top) > 3]  # the device's maximum is in no record
+    sparse = Records.from_columns(
+        len(keep), **{name: getattr(r, name)[keep] for name in r.__dataclass_fields__}
+    )
+    return encode_custom(sparse, [_session_of(r)], _whole_timer(r))
+
+
+def damaged_tail(*, zeros: bool) -> tuple[bytes, bytes]:
+    """(damaged, original): a run whose file ends in 300 bytes of zeros or garbage that the
+    header counts and the CRC does not match (everything before is valid)."""
+    good = encode_activity([Segment(run(2400, seed=14))])
+    tail = bytes(300) if zeros else np.random.default_rng(14).bytes(300)
+    body = data_section(good) + tail
+    damaged = wrap_fit(body)
+    return damaged[:-2] + bytes([damaged[-2] ^ 0x5A, damaged[-1]]), good
+
+
+def multisport_shared_boundaries() -> bytes:
+    """Run, transition, ride, run, written as one recording: each leg ends at the record
+    stamped with the next leg's start, which carries the leg's final distance (distance
+    counts on across legs); the run's and the ride's last intervals are long (30 s
+    without records, as a pool length or a GPS pause leaves). Each leg's totals are the
+    device's from its first record to that one, as the SDK's leg totals read."""
+    r = run(3000, seed=15)
+    bounds = [0, 1000, 1060, 2400, 2999]
+    sports = ["running", "transition", "cycling", "running"]
+    gaps = np.zeros(len(r), dtype=np.bool_)
+    for b in (bounds[1], bounds[3]):  # the run's and the ride's ends
+        gaps[b - 30 : b] = True
+    kept = Records.from_columns(
+        int(np.count_nonzero(~gaps)),
+        **{name: getattr(r, name)[~gaps] for name in r.__dataclass_fields__},
+    )
+    q = quantize(kept)
+    t = q.timestamp_s
+    sessions = []
+    for (a, b), sport in zip(itertools.pairwise(bounds), sports, strict=True):
+        first, last = np.searchsorted(t, t[0] + a), np.searchsorted(t, t[0] + b)
+        leg = Records.from_columns(
+            last + 1 - first,
+            **{name: getattr(q, name)[first : last + 1] for name in q.__dataclass_fields__},
+        )
+        distance = float(round((q.distance_m[last] - q.distance_m[first]) * 100) / 100)
+        totals = replace(device_totals(leg), total_distance_m=distance)
+        sessions.append(SessionSpec(float(t[first]), float(t[last]), totals, sport))
+    return encode_custom(kept, sessions, _whole_timer(r))
+
+
+def distance_spike() -> bytes:
+    """A distance stream with a GPS glitch (+197 m for one record, then back); the
+    device's total is the real distance."""
+    r = run(1800, seed=16)
+    d = r.distance_m.copy()
+    d[900] += 197.0
+    return encode_custom(replace(r, distance_m=d), [_session_of(r)], _whole_timer(r))
+
+
+def hostile_files() -> list[tuple[str, bytes, bytes]]:
+    """(name, file, the file whose session messages hold the device's totals)."""
+    zeros, good = damaged_tail(zeros=True)
+    garbage, good2 = damaged_tail(zeros=False)
+    files = [
+        ("clock-jump-years", clock_jump_years()),
+        ("clock-jump-days", clock_jump_days()),
+        ("sparse-recording", sparse_recording()),
+        ("multisport-shared-boundaries", multisport_shared_boundaries()),
+        ("distance-spike", distance_spike()),
+    ]
+    return [(name, data, data) for name, data in files] + [
+        ("damaged-tail-zeros", zeros, good),
+        ("damaged-tail-garbage", garbage, good2),
+    ]
 
 
 def _target_speed(t: np.ndarray, duration_s: int) -> np.ndarray:

@@ -30,9 +30,11 @@ from smartrunning.science.records import FloatArray, Records
 
 __all__ = [
     "Segment",
+    "SessionSpec",
     "auto_laps",
     "device_totals",
     "encode_activity",
+    "encode_custom",
     "quantize",
     "wrap_fit",
 ]
@@ -236,6 +238,83 @@ def encode_activity(
             event_type="stop",
             local_timestamp=_fit_time(t_end),
         )
+    return bytes(encoder.close())
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """A session message as :func:`encode_custom` writes it: what the device claims."""
+
+    start_s: float
+    end_s: float
+    totals: DeviceTotals
+    sport: str = "running"
+    sub_sport: str = "generic"
+
+
+def encode_custom(
+    records: Records,
+    sessions: Sequence[SessionSpec],
+    timer: Sequence[tuple[float, str]],
+) -> bytes:
+    """A file with records written in the order given (times as they are: jumps and all),
+    timer events ``(unix time, "start" | "stop_all")`` and the session messages given,
+    for the hostile files of the agreement test. The records are quantized as
+    :func:`encode_activity` writes them; no laps."""
+    q = quantize(records)
+    finite = q.timestamp_s[np.isfinite(q.timestamp_s)]
+    t0 = float(finite.min()) if len(finite) else float(sessions[0].start_s)
+    encoder = Encoder()
+    _write(
+        encoder,
+        "file_id",
+        type="activity",
+        manufacturer="development",
+        product=1,
+        serial_number=27_182_818,
+        time_created=_fit_time(t0),
+    )
+    events = sorted(timer)
+    if events and events[0][1] == "start":
+        _write(
+            encoder, "event", timestamp=_fit_time(events[0][0]), event="timer", event_type="start"
+        )
+        events = events[1:]
+    _write_records(encoder, q, {}, [])
+    for t, kind in events:
+        _write(encoder, "event", timestamp=_fit_time(t), event="timer", event_type=kind)
+    for index, spec in enumerate(sessions):
+        t = spec.totals
+        _write(
+            encoder,
+            "session",
+            message_index=index,
+            timestamp=_fit_time(spec.end_s),
+            start_time=_fit_time(spec.start_s),
+            sport=spec.sport,
+            sub_sport=spec.sub_sport,
+            total_elapsed_time=t.total_elapsed_time_s,
+            total_timer_time=t.total_timer_time_s,
+            total_distance=t.total_distance_m,
+            avg_heart_rate=t.avg_heart_rate_bpm,
+            max_heart_rate=t.max_heart_rate_bpm,
+            total_ascent=t.total_ascent_m,
+            total_descent=t.total_descent_m,
+            event="session",
+            event_type="stop",
+            trigger="activity_end",
+        )
+    end = max(spec.end_s for spec in sessions)
+    _write(
+        encoder,
+        "activity",
+        timestamp=_fit_time(end),
+        num_sessions=len(sessions),
+        type="manual",
+        event="activity",
+        event_type="stop",
+        local_timestamp=_fit_time(end),
+    )
     return bytes(encoder.close())
 
 

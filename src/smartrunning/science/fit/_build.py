@@ -177,14 +177,17 @@ def _start(row: Row) -> float:
 
 def _end(row: Row) -> float:
     """A session's end: its ``timestamp`` where later than its start, else start + elapsed
-    (some devices stamp the session at its start: a Zwift file); NaN if neither."""
+    (some devices stamp the session at its start: a Zwift file); start + elapsed too where
+    the ``timestamp`` lies more than ``TIME_JUMP_S`` beyond it (a clock that jumped before
+    the session was written). NaN if neither is known."""
     start = _start(row)
     stamp = row.get("timestamp", np.nan)
-    if np.isfinite(stamp) and stamp > start:
+    elapsed = row.get("total_elapsed_time", np.nan)
+    by_elapsed = start + elapsed
+    jumped = np.isfinite(by_elapsed) and stamp > by_elapsed + TIME_JUMP_S
+    if np.isfinite(stamp) and stamp > start and not jumped:
         return float(stamp)
-    if "total_elapsed_time" in row and np.isfinite(start):
-        return float(start + row["total_elapsed_time"])
-    return np.nan
+    return float(by_elapsed) if np.isfinite(by_elapsed) else np.nan
 
 
 def _elapsed_start(row: Row) -> float:
@@ -261,7 +264,7 @@ def _spans(ts: FloatArray, starts: FloatArray, ends: FloatArray, first_start: fl
             notes.append(
                 f"{jumped} record(s) more than a day away from the rest (a clock jump) left out"
             )
-            stop_at = min(stop_at, float(ts[rows[-1]]) + BOUND_SLACK_S)
+            stop_at = min(stop_at, float(ts[rows[-1]]))
         out.append(_Span(rows, stop_at, tuple(notes)))
     return out
 
@@ -382,6 +385,10 @@ def _session(
 ) -> DecodedSession:
     sport = name_of("sport", row.get("sport")) or "generic"
     records = _records(columns, foot=sport in FOOT_SPORTS)
+    summary = _summary_records(row, laps, records) if has_totals else None
+    if summary is not None:
+        records = summary
+        notes = (*notes, _SUMMARY_ONLY)
     start = row.get("start_time")
     if start is None and len(records) and np.isfinite(records.timestamp_s[0]):
         start = float(records.timestamp_s[0])
@@ -421,6 +428,46 @@ def _swimming(lengths: list[Row], owner: list[int], index: int) -> tuple[tuple[f
         if np.isfinite(end) and end >= start:
             out.append((float(start), float(end)))
     return tuple(out)
+
+
+_SUMMARY_ONLY = (
+    "summary only: the records carry no usable times, so the session is built from its "
+    "session and lap messages (a sample at each lap's start and end)"
+)
+
+
+def _summary_records(row: Row, laps: tuple[DecodedLap, ...], records: Records) -> Records | None:
+    """Records made of the session's laps (or of the session alone) when its own records
+    have fewer than two timed samples but the session says when it started and how long
+    and far it went: one sample at the start and one at each lap's end, with the
+    cumulative distance and the lap's average heart rate. ``None`` where the records are
+    usable or the session does not say enough."""
+    timed = np.count_nonzero(np.isfinite(records.timestamp_s))
+    start = row.get("start_time")
+    elapsed = row.get("total_elapsed_time")
+    if timed >= 2 or start is None or elapsed is None or elapsed <= 0:
+        return None
+    times, distances, hrs = [float(start)], [0.0], [np.nan]
+    distance = 0.0
+    for lap in laps:
+        if lap.start_time is None or lap.total_elapsed_time_s is None:
+            continue
+        end = lap.start_time.timestamp() + lap.total_elapsed_time_s
+        if not times[-1] < end <= start + elapsed + BOUND_SLACK_S:
+            continue
+        distance += lap.total_distance_m or 0.0
+        times.append(end)
+        distances.append(distance)
+        hrs.append(np.nan if lap.avg_heart_rate_bpm is None else lap.avg_heart_rate_bpm)
+    if len(times) < 2:
+        total = row.get("total_distance")
+        times.append(float(start + elapsed))
+        distances.append(float(total) if total is not None else np.nan)
+        hrs.append(row.get("avg_heart_rate", np.nan))
+    ts = np.asarray(times)
+    return Records.from_columns(
+        len(ts), timestamp_s=ts, elapsed_s=ts - ts[0], distance_m=distances, heart_rate_bpm=hrs
+    )
 
 
 def _plausible_timer(totals: DeviceTotals, start: float | None, stop_at: float) -> bool:

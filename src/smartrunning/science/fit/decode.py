@@ -29,6 +29,7 @@ compare the two).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -36,6 +37,7 @@ import numpy as np
 from smartrunning.science.fit._adapters import ADAPTERS, RECORD_FIELDS, RawFit, count
 from smartrunning.science.fit._build import build
 from smartrunning.science.fit._header import Sequence, count_messages, parse_framing
+from smartrunning.science.fit._salvage import salvage as _salvage
 from smartrunning.science.fit.errors import FitDecodeError
 from smartrunning.science.fit.model import DecodedFile, DecoderName
 
@@ -82,18 +84,52 @@ becomes a segment (~40 µs), so without the limit 1 MB of tiny sessions would co
 
 
 def decode_fit(
-    data: bytes | bytearray | memoryview, *, decoder: DecoderChoice = "auto"
+    data: bytes | bytearray | memoryview,
+    *,
+    decoder: DecoderChoice = "auto",
+    salvage: bool = False,
 ) -> DecodedFile:
     """Decode a FIT file (possibly chained) into sessions of SI records.
 
     ``decoder="auto"`` runs the chain described in the module docstring; a library name
     runs only that library (for the benchmark and the differential tests).
 
+    ``salvage=True``: an activity damaged part of the way through (truncated, a damaged
+    tail, garbage after it) is decoded up to the damage (``_salvage``) and returned with
+    ``DecodedFile.partial`` saying where and why; the reason of the whole file is raised
+    when nothing before the damage is an activity with records.
+
     Raises:
         FitDecodeError: the bytes are not a decodable FIT file; nothing else is raised for
             bad input.
     """
     data = bytes(data)
+    try:
+        return _decode(data, decoder)
+    except FitDecodeError as error:
+        if not salvage or error.kind not in _SALVAGEABLE:
+            raise
+        rescued = _salvage(data)
+        if rescued is None:
+            raise
+        try:
+            decoded = _decode(rescued.data, decoder)
+        except FitDecodeError:
+            raise error from None
+        if not decoded.is_activity or not any(len(s.records) for s in decoded.sessions):
+            raise error from None
+        reason = (
+            f"damaged from byte {rescued.damaged_at} of {len(data)}: decoded up to there ({error})"
+        )
+        return replace(decoded, partial=reason)
+
+
+_SALVAGEABLE = frozenset(
+    {"truncated file", "unexpected end of data", "bad file CRC", "corrupt data", "corrupt header"}
+)
+
+
+def _decode(data: bytes, decoder: DecoderChoice) -> DecodedFile:
     framing = parse_framing(data)
     work = _work(data, framing)
     if work[0] > MAX_MESSAGES or work[1] > MAX_VALUES:

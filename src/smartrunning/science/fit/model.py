@@ -143,6 +143,9 @@ class DecodedFile:
       not written, implausible (beyond ±14 h) or when the times are not UTC
       (``time_basis`` other than ``utc``). It places a session on the runner's own
       calendar day.
+    - ``partial``: ``None`` for a whole file; for a damaged one decoded up to the damage
+      (``decode_fit(..., salvage=True)``), where the damage starts and the reason the whole
+      file was refused.
     """
 
     file_type: str
@@ -153,6 +156,7 @@ class DecodedFile:
     time_basis: TimeBasis
     chained_files: int
     utc_offset_s: float | None = None
+    partial: str | None = None
 
     @property
     def is_activity(self) -> bool:
