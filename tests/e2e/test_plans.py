@@ -60,12 +60,13 @@ def test_coach_generates_and_edits_a_plan_and_the_runner_sees_it(
     coach.get_by_role("button", name="Generate").click()
 
     expect(coach.get_by_test_id("month-view")).to_be_visible()
-    expect(coach.get_by_test_id("week-view")).to_be_visible()
     expect(coach.get_by_test_id("race-form")).not_to_be_empty()
     expect(coach.get_by_test_id("ics-url")).to_have_value(re.compile(r".*/plans/ics/.+\.ics$"))
     coach.wait_for_function("() => document.querySelector('#projection-chart').width > 0")
     coach.screenshot(path=artifacts / "61-plan-coach.png", full_page=True)
 
+    coach.get_by_test_id("view-switch").get_by_role("link", name="Week").click()
+    expect(coach.get_by_test_id("week-view")).to_be_visible()
     coach.locator("[data-testid^=edit-]").first.click()
     coach.get_by_label("Duration (min)").fill("50")
     coach.get_by_label("Notes").fill("Hill reps on the bridge")
@@ -86,6 +87,7 @@ def test_coach_generates_and_edits_a_plan_and_the_runner_sees_it(
     log_in(runner, live_server, "runner", PASSWORD)
     runner.goto(f"{live_server}/runners/{world.runner_id}/plans")
     runner.get_by_test_id("plan-list").get_by_role("link").first.click()
+    runner.get_by_test_id("view-switch").get_by_role("link", name="Week").click()
     week = runner.get_by_test_id("week-view")
     expect(week).to_contain_text("Hill reps on the bridge")
     expect(week).to_contain_text("edited")

@@ -224,9 +224,7 @@ def _week_colour(
         (done.load, planned.load),
     )
     ratio = next((d / p for d, p in pairs if p > 0), None)
-    if ratio is None:
-        return "planned" if done.sessions == 0 else "good"
-    return plan_compliance.ratio_class(ratio)
+    return plan_compliance.ratio_class(ratio)  # nothing due yet: "planned"
 
 
 def month_weeks(plan: Plan, month: dt.date, today: dt.date) -> list[CalendarWeek]:
