@@ -107,6 +107,9 @@ class World:
     schema_id: int = 0
     other_schema_id: int = 0
     default_schema_id: int = 0
+    #: Open critical-speed suggestions (``with_suggestions``), one per runner.
+    suggestion_id: int = 0
+    other_suggestion_id: int = 0
 
 
 def make_world(app: Flask) -> World:
@@ -200,6 +203,34 @@ def post_form(
     """POST a form with a valid CSRF token of the client's session."""
     token = csrf_token(client, "/login")
     return client.post(path, data={"csrf_token": token, **(data or {})})
+
+
+def with_suggestions(app: Flask, world: World) -> World:
+    """The world plus an open CS suggestion per runner: a measured CS is in force, and a
+    3000 m race on the line of the 5000 m best (CS 4.0 m/s, D′ 200 m) is fitted."""
+    from smartrunning.athletes import parameters as parameter_services
+    from smartrunning.athletes.models import ParameterKey, ParameterSource
+
+    ids = {}
+    today = dt.date(2026, 11, 21)
+    for key, runner_id in (("", world.runner_id), ("other_", world.other_runner_id)):
+        with app.app_context():
+            runner = db.session.get_one(Runner, runner_id)
+            parameter_services.set_parameter(
+                runner,
+                ParameterKey.CRITICAL_SPEED,
+                {"cs_mps": 3.9, "d_prime_m": 180},
+                dt.date(2026, 1, 1),
+                source=ParameterSource.MEASURED,
+                by=None,
+                today=today,
+            )
+            best_services.add_personal_best(
+                runner, 3000.0, 700.0, dt.date(2026, 6, 1), by=None, today=today
+            )
+            db.session.commit()
+            ids[f"{key}suggestion_id"] = best_services.open_suggestions(runner)[0].id
+    return dataclasses.replace(world, **ids)
 
 
 def with_sessions(app: Flask, world: World) -> World:

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from smartrunning.platform import clock
-from tests.access import matrix_features
+from tests.access import matrix_athletes, matrix_features
 from tests.access.matrix import (
     ADMIN_ONLY_GET,
     COACH_GET,
@@ -26,7 +26,15 @@ from tests.access.matrix import (
     logged_in,
     own_and_other,
 )
-from tests.helpers import World, csrf_token, login, make_world, with_plans, with_sessions
+from tests.helpers import (
+    World,
+    csrf_token,
+    login,
+    make_world,
+    with_plans,
+    with_sessions,
+    with_suggestions,
+)
 
 
 def _days_ago(days: int) -> str:
@@ -39,6 +47,7 @@ def _new_user_form(w: World) -> dict[str, Any]:
 
 
 CASES: list[Case] = [
+    *matrix_athletes.CASES,
     Case("GET", "static", lambda w: "/static/css/app.css", everyone(200)),
     Case("GET", "api-docs.openapi_json", lambda w: "/api/openapi.json", everyone(200)),
     Case("GET", "health.healthz", lambda w: "/healthz", everyone(200)),
@@ -394,6 +403,8 @@ def test_access(app: Flask, case: Case, principal: str) -> None:
         world = with_sessions(app, world)
     if "plans" in case.tags:
         world = with_plans(app, world)
+    if "suggestions" in case.tags:
+        world = with_suggestions(app, world)
     client = app.test_client()
     if principal != "anonymous":
         assert login(client, USERNAMES[principal]).status_code == 302

@@ -18,6 +18,7 @@ from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import profiles
 from smartrunning.athletes.models import (
+    BestKind,
     ParameterKey,
     ParameterSource,
 )
@@ -72,6 +73,11 @@ class BestIn(Schema):
     time = fields.Str(required=True, metadata={"description": "seconds, m:ss or h:mm:ss"})
     date = fields.Date(required=True)
     event_name = fields.Str(load_default="", validate=validate.Length(max=120))
+    kind = fields.Str(
+        load_default="race",
+        validate=validate.OneOf([k.value for k in BestKind]),
+        metadata={"description": "race, time_trial (anchor CS) or training (does not)"},
+    )
 
 
 class BestOut(Schema):
@@ -82,6 +88,26 @@ class BestOut(Schema):
     event_name = fields.Str()
     source = fields.Str()
     is_record = fields.Bool()
+    kind = fields.Str(metadata={"description": "race, time_trial or training"})
+    anchor = fields.Bool(metadata={"description": "used by the CS fit"})
+    evidence = fields.Str(metadata={"description": "why it is, or is not, used"})
+    mean_hr_bpm = fields.Float(allow_none=True)
+    session_id = fields.Int(allow_none=True)
+
+
+class SuggestionOut(Schema):
+    """A fitted or estimated CS offered while a value a person entered is in force."""
+
+    id = fields.Int()
+    key = fields.Str()
+    valid_from = fields.Date()
+    value = fields.Raw()
+    source = fields.Str()
+    note = fields.Str()
+    details = fields.Raw(allow_none=True, metadata={"description": "the evidence: fit report"})
+    status = fields.Str()
+    created_at = fields.AwareDateTime()
+    decided_at = fields.AwareDateTime(allow_none=True)
 
 
 class ValuedOut(Schema):
@@ -234,6 +260,7 @@ class Bests(MethodView):
             by=this_user(),
             today=clock.today(),
             event_name=data["event_name"],
+            kind=BestKind(data["kind"]),
         )
         db.session.commit()
         return {**_best_dict(best), "is_record": True}
@@ -247,7 +274,63 @@ def _best_dict(best: Any) -> dict[str, Any]:
         "date": best.date,
         "event_name": best.event_name,
         "source": best.source,
+        "kind": best.kind.value,
+        "anchor": best.anchor,
+        "evidence": best.evidence,
+        "mean_hr_bpm": best.mean_hr_bpm,
+        "session_id": best.session_id,
     }
+
+
+@blp.route("/<int:runner_id>/cs-suggestions")
+class Suggestions(MethodView):
+    @blp.response(200, SuggestionOut(many=True))
+    def get(self, runner_id: int) -> list[dict[str, Any]]:
+        """Open critical-speed suggestions, newest first, each with its evidence."""
+        runner = get_runner_or_404(runner_id)
+        return [best_services.suggestion_json(s) for s in best_services.open_suggestions(runner)]
+
+
+def _may_decide() -> None:
+    if not may_edit_parameter(ParameterKey.CRITICAL_SPEED.value):
+        abort(403, message="Critical speed is set by a coach.")
+
+
+@blp.route("/<int:runner_id>/cs-suggestions/<int:suggestion_id>/accept")
+class SuggestionAccept(MethodView):
+    @blp.response(201, VersionOut)
+    def post(self, runner_id: int, suggestion_id: int) -> Any:
+        """Make the suggestion the critical speed from its date (older open ones are
+        dismissed); 409 when already decided."""
+        runner = get_runner_or_404(runner_id)
+        _may_decide()
+        try:
+            version = best_services.accept_suggestion(
+                runner, suggestion_id, by=this_user(), today=clock.today()
+            )
+        except NotFound:
+            abort(404, message="No such suggestion.")
+        except Conflict as exc:
+            abort(409, message=exc.message)
+        db.session.commit()
+        return version
+
+
+@blp.route("/<int:runner_id>/cs-suggestions/<int:suggestion_id>/dismiss")
+class SuggestionDismiss(MethodView):
+    @blp.response(204)
+    def post(self, runner_id: int, suggestion_id: int) -> None:
+        """Keep the entered critical speed; the suggestion (and older open ones) are
+        dismissed; 409 when already decided."""
+        runner = get_runner_or_404(runner_id)
+        _may_decide()
+        try:
+            best_services.dismiss_suggestion(runner, suggestion_id, by=this_user())
+        except NotFound:
+            abort(404, message="No such suggestion.")
+        except Conflict as exc:
+            abort(409, message=exc.message)
+        db.session.commit()
 
 
 @blp.route("/<int:runner_id>/bests/<int:best_id>")

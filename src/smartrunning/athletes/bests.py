@@ -373,14 +373,18 @@ class AnchorFit:
         return report
 
 
-def anchor_fit(anchors: list[Effort], day: dt.date, fallback: CriticalSpeed) -> AnchorFit:
+def anchor_fit(
+    anchors: list[Effort], day: dt.date, fallback: CriticalSpeed, *, has_previous: bool = True
+) -> AnchorFit:
     """The CS/D′ the anchors valid on ``day`` give (module docstring): the strict fit, or,
     when it has too few anchors in its window or sessions, the estimate from the best VDOT
-    of the last ``OLD_EFFORT_DAYS`` days."""
+    of the last ``OLD_EFFORT_DAYS`` days. A refused fit keeps the previous value; with no
+    previous value (``has_previous`` False: only the population default) the estimate
+    stands in, since the default is only for a runner with no performance."""
     current = [a for a in anchors if a.date <= day]
     fit = fit_critical_speed(current, as_of=day, fallback=fallback, strict=True)
     estimate = None
-    if fit.status is FitStatus.INSUFFICIENT:
+    if fit.status is FitStatus.INSUFFICIENT or (not fit.fitted and not has_previous):
         recent = [a for a in current if (day - a.date).days <= OLD_EFFORT_DAYS]
         best = best_vdot(recent)
         if best is not None:
@@ -402,7 +406,8 @@ def fit_critical_speed_on(
     or, while a value a person entered is in force, offer it as a suggestion. Returns the
     version added, if any."""
     params = parameter_services.parameters_on(runner, day)
-    result = anchor_fit(_anchors(bests, day), day, params.cs)
+    has_previous = params.critical_speed.version_id is not None
+    result = anchor_fit(_anchors(bests, day), day, params.cs, has_previous=has_previous)
     value = result.value
     if value is None:
         return None
@@ -529,8 +534,10 @@ def fit_report(result: CriticalSpeedResult) -> dict[str, Any]:
 
 def current_fit(runner: Runner, day: dt.date) -> AnchorFit:
     """The anchor fit on ``day`` as it would be computed now (for reports and previews)."""
+    valued = parameter_services.parameters_on(runner, day).critical_speed
     fallback = _fallback_before(runner, day)
-    return anchor_fit(_anchors(_all_bests(runner), day), day, fallback)
+    has_previous = valued.version_id is not None
+    return anchor_fit(_anchors(_all_bests(runner), day), day, fallback, has_previous=has_previous)
 
 
 def cs_basis(runner: Runner, day: dt.date) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import profiles
 from smartrunning.athletes.models import (
+    BestKind,
     ParameterKey,
     ParameterSource,
     Runner,
@@ -177,11 +178,24 @@ pb_group = AppGroup("pb", help="Personal bests: add manual entries.")
     "--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="YYYY-MM-DD"
 )
 @click.option("--event", default="", help="Event name.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in BestKind]),
+    default=BestKind.RACE.value,
+    show_default=True,
+    help="Races and time trials anchor CS; a training effort does not.",
+)
 @json_option
 def pb_add_command(
-    runner_id: int, distance_m: float, time_text: str, date: dt.datetime, event: str, as_json: bool
+    runner_id: int,
+    distance_m: float,
+    time_text: str,
+    date: dt.datetime,
+    event: str,
+    kind: str,
+    as_json: bool,
 ) -> None:
-    """Add a personal best; CS/D′ is refitted from its date on."""
+    """Add a result (race, time trial or training effort); CS/D′ is refitted from its date on."""
     runner = runner_or_fail(runner_id)
     best = best_services.add_personal_best(
         runner,
@@ -191,6 +205,7 @@ def pb_add_command(
         by=None,
         today=clock.today(),
         event_name=event,
+        kind=BestKind(kind),
     )
     db.session.commit()
     cs = parameter_services.parameters_on(runner, clock.today()).critical_speed
@@ -200,6 +215,8 @@ def pb_add_command(
         "distance_m": best.distance_m,
         "time_s": best.time_s,
         "date": best.date,
+        "kind": best.kind.value,
+        "anchor": best.anchor,
         "critical_speed": {
             "value": parameter_services.encode_value(ParameterKey.CRITICAL_SPEED, cs.value),
             "source": cs.source.value,
@@ -211,6 +228,53 @@ def pb_add_command(
         as_json,
         f"Added {best.distance_m:g} m in {format_duration(best.time_s)} on {best.date}.",
     )
+
+
+cs_group = AppGroup("cs", help="Critical speed: what it rests on, suggestions to decide.")
+
+
+@cs_group.command("suggestions")
+@click.argument("runner_id", type=int)
+@json_option
+def cs_suggestions_command(runner_id: int, as_json: bool) -> None:
+    """Open CS suggestions (fits made while an entered value is in force), newest first."""
+    runner = runner_or_fail(runner_id)
+    rows = [best_services.suggestion_json(s) for s in best_services.open_suggestions(runner)]
+    basis = best_services.cs_basis(runner, clock.today())
+    text = [f"Critical speed: {basis['message']}"]
+    text += [
+        f"  #{r['id']} from {r['valid_from']}: {r['value']['cs_mps']:.3f} m/s "
+        f"({format_pace(r['value']['cs_mps'])} /km), D′ {r['value']['d_prime_m']:.0f} m "
+        f"({r['source']}): {r['note']}"
+        for r in rows
+    ] or ["  no open suggestions"]
+    emit({"runner_id": runner.id, "basis": basis, "suggestions": rows}, as_json, "\n".join(text))
+
+
+@cs_group.command("accept")
+@click.argument("runner_id", type=int)
+@click.argument("suggestion_id", type=int)
+@json_option
+def cs_accept_command(runner_id: int, suggestion_id: int, as_json: bool) -> None:
+    """Make a suggestion the critical speed from its date (older open ones are dismissed)."""
+    runner = runner_or_fail(runner_id)
+    version = best_services.accept_suggestion(runner, suggestion_id, by=None, today=clock.today())
+    db.session.commit()
+    data = {"runner_id": runner.id, "valid_from": version.valid_from, "value": version.value}
+    emit(data, as_json, f"Accepted suggestion {suggestion_id}: CS from {version.valid_from}.")
+
+
+@cs_group.command("dismiss")
+@click.argument("runner_id", type=int)
+@click.argument("suggestion_id", type=int)
+@json_option
+def cs_dismiss_command(runner_id: int, suggestion_id: int, as_json: bool) -> None:
+    """Keep the entered critical speed: dismiss a suggestion (and older open ones)."""
+    runner = runner_or_fail(runner_id)
+    best_services.dismiss_suggestion(runner, suggestion_id, by=None)
+    db.session.commit()
+    data = {"runner_id": runner.id, "dismissed": suggestion_id}
+    emit(data, as_json, f"Dismissed suggestion {suggestion_id}.")
 
 
 params_group = AppGroup("params", help="Dated parameters.")
@@ -302,3 +366,4 @@ def register(group: AppGroup) -> None:
     group.add_command(runner_group)
     group.add_command(pb_group)
     group.add_command(params_group)
+    group.add_command(cs_group)

@@ -95,6 +95,15 @@ class BestForm(FlaskForm):
     time = StringField("Time (h:mm:ss)", validators=[Optional(), Length(max=12)])
     date = DateField("Date", validators=[Optional()])
     event_name = StringField("Event", validators=[Optional(), Length(max=120)])
+    kind = SelectField(
+        "It was",
+        choices=[
+            SelectChoice("race", "a race"),
+            SelectChoice("time_trial", "a time trial"),
+            SelectChoice("training", "training"),
+        ],
+        default="race",
+    )
 
 
 class BestsForm(FlaskForm):

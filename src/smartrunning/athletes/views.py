@@ -21,6 +21,7 @@ from smartrunning.athletes.forms import (
     ParameterForm,
 )
 from smartrunning.athletes.models import (
+    BestKind,
     ParameterKey,
     ParameterSource,
     Runner,
@@ -34,6 +35,7 @@ from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     Conflict,
+    InvalidInput,
     NotFound,
     ServiceError,
 )
@@ -100,6 +102,7 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
         chart_json=script_json(chart_data),
         parameter_form=ParameterForm(data={"valid_from": clock.today()}),
         best_form=BestForm(data={"date": clock.today()}),
+        kind_labels=best_services.KIND_LABELS,
         can_edit_all=is_coaching(),
         can_delete=may_delete_runner(runner),
     )
@@ -187,13 +190,14 @@ def best_add(runner_id: int) -> ResponseReturnValue:
             by=this_user(),
             today=clock.today(),
             event_name=form.event_name.data or "",
+            kind=_kind(form.kind.data),
         )
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
     else:
         db.session.commit()
-        flash("Personal best added; critical speed refitted.", "success")
+        flash("Result added; critical speed refitted.", "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
 
 
@@ -210,3 +214,48 @@ def best_delete(runner_id: int, best_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash("Personal best deleted; critical speed refitted.", "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+
+
+def _kind(text: str | None) -> BestKind:
+    try:
+        return BestKind(text or BestKind.RACE.value)
+    except ValueError:
+        raise InvalidInput("Say whether it was a race, a time trial or training.") from None
+
+
+def _decide(runner_id: int, suggestion_id: int, accept: bool) -> ResponseReturnValue:
+    """Accept or dismiss a CS suggestion: a coach's decision, as setting CS is."""
+    runner = get_runner_or_404(runner_id)
+    if not may_edit_parameter(ParameterKey.CRITICAL_SPEED.value):
+        abort(403)
+    try:
+        if accept:
+            version = best_services.accept_suggestion(
+                runner, suggestion_id, by=this_user(), today=clock.today()
+            )
+            message = (
+                f"Critical speed {version.value['cs_mps']:.2f} m/s accepted from "
+                f"{version.valid_from.isoformat()}; sessions from then on will be recomputed."
+            )
+        else:
+            best_services.dismiss_suggestion(runner, suggestion_id, by=this_user())
+            message = "Suggestion dismissed; the entered critical speed stays."
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
+
+
+@bp.post("/runners/<int:runner_id>/cs-suggestions/<int:suggestion_id>/accept")
+def suggestion_accept(runner_id: int, suggestion_id: int) -> ResponseReturnValue:
+    return _decide(runner_id, suggestion_id, accept=True)
+
+
+@bp.post("/runners/<int:runner_id>/cs-suggestions/<int:suggestion_id>/dismiss")
+def suggestion_dismiss(runner_id: int, suggestion_id: int) -> ResponseReturnValue:
+    return _decide(runner_id, suggestion_id, accept=False)

@@ -135,6 +135,7 @@ def session_summary(s: TrainingSession) -> dict[str, Any]:
         "elevation_gain_m": s.elevation_gain_m,
         "load": s.load,
         "load_model": s.load_model,
+        "performance": s.performance.value,
     }
 
 

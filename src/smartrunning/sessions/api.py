@@ -23,6 +23,7 @@ from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas
 from smartrunning.sessions import imports as import_services
 from smartrunning.sessions import jobs as import_jobs
+from smartrunning.sessions import performance as performance_services
 
 __all__ = ["blp", "jobs_blp"]
 
@@ -68,6 +69,12 @@ class SessionOut(Schema):
     # "load" and "loads" would shadow Schema.load/loads: named apart, same JSON keys.
     load_value = fields.Float(allow_none=True, attribute="load", data_key="load")
     load_model = fields.Str(allow_none=True)
+    performance = fields.Str(
+        metadata={
+            "description": "race, time_trial or training: a race or time trial's main effort "
+            "anchors critical speed (POST /api/sessions/{id}/performance)"
+        }
+    )
 
 
 class SessionDetailOut(SessionOut):
@@ -239,6 +246,30 @@ class SessionAnalyse(MethodView):
         date, and recompute what follows (bests, critical speed, later loads, history)."""
         session = _session(session_id)
         session_services.reanalyse_session(this_user(), session.id)
+        return session_services.session_detail(_session(session_id))
+
+
+class PerformanceIn(Schema):
+    performance = fields.Str(
+        required=True, validate=validate.OneOf(["race", "time_trial", "training"])
+    )
+
+
+@blp.route("/sessions/<int:session_id>/performance")
+class SessionPerformance(MethodView):
+    @blp.arguments(PerformanceIn)
+    @blp.response(200, SessionDetailOut)
+    def post(self, data: dict[str, Any], session_id: int) -> dict[str, Any]:
+        """Mark the whole session as a race, a time trial or training; its bests, the critical
+        speed and what follows are recomputed from its day."""
+        try:
+            performance_services.mark_performance(
+                this_user(),
+                session_id,
+                performance_services.parse_performance(data["performance"]),
+            )
+        except NotFound:
+            abort(404, message="No such session.")
         return session_services.session_detail(_session(session_id))
 
 

@@ -24,6 +24,7 @@ from smartrunning.platform.cli_output import (
 from smartrunning.platform.db import db
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
+from smartrunning.sessions import performance as performance_services
 from smartrunning.sessions import recompute
 from smartrunning.sessions.models import TrainingSession
 
@@ -131,6 +132,25 @@ def show_command(session_id: int, as_json: bool) -> None:
         mark = "  PB" if effort["personal_best_id"] else ""
         lines.append(f"  best {effort['label']:>13}: {_hms(effort['time_s'])}{mark}")
     emit(data, as_json, "\n".join(lines))
+
+
+@sessions_group.command("mark")
+@click.argument("session_id", type=int)
+@click.option(
+    "--as",
+    "performance",
+    type=click.Choice(["race", "time_trial", "training"]),
+    required=True,
+    help="What the whole session was: a race or time trial's result anchors critical speed.",
+)
+@json_option
+def mark_command(session_id: int, performance: str, as_json: bool) -> None:
+    """Mark a session as a race, a time trial or training; recomputes from its day."""
+    kind = performance_services.parse_performance(performance)
+    changed = performance_services.mark_performance(None, session_id, kind)
+    label = performance_services.PERFORMANCE_LABELS[kind].lower()
+    data = {"session_id": session_id, "performance": kind.value, "changed": changed}
+    emit(data, as_json, f"Session {session_id} marked as {label}.")
 
 
 @sessions_group.command("delete")

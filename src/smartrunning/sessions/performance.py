@@ -29,7 +29,7 @@ PERFORMANCE_LABELS = {
 def parse_performance(text: str | None) -> BestKind:
     """``race``, ``time_trial`` or ``training``; ``InvalidInput`` otherwise."""
     try:
-        return BestKind(text)
+        return BestKind(text or "")
     except ValueError:
         raise InvalidInput(
             "Mark a session as race, time_trial or training.", field="performance"

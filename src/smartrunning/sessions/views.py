@@ -33,6 +33,7 @@ from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, recent
 from smartrunning.sessions import imports as import_services
 from smartrunning.sessions import jobs as import_jobs
+from smartrunning.sessions import performance as performance_services
 
 __all__ = ["bp", "parse_list_query"]
 
@@ -226,6 +227,23 @@ def delete(session_id: int) -> ResponseReturnValue:
     session_services.delete_session(this_user(), session_id)  # commits with the recomputation
     flash("Session deleted; bests, critical speed and history were recomputed.", "success")
     return redirect(url_for("sessions.session_list", runner_id=runner_id))
+
+
+@bp.post("/sessions/<int:session_id>/performance")
+def performance(session_id: int) -> ResponseReturnValue:
+    """Mark the session as a race, a time trial or training (recomputes from its day)."""
+    try:
+        kind = performance_services.parse_performance(request.form.get("performance"))
+        performance_services.mark_performance(this_user(), session_id, kind)
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        label = performance_services.PERFORMANCE_LABELS[kind].lower()
+        flash(f"Marked as {label}; bests and critical speed recomputed.", "success")
+    return redirect(url_for("sessions.detail", session_id=session_id))
 
 
 HISTORY_RANGES: dict[str, tuple[str, int | None]] = {
