@@ -32,21 +32,7 @@ from smartrunning.science.fit import DecodedFile, DeviceTotals, FitDecodeError, 
 from smartrunning.science.streams import Limits
 from tests.core import fitgen
 
-EXCEPTIONS: dict[tuple[str, int, str], str] = {
-    ("event_timestamp.fit", 0, "avg_hr"): (
-        "the device's session average (142 bpm) is above its own laps' (140.9, weighted by "
-        "timer time over the swimming laps) and above the strap's samples over the active "
-        "lengths (140.6): no reading of the file gives it; ours is 140.3"
-    ),
-    ("unterminated-strings.fit", 0, "avg_hr"): (
-        "the Wahoo ELEMNT ROAM averages heart rate over the samples while moving only (90.0 "
-        "over its 22 moving samples); ours is over the timer time (87.3), as Garmin's is"
-    ),
-    ("clock-jump-days", 0, "distance"): (
-        "the device's clock jumped twenty days for the last 40 records: they cannot be "
-        "placed in time and are left out (with a note), and the 107 m they covered with them"
-    ),
-}
+EXCEPTIONS = fitgen.DEVICE_EXCEPTIONS
 
 
 @dataclass(frozen=True)
