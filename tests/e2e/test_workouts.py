@@ -165,3 +165,50 @@ def test_runner_reads_a_workout_with_their_own_paces_on_a_phone(
     expect(runner.get_by_role("link", name="New workout")).to_have_count(0)
     runner.screenshot(path=artifacts / "37-workout-detail-phone.png", full_page=True)
     assert runner.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_zwift_attribute_forms_are_shown_edited_and_written_back(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    """Ramped intervals (PowerOnLow/High, PowerOffLow/High), a ranged SteadyState and text
+    tags: shown as ramps and a band, edited as such, downloaded in the form read."""
+    make_world(app)
+    coach = new_page()
+    log_in(coach, live_server, "coach", PASSWORD)
+    coach.goto(f"{live_server}/workouts/import")
+    coach.get_by_label("ZWO files or ZIP archives").set_input_files([DATA / "zwift-forms.zwo"])
+    coach.get_by_role("button", name="Import").click()
+    expect(coach.get_by_test_id("import-summary")).to_contain_text("1 imported")
+    coach.get_by_role("link", name="Over-unders").click()
+    steps = coach.get_by_test_id("workout-steps")
+    expect(steps.locator("tbody tr").nth(1)).to_contain_text("95 % → 105 %")  # a ramped on
+    expect(steps.locator("tbody tr").nth(2)).to_contain_text("60 % → 50 %")  # a ramped off
+    expect(coach.get_by_test_id("ranged-step")).to_have_text("76 %–88 %")  # a band
+    coach.screenshot(path=artifacts / "38-workout-zwift-forms.png", full_page=True)
+
+    coach.get_by_role("link", name="Edit").click()
+    expect(coach.get_by_label("Step 2 on to %", exact=True)).to_have_value("105")
+    expect(coach.get_by_label("Step 2 off to %", exact=True)).to_have_value("50")
+    expect(coach.get_by_label("Step 3 low %", exact=True)).to_have_value("76")
+    expect(coach.get_by_label("Step 4 on to %", exact=True)).to_have_value("")  # constant
+    coach.get_by_label("Step 3 high %", exact=True).fill("90")
+    expect(coach.get_by_test_id("preview-error")).to_have_text("")
+    coach.screenshot(path=artifacts / "39-workout-zwift-forms-editor.png", full_page=True)
+    coach.get_by_role("button", name="Save workout").click()
+    expect(coach.get_by_test_id("ranged-step")).to_have_text("76 %–90 %")
+
+    with coach.expect_download() as download_info:
+        coach.get_by_role("link", name="Download .zwo").click()
+    saved = tmp_path / "forms.zwo"
+    download_info.value.save_as(saved)
+    text = saved.read_text()
+    assert 'PowerOnLow="0.95" PowerOnHigh="1.05" PowerOffLow="0.6" PowerOffHigh="0.5"' in text
+    assert '<SteadyState Duration="900" PowerLow="0.76" PowerHigh="0.9" pace="0"/>' in text
+    assert 'OnPower="1.2" PowerOffLow="0.4" PowerOffHigh="0.55"' in text
+    assert "<tag>INTERVALS</tag>" in text
+    assert '<tag name="FTP"/>' in text
+    original = read_zwo((DATA / "zwift-forms.zwo").read_bytes())
+    edited = read_zwo(saved.read_bytes())
+    assert edited.steps[:2] == original.steps[:2]
+    assert edited.steps[3:] == original.steps[3:]
+    assert coach.console_errors == []  # type: ignore[attr-defined]

@@ -149,9 +149,10 @@ def _submitted(form: WorkoutForm, keep_from: Workout | None) -> tuple[Any, Any]:
         "steps": steps,
     }
     if keep_from is not None:
-        # What the editor does not show (workout-level text events, Zwift metadata) stays.
+        # What the editor does not show (workout-level text events, Zwift metadata, the
+        # form each tag was written in) stays.
         kept = structure_to_json(workout_services.structure(keep_from))
-        data |= {key: kept[key] for key in ("events", "metadata") if key in kept}
+        data |= {key: kept[key] for key in ("events", "metadata", "text_tags") if key in kept}
     return data, steps if isinstance(steps, list) else []
 
 

@@ -79,16 +79,42 @@
                          "aria-label": aria, min: String(min), step: step || "any" });
   }
 
-  function percentInput(step, key, number, label) {
+  function percentInput(step, key, number, label, placeholder) {
     const typed = known(step[key]);
     const input = numberInput(typed === null ? "" : Math.round(typed * 1000) / 10,
                               `Step ${number} ${label.toLowerCase()}`, 0, "1");
+    if (placeholder) input.placeholder = placeholder;
     input.addEventListener("input", () => {
       const percent = parseFloat(input.value);
       step[key] = Number.isFinite(percent) ? percent / 100 : null;
       changed();
     });
     return field(`${label}`, input, 4);
+  }
+
+  // A steady step holds one value or a band (ZWO SteadyState PowerLow/PowerHigh); a
+  // button switches between the two, keeping the middle.
+  function steadyInputs(step, number) {
+    const ranged = known(step.intensity_low) !== null || known(step.intensity_high) !== null;
+    const toggle = button(ranged ? "One value" : "Range",
+                          ranged ? `Step ${number}: one value` : `Step ${number}: a range`, () => {
+      if (ranged) {
+        const low = known(step.intensity_low), high = known(step.intensity_high);
+        step.intensity = low !== null && high !== null ? (low + high) / 2 : (low ?? high);
+        delete step.intensity_low;
+        delete step.intensity_high;
+      } else {
+        const middle = known(step.intensity) ?? 0.8;
+        step.intensity_low = Math.max(0, Math.round((middle - 0.05) * 100) / 100);
+        step.intensity_high = Math.round((middle + 0.05) * 100) / 100;
+      }
+      render();
+    });
+    const cells = ranged
+      ? [percentInput(step, "intensity_low", number, "Low %"),
+         percentInput(step, "intensity_high", number, "High %")]
+      : [percentInput(step, "intensity", number, "Intensity %")];
+    return [...cells, el("div", { class: "col-4 col-sm-auto" }, [toggle])];
   }
 
   function durationInput(step, key, number, label) {
@@ -142,13 +168,16 @@
       const repeat = numberInput(step.repeat, `Step ${number} repeats`, 1, "1");
       repeat.addEventListener("input", () => { step.repeat = parseInt(repeat.value, 10); changed(); });
       add([field("Repeats", repeat, 4), unitSelect(step, number)]);
+      // "to %" left empty: a constant part (OnPower); filled: each part ramps (PowerOnLow → PowerOnHigh).
       add([durationInput(step, "on_duration", number, "On"),
-           percentInput(step, "on_intensity", number, "On %")]);
+           percentInput(step, "on_intensity", number, "On %"),
+           percentInput(step, "on_intensity_end", number, "On to %", "same")]);
       add([durationInput(step, "off_duration", number, "Off"),
-           percentInput(step, "off_intensity", number, "Off %")]);
+           percentInput(step, "off_intensity", number, "Off %"),
+           percentInput(step, "off_intensity_end", number, "Off to %", "same")]);
     } else {
       add([durationInput(step, "duration", number, "Duration"), unitSelect(step, number)]);
-      if (step.type === "steady") add([percentInput(step, "intensity", number, "Intensity %")]);
+      if (step.type === "steady") add(steadyInputs(step, number));
       if (["warmup", "ramp", "cooldown"].includes(step.type)) {
         add([percentInput(step, "intensity_start", number, "From %"),
              percentInput(step, "intensity_end", number, "To %")]);
