@@ -10,7 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartrunning.science.bests import STANDARD_DISTANCES_M, best_effort, best_efforts
+from smartrunning.science.bests import (
+    STANDARD_DISTANCES_M,
+    best_effort,
+    best_efforts,
+    maximal_by_heart_rate,
+)
 from smartrunning.science.records import Records
 from smartrunning.science.streams import Limits, clean_streams
 
@@ -237,3 +242,54 @@ def test_searching_only_where_an_effort_can_start_or_end_changes_nothing(
         assert effort is not None
         assert (effort.start_elapsed_s, effort.end_elapsed_s) == expected
         assert effort.duration_s == expected[1] - expected[0]
+
+
+def test_an_effort_carries_its_mean_heart_rate_and_coverage() -> None:
+    # 300 s easy at 2.5 m/s and 140 bpm, then 400 s hard at 4 m/s and 180 bpm: the best
+    # 1000 m lies inside the hard part, its mean HR is 180 bpm over all of it.
+    v = np.concatenate((np.full(301, 2.5), np.full(400, 4.0)))
+    hr = np.concatenate((np.full(301, 140.0), np.full(400, 180.0)))
+    found = {e.distance_m: e for e in best_efforts(clean_streams(_run(v, heart_rate_bpm=hr)))}
+    km = found[1000.0]
+    assert km.duration_s == pytest.approx(250.0)
+    assert km.mean_hr_bpm == pytest.approx(180.0)
+    assert km.hr_coverage == pytest.approx(1.0)
+    # The best 1 mile starts in the easy part: the mean is the time-weighted mixture
+    # (whole samples: within the one second the effort starts inside).
+    mile = found[1609.344]
+    easy_s = mile.duration_s - 400.0
+    mixture = (140.0 * easy_s + 180.0 * 400.0) / mile.duration_s
+    assert mile.mean_hr_bpm == pytest.approx(mixture, abs=40.0 / mile.duration_s)
+
+
+def test_missing_heart_rate_lowers_the_coverage_and_is_not_averaged_in() -> None:
+    v = np.full(601, 4.0)
+    hr = np.full(601, 170.0)
+    hr[1:301] = np.nan  # the strap came on after 5 minutes
+    whole = best_efforts(clean_streams(_run(v, heart_rate_bpm=hr)), [2000.0])[0]
+    # 500 s with the first 300 s of the run without heart rate: 200 s covered at best.
+    assert whole.mean_hr_bpm == pytest.approx(170.0)
+    assert whole.hr_coverage < 0.8
+    no_hr = best_efforts(clean_streams(_run(v)), [1000.0])[0]
+    assert no_hr.mean_hr_bpm is None
+    assert no_hr.hr_coverage == 0.0
+
+
+@pytest.mark.parametrize(
+    ("mean_hr", "coverage", "threshold", "maximal"),
+    [
+        (171.0, 1.0, 160.0, True),  # 90 % of 190 bpm, above threshold: maximal
+        (170.9, 1.0, 160.0, False),  # just below 90 % HRmax
+        (175.0, 1.0, 178.0, False),  # 92 % HRmax but below a measured threshold HR
+        (185.0, 0.7, 160.0, False),  # heart rate over too little of the effort
+        (None, 1.0, 160.0, False),
+    ],
+)
+def test_maximal_by_heart_rate(
+    mean_hr: float | None, coverage: float, threshold: float, maximal: bool
+) -> None:
+    ok, why = maximal_by_heart_rate(mean_hr, coverage, hrmax_bpm=190.0, threshold_hr_bpm=threshold)
+    assert ok is maximal
+    assert ("maximal by heart rate" in why) is maximal
+    # Daniels' threshold band is 88-92 % HRmax: a steady tempo effort at 88 % never counts.
+    assert not maximal_by_heart_rate(0.88 * 190.0, 1.0, 190.0, 0.0)[0]

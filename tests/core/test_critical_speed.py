@@ -215,3 +215,93 @@ def test_effort_refuses_impossible_values(distance_m: float, time_s: float) -> N
 def test_critical_speed_refuses_impossible_values(cs: float, d_prime: float) -> None:
     with pytest.raises(ValueError, match=r"critical speed|D′"):
         CriticalSpeed(cs, d_prime)
+
+
+# --- anchor rules (strict): SCIENCE.md, "Which efforts anchor CS" ---------------------------
+
+
+def _anchor(time_s: float, source: str, cs: float = 4.0, d_prime: float = 200.0) -> Effort:
+    return Effort(cs * time_s + d_prime, time_s, RECENT, source=source)
+
+
+def test_strict_fit_accepts_anchors_from_two_sessions_on_the_line() -> None:
+    result = fit_critical_speed(
+        [_anchor(180.0, "s1"), _anchor(600.0, "s2"), _anchor(1000.0, "s3")],
+        AS_OF,
+        FALLBACK,
+        strict=True,
+    )
+    assert result.status is FitStatus.FITTED
+    assert result.cs_mps == pytest.approx(4.0)
+    assert result.d_prime_m == pytest.approx(200.0)
+
+
+def test_strict_fit_needs_two_different_sessions() -> None:
+    # Three bests of one steady run lie on one line through the origin-ish: they were
+    # one effort, not three maximal ones.
+    one_run = [Effort(3.6 * t, t, RECENT, source="session 7") for t in (300.0, 800.0, 1150.0)]
+    strict = fit_critical_speed(one_run, AS_OF, FALLBACK, strict=True)
+    assert strict.status is FitStatus.INSUFFICIENT
+    assert WarningCode.ONE_SOURCE in strict.warning_codes
+    assert strict.value == FALLBACK
+    # The plain fit (a tool, not the profile) still fits them: CS = their speed, D′ ≈ 0.
+    loose = fit_critical_speed(one_run, AS_OF, FALLBACK)
+    assert loose.fitted
+    assert loose.cs_mps == pytest.approx(3.6)
+    assert loose.d_prime_m < 1.0
+
+
+@pytest.mark.parametrize(
+    ("d_prime", "refused"), [(40.0, True), (50.0, False), (500.0, False), (520.0, True)]
+)
+def test_strict_fit_refuses_d_prime_outside_50_to_500_m(d_prime: float, refused: bool) -> None:
+    efforts = [_anchor(t, f"s{t}", d_prime=d_prime) for t in (200.0, 500.0, 1000.0)]
+    result = fit_critical_speed(efforts, AS_OF, FALLBACK, strict=True)
+    assert (result.status is FitStatus.REFUSED) is refused
+    if refused:
+        assert result.value == FALLBACK
+        assert WarningCode.D_PRIME_OUT_OF_RANGE in result.warning_codes
+        assert "keeping CS 3.500 m/s" in result.warnings[-1].message
+
+
+def test_strict_fit_refuses_a_line_that_misses_an_anchor_by_more_than_2_percent() -> None:
+    # A 3400 m effort 5 % slower than the line of the others (a training effort entered as a
+    # race): the fit predicts it 3.3 % fast, beyond the 2 % allowed.
+    slow = Effort(3400.0, 1.05 * 800.0, RECENT, source="c")
+    efforts = [_anchor(200.0, "a"), _anchor(500.0, "b"), slow, _anchor(1100.0, "d")]
+    result = fit_critical_speed(efforts, AS_OF, FALLBACK, strict=True)
+    assert result.status is FitStatus.REFUSED
+    assert WarningCode.PREDICTION_ERROR in result.warning_codes
+    assert "3400 m" in result.warnings[-1].message
+    assert "-3.3 % off" in result.warnings[-1].message
+    assert result.value == FALLBACK
+    # Within 2 % it would have passed: the same anchors with the effort 1.5 % slow.
+    near = Effort(3400.0, 1.015 * 800.0, RECENT, source="c")
+    assert fit_critical_speed([*efforts[:2], near, efforts[3]], AS_OF, FALLBACK, strict=True).fitted
+
+
+def test_strict_fit_tolerates_errors_within_2_percent() -> None:
+    # Each time 1 % off the line, alternately: the fit predicts every anchor within 2 %.
+    efforts = [
+        Effort(4.0 * t + 200.0, t * f, RECENT, source=str(t))
+        for t, f in ((200.0, 1.01), (500.0, 0.99), (800.0, 1.01), (1100.0, 0.99))
+    ]
+    result = fit_critical_speed(efforts, AS_OF, FALLBACK, strict=True)
+    assert result.fitted
+    for e in result.used:
+        assert abs((e.distance_m - result.d_prime_m) / result.cs_mps / e.time_s - 1) <= 0.02
+
+
+@given(
+    cs=st.floats(2.0, 6.0),
+    d_prime=st.floats(60.0, 480.0),
+    times=st.lists(st.floats(130.0, 1150.0), min_size=2, max_size=6, unique=True),
+)
+def test_strict_fit_recovers_exact_anchors(cs: float, d_prime: float, times: list[float]) -> None:
+    if max(times) - min(times) < 30.0:
+        return
+    efforts = [_anchor(t, f"s{i}", cs, d_prime) for i, t in enumerate(times)]
+    result = fit_critical_speed(efforts, AS_OF, FALLBACK, strict=True)
+    assert result.fitted
+    assert result.cs_mps == pytest.approx(cs, rel=1e-6)
+    assert result.d_prime_m == pytest.approx(d_prime, rel=1e-6, abs=1e-6)

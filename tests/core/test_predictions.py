@@ -6,11 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smartrunning.science.critical_speed import CriticalSpeed, Effort
+from smartrunning.science.critical_speed import CriticalSpeed, Effort, fit_line
 from smartrunning.science.distances import STANDARD_DISTANCES, standard_distance
 from smartrunning.science.predictions import (
     PredictionModel,
     Unavailable,
+    best_vdot,
+    critical_speed_from_vdot,
     critical_speed_time_s,
     fraction_of_vo2max,
     nearest_effort,
@@ -214,3 +216,65 @@ def test_vdot_equivalent_time_round_trips(distance_m: float, speed_mps: float) -
 @given(level=st.floats(25.0, 90.0), distance_m=st.sampled_from(DISTANCES_M))
 def test_vdot_solve_converges_from_400_m_to_the_marathon(level: float, distance_m: float) -> None:
     assert vdot(distance_m, vdot_time_s(level, distance_m)) == pytest.approx(level, rel=1e-9)
+
+
+# --- CS from VDOT-equivalent performances (SCIENCE.md, "Which efforts anchor CS") ------------
+
+
+def test_critical_speed_from_vdot_50_matches_daniels_table() -> None:
+    # Daniels' Running Formula, VDOT 50: 1500 m 5:24, 3000 m 11:33, 5000 m 19:57.
+    table = [Effort(1500.0, 324.0, ON), Effort(3000.0, 693.0, ON), Effort(5000.0, 1197.0, ON)]
+    from_table = fit_line(table)
+    estimate = critical_speed_from_vdot(Effort(5000.0, 19 * 60 + 57, ON))
+    assert estimate.vdot == pytest.approx(50.0, abs=0.1)
+    for ours, theirs in zip(estimate.equivalents, table, strict=True):
+        assert ours.time_s == pytest.approx(theirs.time_s, abs=1.0)
+    assert estimate.value.cs_mps == pytest.approx(from_table.cs_mps, rel=0.002)
+    assert estimate.value.d_prime_m == pytest.approx(from_table.d_prime_m, abs=5.0)
+    # CS 4.01 m/s (4:10 /km): between the runner's 10 km (41:21) and half-marathon speeds.
+    assert estimate.value.cs_mps == pytest.approx(4.007, abs=0.002)
+    assert HALF_M / (1 * 3600 + 31 * 60 + 35) < estimate.value.cs_mps < 10000 / (41 * 60 + 21)
+
+
+@pytest.mark.parametrize(
+    ("distance_m", "time_s"),
+    [
+        (5000.0, 19 * 60 + 57),
+        (10000.0, 41 * 60 + 21),
+        (HALF_M, 1 * 3600 + 31 * 60 + 35),
+        (MARATHON_M, 3 * 3600 + 10 * 60 + 49),
+    ],
+)
+def test_equivalent_races_of_one_vdot_give_the_same_critical_speed(
+    distance_m: float, time_s: float
+) -> None:
+    # Daniels' VDOT 50 row: every race of it gives CS within 0.3 % (the table rounds).
+    estimate = critical_speed_from_vdot(Effort(distance_m, time_s, ON))
+    assert estimate.vdot == pytest.approx(50.0, abs=0.15)
+    assert estimate.value.cs_mps == pytest.approx(4.007, rel=0.003)
+
+
+@given(level=st.floats(30.0, 80.0))
+def test_equivalents_have_the_vdot_they_came_from(level: float) -> None:
+    source = Effort(5000.0, vdot_time_s(level, 5000.0), ON)
+    estimate = critical_speed_from_vdot(source)
+    for e in estimate.equivalents:
+        assert vdot(e.distance_m, e.time_s) == pytest.approx(level, rel=1e-6)
+    # CS lies below the 5000 m speed and above the speed of the 40-min-plus races.
+    assert estimate.value.cs_mps < source.speed_mps
+    assert estimate.value.cs_mps > MARATHON_M / vdot_time_s(level, MARATHON_M)
+    assert 50.0 <= estimate.value.d_prime_m <= 500.0
+
+
+def test_best_vdot_takes_the_best_performance_from_1500_m_to_the_marathon() -> None:
+    efforts = [
+        Effort(800.0, 120.0, ON),  # outside Daniels' table: not used
+        Effort(10000.0, 50 * 60, ON),
+        Effort(5000.0, 24 * 60, ON),
+    ]
+    found = best_vdot(efforts)
+    assert found is not None
+    effort, level = found
+    assert effort.distance_m == 5000.0
+    assert level == pytest.approx(vdot(5000.0, 24 * 60))
+    assert best_vdot([Effort(400.0, 60.0, ON)]) is None
