@@ -174,7 +174,7 @@ def test_private_notes_are_for_coaches_only(app: Flask, world: World) -> None:
     assert "Watch her knee." in admin.get(path).text
     # The runner is told of the comment, not of the note.
     assert [n.title for n in _notes(app, world.runner)] == [
-        f"coach commented on {_day_title(app, world)} (Rita Runner)"
+        f"coach commented on {_day_title(app, world)}"
     ]
 
 

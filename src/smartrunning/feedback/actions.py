@@ -218,19 +218,22 @@ def add_comment(
     db.session.add(row)
     db.session.flush()
     _mark_read(user.id, subject)
-    coaches = _coach_ids(subject.runner.id)
+    coaches = set(_coach_ids(subject.runner.id)) - {user.id}
     runner_user = subject.runner.user_id
-    to = set(coaches) if private else {*coaches, *([runner_user] if runner_user else [])}
-    to.discard(user.id)
     who = user.display_name or user.username
+    said = f"{who} {'noted' if private else 'commented'} on {subject.title}"
+    # Coaches read many athletes' threads: theirs names the athlete; the runner's does not.
     notifications.notify(
-        to,
+        coaches,
         NotificationKind.COMMENT,
-        f"{who} {'noted' if private else 'commented'} on {subject.title}"
-        + ("" if runner_user == user.id else f" ({subject.runner.name})"),
+        f"{said} ({subject.runner.name})",
         body=text[:300],
         link=subject.link,
     )
+    if runner_user and runner_user != user.id and not private:
+        notifications.notify(
+            [runner_user], NotificationKind.COMMENT, said, body=text[:300], link=subject.link
+        )
     if commit:
         db.session.commit()
     return row
@@ -249,6 +252,7 @@ def thread(user: User, subject: Subject, *, mark_read: bool = True) -> list[Comm
     rows = list(db.session.execute(query).scalars())
     if mark_read:
         _mark_read(user.id, subject)
+        notifications.mark_read_about(user.id, subject.link)
     return rows
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "kind_from",
     "mark_all_read",
     "mark_read",
+    "mark_read_about",
     "notify",
     "pending_outbox_ids",
     "set_choice",
@@ -319,6 +320,21 @@ def mark_read(user_id: int, notification_id: int) -> Notification:
     if row.read_at is None:
         row.read_at = clock.now()
     return row
+
+
+def mark_read_about(user_id: int, link: str) -> int:
+    """Mark the user's unread notifications about ``link`` read (they opened what they were
+    about); how many. The caller commits."""
+    result: Any = db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+            Notification.link == link,
+        )
+        .values(read_at=clock.now())
+    )
+    return int(result.rowcount or 0)
 
 
 def mark_all_read(user_id: int) -> int:
