@@ -108,6 +108,8 @@ def test_coach_adds_athlete_with_login_through_the_wizard(
     wanda = new_page()
     log_in(wanda, live_server, "wanda", password)
     change_password(wanda, password, "wanda's own passphrase")
+    # The runner lands on their day; the physiology is one link away.
+    wanda.get_by_test_id("physiology-link").click()
     expect(wanda.get_by_test_id("runner-name")).to_have_text("Wanda Wizard")
     expect(wanda.get_by_test_id("predictions")).to_contain_text("Half marathon")
     expect(wanda.get_by_role("link", name="Athletes")).to_have_count(0)

@@ -124,7 +124,7 @@ def test_a_marathon_plan_for_a_runner_with_no_history(
     coach.get_by_label("Race date").fill(race.isoformat())
     coach.get_by_label("Distance (m)").fill("42195")
     coach.get_by_role("button", name="Generate").click()
-    expect(coach.get_by_test_id("week-view")).to_be_visible()
+    expect(coach.get_by_test_id("month-view")).to_be_visible()
     warnings = coach.get_by_test_id("plan-warnings").locator("li")
     expect(warnings).to_have_count(1)
     expect(warnings).to_contain_text("no training history")
