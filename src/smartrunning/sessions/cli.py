@@ -22,6 +22,7 @@ from smartrunning.platform.cli_output import (
     to_jsonable,
 )
 from smartrunning.platform.db import db
+from smartrunning.science.sports import sport_display
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import performance as performance_services
@@ -96,7 +97,8 @@ def list_command(
                 _line(session_services.session_summary(s))
             else:
                 click.echo(
-                    f"{s.id:>6}  {s.start_time:%Y-%m-%d %H:%M}  {s.sport:<10} "
+                    f"{s.id:>6}  {s.start_time:%Y-%m-%d %H:%M}  "
+                    f"{sport_display(s.sport, s.sub_sport).label:<18} "
                     f"{s.distance_m / 1000:7.2f} km  {_hms(s.timer_time_s)}  "
                     f"HR {_num(s.avg_hr_bpm)}  load {_num(s.load)}"
                 )
