@@ -351,7 +351,7 @@ def analyse(
     timer = source.timer_time_s
     if timer is None:
         timer = _records_timer(records, stats)
-        notes.append("timer time from the records (no timer events, no device total)")
+        notes.append("Timer time is counted from the samples (no timer events, no total).")
     distance = stats.distance_m + _distance_before_first_record(records, source.start_time)
     efforts = bests_science.best_efforts(s) if is_running(source.sport) else ()
     inputs = _inputs(s, timer, stats.normalised_graded_speed_mps, speed_sport, limits)
@@ -364,9 +364,9 @@ def analyse(
         if device is not None:
             avg_hr, max_hr = device
             notes.append(
-                f"recorded every {interval:g} s (smart recording): average and maximum heart "
-                f"rate are the device's own ({avg_hr:g} / {max_hr:g} bpm); from the records "
-                f"{_bpm(extra['records_avg_hr_bpm'])} / {_bpm(extra['records_max_hr_bpm'])}"
+                f"Recorded every {interval:g} s (smart recording): average and maximum heart "
+                f"rate are the watch's own ({avg_hr:g} / {max_hr:g} bpm); from the samples "
+                f"{_bpm(extra['records_avg_hr_bpm'])} / {_bpm(extra['records_max_hr_bpm'])}."
             )
     gain, loss = stats.elevation_gain_m, stats.elevation_loss_m
     extra["records_elevation_gain_m"], extra["records_elevation_loss_m"] = gain, loss
@@ -374,7 +374,7 @@ def analyse(
         gain = source.device_ascent_m
         if _plausible_ascent(source.device_descent_m, distance):
             loss = source.device_descent_m
-        notes.append("elevation gain and loss are the device's own")
+        notes.append("Elevation gain and loss are the watch's own.")
     extra["notes"] = notes
     return SessionAnalysis(
         distance_m=distance,

@@ -107,7 +107,9 @@ def build(raw: RawFit, *, chained_files: int, fallback_reason: str | None) -> De
     )
 
 
-_HR_MERGED = "heart rate merged from the strap's stored hr messages (as the FIT SDK does)"
+_HR_MERGED = (
+    "Heart rate comes from the chest strap's stored readings, merged in as Garmin's FIT SDK does."
+)
 
 
 def _file_type(file_ids: tuple[FileId, ...]) -> str:
@@ -253,8 +255,8 @@ def _spans(ts: FloatArray, starts: FloatArray, ends: FloatArray, first_start: fl
             outside = int(np.count_nonzero(old & ~inside & ~taken))
             if outside:
                 notes.append(
-                    f"{outside} record(s) dated outside the session "
-                    f"({_when(lower)} to {_when(upper)}) left out"
+                    f"{outside} sample(s) dated outside the session "
+                    f"({_when(lower)} to {_when(upper)}) were left out."
                 )
         rows = np.flatnonzero(inside)
         taken[rows] = True
@@ -262,7 +264,8 @@ def _spans(ts: FloatArray, starts: FloatArray, ends: FloatArray, first_start: fl
         stop_at = min(end, next_start) if np.isfinite(end) else next_start
         if jumped:
             notes.append(
-                f"{jumped} record(s) more than a day away from the rest (a clock jump) left out"
+                f"{jumped} sample(s) more than a day away from the rest (the watch's clock "
+                "jumped) were left out."
             )
             stop_at = min(stop_at, float(ts[rows[-1]]))
         out.append(_Span(rows, stop_at, tuple(notes)))
@@ -399,7 +402,7 @@ def _session(
     timer_source: TimerSource | None = "events" if timer is not None else None
     if timer is None and totals is not None and _plausible_timer(totals, start, stop_at):
         timer, timer_source = totals.total_timer_time_s, "device"
-        notes = (*notes, "timer time is the device's own total (the file has no timer events)")
+        notes = (*notes, "Timer time is the watch's own total (the file has no timer events).")
     return DecodedSession(
         sport=sport,
         sub_sport=name_of("sub_sport", row.get("sub_sport")),
@@ -431,8 +434,8 @@ def _swimming(lengths: list[Row], owner: list[int], index: int) -> tuple[tuple[f
 
 
 _SUMMARY_ONLY = (
-    "summary only: the records carry no usable times, so the session is built from its "
-    "session and lap messages (a sample at each lap's start and end)"
+    "Summary only: the samples carry no usable times, so the session is built from the "
+    "watch's session and lap summaries (a point at each lap's start and end)."
 )
 
 
