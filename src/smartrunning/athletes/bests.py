@@ -443,17 +443,20 @@ def _same(a: CriticalSpeed, b: CriticalSpeed) -> bool:
 
 
 def _suggest(runner: Runner, day: dt.date, value: dict[str, float], result: AnchorFit) -> None:
-    """Offer ``value`` from ``day``, unless the same was already accepted or dismissed."""
+    """Offer ``value`` from ``day``, unless the same was already accepted or dismissed on
+    that day, or a later suggestion was decided (a decision closes the older ones too)."""
     decided = db.session.execute(
         sa.select(ParameterSuggestion).where(
             ParameterSuggestion.runner_id == runner.id,
             ParameterSuggestion.key == ParameterKey.CRITICAL_SPEED,
-            ParameterSuggestion.valid_from == day,
+            ParameterSuggestion.valid_from >= day,
             ParameterSuggestion.status != SuggestionStatus.OPEN,
         )
     ).scalars()
     for row in decided:
-        if all(abs(row.value[k] - value[k]) < 1e-3 * max(1.0, value[k]) for k in value):
+        if row.valid_from > day or all(
+            abs(row.value[k] - value[k]) < 1e-3 * max(1.0, value[k]) for k in value
+        ):
             return
     db.session.add(
         ParameterSuggestion(
