@@ -103,11 +103,13 @@ def test_a_damaged_tail_is_decoded_up_to_the_damage(zeros: bool) -> None:
     damaged_at = int(salvaged.partial.split()[3])
     # everything the good file held is before the damage (zeros read as empty file_ids)
     assert len(good) - 2 <= damaged_at < len(damaged)
+    assert salvaged.sessions[0].notes[-1].startswith("Partial file: damaged from byte")
     assert whole.partial is None
     (ours,), (theirs,) = salvaged.sessions, whole.sessions
     np.testing.assert_array_equal(ours.records.timestamp_s, theirs.records.timestamp_s)
     np.testing.assert_array_equal(ours.records.distance_m, theirs.records.distance_m)
     assert ours.totals == theirs.totals
+    assert ours.timer_time_s == theirs.timer_time_s
 
 
 def test_salvage_refuses_damage_it_cannot_locate() -> None:

@@ -96,7 +96,8 @@ def decode_fit(
 
     ``salvage=True``: an activity damaged part of the way through (truncated, a damaged
     tail, garbage after it) is decoded up to the damage (``_salvage``) and returned with
-    ``DecodedFile.partial`` saying where and why; the reason of the whole file is raised
+    ``DecodedFile.partial`` saying where and why (and a note on each session); the reason
+    of the whole file is raised
     when nothing before the damage is an activity with records.
 
     Raises:
@@ -121,7 +122,9 @@ def decode_fit(
         reason = (
             f"damaged from byte {rescued.damaged_at} of {len(data)}: decoded up to there ({error})"
         )
-        return replace(decoded, partial=reason)
+        note = f"Partial file: {reason}."
+        sessions = tuple(replace(s, notes=(*s.notes, note)) for s in decoded.sessions)
+        return replace(decoded, partial=reason, sessions=sessions)
 
 
 _SALVAGEABLE = frozenset(
