@@ -97,8 +97,7 @@ def decode_fit(
     ``salvage=True``: an activity damaged part of the way through (truncated, a damaged
     tail, garbage after it) is decoded up to the damage (``_salvage``) and returned with
     ``DecodedFile.partial`` saying where and why (and a note on each session); the reason
-    of the whole file is raised
-    when nothing before the damage is an activity with records.
+    of the whole file is raised when nothing before the damage is an activity with records.
 
     Raises:
         FitDecodeError: the bytes are not a decodable FIT file; nothing else is raised for
