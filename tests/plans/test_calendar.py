@@ -525,3 +525,17 @@ def test_the_runner_lands_on_today_and_tomorrow(
     html = client.get("/").get_data(as_text=True)
     assert 'data-testid="home-no-plan"' in html
     assert 'data-testid="home-feedback"' in html
+
+
+def test_calendar_reads_at_the_ends_of_the_calendar(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    client = app.test_client()
+    login(client, "runner")
+    base = f"/api/plans/{world.plan_id}/calendar"
+    for query in (
+        "from=9999-12-31",
+        "from=0001-01-01",
+        "to=9999-12-31",
+        "from=2026-01-01&to=0001-01-01",
+    ):
+        assert client.get(f"{base}?{query}").status_code == 422, query

@@ -368,11 +368,11 @@ class Calendar(MethodView):
             db.session.commit()
         today = clock.today()
         first = query["from_date"] or today
+        if not 2 <= first.year <= 9998 or not 2 <= (query["to_date"] or first).year <= 9998:
+            abort(422, message="The dates must be within years 2 to 9998.")
         last = query["to_date"] or first + dt.timedelta(days=27)
         if last < first or (last - first).days > MAX_CALENDAR_DAYS:
             abort(422, message=f"'to' must be from 'from' to {MAX_CALENDAR_DAYS} days after.")
-        if first.year < 2 or last.year > 9998:
-            abort(422, message="The dates must be within years 2 to 9998.")
         return plan_calendar.calendar_json(plan_calendar.weeks_between(plan, first, last, today))
 
 

@@ -218,6 +218,8 @@ def calendar_command(
     weeks' totals planned and done and their compliance."""
     plan = _plan_arg(plan_id)
     start = first.date() if first else clock.today()
+    if not 2 <= start.year <= 9998 or (last is not None and not 2 <= last.year <= 9998):
+        raise click.ClickException("The dates must be within years 2 to 9998.")
     end = last.date() if last else start + dt.timedelta(days=27)
     if end < start or (end - start).days > 400:
         raise click.ClickException("--to must be from --from to 400 days after.")
