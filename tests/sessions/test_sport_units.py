@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from tests.helpers import login, make_world
-from tests.sessions.sessiondata import import_inline, run_bytes
+from tests.sessions.sessiondata import SHARED_FIT_DIR, import_inline, run_bytes
 from tests.sessions.sportdata import sport_file
 
 
@@ -124,3 +124,22 @@ def test_the_list_names_sessions_and_sports_in_words(app: Flask, sessions: dict[
         assert words in page, words
     assert ">fitness_equipment<" not in page
     assert ">Fitness equipment</option>" in page  # the filter keeps the sport's own value
+
+
+def test_a_real_pool_swim_shows_the_swimmers_pace_without_rests(app: Flask) -> None:
+    """Garmin's pool swim (../shared/data/fit): 1700 m in 25 m lengths, timer 58 min with
+    the rests; the watch's own average, 0.965 m/s over the lengths swum, is 1:44 /100 m."""
+    world = make_world(app)
+    data = (SHARED_FIT_DIR / "activity_poolswim_with_hr.fit").read_bytes()
+    report = import_inline(app, world.runner_id, [("pool.fit", data)])
+    (session_id,) = report["files"][0]["session_ids"]  # type: ignore[index]
+    client = app.test_client()
+    login(client, "coach")
+    page = _text(client.get(f"/sessions/{session_id}"))
+    assert _testid(page, "session-sport") == "Pool swimming"
+    assert _testid(page, "session-distance") == "1700 m"
+    assert _testid(page, "session-speed").endswith(" /100 m")
+    assert _testid(page, "swimming-pace") == "swimming 1:44 /100 m, rests left out"
+    # 1700 m at 0.965 m/s: 29:22 of swimming; no "moving" from a speed stream it lacks.
+    assert _testid(page, "session-times").startswith("swimming 29:22 · elapsed ")
+    assert "/km" not in page
