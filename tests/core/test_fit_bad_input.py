@@ -83,16 +83,19 @@ KINDS = {
 
 
 def decode_or_reason(data: bytes) -> None:
-    outcome: DecodedFile | FitDecodeError
-    try:
-        outcome = decode_fit(data)
-    except FitDecodeError as error:
-        outcome = error
-    if isinstance(outcome, FitDecodeError):
-        assert outcome.kind in KINDS, str(outcome)
-    else:
-        for session in outcome.sessions:
-            assert len(session.records.elapsed_s) == len(session.records)
+    """A file or a reason, with and without salvaging (issue #16): nothing else."""
+    for salvage in (False, True):
+        outcome: DecodedFile | FitDecodeError
+        try:
+            outcome = decode_fit(data, salvage=salvage)
+        except FitDecodeError as error:
+            outcome = error
+        if isinstance(outcome, FitDecodeError):
+            assert outcome.kind in KINDS, str(outcome)
+        else:
+            assert (outcome.partial is not None) <= salvage
+            for session in outcome.sessions:
+                assert len(session.records.elapsed_s) == len(session.records)
 
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
