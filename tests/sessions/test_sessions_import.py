@@ -14,9 +14,10 @@ from flask import Flask
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import PersonalBest, Runner
 from smartrunning.platform import clock
-from smartrunning.platform.blobs import blob_store
+from smartrunning.platform.blobs import blob_store, sha256_of
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import NotFound
+from smartrunning.platform.models import Blob
 from smartrunning.science.fit import decode_fit
 from smartrunning.science.records import COLUMNS
 from smartrunning.sessions import actions as session_services
@@ -92,11 +93,11 @@ def test_a_run_becomes_a_session_with_statistics_loads_zones_and_best_efforts(
         assert len(detail["splits"]) == int(session.distance_m // 1000) + 1
         assert detail["laps"], "the file's laps are analysed"
         assert detail["versions"] == {
-            "streams": 1,
+            "streams": 2,
             "stats": 1,
             "bests": 1,
             "load": 2,
-            "analysis": 1,
+            "analysis": 2,
         }
         assert detail["device_totals"]["total_distance_m"] == totals.total_distance_m
         # The first session of a runner sets a personal best at every distance it covers.
@@ -137,19 +138,34 @@ def test_parquet_drops_absent_power_and_keeps_missing_values(app: Flask) -> None
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("empty.fit", b"", "empty file"),
-        ("notes.fit", b"just some text, not a FIT file at all", "not a FIT file"),
-        ("truncated.fit", run_bytes(0, duration_s=300)[:-500], "truncated file"),
+        ("empty.fit", b"", "empty file; not kept"),
+        (
+            "notes.fit",
+            b"just some text, not a FIT file at all",
+            "not a FIT file: no FIT header (12 or 14 bytes ending in '.FIT'); not kept",
+        ),
     ],
 )
-def test_bad_files_fail_with_a_clear_reason_and_are_kept(
+def test_files_that_are_no_fit_file_are_refused_and_not_kept(
     app: Flask, name: str, content: bytes, reason: str
 ) -> None:
     runner_id = make_runner(app, "Rita")
     report = import_inline(app, runner_id, [(name, content)])
     row = by_name(report)[name]
     assert row["status"] == "failed"
-    assert str(row["reason"]).startswith(reason), row["reason"]
+    assert row["reason"] == reason
+    with app.app_context():
+        file = db.session.execute(sa.select(ImportFile)).scalar_one()
+        assert file.sha256 is None
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Blob)).scalar_one() == 0
+
+
+def test_a_damaged_fit_file_fails_with_its_reason_and_is_kept(app: Flask) -> None:
+    runner_id = make_runner(app, "Rita")
+    content = run_bytes(0, duration_s=300)[:-500]
+    row = by_name(import_inline(app, runner_id, [("truncated.fit", content)]))["truncated.fit"]
+    assert row["status"] == "failed"
+    assert str(row["reason"]).startswith("truncated file"), row["reason"]
     with app.app_context():
         file = db.session.execute(sa.select(ImportFile)).scalar_one()
         assert file.sha256 is not None
@@ -165,25 +181,41 @@ def test_a_corrupt_file_fails_with_the_decoders_reason(app: Flask) -> None:
     assert str(row["reason"]).startswith("bad file CRC")
 
 
-def test_an_oversized_file_fails_kept_and_reprocess_imports_it_when_allowed(
+def test_an_oversized_file_is_refused_and_its_bytes_not_kept(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Issue #17: a file refused as too large keeps no bytes (at upload, and in the worker
+    for a file listed before the limit was lowered); nothing else is lost."""
     runner_id = make_runner(app, "Rita")
     settings = app.extensions["smartrunning.settings"]
-    monkeypatch.setattr(settings, "max_fit_file_mb", 0.01)
-    row = by_name(import_inline(app, runner_id, [("big.fit", run_bytes(0))]))["big.fit"]
-    assert row["status"] == "failed"
-    assert "above MAX_FIT_FILE_MB = 0.01" in str(row["reason"])
-    monkeypatch.setattr(settings, "max_fit_file_mb", 64.0)
+    good = run_bytes(1, duration_s=300)
     with app.app_context():
-        ids = import_recovery.reprocess(db.session.get_one(Runner, runner_id))
-        db.session.commit()
-        assert len(ids) == 1
-        file = db.session.get_one(ImportFile, ids[0])
-        import_services.run_inline(file.job_id)
-        file = db.session.get_one(ImportFile, ids[0], populate_existing=True)
-        assert file.status is FileStatus.IMPORTED
-        assert file.session_ids
+        runner = db.session.get_one(Runner, runner_id)
+        job = import_services.create_import(
+            runner, [("listed.fit", run_bytes(0)), ("good.fit", good)], by=None
+        )
+        job_id = job.id
+    monkeypatch.setattr(settings, "max_fit_file_mb", 0.03)
+    report = import_inline(app, runner_id, [("big.fit", run_bytes(2))])
+    row = by_name(report)["big.fit"]
+    assert row["status"] == "failed"
+    assert "above MAX_FIT_FILE_MB = 0.03; not kept" in str(row["reason"])
+    with app.app_context():
+        import_services.run_inline(job_id)
+        rows = {
+            f.name: f
+            for f in db.session.execute(sa.select(ImportFile).order_by(ImportFile.id)).scalars()
+        }
+        assert rows["big.fit"].sha256 is None
+        assert rows["listed.fit"].status is FileStatus.FAILED
+        assert rows["listed.fit"].sha256 is None
+        assert "not kept" in rows["listed.fit"].reason
+        assert rows["good.fit"].status is FileStatus.IMPORTED
+        kept = set(db.session.execute(sa.select(Blob.sha256)).scalars())
+        assert rows["good.fit"].sha256 in kept
+        assert sha256_of(run_bytes(0)) not in kept
+        assert sha256_of(run_bytes(2)) not in kept
+        assert import_recovery.reprocess(db.session.get_one(Runner, runner_id)) == []
 
 
 def test_non_activity_files_are_reported_as_such(app: Flask) -> None:
