@@ -544,9 +544,10 @@ def current_fit(runner: Runner, day: dt.date) -> AnchorFit:
 
 
 def cs_basis(runner: Runner, day: dt.date) -> dict[str, Any]:
-    """What the CS valid on ``day`` rests on, for people: ``basis`` is measured (a value a
-    person entered or accepted), fitted, estimated (from VDOT), or default (the population
-    value: no race, time trial or maximal effort yet), with a sentence saying so."""
+    """What the CS valid on ``day`` rests on, for people: ``basis`` is measured (entered as
+    measured), accepted (another value a person entered, or a suggestion accepted), fitted,
+    estimated (from VDOT), or default (the population value: no race, time trial or maximal
+    effort yet), with a sentence saying so."""
     valued = parameter_services.parameters_on(runner, day).critical_speed
     if valued.source is ParameterSource.DEFAULT:
         basis = "default"
@@ -554,9 +555,15 @@ def cs_basis(runner: Runner, day: dt.date) -> dict[str, Any]:
             "Population default (5:00/km): no race, time trial or maximal effort yet. "
             "Enter a recent race result, or mark an uploaded race, so paces fit this runner."
         )
-    elif not valued.automatic:
+    elif not valued.automatic and valued.source is ParameterSource.MEASURED:
         basis = "measured"
-        message = f"Entered by a person, valid from {valued.valid_from}; fits become suggestions."
+        message = f"Entered as measured, valid from {valued.valid_from}; fits become suggestions."
+    elif not valued.automatic:
+        basis = "accepted"
+        message = (
+            f"A {valued.source.value} value a person entered or accepted, valid from "
+            f"{valued.valid_from}; later fits become suggestions."
+        )
     elif valued.source is ParameterSource.ESTIMATED:
         basis = "estimated"
         message = "Estimated from the best recent race's VDOT (Daniels & Gilbert)."
