@@ -21,7 +21,7 @@ from smartrunning.accounts.models import User
 from smartrunning.athletes.models import PersonalBest, Runner
 from smartrunning.athletes.rules import get_visible
 from smartrunning.platform.blobs import blob_store
-from smartrunning.platform.db import db
+from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
@@ -41,6 +41,7 @@ __all__ = [
     "CHARTS_VERSION",
     "SORTS",
     "charts_of_records",
+    "confirm_session",
     "delete_session",
     "delete_session_by_id",
     "list_sessions",
@@ -136,6 +137,8 @@ def session_summary(s: TrainingSession) -> dict[str, Any]:
         "load": s.load,
         "load_model": s.load_model,
         "performance": s.performance.value,
+        "held": s.held,
+        "flags": s.flags or [],
     }
 
 
@@ -200,6 +203,7 @@ def session_detail(s: TrainingSession) -> dict[str, Any]:
             "analysis": row.analysis_version,
         },
         "import_file_id": row.import_file_id,
+        "confirmed_at": row.confirmed_at,
     }
 
 
@@ -316,6 +320,31 @@ def delete_session(user: User, session_id: int) -> None:
     """Delete a session the user may see (``NotFound`` otherwise); recompute; commit."""
     visible_session(user, session_id)
     delete_session_by_id(session_id)
+
+
+def confirm_session(user: User | None, session_id: int) -> bool:
+    """Confirm the values of a session held for review (values no runner produces): it
+    counts again for bests, loads and history, recomputed from its day; commits.
+
+    ``user`` None (the command line) may confirm any session; otherwise it must see the
+    session's runner (``NotFound``). Returns False for a session with nothing to confirm
+    (not held), which is left as it is.
+    """
+    if user is None:
+        session = db.session.get(TrainingSession, session_id)
+        if session is None:
+            raise NotFound("No such session.")
+    else:
+        session = visible_session(user, session_id)
+    if not session.held:
+        return False
+    runner = db.session.get_one(Runner, session.runner_id)
+    lock_runner(runner.id, dirty_from=session.local_date)
+    session.held = False
+    session.confirmed_at = now_utc()
+    session.confirmed_by_id = user.id if user is not None else None
+    recompute.recompute_runner(runner)
+    return True
 
 
 def reanalyse_session(user: User, session_id: int) -> recompute.RecomputeResult:

@@ -75,6 +75,13 @@ class SessionOut(Schema):
             "anchors critical speed (POST /api/sessions/{id}/performance)"
         }
     )
+    held = fields.Bool(
+        metadata={
+            "description": "Values no runner produces (see flags): kept out of bests, loads "
+            "and history until confirmed (POST /api/sessions/{id}/confirm)"
+        }
+    )
+    flags = fields.List(fields.Dict(), metadata={"description": "[{code, reason}]"})
 
 
 class SessionDetailOut(SessionOut):
@@ -92,6 +99,7 @@ class SessionDetailOut(SessionOut):
     record_count = fields.Int(allow_none=True)
     params = fields.Dict(allow_none=True)
     versions = fields.Dict()
+    confirmed_at = fields.AwareDateTime(allow_none=True)
 
 
 class JobOut(Schema):
@@ -246,6 +254,20 @@ class SessionAnalyse(MethodView):
         date, and recompute what follows (bests, critical speed, later loads, history)."""
         session = _session(session_id)
         session_services.reanalyse_session(this_user(), session.id)
+        return session_services.session_detail(_session(session_id))
+
+
+@blp.route("/sessions/<int:session_id>/confirm")
+class SessionConfirm(MethodView):
+    @blp.response(200, SessionDetailOut)
+    def post(self, session_id: int) -> dict[str, Any]:
+        """Confirm a session held for review (values no runner produces: ``flags``): it counts
+        again for bests, loads and history, recomputed from its day. A session that is not
+        held is left as it is."""
+        try:
+            session_services.confirm_session(this_user(), session_id)
+        except NotFound:
+            abort(404, message="No such session.")
         return session_services.session_detail(_session(session_id))
 
 

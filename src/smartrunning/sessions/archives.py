@@ -2,9 +2,10 @@
 
 The archive itself is already kept in the blob store; it is read through a seekable
 stream one entry at a time (``BlobStore.open``), so memory does not grow with its size.
-Each ``.fit`` entry becomes a pending file of the job (its bytes kept as a blob of their
-own); each nested ``.zip`` becomes a pending archive one level deeper; everything else is
-listed as ``skipped``.
+Each ``.fit`` (or ``.fit.gz``) entry becomes a pending file of the job (its bytes kept as a
+blob of their own, unless they can never be a FIT activity: ``ingest_files.refusal``);
+each nested ``.zip`` becomes a pending archive one level deeper; everything else is listed
+as ``skipped``. Entries of the same name each get a row (the second named "… (#2)").
 
 Limits from the configuration guard against ZIP bombs and hostile archives (each refusal
 is a clear reason on the archive or the entry; nothing refused is ever written out):
@@ -37,7 +38,7 @@ from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.queue import get_queue
 from smartrunning.sessions.analysis_state import recoverable_commit
-from smartrunning.sessions.ingest_files import finish_file
+from smartrunning.sessions.ingest_files import HEAD_BYTES, finish_file, refusal
 from smartrunning.sessions.models import (
     FileKind,
     FileStatus,
@@ -144,6 +145,7 @@ def _expand(
     """List the archive's entries not listed yet; False if stopped before the end."""
     settings = context.settings()
     entries = [info for info in archive.infolist() if not info.is_dir()]
+    names = _names(file, entries)
     done = set(
         db.session.execute(
             sa.select(ImportFile.name).where(ImportFile.parent_id == file.id)
@@ -157,7 +159,7 @@ def _expand(
             f"{settings.zip_max_entries} for one upload"
         )
     if declared > budget.bytes + sum(
-        info.file_size for info in entries if _name(file, info) in done
+        info.file_size for info, name in zip(entries, names, strict=True) if name in done
     ):
         raise _Refused(
             f"ZIP bomb? {declared / _MB:.1f} MB uncompressed, more than ZIP_MAX_TOTAL_MB = "
@@ -170,8 +172,7 @@ def _expand(
         )
     batch: list[ImportFile] = []
     blobs: list[tuple[ImportFile, bytes]] = []
-    for info in entries:
-        name = _name(file, info)
+    for info, name in zip(entries, names, strict=True):
         if name in done:
             continue
         done.add(name)
@@ -207,8 +208,37 @@ def _commit(
         on_batch(pending)
 
 
-def _name(file: ImportFile, info: zipfile.ZipInfo) -> str:
-    return f"{file.name}/{info.filename}"[:500]
+_NAME_CHARS: Final = 500
+
+
+def _names(file: ImportFile, entries: list[zipfile.ZipInfo]) -> list[str]:
+    """The row name of each entry: the archive's name and the entry's path, made unique
+    in the order of the archive's directory. A ZIP may hold two entries of the same name
+    (written twice, or cut to the same 500 characters): the second is "… (#2)", so each is
+    listed and imported, and a retry after a crash names them the same."""
+    taken: set[str] = set()
+    out = []
+    for info in entries:
+        full = f"{file.name}/{info.filename}"
+        name = full[:_NAME_CHARS]
+        k = 1
+        while name in taken:
+            k += 1
+            suffix = f" (#{k})"
+            name = full[: _NAME_CHARS - len(suffix)] + suffix
+        taken.add(name)
+        out.append(name)
+    return out
+
+
+def _kind(filename: str) -> FileKind:
+    """A FIT file (``.fit``, or ``.fit.gz`` as Strava exports them), a ZIP, or other."""
+    lower = filename.lower()
+    if lower.endswith((".fit", ".fit.gz")):
+        return FileKind.FIT
+    if lower.endswith(".zip"):
+        return FileKind.ARCHIVE
+    return FileKind.OTHER
 
 
 def _row(
@@ -244,15 +274,14 @@ def _entry(
 ) -> ImportFile:
     """The row of one entry; a FIT entry's bytes join ``blobs``, stored before the commit."""
     settings = context.settings()
-    suffix = PurePosixPath(info.filename).suffix.lower()
-    kind = {".fit": FileKind.FIT, ".zip": FileKind.ARCHIVE}.get(suffix, FileKind.OTHER)
+    kind = _kind(info.filename)
     size = info.file_size
 
     def failed(reason: str) -> ImportFile:
         return _row(file, name, kind, size, FileStatus.FAILED, reason)
 
     if kind is FileKind.OTHER:
-        return _row(file, name, kind, size, FileStatus.SKIPPED, "not a .fit or .zip entry")
+        return _row(file, name, kind, size, FileStatus.SKIPPED, "not a .fit, .fit.gz or .zip entry")
     path = PurePosixPath(info.filename.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
         return failed("unsafe path in the archive (absolute or with '..'); not extracted")
@@ -287,6 +316,8 @@ def _entry(
         return failed(f"corrupt or unsupported entry: {exc}")
     budget.entries -= 1
     budget.bytes -= read
+    if data is not None and (why := refusal(data[:HEAD_BYTES], len(data))) is not None:
+        return _row(file, name, kind, read, FileStatus.FAILED, why)  # not kept
     row = _row(file, name, kind, read, FileStatus.PENDING, sha256=sha)
     if data is not None:
         blobs.append((row, data))
@@ -302,7 +333,7 @@ def _store_entry(
     returned, to be stored with the others of its batch; a nested archive, of any size, is
     spooled to a temporary file and streamed into the blob store.
     """
-    if not info.filename.lower().endswith(".zip"):
+    if _kind(info.filename) is not FileKind.ARCHIVE:
         with archive.open(info) as src:
             data = src.read(info.file_size)
             if src.read(1):

@@ -22,6 +22,7 @@ from smartrunning.platform.cli_output import (
     to_jsonable,
 )
 from smartrunning.platform.db import db
+from smartrunning.platform.errors import NotFound
 from smartrunning.science.sports import sport_display
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
@@ -101,6 +102,7 @@ def list_command(
                     f"{sport_display(s.sport, s.sub_sport).label:<18} "
                     f"{s.distance_m / 1000:7.2f} km  {_hms(s.timer_time_s)}  "
                     f"HR {_num(s.avg_hr_bpm)}  load {_num(s.load)}"
+                    + ("  HELD for review" if s.held else "")
                 )
         if page is not None or number >= result.pages:
             break
@@ -130,10 +132,32 @@ def show_command(session_id: int, as_json: bool) -> None:
         f"{_num(loads['trimp'], '.1f')}, HRSS {_num(loads['hrss'], '.1f')}, "
         f"rTSS {_num(loads['rtss'], '.1f')}",
     ]
+    if data["held"]:
+        lines.append("  HELD for review (confirm with `sessions confirm ID`):")
+    for flag in data["flags"] if data["held"] else []:
+        lines.append(f"    {flag['reason']}")
     for effort in data["best_efforts"]:
         mark = "  PB" if effort["personal_best_id"] else ""
         lines.append(f"  best {effort['label']:>13}: {_hms(effort['time_s'])}{mark}")
     emit(data, as_json, "\n".join(lines))
+
+
+@sessions_group.command("confirm")
+@click.argument("session_id", type=int)
+@json_option
+def confirm_command(session_id: int, as_json: bool) -> None:
+    """Confirm a session held for review (values no runner produces): it counts again for
+    bests, loads and history."""
+    try:
+        confirmed = session_services.confirm_session(None, session_id)
+    except NotFound:
+        raise click.ClickException(f"No session {session_id}.") from None
+    message = (
+        f"Confirmed session {session_id}."
+        if confirmed
+        else f"Session {session_id} was not held for review; nothing to confirm."
+    )
+    emit({"session_id": session_id, "confirmed": confirmed}, as_json, message)
 
 
 @sessions_group.command("mark")

@@ -1,4 +1,5 @@
-"""``import`` and ``reprocess``: FIT files, folders and ZIPs (a Garmin export) into sessions.
+"""``import`` and ``reprocess``: FIT files (``.fit``, ``.fit.gz``), folders and ZIPs (a
+Garmin or Strava export) into sessions.
 
 How the work runs (``--via``):
 
@@ -49,7 +50,7 @@ __all__ = ["register"]
 
 WORKER_WAIT_S: Final = 15.0
 _POLL_S: Final = 0.3
-_TAKEN: Final = (".fit", ".zip")
+_TAKEN: Final = (".fit", ".fit.gz", ".zip")
 _VIA = click.Choice(["auto", "queue", "inline"])
 
 
@@ -73,7 +74,7 @@ def _inputs(paths: tuple[Path, ...]) -> tuple[list[tuple[str, Path]], list[tuple
             for name in sorted(files):
                 file = Path(root) / name
                 shown = str(file.relative_to(path.parent))
-                if file.suffix.lower() in _TAKEN:
+                if file.name.lower().endswith(_TAKEN):
                     uploads.append((shown, file))
                 else:
                     skipped.append((shown, file.stat().st_size))
@@ -196,7 +197,7 @@ def import_command(
         with path.open("rb") as handle:
             import_services.add_upload(job, name, handle)
     for name, size in skipped:
-        import_services.add_skipped(job, name, size, "not a .fit or .zip file")
+        import_services.add_skipped(job, name, size, "not a .fit, .fit.gz or .zip file")
     job_id = job.id
     db.session.commit()
     progress = _Progress(enabled=not as_json)

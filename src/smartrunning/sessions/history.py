@@ -1,6 +1,7 @@
 """Daily training history (load, fitness, fatigue, form, Banister performance) per runner.
 
-Stored per day (``HistoryDay``) from the runner's first session to the last;
+Stored per day (``HistoryDay``) from the runner's first session to the last (sessions
+held for review, ``TrainingSession.held``, count for nothing until confirmed);
 :func:`rebuild_from` recomputes incrementally from the earliest changed day, continuing
 from the stored state of the day before (``science.history.daily_history(start=…)``),
 which gives the same values as recomputing everything (tested). Days after the last
@@ -93,7 +94,7 @@ _WEEK_BEFORE = (
     .order_by(HistoryDay.day)
 )
 _SESSION_DAYS = sa.select(TrainingSession.local_date).where(
-    TrainingSession.runner_id == sa.bindparam("runner")
+    TrainingSession.runner_id == sa.bindparam("runner"), TrainingSession.held.is_(False)
 )
 _STORED_DAYS = sa.select(HistoryDay.day).where(HistoryDay.runner_id == sa.bindparam("runner"))
 _BOUNDS = sa.select(
@@ -114,6 +115,7 @@ _DAY_LOADS = (
         TrainingSession.local_date >= sa.bindparam("first"),
         TrainingSession.local_date <= sa.bindparam("last"),
         TrainingSession.load.is_not(None),
+        TrainingSession.held.is_(False),
     )
     .group_by(TrainingSession.local_date)
 )
@@ -375,7 +377,8 @@ class WeekVolume:
 def weekly_volume(
     runner: Runner, *, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> list[WeekVolume]:
-    """Totals per ISO week (sessions, distance, time, load; running distance apart).
+    """Totals per ISO week (sessions, distance, time, load; running distance apart), held
+    sessions left out.
 
     One query over the sessions' summary columns; weeks without sessions are included
     between the first and last week, as zeros.
@@ -386,7 +389,7 @@ def weekly_volume(
         TrainingSession.distance_m,
         TrainingSession.timer_time_s,
         TrainingSession.load,
-    ).where(TrainingSession.runner_id == runner.id)
+    ).where(TrainingSession.runner_id == runner.id, TrainingSession.held.is_(False))
     if date_from is not None:
         query = query.where(TrainingSession.local_date >= date_from)
     if date_to is not None:

@@ -52,6 +52,7 @@ from smartrunning.sessions.import_reports import (
     job_report,
 )
 from smartrunning.sessions.ingest import import_claimed_fits
+from smartrunning.sessions.ingest_files import HEAD_BYTES, finish_file, refusal
 from smartrunning.sessions.models import (
     FileKind,
     FileStatus,
@@ -172,18 +173,24 @@ def add_upload(job: ImportJob, name: str, content: bytes | IO[bytes]) -> ImportF
 
     ``content`` is bytes or a seekable binary file (a spooled upload, an open file): it
     is streamed, never read whole. A ZIP (by its first bytes) becomes an archive to
-    expand; anything else is a FIT file to import (a bad one fails with its reason).
+    expand; anything else is a FIT file to import (``.fit.gz`` too; a bad one fails with
+    its reason). A file that can never be a FIT activity (empty, above
+    ``MAX_FIT_FILE_MB``, no FIT or gzip header: ``ingest_files.refusal``) is listed as
+    failed with its reason and not stored at all.
     """
     stream: IO[bytes] = io.BytesIO(content) if isinstance(content, bytes) else content
     start = stream.tell()
-    head = stream.read(4)
+    head = stream.read(HEAD_BYTES)
+    length = stream.seek(0, io.SEEK_END) - start
     stream.seek(start)
-    sha, size = _keep(stream)
     clean = name.replace("\\", "/").strip() or "upload"
+    kind = FileKind.ARCHIVE if is_zip(head) else FileKind.FIT
+    why = None if kind is FileKind.ARCHIVE else refusal(head, length)
+    sha, size = (None, length) if why is not None else _keep(stream)
     row = ImportFile(
         job_id=job.id,
         name=clean[-500:],
-        kind=FileKind.ARCHIVE if is_zip(head) else FileKind.FIT,
+        kind=kind,
         depth=0,
         size_bytes=size,
         sha256=sha,
@@ -191,6 +198,8 @@ def add_upload(job: ImportJob, name: str, content: bytes | IO[bytes]) -> ImportF
         reason="",
         session_ids=[],
     )
+    if why is not None:
+        finish_file(row, FileStatus.FAILED, why)
     db.session.add(row)
     db.session.flush()
     return row

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from smartrunning.athletes.models import Runner
 from smartrunning.platform import context
-from smartrunning.platform.blobs import blob_store
+from smartrunning.platform.blobs import blob_store, sha256_of
 from smartrunning.platform.db import db
 from smartrunning.platform.gc import paused_gc
 from smartrunning.science.fit import DecodedFile
@@ -50,6 +50,7 @@ from smartrunning.sessions.ingest_files import (
     already_imported,
     check_size,
     decode,
+    drop_bytes,
     imported_sessions,
     outcome_values,
     overlaps,
@@ -57,6 +58,7 @@ from smartrunning.sessions.ingest_files import (
     runners_of,
     session_values,
     skipped_reason,
+    unwrap,
 )
 from smartrunning.sessions.models import (
     FileStatus,
@@ -78,6 +80,9 @@ class _Result:
 
     file_id: int
     sha256: str
+    """Of the FIT bytes (a ``.fit.gz`` is judged by what it holds); the file's own blob is
+    ``blob_sha256``."""
+    blob_sha256: str
     outcome: Outcome | None = None
     decoded: DecodedFile | None = None
     prepared: list[Prepared] = field(default_factory=list)
@@ -137,7 +142,7 @@ def _process(
     """Decode and analyse a file of a batch (reads only; nothing is written); its bytes
     from ``blobs`` (read for the batch) or the blob store."""
     assert file.sha256 is not None
-    result = _Result(file.id, file.sha256)
+    result = _Result(file.id, file.sha256, file.sha256)
     try:
         check_size(file)
         if file.sha256 in known:
@@ -145,8 +150,12 @@ def _process(
         data = blobs.get(file.sha256)
         if data is None:
             data = blob_store().get(file.sha256)
-        decoded = decode(data)
+        fit = unwrap(data)
+        if fit is not data:
+            result.sha256 = sha256_of(fit)
         del data
+        decoded = decode(fit)
+        del fit
         result.decoded = decoded
         try:
             result.prepared = prepare(decoded, runner)
@@ -280,10 +289,14 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
         assert r.decoded is not None
         w = written[r.file_id] = _Written([], [])
         for p in r.prepared:
+            # A held session (values no runner produces) and a plausible one never make
+            # each other duplicates: whichever came first, both are kept, the held one
+            # for a person to confirm or delete (the result does not depend on the order).
+            held = bool(p.flags)
             clash = [
                 c
-                for c, sport, start, end in existing
-                if sport == p.segment.sport and start < p.end and end > p.start
+                for c, sport, start, end, was_held in existing
+                if sport == p.segment.sport and start < p.end and end > p.start and was_held == held
             ]
             if clash:
                 w.clashes.extend(clash)
@@ -294,7 +307,14 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
         if w.new:
             known[r.sha256] = list(w.new)
             existing.extend(
-                (n, n.values["sport"], n.values["start_time"], n.values["end_time"]) for n in w.new
+                (
+                    n,
+                    n.values["sport"],
+                    n.values["start_time"],
+                    n.values["end_time"],
+                    n.values["held"],
+                )
+                for n in w.new
             )
     if stored:
         _insert_sessions(stored)
@@ -315,6 +335,8 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
         o.decoder = r.decoded.decoder
         outcomes.append((r.file_id, o))
     _set_outcomes(outcomes)
+    refused = [r for r in batch if r.outcome is not None and r.outcome.refused]
+    drop_bytes([r.file_id for r in refused], {r.blob_sha256 for r in refused})
     db.session.commit()
 
 
@@ -347,6 +369,7 @@ _COMMITTED = (
         TrainingSession.sport,
         TrainingSession.start_time,
         TrainingSession.end_time,
+        TrainingSession.held,
     )
     .where(
         TrainingSession.runner_id == sa.bindparam("runner"),
@@ -363,12 +386,16 @@ _COMMITTED = (
 """Built once, as every batch runs it (building a statement costs more than running it)."""
 
 
+_Span = tuple[int | _New, str, dt.datetime, dt.datetime, bool]
+"""A session that may overlap: (id or new session, sport, start, end, held)."""
+
+
 def _committed(
     runner_id: int, shas: list[str], prepared: list[Prepared]
-) -> tuple[dict[str, list[int | _New]], list[tuple[int | _New, str, dt.datetime, dt.datetime]]]:
+) -> tuple[dict[str, list[int | _New]], list[_Span]]:
     """Committed sessions of the runner, in one query: those from files with these bytes
     (sha256 → session ids, in order), and every one that may overlap the time span of
-    ``prepared`` (id, sport, start, end)."""
+    ``prepared`` (id, sport, start, end, held)."""
     if not prepared:
         return {}, []
     wanted = set(shas)
@@ -379,9 +406,9 @@ def _committed(
         "end": max(p.end for p in prepared),
     }
     known: dict[str, list[int | _New]] = {}
-    existing: list[tuple[int | _New, str, dt.datetime, dt.datetime]] = []
-    for session_id, sha, sport, start, end in db.session.execute(_COMMITTED, params):
+    existing: list[_Span] = []
+    for session_id, sha, sport, start, end, held in db.session.execute(_COMMITTED, params):
         if sha in wanted:
             known.setdefault(sha, []).append(session_id)
-        existing.append((session_id, sport, start, end))
+        existing.append((session_id, sport, start, end, bool(held)))
     return known, existing

@@ -12,6 +12,10 @@ every earlier session is known are those parameters (CS from earlier bests) sett
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
+import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -20,13 +24,15 @@ import numpy as np
 import sqlalchemy as sa
 
 from smartrunning.athletes.models import Runner
-from smartrunning.platform import context
+from smartrunning.platform import clock, context
+from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import (
     db,
     now_utc,
 )
 from smartrunning.science.analysis import SessionAnalysis, SourceInfo, analyse, json_safe
 from smartrunning.science.fit import DecodedFile, DecodedSession, FitDecodeError, decode_fit
+from smartrunning.science.plausibility import Flag, PlausibilityLimits, check_session
 from smartrunning.science.sports import counts_for_bests, is_treadmill
 from smartrunning.sessions.analysis_inputs import configured_limits
 from smartrunning.sessions.models import (
@@ -45,15 +51,21 @@ __all__ = [
     "already_imported",
     "check_size",
     "decode",
+    "drop_bytes",
     "finish_file",
     "imported_sessions",
+    "is_gzip",
     "local_date",
     "outcome_values",
     "overlaps",
+    "plausibility_limits",
     "prepare",
+    "refusal",
     "runners_of",
+    "session_end",
     "session_values",
     "skipped_reason",
+    "unwrap",
 ]
 
 INGEST_VERSION: Final = 1
@@ -62,6 +74,7 @@ files imported by an older version."""
 
 MB: Final = 1024 * 1024
 _MIN_RECORDS: Final = 2
+_SPAN_SLACK_S: Final = 60.0
 
 
 @dataclass
@@ -76,17 +89,31 @@ class Prepared:
     analysis: SessionAnalysis
     parquet: bytes
     source: SourceInfo
+    flags: tuple[Flag, ...] = ()
+    """Values no runner produces (``science.plausibility``): the session is held."""
 
 
 class Outcome(Exception):
-    """Ends processing a file early with its final status."""
+    """Ends processing a file early with its final status.
 
-    def __init__(self, status: FileStatus, reason: str, session_ids: list[int] | None = None):
+    ``refused``: the bytes are not kept (too large, not a FIT file, a gzip bomb): they can
+    never become a session, so they take no space in the blob store or the quotas.
+    """
+
+    def __init__(
+        self,
+        status: FileStatus,
+        reason: str,
+        session_ids: list[int] | None = None,
+        *,
+        refused: bool = False,
+    ):
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.session_ids = session_ids or []
         self.decoder: str | None = None
+        self.refused = refused
 
 
 def outcome_values(
@@ -188,14 +215,102 @@ def decode(data: bytes) -> DecodedFile:
         raise Outcome(FileStatus.FAILED, str(exc)) from None
 
 
-def check_size(file: ImportFile) -> None:
-    """Fail a file above ``MAX_FIT_FILE_MB`` (its bytes are kept for ``reprocess``)."""
+_GZIP_MAGIC: Final = b"\x1f\x8b"
+_FIT_SIGNATURE: Final = b".FIT"
+HEAD_BYTES: Final = 14
+"""Bytes of a file's start that :func:`refusal` and :func:`is_gzip` look at."""
+
+
+def is_gzip(head: bytes) -> bool:
+    """Whether bytes starting with ``head`` are gzip-compressed (``.fit.gz``, as Strava
+    exports activities)."""
+    return head[:2] == _GZIP_MAGIC
+
+
+def _too_large(size: int, what: str = "file") -> str:
     limit_mb = context.settings().max_fit_file_mb
-    if file.size_bytes > limit_mb * MB:
-        raise Outcome(
-            FileStatus.FAILED,
-            f"file too large: {file.size_bytes / MB:.1f} MB, above MAX_FIT_FILE_MB = {limit_mb:g}",
-        )
+    return f"{what} too large: {size / MB:.1f} MB, above MAX_FIT_FILE_MB = {limit_mb:g}; not kept"
+
+
+def refusal(head: bytes, size: int) -> str | None:
+    """Why a file starting with ``head``, ``size`` bytes long, can never be a FIT activity
+    (empty, above ``MAX_FIT_FILE_MB``, no FIT header), or None. Refused bytes are not kept.
+
+    A file with a FIT header that fails to decode is not refused here: it fails with the
+    decoder's reason and is kept, for ``reprocess`` to try again with a better decoder.
+    """
+    if size == 0:
+        return "empty file; not kept"
+    if size > context.settings().max_fit_file_mb * MB:
+        return _too_large(size)
+    if is_gzip(head):
+        return None
+    if len(head) < 12 or head[8:12] != _FIT_SIGNATURE:
+        return "not a FIT file: no FIT header (12 or 14 bytes ending in '.FIT'); not kept"
+    return None
+
+
+def check_size(file: ImportFile) -> None:
+    """Refuse a file above ``MAX_FIT_FILE_MB`` (its bytes are then not kept)."""
+    if file.size_bytes > context.settings().max_fit_file_mb * MB:
+        raise Outcome(FileStatus.FAILED, _too_large(file.size_bytes), refused=True)
+
+
+def unwrap(data: bytes) -> bytes:
+    """The FIT bytes of a file: gzip-compressed ones decompressed, at most
+    ``MAX_FIT_FILE_MB`` of them (a gzip bomb is refused as soon as its output passes the
+    limit, never inflated whole); others as they are. Refuses (an :class:`Outcome`) what can
+    never be a FIT activity (:func:`refusal`)."""
+    if is_gzip(data):
+        limit = int(context.settings().max_fit_file_mb * MB)
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+                data = stream.read(limit + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise Outcome(
+                FileStatus.FAILED, f"not a readable gzip file: {exc}; not kept", refused=True
+            ) from None
+        if len(data) > limit:
+            raise Outcome(
+                FileStatus.FAILED,
+                f"gzip bomb? it expands to more than MAX_FIT_FILE_MB = "
+                f"{context.settings().max_fit_file_mb:g}; not kept",
+                refused=True,
+            )
+        if is_gzip(data):
+            raise Outcome(FileStatus.FAILED, "gzip inside gzip; not kept", refused=True)
+    why = refusal(data[:HEAD_BYTES], len(data))
+    if why is not None:
+        raise Outcome(FileStatus.FAILED, why, refused=True)
+    return data
+
+
+_FILE_BLOBS = sa.select(ImportFile.sha256).where(
+    ImportFile.sha256.in_(sa.bindparam("shas", expanding=True))
+)
+_RECORD_BLOBS = sa.select(TrainingSession.records_sha256).where(
+    TrainingSession.records_sha256.in_(sa.bindparam("shas", expanding=True))
+)
+
+
+def drop_bytes(file_ids: list[int], shas: set[str]) -> None:
+    """Forget the kept bytes of refused files: their rows lose their ``sha256``, and each
+    blob no other file or session names is deleted (the caller commits)."""
+    if not file_ids:
+        return
+    db.session.execute(
+        sa.update(ImportFile)
+        .where(ImportFile.id.in_(file_ids))
+        .values(sha256=None)
+        .execution_options(synchronize_session=False)
+    )
+    if not shas:
+        return
+    params = {"shas": sorted(shas)}
+    used = set(db.session.execute(_FILE_BLOBS, params).scalars())
+    used |= set(db.session.execute(_RECORD_BLOBS, params).scalars())
+    for sha in sorted(shas - used):
+        blob_store().delete(sha)
 
 
 def local_date(start: dt.datetime, decoded: DecodedFile) -> dt.date:
@@ -217,6 +332,33 @@ def _usable(segment: DecodedSession) -> bool:
     )
 
 
+def plausibility_limits() -> PlausibilityLimits:
+    """The limits of values no runner produces, from the configuration."""
+    s = context.settings()
+    return PlausibilityLimits(
+        max_foot_speed_mps=s.max_running_speed_mps,
+        speed_window_s=s.speed_window_s,
+        hr_min_bpm=s.hr_min_bpm,
+        hr_max_bpm=s.hr_max_bpm,
+        hr_outside_s=s.hr_outside_s,
+        earliest=dt.datetime.combine(s.earliest_session_date, dt.time(), tzinfo=dt.UTC),
+        future_tolerance_s=s.future_tolerance_h * 3600.0,
+    )
+
+
+def session_end(segment: DecodedSession, start: dt.datetime) -> dt.datetime:
+    """The end of a session's time span, the one duplicates and overlaps are judged on: its
+    last record, but no later than the device's own elapsed time from its start (+ 1 min)
+    when the device wrote it. Records whose clock jumped (days, years ahead) then do not
+    stretch the span over other sessions."""
+    records_end = dt.datetime.fromtimestamp(float(np.nanmax(segment.records.timestamp_s)), dt.UTC)
+    end = records_end
+    elapsed = segment.totals.total_elapsed_time_s if segment.totals else None
+    if elapsed is not None and math.isfinite(elapsed) and elapsed > 0:
+        end = min(end, start + dt.timedelta(seconds=elapsed + _SPAN_SLACK_S))
+    return max(start + dt.timedelta(seconds=1), end)
+
+
 def prepare(decoded: DecodedFile, runner: Runner) -> list[Prepared]:
     """The usable segments of a decoded file, analysed; an :class:`Outcome` for a file that
     gives none (not an activity, no dates, no timed samples, analysis refused)."""
@@ -232,21 +374,38 @@ def prepare(decoded: DecodedFile, runner: Runner) -> list[Prepared]:
     if not segments:
         raise Outcome(FileStatus.FAILED, "an activity without usable records (no timed samples)")
     limits = configured_limits()
+    plausible = plausibility_limits()
+    now = clock.now()
     prepared = []
     for index, segment in segments:
         assert segment.start_time is not None
         start = segment.start_time
-        ts = segment.records.timestamp_s
-        end = max(start + dt.timedelta(seconds=1), dt.datetime.fromtimestamp(float(ts[-1]), dt.UTC))
+        end = session_end(segment, start)
         day = local_date(start, decoded)
         source = SourceInfo.from_decoded(segment, start)
         try:
             result = analyse(segment.records, source, limits)
         except ValueError as exc:
             raise Outcome(FileStatus.FAILED, f"analysis failed: {exc}") from None
+        flags = check_session(
+            segment.records,
+            sport=segment.sport,
+            start=start,
+            now=now,
+            limits=plausible,
+            device_avg_hr_bpm=segment.totals.avg_heart_rate_bpm if segment.totals else None,
+        )
         prepared.append(
             Prepared(
-                index, segment, start, end, day, result, records_to_parquet(segment.records), source
+                index,
+                segment,
+                start,
+                end,
+                day,
+                result,
+                records_to_parquet(segment.records),
+                source,
+                flags,
             )
         )
     return prepared
@@ -287,5 +446,7 @@ def session_values(
         "device_totals": totals,
         "source_info": p.source.as_json(),
         "analysed_at": now_utc(),
+        "flags": [f.as_json() for f in p.flags],
+        "held": bool(p.flags),
         **p.analysis.columns(),
     }

@@ -13,7 +13,8 @@ analysis lock:
    from its stored records when an algorithm version or a configured limit changed,
    otherwise only its zone times and loads, from its stored histograms, when the
    parameters differ from those it was analysed with.
-3. A running session's best effort that is faster than the personal best valid before
+3. A running session's best effort (unless the session is held for review: values no
+   runner produces) that is faster than the personal best valid before
    it (manual bests dated up to its day, and bests of earlier sessions) becomes a
    personal best (source ``session``, linked to the session and the effort's offsets),
    and a CS/D′ refit is due the next day.
@@ -270,7 +271,7 @@ class _Walk:
                 day = session.local_date
                 self._advance_to(day)
             self._bring_up_to_date(session, self._params_on(session.local_date))
-            if session.counts_for_bests:
+            if session.counts_for_bests and not session.held:
                 self._detect_bests(session)
             self.result.sessions += 1
         self._fit_due(None)

@@ -217,6 +217,20 @@ def analyse(session_id: int) -> ResponseReturnValue:
     return redirect(url_for("sessions.detail", session_id=session_id))
 
 
+@bp.post("/sessions/<int:session_id>/confirm")
+def confirm(session_id: int) -> ResponseReturnValue:
+    """Confirm a session held for review: it counts again for bests, loads and history."""
+    try:
+        confirmed = session_services.confirm_session(this_user(), session_id)
+    except NotFound:
+        abort(404)
+    if confirmed:
+        flash("Confirmed; bests, loads and history now count this session.", "success")
+    else:
+        flash("This session was not held for review; nothing to confirm.", "info")
+    return redirect(url_for("sessions.detail", session_id=session_id))
+
+
 @bp.post("/sessions/<int:session_id>/delete")
 def delete(session_id: int) -> ResponseReturnValue:
     try:
