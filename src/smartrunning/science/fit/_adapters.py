@@ -152,7 +152,9 @@ def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
         sports = () if sessions else _fitfast_rows(small, "sport", ("sport", "sub_sport"))
         activities = _fitfast_rows(small, "activity", _MESSAGES["activity"])
         events = _timer_only(_fitfast_rows(small, "event", _EVENT_FIELDS))
-        lengths = _fitfast_rows(small, "length", _LENGTH_FIELDS)
+        lengths: tuple[Row, ...] = ()
+        if any(d in data for d in _LENGTH_DEFINITIONS):  # pool swims only
+            lengths = _fitfast_rows(small, "length", _LENGTH_FIELDS)
         heart_rates = _fitfast_heart_rates(data, framing)
     return RawFit(
         "fitfast", file_ids, record, sessions, laps, sports, activities, events,
@@ -160,6 +162,8 @@ def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
     )  # fmt: skip
 
 
+_LENGTH_DEFINITIONS = (b"\x00\x00\x65\x00", b"\x00\x01\x00\x65")
+"""A definition of the ``length`` message (global number 101), as ``_HR_DEFINITIONS``."""
 _HR_DEFINITIONS = (b"\x00\x00\x84\x00", b"\x00\x01\x00\x84")
 """A definition of the ``hr`` message (reserved byte, architecture, global number): a
 cheap, conservative byte search before the messages are read."""
