@@ -200,3 +200,21 @@ def test_a_stored_source_without_the_new_fields_reads_as_before() -> None:
     back = SourceInfo.from_json(old)
     assert back == replace(source, notes=())
     assert SourceInfo.from_json(source.as_json()) == source
+
+
+def test_a_session_whose_own_times_jumped_keeps_its_largest_stretch() -> None:
+    """The device counted the jump into its session too (elapsed 20 days): the records'
+    largest stretch is kept and the timer is cut at its end."""
+    r = fitgen.run(1800, seed=12)
+    ts = r.timestamp_s.copy()
+    ts[-40:] += 20 * 86_400
+    q = quantize(r)
+    totals = replace(device_totals(q), total_elapsed_time_s=float(ts[-1] - ts[0]))
+    spec = SessionSpec(float(ts[0]), float(ts[-1]), totals)
+    data = encode_custom(
+        replace(r, timestamp_s=ts), [spec], [(ts[0], "start"), (ts[-1], "stop_all")]
+    )
+    (session,) = decode_fit(data).sessions
+    assert len(session.records) == 1760
+    assert any("more than a day away" in n for n in session.notes)
+    assert session.timer_time_s == pytest.approx(1759.0)
