@@ -281,8 +281,8 @@ def encode_custom(
         )
         events = events[1:]
     _write_records(encoder, q, {}, [])
-    for t, kind in events:
-        _write(encoder, "event", timestamp=_fit_time(t), event="timer", event_type=kind)
+    for when, kind in events:
+        _write(encoder, "event", timestamp=_fit_time(when), event="timer", event_type=kind)
     for index, spec in enumerate(sessions):
         t = spec.totals
         _write(

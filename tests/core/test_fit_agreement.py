@@ -28,7 +28,13 @@ import numpy as np
 import pytest
 
 from smartrunning.science.analysis import SessionAnalysis, SourceInfo, analyse
-from smartrunning.science.fit import DecodedFile, DeviceTotals, FitDecodeError, decode_fit
+from smartrunning.science.fit import (
+    DecodedFile,
+    DecoderName,
+    DeviceTotals,
+    FitDecodeError,
+    decode_fit,
+)
 from smartrunning.science.streams import Limits
 from tests.core import fitgen
 
@@ -61,9 +67,10 @@ def _cases() -> list[Case]:
 
 @cache
 def _reference(case: Case) -> DecodedFile | None:
-    for decoder in ("garmin-fit-sdk", "fitdecode"):
+    decoders: tuple[DecoderName, ...] = ("garmin-fit-sdk", "fitdecode")
+    for decoder in decoders:
         try:
-            return decode_fit(case.reference, decoder=decoder)  # type: ignore[arg-type]
+            return decode_fit(case.reference, decoder=decoder)
         except FitDecodeError:
             continue
     return None
