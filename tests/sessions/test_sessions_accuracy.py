@@ -25,12 +25,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from smartrunning.platform.db import db
 from smartrunning.science.fit import FitDecodeError, decode_fit
 from smartrunning.sessions.models import TrainingSession
+from tests.core import fitgen
 from tests.core.fitgen import DEVICE_EXCEPTIONS as EXCEPTIONS
-from tests.helpers import make_runner
+from tests.helpers import login, make_runner, make_world
 from tests.sessions.sessiondata import LOCAL_FIT_DIR, SHARED_FIT_DIR, import_inline
 
 TIMER_ONE_SECOND = {
@@ -125,3 +127,24 @@ def _tolerance(figure: str, device: float) -> float:
     if figure == "timer":
         return max(0.01 * device, 2.0)
     return 1.0
+
+
+def test_the_session_page_says_how_the_file_was_read(app: Flask, client: FlaskClient) -> None:
+    """Notes from decoding and analysis (issue #16) are listed on the session's page."""
+    world = make_world(app)
+    report = import_inline(
+        app,
+        world.runner_id,
+        [
+            ("fr70.fit", (LOCAL_FIT_DIR / "antfs-dump.63.fit").read_bytes()),
+            ("jump.fit", fitgen.clock_jump_years()),
+        ],
+    )
+    ids = {f["file"]: f["session_ids"] for f in report["files"]}  # type: ignore[union-attr,index]
+    login(client, "coach")
+    fr70 = client.get(f"/sessions/{ids['fr70.fit'][0]}").get_data(as_text=True)
+    notes = fr70.split('data-testid="session-notes"', 1)[1].split("</ul>", 1)[0]
+    assert "smart recording" in notes
+    assert "the watch&#39;s own" in notes
+    jump = client.get(f"/sessions/{ids['jump.fit'][0]}").get_data(as_text=True)
+    assert "60 sample(s) dated outside the session" in jump
