@@ -51,6 +51,10 @@ CASES: list[Case] = [
     *_session_cases("GET", "sessions.charts", "/sessions/{id}/charts.json", 200),
     *_session_cases("POST", "sessions.delete", "/sessions/{id}/delete", 302),
     *_session_cases("POST", "sessions.analyse", "/sessions/{id}/analyse", 302),
+    *_session_cases("POST", "sessions.confirm", "/sessions/{id}/confirm", 302),
+    *_session_cases(
+        "POST", "api_sessions.SessionConfirm", "/api/sessions/{id}/confirm", 200, json=lambda w: {}
+    ),
     *_session_cases(
         "POST", "api_sessions.SessionAnalyse", "/api/sessions/{id}/analyse", 200, json=lambda w: {}
     ),

@@ -7,11 +7,14 @@ so every expected value is known; the real sample files stay in ``../shared/data
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import zipfile
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from flask import Flask
 
 from smartrunning.athletes.models import Runner
@@ -41,6 +44,53 @@ def run_bytes(
     start = DAY0 + dt.timedelta(days=day, hours=hour)
     records = synthetic_run(duration_s, start=start, seed=seed)
     return encode_activity([Segment(records, sport=sport, sub_sport=sub_sport)])
+
+
+def fast_run_bytes(day: int = 0, *, factor: float = 30.0, duration_s: int = 1500) -> bytes:
+    """A "run" ``factor`` times as fast as :func:`run_bytes` (30: ~100 m/s, as in #16)."""
+    records = synthetic_run(duration_s, start=DAY0 + dt.timedelta(days=day), seed=1)
+    fast = replace(
+        records, distance_m=records.distance_m * factor, speed_mps=records.speed_mps * factor
+    )
+    return encode_activity([Segment(fast)])
+
+
+def dated_run_bytes(start: dt.datetime, *, duration_s: int = 900, seed: int = 1) -> bytes:
+    """A plausible run starting at ``start`` (e.g. in 2063: a device clock far ahead)."""
+    return encode_activity([Segment(synthetic_run(duration_s, start=start, seed=seed))])
+
+
+def wild_hr_run_bytes(day: int = 0, *, bpm: float = 250.0, seconds: int = 120) -> bytes:
+    """A run whose heart rate reads ``bpm`` for ``seconds`` in its middle."""
+    records = synthetic_run(1500, start=DAY0 + dt.timedelta(days=day), seed=1)
+    hr = records.heart_rate_bpm.copy()
+    hr[600 : 600 + seconds] = bpm
+    return encode_activity([Segment(replace(records, heart_rate_bpm=hr))])
+
+
+def jumped_run_bytes(day: int = 0, *, jump_s: float, seed: int = 4) -> bytes:
+    """A run whose records from minute 5 to 8 carry timestamps ``jump_s`` ahead (a clock
+    that jumped years or weeks and came back); its session message stays right."""
+    records = synthetic_run(1200, start=DAY0 + dt.timedelta(days=day), seed=seed)
+    ts = records.timestamp_s.copy()
+    ts[300:480] += jump_s
+    return encode_activity([Segment(replace(records, timestamp_s=ts))])
+
+
+def gz(data: bytes) -> bytes:
+    """``data`` gzip-compressed, as Strava exports ``.fit.gz`` (fixed mtime: same bytes)."""
+    return gzip.compress(data, mtime=0)
+
+
+def gzip_bomb(expanded_bytes: int) -> bytes:
+    """A gzip stream of ``expanded_bytes`` zeros behind a FIT-looking start."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
+        out.write(b"\x0e\x20\x52\x52\x00\x00\x00\x00.FIT\x00\x00")
+        block = np.zeros(1 << 20, dtype=np.uint8).tobytes()
+        for _ in range(expanded_bytes // len(block)):
+            out.write(block)
+    return buffer.getvalue()
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]], *, method: int = zipfile.ZIP_DEFLATED) -> bytes:
