@@ -249,7 +249,7 @@ def test_api_feedback_and_comments(app: Flask, world: World) -> None:
     assert posted.json["author"] == "runner"
     listed = runner.get(f"/api/sessions/{world.session_id}/comments").json
     assert [c["body"] for c in listed] == ["Smooth.", "Thanks"]
-    for body in ({"body": ""}, {}, {"body": "x", "private": True}):
+    for body in ({"body": ""}, {}, {"body": "x", "private": True}, {"body": "x", "private": 1}):
         bad = runner.post(f"/api/sessions/{world.session_id}/comments", json=body, headers=headers)
         assert bad.status_code in (403, 422), body
     coach = _client(app, "coach")

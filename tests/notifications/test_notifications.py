@@ -265,6 +265,8 @@ def test_api_inbox_read_and_preferences(app: Flask) -> None:
         {"choices": [{"kind": "weather", "in_app": True, "email": True}]},
         {"choices": [{"kind": "upload"}]},
         {"email": 5},
+        {},
+        {"choices": [{"kind": "upload", "in_app": 0, "email": True}]},
     ):
         refused = client.put("/api/notifications/preferences", json=body, headers=token)
         assert refused.status_code == 422, body

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from smartrunning.accounts.policy import this_user
 from smartrunning.feedback import actions
 from smartrunning.feedback.models import Feeling
+from smartrunning.notifications.api import StrictBool
 from smartrunning.platform.db import db
 
 __all__ = ["blp"]
@@ -45,8 +46,9 @@ class FeedbackOut(Schema):
 
 class CommentIn(Schema):
     body = fields.Str(required=True, validate=validate.Length(max=actions.COMMENT_MAX))
-    private = fields.Bool(
-        load_default=False, metadata={"description": "a coach's note the runner never sees"}
+    private = StrictBool(
+        load_default=False,
+        metadata={"description": "a coach's note the runner never sees"},
     )
 
 

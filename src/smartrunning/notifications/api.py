@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from smartrunning.accounts.policy import this_user
 from smartrunning.notifications import actions
@@ -15,7 +15,7 @@ from smartrunning.notifications.models import Notification, NotificationKind
 from smartrunning.platform.db import db
 from smartrunning.platform.pagination import paginate
 
-__all__ = ["blp"]
+__all__ = ["StrictBool", "blp"]
 
 blp = Blueprint(
     "api_notifications",
@@ -25,6 +25,15 @@ blp = Blueprint(
 )
 
 KINDS = [k.value for k in NotificationKind]
+
+
+class StrictBool(fields.Boolean):
+    """JSON ``true`` or ``false`` only (marshmallow's Boolean also takes 0, 1, "yes" …)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class InboxQuery(Schema):
@@ -48,8 +57,8 @@ class ReadAllOut(Schema):
 class ChoiceSchema(Schema):
     kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
     label = fields.Str(dump_only=True)
-    in_app = fields.Bool(required=True)
-    email = fields.Bool(required=True)
+    in_app = StrictBool(required=True)
+    email = StrictBool(required=True)
 
 
 class PreferencesSchema(Schema):
@@ -58,6 +67,11 @@ class PreferencesSchema(Schema):
         metadata={"description": "where e-mails go; empty: none"},
     )
     choices = fields.List(fields.Nested(ChoiceSchema), validate=validate.Length(max=len(KINDS)))
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "email" not in data and "choices" not in data:
+            raise ValidationError("Give the e-mail address, choices, or both.", "_schema")
 
 
 @blp.route("")
