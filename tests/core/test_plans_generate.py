@@ -41,7 +41,7 @@ from smartrunning.science.zwo import read_zwo
 DEFAULTS = ("5k", "10k", "half-marathon", "marathon")
 DISTANCES = {"5k": 5000.0, "10k": 10000.0, "half-marathon": 21097.5, "marathon": 42195.0}
 ZONES = HRZoneModel().resolve(190.0)
-PLANS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PLANS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @cache

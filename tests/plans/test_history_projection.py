@@ -233,6 +233,20 @@ def test_a_plan_starts_from_the_fitness_of_its_eve_or_of_today_if_it_starts_late
         assert first_week(plan_services.GenerateRequest(race, 10000.0, 8)) == pytest.approx(
             max(7 * eve.ctl, body.load_cap.min_weekly)
         )
-        assert first_week(
-            plan_services.GenerateRequest(race, 10000.0, 8, today=today)
-        ) == pytest.approx(max(7 * now.ctl, body.load_cap.min_weekly))
+        # Made today, the plan starts from the last four weeks' mean weekly load (each
+        # run's rTSS at today's CS), not from 7 · CTL (SCIENCE.md "Volume").
+        profile = plan_services.runner_profile(runner, today + dt.timedelta(days=1), race)
+        assert profile.recent_weekly_load is not None
+        assert profile.recent_weekly_load > 7 * now.ctl  # CTL lags four weeks of running
+        plan, _ids = plan_services.generate(
+            runner, schema, plan_services.GenerateRequest(race, 10000.0, 8, today=today)
+        )
+        # Seven hours a week is more than the runner's sessions of this schema carry at
+        # their longest: the plan says so and starts at what they carry.
+        (above,) = [w for w in plan.warnings if w.code == "start_above_cap"]
+        assert f"(the last four weeks' mean) {profile.recent_weekly_load:.0f}" in above.message
+        assert plan.weeks[0].target_load < profile.recent_weekly_load
+        # Without sessions in the four weeks before it, the plan falls back to 7 · CTL.
+        empty = plan_services.runner_profile(runner, start, race)
+        assert empty.recent_weekly_load is None
+        assert empty.beginner

@@ -7,6 +7,14 @@ plan starts, or at the end of today for a plan that starts later (``services.his
 stored rows, rest days after the last one); the CS and HR zones valid on each day
 (``DatedParameters``: a version at the plan start and at each change of a parameter they
 depend on); the running workouts of the library.
+
+And the runner (``runner_profile``, SCIENCE.md "Targets and limits"): the last four weeks'
+mean weekly load, each session's rTSS scored again at the CS valid when the plan starts
+(its stored normalised graded speed; other sessions their stored load), so week 1 starts
+from what the runner did, not from loads scored against another CS; a beginner (our rule:
+under ``BEGINNER_WEEKLY_S`` = 2 h of running a week over those four weeks, or none) gets
+one quality session a week; a masters runner (``MASTERS_AGE`` = 50 or older on race day)
+the 2:1 build/recovery cycle (Friel, *Fast After 50*).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from smartrunning.athletes.models import (
 from smartrunning.athletes.parameters import parameters_on
 from smartrunning.athletes.rules import can, get_visible
 from smartrunning.plans import plan_schemas
-from smartrunning.plans.compliance import link_sessions
+from smartrunning.plans.compliance import RUNNING, link_sessions
 from smartrunning.plans.models import (
     Plan,
     PlanDay,
@@ -51,17 +59,20 @@ from smartrunning.platform.errors import (
 )
 from smartrunning.science import plans as sp
 from smartrunning.science import workouts as sw
+from smartrunning.science.load import planned_rtss, rtss
 from smartrunning.science.plans.generate import RACE_KIND
-from smartrunning.science.plans.scaling import scale_to_duration, scaled_name
+from smartrunning.science.plans.scaling import content_name, scale_to_duration
 from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
 from smartrunning.science.zwo_write import write_zwo
 from smartrunning.sessions.history import state_before
+from smartrunning.sessions.models import TrainingSession
 from smartrunning.workouts import actions as workout_services
 from smartrunning.workouts.targets import day_parameters
 
 __all__ = [
     "GenerateRequest",
+    "RunnerProfile",
     "can_plan",
     "day_row",
     "delete_plan",
@@ -72,6 +83,7 @@ __all__ = [
     "regenerate",
     "rotate_feed",
     "rotate_feeds",
+    "runner_profile",
     "save_plan",
     "visible_day",
     "visible_plan",
@@ -90,6 +102,10 @@ MAX_RACE_DISTANCE_M = 400_000.0
 MAX_RACE_AHEAD_D = 2 * 366
 DEFAULT_SPEED_MPS = 3.0
 """Speed for estimates without a CS (``PlanInputs.estimate_speed_mps``)."""
+RECENT_DAYS = 28
+BEGINNER_WEEKLY_S = 2 * 3600.0
+MASTERS_AGE = 50
+MASTERS_RECOVERY_EVERY = 3
 
 
 @dataclass(frozen=True)
@@ -217,6 +233,52 @@ def _check(request: GenerateRequest, runner: Runner) -> None:
             )
 
 
+@dataclass(frozen=True)
+class RunnerProfile:
+    """What the generator's limits need to know of the runner (module doc)."""
+
+    recent_weekly_load: float | None
+    recent_weekly_running_s: float
+    beginner: bool
+    masters: bool
+
+
+def runner_profile(runner: Runner, first_day: dt.date, race_date: dt.date) -> RunnerProfile:
+    """The runner's last four weeks before ``first_day`` and age on ``race_date``."""
+    since = first_day - dt.timedelta(days=RECENT_DAYS)
+    rows = db.session.execute(
+        sa.select(
+            TrainingSession.sport,
+            TrainingSession.timer_time_s,
+            TrainingSession.load,
+            TrainingSession.param_inputs,
+        ).where(
+            TrainingSession.runner_id == runner.id,
+            TrainingSession.local_date >= since,
+            TrainingSession.local_date < first_day,
+        )
+    ).all()
+    cs = day_parameters(parameters_on(runner, first_day)).cs_mps
+    total = 0.0
+    running_s = 0.0
+    for sport, timer_s, load, inputs in rows:
+        ngs = (inputs or {}).get("normalised_graded_speed_mps")
+        if sport == RUNNING:
+            running_s += float(timer_s or 0.0)
+        if ngs and cs and sport == RUNNING:
+            total += rtss(float(timer_s), float(ngs), cs)
+        else:
+            total += float(load or 0.0)
+    weeks = RECENT_DAYS / 7
+    age = (race_date - runner.birth_date).days / 365.25
+    return RunnerProfile(
+        recent_weekly_load=total / weeks if rows else None,
+        recent_weekly_running_s=running_s / weeks,
+        beginner=running_s / weeks < BEGINNER_WEEKLY_S,
+        masters=age >= MASTERS_AGE,
+    )
+
+
 def _fitness_day(start: dt.date, today: dt.date | None) -> dt.date:
     """The day whose starting state a plan starts from: its first day, or for a plan that
     starts after tomorrow the runner's current fitness (the state at the end of today;
@@ -244,6 +306,8 @@ def generate(
     ids: dict[str, int] = {}
     for workout_id, workout in library:
         ids.setdefault(workout.name, workout_id)
+    first_day = _fitness_day(start, request.today)
+    profile = runner_profile(runner, first_day, request.race_date)
     try:
         inputs = sp.PlanInputs(
             schema=schema,
@@ -254,10 +318,13 @@ def generate(
                 runner.long_run_weekday if request.long_run_day is None else request.long_run_day
             ),
             sessions_per_week=request.sessions_per_week or runner.sessions_per_week,
-            start_state=state_before(runner, _fitness_day(start, request.today)),
+            start_state=state_before(runner, first_day),
             parameters=_dated_parameters(runner, start, request.race_date),
             library=tuple(w for _id, w in library),
             weeks=request.weeks,
+            recent_weekly_load=profile.recent_weekly_load,
+            beginner=profile.beginner,
+            recovery_every=MASTERS_RECOVERY_EVERY if profile.masters else None,
         )
         return sp.generate_plan(inputs), ids
     except ValueError as exc:
@@ -413,7 +480,7 @@ def edit_day(
             scaled = scale_to_duration(content, duration_s, speed)
             day.zwo = write_zwo(scaled).decode("utf-8")
             _refresh(day, scaled)
-            day.workout_name = scaled_name(day.workout_name, day.duration_s)
+            day.workout_name = content_name(day.workout_name, scaled, speed, day.kind)
     if notes is not None:
         if len(notes) > 4000:
             raise InvalidInput("Notes are limited to 4000 characters.", field="notes")
@@ -435,5 +502,5 @@ def _refresh(day: PlanDay, content: sw.Workout) -> None:
     speed = params.cs_mps if params.cs_mps is not None else DEFAULT_SPEED_MPS
     day.duration_s = float(content.total_duration_s(speed))
     day.distance_m = float(content.total_distance_m(speed))
-    day.load = float(content.estimated_load(speed))
+    day.load = float(planned_rtss(content, speed))
     day.targets = targets_json(step_targets(content, params))

@@ -13,6 +13,8 @@ from typing import Final, Literal
 import numpy as np
 
 from smartrunning.science.records import FloatArray
+from smartrunning.science.stats import normalised_graded_speed
+from smartrunning.science.workouts import Workout, step_unit
 
 __all__ = [
     "ALGORITHM_VERSION",
@@ -25,6 +27,8 @@ __all__ = [
     "Sex",
     "choose_load",
     "hrss",
+    "planned_rtss",
+    "planned_speed_mps",
     "rtss",
     "session_loads",
     "trimp",
@@ -220,3 +224,55 @@ def choose_load(loads: SessionLoads, preference: LoadPreference = "auto") -> Cho
                 model=model, value=value, fallback=preference != "auto" and model != preference
             )
     return None
+
+
+PLANNED_SAMPLE_S: Final = 1.0
+"""A planned workout is sampled once a second, as a watch records."""
+
+
+def planned_speed_mps(workout: Workout, cs_mps: float) -> FloatArray:
+    """The speed a runner holding ``workout`` exactly at ``cs_mps`` records, once a second
+    (each sample the speed at the middle of its second).
+
+    Steps run at intensity × CS; a time ramp changes speed linearly in time, a distance
+    ramp linearly in distance (v = a · e^(k t), k = (b − a) · CS / D: the timing
+    ``Workout.total_duration_s`` gives it); free running and max efforts at the
+    intensities ``Workout`` assumes for them.
+    """
+    if not (math.isfinite(cs_mps) and cs_mps > 0):
+        raise ValueError(f"CS must be a positive speed, got {cs_mps!r}")
+    segments = workout.timeline(cs_mps)
+    total = segments[-1].end_s if segments else 0.0
+    count = max(round(total / PLANNED_SAMPLE_S), 0)
+    t = (np.arange(count, dtype=np.float64) + 0.5) * PLANNED_SAMPLE_S
+    starts = np.asarray([s.start_s for s in segments], dtype=np.float64)
+    which = np.clip(np.searchsorted(starts, t, side="right") - 1, 0, max(len(segments) - 1, 0))
+    speed = np.zeros(count, dtype=np.float64)
+    for index, segment in enumerate(segments):
+        mask = which == index
+        if not mask.any():
+            continue
+        a, b = segment.intensity_start * cs_mps, segment.intensity_end * cs_mps
+        length = segment.end_s - segment.start_s
+        into = t[mask] - segment.start_s
+        if math.isclose(a, b) or length <= 0:
+            speed[mask] = a
+        elif step_unit(workout.steps[segment.step_index]) == "m" and a > 0:
+            speed[mask] = a * np.exp(math.log(b / a) * into / length)
+        else:
+            speed[mask] = a + (b - a) * into / length
+    return speed
+
+
+def planned_rtss(workout: Workout, cs_mps: float) -> float:
+    """rTSS of ``workout`` run exactly as planned at ``cs_mps`` (SCIENCE.md "Planned load
+    is scored with the same algorithm as completed sessions"): the normalised graded
+    speed (``stats.normalised_graded_speed``, flat, over the once-a-second stream of
+    ``planned_speed_mps``) and ``rtss`` over the workout's duration. A workout shorter
+    than the 30 s window scores Σ hours · IF² · 100 (``Workout.estimated_load``)."""
+    speed = planned_speed_mps(workout, cs_mps)
+    dt = np.full(speed.shape, PLANNED_SAMPLE_S)
+    ngs = normalised_graded_speed(speed, dt) if speed.size else None
+    if ngs is None:
+        return workout.estimated_load(cs_mps)
+    return rtss(workout.total_duration_s(cs_mps), ngs, cs_mps)

@@ -7,7 +7,9 @@ race day gives way to the race, so the race week's sessions add up to less than 
 Across weeks (the last day of one block next to the first of the next, or the day before
 the race) hard days are kept apart too (SCIENCE.md, "Plan generation"): of two hard days
 in a row the later becomes an easy run, unless it is the long run, when the earlier does;
-a hard session the day before the race becomes an easy run.
+a hard session the day before the race becomes an easy run; the session the day before a
+long run becomes a recovery run (SCIENCE.md "Quality sessions": an easy or rest day before
+the long run; the issue's masters runner had 100 and 117 min on consecutive days).
 
 Sharing a week's load (``share_week_loads``), so that each session can be scaled to its
 target within its sensible length (``kinds.duration_bounds`` / ``load_bounds``):
@@ -43,7 +45,7 @@ from smartrunning.science.plans.kinds import LONG_RUN_GOAL_S, load_bounds, nomin
 from smartrunning.science.plans.layout import WEEK_DAYS, WeekOutline
 from smartrunning.science.plans.model import PlanInputs, PlanWarning, WarningCode
 from smartrunning.science.plans.schema import LONG_SLOT
-from smartrunning.science.plans.week import EASY_KIND, Session, week_sessions
+from smartrunning.science.plans.week import EASY_KIND, Session, quality_limit, week_sessions
 
 __all__ = [
     "Draft",
@@ -59,8 +61,11 @@ __all__ = [
 ]
 
 
-MAX_LONG_SHARE: Final = 0.42
-"""The long run takes at most this share of a week when raised toward its goal."""
+MAX_LONG_SHARE: Final = 0.30
+"""The long run takes at most this share of a week when raised toward its goal (Daniels:
+a long run of at most ~30 % of the week; SCIENCE.md "Long run")."""
+RECOVERY_KIND: Final = "recovery"
+"""What the session the day before a long run becomes (an easy or rest day before it)."""
 
 
 class WarningLog:
@@ -101,9 +106,14 @@ def block_layouts(inputs: PlanInputs, out: WarningLog) -> dict[int, tuple[Sessio
             f"{inputs.sessions_per_week} sessions a week asked for, but only {days} training "
             "days: one session a training day",
         )
+    limit = quality_limit(min(days, inputs.sessions_per_week), inputs.beginner)
     for index, block in enumerate(inputs.schema.blocks):
         layout = week_sessions(
-            block.pattern, inputs.training_days, inputs.long_run_day, inputs.sessions_per_week
+            block.pattern,
+            inputs.training_days,
+            inputs.long_run_day,
+            inputs.sessions_per_week,
+            limit,
         )
         layouts[index] = layout
         kept = {s.slot for s in layout}
@@ -114,13 +124,21 @@ def block_layouts(inputs: PlanInputs, out: WarningLog) -> dict[int, tuple[Sessio
                 f"{block.name}: hard sessions {', '.join(dropped)} left out for lack of "
                 "session days",
             )
-        for session in layout:
-            if session.downgraded:
-                out.add(
-                    WarningCode.HARD_DOWNGRADED,
-                    f"{block.name}: {session.slot} becomes an easy run, as hard days would "
-                    "otherwise be back to back on these training days",
-                )
+        downgraded = [s.slot for s in layout if s.downgraded]
+        hard_in_pattern = sum(1 for p in block.pattern if p.hard and p.slot in kept)
+        if downgraded and hard_in_pattern > limit:
+            who = "a beginner" if inputs.beginner else f"{min(days, inputs.sessions_per_week)} days"
+            out.add(
+                WarningCode.QUALITY_LIMIT,
+                f"{block.name}: at most {limit} quality session(s) a week for {who} "
+                f"(Daniels): {', '.join(downgraded)} become(s) easy running",
+            )
+        elif downgraded:
+            out.add(
+                WarningCode.HARD_DOWNGRADED,
+                f"{block.name}: {', '.join(downgraded)} becomes an easy run, as hard days "
+                "would otherwise be back to back or the day before the long run",
+            )
     return layouts
 
 
@@ -173,6 +191,24 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
             )
     if drafts and drafts[-1].session.hard and drafts[-1].date == race_date - one:
         drafts[-1] = downgrade(drafts[-1], "easy run: the next day is the race")
+    by_date = {d.date: i for i, d in enumerate(drafts)}
+    for draft in list(drafts):
+        if draft.session.slot != LONG_SLOT:
+            continue
+        found = by_date.get(draft.date - one)
+        if found is None or drafts[found].session.slot == LONG_SLOT:
+            continue
+        before = drafts[found]
+        if before.session.hard:
+            before = downgrade(before, "easy run: the next day is the long run")
+        if before.session.kind != RECOVERY_KIND:
+            session = replace(before.session, kind=RECOVERY_KIND, workout=None)
+            before = replace(
+                before,
+                session=session,
+                notes=(*before.notes, "recovery run: the next day is the long run"),
+            )
+        drafts[found] = before
 
 
 def _balance(targets: list[float], lows: list[float], highs: list[float]) -> list[float]:

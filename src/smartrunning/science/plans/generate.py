@@ -33,10 +33,14 @@ Deterministic: the same inputs give an equal ``Plan``; nothing reads a clock or 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Final
 
+from smartrunning.science.load import planned_rtss
 from smartrunning.science.plans.days import (
     Draft,
     WarningLog,
@@ -49,7 +53,8 @@ from smartrunning.science.plans.days import (
     share_week_loads,
     week_ranges,
 )
-from smartrunning.science.plans.kinds import duration_bounds
+from smartrunning.science.plans.intensity import RaceSpeed, race_speed
+from smartrunning.science.plans.kinds import duration_bounds, nominal_load
 from smartrunning.science.plans.layout import (
     WEEK_DAYS,
     WeekOutline,
@@ -57,6 +62,16 @@ from smartrunning.science.plans.layout import (
     plan_start,
     start_load,
     week_loads,
+)
+from smartrunning.science.plans.limits import (
+    EASY_KINDS,
+    LONG_SHARE,
+    PASSES,
+    SessionLimits,
+    largest_within,
+    over_limits,
+    session_limits,
+    share_out,
 )
 from smartrunning.science.plans.model import (
     Plan,
@@ -67,11 +82,11 @@ from smartrunning.science.plans.model import (
 )
 from smartrunning.science.plans.project import project
 from smartrunning.science.plans.race_week import ease_race_week
-from smartrunning.science.plans.scaling import Library, length_text, scale_workout, scaled_name
-from smartrunning.science.plans.schema import PlanSchema
-from smartrunning.science.plans.targets import DayParameters, predict_race_time_s, step_targets
+from smartrunning.science.plans.scaling import Library, content_name, length_text, scale_workout
+from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
+from smartrunning.science.plans.targets import DayParameters, step_targets
 from smartrunning.science.plans.week import EASY_KIND
-from smartrunning.science.workouts import Extent, Free, Steady, Workout
+from smartrunning.science.workouts import Extent, Free, Intervals, Ramp, Steady, Step, Workout
 
 __all__ = ["RACE_KIND", "generate_plan"]
 
@@ -85,8 +100,12 @@ OFF_TARGET_NOTE: Final = 0.05
 """Note on a day whose planned load is further than this fraction from its target."""
 CLIPPED_WARNING: Final = 0.10
 """Warn about days whose planned load is further than this fraction from their target."""
-RENAME_SCALED: Final = 0.05
-"""A workout scaled by more than this fraction of its duration says so in its name."""
+LOAD_TOLERANCE: Final = 0.005
+"""Planned load (rTSS of the planned stream) is rescaled until this close to its target."""
+RACE_PACE_KIND: Final = "race-pace"
+RACE_PACE_SHARE: Final = 0.97
+"""A race-pace workout's steps within this fraction of its fastest work step are its
+race-pace steps (the rest are warm-up, recoveries and cool-down)."""
 
 
 def _check_weeks(schema: PlanSchema, weeks: int, lengths: tuple[int, ...], out: WarningLog) -> None:
@@ -104,7 +123,9 @@ def _check_weeks(schema: PlanSchema, weeks: int, lengths: tuple[int, ...], out: 
 
 
 def _check_start(inputs: PlanInputs, first: float, capacity: float, out: WarningLog) -> None:
-    usual = WEEK_DAYS * inputs.start_state.ctl
+    recent = inputs.recent_weekly_load
+    usual = WEEK_DAYS * inputs.start_state.ctl if recent is None else recent
+    what = "7·CTL" if recent is None else "the last four weeks' mean"
     cap = inputs.schema.load_cap
     if usual == 0:
         out.add(
@@ -116,7 +137,7 @@ def _check_start(inputs: PlanInputs, first: float, capacity: float, out: Warning
     elif usual < first * (1 - cap.max_ramp):
         out.add(
             WarningCode.START_BELOW_FLOOR,
-            f"current weekly load 7·CTL = {usual:.0f} is below the plan's first week "
+            f"current weekly load ({what}) {usual:.0f} is below the plan's first week "
             f"({first:.0f}): the plan starts with a jump in load",
         )
     elif usual > min(cap.max_weekly, capacity) * (1 + cap.max_ramp):
@@ -128,7 +149,7 @@ def _check_start(inputs: PlanInputs, first: float, capacity: float, out: Warning
         )
         out.add(
             WarningCode.START_ABOVE_CAP,
-            f"current weekly load 7·CTL = {usual:.0f} is above {where}: the plan starts "
+            f"current weekly load ({what}) {usual:.0f} is above {where}: the plan starts "
             f"lower, at {first:.0f}",
         )
 
@@ -178,33 +199,104 @@ def _source_workout(draft: Draft, library: Library, speed: float, rotation: int)
     return easy if easy is not None else _generated_easy(draft.target_load)
 
 
+def with_race_pace(workout: Workout, fraction: float) -> Workout:
+    """``workout`` with its race-pace steps (steady steps and interval repetitions within
+    ``RACE_PACE_SHARE`` of its fastest) at ``fraction`` of CS: the runner's predicted race
+    speed (SCIENCE.md "Race pace"), not the library's fixed fraction."""
+    work = [
+        s.intensity if isinstance(s, Steady) else s.on_intensity
+        for s in workout.steps
+        if isinstance(s, (Steady, Intervals))
+    ]
+    if not work:
+        return workout
+    top = max(work)
+    steps: list[Step] = []
+    for step in workout.steps:
+        try:
+            if isinstance(step, Steady) and step.intensity >= RACE_PACE_SHARE * top:
+                step = replace(step, intensity=fraction)
+            elif isinstance(step, Intervals) and step.on_intensity >= RACE_PACE_SHARE * top:
+                step = replace(step, on_intensity=fraction)
+        except ValueError:
+            pass  # a step whose form does not take one intensity keeps its own
+        steps.append(step)
+    return replace(workout, steps=tuple(steps))
+
+
+@dataclass(frozen=True, slots=True)
+class _DayContext:
+    """What a day was planned from, to plan it again at another load."""
+
+    draft: Draft
+    params: DayParameters
+    speed: float
+    source: Workout
+
+
+def _scaled(
+    workout: Workout, target: float, speed: float, bounds: tuple[float, float], exact: bool = True
+) -> Workout:
+    """``workout`` scaled so its planned load (``load.planned_rtss``, the same algorithm
+    as a completed session's rTSS) meets ``target``: scaled by the step-wise estimate,
+    then corrected by the ratio of the two (a few rounds)."""
+    aim = target
+    planned = workout
+    for _ in range(3 if exact else 1):
+        scaled = scale_workout(workout, aim, speed, bounds)
+        planned = scaled.workout
+        if not exact or scaled.clipped:
+            break
+        load = planned_rtss(planned, speed)
+        if load <= 0 or abs(load - target) <= LOAD_TOLERANCE * target:
+            break
+        # The two loads differ by the intervals' surges (≤ ~15 %): never chase further.
+        aim = min(max(aim * target / load, 0.8 * target), 1.25 * target)
+    return planned
+
+
 def _plan_day(
-    draft: Draft, params: DayParameters, speed: float, workout: Workout, tag: str
+    context: _DayContext,
+    tag: str,
+    race: RaceSpeed | None,
+    target: float | None = None,
+    lowest_s: float | None = None,
+    exact: bool = True,
 ) -> PlannedDay:
-    bounds = duration_bounds(draft.session.kind, tag)
-    if workout.estimated_load(speed) > 0:
-        planned = scale_workout(workout, draft.target_load, speed, bounds).workout
-    else:
-        planned = workout
-    load = planned.estimated_load(speed)
-    duration = planned.total_duration_s(speed)
-    if abs(duration - workout.total_duration_s(speed)) > RENAME_SCALED * duration:
-        # "Easy run 45 min" lasting 1:04 would read as a mistake.
-        planned = replace(planned, name=scaled_name(workout.name, duration))
+    """The day planned at ``target`` (its draft's when None); ``lowest_s`` overrides the
+    kind's shortest length (limits may shorten a session below it); ``exact=False``
+    skips matching the planned load (a draft for searching lengths: its ``load`` is the
+    step-wise estimate)."""
+    draft, params, speed, workout = context.draft, context.params, context.speed, context.source
+    target = draft.target_load if target is None else target
+    kind = draft.session.kind
+    if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
+        workout = with_race_pace(workout, race.speed_mps / params.cs_mps)
+    low, high = duration_bounds(kind, tag)
+    bounds = (low if lowest_s is None else lowest_s, high)
+    planned = (
+        _scaled(workout, target, speed, bounds, exact)
+        if workout.estimated_load(speed) > 0
+        else workout
+    )
+    load = planned_rtss(planned, speed) if exact else planned.estimated_load(speed)
+    if planned != workout or kind == RACE_PACE_KIND:
+        # "6 × 800 m" holding eleven repetitions would read as a mistake: say what it holds.
+        planned = replace(planned, name=content_name(workout.name, planned, speed, kind))
     notes = draft.notes
-    if abs(load - draft.target_load) > OFF_TARGET_NOTE * draft.target_load:
-        low, high = bounds
-        kind = draft.session.kind
+    if abs(load - target) > OFF_TARGET_NOTE * target and lowest_s is None:
         why = (
             f"{length_text(high)} is the longest sensible {kind} session"
-            if load < draft.target_load
+            if load < target
             else f"{length_text(low)} is the shortest sensible {kind} session"
         )
         notes = (
             *notes,
-            f"load {load:.0f} for a target of {draft.target_load:.0f}: "
+            f"load {load:.0f} for a target of {target:.0f}: "
             f"{workout.name} scales no closer ({why})",
         )
+    if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
+        notes = (*notes, f"race pace from the predicted race: {race.method}, {race.note}")
     session = draft.session
     return PlannedDay(
         date=draft.date,
@@ -216,7 +308,7 @@ def _plan_day(
         workout=planned,
         duration_s=planned.total_duration_s(speed),
         distance_m=planned.total_distance_m(speed),
-        target_load=draft.target_load,
+        target_load=target,
         load=load,
         targets=step_targets(planned, params),
         speed_mps=speed,
@@ -229,17 +321,19 @@ def _race_day(inputs: PlanInputs, week: int) -> tuple[PlannedDay, float | None]:
     params = inputs.parameters(inputs.race_date)
     distance = inputs.race_distance_m
     name = f"Race {distance / 1000:g} km"
+    notes: tuple[str, ...] = ()
     if params.cs_mps is None:
         speed = inputs.estimate_speed_mps
         workout = Workout(name, "run", (Free(Extent(distance, "m")),), tags=("kind:race",))
         predicted = None
     else:
         speed = params.cs_mps
-        predicted = predict_race_time_s(distance, params.cs_mps, params.d_prime_m)
-        intensity = distance / predicted / params.cs_mps
-        step = Steady(Extent(distance, "m"), intensity)
+        race = race_speed(distance, params.cs_mps, params.d_prime_m, params.vdot)
+        predicted = race.time_s
+        step = Steady(Extent(distance, "m"), race.speed_mps / params.cs_mps)
         workout = Workout(name, "run", (step,), tags=("kind:race",))
-    load = workout.estimated_load(speed)
+        notes = (f"predicted {length_text(predicted)}: {race.method}, {race.note}",)
+    load = planned_rtss(workout, speed)
     day = PlannedDay(
         date=inputs.race_date,
         week=week,
@@ -255,8 +349,173 @@ def _race_day(inputs: PlanInputs, week: int) -> tuple[PlannedDay, float | None]:
         targets=step_targets(workout, params),
         speed_mps=speed,
         cs_mps=params.cs_mps,
+        notes=notes,
     )
     return day, predicted
+
+
+SHORTEST_LIMITED_S: Final = 60.0
+"""A session shortened to a limit may fall below its kind's shortest sensible length."""
+
+
+def _long_ok(day: PlannedDay, most_m: float, longest_s: float) -> bool:
+    return day.distance_m <= most_m + 1.0 and day.duration_s <= longest_s + 1.0
+
+
+def _quality_ok(day: PlannedDay, context: _DayContext, caps: SessionLimits) -> bool:
+    return not over_limits(day.workout, context.params, context.speed, caps)
+
+
+Planner = Callable[[_DayContext, float | None, float | None, bool], PlannedDay]
+FINAL_STEPS: Final = 8
+FINAL_STEP: Final = 0.03
+
+
+def _limit_week(
+    days: list[PlannedDay],
+    contexts: list[_DayContext],
+    plan: Planner,
+    library: Library,
+    tag: str,
+    out: WarningLog,
+) -> tuple[list[PlannedDay], list[_DayContext]]:
+    """A week's days within the limits of ``limits`` (its module doc): sessions over a
+    limit shortened, their load moved into the week's easy running."""
+    long_high = duration_bounds("long", tag)[1]
+    shortened: dict[int, float] = {}
+    for _ in range(PASSES):
+        week_m = sum(d.distance_m for d in days)
+        caps = session_limits(week_m)
+        extra = 0.0
+        changed = False
+        for i, day in enumerate(days):
+            context = contexts[i]
+            params = context.params
+            if params.cs_mps is None:
+                continue
+            ok: Callable[[PlannedDay], bool]
+            if day.slot == LONG_SLOT:
+                most_m = LONG_SHARE * week_m
+                ok = partial(_long_ok, most_m=most_m, longest_s=long_high)
+                code = WarningCode.LONG_RUN_CAPPED
+                why = (
+                    f"long run within 30 % of the week ({most_m / 1000:.1f} km) and "
+                    f"{length_text(long_high)}"
+                )
+            elif day.kind in EASY_KINDS and not day.hard:
+                continue
+            else:
+                ok = partial(_quality_ok, context=context, caps=caps)
+                code = WarningCode.INTENSITY_CAPPED
+                why = "; ".join(over_limits(day.workout, params, context.speed, caps))
+            if ok(day):
+                continue
+
+            def rough(load: float, c: _DayContext = context) -> PlannedDay:
+                return plan(c, load, SHORTEST_LIMITED_S, False)
+
+            found = largest_within(rough, day.load, ok)
+            if found is not None:
+                # The search ran on drafts; the exact plan is matched to the planned load,
+                # a little longer or shorter: step down until it keeps the limit too.
+                load = found[0]
+                exact = plan(context, load, SHORTEST_LIMITED_S, True)
+                for _ in range(FINAL_STEPS):
+                    if ok(exact):
+                        break
+                    load *= 1.0 - FINAL_STEP
+                    exact = plan(context, load, SHORTEST_LIMITED_S, True)
+                found = (load, exact) if ok(exact) else None
+            if found is None:
+                draft = downgrade(context.draft, f"easy run: {why}")
+                chosen = library.choose(EASY_KIND, day.load, context.speed, day.week)
+                source = chosen if chosen is not None else _generated_easy(day.load)
+                context = _DayContext(draft, params, context.speed, source)
+                new = plan(context, day.load, None, True)
+            else:
+                new = found[1]
+                new = replace(new, notes=(*new.notes, f"shortened: {why}; load into easy running"))
+            out.add(
+                code,
+                "sessions shortened to Daniels' limits (time at marathon, threshold, interval "
+                "and repetition pace a session; long run ≤ 30 % of the week): the load goes "
+                "into easy running; see the days' notes",
+            )
+            extra += day.load - new.load
+            if code == WarningCode.INTENSITY_CAPPED:
+                shortened[i] = shortened.get(i, 0.0) + day.load - new.load
+            days[i], contexts[i] = new, context
+            changed = True
+        longest_s = max((d.duration_s for d in days if d.slot == LONG_SLOT), default=math.inf)
+        easy = [i for i, d in enumerate(days) if d.kind in EASY_KINDS and not d.hard]
+        given = 0.0
+        if extra > 0 and easy:
+            loads = [days[i].load for i in easy]
+            room = [
+                max(
+                    nominal_load(
+                        days[i].kind, min(duration_bounds(days[i].kind, tag)[1], longest_s)
+                    )
+                    - days[i].load,
+                    0.0,
+                )
+                for i in easy
+            ]
+            for i, load in zip(easy, share_out(loads, room, extra), strict=True):
+                if load > days[i].load + 1e-6:
+                    before = days[i].load
+                    days[i] = plan(contexts[i], load, None, True)
+                    given += days[i].load - before
+        left = extra - given
+        for i, removed in list(shortened.items()):
+            if left <= 1e-6:
+                break
+            add = min(left, removed)
+            days[i] = _with_easy_running(days[i], contexts[i], add)
+            shortened[i] = removed - add
+            left -= add
+        if not changed:
+            break
+    return days, contexts
+
+
+MIN_EASY_ADDED_S: Final = 300.0
+"""Less easy running than this is not worth adding to a session."""
+EASY_INTENSITY: Final = 0.75
+"""Easy running appended to a shortened session (~75 % of CS: Daniels' easy pace)."""
+
+
+def _with_easy_running(day: PlannedDay, context: _DayContext, load: float) -> PlannedDay:
+    """``day`` with ``load`` of easy running added before its cool-down (or at its end):
+    what a session shortened to a limit gave up, when the week's easy runs cannot take
+    it (SCIENCE.md: "extra load goes into easy running")."""
+    seconds = round(load / (EASY_INTENSITY**2 * 100.0) * 3600.0 / 60.0) * 60.0
+    if seconds < MIN_EASY_ADDED_S:
+        return day
+    steps = list(day.workout.steps)
+    at = (
+        len(steps) - 1
+        if isinstance(steps[-1], Ramp) and steps[-1].kind == "cooldown"
+        else len(steps)
+    )
+    steps.insert(at, Steady(Extent(seconds), EASY_INTENSITY))
+    workout = replace(day.workout, steps=tuple(steps))
+    workout = replace(
+        workout, name=content_name(day.workout_name, workout, context.speed, day.kind)
+    )
+    speed = context.speed
+    return replace(
+        day,
+        workout=workout,
+        duration_s=workout.total_duration_s(speed),
+        distance_m=workout.total_distance_m(speed),
+        load=planned_rtss(workout, speed),
+        targets=step_targets(workout, context.params),
+        notes=(
+            *day.notes,
+            f"{length_text(seconds)} of easy running added: the load the limit took off",
+        ),
+    )
 
 
 def _weeks(
@@ -307,9 +566,12 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     first_block = next(index for index, n in enumerate(lengths) if n > 0)
     floor = session_floor(layouts[first_block], tag)
     capacity = [session_capacity(layouts[index], tag) for index in range(len(lengths))]
-    first = min(start_load(schema, inputs.start_state.ctl, floor), capacity[first_block])
+    first = min(
+        start_load(schema, inputs.start_state.ctl, floor, inputs.recent_weekly_load),
+        capacity[first_block],
+    )
     _check_start(inputs, first, capacity[first_block], out)
-    outlines = week_loads(schema, lengths, first, capacity)
+    outlines = week_loads(schema, lengths, first, capacity, inputs.recovery_every)
     drafts = draft_days(inputs, start, outlines, layouts)
     separate_hard_days(drafts, inputs.race_date, out)
     drafts = [_resolve_kind(d, library, out) for d in drafts]
@@ -317,8 +579,23 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     drafts = ease_race_week(drafts, inputs, start, weeks, tag)
     seen: Counter[tuple[int, str]] = Counter()
     planned: list[PlannedDay] = []
+    contexts: list[_DayContext] = []
     clipped: set[int] = set()
     no_cs = 0
+    race_on_day = inputs.parameters(inputs.race_date)
+    predicted_race = (
+        race_speed(
+            inputs.race_distance_m, race_on_day.cs_mps, race_on_day.d_prime_m, race_on_day.vdot
+        )
+        if race_on_day.cs_mps is not None
+        else None
+    )
+
+    def plan(
+        context: _DayContext, target: float | None, lowest_s: float | None, exact: bool = True
+    ) -> PlannedDay:
+        return _plan_day(context, tag, predicted_race, target, lowest_s, exact)
+
     for draft in drafts:
         params = inputs.parameters(draft.date)
         speed = params.cs_mps if params.cs_mps is not None else inputs.estimate_speed_mps
@@ -326,10 +603,25 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         rotation = draft.week + seen[(draft.week, draft.session.kind)]
         seen[(draft.week, draft.session.kind)] += 1
         workout = _source_workout(draft, library, speed, rotation)
-        day = _plan_day(draft, params, speed, workout, tag)
+        context = _DayContext(draft, params, speed, workout)
+        day = plan(context, None, None, True)
         if abs(day.load - day.target_load) > CLIPPED_WARNING * day.target_load:
             clipped.add(day.week)
         planned.append(day)
+        contexts.append(context)
+    limited: list[PlannedDay] = []
+    for week in outlines:
+        indexes = [i for i, d in enumerate(planned) if d.week == week.index]
+        week_days, _ = _limit_week(
+            [planned[i] for i in indexes],
+            [contexts[i] for i in indexes],
+            plan,
+            library,
+            tag,
+            out,
+        )
+        limited.extend(week_days)
+    planned = sorted(limited, key=lambda d: d.date)
     race, predicted = _race_day(inputs, weeks - 1)
     no_cs += race.cs_mps is None
     if no_cs:

@@ -16,15 +16,21 @@ Block lengths (``block_weeks``):
 
 Weekly loads (``week_loads``, rTSS-like units, 100 = one hour at CS):
 
-- week 0 starts at 7 · CTL (the runner's current weekly load), raised to the schema's
-  ``min_weekly`` (a runner with no history starts at the schema's base) and to the load
-  that holds the first week's sessions at their shortest, capped at ``max_weekly``;
+- week 0 starts at the runner's current weekly load: the mean of the last four weeks'
+  actual load (``PlanInputs.recent_weekly_load``; 7 · CTL when not given), raised to the
+  schema's ``min_weekly`` (a runner with no history starts at the schema's base) and to
+  the load that holds the first week's sessions at their shortest, capped at
+  ``max_weekly``;
 - a build week grows the last build week's load by its block's progression, capped at
-  ``max_weekly``, at (1 + ``max_ramp``) × the higher of the two weeks before it and at
-  the block's capacity: what its week's sessions carry at their longest sensible lengths
-  (``days.session_capacity``), so a runner with few training days is not asked for more
-  than their days hold (the first week too);
-- every ``recovery_every``-th week (counted over build weeks since the last recovery,
+  ``max_weekly``, at (1 + ``max_ramp``, never above ``MAX_WEEKLY_GROWTH`` = 10 %) × the
+  higher of the two weeks before it, at ``MAX_ACWR`` (1.3) × the mean of the four weeks
+  before it (the acute:chronic ratio; the weeks before the plan count at the start load;
+  Gabbett, BJSM 2016; Nielsen et al., JOSPT 2014) and at the block's capacity: what its
+  week's sessions carry at their longest sensible lengths (``days.session_capacity``),
+  so a runner with few training days is not asked for more than their days hold (the
+  first week too);
+- every ``recovery_every``-th week (the block's, or the plan's override, e.g. 3 for the
+  2:1 cycle of masters runners; counted over build weeks since the last recovery,
   across blocks) is a recovery week at the last build load (or the next week's block
   capacity, when lower) × (1 − ``recovery_drop``),
   except a week followed by a recovery block or the taper, which are easier already;
@@ -49,6 +55,11 @@ from smartrunning.science.plans.schema import PlanSchema
 __all__ = ["WEEK_DAYS", "WeekOutline", "block_weeks", "plan_start", "start_load", "week_loads"]
 
 WEEK_DAYS: Final = 7
+MAX_WEEKLY_GROWTH: Final = 0.10
+"""Weekly load grows by at most 10 % (SCIENCE.md "Volume"), whatever the schema says."""
+MAX_ACWR: Final = 1.3
+"""A week's load is at most 1.3 × the mean of the four weeks before it (Gabbett 2016)."""
+CHRONIC_WEEKS: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +79,17 @@ def plan_start(race_date: dt.date, weeks: int) -> dt.date:
     return race_date - dt.timedelta(days=WEEK_DAYS * weeks - 1)
 
 
-def start_load(schema: PlanSchema, ctl: float, sessions_floor: float = 0.0) -> float:
-    """The first week's load: 7 · CTL raised to the schema's floor (and to
-    ``sessions_floor``, the load that holds the first week's sessions at their shortest),
-    then capped at the schema's cap."""
+def start_load(
+    schema: PlanSchema, ctl: float, sessions_floor: float = 0.0, recent: float | None = None
+) -> float:
+    """The first week's load: ``recent`` (the last four weeks' mean; 7 · CTL when None)
+    raised to the schema's floor (and to ``sessions_floor``, the load that holds the first
+    week's sessions at their shortest), then capped at the schema's cap."""
     if not (math.isfinite(ctl) and ctl >= 0.0):
         raise ValueError(f"CTL must be a finite number ≥ 0, got {ctl!r}")
     cap = schema.load_cap
-    return min(max(WEEK_DAYS * ctl, cap.min_weekly, sessions_floor), cap.max_weekly)
+    current = WEEK_DAYS * ctl if recent is None else recent
+    return min(max(current, cap.min_weekly, sessions_floor), cap.max_weekly)
 
 
 def _proportional(weights: Sequence[int], total: int) -> list[int]:
@@ -114,9 +128,11 @@ def week_loads(
     lengths: Sequence[int],
     first_load: float,
     capacity: Sequence[float] | None = None,
+    recovery_every: int | None = None,
 ) -> tuple[WeekOutline, ...]:
     """Each week's block, recovery flag and target load (see the module doc);
-    ``capacity``: per block, the most its week's sessions carry (no limit when None)."""
+    ``capacity``: per block, the most its week's sessions carry (no limit when None);
+    ``recovery_every``: overrides every block's (None: the schema's)."""
     if len(lengths) != len(schema.blocks):
         raise ValueError("one length per block is needed")
     limit = list(capacity) if capacity is not None else [math.inf] * len(lengths)
@@ -130,25 +146,24 @@ def week_loads(
     since_recovery = 0
     for week, block_index in enumerate(pre_taper):
         block = schema.blocks[block_index]
+        every = recovery_every if recovery_every is not None else block.recovery_every
         following = blocks[week + 1] if week + 1 < len(blocks) else taper_index
         next_builds = following != taper_index and schema.blocks[following].kind != "recovery"
         if block.kind == "recovery":
             load, is_recovery = last_build * (1.0 - block.recovery_drop), True
         elif week == 0:
             load, is_recovery = min(first_load, limit[block_index]), False
-        elif (
-            block.recovery_every is not None
-            and since_recovery >= block.recovery_every - 1
-            and next_builds
-        ):
+        elif every is not None and since_recovery >= every - 1 and next_builds:
             # Below the next week even when that week's block carries less.
             base = min(last_build, limit[following])
             load, is_recovery = base * (1.0 - block.recovery_drop), True
         else:
-            ramp_cap = (1.0 + cap.max_ramp) * max(loads[-2:])
+            ramp_cap = (1.0 + min(cap.max_ramp, MAX_WEEKLY_GROWTH)) * max(loads[-2:])
+            chronic = ([first_load] * CHRONIC_WEEKS + loads)[-CHRONIC_WEEKS:]
             load = min(
                 last_build * (1.0 + block.progression),
                 ramp_cap,
+                MAX_ACWR * sum(chronic) / CHRONIC_WEEKS,
                 cap.max_weekly,
                 limit[block_index],
             )

@@ -39,14 +39,22 @@ class WarningCode(StrEnum):
     SHORT_PLAN = "short_plan"
     """Fewer weeks than the schema: blocks compressed, or dropped, or the taper cut."""
     START_BELOW_FLOOR = "start_below_floor"
-    """7 · CTL is below the schema's first-week floor: the plan starts higher."""
+    """The current weekly load is below the schema's first-week floor: the plan starts
+    higher."""
     START_ABOVE_CAP = "start_above_cap"
-    """7 · CTL is above the schema's weekly cap: the plan starts at the cap."""
+    """The current weekly load is above the schema's weekly cap: the plan starts at the cap."""
     FEW_TRAINING_DAYS = "few_training_days"
     """More sessions a week than training days, or a hard session of the pattern left out
     for lack of session days (easy ones are left out by the pattern's priority, silently)."""
     LIGHT_WEEKS = "light_weeks"
     """Build weeks too light for every session at its shortest: some sessions left out."""
+    QUALITY_LIMIT = "quality_limit"
+    """More quality sessions in the pattern than the runner's days or level allow."""
+    INTENSITY_CAPPED = "intensity_capped"
+    """A session held more time at an intensity than Daniels allows: shortened, the load
+    moved into easy running."""
+    LONG_RUN_CAPPED = "long_run_capped"
+    """A long run above ~30 % of its week or its longest duration: shortened."""
     HARD_DOWNGRADED = "hard_downgraded"
     """A hard session became an easy run so that hard days are not back to back."""
     MISSING_KIND = "missing_kind"
@@ -100,6 +108,11 @@ class PlanInputs:
     ``weeks``: preparation weeks (default: the schema's length). ``sessions_per_week``
     above the number of training days means one a training day. ``estimate_speed_mps``:
     the speed for time and distance estimates on days without a CS.
+    ``recent_weekly_load``: the runner's mean weekly load over the last four weeks (scored
+    at the plan's CS), where week 1 starts (SCIENCE.md "Volume"; None: 7 · CTL).
+    ``beginner``: one quality session a week (``week.quality_limit``).
+    ``recovery_every``: a recovery week every n-th week in every block, overriding the
+    schema (3 = the 2:1 cycle for masters runners, Friel's *Fast After 50*).
     """
 
     schema: PlanSchema
@@ -115,6 +128,9 @@ class PlanInputs:
     history_params: HistoryParams = field(default_factory=HistoryParams)
     limits: PlanLimits = field(default_factory=PlanLimits)
     estimate_speed_mps: float = 3.0
+    recent_weekly_load: float | None = None
+    beginner: bool = False
+    recovery_every: int | None = None
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.race_distance_m) and self.race_distance_m > 0):
@@ -128,6 +144,11 @@ class PlanInputs:
             raise ValueError(f"sessions per week must be 1–7, got {self.sessions_per_week}")
         if self.weeks is not None and not 1 <= self.weeks <= 52:
             raise ValueError(f"preparation weeks must be 1–52, got {self.weeks}")
+        recent = self.recent_weekly_load
+        if recent is not None and not (math.isfinite(recent) and recent >= 0):
+            raise ValueError(f"recent weekly load must be ≥ 0, got {recent!r}")
+        if self.recovery_every is not None and not 2 <= self.recovery_every <= 8:
+            raise ValueError(f"a recovery week every 2–8 weeks, got {self.recovery_every}")
         speed = self.estimate_speed_mps
         if not (math.isfinite(speed) and speed > 0):
             raise ValueError(f"estimate speed must be positive, got {speed!r}")

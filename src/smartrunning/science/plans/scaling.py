@@ -46,6 +46,7 @@ Sensible lengths: ``kinds`` (``scale_workout`` given bounds stops at them, ``cli
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
@@ -70,6 +71,8 @@ __all__ = [
     "TIME_STEP_S",
     "Library",
     "ScaledWorkout",
+    "content_name",
+    "extent_text",
     "length_text",
     "scale_to_duration",
     "scale_workout",
@@ -323,6 +326,61 @@ def length_text(seconds: float) -> str:
     """A session's length as names and notes give it: "45 min", "1 h 04"."""
     hours, minutes = divmod(round(seconds / 60), 60)
     return f"{hours} h {minutes:02d}" if hours else f"{minutes} min"
+
+
+def extent_text(value: float, unit: str) -> str:
+    """A step's length as a name gives it: "800 m", "2 km", "3.2 km", "30 s", "3 min",
+    "1 h 04"."""
+    if unit == "m":
+        if value < 2000:
+            return f"{round(value / 10) * 10:.0f} m"
+        return f"{round(value / 100) / 10:g} km"
+    if value < 120 and round(value) % 60:
+        return f"{round(value):.0f} s"
+    return length_text(value)
+
+
+_SPEC = re.compile(r"\s\d(?![\d.,]*\s*km pace)")
+"""Where a name's description of its content starts: a number that is not "5 km pace"."""
+SUMMED_KINDS: Final = frozenset({"easy", "long", "recovery"})
+"""Kinds whose name gives the whole session's length, not its main step's."""
+
+
+def content_name(name: str, workout: Workout, speed_mps: float, kind: str | None) -> str:
+    """``name`` rewritten to say what ``workout`` holds (SCIENCE.md: a session's name says
+    its rep counts, distances and durations): the name up to its first number (keeping
+    "5 km pace"), then each interval block as "reps × length" and each main step's length
+    joined by " + "; an easy, long or recovery run with one main step gives its whole
+    length instead ("Easy run 1 h 34", "Long run 28 km"). "6 × 800 m" scaled to eleven
+    repetitions reads "… 11 × 800 m", never the old count."""
+    base = name.split(SCALED_SUFFIX)[0]
+    match = _SPEC.search(base)
+    stem = (base[: match.start()] if match else base).rstrip(" ,–-") or "Session"
+    parts: list[str] = []
+    mains = [s for s in workout.steps if _is_main(s)]
+    intervals = [s for s in workout.steps if isinstance(s, Intervals)]
+    if kind in SUMMED_KINDS and len(mains) == 1 and not intervals:
+        step = mains[0]
+        assert isinstance(step, (Steady, Free, Ramp))
+        if step.extent.unit == "m":
+            parts.append(extent_text(workout.total_distance_m(speed_mps), "m"))
+        else:
+            parts.append(length_text(workout.total_duration_s(speed_mps)))
+    else:
+        sprints = [s for s in workout.steps if isinstance(s, MaxEffort)]
+        for index, step in enumerate(workout.steps):
+            if isinstance(step, Intervals):
+                parts.append(f"{step.repeat} × {extent_text(step.on.value, step.on.unit)}")
+            elif _is_main(step):
+                assert isinstance(step, (Steady, Free, Ramp))
+                if index and isinstance(workout.steps[index - 1], MaxEffort):
+                    continue  # the jog after a sprint
+                parts.append(extent_text(step.extent.value, step.extent.unit))
+        if sprints:
+            parts.append(f"{len(sprints)} × {extent_text(sprints[0].extent.value, 's')} sprints")
+    if not parts:
+        parts.append(length_text(workout.total_duration_s(speed_mps)))
+    return f"{stem} {' + '.join(parts)}"
 
 
 def scale_to_duration(workout: Workout, duration_s: float, speed_mps: float) -> Workout:

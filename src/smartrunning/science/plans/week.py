@@ -13,9 +13,12 @@ consecutive. Every choice is deterministic; the rules, in order:
    entries, entries are dropped from the end (never the long run); with more, easy
    fillers are added, each weighted like the pattern's lightest easy entry. Weights are
    then rescaled to sum to 1.
-3. The long run goes on the long-run day. Hard sessions take the set of free days that
-   (a) has no two hard days adjacent, the long run included when it is hard;
-   (b) keeps hard days off the days next to the long run where possible;
+3. At most ``quality_limit`` hard (quality) sessions a week (SCIENCE.md "Quality
+   sessions"): the ones beyond it, lowest priority first, become easy runs. The long run
+   goes on the long-run day. Hard sessions take the set of free days that
+   (a) has no two hard days adjacent, the long run included when it is hard, and no hard
+   day the day before the long run (an easy or rest day comes before it);
+   (b) keeps hard days off the day after the long run where possible;
    (c) spreads hard days most; ties to the earliest days. When no such set exists for
    every hard session, the lowest-priority hard sessions are downgraded to easy runs
    (``downgraded``) until one does.
@@ -32,7 +35,14 @@ from typing import Final
 
 from smartrunning.science.plans.schema import LONG_SLOT, PatternSlot, WorkoutKind
 
-__all__ = ["EASY_KIND", "Session", "adjacent", "session_days", "week_sessions"]
+__all__ = [
+    "EASY_KIND",
+    "Session",
+    "adjacent",
+    "quality_limit",
+    "session_days",
+    "week_sessions",
+]
 
 EASY_KIND: Final[WorkoutKind] = "easy"
 """What a downgraded hard session or a filler session becomes."""
@@ -50,6 +60,18 @@ class Session:
     hard: bool
     workout: str | None = None
     downgraded: bool = False
+
+
+def quality_limit(training_days: int, beginner: bool = False) -> int:
+    """Quality (hard) sessions a week: one at three training days or fewer or for a
+    beginner, two at four to six, three at seven (Daniels' Running Formula: one or two
+    "Q" days a week, three only for runners training every day; SCIENCE.md "Quality
+    sessions")."""
+    if training_days <= 3 or beginner:
+        return 1
+    if training_days <= 6:
+        return 2
+    return 3
 
 
 def adjacent(a: int, b: int) -> bool:
@@ -127,6 +149,8 @@ def _hard_days(
         hard = (*fixed, *chosen)
         if not _no_adjacent(hard):
             continue
+        if long_day is not None and (long_day - 1) % _DAYS in chosen:
+            continue
         if long_day is None or long_hard or not chosen:
             off_long = 2
         else:
@@ -145,15 +169,17 @@ def week_sessions(
     training_days: Collection[int],
     long_day: int,
     sessions_per_week: int,
+    max_hard: int = 7,
 ) -> tuple[Session, ...]:
-    """The week's sessions by weekday, following the module doc's rules; weights sum to 1."""
+    """The week's sessions by weekday, following the module doc's rules; weights sum to 1.
+    ``max_hard``: the week's quality limit (``quality_limit``)."""
     days = session_days(training_days, long_day, sessions_per_week)
     entries = _fit_pattern(pattern, len(days))
     long = next((e for e in entries if e.slot == LONG_SLOT), None)
     others = [e for e in entries if e is not long]
     free = [d for d in days if long is None or d != long_day]
     hard = [e for e in others if e.hard]
-    count = len(hard)
+    count = min(len(hard), max_hard)
     chosen = _hard_days(free, count, long_day if long else None, bool(long and long.hard))
     while chosen is None:
         count -= 1

@@ -1,0 +1,167 @@
+"""Limits on a planned week by intensity and on its long run (SCIENCE.md "Targets and
+limits"), applied to the scaled sessions of each week (``generate`` step 7).
+
+Time at intensity per session (Daniels' Running Formula, as fractions of the week's
+planned distance W; intensities by ``intensity.classify`` of each piece's speed for the
+runner):
+
+- marathon pace ≤ min(29 km, 20 % of W);
+- threshold ≤ 10 % of W and ≤ 60 min;
+- interval ≤ min(10 km, 8 % of W);
+- repetition ≤ min(8 km, 5 % of W).
+
+Long run (Daniels; Pfitzinger's 18-week marathon plans peak at 32–35 km): ≤ 30 % of W,
+and no longer than ``kinds.LONG_RUN_MAX_S`` (2 h 30; 3 h for the marathon).
+
+A session above a limit is shortened (``scaling`` lowers its repetitions or its main
+steps) to the largest load that keeps it within; a quality session that breaks a limit
+even at its shortest becomes an easy run. The load taken off goes into the week's easy
+running (easy, recovery and filler runs, within their longest sensible lengths), as
+Daniels says extra volume should ("extra load into easy running"); what they cannot hold
+is dropped. Distances shift when load moves, so the checks run again (up to
+``PASSES`` times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final, TypeVar
+
+from smartrunning.science.plans.intensity import Intensity
+from smartrunning.science.plans.targets import DayParameters, step_intensity
+from smartrunning.science.workouts import Workout
+
+__all__ = [
+    "EASY_KINDS",
+    "LONG_SHARE",
+    "SessionLimits",
+    "intensity_distances",
+    "intensity_times",
+    "over_limits",
+    "session_limits",
+]
+
+LONG_SHARE: Final = 0.30
+"""The long run's largest share of the week's distance (Daniels)."""
+EASY_KINDS: Final = frozenset({"easy", "recovery"})
+"""Kinds that take the load other sessions give up."""
+PASSES: Final = 4
+THRESHOLD_MAX_S: Final = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLimits:
+    """Largest distance, m, at each intensity in one session; ``threshold_s`` the
+    largest threshold time."""
+
+    distance_m: dict[Intensity, float]
+    threshold_s: float = THRESHOLD_MAX_S
+
+
+def session_limits(week_distance_m: float) -> SessionLimits:
+    """Daniels' per-session limits for a week of ``week_distance_m`` (module doc)."""
+    w = max(week_distance_m, 0.0)
+    return SessionLimits(
+        {
+            Intensity.MARATHON: min(29_000.0, 0.20 * w),
+            Intensity.THRESHOLD: 0.10 * w,
+            Intensity.INTERVAL: min(10_000.0, 0.08 * w),
+            Intensity.REPETITION: min(8_000.0, 0.05 * w),
+        }
+    )
+
+
+def _pieces(
+    workout: Workout, params: DayParameters, speed_mps: float
+) -> list[tuple[Intensity, float, float]]:
+    """(intensity, seconds, metres) of each piece of ``workout`` run at ``speed_mps`` × its
+    fraction; pieces without a known intensity (no CS, standing rest) left out."""
+    out: list[tuple[Intensity, float, float]] = []
+    for segment in workout.timeline(speed_mps):
+        fraction = (segment.intensity_start + segment.intensity_end) / 2.0
+        intensity = step_intensity(fraction, params)
+        if intensity is None:
+            continue
+        seconds = segment.end_s - segment.start_s
+        out.append((intensity, seconds, seconds * fraction * speed_mps))
+    return out
+
+
+def intensity_distances(
+    workout: Workout, params: DayParameters, speed_mps: float
+) -> dict[Intensity, float]:
+    """Metres at each of Daniels' intensities in ``workout`` (module doc)."""
+    totals = dict.fromkeys(Intensity, 0.0)
+    for intensity, _seconds, metres in _pieces(workout, params, speed_mps):
+        totals[intensity] += metres
+    return totals
+
+
+def intensity_times(
+    workout: Workout, params: DayParameters, speed_mps: float
+) -> dict[Intensity, float]:
+    """Seconds at each of Daniels' intensities in ``workout``."""
+    totals = dict.fromkeys(Intensity, 0.0)
+    for intensity, seconds, _metres in _pieces(workout, params, speed_mps):
+        totals[intensity] += seconds
+    return totals
+
+
+def over_limits(
+    workout: Workout, params: DayParameters, speed_mps: float, limits: SessionLimits
+) -> list[str]:
+    """What of ``limits`` the session breaks, in words (empty: none)."""
+    distances = intensity_distances(workout, params, speed_mps)
+    out = [
+        f"{distances[k] / 1000:.1f} km at {k.name.lower()} intensity (at most {cap / 1000:.1f} km)"
+        for k, cap in limits.distance_m.items()
+        if distances[k] > cap + 1.0
+    ]
+    threshold = intensity_times(workout, params, speed_mps)[Intensity.THRESHOLD]
+    if threshold > limits.threshold_s + 1.0:
+        out.append(f"{threshold / 60:.0f} min at threshold (at most 60 min)")
+    return out
+
+
+_Plan = TypeVar("_Plan")
+
+
+def largest_within(
+    replan: Callable[[float], _Plan], high: float, ok: Callable[[_Plan], bool], steps: int = 9
+) -> tuple[float, _Plan] | None:
+    """The largest load in (0, ``high``] whose plan (``replan``) is ``ok``, by bisection
+    (the session's length grows with its load); None when even a tiny one is not."""
+    low = high * 0.02
+    best = replan(low)
+    if not ok(best):
+        return None
+    found = low
+    for _ in range(steps):
+        mid = (low + high) / 2.0
+        plan = replan(mid)
+        if ok(plan):
+            low, found, best = mid, mid, plan
+        else:
+            high = mid
+    return found, best
+
+
+def share_out(loads: Sequence[float], room: Sequence[float], extra: float) -> list[float]:
+    """``extra`` added to ``loads`` in proportion to them, none above its ``room``
+    (what it can still take); what no day can take is left out."""
+    out = list(loads)
+    left = extra
+    open_days = [i for i, r in enumerate(room) if r > 1e-9]
+    while left > 1e-9 and open_days:
+        weight = sum(max(out[i], 1.0) for i in open_days)
+        given = 0.0
+        for i in open_days:
+            add = min(left * max(out[i], 1.0) / weight, room[i] - (out[i] - loads[i]))
+            out[i] += add
+            given += add
+        left -= given
+        open_days = [i for i in open_days if room[i] - (out[i] - loads[i]) > 1e-9]
+        if given <= 1e-9:
+            break
+    return out
