@@ -29,7 +29,8 @@ def test_runner_rates_and_comments_coach_answers(
 
     runner = new_page(width, height)
     log_in(runner, live_server, "runner", PASSWORD)
-    runner.goto(f"{live_server}/sessions/{world.session_id}/feedback")
+    runner.goto(f"{live_server}/sessions/{world.session_id}")
+    runner.get_by_test_id("feedback-link").click()
     runner.locator("label[for=rpe7]").click()
     runner.locator("label[for=feel-tired]").click()
     runner.get_by_label("Comment for your coach (optional)").fill("Hills felt heavy today.")
