@@ -146,7 +146,7 @@ def test_coach_works_the_calendar_and_the_runner_lands_on_today(
     expect(runner.get_by_test_id("home-tomorrow-fit")).to_be_visible()
     expect(runner.get_by_test_id("home-week")).to_contain_text("This week")
     expect(runner.get_by_test_id("home-feedback")).to_have_attribute(
-        "href", re.compile(r"/sessions/\d+#feedback$")
+        "href", re.compile(r"/sessions/\d+/feedback$")
     )
     _fits(runner)
     runner.screenshot(path=artifacts / "73-runner-home-phone.png", full_page=True)
@@ -162,5 +162,7 @@ def test_coach_works_the_calendar_and_the_runner_lands_on_today(
     runner.screenshot(path=artifacts / "75-calendar-month-phone.png", full_page=True)
     runner.get_by_test_id(f"cal-{_day(0)}").scroll_into_view_if_needed()
     runner.screenshot(path=artifacts / "76-calendar-month-phone-week.png")
-    runner.get_by_test_id("physiology-link").count()
+    runner.goto(f"{live_server}/")
+    runner.get_by_test_id("home-feedback").click()
+    expect(runner).to_have_url(re.compile(r"/sessions/\d+/feedback$"))
     assert runner.console_errors == []  # type: ignore[attr-defined]

@@ -517,7 +517,7 @@ def test_the_runner_lands_on_today_and_tomorrow(
     assert 'data-testid="home-week"' in html
     with app.app_context():
         session = db.session.query(TrainingSession).one()
-    assert f'href="/sessions/{session.id}#feedback"' in html
+    assert f'href="/sessions/{session.id}/feedback"' in html
     assert f'href="/runners/{world.runner_id}"' in html  # the physiology, one link away
     assert client.get(fit).status_code == 200
     # Without a plan ahead: said so, the latest session still there.
