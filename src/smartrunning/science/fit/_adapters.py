@@ -146,34 +146,43 @@ def _fitfast(data: bytes, framing: tuple[Sequence, ...]) -> RawFit:
             return RawFit("fitfast", file_ids, {}, (), (), (), ())
         columns = fitfast.records(data)  # the one pass over the whole file (CRC included)
         record = {k: columns[k] for k in RECORD_FIELDS if k in columns}
-        small = _summary(data, framing)
+        small, defined = _summary(data, framing)
         sessions = _fitfast_rows(small, "session", _SESSION_FIELDS)
         laps = _fitfast_rows(small, "lap", _LAP_FIELDS)
         sports = () if sessions else _fitfast_rows(small, "sport", ("sport", "sub_sport"))
         activities = _fitfast_rows(small, "activity", _MESSAGES["activity"])
         events = _timer_only(_fitfast_rows(small, "event", _EVENT_FIELDS))
         lengths: tuple[Row, ...] = ()
-        if any(d in data for d in _LENGTH_DEFINITIONS):  # pool swims only
+        if _defines(data, defined, _LENGTH_MESSAGE, _LENGTH_DEFINITIONS):  # pool swims only
             lengths = _fitfast_rows(small, "length", _LENGTH_FIELDS)
-        heart_rates = _fitfast_heart_rates(data, framing)
+        heart_rates = None
+        if _defines(data, defined, HR_MESSAGE, _HR_DEFINITIONS):
+            heart_rates = _fitfast_heart_rates(data, framing)
     return RawFit(
         "fitfast", file_ids, record, sessions, laps, sports, activities, events,
         lengths=lengths, heart_rates=heart_rates,
     )  # fmt: skip
 
 
+_LENGTH_MESSAGE = 101
 _LENGTH_DEFINITIONS = (b"\x00\x00\x65\x00", b"\x00\x01\x00\x65")
-"""A definition of the ``length`` message (global number 101), as ``_HR_DEFINITIONS``."""
 _HR_DEFINITIONS = (b"\x00\x00\x84\x00", b"\x00\x01\x00\x84")
-"""A definition of the ``hr`` message (reserved byte, architecture, global number): a
-cheap, conservative byte search before the messages are read."""
+"""Definitions of the ``length`` and ``hr`` messages as bytes (reserved byte, architecture,
+global number): a conservative search where the summary walk did not list the kinds."""
+
+
+def _defines(
+    data: bytes, defined: frozenset[int] | None, number: int, patterns: tuple[bytes, ...]
+) -> bool:
+    """Whether the file may define message ``number`` (the walk's list, else the bytes)."""
+    if defined is not None:
+        return number in defined
+    return any(p in data for p in patterns)
 
 
 def _fitfast_heart_rates(
     data: bytes, framing: tuple[Sequence, ...]
 ) -> tuple[FloatArray, FloatArray] | None:
-    if not any(d in data for d in _HR_DEFINITIONS):
-        return None
     small = summary_stream(data, framing, frozenset({0, HR_MESSAGE}))
     rows = fitfast.parse(small if small is not None else data).get("hr", [])
     return _heart_rates(rows, lambda v: np.array(v, dtype=np.float64))
@@ -196,20 +205,22 @@ def _heart_rates(
     return expanded if len(expanded[0]) else None
 
 
-def _summary(data: bytes, framing: tuple[Sequence, ...]) -> bytes:
+def _summary(data: bytes, framing: tuple[Sequence, ...]) -> tuple[bytes, frozenset[int] | None]:
     """What to ask fitfast for the messages besides records: it reads the whole file for
     each message kind asked for, so the file without its records when that reads the same
-    (~0.8 ms to make, where each kind would cost ~1.3 ms on a typical run), else the file."""
-    small = summary_stream(data, framing, _SUMMARY_MESSAGES)
+    (~0.8 ms to make, where each kind would cost ~1.3 ms on a typical run), else the file;
+    and the global numbers of the messages the file defines (``None`` when not walked)."""
+    defined: set[int] = set()
+    small = summary_stream(data, framing, _SUMMARY_MESSAGES, defined)
     if small is None:
-        return data
+        return data, None
     try:
         fitfast.count(small)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # any complaint (a PyO3 panic too): read the whole file instead
-        return data
-    return small
+        return data, None
+    return small, frozenset(defined)
 
 
 def _fitfast_rows(data: bytes, message: str, keys: Iterable[str]) -> tuple[Row, ...]:

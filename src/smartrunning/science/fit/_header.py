@@ -200,13 +200,17 @@ def count_messages(
 
 
 def summary_stream(
-    data: bytes, framing: tuple[Sequence, ...], keep: frozenset[int]
+    data: bytes,
+    framing: tuple[Sequence, ...],
+    keep: frozenset[int],
+    defined: set[int] | None = None,
 ) -> bytes | None:
     """The same FIT file with only the data messages of the global numbers in ``keep``
     (and their definitions): a few kilobytes in place of an activity's thousands of
     records, so that a decoder asked for sessions, laps and events need not read every
     record again. Each sequence keeps its place; headers become 12-byte ones (no header
-    CRC) and every sequence gets its CRC recomputed.
+    CRC) and every sequence gets its CRC recomputed. ``defined``, when given, collects the
+    global number of every message defined on the way (which kinds the file holds).
 
     ``None`` where that would not be the same file for the kept messages: a kept message
     with a compressed timestamp header (its time counts from the messages dropped before
@@ -215,7 +219,7 @@ def summary_stream(
     """
     out = bytearray()
     for seq in framing:
-        body = _kept_messages(data, seq, keep)
+        body = _kept_messages(data, seq, keep, defined)
         if body is None:
             return None
         header = bytearray(data[seq.offset : seq.offset + 12])
@@ -226,7 +230,9 @@ def summary_stream(
     return bytes(out)
 
 
-def _kept_messages(data: bytes, seq: Sequence, keep: frozenset[int]) -> bytes | None:
+def _kept_messages(
+    data: bytes, seq: Sequence, keep: frozenset[int], defined: set[int] | None
+) -> bytes | None:
     pos = seq.offset + seq.header_size
     end = pos + seq.data_size
     sizes = [0] * 16  # data message size (header byte included) per local type
@@ -252,6 +258,8 @@ def _kept_messages(data: bytes, seq: Sequence, keep: frozenset[int]) -> bytes | 
                 if fields_end > end:
                     return None
                 sizes[local], kept[local] = 1 + sum(field_sizes), number in keep
+                if defined is not None:
+                    defined.add(number)
                 if kept[local]:
                     out += data[pos:fields_end]
                 pos = fields_end
