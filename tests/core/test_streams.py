@@ -17,6 +17,7 @@ from smartrunning.science.streams import (
     cumulative_distance,
     grade,
     remove_altitude_spikes,
+    remove_distance_spikes,
     smooth_altitude,
     time_deltas,
 )
@@ -193,3 +194,25 @@ def test_clean_distance_never_exceeds_recorded_and_both_grow(
     assert np.all(clean <= total + 1e-9)
     implied = np.diff(d) / np.diff(t)
     np.testing.assert_array_equal(jump[1:], implied > Limits().gps_jump_speed_mps)
+
+
+@given(
+    steps=st.lists(st.floats(0.0, 50.0), min_size=2, max_size=60),
+    glitches=st.lists(st.tuples(st.integers(0, 59), st.floats(-300.0, 300.0)), max_size=5),
+)
+def test_distance_spike_removal_invariants(
+    steps: list[float], glitches: list[tuple[float, float]]
+) -> None:
+    """A stream that never drops is left as it is; the cleaned stream never rises above
+    the recorded one, and it never drops where the recorded one did not (issue #16)."""
+    d = np.cumsum(steps)
+    t = np.arange(len(d), dtype=np.float64)
+    np.testing.assert_array_equal(remove_distance_spikes(d, t), d)
+    spiky = d.copy()
+    for index, jump in glitches:
+        spiky[int(index) % len(d)] += jump
+    cleaned = remove_distance_spikes(spiky, t)
+    assert (cleaned <= spiky).all()
+    total_clean, _, _ = cumulative_distance(spiky, t, Limits())
+    assert (np.diff(total_clean) >= 0).all()
+    assert total_clean[-1] <= np.maximum(np.diff(spiky), 0).sum() + 1e-9
