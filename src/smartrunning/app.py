@@ -25,6 +25,7 @@ from smartrunning.athletes.views import bp as athletes_bp
 from smartrunning.athletes.wizard import bp as wizard_bp
 from smartrunning.coaching.api import blp as runner_deletion_blp
 from smartrunning.coaching.views import bp as coaching_bp
+from smartrunning.feedback import actions as feedback_actions
 from smartrunning.feedback import tasks as feedback_tasks
 from smartrunning.feedback.api import blp as feedback_api_blp
 from smartrunning.feedback.views import bp as feedback_bp
@@ -52,7 +53,7 @@ from smartrunning.platform.queue import Queue
 from smartrunning.platform.queue import init_app as init_queue
 from smartrunning.platform.templating import init_app as init_templating
 from smartrunning.platform.throttle import storage_uri
-from smartrunning.sessions import history
+from smartrunning.sessions import history, recompute
 from smartrunning.sessions import tasks as session_tasks
 from smartrunning.sessions.api import blp as sessions_api_blp
 from smartrunning.sessions.api import jobs_blp
@@ -264,3 +265,4 @@ def _register_features(app: Flask, queue: Queue) -> None:
     session_tasks.register(queue)
     feedback_tasks.register(queue)
     history.set_plan_source(app, projection)
+    recompute.set_load_without_own(app, feedback_actions.srpe_load_of)

@@ -3,8 +3,10 @@ sessions and planned days, private notes, unread counts, notifications, API and 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -16,8 +18,11 @@ from smartrunning.feedback import actions
 from smartrunning.feedback.missed import notify_missed
 from smartrunning.feedback.models import Comment, SessionFeedback
 from smartrunning.notifications.models import Notification, NotificationKind
+from smartrunning.plans.models import PlanDay
 from smartrunning.platform.db import db
+from smartrunning.sessions import actions as session_actions
 from smartrunning.sessions.models import HistoryDay, TrainingSession
+from tests.core.fitwriter import Segment, encode_activity
 from tests.helpers import (
     World,
     csrf_token,
@@ -27,6 +32,8 @@ from tests.helpers import (
     with_plans,
     with_sessions,
 )
+from tests.sessions.sessiondata import import_inline
+from tests.sessions.sportdata import sport_records
 
 
 @pytest.fixture
@@ -328,8 +335,6 @@ def test_cli_rates_and_comments(app: Flask, world: World) -> None:
 
 def test_missed_planned_days_are_told_once(app: Flask, world: World) -> None:
     with app.app_context():
-        from smartrunning.plans.models import PlanDay
-
         day = db.session.get_one(PlanDay, world.plan_day_id)
         date, name = day.date, day.workout_name
         assert notify_missed(date) >= 1
@@ -343,3 +348,38 @@ def test_missed_planned_days_are_told_once(app: Flask, world: World) -> None:
         for n in _notes(app, world.other_coach)
         if n.link == f"/plan-days/{world.plan_day_id}/comments"
     )
+
+
+def _row_without_heart_rate() -> bytes:
+    """An indoor row with no heart rate: a session the analysis gives no load."""
+    records = sport_records("row")
+    blank = np.full(len(records.heart_rate_bpm), np.nan)
+    return encode_activity(
+        [
+            Segment(
+                dataclasses.replace(records, heart_rate_bpm=blank),
+                sport="fitness_equipment",
+                sub_sport="indoor_rowing",
+            )
+        ]
+    )
+
+
+def test_session_rpe_load_survives_a_new_analysis(app: Flask, world: World) -> None:
+    report = import_inline(app, world.runner_id, [("row.fit", _row_without_heart_rate())])
+    files = report["files"]
+    assert isinstance(files, list)
+    [session_id] = files[0]["session_ids"]
+    with app.app_context():
+        session = db.session.get_one(TrainingSession, session_id)
+        assert (session.load, session.trimp, session.hrss, session.rtss) == (None,) * 4
+        minutes = session.timer_time_s / 60
+    runner = _client(app, "runner")
+    assert post_form(runner, f"/sessions/{session_id}/feedback", {"rpe": "5"}).status_code == 302
+    with app.app_context():
+        session_actions.reanalyse_session(db.session.get_one(User, world.runner), session_id)
+        session = db.session.get_one(TrainingSession, session_id)
+        assert session.load_model == "srpe"
+        assert session.load == pytest.approx(5 * minutes / 4.2)
+        history = db.session.get_one(HistoryDay, (world.runner_id, session.local_date))
+        assert history.load == pytest.approx(5 * minutes / 4.2)

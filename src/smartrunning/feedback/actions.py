@@ -44,6 +44,7 @@ __all__ = [
     "plan_day_subject",
     "session_subject",
     "set_session_feedback",
+    "srpe_load_of",
     "thread",
     "unread_by_runner",
 ]
@@ -190,9 +191,20 @@ def set_session_feedback(
 
 def _uses_srpe(session: TrainingSession) -> bool:
     """A session scored by session RPE: it has no load of its own (no usable heart rate,
-    no pace against a critical speed), or has one from session RPE already."""
+    no pace against a critical speed), or has one from session RPE already; never one held
+    out of the loads for review."""
     own = (session.trimp, session.hrss, session.rtss)
+    if session.held:
+        return False
     return session.load_model == SRPE_MODEL or all(value is None for value in own)
+
+
+def srpe_load_of(session_id: int) -> float | None:
+    """The session-RPE load of a session, if its runner gave an RPE (for the recomputation:
+    ``sessions.recompute.set_load_without_own``)."""
+    return db.session.execute(
+        sa.select(SessionFeedback.srpe_load).where(SessionFeedback.session_id == session_id)
+    ).scalar_one_or_none()
 
 
 def add_comment(

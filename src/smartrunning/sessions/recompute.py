@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from sqlalchemy.orm import undefer
 
 from smartrunning.athletes import bests as best_services
@@ -81,7 +83,23 @@ from smartrunning.sessions.models import (
 )
 from smartrunning.sessions.parquet import records_from_parquet
 
-__all__ = ["RecomputeResult", "recompute_runner", "runners_needing_recompute", "stale_from"]
+__all__ = [
+    "RecomputeResult",
+    "recompute_runner",
+    "runners_needing_recompute",
+    "set_load_without_own",
+    "stale_from",
+]
+
+_LOAD_WITHOUT_OWN: Final = "smartrunning.load_without_own"
+
+
+def set_load_without_own(app: Flask, source: Callable[[int], float | None]) -> None:
+    """Where a session whose analysis finds no load (no usable heart rate, no pace) gets
+    one: the feedback feature's session RPE, which sits above this one and is handed in by
+    the app. ``source(session_id)`` answers the load or None."""
+    app.extensions[_LOAD_WITHOUT_OWN] = source
+
 
 _FASTER_BY_S: Final = 1e-6
 
@@ -337,6 +355,13 @@ class _Walk:
                 setattr(session, name, value)
             session.analysed_at = now_utc()
             self.result.updated += 1
+        else:
+            return
+        fallback = current_app.extensions.get(_LOAD_WITHOUT_OWN)
+        if session.load is None and not session.held and fallback is not None:
+            value = fallback(session.id)
+            if value is not None:
+                session.load, session.load_model = value, "srpe"
 
     def _detect_bests(self, session: TrainingSession) -> None:
         """Records, and the session's anchor even when not a record (its race result, or
