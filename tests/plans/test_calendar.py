@@ -13,7 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from smartrunning.athletes.models import Runner
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import calendar_edits, plan_schemas
@@ -539,3 +540,36 @@ def test_calendar_reads_at_the_ends_of_the_calendar(app: Flask) -> None:
         "from=2026-01-01&to=0001-01-01",
     ):
         assert client.get(f"{base}?{query}").status_code == 422, query
+
+
+def test_a_moved_day_takes_the_targets_of_its_new_date(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    with app.app_context():
+        plan = _plan(world)
+        day = next(d for d in plan.days if d.kind != "race" and d.targets)
+        later = _rest_day_after(plan, day.date + dt.timedelta(days=7))
+        before = [t["hr_bpm"] for t in day.targets]
+        assert all(before)
+        parameter_services.set_parameter(
+            plan.runner,
+            ParameterKey.HRMAX,
+            150,
+            later - dt.timedelta(days=1),
+            source=ParameterSource.MEASURED,
+            by=None,
+            today=plan.race_date,
+        )
+        calendar_edits.move_day(plan, day, later)
+        db.session.commit()
+        after = [t["hr_bpm"] for t in day.targets]
+        assert len(after) == len(before)
+        assert all(a[1] < b[1] for a, b in zip(after, before, strict=True))
+
+
+def _rest_day_after(plan: Plan, first: dt.date) -> dt.date:
+    planned = {d.date for d in plan.days}
+    day = first
+    while day in planned:
+        day += dt.timedelta(days=1)
+    assert day < plan.race_date
+    return day

@@ -16,13 +16,18 @@ import datetime as dt
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import Runner
+from smartrunning.athletes.parameters import parameters_on
 from smartrunning.athletes.rules import can
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans.compliance import link_sessions
 from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.science.plans.generate import RACE_KIND
+from smartrunning.science.plans.targets import step_targets
+from smartrunning.science.zwo import read_zwo
+from smartrunning.workouts.targets import day_parameters
 
 __all__ = [
     "ADDED_SLOT",
@@ -87,6 +92,14 @@ def _emptied(plan: Plan, date: dt.date, *, empty: bool) -> None:
     plan.emptied_dates = sorted(dates) or None
 
 
+def _retarget(plan: Plan, day: PlanDay) -> None:
+    """The day's pace and HR targets from the parameters valid on its (new) date: a day
+    moved or copied past a change of CS or zones shows that date's targets."""
+    if day.zwo:
+        params = day_parameters(parameters_on(plan.runner, day.date))
+        day.targets = targets_json(step_targets(read_zwo(day.zwo.encode("utf-8")), params))
+
+
 def _not_race(day: PlanDay | None, field: str) -> None:
     if day is not None and day.kind == RACE_KIND:
         raise InvalidInput(
@@ -125,7 +138,8 @@ def add_workout(plan: Plan, date: dt.date, workout_id: int) -> PlanDay:
 
 def move_day(plan: Plan, day: PlanDay, to: dt.date) -> PlanDay:
     """Move ``day`` to ``to``; a day planned there takes ``day``'s old date (they swap),
-    else the old date stays empty. Linked sessions are linked again on the new dates."""
+    else the old date stays empty. Linked sessions are linked again on the new dates, and
+    targets follow the parameters of the new dates (durations and loads stay as planned)."""
     _check_date(plan, to, "date")
     _not_race(day, "day")
     other = day_on(plan, to)
@@ -138,12 +152,14 @@ def move_day(plan: Plan, day: PlanDay, to: dt.date) -> PlanDay:
         other.week = _week(plan, before)
         other.session_id = None
         other.edited = True
+        _retarget(plan, other)
     else:
         _emptied(plan, before, empty=True)
     day.date = to
     day.week = _week(plan, to)
     day.session_id = None
     day.edited = True
+    _retarget(plan, day)
     _emptied(plan, to, empty=False)
     db.session.flush()
     link_sessions(plan)
@@ -194,6 +210,7 @@ def copy_week(plan: Plan, source: dt.date, target: dt.date) -> list[PlanDay]:
             existing = PlanDay(date=to_date, week=_week(plan, to_date))
             plan.days.append(existing)
         _copy_into(copied, existing)
+        _retarget(plan, existing)
         _emptied(plan, to_date, empty=False)
     db.session.flush()
     link_sessions(plan)
