@@ -35,6 +35,7 @@ from tests.helpers import (
     post_form,
     with_plans,
 )
+from tests.platform.test_query_counts import queries
 from tests.sessions.sessiondata import import_inline, run_bytes
 
 
@@ -573,3 +574,35 @@ def _rest_day_after(plan: Plan, first: dt.date) -> dt.date:
         day += dt.timedelta(days=1)
     assert day < plan.race_date
     return day
+
+
+def test_calendar_pages_run_the_same_queries_however_many_sessions(
+    app: Flask, set_today: Callable[[dt.date], None]
+) -> None:
+    world = make_world(app)
+    plan_id, day = _plan_around_a_session(app, world)
+    set_today(day + dt.timedelta(days=8))
+    coach = app.test_client()
+    login(coach, "coach")
+    runner = app.test_client()
+    login(runner, "runner")
+    month = day.strftime("%Y-%m")
+    pages = {
+        f"/plans/{plan_id}?view=month&month={month}": coach,
+        f"/plans/{plan_id}?view=week&week={day}": coach,
+        f"/plans/{plan_id}?view=season": coach,
+        f"/api/plans/{plan_id}/calendar?from={day}&to={day + dt.timedelta(days=13)}": coach,
+        "/": runner,
+    }
+    for path, client in pages.items():  # links the sessions to their days first
+        client.get(path)
+    before = {path: queries(app, client, path) for path, client in pages.items()}
+    import_inline(
+        app,
+        world.runner_id,
+        [(f"more{i}.fit", run_bytes(3 + i, duration_s=600, hour=10, seed=i)) for i in range(1, 9)],
+    )
+    for path, client in pages.items():
+        client.get(path)
+    after = {path: queries(app, client, path) for path, client in pages.items()}
+    assert after == before
