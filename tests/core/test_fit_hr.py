@@ -71,12 +71,12 @@ def test_expansion_and_merge_match_the_sdk(first: int, gaps: list[int], data: An
     bpm = data.draw(st.lists(st.integers(50, 190), min_size=len(gaps) + 1, max_size=len(gaps) + 1))
     ours, sdk = _messages(1_000_000.0, first, gaps, bpm)
     times, values = expand_heart_rates(ours)
-    reference = sdk_expand(sdk)
+    reference: list[Any] = sdk_expand(sdk)  # type: ignore[arg-type]
     assert len(times) > 8  # 12-bit times roll over within the gaps drawn (up to 1.5 s)
-    np.testing.assert_allclose(times, [h["timestamp"] for h in reference], atol=1e-6)
+    np.testing.assert_allclose(times, [float(h["timestamp"]) for h in reference], atol=1e-6)
     np.testing.assert_array_equal(values, [h["heart_rate"] for h in reference])
-    records = [{"timestamp": 1_000_000 + k, "heart_rate": 1} for k in range(0, 40)]
-    sdk_merge(sdk, records)
+    records: list[Any] = [{"timestamp": 1_000_000 + k, "heart_rate": 1} for k in range(0, 40)]
+    sdk_merge(sdk, records)  # type: ignore[arg-type]
     merged = merge_heart_rates(np.arange(1_000_000.0, 1_000_040.0), np.ones(40), times, values)
     np.testing.assert_array_equal(merged, [r["heart_rate"] for r in records])
 
