@@ -4,7 +4,10 @@ The heavy part (decoding, analysis, Parquet: ``sessions.ingest_files``) runs out
 write transaction; the results are written in one short transaction under the runner's
 lock (``analysis_state.lock_runner``), where duplicates are checked against every
 committed session: the same bytes (sha256) for the runner, or an overlapping session of
-the same sport. The unique constraint (runner, sha256, segment) is the last guard. Each
+the same sport (one activity recorded twice: the fuller recording, with more records, is
+kept and replaces one imported before it, so the order of uploads never decides; a held
+session and a plausible one never clash). The unique constraint (runner, sha256, segment)
+is the last guard. Each
 file's outcome (``imported``, ``duplicate``, ``not_activity``, ``failed`` with a reason)
 is written in that same transaction, so a file is imported exactly once or not at all.
 
@@ -39,6 +42,7 @@ from smartrunning.platform.blobs import blob_store, sha256_of
 from smartrunning.platform.db import db
 from smartrunning.platform.gc import paused_gc
 from smartrunning.science.fit import DecodedFile
+from smartrunning.sessions import actions as session_services
 from smartrunning.sessions.analysis_state import (
     lock_runner,
     recoverable_commit,
@@ -51,6 +55,7 @@ from smartrunning.sessions.ingest_files import (
     check_size,
     decode,
     drop_bytes,
+    finish_file,
     imported_sessions,
     outcome_values,
     overlaps,
@@ -258,6 +263,7 @@ class _New:
 
     values: dict[str, Any]
     id: int = 0
+    file_id: int = 0
 
 
 @dataclass
@@ -267,6 +273,27 @@ class _Written:
     new: list[_New]
     clashes: list[int | _New]
     same_bytes: bool = False
+    replaced: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Span:
+    """A session a segment of the batch may overlap, committed (``id`` an int, its file
+    ``file_id``) or new in this batch."""
+
+    id: int | _New
+    sport: str
+    start: dt.datetime
+    end: dt.datetime
+    held: bool
+    rank: tuple[int, str, int]
+    file_id: int | None
+
+
+def _rank(record_count: int, sha256: str, segment: int) -> tuple[int, str, int]:
+    """Which of two overlapping recordings of the same time is kept, whatever the order
+    they came in: the one with more records (the fuller recording), then by content."""
+    return (record_count, sha256, -segment)
 
 
 def _write_all(runner: Runner, batch: list[_Result]) -> None:
@@ -280,6 +307,7 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
     known, existing = _committed(runner.id, [r.sha256 for r in batch if r.prepared], prepared)
     written: dict[int, _Written] = {}
     stored: list[tuple[_New, bytes]] = []
+    superseded: list[tuple[_Span, _New]] = []
     for r in batch:
         if not r.prepared:
             continue
@@ -289,35 +317,42 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
         assert r.decoded is not None
         w = written[r.file_id] = _Written([], [])
         for p in r.prepared:
-            # A held session (values no runner produces) and a plausible one never make
-            # each other duplicates: whichever came first, both are kept, the held one
-            # for a person to confirm or delete (the result does not depend on the order).
+            # Overlapping sessions of the same sport are one activity recorded twice: the
+            # fuller recording is kept (``_rank``), so the result does not depend on the
+            # order of the uploads. A held session (values no runner produces) and a
+            # plausible one never make each other duplicates: both are kept, the held one
+            # for a person to confirm or delete.
             held = bool(p.flags)
+            rank = _rank(len(p.segment.records), r.sha256, p.index)
             clash = [
-                c
-                for c, sport, start, end, was_held in existing
-                if sport == p.segment.sport and start < p.end and end > p.start and was_held == held
+                e
+                for e in existing
+                if e.sport == p.segment.sport and e.start < p.end and e.end > p.start
+                if e.held == held
             ]
-            if clash:
-                w.clashes.extend(clash)
+            winners = [e for e in clash if e.rank >= rank]
+            if winners:
+                w.clashes.extend(e.id for e in winners)
                 continue
             new = _New(session_values(r.file_id, r.sha256, runner.id, r.decoded, p))
+            new.file_id = r.file_id
             w.new.append(new)
             stored.append((new, p.parquet))
+            for e in clash:
+                existing.remove(e)
+                superseded.append((e, new))
+            existing.append(_Span(new, p.segment.sport, p.start, p.end, held, rank, r.file_id))
         if w.new:
             known[r.sha256] = list(w.new)
-            existing.extend(
-                (
-                    n,
-                    n.values["sport"],
-                    n.values["start_time"],
-                    n.values["end_time"],
-                    n.values["held"],
-                )
-                for n in w.new
-            )
+    for loser, winner in superseded:  # a new session of the batch gave way: forget it
+        if isinstance(loser.id, _New):
+            w = written[loser.id.file_id]
+            w.new.remove(loser.id)
+            w.clashes.append(winner)
+            stored[:] = [(n, data) for n, data in stored if n is not loser.id]
     if stored:
         _insert_sessions(stored)
+    _replace_committed(runner, [(e, n) for e, n in superseded if isinstance(e.id, int)], written)
     outcomes: list[tuple[int, Outcome]] = []
     for r in batch:
         if r.outcome is not None:
@@ -331,13 +366,51 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
         elif not w.new:
             o = overlaps(sorted(set(ids)))
         else:
-            o = Outcome(FileStatus.IMPORTED, skipped_reason(ids), [n.id for n in w.new])
+            reason = skipped_reason(ids)
+            if w.replaced:
+                replaced = ", ".join(map(str, sorted(w.replaced)))
+                reason = f"{reason}; " if reason else ""
+                reason += f"a fuller recording than session {replaced} (replaced)"
+            o = Outcome(FileStatus.IMPORTED, reason, [n.id for n in w.new])
         o.decoder = r.decoded.decoder
         outcomes.append((r.file_id, o))
     _set_outcomes(outcomes)
     refused = [r for r in batch if r.outcome is not None and r.outcome.refused]
     drop_bytes([r.file_id for r in refused], {r.blob_sha256 for r in refused})
     db.session.commit()
+
+
+def _replace_committed(
+    runner: Runner, replaced: list[tuple[_Span, _New]], written: dict[int, _Written]
+) -> None:
+    """Delete committed sessions a fuller recording of the batch replaces (with what they
+    caused: bests, their day's loads), and tell their files which session took their place."""
+    for loser, winner in replaced:
+        assert isinstance(loser.id, int)
+        winner_file = written[winner.file_id]
+        winner_file.replaced.append(loser.id)
+        session_services.delete_session_by_id(loser.id, recompute_now=False)
+        if loser.file_id is None:
+            continue
+        file = db.session.get(ImportFile, loser.file_id)
+        if file is None:
+            continue
+        left = [i for i in file.session_ids or [] if i != loser.id]
+        if left:
+            file.session_ids = left
+            file.reason = (
+                f"{file.reason}; " if file.reason else ""
+            ) + f"session {loser.id} replaced by session {winner.id}, a fuller recording"
+        else:
+            outcome = Outcome(
+                FileStatus.DUPLICATE,
+                f"overlaps session {winner.id}, a fuller recording of the same activity "
+                f"uploaded later (session {loser.id} replaced)",
+                [winner.id],
+            )
+            finish_file(file, outcome.status, outcome.reason, outcome.session_ids, file.decoder)
+    if replaced:
+        db.session.flush()
 
 
 _INSERT_SESSIONS = sa.insert(TrainingSession).returning(
@@ -370,6 +443,9 @@ _COMMITTED = (
         TrainingSession.start_time,
         TrainingSession.end_time,
         TrainingSession.held,
+        TrainingSession.record_count,
+        TrainingSession.segment_index,
+        TrainingSession.import_file_id,
     )
     .where(
         TrainingSession.runner_id == sa.bindparam("runner"),
@@ -386,16 +462,12 @@ _COMMITTED = (
 """Built once, as every batch runs it (building a statement costs more than running it)."""
 
 
-_Span = tuple[int | _New, str, dt.datetime, dt.datetime, bool]
-"""A session that may overlap: (id or new session, sport, start, end, held)."""
-
-
 def _committed(
     runner_id: int, shas: list[str], prepared: list[Prepared]
 ) -> tuple[dict[str, list[int | _New]], list[_Span]]:
     """Committed sessions of the runner, in one query: those from files with these bytes
     (sha256 → session ids, in order), and every one that may overlap the time span of
-    ``prepared`` (id, sport, start, end, held)."""
+    ``prepared``."""
     if not prepared:
         return {}, []
     wanted = set(shas)
@@ -407,8 +479,10 @@ def _committed(
     }
     known: dict[str, list[int | _New]] = {}
     existing: list[_Span] = []
-    for session_id, sha, sport, start, end, held in db.session.execute(_COMMITTED, params):
+    for row in db.session.execute(_COMMITTED, params):
+        (session_id, sha, sport, start, end, held, records, segment, file_id) = row
         if sha in wanted:
             known.setdefault(sha, []).append(session_id)
-        existing.append((session_id, sport, start, end, bool(held)))
+        rank = _rank(records, sha, segment)
+        existing.append(_Span(session_id, sport, start, end, bool(held), rank, file_id))
     return known, existing
