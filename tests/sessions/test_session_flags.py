@@ -160,7 +160,7 @@ def test_a_held_session_and_a_plausible_one_never_make_each_other_duplicates(
     with app.app_context():
         rows = db.session.execute(sa.select(TrainingSession.held)).scalars().all()
     assert sorted(rows) == [False, True]
-    again = import_inline(app, runner_id, [("copy.fit", run_bytes(0, seed=2))])
+    again = import_inline(app, runner_id, [("copy.fit", run_bytes(0, seed=2, duration_s=1400))])
     assert by_name(again)["copy.fit"]["status"] == "duplicate"
 
 

@@ -239,13 +239,32 @@ def test_duplicates_by_bytes_and_by_overlapping_time_and_sport(app: Flask) -> No
     assert rows["a.fit"]["status"] == "imported"
     assert rows["again.fit"]["status"] == "duplicate"
     assert rows["again.fit"]["session_ids"] == rows["a.fit"]["session_ids"]
-    # Another recording of the same run (other bytes, same time and sport).
-    other = run_bytes(0, seed=2)
+    # Another, shorter recording of the same run (other bytes, same time and sport).
+    other = run_bytes(0, seed=2, duration_s=1400)
     later = by_name(import_inline(app, runner_id, [("watch2.fit", other), ("a.fit", first)]))
     assert later["watch2.fit"]["status"] == "duplicate"
     assert "overlaps" in str(later["watch2.fit"]["reason"])
     assert later["a.fit"]["status"] == "duplicate"
     assert "already imported" in str(later["a.fit"]["reason"])
+    # A fuller recording of it (more records) replaces the one imported before: the order
+    # of the uploads never decides which is kept.
+    fuller = by_name(import_inline(app, runner_id, [("full.fit", run_bytes(0, duration_s=1600))]))
+    assert fuller["full.fit"]["status"] == "imported"
+    [old_id] = rows["a.fit"]["session_ids"]
+    assert fuller["full.fit"]["reason"] == (f"a fuller recording than session {old_id} (replaced)")
+    with app.app_context():
+        assert db.session.get(TrainingSession, old_id) is None
+        first_file = (
+            db.session.execute(
+                sa.select(ImportFile).where(ImportFile.name == "a.fit").order_by(ImportFile.id)
+            )
+            .scalars()
+            .first()
+        )
+        assert first_file is not None
+        assert first_file.status is FileStatus.DUPLICATE
+        assert first_file.session_ids == fuller["full.fit"]["session_ids"]
+        assert "a fuller recording of the same activity" in first_file.reason
     # The same time in another sport is another session.
     ride = run_bytes(0, seed=2, sport="cycling", sub_sport="road")
     assert (
