@@ -102,3 +102,21 @@ def test_usage_is_shown_on_the_upload_page_and_the_dashboard(app: Flask) -> None
     dashboard = admin.get("/admin/").get_data(as_text=True)
     assert 'data-testid="storage"' in dashboard
     assert "Rita Runner" in dashboard.split('data-testid="storage"')[1]
+
+
+def test_failed_files_count_while_kept_and_refused_ones_never(app: Flask) -> None:
+    """Issue #17: a damaged FIT file is kept for reprocess and counts against the quota;
+    a file refused as no FIT file (or too large) keeps nothing and counts nothing."""
+    from smartrunning.athletes.models import Runner
+    from smartrunning.sessions import quotas
+    from tests.sessions.sessiondata import import_inline
+
+    world = make_world(app)
+    damaged = run_bytes(seed=5)[:-500]
+    import_inline(
+        app, world.runner_id, [("damaged.fit", damaged), ("junk.fit", b"no FIT file" * 1000)]
+    )
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        assert quotas.runner_usage(runner).used_bytes == len(damaged)
+        assert quotas.usage_by_runner() == {world.runner_id: len(damaged)}
