@@ -47,6 +47,7 @@ def test_runner_rates_and_comments_coach_answers(
     expect(badge).to_contain_text("1")
     attention = coach.get_by_test_id("attention").first
     expect(attention).to_contain_text("1 unread comment")
+    expect(coach.get_by_test_id("last-rating")).to_have_text("RPE 7 · tired")
     coach.screenshot(path=str(artifacts / f"{shot}-2-coach-dashboard.png"), full_page=True)
     attention.get_by_role("link").click()
     expect(coach.get_by_test_id("comments")).to_contain_text("Hills felt heavy today.")

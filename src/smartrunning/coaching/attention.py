@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from smartrunning.accounts.models import User
 from smartrunning.coaching.models import AthleteSeen
 from smartrunning.feedback import actions as feedback
-from smartrunning.feedback.models import Comment, ThreadRead
+from smartrunning.feedback.models import Comment, SessionFeedback, ThreadRead
 from smartrunning.plans import compliance
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.platform import clock
@@ -48,6 +48,10 @@ class AthleteStatus:
     seen_at: dt.datetime | None = None
     link: str | None = None
     upload_link: str | None = None
+    #: The runner's latest rating: RPE, feeling (words) and its session.
+    last_rpe: int | None = None
+    last_feeling: str | None = None
+    last_rated_session: int | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -84,6 +88,7 @@ def statuses(coach: User, runner_ids: list[int], today: dt.date) -> dict[int, At
     for runner_id, count in feedback.unread_by_runner(coach, runner_ids).items():
         out[runner_id].unread_comments = count
     _unread_links(coach, out, runner_ids)
+    _last_ratings(out, runner_ids)
     for status in out.values():
         status.seen_at = seen.get(status.runner_id)
         _reasons(status)
@@ -230,6 +235,29 @@ def _unread_links(coach: User, out: dict[int, AthleteStatus], ids: list[int]) ->
             if session_id
             else f"/plan-days/{day_id}/comments#thread"
         )
+
+
+def _last_ratings(out: dict[int, AthleteStatus], ids: list[int]) -> None:
+    latest = (
+        sa.select(SessionFeedback.runner_id, sa.func.max(SessionFeedback.updated_at).label("at"))
+        .where(SessionFeedback.runner_id.in_(ids))
+        .group_by(SessionFeedback.runner_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(SessionFeedback).join(
+            latest,
+            sa.and_(
+                latest.c.runner_id == SessionFeedback.runner_id,
+                latest.c.at == SessionFeedback.updated_at,
+            ),
+        )
+    ).scalars()
+    for row in rows:
+        status = out[row.runner_id]
+        status.last_rpe = row.rpe
+        status.last_feeling = row.feeling.label if row.feeling else None
+        status.last_rated_session = row.session_id
 
 
 def _reasons(status: AthleteStatus) -> None:
