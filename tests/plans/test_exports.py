@@ -12,6 +12,7 @@ from flask import Flask
 from icalendar import Calendar, vText
 
 from smartrunning.plans import actions as plan_services
+from smartrunning.plans import calendar_edits
 from smartrunning.plans.models import Plan
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
@@ -133,3 +134,18 @@ def test_feed_times_and_paces_read_as_on_the_plan_page(app: Flask) -> None:
     assert "4:59" not in description
     assert "3:59" not in description
     assert "29:59" not in description
+
+
+def test_a_skipped_day_stays_in_the_feed_cancelled_with_its_reason(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    with app.app_context():
+        day = db.session.get_one(Plan, world.plan_id).days[0]
+        calendar_edits.skip_day(day, "Sore calf")
+        db.session.commit()
+        date, name = day.date, day.workout_name
+    client = app.test_client()
+    feed = Calendar.from_ical(client.get(f"/plans/ics/{world.ics_token}.ics").get_data())
+    events = {e.decoded("dtstart"): e for e in feed.walk("VEVENT")}
+    assert str(events[date]["summary"]) == f"Skipped (Sore calf): {name}"
+    assert str(events[date]["status"]) == "CANCELLED"
+    assert all("status" not in e for d, e in events.items() if d != date)

@@ -76,7 +76,11 @@ def ics_feed(plan: Plan, stamp: dt.datetime) -> str:
         event.add("dtstamp", stamp_utc)
         event.add("dtstart", day.date)
         event.add("dtend", day.date + dt.timedelta(days=1))
-        event.add("summary", day.workout_name or day.kind)
+        summary = day.workout_name or day.kind
+        if day.skipped_reason is not None:  # kept, marked: calendars show it struck out
+            summary = f"Skipped ({day.skipped_reason}): {summary}"
+            event.add("status", "CANCELLED")
+        event.add("summary", summary)
         event.add(
             "description",
             _description(
