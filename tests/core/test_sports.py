@@ -102,6 +102,8 @@ def test_session_title_is_the_time_of_day_and_the_sport(
 ) -> None:
     start = dt.datetime(2026, 5, 4, hour, 15, tzinfo=dt.UTC)
     assert session_title(sport, sub_sport, start) == title
+    # On the runner's clock: two hours earlier in UTC is the same time of day at UTC+2.
+    assert session_title(sport, sub_sport, start - dt.timedelta(hours=2), 7200) == title
 
 
 def test_only_outdoor_running_counts_for_bests() -> None:

@@ -143,3 +143,16 @@ def test_a_real_pool_swim_shows_the_swimmers_pace_without_rests(app: Flask) -> N
     # 1700 m at 0.965 m/s: 29:22 of swimming; no "moving" from a speed stream it lacks.
     assert _testid(page, "session-times").startswith("swimming 29:22 · elapsed ")
     assert "/km" not in page
+
+
+def test_the_api_gives_the_sport_in_words_and_the_title(
+    app: Flask, sessions: dict[str, int]
+) -> None:
+    client = app.test_client()
+    login(client, "coach")
+    listed = client.get(f"/api/runners/{sessions['runner']}/sessions").json
+    words = {(s["title"], s["sport_label"], s["sport"]) for s in listed}
+    assert ("Afternoon indoor row", "Indoor rowing", "fitness_equipment") in words
+    assert ("Morning swim", "Pool swimming", "swimming") in words
+    one = client.get(f"/api/sessions/{sessions['ride']}").json
+    assert (one["title"], one["sport_label"]) == ("Evening ride", "Cycling")

@@ -42,18 +42,6 @@ def age_years(birth_date: dt.date) -> int:
     )
 
 
-def local_start(start_time: dt.datetime, utc_offset_s: int | None) -> dt.datetime:
-    """A session's start on the runner's clock: UTC plus the file's offset (UTC without)."""
-    return start_time + dt.timedelta(seconds=utc_offset_s or 0)
-
-
-def title_of_session(
-    sport: str, sub_sport: str | None, start_time: dt.datetime, utc_offset_s: int | None
-) -> str:
-    """ "Morning swim", "Evening ride" (``science.sports.session_title``)."""
-    return session_title(sport, sub_sport, local_start(start_time, utc_offset_s))
-
-
 def sport_speed(speed_mps: float | None, display: SportDisplay, with_unit: bool = True) -> str:
     """A speed in the unit of the session's sport (Jinja filter ``sport_speed``)."""
     return format_sport_speed(speed_mps, display.speed_unit, with_unit=with_unit)
@@ -73,7 +61,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["sport_speed"] = sport_speed
     app.jinja_env.filters["sport_distance"] = sport_distance
     app.jinja_env.globals["sport_display"] = sport_display
-    app.jinja_env.globals["session_title"] = title_of_session
+    app.jinja_env.globals["session_title"] = session_title
     app.jinja_env.globals["speed_unit_labels"] = SPEED_UNIT_LABELS
     app.jinja_env.globals["csrf_token"] = generate_csrf
 

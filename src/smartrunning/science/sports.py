@@ -199,6 +199,10 @@ def time_of_day(local: dt.datetime | dt.time) -> str:
     return "Night"
 
 
-def session_title(sport: str, sub_sport: str | None, local_start: dt.datetime) -> str:
-    """ "Morning swim", "Evening ride": the local time of day of the start and the sport."""
-    return f"{time_of_day(local_start)} {sport_display(sport, sub_sport).noun}"
+def session_title(
+    sport: str, sub_sport: str | None, start: dt.datetime, utc_offset_s: float | None = None
+) -> str:
+    """Title of a session: "Morning swim", "Evening ride" (the time of day of ``start`` on
+    the runner's clock, ``start`` plus the file's ``utc_offset_s``, and the sport)."""
+    local = start + dt.timedelta(seconds=utc_offset_s or 0)
+    return f"{time_of_day(local)} {sport_display(sport, sub_sport).noun}"

@@ -29,6 +29,7 @@ from smartrunning.platform.errors import (
 from smartrunning.platform.pagination import Page, paginate
 from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.records import Records
+from smartrunning.science.sports import session_title, sport_display
 from smartrunning.sessions import recompute
 from smartrunning.sessions.analysis_state import (
     lock_runner,
@@ -123,6 +124,8 @@ def session_summary(s: TrainingSession) -> dict[str, Any]:
         "runner_id": s.runner_id,
         "sport": s.sport,
         "sub_sport": s.sub_sport,
+        "sport_label": sport_display(s.sport, s.sub_sport).label,
+        "title": session_title(s.sport, s.sub_sport, s.start_time, s.utc_offset_s),
         "treadmill": s.treadmill,
         "start_time": s.start_time,
         "local_date": s.local_date,

@@ -53,8 +53,10 @@ class SessionQuery(Schema):
 class SessionOut(Schema):
     id = fields.Int()
     runner_id = fields.Int()
-    sport = fields.Str()
+    sport = fields.Str(metadata={"description": "FIT sport (running, cycling, swimming …)"})
     sub_sport = fields.Str(allow_none=True)
+    sport_label = fields.Str(metadata={"description": "the sport in words: Pool swimming …"})
+    title = fields.Str(metadata={"description": "time of day and sport: Morning swim …"})
     treadmill = fields.Bool()
     start_time = fields.AwareDateTime()
     local_date = fields.Date()
