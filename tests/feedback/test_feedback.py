@@ -383,3 +383,15 @@ def test_session_rpe_load_survives_a_new_analysis(app: Flask, world: World) -> N
         assert session.load == pytest.approx(5 * minutes / 4.2)
         history = db.session.get_one(HistoryDay, (world.runner_id, session.local_date))
         assert history.load == pytest.approx(5 * minutes / 4.2)
+
+
+def test_a_rating_alone_tells_the_coach(app: Flask, world: World) -> None:
+    runner = _client(app, "runner")
+    saved = post_form(
+        runner, f"/sessions/{world.session_id}/feedback", {"rpe": "5", "feeling": "good"}
+    )
+    assert saved.status_code == 302
+    [note] = _notes(app, world.coach)
+    assert note.title.startswith("Rita Runner rated Running of ")
+    assert note.body == "RPE 5, good"
+    assert note.link == f"/sessions/{world.session_id}/feedback"

@@ -174,7 +174,7 @@ def set_session_feedback(
         notifications.notify(
             [c for c in _coach_ids(subject.runner.id) if c != user.id],
             NotificationKind.COMMENT,
-            f"{subject.runner.name} rated {subject.title.lower()}",
+            f"{subject.runner.name} rated {subject.title}",
             body=", ".join(w for w in words if w),
             link=subject.link,
         )
