@@ -230,3 +230,17 @@ def test_confirm_from_the_command_line(tmp_path: Path, test_database: TestDataba
     assert missing.exit_code != 0
     assert "No session 999999" in missing.stderr
     assert "HELD" not in run_cli(env, "sessions", "show", str(session_id), cwd=tmp_path).stdout
+
+
+def test_a_held_session_does_not_count_in_a_new_plans_recent_load(app: Flask) -> None:
+    from smartrunning.athletes.models import Runner
+    from smartrunning.plans.actions import runner_profile
+
+    runner_id = make_runner(app, "Rita")
+    import_inline(app, runner_id, [("rocket.fit", fast_run_bytes(0))])
+    with app.app_context():
+        runner = db.session.get_one(Runner, runner_id)
+        first_day = dt.date(2024, 3, 10)
+        profile = runner_profile(runner, first_day, first_day + dt.timedelta(days=90))
+        assert profile.recent_weekly_load is None
+        assert profile.recent_weekly_running_s == 0.0

@@ -256,6 +256,7 @@ def runner_profile(runner: Runner, first_day: dt.date, race_date: dt.date) -> Ru
             TrainingSession.runner_id == runner.id,
             TrainingSession.local_date >= since,
             TrainingSession.local_date < first_day,
+            TrainingSession.held.is_(False),  # values no runner produces: not counted
         )
     ).all()
     cs = day_parameters(parameters_on(runner, first_day)).cs_mps
