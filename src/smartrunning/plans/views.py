@@ -250,11 +250,25 @@ def _render_plan(plan: Plan, status: int = 200, **shown: Any) -> ResponseReturnV
         can_plan=plan_services.can_plan(user, plan.runner),
         can_edit=can_edit,
         can_skip=calendar_edits.can_skip(user, plan.runner),
-        library=workout_services.running_library() if can_edit else [],
+        library=_library_by_kind() if can_edit else [],
         add_date=_optional_day(str(args.get("add", ""))) or focus,
         chart_json=script_json(chart),
         ics_url=url_for("plans.ics_feed", token=plan.ics_token, _external=True),
     ), status
+
+
+def _library_by_kind() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The running library for the add form: (kind in words, [(id, name)]) by kind, the
+    workouts without a kind last."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for workout_id, workout in workout_services.running_library():
+        kind = next((t[5:] for t in workout.tags if t.startswith("kind:")), "")
+        label = plan_calendar.KIND_LABELS.get(kind, kind.capitalize() or "Other")
+        groups.setdefault(label, []).append((workout_id, workout.name))
+    order = list(plan_calendar.KIND_LABELS.values())
+    return sorted(
+        groups.items(), key=lambda g: (order.index(g[0]) if g[0] in order else len(order), g[0])
+    )
 
 
 @bp.get("/plans/<int:plan_id>")
