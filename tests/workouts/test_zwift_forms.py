@@ -132,3 +132,18 @@ def test_api_refuses_a_half_band_with_a_clear_error(app: Flask) -> None:
     body = {"name": "x", "steps": [{"type": "steady", "duration": 60, "intensity_low": 0.7}]}
     error = _error(api.send("POST", "/api/workouts", body), 422)
     assert "intensity high must be a number" in error["message"]
+
+
+@pytest.mark.parametrize("value", ["NaN", "x", [], {}, True, -1, 99])
+@pytest.mark.parametrize("key", ["intensity_low", "intensity_high", "on_intensity_end"])
+def test_hostile_band_and_ramp_values_are_refused_422(app: Flask, key: str, value: object) -> None:
+    _, api = _api(app)
+    step: dict[str, object] = (
+        {"type": "intervals", "repeat": 2, "on_duration": 60, "off_duration": 60,
+         "on_intensity": 1.0, "off_intensity": 0.5}
+        if key == "on_intensity_end"
+        else {"type": "steady", "duration": 60, "intensity_low": 0.7, "intensity_high": 0.8}
+    )  # fmt: skip
+    step[key] = value
+    response = api.send("POST", "/api/workouts", {"name": "x", "steps": [step]})
+    assert response.status_code == 422, response.get_data(as_text=True)
