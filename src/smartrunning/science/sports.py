@@ -188,7 +188,8 @@ def sport_display(
 
 
 def time_of_day(local: dt.datetime | dt.time) -> str:
-    """ "Morning" (05–12 h), "Afternoon" (12–17 h), "Evening" (17–21 h) or "Night"."""
+    """The part of the day of a local time: "Morning" (05–12 h), "Afternoon" (12–17 h),
+    "Evening" (17–21 h) or "Night"."""
     hour = local.hour
     if 5 <= hour < 12:
         return "Morning"
