@@ -11,6 +11,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from smartrunning.accounts.models import User
+from smartrunning.notifications.actions import unsubscribe_token
+from smartrunning.notifications.models import NotificationKind
+from smartrunning.platform.db import db
 from tests.e2e.pages import log_in
 from tests.helpers import PASSWORD, make_world, with_sessions
 
@@ -69,3 +73,29 @@ def test_runner_rates_and_comments_coach_answers(
     expect(runner.get_by_test_id("comments")).to_contain_text("keep tomorrow easy")
     assert runner.console_errors == []
     assert coach.console_errors == []
+
+
+def test_notification_choices_and_unsubscribe_page(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path
+) -> None:
+    make_world(app)
+    page = new_page(390, 844)
+    log_in(page, live_server, "coach", PASSWORD)
+    page.goto(f"{live_server}/notifications/settings")
+    page.get_by_label("E-mail address").fill("coach@example.org")
+    page.get_by_label("New uploads of an athlete by e-mail").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("saved")
+    expect(page.get_by_label("New uploads of an athlete by e-mail")).not_to_be_checked()
+    expect(page.get_by_label("Comments and feedback by e-mail")).to_be_checked()
+    page.screenshot(path=str(artifacts / "notification-choices-phone.png"), full_page=True)
+    with app.app_context():
+        coach = db.session.execute(db.select(User).filter_by(username="coach")).scalar_one()
+        token = unsubscribe_token(coach.id, NotificationKind.COMMENT)
+    stranger = new_page(390, 844)
+    stranger.goto(f"{live_server}/notifications/unsubscribe/{token}")
+    stranger.get_by_role("button", name="Unsubscribe").click()
+    expect(stranger.get_by_role("heading", name="Unsubscribed")).to_be_visible()
+    stranger.screenshot(path=str(artifacts / "notification-unsubscribed-phone.png"))
+    page.reload()
+    expect(page.get_by_label("Comments and feedback by e-mail")).not_to_be_checked()
