@@ -76,6 +76,7 @@ def test_each_sport_in_its_own_units(
     # No running figures outside running: no grade-adjusted pace, EF, decoupling, /km.
     assert 'data-testid="grade-adjusted"' not in page
     assert 'data-testid="efficiency"' not in page
+    assert 'data-testid="best-efforts"' not in page  # running's
     assert "/km" not in page
     for enum_name in ("fitness_equipment", "indoor_rowing", "lap_swimming", "Fitness_equipment"):
         assert enum_name not in page.replace('data-testid="', "")

@@ -79,7 +79,8 @@ class SportDisplay:
     - ``label``: the sport in words ("Trail running", "Indoor rowing", "Pool swimming");
     - ``noun``: what one session of it is called in a title ("run", "ride", "swim" …);
     - ``speed_unit``: how its speed is shown (module doc);
-    - ``grade_adjusted``: grade-adjusted pace and the figures built on it apply (running);
+    - ``grade_adjusted``: grade-adjusted pace and the figures built on it apply, and best
+      efforts are looked for (running);
     - ``moving_time``: moving time from the speed stream means something for it.
     """
 
