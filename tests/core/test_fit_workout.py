@@ -9,6 +9,7 @@ import pytest
 from garmin_fit_sdk import Decoder, Stream
 
 from smartrunning.science.fit import encode_workout
+from smartrunning.science.plans.targets import DayParameters
 from smartrunning.science.workout_targets import extent_totals
 from smartrunning.science.workouts import Extent, Free, Intervals, MaxEffort, Ramp, Steady, Workout
 from smartrunning.science.zones import HRZoneModel
@@ -37,7 +38,9 @@ def test_interval_workout_decodes_to_steps_durations_targets_and_a_repeat() -> N
             Free(Extent(300.0)),
         ),
     )
-    messages = decode(encode_workout(content, 4.0, HR))
+    # CS 4 m/s with D′ 300 m: VDOT 51.0, the runner's level for heart-rate targets.
+    day = DayParameters(cs_mps=4.0, d_prime_m=300.0, hr_zones=HR)
+    messages = decode(encode_workout(content, day=day))
     assert messages["file_id_mesgs"][0]["type"] == "workout"
     (head,) = messages["workout_mesgs"]
     assert head["wkt_name"] == "Track 5 × 1000"
@@ -59,9 +62,10 @@ def test_interval_workout_decodes_to_steps_durations_targets_and_a_repeat() -> N
     assert on["duration_distance"] == pytest.approx(1000)
     assert on["custom_target_speed_low"] == pytest.approx(4.32 * 0.98, abs=0.001)
     assert on["custom_target_speed_high"] == pytest.approx(4.32 * 1.02, abs=0.001)
-    # Heart rate as the secondary target, bpm + 100 (FIT workout_hr): zone 5, 171–190 bpm.
+    # Heart rate as the secondary target, bpm + 100 (FIT workout_hr): 4.32 m/s is Daniels'
+    # interval intensity for VDOT 51, 98–100 % of HRmax 190: 186–190 bpm.
     assert on["secondary_target_type"] == "heart_rate"
-    assert on["secondary_custom_target_heart_rate_low"] == 171 + 100
+    assert on["secondary_custom_target_heart_rate_low"] == 186 + 100
     assert on["secondary_custom_target_heart_rate_high"] == 190 + 100
     assert off["intensity"] == "recovery"
     assert off["duration_distance"] == pytest.approx(400)
@@ -79,8 +83,9 @@ def test_without_cs_heart_rate_is_the_primary_target() -> None:
     content = Workout(name="HR only", sport="run", steps=(Steady(Extent(600.0), 0.7),))
     (step,) = decode(encode_workout(content, None, HR))["workout_step_mesgs"]
     assert step["target_type"] == "heart_rate"
-    assert step["custom_target_heart_rate_low"] == 95 + 100  # zone 1: 0.5–0.6 · 190
-    assert step["custom_target_heart_rate_high"] == 114 + 100
+    # Without CS, 70 % of it is taken for easy running: Daniels' 65–79 % of HRmax 190.
+    assert step["custom_target_heart_rate_low"] == 124 + 100
+    assert step["custom_target_heart_rate_high"] == 150 + 100
     assert "secondary_target_type" not in step
 
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartrunning.science.history import HistoryState, daily_history
+from smartrunning.science.load import planned_rtss
 from smartrunning.science.plans import (
     LONG_SLOT,
     WORKOUT_KINDS,
@@ -269,11 +270,16 @@ def test_same_inputs_give_the_same_plan(i: PlanInputs) -> None:
 def test_day_loads_share_out_the_week_and_the_projection_follows_them(i: PlanInputs) -> None:
     plan = generate_plan(i)
     for week in plan.weeks:
-        planned = sum(d.target_load for d in plan.days if d.week == week.index and not d.is_race)
-        if week.index < len(plan.weeks) - 1:
+        days = [d for d in plan.days if d.week == week.index and not d.is_race]
+        planned = sum(d.target_load for d in days)
+        # Sessions shortened to Daniels' limits give up load the easy runs may not hold
+        # (SCIENCE.md "Targets and limits"; moved as planned loads, which sit within a
+        # few per cent of their targets); otherwise the days share out the week.
+        limited = any("shortened" in n or "easy run:" in n for d in days for n in d.notes)
+        if week.index < len(plan.weeks) - 1 and not limited:
             assert planned == pytest.approx(week.target_load, rel=1e-9)
         else:
-            assert planned <= week.target_load * (1 + 1e-9)
+            assert planned <= week.target_load * 1.05
         assert week.load == pytest.approx(
             sum(d.load for d in plan.days if d.week == week.index and not d.is_race)
         )
@@ -294,12 +300,14 @@ def test_each_day_is_scaled_to_its_load_or_says_why_not(i: PlanInputs) -> None:
     plan = generate_plan(i)
     for day in plan.days[:-1]:
         off = abs(day.load - day.target_load) / day.target_load
-        assert off <= 0.05 or any("scales no closer" in note for note in day.notes)
+        why = ("scales no closer", "easy running added")
+        assert off <= 0.05 or any(w in note for note in day.notes for w in why)
         assert day.duration_s > 0
-        assert day.load == pytest.approx(day.workout.estimated_load(day.speed_mps))
+        # Planned load: the rTSS of the planned stream (as a completed session is scored).
+        assert day.load == pytest.approx(planned_rtss(day.workout, day.speed_mps))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_inputs(), st.floats(0.05, 0.95), st.floats(1.02, 1.2))
 def test_a_cs_version_starting_mid_plan_changes_targets_from_its_date_only(
     i: PlanInputs, where: float, gain: float
@@ -312,9 +320,11 @@ def test_a_cs_version_starting_mid_plan_changes_targets_from_its_date_only(
     new_cs = old_cs * gain
     after = replace(i, parameters=DatedParameters(cs=(*versions, CSVersion(split, new_cs, 150.0))))
     a, b = generate_plan(before), generate_plan(after)
-    early = [d for d in a.days if d.date < split]
-    assert early == [d for d in b.days if d.date < split]
-    assert a.projection[: (split - start).days] == b.projection[: (split - start).days]
+    # Daniels' limits are shares of a week's distance: the split's week may change too.
+    week_start = start + dt.timedelta(days=7 * ((split - start).days // 7))
+    early = [d for d in a.days if d.date < week_start]
+    assert early == [d for d in b.days if d.date < week_start]
+    assert a.projection[: (week_start - start).days] == b.projection[: (week_start - start).days]
     late = [d for d in b.days if d.date >= split]
     assert late
     for day in late:
@@ -359,7 +369,9 @@ def test_every_default_schema_gives_a_sensible_plan(name: str) -> None:
     assert 5.0 <= plan.race_day_form <= 25.0
     assert plan.max_ctl_ramp < 8.0
     assert all(d.targets for d in plan.days)
-    assert all(t.pace_s_per_km and t.hr_bpm for d in plan.days for t in d.targets)
+    assert all(t.pace_s_per_km for d in plan.days for t in d.targets)
+    # Heart rate for every step but repetitions (Daniels sets those by pace only).
+    assert all(t.hr_bpm for d in plan.days for t in d.targets if t.intensity[0] < 1.1)
 
 
 def test_short_plans_compress_blocks_and_say_so() -> None:
@@ -395,6 +407,7 @@ def test_missing_kind_is_replaced_by_easy_runs_with_a_warning() -> None:
 def test_an_empty_library_still_gives_a_plan() -> None:
     plan = generate_plan(inputs(library=()))
     assert all(d.workout_name == "Easy run (generated)" for d in plan.days[:-1])
+    assert all(d.workout.name.startswith("Easy run (generated)") for d in plan.days[:-1])
     assert all(d.duration_s >= 900 for d in plan.days[:-1])
 
 
@@ -449,7 +462,9 @@ def test_unfit_runner_starts_at_the_schema_floor() -> None:
 
 def test_back_to_back_training_days_downgrade_hard_sessions() -> None:
     plan = generate_plan(inputs(training_days=frozenset({4, 5, 6}), sessions_per_week=3))
-    assert WarningCode.HARD_DOWNGRADED in {w.code for w in plan.warnings}
+    # Three days: one quality session a week (Daniels), the others easy runs.
+    codes = {w.code for w in plan.warnings}
+    assert codes & {WarningCode.HARD_DOWNGRADED, WarningCode.QUALITY_LIMIT}
     # Easy sessions left out by the pattern's priority are no warning; hard ones are.
     assert WarningCode.FEW_TRAINING_DAYS not in {w.code for w in plan.warnings}
     hard = [d.date for d in plan.days if d.hard]
@@ -509,7 +524,8 @@ def test_default_schemas_give_plans_a_coach_would_hand_over(
         peak = max(plan.weeks, key=lambda w: w.target_load)
         long = [d for d in plan.days if d.week == peak.index and d.kind == "long"]
         assert long
-        assert long[0].duration_s >= 2 * 3600
+        # The long run is ≤ 30 % of its week (Daniels): 2 h once the week holds ~7 h.
+        assert long[0].duration_s >= min(2 * 3600, 0.25 * peak.duration_s)
     longest = max(d.duration_s for d in plan.days if d.kind == "long")
     assert longest <= {"5k": 100, "10k": 110, "half-marathon": 140, "marathon": 180}[name] * 60 + 1
 
@@ -520,14 +536,23 @@ def test_a_marathon_plan_for_a_runner_with_no_history() -> None:
     plan = generate_plan(
         inputs(ctl=0.0, training_days=frozenset({1, 3, 5, 6}), sessions_per_week=4)
     )
-    assert [w.code for w in plan.warnings] == [WarningCode.START_BELOW_FLOOR]
-    assert "no training history" in plan.warnings[0].message
+    # Issue 15: a runner with no history is treated as a beginner (one quality session a
+    # week) and Daniels' limits shorten what a beginner's weeks cannot hold.
+    codes = [w.code for w in plan.warnings]
+    assert WarningCode.START_BELOW_FLOOR in codes
+    assert set(codes) <= {
+        WarningCode.START_BELOW_FLOOR,
+        WarningCode.QUALITY_LIMIT,
+        WarningCode.INTENSITY_CAPPED,
+        WarningCode.LONG_RUN_CAPPED,
+    }, plan.warnings
+    assert any("no training history" in w.message for w in plan.warnings)
     assert plan.weeks[0].target_load == pytest.approx(150.0)  # the schema's base
     assert plan.max_ctl_ramp < 5.0
     assert plan.race_day_form >= PlanLimits().race_form_low(plan.projection[-2].ctl) > 2.0
     long = [d.duration_s for d in plan.days if d.kind == "long"]
-    assert long[0] < 75 * 60  # starts near an hour …
-    assert max(long) >= 2 * 3600  # … and grows past two
+    assert long[0] < 75 * 60  # starts under an hour and a quarter …
+    assert 75 * 60 <= max(long) <= 150 * 60  # … and grows within 30 % of the week
     assert all(d.load == pytest.approx(d.target_load, rel=0.05) for d in plan.days[:-1])
 
 
@@ -536,8 +561,15 @@ def test_a_fit_runner_on_few_days_is_held_to_what_the_days_carry() -> None:
         inputs("5k", ctl=60.0, training_days=frozenset({1, 3, 6}), sessions_per_week=3)
     )
     codes = [w.code for w in plan.warnings]
-    assert codes == [WarningCode.START_ABOVE_CAP]
-    assert "sessions a week carry" in plan.warnings[0].message
+    assert codes[0] == WarningCode.START_ABOVE_CAP or WarningCode.START_ABOVE_CAP in codes
+    above = next(w for w in plan.warnings if w.code == WarningCode.START_ABOVE_CAP)
+    assert "sessions a week carry" in above.message
+    assert set(codes) <= {
+        WarningCode.START_ABOVE_CAP,
+        WarningCode.QUALITY_LIMIT,
+        WarningCode.INTENSITY_CAPPED,
+        WarningCode.LONG_RUN_CAPPED,
+    }, plan.warnings
     assert plan.weeks[0].target_load < 7 * 60.0
     assert all(d.duration_s <= 100 * 60 + 1 for d in plan.days[:-1])
 

@@ -80,4 +80,4 @@ def fit_for_runner(content: sw.Workout, runner: Runner, day: dt.date) -> bytes:
     if day < runner.birth_date:
         raise InvalidInput("The date is before the runner's birth date.", field="on")
     params = day_parameters(parameters_on(runner, day))
-    return encode_workout(content, params.cs_mps, params.hr_zones, params.pace_zones)
+    return encode_workout(content, day=params)

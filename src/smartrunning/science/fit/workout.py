@@ -184,14 +184,18 @@ def encode_workout(
     cs_mps: float | None = None,
     hr_zones: ZoneSet | None = None,
     pace_zones: PaceZoneModel | None = None,
+    *,
+    day: DayParameters | None = None,
 ) -> bytes:
     """A FIT workout file for ``workout`` (see the module doc for the encoding).
 
     ``cs_mps`` (m/s) turns running intensities into speed targets; ``hr_zones`` (bpm) adds
     heart-rate targets; ``pace_zones`` maps an intensity to its HR zone (default model).
     Either may be ``None``: the target is then left out. Bike workouts ignore all three.
+    ``day``: the runner's whole ``DayParameters`` (D′, HRmax, a measured LTHR), used
+    instead of the three, so the watch gets the targets the pages show.
     """
-    params = DayParameters(
+    params = day or DayParameters(
         cs_mps=cs_mps, hr_zones=hr_zones, pace_zones=pace_zones or PaceZoneModel()
     )
     return encode_file("workout", list(_Encoder(workout, params).messages()))

@@ -1,31 +1,34 @@
 """Generate a training plan toward a race: ``generate_plan(PlanInputs) -> Plan``.
 
-SCIENCE.md, "Plan generation" (the reference behaviour), in this order:
+SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
 
 1. Weeks laid backwards from race day and their loads (``layout``): the taper kept, the
-   other blocks scaled in proportion; 7 · CTL to start, progression, recovery weeks,
+   other blocks scaled in proportion; week 1 from the last four weeks' load, growth
+   ≤ 10 % a week and acute:chronic ≤ 1.3, recovery weeks (the 2:1 cycle on request),
    taper, never above the schema's cap.
 2. Each block's week (``week``): sessions on training days, the long run on the long-run
-   day, hard sessions never on consecutive days; a day's target load is its weight × the
-   week's load. The session on race day gives way to the race (so the race week's
-   sessions add up to less than its load). The first week starts high enough to hold its
-   sessions at their shortest, and no week asks more than its sessions carry at their
-   longest (``days.session_floor`` / ``session_capacity``, ``layout``).
-3. Across weeks (``days``: a block's last day next to the next block's first, or the day
-   before the race) hard days are kept apart too, by downgrading one to an easy run.
-   Kinds the library lacks become easy runs.
+   day, at most ``week.quality_limit`` quality sessions, never on consecutive days nor
+   the day before the long run; a day's target load is its weight × the week's load.
+   The session on race day gives way to the race. The first week starts high enough to
+   hold its sessions at their shortest, and no week asks more than its sessions carry at
+   their longest (``days.session_floor`` / ``session_capacity``, ``layout``).
+3. Across weeks (``days``) hard days are kept apart too, and the day before each long run
+   becomes a recovery run. Kinds the library lacks become easy runs.
 4. Each week's load is shared out so every session can be scaled to its target within
-   its sensible length (``days.share_week_loads``): the long run's share raised toward
-   the race's long-run goal, sessions left out of weeks too light for them, targets
-   balanced within their bounds with the week's total kept.
+   its sensible length (``days.share_week_loads``).
 5. The race week eased so the runner arrives fresh (``race_week``).
 6. Each day's workout (``scaling``): chosen by kind (or name) and scaled to the target
-   load at the day's CS within its kind's duration bounds (named "…, scaled to 1 h 04"
-   when its length changed by more than 5 %); targets from the CS and HR zones valid
-   that day (``targets``). A day more than 5 % off its target says why in its
-   notes; more than 10 % raises ``LOAD_CLIPPED`` naming the weeks.
-7. The race as a distance step at the predicted race pace (free running without a CS).
-8. The projection and its warnings (``project``).
+   load at the day's CS within its kind's duration bounds, the planned load being the
+   rTSS of its planned stream (``load.planned_rtss``, as completed sessions are scored);
+   race-pace steps at the runner's predicted race speed on that day
+   (``intensity.race_speed``); its name says what it holds (``scaling.content_name``);
+   targets from the parameters valid that day (``targets``). A day more than 5 % off its
+   target says why in its notes; more than 10 % raises ``LOAD_CLIPPED``.
+7. Each week within Daniels' limits (``limits``): time at intensity per session and the
+   long run's share, the load taken off moved into easy running. These limits depend on
+   the week's distance, so a CS version starting mid-week changes that week's days.
+8. The race as a distance step at the predicted race pace (free running without a CS).
+9. The projection and its warnings (``project``).
 
 Deterministic: the same inputs give an equal ``Plan``; nothing reads a clock or a file.
 """
@@ -37,7 +40,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from typing import Final
 
 from smartrunning.science.load import planned_rtss
@@ -80,7 +83,7 @@ from smartrunning.science.plans.model import (
     PlanWeek,
     WarningCode,
 )
-from smartrunning.science.plans.project import project
+from smartrunning.science.plans.project import eve_ctl, project
 from smartrunning.science.plans.race_week import ease_race_week
 from smartrunning.science.plans.scaling import Library, content_name, length_text, scale_workout
 from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
@@ -255,10 +258,19 @@ def _scaled(
     return planned
 
 
+@lru_cache(maxsize=256)
+def _race_on(distance_m: float, params: DayParameters) -> RaceSpeed | None:
+    """The race the runner is predicted to run with the parameters of a day (race-pace
+    sessions follow the runner's ability on their day, as every target does)."""
+    if params.cs_mps is None:
+        return None
+    return race_speed(distance_m, params.cs_mps, params.d_prime_m, params.vdot)
+
+
 def _plan_day(
     context: _DayContext,
     tag: str,
-    race: RaceSpeed | None,
+    distance_m: float,
     target: float | None = None,
     lowest_s: float | None = None,
     exact: bool = True,
@@ -270,6 +282,7 @@ def _plan_day(
     draft, params, speed, workout = context.draft, context.params, context.speed, context.source
     target = draft.target_load if target is None else target
     kind = draft.session.kind
+    race = _race_on(distance_m, params)
     if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
         workout = with_race_pace(workout, race.speed_mps / params.cs_mps)
     low, high = duration_bounds(kind, tag)
@@ -378,9 +391,11 @@ def _limit_week(
     library: Library,
     tag: str,
     out: WarningLog,
+    taper: bool = False,
 ) -> tuple[list[PlannedDay], list[_DayContext]]:
     """A week's days within the limits of ``limits`` (its module doc): sessions over a
-    limit shortened, their load moved into the week's easy running."""
+    limit shortened, their load moved into the week's easy running (not in a ``taper``
+    week, whose volume only comes down)."""
     long_high = duration_bounds("long", tag)[1]
     shortened: dict[int, float] = {}
     for _ in range(PASSES):
@@ -449,6 +464,8 @@ def _limit_week(
         longest_s = max((d.duration_s for d in days if d.slot == LONG_SLOT), default=math.inf)
         easy = [i for i, d in enumerate(days) if d.kind in EASY_KINDS and not d.hard]
         given = 0.0
+        if taper:
+            extra = 0.0
         if extra > 0 and easy:
             loads = [days[i].load for i in easy]
             room = [
@@ -485,6 +502,66 @@ EASY_INTENSITY: Final = 0.75
 """Easy running appended to a shortened session (~75 % of CS: Daniels' easy pace)."""
 
 
+RACE_WEEK_EASING: Final = (0.9, 0.8, 0.7, 0.6, 0.5)
+EASE_WEEKEND_DAYS: Final = 3
+
+
+def _fresh_for_the_race(
+    days: list[PlannedDay],
+    contexts: list[_DayContext],
+    race: PlannedDay,
+    inputs: PlanInputs,
+    start: dt.date,
+    weeks: int,
+    plan: Planner,
+) -> list[PlannedDay]:
+    """The days in date order, the race week's eased further (in steps of 10 % of their
+    load, to half; then the last three days before it the same way; then rest days from
+    the day before the race backwards) while the limits' moves leave race-day form under
+    the lowest acceptable (``race_week`` eased the targets; the limits move load after
+    it)."""
+    order = sorted(range(len(days)), key=lambda k: days[k].date)
+    days = [days[k] for k in order]
+    contexts = [contexts[k] for k in order]
+    week_start = inputs.race_date - dt.timedelta(days=WEEK_DAYS - 1)
+    last = [k for k, d in enumerate(days) if d.date >= week_start]
+    original = {k: days[k] for k in last}
+
+    def fresh(candidate: list[PlannedDay]) -> bool:
+        sessions = [(d.date, d.load) for d in (*candidate, race)]
+        projection = project(
+            start, weeks, sessions, inputs.start_state, inputs.history_params, inputs.limits
+        )
+        low = inputs.limits.race_form_low(eve_ctl(projection.days, inputs.start_state))
+        return projection.race_day_form >= low
+
+    if not last or fresh(days):
+        return days
+    weekend = week_start - dt.timedelta(days=EASE_WEEKEND_DAYS)
+    before = [k for k, d in enumerate(days) if weekend <= d.date < week_start]
+    original.update({k: days[k] for k in before})
+    eased = list(days)
+    # The race week first, then also the last days before it (its long run).
+    for group in (last, before):
+        for factor in RACE_WEEK_EASING:
+            for k in group:
+                day = plan(contexts[k], original[k].load * factor, None, True)
+                eased[k] = replace(
+                    day,
+                    # at its shortest a session may stay above the eased share
+                    target_load=max(day.target_load, day.load),
+                    notes=(*day.notes, f"eased to {factor:.0%} so the runner arrives fresh"),
+                )
+            if fresh(eased):
+                return eased
+    # Then rest days, from the day before the race backwards (one session kept).
+    for keep in range(len(last) - 1, 0, -1):
+        rested = [d for k, d in enumerate(eased) if k not in last[keep:]]
+        if fresh(rested):
+            return rested
+    return eased
+
+
 def _with_easy_running(day: PlannedDay, context: _DayContext, load: float) -> PlannedDay:
     """``day`` with ``load`` of easy running added before its cool-down (or at its end):
     what a session shortened to a limit gave up, when the week's easy runs cannot take
@@ -504,12 +581,14 @@ def _with_easy_running(day: PlannedDay, context: _DayContext, load: float) -> Pl
         workout, name=content_name(day.workout_name, workout, context.speed, day.kind)
     )
     speed = context.speed
+    load_now = planned_rtss(workout, speed)
     return replace(
         day,
         workout=workout,
         duration_s=workout.total_duration_s(speed),
         distance_m=workout.total_distance_m(speed),
-        load=planned_rtss(workout, speed),
+        target_load=day.target_load + load_now - day.load,
+        load=load_now,
         targets=step_targets(workout, context.params),
         notes=(
             *day.notes,
@@ -582,19 +661,11 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     contexts: list[_DayContext] = []
     clipped: set[int] = set()
     no_cs = 0
-    race_on_day = inputs.parameters(inputs.race_date)
-    predicted_race = (
-        race_speed(
-            inputs.race_distance_m, race_on_day.cs_mps, race_on_day.d_prime_m, race_on_day.vdot
-        )
-        if race_on_day.cs_mps is not None
-        else None
-    )
 
     def plan(
         context: _DayContext, target: float | None, lowest_s: float | None, exact: bool = True
     ) -> PlannedDay:
-        return _plan_day(context, tag, predicted_race, target, lowest_s, exact)
+        return _plan_day(context, tag, inputs.race_distance_m, target, lowest_s, exact)
 
     for draft in drafts:
         params = inputs.parameters(draft.date)
@@ -610,19 +681,22 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         planned.append(day)
         contexts.append(context)
     limited: list[PlannedDay] = []
+    limited_contexts: list[_DayContext] = []
     for week in outlines:
         indexes = [i for i, d in enumerate(planned) if d.week == week.index]
-        week_days, _ = _limit_week(
+        week_days, week_contexts = _limit_week(
             [planned[i] for i in indexes],
             [contexts[i] for i in indexes],
             plan,
             library,
             tag,
             out,
+            taper=schema.blocks[week.block_index].kind == "taper",
         )
         limited.extend(week_days)
-    planned = sorted(limited, key=lambda d: d.date)
+        limited_contexts.extend(week_contexts)
     race, predicted = _race_day(inputs, weeks - 1)
+    planned = _fresh_for_the_race(limited, limited_contexts, race, inputs, start, weeks, plan)
     no_cs += race.cs_mps is None
     if no_cs:
         out.add(
