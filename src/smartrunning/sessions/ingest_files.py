@@ -68,9 +68,10 @@ __all__ = [
     "unwrap",
 ]
 
-INGEST_VERSION: Final = 1
+INGEST_VERSION: Final = 2
 """Bump when decoding or segmenting changes what a file becomes; ``reprocess`` re-runs
-files imported by an older version."""
+files imported by an older version. 2: values no runner produces flag a session (held),
+overlaps keep the fuller recording, ``.fit.gz`` is read."""
 
 MB: Final = 1024 * 1024
 _MIN_RECORDS: Final = 2
