@@ -244,3 +244,24 @@ def test_a_held_session_does_not_count_in_a_new_plans_recent_load(app: Flask) ->
         profile = runner_profile(runner, first_day, first_day + dt.timedelta(days=90))
         assert profile.recent_weekly_load is None
         assert profile.recent_weekly_running_s == 0.0
+
+
+def test_reprocess_flags_sessions_imported_before_the_checks(app: Flask) -> None:
+    from smartrunning.athletes.models import Runner
+    from smartrunning.sessions import import_recovery
+    from smartrunning.sessions import imports as import_services
+    from smartrunning.sessions.models import ImportFile
+
+    runner_id = make_runner(app, "Rita")
+    import_inline(app, runner_id, [("rocket.fit", fast_run_bytes(0))])
+    with app.app_context():  # as an import of version 1 left it: not flagged
+        db.session.execute(sa.update(TrainingSession).values(held=False, flags=[]))
+        db.session.execute(sa.update(ImportFile).values(ingest_version=1))
+        db.session.commit()
+        ids = import_recovery.reprocess(db.session.get_one(Runner, runner_id))
+        db.session.commit()
+        assert len(ids) == 1
+        import_services.run_inline(db.session.get_one(ImportFile, ids[0]).job_id)
+        session = db.session.execute(sa.select(TrainingSession)).scalar_one()
+        assert session.held
+        assert [f["code"] for f in session.flags] == ["speed"]
