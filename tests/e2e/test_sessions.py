@@ -72,7 +72,7 @@ def test_coach_uploads_and_explores_sessions(
     files = tmp_path / "upload"
     files.mkdir()
     (files / "monday.fit").write_bytes(run_bytes(0, duration_s=1800, seed=3))
-    (files / "broken.fit").write_bytes(run_bytes(1)[:-200])
+    (files / "broken.fit").write_bytes(run_bytes(1)[:100])  # damaged before any record
     (files / "export.zip").write_bytes(
         zip_bytes(
             [

@@ -160,9 +160,29 @@ def test_files_that_are_no_fit_file_are_refused_and_not_kept(
         assert db.session.execute(sa.select(sa.func.count()).select_from(Blob)).scalar_one() == 0
 
 
-def test_a_damaged_fit_file_fails_with_its_reason_and_is_kept(app: Flask) -> None:
+def test_a_file_damaged_part_of_the_way_is_imported_up_to_the_damage(app: Flask) -> None:
+    """Issue #16: what comes before the damage is a session; the file says it is partial,
+    the session carries a note, and the bytes are kept (a later decoder may read more)."""
     runner_id = make_runner(app, "Rita")
-    content = run_bytes(0, duration_s=300)[:-500]
+    whole = run_bytes(0, duration_s=300)
+    content = whole[:-500]
+    row = by_name(import_inline(app, runner_id, [("truncated.fit", content)]))["truncated.fit"]
+    assert row["status"] == "imported"
+    assert str(row["reason"]).startswith("partial file, damaged from byte"), row["reason"]
+    assert "truncated file" in str(row["reason"])
+    with app.app_context():
+        file = db.session.execute(sa.select(ImportFile)).scalar_one()
+        assert file.sha256 is not None
+        assert blob_store().get(file.sha256) == content
+        session = db.session.execute(sa.select(TrainingSession)).scalar_one()
+        assert 0 < session.elapsed_time_s < 300
+    whole_row = by_name(import_inline(app, make_runner(app, "Wim"), [("whole.fit", whole)]))
+    assert whole_row["whole.fit"]["reason"] in ("", None)
+
+
+def test_a_file_damaged_before_any_record_fails_with_its_reason_and_is_kept(app: Flask) -> None:
+    runner_id = make_runner(app, "Rita")
+    content = run_bytes(0, duration_s=300)[:100]
     row = by_name(import_inline(app, runner_id, [("truncated.fit", content)]))["truncated.fit"]
     assert row["status"] == "failed"
     assert str(row["reason"]).startswith("truncated file"), row["reason"]

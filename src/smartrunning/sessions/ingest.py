@@ -367,6 +367,9 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
             o = overlaps(sorted(set(ids)))
         else:
             reason = skipped_reason(ids)
+            if r.decoded.partial:
+                partial = f"partial file, {r.decoded.partial}"
+                reason = f"{partial}; {reason}" if reason else partial
             if w.replaced:
                 replaced = ", ".join(map(str, sorted(w.replaced)))
                 reason = f"{reason}; " if reason else ""

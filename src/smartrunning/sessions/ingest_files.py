@@ -209,9 +209,11 @@ def skipped_reason(overlapping: list[int]) -> str:
 
 
 def decode(data: bytes) -> DecodedFile:
-    """``decode_fit``, a file it cannot read failing with the decoder's reason."""
+    """``decode_fit``, a file it cannot read failing with the decoder's reason. A file
+    damaged part of the way through is decoded up to the damage (``salvage``): its
+    sessions are imported, the file's reason says it is partial (issue #16)."""
     try:
-        return decode_fit(data)
+        return decode_fit(data, salvage=True)
     except FitDecodeError as exc:
         raise Outcome(FileStatus.FAILED, str(exc)) from None
 
