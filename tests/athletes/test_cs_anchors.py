@@ -362,3 +362,29 @@ def test_suggestions_refuse_bad_input(app: Flask) -> None:
 
 def _token(client: FlaskClient) -> str:
     return csrf_token(client)
+
+
+def test_the_wizard_preview_gives_what_the_profile_will(app: Flask) -> None:
+    make_world(app)
+    client = app.test_client()
+    login(client, "coach")
+    token = _token(client)
+
+    def preview(*efforts: tuple[float, str]) -> dict[str, object]:
+        body = {"efforts": [{"distance_m": d, "time": t, "date": "2026-10-04"} for d, t in efforts]}
+        answer = client.post("/api/tools/critical-speed", json=body, headers={"X-CSRFToken": token})
+        assert answer.status_code == 200, answer.json
+        fit = answer.json["fit"]
+        assert isinstance(fit, dict)
+        return fit
+
+    single = preview((10000.0, "52:00"))
+    assert single["basis"] == "estimated"
+    assert single["estimate"]["cs_mps"] == pytest.approx(  # type: ignore[index]
+        _estimate(10000.0, 52 * 60, dt.date(2026, 10, 4))
+    )
+    on_a_line = preview((1609.344, "5:50"), (3000.0, "11:40"), (5000.0, "20:00"))
+    assert on_a_line["basis"] == "fitted"
+    off_the_line = preview((1609.344, "5:30"), (3000.0, "11:10"), (5000.0, "20:00"))
+    assert off_the_line["status"] == "refused"
+    assert off_the_line["basis"] == "estimated"  # no previous value: the estimate stands in

@@ -16,7 +16,7 @@ from smartrunning.athletes.profiles import zones_json
 from smartrunning.athletes.schemas import ZoneOut
 from smartrunning.platform import clock
 from smartrunning.science import defaults
-from smartrunning.science.critical_speed import Effort, fit_critical_speed
+from smartrunning.science.critical_speed import Effort
 from smartrunning.science.heart_rate import age_years, estimate_hrmax
 from smartrunning.science.predictions import prediction_table
 from smartrunning.science.zones import HRZoneModel, ZoneMethod, ZoneValidationError
@@ -99,13 +99,17 @@ class CriticalSpeedPreview(MethodView):
     @blp.arguments(CriticalSpeedIn)
     @blp.response(200, CriticalSpeedOut)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Fit CS/D′ to the given efforts and predict the standard distances."""
+        """CS/D′ the given races would give on the profile (each its own race: the anchor
+        fit, else the estimate from the best VDOT; ``fit.basis`` says which), and the
+        predictions of the standard distances."""
         efforts = [
-            Effort(e["distance_m"], best_services.parse_time(e["time"]), e["date"])
-            for e in data["efforts"]
+            Effort(e["distance_m"], best_services.parse_time(e["time"]), e["date"], source=i)
+            for i, e in enumerate(data["efforts"])
         ]
-        fit = fit_critical_speed(efforts, as_of=clock.today(), fallback=defaults.CRITICAL_SPEED)
-        rows = prediction_table(efforts, fit.value if fit.fitted else None)
+        result = best_services.anchor_fit(
+            efforts, clock.today(), defaults.CRITICAL_SPEED, has_previous=False
+        )
+        rows = prediction_table(efforts, result.value)
         predictions = [
             {
                 "label": r.distance.label,
@@ -114,4 +118,4 @@ class CriticalSpeedPreview(MethodView):
             }
             for r in rows
         ]
-        return {"fit": best_services.fit_report(fit), "predictions": predictions}
+        return {"fit": result.report(), "predictions": predictions}
