@@ -275,7 +275,8 @@ def test_day_loads_share_out_the_week_and_the_projection_follows_them(i: PlanInp
         # Sessions shortened to Daniels' limits give up load the easy runs may not hold
         # (SCIENCE.md "Targets and limits"; moved as planned loads, which sit within a
         # few per cent of their targets); otherwise the days share out the week.
-        limited = any("shortened" in n or "easy run:" in n for d in days for n in d.notes)
+        moved = ("shortened", "easy run:", "so the runner arrives fresh")
+        limited = any(m in n for d in days for n in d.notes for m in moved)
         if week.index < len(plan.weeks) - 1 and not limited:
             assert planned == pytest.approx(week.target_load, rel=1e-9)
         else:
@@ -516,10 +517,13 @@ def test_default_schemas_give_plans_a_coach_would_hand_over(
     )
     assert plan.race_day_form > 0
     codes = {w.code for w in plan.warnings}
-    assert not codes & NOISE, plan.warnings
-    clipped = WarningCode.LOAD_CLIPPED in codes
+    # Whole repetitions at race pace may leave a short session ~10 % off its share; from
+    # no history, growth ≤ 10 % a week may leave a week too light for six sessions.
+    allowed = {WarningCode.LOAD_CLIPPED} | ({WarningCode.LIGHT_WEEKS} if ctl == 0 else set())
+    assert not codes & (NOISE - allowed), plan.warnings
     for day in plan.days[:-1]:
-        assert abs(day.load - day.target_load) <= 0.10 * day.target_load or clipped
+        off = abs(day.load - day.target_load)
+        assert off <= 0.10 * day.target_load or any("scales no closer" in n for n in day.notes)
     if name == "marathon":
         peak = max(plan.weeks, key=lambda w: w.target_load)
         long = [d for d in plan.days if d.week == peak.index and d.kind == "long"]

@@ -242,20 +242,33 @@ def _scaled(
 ) -> Workout:
     """``workout`` scaled so its planned load (``load.planned_rtss``, the same algorithm
     as a completed session's rTSS) meets ``target``: scaled by the step-wise estimate,
-    then corrected by the ratio of the two (a few rounds)."""
+    then corrected by the ratio of the two (a few rounds; the closest is kept, as whole
+    repetitions may step over the target)."""
     aim = target
-    planned = workout
-    for _ in range(3 if exact else 1):
+    best: tuple[float, Workout] | None = None
+    tried: list[tuple[float, float]] = []
+    for _ in range(4 if exact else 1):
         scaled = scale_workout(workout, aim, speed, bounds)
-        planned = scaled.workout
-        if not exact or scaled.clipped:
-            break
-        load = planned_rtss(planned, speed)
+        if not exact:
+            return scaled.workout
+        load = planned_rtss(scaled.workout, speed)
+        tried.append((aim, load))
+        if best is None or abs(load - target) < best[0]:
+            best = (abs(load - target), scaled.workout)
         if load <= 0 or abs(load - target) <= LOAD_TOLERANCE * target:
             break
-        # The two loads differ by the intervals' surges (≤ ~15 %): never chase further.
-        aim = min(max(aim * target / load, 0.8 * target), 1.25 * target)
-    return planned
+        if scaled.clipped and load < target:
+            break  # at its longest already
+        below = [t for t in tried if t[1] < target]
+        above = [t for t in tried if t[1] > target]
+        if below and above:
+            # Whole repetitions step over the target: aim between the two (secant).
+            (a0, l0), (a1, l1) = max(below, key=lambda t: t[1]), min(above, key=lambda t: t[1])
+            aim = a0 + (target - l0) * (a1 - a0) / (l1 - l0)
+        else:
+            # The two loads differ by the intervals' surges (≤ ~15 %): never chase further.
+            aim = min(max(aim * target / load, 0.8 * target), 1.25 * target)
+    return workout if best is None else best[1]
 
 
 @lru_cache(maxsize=256)
@@ -488,7 +501,9 @@ def _limit_week(
             if left <= 1e-6:
                 break
             add = min(left, removed)
-            days[i] = _with_easy_running(days[i], contexts[i], add)
+            days[i] = _with_easy_running(
+                days[i], contexts[i], add, duration_bounds(days[i].kind, tag)[1]
+            )
             shortened[i] = removed - add
             left -= add
         if not changed:
@@ -562,11 +577,14 @@ def _fresh_for_the_race(
     return eased
 
 
-def _with_easy_running(day: PlannedDay, context: _DayContext, load: float) -> PlannedDay:
+def _with_easy_running(
+    day: PlannedDay, context: _DayContext, load: float, longest_s: float
+) -> PlannedDay:
     """``day`` with ``load`` of easy running added before its cool-down (or at its end):
     what a session shortened to a limit gave up, when the week's easy runs cannot take
     it (SCIENCE.md: "extra load goes into easy running")."""
     seconds = round(load / (EASY_INTENSITY**2 * 100.0) * 3600.0 / 60.0) * 60.0
+    seconds = min(seconds, (longest_s - day.duration_s) // 60.0 * 60.0)
     if seconds < MIN_EASY_ADDED_S:
         return day
     steps = list(day.workout.steps)

@@ -23,14 +23,15 @@ consecutive. Every choice is deterministic; the rules, in order:
    every hard session, the lowest-priority hard sessions are downgraded to easy runs
    (``downgraded``) until one does.
 4. In the order of the week starting the day after the long run, hard sessions (in
-   priority order) fill the hard days and the other sessions fill the remaining days.
+   priority order) fill the hard days and the other sessions fill the remaining days;
+   the session the day before the long run becomes a recovery run.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from smartrunning.science.plans.schema import LONG_SLOT, PatternSlot, WorkoutKind
@@ -44,6 +45,7 @@ __all__ = [
     "week_sessions",
 ]
 
+RECOVERY_KIND: Final[WorkoutKind] = "recovery"
 EASY_KIND: Final[WorkoutKind] = "easy"
 """What a downgraded hard session or a filler session becomes."""
 _DAYS: Final = 7
@@ -202,4 +204,14 @@ def week_sessions(
             placed.append(Session(day, entry.slot, EASY_KIND, entry.weight, False, None, True))
         else:
             placed.append(Session(day, entry.slot, entry.kind, entry.weight, False, entry.workout))
+    if long is not None:
+        # An easy or rest day before the long run (SCIENCE.md "Quality sessions"): the
+        # session the day before is a recovery run, whatever the pattern put there.
+        before = (long_day - 1) % _DAYS
+        placed = [
+            replace(s, kind=RECOVERY_KIND, workout=None)
+            if s.weekday == before and not s.hard and s.slot != LONG_SLOT
+            else s
+            for s in placed
+        ]
     return tuple(sorted(placed, key=lambda s: s.weekday))
