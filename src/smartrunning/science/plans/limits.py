@@ -46,7 +46,7 @@ LONG_SHARE: Final = 0.30
 """The long run's largest share of the week's distance (Daniels)."""
 EASY_KINDS: Final = frozenset({"easy", "recovery"})
 """Kinds that take the load other sessions give up."""
-PASSES: Final = 4
+PASSES: Final = 8
 THRESHOLD_MAX_S: Final = 3600.0
 
 
