@@ -106,6 +106,8 @@ class CriticalSpeedPreview(MethodView):
             Effort(e["distance_m"], best_services.parse_time(e["time"]), e["date"], source=i)
             for i, e in enumerate(data["efforts"])
         ]
+        for effort in efforts:
+            best_services.check_effort(effort.distance_m, effort.time_s, effort.date, clock.today())
         result = best_services.anchor_fit(
             efforts, clock.today(), defaults.CRITICAL_SPEED, has_previous=False
         )

@@ -124,6 +124,15 @@ def parse_time(text: str) -> float:
 def _check_best(
     runner: Runner, distance_m: float, time_s: float, date: dt.date, today: dt.date
 ) -> None:
+    check_effort(distance_m, time_s, date, today)
+    if date < runner.birth_date:
+        raise InvalidInput("A personal best cannot be before the birth date.", field="date")
+
+
+def check_effort(distance_m: float, time_s: float, date: dt.date, today: dt.date) -> None:
+    """InvalidInput unless ``distance_m`` in ``time_s`` on ``date`` is a performance a
+    person could have run (distance, a speed between walking and the fastest human, not in
+    the future)."""
     if not 0 < distance_m <= MAX_DISTANCE_M:
         raise InvalidInput("Distance must be above 0 and at most 250 km.", field="distance_m")
     if not (math.isfinite(time_s) and time_s > 0):
@@ -140,8 +149,6 @@ def _check_best(
         )
     if date > today:
         raise InvalidInput("A personal best cannot be in the future.", field="date")
-    if date < runner.birth_date:
-        raise InvalidInput("A personal best cannot be before the birth date.", field="date")
 
 
 def add_personal_best(

@@ -216,7 +216,11 @@ def predict_vdot(distance_m: float, efforts: Iterable[Effort]) -> Prediction:
     if source is None:
         return Prediction(model, distance_m, None, "no efforts", unavailable=Unavailable.NO_EFFORTS)
     level = vdot(source.distance_m, source.time_s)
-    t = vdot_time_s(level, distance_m)
+    try:
+        t = vdot_time_s(level, distance_m)
+    except ValueError:  # a VDOT no runner has (e.g. from a few metres walked)
+        note = f"VDOT {level:.1f} has no equivalent at {distance_m:g} m"
+        return Prediction(model, distance_m, None, note, unavailable=Unavailable.OUT_OF_RANGE)
     note = f"VDOT {level:.1f} {_source_note(source)}"
     return Prediction(model, distance_m, t, note, source=source, vdot=level)
 
