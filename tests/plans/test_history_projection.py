@@ -250,3 +250,23 @@ def test_a_plan_starts_from_the_fitness_of_its_eve_or_of_today_if_it_starts_late
         empty = plan_services.runner_profile(runner, start, race)
         assert empty.recent_weekly_load is None
         assert empty.beginner
+
+
+def test_a_day_skipped_on_the_calendar_plans_no_load(app: Flask) -> None:
+    from smartrunning.plans import calendar_edits
+
+    world = make_world(app)
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        today = dt.date(2030, 1, 1)
+        plan = _plan(runner, today + dt.timedelta(days=30), weeks=4)
+        db.session.commit()
+        before = dict(projection.planned_loads(runner, after=today, until=plan.race_date))
+        day = next(d for d in plan.days if d.load > 0 and d.date > today and d.date in before)
+        calendar_edits.skip_day(day, "a cold")
+        db.session.commit()
+        after = dict(projection.planned_loads(runner, after=today, until=plan.race_date))
+        assert after.get(day.date, 0.0) == pytest.approx(before[day.date] - day.load)
+        assert {d: v for d, v in after.items() if d != day.date} == {
+            d: v for d, v in before.items() if d != day.date
+        }

@@ -19,7 +19,8 @@ __all__ = ["planned_loads", "projection_end"]
 
 
 def planned_loads(runner: Runner, *, after: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
-    """(day, load) of the runner's planned sessions in (``after``, ``until``], by day.
+    """(day, load) of the runner's planned sessions in (``after``, ``until``], by day;
+    days skipped on the calendar plan no load.
 
     Where two plans cover a day (a plan made again for another race), the one generated
     last is followed on every day of its span, race day included.
@@ -36,6 +37,7 @@ def planned_loads(runner: Runner, *, after: dt.date, until: dt.date) -> list[tup
             PlanDay.plan_id.in_([p.id for p in plans]),
             PlanDay.date > after,
             PlanDay.date <= until,
+            PlanDay.skipped_reason.is_(None),  # a day skipped on the calendar plans nothing
         )
     ).all()
 
