@@ -398,3 +398,38 @@ def test_bad_addresses_are_refused(app: Flask, address: str) -> None:
     world = make_world(app)
     with app.app_context(), pytest.raises(Exception, match="e-mail address"):
         actions.set_email_address(world.coach, address)
+
+
+def test_a_suggested_critical_speed_tells_the_runners_coaches_once(app: Flask) -> None:
+    from smartrunning.notifications.models import Notification, NotificationKind
+    from tests.helpers import with_suggestions
+
+    world = with_suggestions(app, make_world(app))
+    with app.app_context():
+        told = db.session.execute(
+            sa.select(Notification.user_id, Notification.link, Notification.body).where(
+                Notification.kind == NotificationKind.PARAMETER_SUGGESTION
+            )
+        ).all()
+    assert sorted((user, link) for user, link, _ in told) == sorted(
+        [
+            (world.coach, f"/runners/{world.runner_id}#cs-from-2026-06-01"),
+            (world.other_coach, f"/runners/{world.other_runner_id}#cs-from-2026-06-01"),
+        ]
+    )
+    body = next(b for u, _, b in told if u == world.coach)
+    assert body.startswith("Critical speed 4:10 /km (D′ 200 m) from "), body
+    # The fit made again from the same day (as a recompute does): nobody is told twice.
+    from smartrunning.athletes import bests as best_services
+
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        best_services.refresh_critical_speed(runner, dt.date(2026, 6, 1), by=None)
+        db.session.commit()
+        count = db.session.execute(
+            sa.select(sa.func.count(Notification.id)).where(
+                Notification.user_id == world.coach,
+                Notification.kind == NotificationKind.PARAMETER_SUGGESTION,
+            )
+        ).scalar_one()
+    assert count == 1

@@ -31,6 +31,7 @@ from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.models import (
     BestKind,
     BestSource,
+    CoachAssignment,
     ParameterKey,
     ParameterSource,
     ParameterSuggestion,
@@ -39,12 +40,14 @@ from smartrunning.athletes.models import (
     Runner,
     SuggestionStatus,
 )
+from smartrunning.notifications import hooks
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import (
     Conflict,
     InvalidInput,
     NotFound,
 )
+from smartrunning.platform.formatting import format_pace
 from smartrunning.science import defaults
 from smartrunning.science.bests import maximal_by_heart_rate
 from smartrunning.science.critical_speed import (
@@ -477,6 +480,16 @@ def _suggest(runner: Runner, day: dt.date, value: dict[str, float], result: Anch
         )
     )
     db.session.flush()
+    coaches = db.session.execute(
+        sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == runner.id)
+    ).scalars()
+    hooks.parameter_suggestion(
+        coaches,
+        runner.name,
+        f"Critical speed {format_pace(value['cs_mps'])} /km (D′ {value['d_prime_m']:.0f} m) from "
+        f"{day:%d %b %Y}, {result.note()}. Accept or dismiss it on the profile.",
+        f"/runners/{runner.id}#cs-from-{day.isoformat()}",  # told once per day suggested
+    )
 
 
 _DELETE_OPEN_SUGGESTIONS = (

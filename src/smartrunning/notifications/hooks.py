@@ -1,9 +1,10 @@
 """Notifications other features send, by name: each takes the people to tell (user ids:
 the runner's login and coaches, which the caller knows) and what happened.
 
-Wired so far: missed sessions (``feedback.tasks``, each morning for the day before).
-A suggested parameter change and a plan gone stale are ready for the features that
-detect them.
+Wired so far: missed sessions (``feedback.tasks``, each morning for the day before) and
+suggested parameter changes (``athletes.bests``, a fitted or estimated CS offered while a
+person's value is in force: the runner's coaches, once per day it is suggested from). A
+plan gone stale is ready for the feature that detects it.
 """
 
 from __future__ import annotations
