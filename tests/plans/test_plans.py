@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from garmin_fit_sdk import Decoder, Stream
 
+from smartrunning.athletes import bests as best_services
 from smartrunning.athletes.models import Runner
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
@@ -602,3 +603,34 @@ def test_a_resized_day_lands_on_the_asked_duration(app: Flask) -> None:
         assert db.session.get_one(PlanDay, world.plan_day_id).duration_s == pytest.approx(
             4530.0, abs=1.0
         )
+
+
+def test_a_plan_on_the_default_critical_speed_says_so_prominently(app: Flask) -> None:
+    """Issue #15: a runner with no performance keeps the population CS; the plan says so
+    first, on the page in red, and in the API; a runner with a race gets no such warning."""
+    world = make_world(app)  # Rita has a 5 km best: her CS is her own
+    with app.app_context():
+        plan_schemas.load_default_schemas()
+        schema = plan_schemas.schema_by_name("10 km")
+        request = plan_services.GenerateRequest(PLAN_RACE_DATE, 10000.0, 4)
+        novice = db.session.get_one(Runner, world.other_runner_id)
+        best_services.delete_personal_best(novice, world.other_best_id, by=None)
+        rita = db.session.get_one(Runner, world.runner_id)
+        ours = plan_services.save_plan(rita, schema, request, created_by=None)
+        theirs = plan_services.save_plan(novice, schema, request, created_by=None)
+        db.session.commit()
+        ours_id, theirs_id = ours.id, theirs.id
+        assert "default_critical_speed" not in [w["code"] for w in ours.warnings]
+        assert theirs.warnings[0]["code"] == "default_critical_speed"
+    coach = app.test_client()
+    login(coach, "othercoach")
+    page = coach.get(f"/plans/{theirs_id}").get_data(as_text=True)
+    assert 'data-testid="plan-default-cs"' in page
+    assert "population default critical speed" in page
+    api = coach.get(f"/api/plans/{theirs_id}").json
+    assert api["warnings"][0]["code"] == "default_critical_speed"
+    mine = app.test_client()
+    login(mine, "coach")
+    assert 'data-testid="plan-default-cs"' not in mine.get(f"/plans/{ours_id}").get_data(
+        as_text=True
+    )

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from smartrunning.accounts.models import (
     User,
 )
+from smartrunning.athletes.bests import cs_basis
 from smartrunning.athletes.models import (
     ParameterKey,
     ParameterVersion,
@@ -356,6 +357,18 @@ def _fill(row: Plan, plan: sp.Plan, ids: dict[str, int], keep: dict[dt.date, Pla
     row.weeks = len(plan.weeks)
     row.generated_at = now_utc()
     row.warnings = warnings_json(plan)
+    basis = cs_basis(row.runner, plan.start)
+    if basis["basis"] == "default":
+        row.warnings = [
+            {
+                "code": str(sp.WarningCode.DEFAULT_CRITICAL_SPEED),
+                "message": "Every pace in this plan rests on the population default critical "
+                "speed (5:00/km), not on this runner: they have no race, time trial or maximal "
+                "effort yet. Enter a recent race result (or mark an uploaded race) and "
+                "regenerate before handing the plan over.",
+            },
+            *row.warnings,
+        ]
     row.projection = projection_json(plan)
     days = [d for d in row.days if d.date in keep and d is keep[d.date]]
     # Dates a coach emptied on the calendar stay empty while edited days are kept.

@@ -61,6 +61,9 @@ class WarningCode(StrEnum):
     """No workout of a needed kind in the library: an easy run takes its place."""
     MISSING_WORKOUT = "missing_workout"
     """A workout named by the schema is not in the library: its kind is used."""
+    DEFAULT_CRITICAL_SPEED = "default_critical_speed"
+    """The runner has no race, time trial or maximal effort: every pace rests on the
+    population default CS (added by the app, which knows where the runner's CS came from)."""
     NO_CRITICAL_SPEED = "no_critical_speed"
     """No CS on some days: no pace targets, estimates at ``estimate_speed_mps``."""
     LOAD_CLIPPED = "load_clipped"
