@@ -57,6 +57,8 @@ class Segment:
     sub_sport: str = "generic"
     lap_distance_m: float | None = 1000.0
     developer_fields: Mapping[str, FloatArray] = field(default_factory=dict)
+    pool_length_unit: str | None = None
+    """A pool swim's ``display_measure`` (``metric`` or ``statute``); not written if None."""
 
 
 def quantize(records: Records) -> Records:
@@ -209,6 +211,7 @@ def encode_activity(
             start_time=_fit_time(start),
             sport=seg.sport,
             sub_sport=seg.sub_sport,
+            pool_length_unit=seg.pool_length_unit,
             total_elapsed_time=totals.total_elapsed_time_s,
             total_timer_time=totals.total_timer_time_s,
             total_distance=totals.total_distance_m,

@@ -52,10 +52,15 @@ def sport_records(kind: Kind, *, day: int = 0, seed: int = 7) -> Records:
     )
 
 
-def sport_file(kind: Kind, *, day: int = 0) -> bytes:
-    """One session of ``kind`` as a FIT activity file."""
+def sport_file(kind: Kind, *, day: int = 0, pool_length_unit: str | None = None) -> bytes:
+    """One session of ``kind`` as a FIT activity file (``pool_length_unit``: ``statute``
+    for a swim in a yard pool)."""
     sport, sub_sport, _speed, _seconds, _hour, lap_m = SPORTS[kind]
     segment = Segment(
-        sport_records(kind, day=day), sport=sport, sub_sport=sub_sport, lap_distance_m=lap_m
+        sport_records(kind, day=day),
+        sport=sport,
+        sub_sport=sub_sport,
+        lap_distance_m=lap_m,
+        pool_length_unit=pool_length_unit,
     )
     return encode_activity([segment])

@@ -157,3 +157,26 @@ def test_the_api_gives_the_sport_in_words_and_the_title(
     assert ("Morning swim", "Pool swimming", "swimming") in words
     one = client.get(f"/api/sessions/{sessions['ride']}").json
     assert (one["title"], one["sport_label"]) == ("Evening ride", "Cycling")
+
+
+def test_a_swim_in_a_yard_pool_is_paced_per_100_yards(app: Flask) -> None:
+    """The device's ``pool_length_unit`` (FIT display_measure) decides: statute is yards."""
+    world = make_world(app)
+    report = import_inline(
+        app,
+        world.runner_id,
+        [
+            ("yards.fit", sport_file("swim", pool_length_unit="statute")),
+            ("metres.fit", sport_file("swim", day=1, pool_length_unit="metric")),
+        ],
+    )
+    ids = {f["file"]: f["session_ids"][0] for f in report["files"]}  # type: ignore[union-attr,index]
+    client = app.test_client()
+    login(client, "coach")
+    yards = _text(client.get(f"/sessions/{ids['yards.fit']}"))
+    metres = _text(client.get(f"/sessions/{ids['metres.fit']}"))
+    # 1:45 /100 m is 1:36 /100 yd (91.44 m).
+    assert re.match(r"^1:3[567] /100 yd$", _testid(yards, "session-speed")), _testid(
+        yards, "session-speed"
+    )
+    assert re.match(r"^1:4[456] /100 m$", _testid(metres, "session-speed"))

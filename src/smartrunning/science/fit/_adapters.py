@@ -48,7 +48,7 @@ _SESSION_FIELDS = (
     "start_time", "timestamp", "total_elapsed_time", "total_timer_time", "total_distance",
     "avg_heart_rate", "max_heart_rate", "total_ascent", "total_descent", "avg_speed",
     "enhanced_avg_speed", "max_speed", "enhanced_max_speed", "total_calories", "sport",
-    "sub_sport",
+    "sub_sport", "pool_length_unit",
 )  # fmt: skip
 _LAP_FIELDS = (
     "start_time", "timestamp", "total_elapsed_time", "total_timer_time", "total_distance",
@@ -72,7 +72,7 @@ _SUMMARY_MESSAGES = frozenset(
 _TIME_FIELDS = frozenset({"timestamp", "start_time", "local_timestamp"})
 _ENUMS = {
     "sport": "sport", "sub_sport": "sub_sport", "event": "event", "event_type": "event_type",
-    "length_type": "length_type",
+    "length_type": "length_type", "pool_length_unit": "display_measure",
 }  # fmt: skip
 _TIMER_EVENT = 0  # FIT ``event`` enum: timer (start/stop events of the activity timer)
 _DEG_PER_SEMICIRCLE = 180.0 / 2**31

@@ -524,6 +524,7 @@ def _totals(row: Row) -> DeviceTotals:
         avg_speed_mps=row.get("enhanced_avg_speed", row.get("avg_speed")),
         max_speed_mps=row.get("enhanced_max_speed", row.get("max_speed")),
         total_calories_kcal=row.get("total_calories"),
+        pool_length_unit=name_of("display_measure", row.get("pool_length_unit")),
     )
 
 

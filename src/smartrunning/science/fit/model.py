@@ -68,6 +68,9 @@ class DeviceTotals:
     avg_speed_mps: float | None
     max_speed_mps: float | None
     total_calories_kcal: float | None
+    pool_length_unit: str | None = None
+    """A pool swim's unit as the device shows it: ``metric`` (metres) or ``statute``
+    (yards), the FIT ``display_measure`` of the session's ``pool_length_unit``."""
 
 
 @dataclass(frozen=True, slots=True)
