@@ -141,6 +141,13 @@ CASES: list[Case] = [
     ),
     *_own_other(
         "POST",
+        "plans.refresh_targets",
+        lambda w, k: f"/plans/{_plan(w, k)}/refresh-targets",
+        *_write(303),
+        form=lambda w: {},
+    ),
+    *_own_other(
+        "POST",
         "plans.regenerate",
         lambda w, k: f"/plans/{_plan(w, k)}/regenerate",
         *_write(303),
@@ -290,6 +297,13 @@ CASES: list[Case] = [
         json=_api_generate,
     ),
     *_own_other("GET", "api_plans.PlanById", lambda w, k: f"/api/plans/{_plan(w, k)}", *READ),
+    *_own_other(
+        "POST",
+        "api_plans.RefreshTargets",
+        lambda w, k: f"/api/plans/{_plan(w, k)}/refresh-targets",
+        *_write(200),
+        json=lambda w: {},
+    ),
     *_own_other(
         "DELETE",
         "api_plans.PlanById",

@@ -143,3 +143,35 @@ def test_a_marathon_plan_for_a_runner_with_no_history(
     coach.wait_for_function("() => document.querySelector('#projection-chart').width > 0")
     coach.get_by_test_id("week-view").screenshot(path=artifacts / "65-plan-marathon-ctl0-week.png")
     coach.screenshot(path=artifacts / "66-plan-marathon-ctl0.png", full_page=True)
+
+
+def test_a_coach_refreshes_targets_after_a_new_critical_speed(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path
+) -> None:
+    from smartrunning.athletes import parameters as parameter_services
+    from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
+    from tests.helpers import with_plans
+
+    world = with_plans(app, make_world(app))
+    with app.app_context():  # after the plan was made: its targets are stale
+        runner = db.session.get_one(Runner, world.runner_id)
+        parameter_services.set_parameter(
+            runner,
+            ParameterKey.CRITICAL_SPEED,
+            {"cs_mps": 4.6, "d_prime_m": 200},
+            clock.today(),
+            source=ParameterSource.MEASURED,
+            by=None,
+            today=clock.today(),
+        )
+        db.session.commit()
+    coach = new_page()
+    log_in(coach, live_server, "coach", PASSWORD)
+    coach.goto(f"{live_server}/plans/{world.plan_id}")
+    banner = coach.get_by_test_id("targets-stale")
+    expect(banner).to_contain_text(f"critical speed from {clock.today():%d %b %Y}")
+    coach.screenshot(path=artifacts / "68-plan-targets-stale.png")
+    banner.get_by_role("button", name="Refresh targets").click()
+    expect(coach.get_by_text(re.compile(r"Targets refreshed: \d+ days? changed"))).to_be_visible()
+    expect(coach.get_by_test_id("targets-stale")).to_have_count(0)
+    coach.screenshot(path=artifacts / "69-plan-targets-refreshed.png")

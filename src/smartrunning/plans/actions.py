@@ -356,6 +356,7 @@ def _fill(row: Plan, plan: sp.Plan, ids: dict[str, int], keep: dict[dt.date, Pla
     row.start_date = plan.start
     row.weeks = len(plan.weeks)
     row.generated_at = now_utc()
+    row.targets_resolved_at = None  # resolved now, at generation
     row.warnings = warnings_json(plan)
     basis = cs_basis(row.runner, plan.start)
     if basis["basis"] == "default":

@@ -15,7 +15,7 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
-from smartrunning.plans import calendar_edits, plan_schemas
+from smartrunning.plans import calendar_edits, freshness, plan_schemas
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans.models import (
     Plan,
@@ -105,10 +105,28 @@ class PlanSummaryOut(Schema):
     generated_at = fields.AwareDateTime()
 
 
+class TargetChangeOut(Schema):
+    parameter = fields.Str()
+    label = fields.Str()
+    valid_from = fields.Str(metadata={"description": "ISO date"})
+
+
 class PlanOut(PlanSummaryOut):
     warnings = fields.List(fields.Nested(PlanWarningOut))
+    targets_stale = fields.Method(
+        "_targets_stale",
+        metadata={
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Parameters changed since the targets were set: parameter, label "
+            "and valid_from (ISO date) of each; empty: the targets are fresh",
+        },
+    )
     projection = fields.Dict()
     days = fields.List(fields.Nested(PlanDayOut))
+
+    def _targets_stale(self, plan: Plan) -> list[dict[str, str]]:
+        return [c.as_json() for c in freshness.staleness(plan, clock.today()).changes]
 
 
 class PlanDayIn(Schema):
@@ -238,6 +256,32 @@ class PlanById(MethodView):
         plan_services.delete_plan(plan)
         db.session.commit()
         return None
+
+
+class RefreshOut(Schema):
+    plan_id = fields.Int()
+    days_changed = fields.Int()
+    targets_stale = fields.List(fields.Nested(TargetChangeOut))
+
+
+@blp.route("/plans/<int:plan_id>/refresh-targets")
+class RefreshTargets(MethodView):
+    @blp.response(200, RefreshOut)
+    def post(self, plan_id: int) -> Any:
+        """Resolve the pace and HR targets of every day from today on against the runner's
+        parameters valid on its date (the runner's coaches and admins). Workouts, durations
+        and loads stay as planned."""
+        plan = _plan(plan_id)
+        if not plan_services.can_plan(this_user(), plan.runner):
+            abort(403, message="Coaches of this runner and admins only.")
+        changed = freshness.refresh_targets(plan, clock.today())
+        db.session.commit()
+        stale = freshness.staleness(plan, clock.today()).changes
+        return {
+            "plan_id": plan.id,
+            "days_changed": changed,
+            "targets_stale": [c.as_json() for c in stale],
+        }
 
 
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>")

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from smartrunning.athletes.models import Runner
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
-from smartrunning.plans import calendar_edits, plan_schemas
+from smartrunning.plans import calendar_edits, freshness, plan_schemas
 from smartrunning.plans import stored as plan_json
 from smartrunning.platform import clock
 from smartrunning.platform.cli_output import (
@@ -302,6 +302,32 @@ def skip_day_command(
     else:
         _edited(lambda: calendar_edits.skip_day(day, reason))
     emit(_day_json(day), as_json, ("Planned again: " if undo else "Skipped: ") + _day_text(day))
+
+
+@plan_group.command("refresh-targets")
+@click.argument("plan_id", type=int)
+@json_option
+def refresh_targets_command(plan_id: int, as_json: bool) -> None:
+    """Resolve a plan's targets from today on against the runner's parameters of each day
+    (after a new critical speed or new zones); says which parameters had changed."""
+    plan = _plan_arg(plan_id)
+    today = clock.today()
+    before = freshness.staleness(plan, today)
+    changed = freshness.refresh_targets(plan, today)
+    db.session.commit()
+    stale = freshness.staleness(plan, today).changes
+    text = f"Plan {plan_id}: {changed} day(s) with new targets."
+    if before.stale:
+        text += "\n" + "\n".join(f"  {c.label} from {c.valid_from}" for c in before.changes)
+    emit(
+        {
+            "plan_id": plan_id,
+            "days_changed": changed,
+            "targets_stale": [c.as_json() for c in stale],
+        },
+        as_json,
+        text,
+    )
 
 
 def register(group: AppGroup) -> None:

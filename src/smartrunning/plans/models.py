@@ -87,6 +87,9 @@ class Plan(db.Model):  # type: ignore[name-defined]
     #: ISO dates a coach emptied on the calendar (a day moved away, a week copied over a
     #: planned day): regenerating keeps them empty, as it keeps edited days. ``None``: none.
     emptied_dates: Mapped[Any | None] = mapped_column(sa.JSON)
+    #: When the days' targets were last resolved against the runner's parameters (a
+    #: refresh); ``None``: at generation (``generated_at``). See ``plans.freshness``.
+    targets_resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     runner: Mapped[Runner] = relationship()
     created_by: Mapped[User | None] = relationship()

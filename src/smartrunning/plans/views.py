@@ -16,7 +16,7 @@ from smartrunning.athletes.models import Runner
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
-from smartrunning.plans import calendar_edits, plan_schemas
+from smartrunning.plans import calendar_edits, freshness, plan_schemas
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans import exports as plan_exports
 from smartrunning.plans.models import (
@@ -248,6 +248,7 @@ def _render_plan(plan: Plan, status: int = 200, **shown: Any) -> ResponseReturnV
         kinds=plan_calendar.KIND_LABELS,
         compliance_words=plan_calendar.COMPLIANCE_WORDS,
         can_plan=plan_services.can_plan(user, plan.runner),
+        staleness=freshness.staleness(plan, today),
         can_edit=can_edit,
         can_skip=calendar_edits.can_skip(user, plan.runner),
         library=_library_by_kind() if can_edit else [],
@@ -374,6 +375,17 @@ def skip_day(plan_id: int, day_id: int) -> ResponseReturnValue:
         lambda: calendar_edits.skip_day(day, request.form.get("reason", "")).date,
         "Day skipped.",
     )
+
+
+@bp.post("/plans/<int:plan_id>/refresh-targets")
+def refresh_targets(plan_id: int) -> ResponseReturnValue:
+    """Resolve the targets from today on against the runner's parameters of each day."""
+    plan = _plan_or_404(plan_id)
+    _require_plan(plan.runner)
+    changed = freshness.refresh_targets(plan, clock.today())
+    db.session.commit()
+    flash(f"Targets refreshed: {changed} day{'s' if changed != 1 else ''} changed.", "success")
+    return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
 
 
 @bp.post("/plans/<int:plan_id>/regenerate")
