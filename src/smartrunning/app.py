@@ -33,6 +33,7 @@ from smartrunning.notifications import tasks as notification_tasks
 from smartrunning.notifications.api import blp as notifications_api_blp
 from smartrunning.notifications.views import bp as notifications_bp
 from smartrunning.plans import projection
+from smartrunning.plans import tasks as plan_tasks
 from smartrunning.plans.api import blp as plans_api_blp
 from smartrunning.plans.schema_views import bp as plan_schemas_bp
 from smartrunning.plans.views import bp as plans_bp
@@ -264,5 +265,6 @@ def _register_features(app: Flask, queue: Queue) -> None:
     notification_tasks.register(queue)
     session_tasks.register(queue)
     feedback_tasks.register(queue)
+    plan_tasks.register(queue)
     history.set_plan_source(app, projection)
     recompute.set_load_without_own(app, feedback_actions.srpe_load_of)

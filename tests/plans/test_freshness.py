@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from smartrunning.athletes import parameters as parameter_services
@@ -17,6 +18,7 @@ from smartrunning.plans import freshness
 from smartrunning.plans.models import Plan
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
+from smartrunning.platform.queue import get_queue
 from tests.helpers import login, make_world, post_form, with_plans
 
 pytestmark = pytest.mark.db
@@ -140,3 +142,33 @@ def test_refresh_through_the_api_and_the_cli(app: Flask) -> None:
         missing = runner.invoke(main, ["plan", "refresh-targets", "999999"])
         assert missing.exit_code == 1
         assert "999999" in missing.output
+
+
+def test_coaches_are_told_of_stale_plans_once_each_morning(app: Flask) -> None:
+    from smartrunning.notifications.models import Notification, NotificationKind
+
+    with clock.clock_at(GENERATED):
+        world = with_plans(app, make_world(app))
+    later = GENERATED + dt.timedelta(days=3)
+    with clock.clock_at(later):
+        with app.app_context():
+            assert freshness.notify_stale(later.date()) == 0  # fresh: nobody told
+        _faster_cs(app, world.runner_id, later.date())
+        with app.app_context():
+            assert freshness.notify_stale(later.date()) == 1  # Rita's plan
+            freshness.notify_stale(later.date())  # the next morning's run: told once
+            told = db.session.execute(
+                sa.select(Notification.user_id, Notification.link, Notification.body).where(
+                    Notification.kind == NotificationKind.STALE_PLAN
+                )
+            ).all()
+            assert [(u, link) for u, link, _ in told] == [
+                (world.coach, f"/plans/{world.plan_id}#stale-from-{later.date()}")
+            ]
+            assert "critical speed from" in told[0][2]
+            plan = db.session.get_one(Plan, world.plan_id)
+            freshness.refresh_targets(plan, later.date())
+            db.session.commit()
+            assert freshness.notify_stale(later.date()) == 0
+            periodic = get_queue().huey._registry._periodic_tasks
+            assert "stale_plans" in {task.__name__ for task in periodic}

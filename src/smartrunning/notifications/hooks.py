@@ -3,8 +3,8 @@ the runner's login and coaches, which the caller knows) and what happened.
 
 Wired so far: missed sessions (``feedback.tasks``, each morning for the day before) and
 suggested parameter changes (``athletes.bests``, a fitted or estimated CS offered while a
-person's value is in force: the runner's coaches, once per day it is suggested from). A
-plan gone stale is ready for the feature that detects it.
+person's value is in force: the runner's coaches, once per day it is suggested from) and
+plans gone stale (``plans.tasks``, each morning: the coaches, once per plan and change).
 """
 
 from __future__ import annotations

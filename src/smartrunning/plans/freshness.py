@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from smartrunning.athletes.models import ParameterKey, ParameterVersion
+from smartrunning.athletes.models import CoachAssignment, ParameterKey, ParameterVersion
 from smartrunning.athletes.parameters import parameters_on
+from smartrunning.notifications import hooks
 from smartrunning.plans.models import Plan
 from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db, now_utc
@@ -23,7 +24,9 @@ from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
 from smartrunning.workouts.targets import day_parameters
 
-__all__ = ["TARGET_KEYS", "Change", "Staleness", "refresh_targets", "staleness"]
+__all__ = [
+    "TARGET_KEYS", "Change", "Staleness", "notify_stale", "refresh_targets", "staleness",
+]  # fmt: skip
 
 TARGET_KEYS = (
     ParameterKey.CRITICAL_SPEED,
@@ -116,3 +119,26 @@ def refresh_targets(plan: Plan, today: dt.date) -> int:
     plan.targets_resolved_at = now_utc()
     db.session.flush()
     return changed
+
+
+def notify_stale(today: dt.date) -> int:
+    """Tell the coaches of every runner whose plan (race not yet run) has stale targets
+    (``hooks.plan_stale``, once per plan and change); how many plans. Commits."""
+    plans = db.session.execute(
+        sa.select(Plan).where(Plan.race_date >= today).order_by(Plan.id)
+    ).scalars()
+    told = 0
+    for plan in plans:
+        found = staleness(plan, today)
+        if not found.stale:
+            continue
+        coaches = db.session.execute(
+            sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == plan.runner_id)
+        ).scalars()
+        latest = max(c.valid_from for c in found.changes)
+        hooks.plan_stale(
+            coaches, plan.runner.name, found.message(), f"/plans/{plan.id}#stale-from-{latest}"
+        )
+        told += 1
+    db.session.commit()
+    return told
