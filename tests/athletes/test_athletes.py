@@ -331,6 +331,7 @@ def test_coach_wizard_end_to_end_with_login(app: Flask) -> None:
             "training_weekdays": ["1", "3", "5", "6"],
             "long_run_weekday": "6",
             "sessions_per_week": "4",
+            "weekly_running_min": "240",
             "load_model": "rtss",
             "k1": "1",
             "k2": "2",
@@ -340,6 +341,8 @@ def test_coach_wizard_end_to_end_with_login(app: Flask) -> None:
         },
     )
     assert step4.location == f"/runners/{runner_id}/setup/5"
+    with app.app_context():
+        assert _runner(app, runner_id).weekly_running_min == 240
     step5 = post_form(client, f"/runners/{runner_id}/setup/5", {"username": "wanda"})
     password = re.search(r'data-testid="temp-password">([^<]+)<', _text(step5))
     assert password
@@ -429,6 +432,21 @@ def test_coach_wizard_end_to_end_with_login(app: Flask) -> None:
                 "tau2": "7",
             },
             "long-run day must be a training day",
+        ),
+        (
+            4,
+            {
+                "training_weekdays": ["1", "3", "6"],
+                "long_run_weekday": "6",
+                "sessions_per_week": "4",
+                "weekly_running_min": "-30",
+                "load_model": "auto",
+                "k1": "1",
+                "k2": "2",
+                "tau1": "42",
+                "tau2": "7",
+            },
+            "Number must be between 0 and 3000",
         ),
     ],
 )

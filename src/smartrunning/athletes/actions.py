@@ -52,6 +52,10 @@ YOUNGEST_AGE_YEARS = 5
 ONBOARDING_STEPS = 4
 
 
+MAX_WEEKLY_RUNNING_MIN = 3000
+"""50 hours: more than any runner trains in a week."""
+
+
 def parse_sex(value: str) -> Sex:
     try:
         return Sex(value.strip().lower())
@@ -148,8 +152,10 @@ def update_schedule(
     long_run_weekday: int,
     sessions_per_week: int,
     notes: str,
+    weekly_running_min: int | None = None,
 ) -> None:
-    """Training weekdays (0 = Monday), the long-run day among them, sessions per week."""
+    """Training weekdays (0 = Monday), the long-run day among them, sessions per week, and
+    the current weekly running the runner states (minutes; None: not stated)."""
     if not weekdays or not weekdays <= set(range(7)):
         raise InvalidInput("Choose at least one training day.", field="training_weekdays")
     if long_run_weekday not in weekdays:
@@ -162,7 +168,12 @@ def update_schedule(
         )
     runner.training_weekdays = _weekdays_text(weekdays)
     runner.long_run_weekday = long_run_weekday
+    if weekly_running_min is not None and not 0 <= weekly_running_min <= MAX_WEEKLY_RUNNING_MIN:
+        raise InvalidInput(
+            f"Weekly running: 0 to {MAX_WEEKLY_RUNNING_MIN} minutes.", field="weekly_running_min"
+        )
     runner.sessions_per_week = sessions_per_week
+    runner.weekly_running_min = weekly_running_min
     runner.notes = notes.strip()[:5000]
 
 

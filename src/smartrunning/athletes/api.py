@@ -157,6 +157,10 @@ class ProfileOut(Schema):
     training_weekdays = fields.List(fields.Int())
     long_run_weekday = fields.Int()
     sessions_per_week = fields.Int()
+    weekly_running_min = fields.Int(
+        allow_none=True,
+        metadata={"description": "current weekly running the runner states (minutes)"},
+    )
     notes = fields.Str()
     profile_complete = fields.Bool()
     onboarding_step = fields.Int(allow_none=True)

@@ -118,6 +118,12 @@ class TrainingForm(FlaskForm):
     sessions_per_week = IntegerField(
         "Sessions per week", validators=[DataRequired(), NumberRange(1, 14)]
     )
+    weekly_running_min = IntegerField(
+        "Current weekly running (minutes)",
+        validators=[Optional(), NumberRange(0, 3000)],
+        description="How much the athlete runs a week now. A plan's first week starts from it "
+        "when no sessions were uploaded in the four weeks before the plan.",
+    )
     load_model = SelectField("Training-load model", choices=LOAD_MODEL_CHOICES)
     k1 = FloatField("k₁ (fitness gain)", validators=[DataRequired(), NumberRange(0, 10)])
     k2 = FloatField("k₂ (fatigue gain)", validators=[DataRequired(), NumberRange(0, 10)])

@@ -60,6 +60,9 @@ class Runner(db.Model):  # type: ignore[name-defined]
     training_weekdays: Mapped[str] = mapped_column(sa.String(7), default="1356")
     long_run_weekday: Mapped[int] = mapped_column(default=6)
     sessions_per_week: Mapped[int] = mapped_column(default=4)
+    #: The runner's own statement of their current weekly running (minutes), for a plan's
+    #: first week when no sessions were uploaded in the four weeks before it. None: unsaid.
+    weekly_running_min: Mapped[int | None] = mapped_column(default=None)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     #: The next onboarding-wizard step to complete; None once the profile is complete.
     onboarding_step: Mapped[int | None] = mapped_column(default=None)

@@ -88,6 +88,7 @@ def profile_summary(runner: Runner, today: dt.date) -> dict[str, Any]:
         "training_weekdays": [int(d) for d in runner.training_weekdays],
         "long_run_weekday": runner.long_run_weekday,
         "sessions_per_week": runner.sessions_per_week,
+        "weekly_running_min": runner.weekly_running_min,
         "notes": runner.notes,
         "profile_complete": runner.onboarding_step is None,
         "onboarding_step": runner.onboarding_step,

@@ -269,6 +269,7 @@ def _training(runner: Runner) -> ResponseReturnValue:
             "training_weekdays": list(runner.training_weekdays),
             "long_run_weekday": str(runner.long_run_weekday),
             "sessions_per_week": runner.sessions_per_week,
+            "weekly_running_min": runner.weekly_running_min,
             "load_model": params.load_model.value,
             "k1": ff.performance_k1,
             "k2": ff.performance_k2,
@@ -297,6 +298,7 @@ def _save_training(
         int(form.long_run_weekday.data or 0),
         form.sessions_per_week.data or 0,
         form.notes.data or "",
+        form.weekly_running_min.data,
     )
     by = this_user()
     if form.load_model.data != params.load_model.value:

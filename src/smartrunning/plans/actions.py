@@ -13,8 +13,11 @@ mean weekly load, each session's rTSS scored again at the CS valid when the plan
 (its stored normalised graded speed; other sessions their stored load), so week 1 starts
 from what the runner did, not from loads scored against another CS; a beginner (our rule:
 under ``BEGINNER_WEEKLY_S`` = 2 h of running a week over those four weeks, or none) gets
-one quality session a week; a masters runner (``MASTERS_AGE`` = 50 or older on race day)
-the 2:1 build/recovery cycle (Friel, *Fast After 50*).
+one quality session a week. With no session in those four weeks, the weekly running the
+runner stated on their profile (``Runner.weekly_running_min``) stands in for them, as easy
+running (``STATED_RUNNING_INTENSITY`` of CS: rTSS = hours · IF² · 100); a masters runner
+(``MASTERS_AGE`` = 50 or older on race day) the 2:1 build/recovery cycle (Friel, *Fast
+After 50*).
 """
 
 from __future__ import annotations
@@ -105,6 +108,9 @@ DEFAULT_SPEED_MPS = 3.0
 """Speed for estimates without a CS (``PlanInputs.estimate_speed_mps``)."""
 RECENT_DAYS = 28
 BEGINNER_WEEKLY_S = 2 * 3600.0
+STATED_RUNNING_INTENSITY = 0.75
+"""Stated weekly running is taken as easy running at 75 % of CS (the generator's easy
+runs; SCIENCE.md pace zones: easy below 0.80 CS)."""
 MASTERS_AGE = 50
 MASTERS_RECOVERY_EVERY = 3
 
@@ -273,6 +279,14 @@ def runner_profile(runner: Runner, first_day: dt.date, race_date: dt.date) -> Ru
             total += float(load or 0.0)
     weeks = RECENT_DAYS / 7
     age = (race_date - runner.birth_date).days / 365.25
+    if not rows and runner.weekly_running_min is not None:
+        stated_s = runner.weekly_running_min * 60.0
+        return RunnerProfile(
+            recent_weekly_load=stated_s / 3600.0 * STATED_RUNNING_INTENSITY**2 * 100.0,
+            recent_weekly_running_s=stated_s,
+            beginner=stated_s < BEGINNER_WEEKLY_S,
+            masters=age >= MASTERS_AGE,
+        )
     return RunnerProfile(
         recent_weekly_load=total / weeks if rows else None,
         recent_weekly_running_s=running_s / weeks,
