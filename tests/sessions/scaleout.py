@@ -194,8 +194,9 @@ class Api:
 
 def run_plan(count: int) -> list[tuple[str, int, int, float]]:
     """(name, day, hour, speed factor) of ``count`` runs: mostly easy, with a faster run every
-    20 (each faster than the last), so bests and CS/D′ keep changing; some days have two runs
-    (07:00 and 16:00 UTC)."""
+    20 (each faster than the last, run hard: ``HARD_HR_BPM`` higher), so bests and CS/D′ keep
+    changing (a training effort anchors CS only when its heart rate says it was maximal);
+    some days have two runs (07:00 and 16:00 UTC)."""
     plan = []
     for i in range(count):
         day, hour = (4 * i) // 5, 0
@@ -214,7 +215,15 @@ def run_file(day: int, factor: float, *, hour: int, seed: int, duration_s: int) 
     columns = {name: getattr(r, name)[::2] for name in COLUMNS}
     columns["speed_mps"] = columns["speed_mps"] * factor
     columns["distance_m"] = columns["distance_m"] * factor
+    if factor >= 1.0:  # the hard runs: heart rate near maximum (~93 % of HRmax)
+        columns["heart_rate_bpm"] = columns["heart_rate_bpm"] + HARD_HR_BPM
     return encode_activity([Segment(Records(**columns))])
+
+
+HARD_HR_BPM = 35.0
+"""How much higher the heart rate of a hard run is than the generator's (about 140 bpm at
+its easy pace): above 90 % of the runners' estimated HRmax (~188 bpm) and their threshold
+HR, so its efforts anchor CS (athletes.bests: the maximality rule)."""
 
 
 def make_runs(count: int, duration_s: int = 600) -> list[tuple[str, bytes]]:

@@ -220,7 +220,8 @@ def test_two_web_and_two_queue_workers_import_every_file_once_despite_a_killed_w
             expected = derived_state(api, sequential_id)
             actual = derived_state(api, concurrent_id)
             assert len(expected["bests"]) >= 10, expected["bests"]
-            assert len(expected["cs"]) >= 3, expected["cs"]
+            # CS from the hard runs only (anchors; refused fits keep the previous value).
+            assert len(expected["cs"]) >= 2, expected["cs"]
             assert len({b[0] for b in expected["bests"]}) >= 3, "bests at several distances"
             assert len(expected["days"]) >= FILES * 4 // 5, "a history day per training day"
             assert len(expected["sessions"]) == FILES
