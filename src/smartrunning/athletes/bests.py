@@ -28,10 +28,10 @@ import sqlalchemy as sa
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import rules
 from smartrunning.athletes.models import (
     BestKind,
     BestSource,
-    CoachAssignment,
     ParameterKey,
     ParameterSource,
     ParameterSuggestion,
@@ -480,11 +480,8 @@ def _suggest(runner: Runner, day: dt.date, value: dict[str, float], result: Anch
         )
     )
     db.session.flush()
-    coaches = db.session.execute(
-        sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == runner.id)
-    ).scalars()
     hooks.parameter_suggestion(
-        coaches,
+        rules.coach_ids(runner.id),
         runner.name,
         f"Critical speed {format_pace(value['cs_mps'])} /km (D′ {value['d_prime_m']:.0f} m) from "
         f"{day:%d %b %Y}, {result.note()}. Accept or dismiss it on the profile.",

@@ -22,6 +22,7 @@ from smartrunning.platform.errors import NotFound
 __all__ = [
     "Action",
     "can",
+    "coach_ids",
     "get_visible",
     "restrict",
     "visible_runner",
@@ -99,3 +100,12 @@ def can(user: User, runner: Runner, action: Action = "view") -> bool:
 def visible_runner(user: User, runner_id: int) -> Runner:
     """The runner if ``user`` may see it; otherwise NotFound (the same as not existing)."""
     return get_visible(user, Runner, runner_id, name="runner")
+
+
+def coach_ids(runner_id: int) -> set[int]:
+    """The user ids of the runner's coaches (whom features tell about the runner)."""
+    return set(
+        db.session.execute(
+            sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == runner_id)
+        ).scalars()
+    )

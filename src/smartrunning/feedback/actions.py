@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from smartrunning.accounts.models import Role, User
 from smartrunning.athletes import rules
-from smartrunning.athletes.models import CoachAssignment, Runner
+from smartrunning.athletes.models import Runner
 from smartrunning.feedback.models import Comment, Feeling, SessionFeedback, ThreadRead
 from smartrunning.notifications import actions as notifications
 from smartrunning.notifications.models import NotificationKind
@@ -114,14 +114,6 @@ def may_see_private(user: User, runner: Runner) -> bool:
     return allowed is not None
 
 
-def _coach_ids(runner_id: int) -> list[int]:
-    return list(
-        db.session.execute(
-            sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == runner_id)
-        ).scalars()
-    )
-
-
 def feedback_of(session_id: int) -> SessionFeedback | None:
     return db.session.get(SessionFeedback, session_id)
 
@@ -172,7 +164,7 @@ def set_session_feedback(
     elif rpe is not None or mood is not None:
         words = [f"RPE {rpe}" if rpe is not None else "", mood.label.lower() if mood else ""]
         notifications.notify(
-            [c for c in _coach_ids(subject.runner.id) if c != user.id],
+            rules.coach_ids(subject.runner.id) - {user.id},
             NotificationKind.COMMENT,
             f"{subject.runner.name} rated {subject.title}",
             body=", ".join(w for w in words if w),
@@ -230,7 +222,7 @@ def add_comment(
     db.session.add(row)
     db.session.flush()
     _mark_read(user.id, subject)
-    coaches = set(_coach_ids(subject.runner.id)) - {user.id}
+    coaches = rules.coach_ids(subject.runner.id) - {user.id}
     runner_user = subject.runner.user_id
     who = user.display_name or user.username
     said = f"{who} {'noted' if private else 'commented'} on {subject.title}"

@@ -7,7 +7,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from smartrunning.athletes.models import CoachAssignment, Runner
+from smartrunning.athletes import rules
+from smartrunning.athletes.models import Runner
 from smartrunning.notifications import hooks
 from smartrunning.plans import compliance
 from smartrunning.plans.models import Plan, PlanDay
@@ -42,10 +43,7 @@ def notify_missed(day: dt.date) -> int:
         .order_by(PlanDay.id)
     ).all()
     for planned, runner in rows:
-        coaches = db.session.execute(
-            sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == runner.id)
-        ).scalars()
-        people = {*coaches, *([runner.user_id] if runner.user_id else [])}
+        people = {*rules.coach_ids(runner.id), *([runner.user_id] if runner.user_id else [])}
         hooks.missed_session(
             people,
             runner.name,

@@ -16,18 +16,14 @@ import datetime as dt
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import Runner
-from smartrunning.athletes.parameters import parameters_on
 from smartrunning.athletes.rules import can
 from smartrunning.plans import actions as plan_services
+from smartrunning.plans import freshness
 from smartrunning.plans.compliance import link_sessions
 from smartrunning.plans.models import Plan, PlanDay
-from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.science.plans.generate import RACE_KIND
-from smartrunning.science.plans.targets import step_targets
-from smartrunning.science.zwo import read_zwo
-from smartrunning.workouts.targets import day_parameters
 
 __all__ = [
     "ADDED_SLOT",
@@ -96,8 +92,7 @@ def _retarget(plan: Plan, day: PlanDay) -> None:
     """The day's pace and HR targets from the parameters valid on its (new) date: a day
     moved or copied past a change of CS or zones shows that date's targets."""
     if day.zwo:
-        params = day_parameters(parameters_on(plan.runner, day.date))
-        day.targets = targets_json(step_targets(read_zwo(day.zwo.encode("utf-8")), params))
+        day.targets = freshness.day_targets(plan, day)
 
 
 def _not_race(day: PlanDay | None, field: str) -> None:

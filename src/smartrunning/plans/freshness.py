@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
-from smartrunning.athletes.models import CoachAssignment, ParameterKey, ParameterVersion
+from smartrunning.athletes import rules
+from smartrunning.athletes.models import ParameterKey, ParameterVersion
 from smartrunning.athletes.parameters import parameters_on
 from smartrunning.notifications import hooks
-from smartrunning.plans.models import Plan
+from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db, now_utc
 from smartrunning.science.plans.targets import step_targets
@@ -25,7 +27,8 @@ from smartrunning.science.zwo import read_zwo
 from smartrunning.workouts.targets import day_parameters
 
 __all__ = [
-    "TARGET_KEYS", "Change", "Staleness", "notify_stale", "refresh_targets", "staleness",
+    "TARGET_KEYS", "Change", "Staleness", "day_targets", "notify_stale", "refresh_targets",
+    "staleness",
 ]  # fmt: skip
 
 TARGET_KEYS = (
@@ -104,6 +107,13 @@ def staleness(plan: Plan, today: dt.date) -> Staleness:
     return Staleness(resolved, tuple(Change(ParameterKey(k), v) for k, v in rows))
 
 
+def day_targets(plan: Plan, day: PlanDay) -> list[dict[str, Any]]:
+    """The pace and HR targets of ``day``'s workout (it has one: ``day.zwo``) from the
+    runner's parameters valid on its date, as stored."""
+    params = day_parameters(parameters_on(plan.runner, day.date))
+    return targets_json(step_targets(read_zwo(day.zwo.encode("utf-8")), params))
+
+
 def refresh_targets(plan: Plan, today: dt.date) -> int:
     """Resolve the targets of every day from ``today`` on against the parameters valid on
     its date; the number of days whose targets changed. The caller commits."""
@@ -111,8 +121,7 @@ def refresh_targets(plan: Plan, today: dt.date) -> int:
     for day in plan.days:
         if day.date < today or not day.zwo:
             continue
-        params = day_parameters(parameters_on(plan.runner, day.date))
-        targets = targets_json(step_targets(read_zwo(day.zwo.encode("utf-8")), params))
+        targets = day_targets(plan, day)
         if targets != day.targets:
             day.targets = targets
             changed += 1
@@ -132,9 +141,7 @@ def notify_stale(today: dt.date) -> int:
         found = staleness(plan, today)
         if not found.stale:
             continue
-        coaches = db.session.execute(
-            sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == plan.runner_id)
-        ).scalars()
+        coaches = rules.coach_ids(plan.runner_id)
         latest = max(c.valid_from for c in found.changes)
         hooks.plan_stale(
             coaches, plan.runner.name, found.message(), f"/plans/{plan.id}#stale-from-{latest}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from smartrunning.athletes.models import CoachAssignment, Runner
+from smartrunning.athletes import rules
+from smartrunning.athletes.models import Runner
 from smartrunning.notifications import actions as notifications
 from smartrunning.notifications.models import NotificationKind
 from smartrunning.platform.db import db
@@ -35,11 +36,7 @@ def job_finished(job_id: int) -> None:
             )
         ).scalars()
     )
-    coaches = set(
-        db.session.execute(
-            sa.select(CoachAssignment.coach_id).where(CoachAssignment.runner_id == runner.id)
-        ).scalars()
-    )
+    coaches = rules.coach_ids(runner.id)
     uploader = job.created_by_id
     if sessions:
         notifications.notify(
