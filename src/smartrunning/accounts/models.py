@@ -51,6 +51,12 @@ class User(db.Model):  # type: ignore[name-defined]
     password_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Counts logouts; a session cookie from before the latest is dead.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: IANA time zone the user reads times in (pages, CLI text, calendar files); the API
+    #: stays UTC.
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    #: "km" or "mi": the unit of running and cycling distances and paces on pages; the
+    #: API stays SI.
+    units: Mapped[str] = mapped_column(sa.String(2), default="km", server_default="km")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
