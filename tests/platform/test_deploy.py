@@ -46,7 +46,8 @@ def app_services() -> dict[str, dict[str, Any]]:
 def smartrunning_commands(command: list[str]) -> list[list[str]]:
     """The `smartrunning …` invocations in a compose command (plain or `sh -c "a && b"`)."""
     if command[:2] == ["sh", "-c"]:
-        return [shlex.split(part) for part in command[2].split("&&")]
+        parts = [shlex.split(part) for part in command[2].split("&&")]
+        return [part[1:] if part[:1] == ["exec"] else part for part in parts]
     return [command]
 
 
@@ -70,6 +71,19 @@ def test_compose_commands_parse_with_our_cli(service: str) -> None:
     for args in smartrunning_commands(app_services()[service]["command"]):
         context = parse(args)
         assert context.command.name in {"init", "serve", "worker"}
+
+
+@pytest.mark.parametrize("service", ["web", "worker"])
+def test_compose_long_running_process_receives_sigterm(service: str) -> None:
+    """`docker compose stop` sends SIGTERM to PID 1. A shell running `a && b` keeps PID 1
+    and does not forward the signal, so the server would be killed after the grace period
+    instead of finishing its requests: the last command must replace the shell (`exec`)."""
+    command = app_services()[service]["command"]
+    if command[:2] == ["sh", "-c"]:
+        last = shlex.split(command[2].split("&&")[-1])
+        assert last[:2] == ["exec", "smartrunning"], command
+    else:
+        assert command[0] == "smartrunning", command
 
 
 def test_compose_environment_names_are_settings() -> None:
