@@ -223,6 +223,9 @@ class PersonalBest(db.Model):  # type: ignore[name-defined]
     mean_hr_bpm: Mapped[float | None]
     #: Why it is, or is not, an anchor, in words.
     evidence: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    #: A manual best deleted and restorable until the undo window passes: left out of
+    #: every ORM select (``platform.softdelete``) and of the CS fit.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class RecomputeRequest(db.Model):  # type: ignore[name-defined]

@@ -123,6 +123,9 @@ class TrainingSession(db.Model):  # type: ignore[name-defined]
     confirmed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: Deleted and restorable until the undo window passes (``sessions.trash``): every ORM
+    #: select leaves it out (``platform.softdelete``) and the recomputation runs as if gone.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class HistoryDay(db.Model):  # type: ignore[name-defined]
