@@ -20,4 +20,11 @@ CASES: list[Case] = [
         logged_in(404, 404, 404),
         label="missing or someone else's",
     ),
+    Case(
+        "POST",
+        "settings.preferences",
+        lambda w: "/settings/preferences",
+        logged_in(302, 302, 302),
+        form=lambda w: {"time_zone": "Europe/Berlin", "units": "mi"},
+    ),
 ]

@@ -154,6 +154,13 @@ CASES: list[Case] = [
         form=lambda w: {"runner_id": w.other_runner_id, "coach_id": w.other_coach},
     ),
     Case("GET", "api_me.Me", lambda w: "/api/me", logged_in(200, 200, 200)),
+    Case(
+        "PATCH",
+        "api_me.Me",
+        lambda w: "/api/me",
+        logged_in(200, 200, 200),
+        json=lambda w: {"time_zone": "America/New_York", "units": "mi"},
+    ),
     Case("GET", "api_runners.Runners", lambda w: "/api/runners", logged_in(200, 200, 200)),
     Case(
         "POST",

@@ -27,6 +27,7 @@ from smartrunning.platform.errors import (
     Conflict,
     InvalidInput,
 )
+from smartrunning.platform.formatting import UNITS, is_time_zone
 
 __all__ = [
     "USERNAME_PATTERN",
@@ -40,6 +41,7 @@ __all__ = [
     "parse_roles",
     "reset_password",
     "set_active",
+    "set_display_prefs",
     "set_password",
     "set_roles",
 ]
@@ -272,3 +274,24 @@ def ensure_first_admin() -> FirstAdmin | None:
     password = given or generate_password()
     user = create_user(config.admin_username, password, {Role.ADMIN}, must_change_password=True)
     return FirstAdmin(user=user, generated_password=None if given else password)
+
+
+def set_display_prefs(
+    user: User, *, time_zone: str | None = None, units: str | None = None
+) -> None:
+    """Set the time zone (an IANA name such as "Europe/Berlin") and/or the units ("km" or
+    "mi") the user reads pages, command output and calendar files in; ``None`` leaves a
+    value as it is. Refuses an unknown zone or unit, naming the field."""
+    if time_zone is not None:
+        zone = time_zone.strip()
+        if not is_time_zone(zone):
+            raise InvalidInput(
+                f"Unknown time zone “{zone[:64]}”: use a name such as Europe/Berlin, "
+                "America/New_York or UTC.",
+                field="time_zone",
+            )
+        user.time_zone = zone
+    if units is not None:
+        if units not in UNITS:
+            raise InvalidInput("Units must be km (kilometres) or mi (miles).", field="units")
+        user.units = units

@@ -1,4 +1,4 @@
-"""``create-user`` and ``set-password``."""
+"""``create-user``, ``set-password`` and ``preferences`` (time zone and units)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,32 @@ def set_password_command(
     )
 
 
+@click.command("preferences")
+@with_appcontext
+@click.argument("username")
+@click.option("--time-zone", default=None, help="IANA time zone, e.g. Europe/Berlin or UTC.")
+@click.option("--units", default=None, help="km or mi: the unit of running and cycling figures.")
+@json_option
+def preferences_command(
+    username: str, time_zone: str | None, units: str | None, as_json: bool
+) -> None:
+    """Show or set the time zone and units a user reads pages, command output and calendar
+    files in (the API stays SI and UTC)."""
+    user = accounts.find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    if time_zone is not None or units is not None:
+        accounts.set_display_prefs(user, time_zone=time_zone, units=units)
+        db.session.commit()
+    word = {"km": "kilometres", "mi": "miles"}[user.units]
+    emit(
+        {"username": user.username, "time_zone": user.time_zone, "units": user.units},
+        as_json,
+        f"{user.username}: time zone {user.time_zone}, {word}.",
+    )
+
+
 def register(group: AppGroup) -> None:
     group.add_command(create_user_command)
     group.add_command(set_password_command)
+    group.add_command(preferences_command)

@@ -52,8 +52,9 @@ class User(db.Model):  # type: ignore[name-defined]
     #: Counts logouts; a session cookie from before the latest is dead.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: IANA time zone the user reads times in (pages, CLI text, calendar files); the API
-    #: stays UTC.
-    time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    #: stays UTC. Empty until chosen: read as UTC, and the browser's zone is taken at the
+    #: next login.
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     #: "km" or "mi": the unit of running and cycling distances and paces on pages; the
     #: API stays SI.
     units: Mapped[str] = mapped_column(sa.String(2), default="km", server_default="km")

@@ -1,4 +1,4 @@
-"""The user's own settings: password and personal API tokens."""
+"""The user's own settings: time zone and units, password and personal API tokens."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from smartrunning.accounts import actions as accounts
 from smartrunning.accounts import tokens as token_services
+from smartrunning.accounts.forms import PreferencesForm
 from smartrunning.accounts.policy import this_user
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
+    InvalidInput,
     NotFound,
     ServiceError,
 )
+from smartrunning.platform.formatting import time_zone_names
 
 __all__ = ["bp"]
 
@@ -25,9 +29,42 @@ class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=80)])
 
 
+def _preferences_form() -> PreferencesForm:
+    user = this_user()
+    return PreferencesForm(
+        formdata=None, data={"time_zone": user.time_zone or "UTC", "units": user.units}
+    )
+
+
+@bp.post("/preferences")
+def preferences() -> ResponseReturnValue:
+    """Set the time zone and units; a bad value is refused with a message on the page."""
+    user = this_user()
+    form = PreferencesForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_display_prefs(
+                user, time_zone=form.time_zone.data or "", units=form.units.data or ""
+            )
+        except InvalidInput as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field or "time_zone", form.time_zone)
+            field.errors = [*field.errors, exc.message]
+        else:
+            db.session.commit()
+            flash("Your time zone and units are saved.", "success")
+            return redirect(url_for("settings.tokens"))
+    return _tokens_page(preferences_form=form), 400
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 def tokens() -> ResponseReturnValue:
-    """List the user's tokens; create one (shown once)."""
+    """The settings page: time zone and units; the user's tokens, and creating one
+    (shown once)."""
+    return _tokens_page()
+
+
+def _tokens_page(preferences_form: PreferencesForm | None = None) -> str:
     user = this_user()
     form = TokenForm()
     created = None
@@ -43,6 +80,8 @@ def tokens() -> ResponseReturnValue:
     return render_template(
         "settings/tokens.html",
         form=form,
+        preferences_form=preferences_form or _preferences_form(),
+        time_zones=time_zone_names(),
         tokens=token_services.tokens_of(user),
         created=created,
         is_live=token_services.is_live,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
@@ -97,6 +99,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
+            _adopt_browser_time_zone(user, form.browser_time_zone.data)
             db.session.commit()
             login_user(user)
             if user.must_change_password:
@@ -106,6 +109,15 @@ def login() -> ResponseReturnValue:
             return _remember_client(redirect(target), user)
         form.password.errors = [LOGIN_FAILED]
     return render_template("auth/login.html", form=form)
+
+
+def _adopt_browser_time_zone(user: User, zone: str | None) -> None:
+    """A user who has chosen no time zone reads times in their browser's from their
+    first login on (they change it in their settings); an unknown zone is ignored."""
+    if user.time_zone or not zone:
+        return
+    with contextlib.suppress(InvalidInput):
+        accounts.set_display_prefs(user, time_zone=zone)
 
 
 @bp.post("/logout")

@@ -57,6 +57,19 @@ class MeSchema(Schema):
     role = fields.Str(allow_none=True)
     roles = fields.List(fields.Str())
     runner_id = fields.Int(allow_none=True)
+    time_zone = fields.Str(
+        metadata={"description": "IANA zone of pages, CLI text and calendar files (API: UTC)"}
+    )
+    units = fields.Str(
+        metadata={"description": "km or mi: the unit of pages and CLI text (the API is SI)"}
+    )
+
+
+class MePatch(Schema):
+    """The user's display preferences; each is optional."""
+
+    time_zone = fields.Str(metadata={"description": "IANA time zone, e.g. Europe/Berlin"})
+    units = fields.Str(metadata={"description": "km or mi"})
 
 
 class ZoneOut(Schema):
