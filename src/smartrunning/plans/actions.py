@@ -42,6 +42,14 @@ from smartrunning.athletes.models import (
 from smartrunning.athletes.parameters import parameters_on
 from smartrunning.athletes.rules import can, get_visible
 from smartrunning.plans import plan_schemas
+from smartrunning.plans.basis import (
+    hr_basis,
+    level_basis,
+    plan_day_parameters,
+    race_vdot,
+    stored_line,
+    vdot_basis,
+)
 from smartrunning.plans.compliance import RUNNING, link_sessions
 from smartrunning.plans.models import (
     Plan,
@@ -63,6 +71,7 @@ from smartrunning.platform.errors import (
 )
 from smartrunning.science import plans as sp
 from smartrunning.science import workouts as sw
+from smartrunning.science.hr_speed import HRSpeedLine
 from smartrunning.science.load import planned_rtss, rtss
 from smartrunning.science.plans.generate import RACE_KIND
 from smartrunning.science.plans.scaling import content_name, scale_to_duration
@@ -70,6 +79,7 @@ from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
 from smartrunning.science.zwo_write import write_zwo
 from smartrunning.sessions.history import state_before
+from smartrunning.sessions.hr_speed import runner_hr_line
 from smartrunning.sessions.models import TrainingSession
 from smartrunning.workouts import actions as workout_services
 from smartrunning.workouts.targets import day_parameters
@@ -189,7 +199,9 @@ def plans_for_runner(runner: Runner) -> list[Plan]:
     )
 
 
-def _dated_parameters(runner: Runner, start: dt.date, end: dt.date) -> sp.DatedParameters:
+def _dated_parameters(
+    runner: Runner, start: dt.date, end: dt.date, line: HRSpeedLine | None = None
+) -> sp.DatedParameters:
     changes = db.session.execute(
         sa.select(ParameterVersion.valid_from)
         .where(
@@ -203,7 +215,7 @@ def _dated_parameters(runner: Runner, start: dt.date, end: dt.date) -> sp.DatedP
     cs: list[sp.CSVersion] = []
     hr: list[sp.HRZonesVersion] = []
     for day in sorted({start, *changes}):
-        params = day_parameters(parameters_on(runner, day))
+        params = plan_day_parameters(runner, day, line)
         if params.cs_mps is not None:
             cs.append(
                 sp.CSVersion(
@@ -212,7 +224,7 @@ def _dated_parameters(runner: Runner, start: dt.date, end: dt.date) -> sp.DatedP
             )
         if params.hr_zones is not None:
             hr.append(sp.HRZonesVersion(day, params.hr_zones, params.hrmax_bpm, params.lthr_bpm))
-    return sp.DatedParameters(cs=tuple(cs), hr_zones=tuple(hr))
+    return sp.DatedParameters(cs=tuple(cs), hr_zones=tuple(hr), hr_line=line)
 
 
 def _weekdays(runner: Runner) -> frozenset[int]:
@@ -248,6 +260,8 @@ class RunnerProfile:
     recent_weekly_running_s: float
     beginner: bool
     masters: bool
+    stated: bool = False
+    """The weekly running is the one stated on the profile (no session in 4 weeks)."""
 
 
 def runner_profile(runner: Runner, first_day: dt.date, race_date: dt.date) -> RunnerProfile:
@@ -286,6 +300,7 @@ def runner_profile(runner: Runner, first_day: dt.date, race_date: dt.date) -> Ru
             recent_weekly_running_s=stated_s,
             beginner=stated_s < BEGINNER_WEEKLY_S,
             masters=age >= MASTERS_AGE,
+            stated=True,
         )
     return RunnerProfile(
         recent_weekly_load=total / weeks if rows else None,
@@ -306,9 +321,14 @@ def _fitness_day(start: dt.date, today: dt.date | None) -> dt.date:
 
 
 def generate(
-    runner: Runner, schema_row: PlanSchemaRow, request: GenerateRequest
+    runner: Runner,
+    schema_row: PlanSchemaRow,
+    request: GenerateRequest,
+    basis: dict[str, Any] | None = None,
 ) -> tuple[sp.Plan, dict[str, int]]:
-    """The plan for ``runner`` (not stored) and the library ids of its workouts by name.
+    """The plan for ``runner`` (not stored) and the library ids of its workouts by name;
+    ``basis`` (when given) is filled with what its targets and limits rest on
+    (``plans.basis``: heart-rate source, VDOT, level).
 
     Raises ``InvalidInput`` for inputs the generator refuses (with its message).
     """
@@ -324,6 +344,21 @@ def generate(
         ids.setdefault(workout.name, workout_id)
     first_day = _fitness_day(start, request.today)
     profile = runner_profile(runner, first_day, request.race_date)
+    found = runner_hr_line(runner.id, first_day)
+    line = found if isinstance(found, HRSpeedLine) else None
+    if basis is not None:
+        first = plan_day_parameters(runner, start, line)
+        race = race_vdot(runner, start)
+        basis["heart_rate"] = hr_basis(found, first.lthr_bpm is not None)
+        basis["vdot"] = vdot_basis(first.level, race)
+        basis["level"] = {
+            "beginner": profile.beginner,
+            "masters": profile.masters,
+            "weekly_running_s": round(profile.recent_weekly_running_s),
+            "text": level_basis(
+                profile.recent_weekly_running_s, profile.beginner, profile.masters, profile.stated
+            ),
+        }
     try:
         inputs = sp.PlanInputs(
             schema=schema,
@@ -335,7 +370,7 @@ def generate(
             ),
             sessions_per_week=request.sessions_per_week or runner.sessions_per_week,
             start_state=state_before(runner, first_day),
-            parameters=_dated_parameters(runner, start, request.race_date),
+            parameters=_dated_parameters(runner, start, request.race_date, line),
             library=tuple(w for _id, w in library),
             weeks=request.weeks,
             recent_weekly_load=profile.recent_weekly_load,
@@ -366,14 +401,20 @@ def day_row(day: sp.PlannedDay, ids: dict[str, int]) -> PlanDay:
     )
 
 
-def _fill(row: Plan, plan: sp.Plan, ids: dict[str, int], keep: dict[dt.date, PlanDay]) -> None:
+def _fill(
+    row: Plan,
+    plan: sp.Plan,
+    ids: dict[str, int],
+    keep: dict[dt.date, PlanDay],
+    basis: dict[str, Any] | None = None,
+) -> None:
     row.start_date = plan.start
     row.weeks = len(plan.weeks)
     row.generated_at = now_utc()
     row.targets_resolved_at = None  # resolved now, at generation
     row.warnings = warnings_json(plan)
-    basis = cs_basis(row.runner, plan.start)
-    if basis["basis"] == "default":
+    cs = cs_basis(row.runner, plan.start)
+    if cs["basis"] == "default":
         row.warnings = [
             {
                 "code": str(sp.WarningCode.DEFAULT_CRITICAL_SPEED),
@@ -384,7 +425,7 @@ def _fill(row: Plan, plan: sp.Plan, ids: dict[str, int], keep: dict[dt.date, Pla
             },
             *row.warnings,
         ]
-    row.projection = projection_json(plan)
+    row.projection = {**projection_json(plan), "basis": basis or {}}
     days = [d for d in row.days if d.date in keep and d is keep[d.date]]
     # Dates a coach emptied on the calendar stay empty while edited days are kept.
     emptied = set(row.emptied_dates or ())
@@ -402,7 +443,8 @@ def save_plan(
     created_by: User | None,
 ) -> Plan:
     """Generate and store a plan, then link sessions already done; the caller commits."""
-    plan, ids = generate(runner, schema_row, request)
+    basis: dict[str, Any] = {}
+    plan, ids = generate(runner, schema_row, request, basis)
     row = Plan(
         runner=runner,
         schema_name=schema_row.name,
@@ -413,7 +455,7 @@ def save_plan(
         ics_token=secrets.token_urlsafe(32),
         schedule=_schedule_json(request),
     )
-    _fill(row, plan, ids, {})
+    _fill(row, plan, ids, {}, basis)
     db.session.add(row)
     db.session.flush()
     link_sessions(row)
@@ -454,11 +496,12 @@ def regenerate(
         sessions_per_week=schedule.get("sessions_per_week"),
         today=today,
     )
-    plan, ids = generate(plan_row.runner, snapshot, request)
+    basis: dict[str, Any] = {}
+    plan, ids = generate(plan_row.runner, snapshot, request, basis)
     keep = {d.date: d for d in plan_row.days if keep_edited and d.edited}
     if not keep_edited:
         plan_row.emptied_dates = None
-    _fill(plan_row, plan, ids, keep)
+    _fill(plan_row, plan, ids, keep, basis)
     db.session.flush()
     link_sessions(plan_row)
     return plan_row
@@ -527,7 +570,8 @@ def _speed(day: PlanDay) -> float:
 
 def _refresh(day: PlanDay, content: sw.Workout) -> None:
     """Recompute a day's totals and targets for ``content`` on its date."""
-    params = day_parameters(parameters_on(day.plan.runner, day.date))
+    line = stored_line((day.plan.projection or {}).get("basis"))
+    params = plan_day_parameters(day.plan.runner, day.date, line)
     speed = params.cs_mps if params.cs_mps is not None else DEFAULT_SPEED_MPS
     day.duration_s = float(content.total_duration_s(speed))
     day.distance_m = float(content.total_distance_m(speed))

@@ -17,18 +17,17 @@ import sqlalchemy as sa
 
 from smartrunning.athletes import rules
 from smartrunning.athletes.models import ParameterKey, ParameterVersion
-from smartrunning.athletes.parameters import parameters_on
 from smartrunning.notifications import hooks
+from smartrunning.plans.basis import plan_day_parameters, stored_line
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db, now_utc
 from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
-from smartrunning.workouts.targets import day_parameters
 
 __all__ = [
-    "TARGET_KEYS", "Change", "Staleness", "day_targets", "notify_stale", "refresh_targets",
-    "staleness",
+    "TARGET_KEYS", "Change", "Staleness", "day_targets", "notify_stale", "plan_basis",
+    "refresh_targets", "staleness",
 ]  # fmt: skip
 
 TARGET_KEYS = (
@@ -110,8 +109,13 @@ def staleness(plan: Plan, today: dt.date) -> Staleness:
 def day_targets(plan: Plan, day: PlanDay) -> list[dict[str, Any]]:
     """The pace and HR targets of ``day``'s workout (it has one: ``day.zwo``) from the
     runner's parameters valid on its date, as stored."""
-    params = day_parameters(parameters_on(plan.runner, day.date))
+    params = plan_day_parameters(plan.runner, day.date, stored_line(plan_basis(plan)))
     return targets_json(step_targets(read_zwo(day.zwo.encode("utf-8")), params))
+
+
+def plan_basis(plan: Plan) -> dict[str, Any]:
+    """What the plan's targets rest on as stored (``plans.basis``; {} for older plans)."""
+    return dict((plan.projection or {}).get("basis") or {})
 
 
 def refresh_targets(plan: Plan, today: dt.date) -> int:

@@ -16,6 +16,10 @@ Targets per step (our choices, stated here):
   HRmax (easy 65–79 %, marathon 80–90 %, threshold 88–92 %, interval 98–100 %); a ramp
   spans both ends' ranges; repetitions have none (set by pace only). Never "pace zone
   n = heart-rate zone n". HR lags in short repetitions, so for them it is a guide;
+- heart rate from the runner's own HR–speed line (``hr_speed``) where one was accepted:
+  the line's value at the step's speed ± 3 bpm, for speeds the line covers, clamped to
+  the band above widened by ``HR_LINE_MARGIN`` (5 % of HRmax) either way and to HRmax;
+  repetitions still have none;
 - free running, max efforts and steps at 0 % (standing rest) have no targets; a ramp from
   0 % has no slowest pace (``math.inf``).
 
@@ -31,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeVar
 
+from smartrunning.science.hr_speed import HR_TOLERANCE_BPM, HRSpeedLine
 from smartrunning.science.plans.intensity import (
     Intensity,
     classify,
@@ -42,6 +47,7 @@ from smartrunning.science.workouts import Free, Intervals, MaxEffort, Ramp, Stea
 from smartrunning.science.zones import PaceZoneModel, ZoneSet
 
 __all__ = [
+    "HR_LINE_MARGIN",
     "PACE_TOLERANCE",
     "CSVersion",
     "DatedParameters",
@@ -56,6 +62,8 @@ __all__ = [
 ]
 
 PACE_TOLERANCE: Final = 0.02
+HR_LINE_MARGIN: Final = 0.05
+"""How far (a fraction of HRmax) the runner's own line may take a target outside the band."""
 StepPart = Literal["step", "on", "off"]
 
 
@@ -67,7 +75,8 @@ class DayParameters:
     ``hr_zones``: resolved heart-rate zones in bpm; ``pace_zones``: the CS fractions;
     ``hrmax_bpm``: HRmax (measured or estimated); ``lthr_bpm``: a *measured* threshold
     heart rate (Friel's zones then); ``vdot``: the runner's VDOT from races, if known
-    (else the CS model's, ``intensity.runner_vdot``).
+    (else the CS model's, ``intensity.runner_vdot``); ``hr_line``: the runner's own
+    HR–speed line, when their steady runs allow one (``science.hr_speed``).
     """
 
     cs_mps: float | None = None
@@ -77,6 +86,7 @@ class DayParameters:
     hrmax_bpm: float | None = None
     lthr_bpm: float | None = None
     vdot: float | None = None
+    hr_line: HRSpeedLine | None = None
 
     def __post_init__(self) -> None:
         if self.cs_mps is not None and not (math.isfinite(self.cs_mps) and self.cs_mps > 0):
@@ -137,6 +147,8 @@ class DatedParameters:
 
     cs: tuple[CSVersion, ...] = ()
     hr_zones: tuple[HRZonesVersion, ...] = ()
+    hr_line: HRSpeedLine | None = None
+    """The runner's own HR–speed line, the same on every day of the plan."""
 
     def __call__(self, day: dt.date) -> DayParameters:
         cs = _valid_on(self.cs, day)
@@ -145,7 +157,9 @@ class DatedParameters:
         hrmax = None if hr is None else hr.hrmax_bpm
         lthr = None if hr is None else hr.lthr_bpm
         if cs is None:
-            return DayParameters(hr_zones=zones, hrmax_bpm=hrmax, lthr_bpm=lthr)
+            return DayParameters(
+                hr_zones=zones, hrmax_bpm=hrmax, lthr_bpm=lthr, hr_line=self.hr_line
+            )
         return DayParameters(
             cs_mps=cs.cs_mps,
             d_prime_m=cs.d_prime_m,
@@ -154,6 +168,7 @@ class DatedParameters:
             hrmax_bpm=hrmax,
             lthr_bpm=lthr,
             vdot=cs.vdot,
+            hr_line=self.hr_line,
         )
 
 
@@ -211,8 +226,27 @@ def _hr(low: float, high: float, params: DayParameters) -> tuple[float, float] |
         band = hr_range_bpm(intensity, params.hr_max, params.lthr_bpm)
         if band is None:
             return None
-        ranges.append(band)
+        ranges.append(_own_line(fraction, band, params) or band)
     return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
+def _own_line(
+    fraction: float, band: tuple[float, float], params: DayParameters
+) -> tuple[float, float] | None:
+    """The runner's line's HR at ``fraction`` × CS ± 3 bpm, clamped (module doc); None
+    without a line, CS or HRmax, or outside the speeds the line covers."""
+    line, hrmax = params.hr_line, params.hr_max
+    if line is None or params.cs_mps is None or hrmax is None or fraction <= 0:
+        return None
+    speed = fraction * params.cs_mps
+    if not line.covers(speed):
+        return None
+    lowest = band[0] - HR_LINE_MARGIN * hrmax
+    highest = min(band[1] + HR_LINE_MARGIN * hrmax, hrmax)
+    hr = line.hr_at(speed)
+    low = min(max(hr - HR_TOLERANCE_BPM, lowest), highest)
+    high = min(max(hr + HR_TOLERANCE_BPM, lowest), highest)
+    return low, high
 
 
 def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, ...]:
