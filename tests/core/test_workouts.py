@@ -24,6 +24,7 @@ from smartrunning.science.workouts import (
     Ramp,
     Steady,
     Step,
+    Target,
     TextEvent,
     Workout,
     step_unit,
@@ -31,6 +32,7 @@ from smartrunning.science.workouts import (
 from smartrunning.science.zwo import read_zwo, write_zwo
 
 CS = 4.0
+HR = Target("hr", 0.65, 0.79)
 
 
 def run(*steps: Step, tags: tuple[str, ...] = ()) -> Workout:
@@ -55,7 +57,17 @@ def run(*steps: Step, tags: tuple[str, ...] = ()) -> Workout:
         (lambda: Intervals(0, Extent(60.0), Extent(60.0), 1.0, 0.5), "repeat"),
         (lambda: Intervals(True, Extent(60.0), Extent(60.0), 1.0, 0.5), "repeat"),
         (lambda: Intervals(501, Extent(60.0), Extent(60.0), 1.0, 0.5), "repeat"),
-        (lambda: Intervals(2, Extent(400.0, "m"), Extent(60.0), 1.0, 0.5), "same unit"),
+        (lambda: Intervals(2, Extent(60.0), Extent(400.0, "m"), 1.0, 0.05), "off intensity"),
+        (lambda: Target("pace", 0.0, 230.0), "pace target"),
+        (lambda: Target("hr", 0.65, 4.0), "heart rate target"),
+        (lambda: Target("pace", 240.0, 230.0), "not be above"),
+        (lambda: Steady(Extent(60.0), 1.0, target_range=(0.9, 1.1), target=HR), "not both"),
+        (
+            lambda: Intervals(
+                2, Extent(60.0), Extent(60.0), 1.0, 0.5, on_intensity_end=1.1, on_target=HR
+            ),
+            "ramped on part",
+        ),
         (lambda: Free(Extent(0.0)), "positive"),
         (lambda: MaxEffort(Extent(-5.0)), "negative"),
         (lambda: TextEvent(Extent(0.0), "bell \x07"), "not allowed"),

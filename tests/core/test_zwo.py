@@ -22,6 +22,7 @@ from smartrunning.science.workouts import (
     RampKind,
     Steady,
     Step,
+    Target,
     TextEvent,
     Workout,
     step_unit,
@@ -339,6 +340,17 @@ def _events(draw: st.DrawFn) -> tuple[TextEvent, ...]:
 
 
 @st.composite
+def _targets(draw: st.DrawFn) -> Target | None:
+    """A pace or heart-rate target (or none), for the target kinds the editor offers."""
+    kind = draw(st.sampled_from(["cs", "pace", "hr"]))
+    if kind == "cs":
+        return None
+    bounds = (60.0, 1800.0) if kind == "pace" else (0.3, 1.0)
+    a, b = draw(st.floats(*bounds)), draw(st.floats(*bounds))
+    return Target(kind, min(a, b), max(a, b))
+
+
+@st.composite
 def _step(draw: st.DrawFn) -> Step:
     unit: ExtentUnit = draw(st.sampled_from(["s", "m"]))
     low = MIN_DISTANCE_INTENSITY if unit == "m" else 0.0
@@ -350,7 +362,8 @@ def _step(draw: st.DrawFn) -> Step:
         if draw(st.booleans()):
             low, high = draw(intensity), draw(intensity)
             return Steady.ranged(draw(_positive(unit)), low, high, events, attributes)
-        return Steady(draw(_positive(unit)), draw(intensity), events, attributes)
+        target = draw(_targets())
+        return Steady(draw(_positive(unit)), draw(intensity), events, attributes, target=target)
     if kind == "ramp":
         ramp_kind: RampKind = draw(st.sampled_from(["warmup", "ramp", "cooldown"]))
         return Ramp(
@@ -359,16 +372,22 @@ def _step(draw: st.DrawFn) -> Step:
     if kind == "intervals":
         repeat = draw(st.integers(1, MAX_SEGMENTS // (2 * _STEPS_MAX)))
         share = 1.0 / (2 * repeat * _STEPS_MAX)
+        # The off part in its own unit (800 m on, 90 s off) as often as not.
+        off_unit: ExtentUnit = draw(st.sampled_from(["s", "m"]))
+        off_low = MIN_DISTANCE_INTENSITY if off_unit == "m" else 0.0
+        on_target, off_target = draw(_targets()), draw(_targets())
         return Intervals(
             repeat,
             draw(_positive(unit, share)),
-            draw(_extent(unit, share=share)),
+            draw(_extent(off_unit, share=share)),
             draw(intensity),
-            draw(intensity),
+            draw(st.floats(off_low, 5.0)),
             events,
             attributes,
-            draw(st.none() | intensity),
-            draw(st.none() | intensity),
+            None if on_target else draw(st.none() | intensity),
+            None if off_target else draw(st.none() | st.floats(off_low, 5.0)),
+            on_target,
+            off_target,
         )
     if kind == "free":
         return Free(draw(_positive(unit)), events, attributes)

@@ -12,6 +12,12 @@ of CS, SCIENCE.md "ZWO workout files") into what a runner reads:
   estimated load, from ``Workout`` (``workouts`` module doc: a distance step lasts
   D / (I · CS), a time step covers t · I · CS).
 
+Steps and parts given a pace or heart-rate target (``workouts.Target``) resolve by
+``part_targets``: a pace target stays that pace (its nominal pace the middle, its HR that of
+its speed's fraction of the day's CS); a heart-rate target gives that share of HRmax and no
+pace; a fraction of CS as above. Times, distances and load of a pace target use its own
+speed (``Workout.at_cs``).
+
 Without CS (no runner chosen), time steps keep their time and distance steps their
 distance; nothing else is estimated. Bike workouts (intensities of FTP) are never given
 paces, heart rates or distances: only their time and TSS-like load.
@@ -19,7 +25,7 @@ paces, heart rates or distances: only their time and TSS-like load.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from smartrunning.science.plans.targets import DayParameters, StepPart, StepTarget, step_targets
@@ -33,6 +39,7 @@ from smartrunning.science.workouts import (
     Segment,
     Steady,
     Step,
+    Target,
     Workout,
 )
 
@@ -41,6 +48,7 @@ __all__ = [
     "ResolvedWorkout",
     "StepKind",
     "extent_totals",
+    "part_targets",
     "resolve_workout",
 ]
 
@@ -86,6 +94,33 @@ class ResolvedWorkout:
     total_distance_m: float | None
     estimated_load: float | None
     timeline: tuple[Segment, ...]
+
+
+def _given(step: Step, part: StepPart) -> Target | None:
+    if isinstance(step, Steady) and part == "step":
+        return step.target
+    if isinstance(step, Intervals):
+        return step.on_target if part == "on" else step.off_target if part == "off" else None
+    return None
+
+
+def part_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, ...]:
+    """``plans.targets.step_targets`` of the workout at the day's CS (``Workout.at_cs``),
+    with each given pace or heart-rate target kept (module doc): what the pages, the plans
+    and the FIT files show for a step."""
+    cs = params.cs_mps
+    concrete = workout.at_cs(cs) if cs is not None else workout
+    rows: list[StepTarget] = []
+    for row in step_targets(concrete, params):
+        target = _given(workout.steps[row.step_index], row.part)
+        if target is not None and target.kind == "pace":
+            row = replace(row, pace_s_per_km=(target.low, target.high))
+        elif target is not None:
+            hrmax = params.hr_max
+            hr = None if hrmax is None else (target.low * hrmax, target.high * hrmax)
+            row = replace(row, pace_s_per_km=None, hr_bpm=hr)
+        rows.append(row)
+    return tuple(rows)
 
 
 def _parts(step: Step) -> list[tuple[StepPart, StepKind, Extent, tuple[float, float] | None]]:
@@ -135,15 +170,21 @@ def _nominal_pace(ends: tuple[float, float], cs_mps: float) -> tuple[float, floa
     return (1000.0 / (ends[0] * cs_mps), 1000.0 / (ends[1] * cs_mps))
 
 
+def _is_hr(step: Step, part: StepPart) -> bool:
+    target = _given(step, part)
+    return target is not None and target.kind == "hr"
+
+
 def resolve_workout(workout: Workout, params: DayParameters | None = None) -> ResolvedWorkout:
     """The workout's rows and totals for a runner with ``params`` (see the module doc)."""
     run = workout.sport == "run"
     cs = params.cs_mps if params is not None and run else None
     targets: dict[tuple[int, StepPart], StepTarget] = {}
     if params is not None and run:
-        targets = {(t.step_index, t.part): t for t in step_targets(workout, params)}
+        targets = {(t.step_index, t.part): t for t in part_targets(workout, params)}
+    concrete = workout.at_cs(cs) if cs is not None else workout
     rows: list[ResolvedStep] = []
-    for index, step in enumerate(workout.steps):
+    for index, step in enumerate(concrete.steps):
         repeat = step.repeat if isinstance(step, Intervals) else 1
         for part, kind, extent, ends in _parts(step):
             single = _single(workout.sport, kind, extent, ends)
@@ -163,7 +204,11 @@ def resolve_workout(workout: Workout, params: DayParameters | None = None) -> Re
                         if cs is not None
                         else (extent.value if extent.is_distance and run else None)
                     ),
-                    pace_s_per_km=_nominal_pace(ends, cs) if cs and ends else None,
+                    pace_s_per_km=(
+                        _nominal_pace(ends, cs)
+                        if cs and ends and not _is_hr(workout.steps[index], part)
+                        else None
+                    ),
                     pace_range_s_per_km=target.pace_s_per_km if target else None,
                     hr_bpm=target.hr_bpm if target else None,
                 )
@@ -188,7 +233,8 @@ def extent_totals(workout: Workout) -> dict[ExtentUnit, float]:
     totals: dict[ExtentUnit, float] = {"s": 0.0, "m": 0.0}
     for step in workout.steps:
         if isinstance(step, Intervals):
-            totals[step.on.unit] += step.repeat * (step.on.value + step.off.value)
+            totals[step.on.unit] += step.repeat * step.on.value
+            totals[step.off.unit] += step.repeat * step.off.value
         else:
             totals[step.extent.unit] += step.extent.value
     return totals

@@ -16,6 +16,18 @@ workouts rarely have distance steps, and time steps need no speed):
 - free-run and max-effort steps have no target; estimates assume ``FREE_INTENSITY`` and
   ``MAX_EFFORT_INTENSITY``.
 
+Target kinds (``Target``): a steady step or an interval block's on or off part may be aimed
+at a **pace** range (s/km) or a **heart-rate** range (fractions of HRmax) instead of a
+fraction of CS. Its ``intensity`` is then the fraction estimates use when no runner is
+given (the pace's speed over a reference CS, ``target_intensity``); given a runner's CS,
+estimates run a pace target at its own speed (the middle of its range), so a distance step
+at 3:45–3:50/km lasts what that pace takes whatever the reference was. A heart-rate target
+keeps its estimate intensity (``hr_intensity``: Daniels' %HRmax bands mapped to fractions
+of CS; an estimate for time, distance and load only, never shown as a pace).
+
+Interval blocks may measure their on and off parts in different units (6 × 800 m on,
+90 s off).
+
 Estimated load (rTSS-like, SCIENCE.md "Training load of a session": rTSS = hours · IF² · 100,
 100 = one hour at CS): Σ over steps of hours · IF² · 100 with IF the step's intensity. A
 ramp uses the time-average of IF²: (a² + ab + b²) / 3 for a time ramp; for a distance ramp
@@ -26,10 +38,11 @@ is Coggan's TSS with IF = fraction of FTP.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal, NamedTuple, assert_never
 
 __all__ = [
@@ -41,6 +54,7 @@ __all__ = [
     "MAX_SEGMENTS",
     "MAX_STEPS",
     "MIN_DISTANCE_INTENSITY",
+    "REFERENCE_CS_MPS",
     "Attributes",
     "Extent",
     "ExtentUnit",
@@ -54,9 +68,14 @@ __all__ = [
     "Sport",
     "Steady",
     "Step",
+    "Target",
+    "TargetKind",
     "TextEvent",
     "Workout",
+    "hr_intensity",
     "step_unit",
+    "step_units",
+    "target_intensity",
 ]
 
 Sport = Literal["run", "bike"]
@@ -64,6 +83,7 @@ ExtentUnit = Literal["s", "m"]
 RampKind = Literal["warmup", "ramp", "cooldown"]
 SegmentKind = Literal["warmup", "ramp", "cooldown", "steady", "on", "off", "free", "max"]
 Attributes = tuple[tuple[str, str], ...]
+TargetKind = Literal["pace", "hr"]
 
 MAX_INTENSITY: Final = 5.0
 """Largest intensity fraction accepted; catches percentages written as fractions (75)."""
@@ -80,6 +100,21 @@ FREE_INTENSITY: Final = 0.75
 """Assumed intensity of a free-run step for estimates: self-paced easy running."""
 MAX_EFFORT_INTENSITY: Final = 1.25
 """Assumed intensity of a max-effort step for estimates: about stride speed."""
+
+MIN_PACE_S_PER_KM: Final = 60.0
+"""Fastest pace a target may give (1:00/km, 60 km/h: catches a pace typed in minutes)."""
+MAX_PACE_S_PER_KM: Final = 1800.0
+"""Slowest pace a target may give (30:00/km, a slow walk)."""
+MIN_HR_FRACTION: Final = 0.3
+MAX_HR_FRACTION: Final = 1.0
+REFERENCE_CS_MPS: Final = 1000.0 / 240.0
+"""CS a pace target is expressed against when no runner's CS is known (4:00/km, a
+recreational runner's CS): the fraction written to ZWO and used by runner-less estimates."""
+_HR_TO_CS: Final = ((0.5, 0.6), (0.72, 0.75), (0.85, 0.86), (0.9, 0.97), (0.99, 1.08), (1.0, 1.1))
+"""(fraction of HRmax, fraction of CS) points for ``hr_intensity``: the middles of Daniels'
+%HRmax bands (easy 65–79 %, marathon 80–90 %, threshold 88–92 %, interval 98–100 %)
+against the middles of the CS fractions of the same intensities (easy ~0.75, marathon
+~0.86, threshold ~0.97, interval ~1.08), linear in between."""
 
 _SECONDS_PER_HOUR: Final = 3600.0
 # XML 1.0 cannot carry other control characters or U+FFFE/U+FFFF, even escaped.
@@ -135,6 +170,61 @@ def _check_step_extent(extent: Extent, what: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """What a step or part aims at when it is not a fraction of CS.
+
+    ``kind`` "pace": ``low`` and ``high`` are the fastest and slowest pace, s/km
+    (equal for one pace); "hr": the lowest and highest heart rate as fractions of HRmax.
+    """
+
+    kind: TargetKind
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        if self.kind == "pace":
+            bounds, what = (MIN_PACE_S_PER_KM, MAX_PACE_S_PER_KM), "pace"
+        elif self.kind == "hr":
+            bounds, what = (MIN_HR_FRACTION, MAX_HR_FRACTION), "heart rate"
+        else:
+            raise ValueError(f"target kind must be 'pace' or 'hr', got {self.kind!r}")
+        for value in (self.low, self.high):
+            if isinstance(value, bool) or not (
+                math.isfinite(value) and bounds[0] <= value <= bounds[1]
+            ):
+                raise ValueError(f"{what} target must be between {bounds[0]:g} and {bounds[1]:g}")
+        if self.low > self.high:
+            raise ValueError(f"{what} target: the first value must not be above the second")
+
+    @property
+    def speed_mps(self) -> float | None:
+        """The middle of a pace range as a speed (m/s); None for a heart-rate target."""
+        if self.kind != "pace":
+            return None
+        return (1000.0 / self.low + 1000.0 / self.high) / 2.0
+
+
+def hr_intensity(low: float, high: float) -> float:
+    """The CS fraction estimates use for a heart-rate range (``_HR_TO_CS``)."""
+    middle = (low + high) / 2.0
+    points = _HR_TO_CS
+    if middle <= points[0][0]:
+        return points[0][1]
+    for (h0, c0), (h1, c1) in itertools.pairwise(points):
+        if middle <= h1:
+            return c0 + (c1 - c0) * (middle - h0) / (h1 - h0)
+    return points[-1][1]
+
+
+def target_intensity(target: Target, cs_mps: float = REFERENCE_CS_MPS) -> float:
+    """The fraction of ``cs_mps`` a target stands for, within the model's limits: a pace's
+    middle speed over ``cs_mps``; a heart-rate range's ``hr_intensity``."""
+    speed = target.speed_mps
+    value = hr_intensity(target.low, target.high) if speed is None else speed / cs_mps
+    return min(max(value, MIN_DISTANCE_INTENSITY), MAX_INTENSITY)
+
+
+@dataclass(frozen=True, slots=True)
 class TextEvent:
     """A message shown at ``offset`` from the start of its step (or of the workout when
     it is not inside a step). ``attributes``: other ZWO attributes, kept as read."""
@@ -159,6 +249,9 @@ class Steady:
     give it (``SteadyState PowerLow PowerHigh`` without ``Power``); the athlete holds
     anywhere inside it. ``intensity`` is then its middle, which estimates use; build one
     with :meth:`ranged`.
+
+    ``target``: a pace or heart-rate target instead of a fraction of CS (module doc);
+    ``intensity`` is then its estimate fraction, and ``target_range`` is None.
     """
 
     extent: Extent
@@ -166,6 +259,7 @@ class Steady:
     events: tuple[TextEvent, ...] = ()
     attributes: Attributes = ()
     target_range: tuple[float, float] | None = None
+    target: Target | None = None
 
     def __post_init__(self) -> None:
         _check_step_extent(self.extent, "steady duration")
@@ -179,6 +273,8 @@ class Steady:
             self.intensity, sum(self.target_range) / 2.0, rel_tol=1e-9, abs_tol=1e-12
         ):
             raise ValueError("a ranged steady step's intensity is the middle of its range")
+        if self.target is not None and self.target_range is not None:
+            raise ValueError("a steady step has a pace or heart-rate target or a range, not both")
         _check_attributes(self.attributes, "steady")
 
     @classmethod
@@ -223,8 +319,11 @@ class Ramp:
 class Intervals:
     """``repeat`` × (``on`` at ``on_intensity``, then ``off`` at ``off_intensity``).
 
-    ZWO ``IntervalsT``: one duration type for the whole element, so ``on`` and ``off`` have
-    the same unit. ``off`` may be zero (back-to-back efforts).
+    ZWO ``IntervalsT``. ``on`` and ``off`` may have different units (800 m on, 90 s off;
+    ZWO has one duration type per element, so the writer marks the off part's own,
+    ``zwo_format.OFF_DURATION_TYPE``). ``off`` may be zero (back-to-back efforts).
+    ``on_target``/``off_target``: a pace or heart-rate target for the part (module doc),
+    whose ``*_intensity`` is then its estimate fraction; not with a ramped part.
 
     Ramped intervals (Zwift's ``PowerOnLow``/``PowerOnHigh``, ``PowerOffLow``/
     ``PowerOffHigh``): each on (off) part goes linearly from ``on_intensity``
@@ -241,20 +340,25 @@ class Intervals:
     attributes: Attributes = ()
     on_intensity_end: float | None = None
     off_intensity_end: float | None = None
+    on_target: Target | None = None
+    off_target: Target | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.repeat, bool) or not 1 <= self.repeat <= MAX_REPEAT:
             raise ValueError(f"repeat must be between 1 and {MAX_REPEAT}, got {self.repeat!r}")
-        if self.on.unit != self.off.unit:
-            raise ValueError("on and off durations must have the same unit")
         _check_step_extent(self.on, "on duration")
-        minimum = MIN_DISTANCE_INTENSITY if self.on.is_distance else 0.0
-        _check_intensity(self.on_intensity, "on intensity", minimum=minimum)
-        _check_intensity(self.off_intensity, "off intensity", minimum=minimum)
+        on_minimum = MIN_DISTANCE_INTENSITY if self.on.is_distance else 0.0
+        off_minimum = MIN_DISTANCE_INTENSITY if self.off.is_distance else 0.0
+        _check_intensity(self.on_intensity, "on intensity", minimum=on_minimum)
+        _check_intensity(self.off_intensity, "off intensity", minimum=off_minimum)
         if self.on_intensity_end is not None:
-            _check_intensity(self.on_intensity_end, "on end intensity", minimum=minimum)
+            _check_intensity(self.on_intensity_end, "on end intensity", minimum=on_minimum)
         if self.off_intensity_end is not None:
-            _check_intensity(self.off_intensity_end, "off end intensity", minimum=minimum)
+            _check_intensity(self.off_intensity_end, "off end intensity", minimum=off_minimum)
+        if self.on_target is not None and self.on_intensity_end is not None:
+            raise ValueError("a ramped on part cannot have a pace or heart-rate target")
+        if self.off_target is not None and self.off_intensity_end is not None:
+            raise ValueError("a ramped off part cannot have a pace or heart-rate target")
         _check_attributes(self.attributes, "intervals")
 
     @property
@@ -300,8 +404,23 @@ Step = Steady | Ramp | Intervals | Free | MaxEffort
 
 
 def step_unit(step: Step) -> ExtentUnit:
-    """What the step is measured in: ``"s"`` (time) or ``"m"`` (distance)."""
+    """What the step is measured in: ``"s"`` (time) or ``"m"`` (distance); for an interval
+    block, its on part's (``step_units`` gives both)."""
     return step.on.unit if isinstance(step, Intervals) else step.extent.unit
+
+
+def step_units(step: Step) -> frozenset[ExtentUnit]:
+    """Every unit the step is measured in (an interval block's on and off parts)."""
+    if isinstance(step, Intervals):
+        return frozenset({step.on.unit, step.off.unit})
+    return frozenset({step.extent.unit})
+
+
+def _at(intensity: float, target: Target | None, cs_mps: float | None) -> float:
+    """``intensity``, or a pace target's own speed as a fraction of ``cs_mps``."""
+    if target is None or cs_mps is None or target.speed_mps is None:
+        return intensity
+    return target_intensity(target, cs_mps)
 
 
 class Segment(NamedTuple):
@@ -324,13 +443,18 @@ class _Piece(NamedTuple):
     kind: SegmentKind
 
 
-def _pieces(step: Step) -> Iterator[_Piece]:
+def _pieces(step: Step, cs_mps: float | None = None) -> Iterator[_Piece]:
     if isinstance(step, Steady):
-        yield _Piece(step.extent, step.intensity, step.intensity, "steady")
+        value = _at(step.intensity, step.target, cs_mps)
+        yield _Piece(step.extent, value, value, "steady")
     elif isinstance(step, Ramp):
         yield _Piece(step.extent, step.intensity_start, step.intensity_end, step.kind)
     elif isinstance(step, Intervals):
         on, off = step.on_ends, step.off_ends
+        if step.on_target is not None:
+            on = (_at(on[0], step.on_target, cs_mps),) * 2
+        if step.off_target is not None:
+            off = (_at(off[0], step.off_target, cs_mps),) * 2
         for _ in range(step.repeat):
             yield _Piece(step.on, on[0], on[1], "on")
             if step.off.value > 0.0:
@@ -384,7 +508,8 @@ def _check_whole(steps: tuple[Step, ...]) -> None:
     for step in steps:
         if isinstance(step, Intervals):
             segments += step.repeat * (2 if step.off.value > 0.0 else 1)
-            totals[step.on.unit] += step.repeat * (step.on.value + step.off.value)
+            totals[step.on.unit] += step.repeat * step.on.value
+            totals[step.off.unit] += step.repeat * step.off.value
         else:
             segments += 1
             totals[step.extent.unit] += step.extent.value
@@ -455,26 +580,48 @@ class Workout:
     @property
     def has_distance_steps(self) -> bool:
         """Whether any step is measured in metres (estimates then need a speed)."""
-        return any(step_unit(step) == "m" for step in self.steps)
+        return any("m" in step_units(step) for step in self.steps)
+
+    def at_cs(self, cs_mps: float) -> Workout:
+        """The workout with each pace target's intensity its own speed over ``cs_mps``
+        (what the estimates use for that runner); the same workout without pace targets."""
+        steps: list[Step] = []
+        for step in self.steps:
+            if isinstance(step, Steady) and step.target is not None:
+                step = replace(step, intensity=_at(step.intensity, step.target, cs_mps))
+            elif isinstance(step, Intervals):
+                step = replace(
+                    step,
+                    on_intensity=_at(step.on_intensity, step.on_target, cs_mps),
+                    off_intensity=_at(step.off_intensity, step.off_target, cs_mps),
+                )
+            steps.append(step)
+        return replace(self, steps=tuple(steps))
 
     def total_duration_s(self, cs_mps: float | None = None) -> float:
         """Total time in seconds; ``cs_mps`` converts distance steps (see module doc)."""
-        return sum(_piece_seconds(piece, cs_mps) for step in self.steps for piece in _pieces(step))
+        return sum(
+            _piece_seconds(piece, cs_mps) for step in self.steps for piece in _pieces(step, cs_mps)
+        )
 
     def total_distance_m(self, cs_mps: float) -> float:
         """Total distance in metres at the given CS (time steps at I · CS)."""
-        return sum(_piece_metres(piece, cs_mps) for step in self.steps for piece in _pieces(step))
+        return sum(
+            _piece_metres(piece, cs_mps) for step in self.steps for piece in _pieces(step, cs_mps)
+        )
 
     def estimated_load(self, cs_mps: float | None = None) -> float:
         """rTSS-like load: Σ hours · IF² · 100 over the steps (see module doc)."""
-        return sum(_piece_load(piece, cs_mps) for step in self.steps for piece in _pieces(step))
+        return sum(
+            _piece_load(piece, cs_mps) for step in self.steps for piece in _pieces(step, cs_mps)
+        )
 
     def timeline(self, cs_mps: float | None = None) -> tuple[Segment, ...]:
         """The steps flattened into consecutive segments (intervals unrolled), for charts."""
         segments: list[Segment] = []
         clock = 0.0
         for index, step in enumerate(self.steps):
-            for piece in _pieces(step):
+            for piece in _pieces(step, cs_mps):
                 end = clock + _piece_seconds(piece, cs_mps)
                 segments.append(Segment(clock, end, piece.start, piece.end, piece.kind, index))
                 clock = end

@@ -54,14 +54,17 @@ from smartrunning.science.workouts import (
     Sport,
     Steady,
     Step,
+    Target,
     TextEvent,
     Workout,
 )
 from smartrunning.science.zwo_format import (
     DURATION_TYPE,
     METADATA_ELEMENTS,
+    OFF_DURATION_TYPE,
     RAMP_KINDS,
     STEP_KEYS,
+    TARGET_ATTRIBUTES,
     TEXT_ELEMENTS,
 )
 from smartrunning.science.zwo_write import write_zwo
@@ -259,13 +262,42 @@ def _intervals(attrs: _Attrs, unit: ExtentUnit, events: tuple[TextEvent, ...]) -
         repeat = 1.0
     if not repeat.is_integer():
         raise ZwoError(f"<{node.tag}> Repeat must be a whole number, got {repeat!r}", node.line)
+    off_unit = _unit(node, attrs.take(OFF_DURATION_TYPE), unit)
     on = _extent(node, "OnDuration", attrs.required("OnDuration"), unit)
-    off = _extent(node, "OffDuration", attrs.required("OffDuration"), unit)
+    off = _extent(node, "OffDuration", attrs.required("OffDuration"), off_unit)
     on_power, on_end = _interval_power(attrs, "On")
     off_power, off_end = _interval_power(attrs, "Off")
+    on_target = _target(attrs, "on")
+    off_target = _target(attrs, "off")
     return Intervals(
-        int(repeat), on, off, on_power, off_power, events, attrs.rest(), on_end, off_end
+        int(repeat),
+        on,
+        off,
+        on_power,
+        off_power,
+        events,
+        attrs.rest(),
+        on_end,
+        off_end,
+        on_target,
+        off_target,
     )
+
+
+def _target(attrs: _Attrs, part: str) -> Target | None:
+    """Our pace or heart-rate target attribute (``zwo_format.TARGET_ATTRIBUTES``)."""
+    raw = attrs.take(TARGET_ATTRIBUTES[part])
+    if raw is None:
+        return None
+    kind, _, values = raw.strip().partition(":")
+    low, _, high = values.partition("-")
+    if kind not in ("pace", "hr") or not _NUMBER.fullmatch(low) or not _NUMBER.fullmatch(high):
+        node = attrs.node
+        raise ZwoError(
+            f"<{node.tag}> {TARGET_ATTRIBUTES[part]} must read pace:low-high or hr:low-high",
+            node.line,
+        )
+    return Target(kind, float(low), float(high))  # type: ignore[arg-type]
 
 
 def _interval_power(attrs: _Attrs, part: str) -> tuple[float, float | None]:
@@ -290,8 +322,11 @@ def _powered(attrs: _Attrs, extent: Extent, events: tuple[TextEvent, ...]) -> St
     low = attrs.number("PowerLow")
     high = attrs.number("PowerHigh")
     if node.key == "steadystate":
+        target = _target(attrs, "step")
         if power is not None:
-            return Steady(extent, power, events, attrs.rest())
+            return Steady(extent, power, events, attrs.rest(), target=target)
+        if target is not None:
+            raise ZwoError(f"<{node.tag}> with a target needs a Power attribute", node.line)
         if low is None or high is None:
             raise ZwoError(
                 f"<{node.tag}> needs a Power attribute (or PowerLow and PowerHigh)", node.line

@@ -17,9 +17,11 @@ __all__ = [
     "DURATION_TYPE",
     "INTERPRETED",
     "METADATA_ELEMENTS",
+    "OFF_DURATION_TYPE",
     "RAMP_ELEMENTS",
     "RAMP_KINDS",
     "STEP_KEYS",
+    "TARGET_ATTRIBUTES",
     "TEXT_ELEMENTS",
     "XML_NAME",
 ]
@@ -27,9 +29,19 @@ __all__ = [
 DURATION_TYPE: Final = "durationtype"
 """``durationType`` (lower case): an element, a ``<workout_file>`` or a step attribute."""
 
+OFF_DURATION_TYPE: Final = "SrOffDurationType"
+"""Our attribute on ``IntervalsT`` when its off part has another unit than its on part
+("time" or "distance"); Zwift ignores it (its files have one unit per element)."""
+TARGET_ATTRIBUTES: Final = {"step": "SrTarget", "on": "SrOnTarget", "off": "SrOffTarget"}
+"""Our attributes for a pace or heart-rate target (``workouts.Target``), written
+``pace:225-230`` (s/km, fastest-slowest) or ``hr:0.65-0.79`` (fractions of HRmax); the
+``Power`` values beside them hold the estimate fraction, which is what Zwift reads."""
+
 # Attributes each element's model interprets (lower case); the others are kept verbatim.
 INTERPRETED: Final[dict[str, frozenset[str]]] = {
-    "SteadyState": frozenset({"duration", "power", "powerlow", "powerhigh", DURATION_TYPE}),
+    "SteadyState": frozenset(
+        {"duration", "power", "powerlow", "powerhigh", DURATION_TYPE, "srtarget"}
+    ),
     "Warmup": frozenset({"duration", "power", "powerlow", "powerhigh", DURATION_TYPE}),
     "Ramp": frozenset({"duration", "power", "powerlow", "powerhigh", DURATION_TYPE}),
     "Cooldown": frozenset({"duration", "power", "powerlow", "powerhigh", DURATION_TYPE}),
@@ -45,6 +57,9 @@ INTERPRETED: Final[dict[str, frozenset[str]]] = {
             "powerofflow",
             "poweroffhigh",
             DURATION_TYPE,
+            "sroffdurationtype",
+            "srontarget",
+            "srofftarget",
         }
     ),
     "FreeRide": frozenset({"duration", DURATION_TYPE}),

@@ -17,11 +17,19 @@ from smartrunning.science.workouts import (
     Ramp,
     Steady,
     Step,
+    Target,
     TextEvent,
     Workout,
-    step_unit,
+    step_units,
 )
-from smartrunning.science.zwo_format import INTERPRETED, METADATA_ELEMENTS, RAMP_ELEMENTS, XML_NAME
+from smartrunning.science.zwo_format import (
+    INTERPRETED,
+    METADATA_ELEMENTS,
+    OFF_DURATION_TYPE,
+    RAMP_ELEMENTS,
+    TARGET_ATTRIBUTES,
+    XML_NAME,
+)
 
 __all__ = ["write_zwo"]
 
@@ -65,6 +73,13 @@ def _interval_power(part: str, start: float, end: float | None) -> list[tuple[st
     return [(f"Power{part}Low", _format_number(start)), (f"Power{part}High", _format_number(end))]
 
 
+def _target(part: str, target: Target | None) -> list[tuple[str, str]]:
+    if target is None:
+        return []
+    value = f"{target.kind}:{_format_number(target.low)}-{_format_number(target.high)}"
+    return [(TARGET_ATTRIBUTES[part], value)]
+
+
 def _tag_xml(tag: str, as_text: bool) -> str:
     if as_text:
         return f"    <tag>{_escape_text(tag)}</tag>"
@@ -82,13 +97,18 @@ def _step_xml(step: Step, mark_distance: bool) -> str:
             ("OffDuration", _format_number(step.off.value)),
             *_interval_power("On", step.on_intensity, step.on_intensity_end),
             *_interval_power("Off", step.off_intensity, step.off_intensity_end),
+            *_target("on", step.on_target),
+            *_target("off", step.off_target),
         ]
+        if step.off.unit != step.on.unit:
+            known.append((OFF_DURATION_TYPE, "distance" if step.off.is_distance else "time"))
     else:
         known = [("Duration", _format_number(step.extent.value))]
         if isinstance(step, Steady):
             tag = "SteadyState"
             if step.target_range is None:
                 known.append(("Power", _format_number(step.intensity)))
+                known.extend(_target("step", step.target))
             else:
                 known.append(("PowerLow", _format_number(step.target_range[0])))
                 known.append(("PowerHigh", _format_number(step.target_range[1])))
@@ -100,7 +120,8 @@ def _step_xml(step: Step, mark_distance: bool) -> str:
             tag = "FreeRide"
         else:
             tag = "MaxEffort"
-    if mark_distance and step_unit(step) == "m":
+    first_unit = step.on.unit if isinstance(step, Intervals) else step.extent.unit
+    if mark_distance and first_unit == "m":
         known.append(("durationType", "distance"))
     head = "    " + _open_tag(tag, known, step.attributes)
     if not step.events:
@@ -115,7 +136,7 @@ def write_zwo(workout: Workout) -> bytes:
     Raises ``ValueError`` for a kept attribute or metadata element that cannot be written
     back (a name the format interprets itself, or not an XML name).
     """
-    all_distance = all(step_unit(step) == "m" for step in workout.steps)
+    all_distance = all(step_units(step) == {"m"} for step in workout.steps)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         "<workout_file>",

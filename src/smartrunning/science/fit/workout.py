@@ -6,12 +6,16 @@
 - a step lasts ``duration_type`` ``time`` (``duration_value`` in ms) or ``distance``
   (in cm), as the ZWO step does;
 - running steps with an intensity get a custom **speed** target (``custom_target_value_*``
-  in mm/s): the pace range of ``science.plans.targets.step_targets`` (intensity · CS,
-  ±``PACE_TOLERANCE``), so a watch shows the same range as the plan and the library;
+  in mm/s): the pace range of ``science.workout_targets.part_targets`` (intensity · CS,
+  ±``PACE_TOLERANCE``, or the pace range the step was given), so a watch shows the same
+  range as the plan and the library;
   and, when HR zones are given, a secondary custom **heart-rate** target (bpm + 100, the
   FIT ``workout_hr`` encoding) from the same function;
 - cycling steps get a **power** target in % of FTP (``workout_power`` values 0–1000 are
   percent of FTP), which is what a bike workout's fractions mean (SCIENCE.md);
+- a step or part given a heart-rate target (% of HRmax) gets a custom heart-rate target
+  only (bpm + 100; open without HRmax); one given a pace gets that speed range;
+- an interval's on and off parts each keep their own unit (800 m on, 90 s off);
 - free running and max efforts have an open target;
 - an interval block with ``repeat`` > 1 becomes its on step, its off step (when it has
   one) and a ``repeat_until_steps_cmplt`` step pointing back at the on step with the total
@@ -26,7 +30,8 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from smartrunning.science.fit.encode import encode_file
-from smartrunning.science.plans.targets import DayParameters, StepTarget, step_targets
+from smartrunning.science.plans.targets import DayParameters, StepTarget
+from smartrunning.science.workout_targets import part_targets
 from smartrunning.science.workouts import (
     Extent,
     Free,
@@ -35,6 +40,7 @@ from smartrunning.science.workouts import (
     Ramp,
     Steady,
     Step,
+    Target,
     Workout,
 )
 from smartrunning.science.zones import PaceZoneModel, ZoneSet
@@ -57,6 +63,22 @@ def _percent(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
+def _pace(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def _aim(value: float, target: Target | None) -> str:
+    """What a part aims at, for a step name: "75 %", "3:45-3:50/km" or "65-79 % HRmax"."""
+    if target is None:
+        return _percent(value)
+    if target.kind == "pace":
+        if target.low == target.high:
+            return f"{_pace(target.low)}/km"
+        return f"{_pace(target.low)}-{_pace(target.high)}/km"
+    return f"{target.low * 100:.0f}-{target.high * 100:.0f} % HRmax"
+
+
 def _extent_label(extent: Extent) -> str:
     if extent.is_distance:
         return f"{extent.value / 1000:g} km" if extent.value >= 1000 else f"{extent.value:g} m"
@@ -70,7 +92,7 @@ class _Encoder:
     def __init__(self, workout: Workout, params: DayParameters) -> None:
         self.workout = workout
         self.is_run = workout.sport == "run"
-        targets = step_targets(workout, params) if self.is_run else ()
+        targets = part_targets(workout, params) if self.is_run else ()
         self.targets: dict[tuple[int, str], StepTarget] = {
             (t.step_index, t.part): t for t in targets
         }
@@ -125,7 +147,7 @@ class _Encoder:
 
     def step(self, index: int, step: Step) -> None:
         if isinstance(step, Steady):
-            name = f"Steady {_percent(step.intensity)}"
+            name = f"Steady {_aim(step.intensity, step.target)}"
             target = self._target(index, "step", step.intensity, step.intensity)
             self.add(name, "active", _duration(step.extent) | target)
         elif isinstance(step, Ramp):
@@ -144,7 +166,7 @@ class _Encoder:
             raise TypeError(f"unknown step {step!r}")
 
     def _intervals(self, index: int, step: Intervals) -> None:
-        on_name = f"{_extent_label(step.on)} at {_percent(step.on_intensity)}"
+        on_name = f"{_extent_label(step.on)} at {_aim(step.on_intensity, step.on_target)}"
         on_target = self._target(index, "on", step.on_intensity, step.on_intensity)
         first = self.add(on_name, "active", _duration(step.on) | on_target)
         if step.off.value > 0:
