@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 __all__ = ["ChangePasswordForm", "LoginForm", "PreferencesForm"]
@@ -39,6 +40,9 @@ class PreferencesForm(FlaskForm):
     )
     units = SelectField(
         "Distances and paces",
-        choices=[("km", "Kilometres (/km, km/h)"), ("mi", "Miles (/mi, mph)")],
+        choices=[
+            SelectChoice("km", "Kilometres (/km, km/h)"),
+            SelectChoice("mi", "Miles (/mi, mph)"),
+        ],
         validate_choice=False,
     )

@@ -12,7 +12,14 @@ window.SR = window.SR || {};
     const mm = String(m).padStart(2, "0"), ss = String(s).padStart(2, "0");
     return h ? `${h}:${mm}:${ss}` : `${m}:${ss}`;
   };
-  SR.pace = function (mps) { return mps ? SR.duration(1000 / mps) : "–"; };
+  // The reader's units (the page's <body data-units>, "km" or "mi"): paces per km or mile.
+  SR.units = (document.body && document.body.dataset.units) === "mi" ? "mi" : "km";
+  SR.unitMetres = SR.units === "mi" ? 1609.344 : 1000;
+  SR.paceUnit = SR.units === "mi" ? "/mi" : "/km";
+  SR.distanceUnit = SR.units;
+  SR.pace = function (mps) { return mps ? SR.duration(SR.unitMetres / mps) : "–"; };
+  // A pace given in seconds per km, in seconds per the reader's unit.
+  SR.perUnit = function (secondsPerKm) { return secondsPerKm * SR.unitMetres / 1000; };
   // range: {min, max} day numbers; line charts give their data's ends (else Chart.js
   // rounds the axis outwards, years past the data).
   SR.dateAxis = function (range) {

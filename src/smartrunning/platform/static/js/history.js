@@ -31,14 +31,14 @@
     data: {
       labels: data.weeks.map((w) => String(w.week)),
       datasets: [
-        { label: "Running distance (km)", data: data.weeks.map((w) => w.running_distance_m / 1000), backgroundColor: "#0d6efd", yAxisID: "y" },
+        { label: `Running distance (${SR.distanceUnit})`, data: data.weeks.map((w) => w.running_distance_m / SR.unitMetres), backgroundColor: "#0d6efd", yAxisID: "y" },
         { label: "Load", data: data.weeks.map((w) => w.load), backgroundColor: "#fd7e14", yAxisID: "load" },
       ],
     },
     options: {
       animation: false,
       maintainAspectRatio: !SR.inChartBox(canvas),
-      scales: { y: { title: { display: true, text: "km" } },
+      scales: { y: { title: { display: true, text: SR.distanceUnit } },
                 load: { position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "load" } } },
     },
   });

@@ -20,7 +20,7 @@
        stepped: true, borderColor: palette[3], backgroundColor: palette[3], yAxisID: "d" }],
     { title: { display: true, text: "CS (m/s)" }, ticks: { callback: (v) => v.toFixed(3) } },
     (item) => item.datasetIndex === 0
-      ? `CS ${SR.pace(item.parsed.y)} /km (${item.parsed.y.toFixed(2)} m/s)`
+      ? `CS ${SR.pace(item.parsed.y)} ${SR.paceUnit} (${item.parsed.y.toFixed(2)} m/s)`
       : `D′ ${item.parsed.y.toFixed(0)} m`
   );
   if (csChart) {
@@ -44,9 +44,9 @@
   }));
   SR.lineChart(
     document.getElementById("bests-chart"), bests,
-    { reverse: true, title: { display: true, text: "average pace /km" },
-      ticks: { callback: (v) => SR.duration(v) } },
-    (item) => `${item.dataset.label}: ${SR.duration(item.parsed.y)} /km`
+    { reverse: true, title: { display: true, text: `average pace ${SR.paceUnit}` },
+      ticks: { callback: (v) => SR.duration(SR.perUnit(v)) } },
+    (item) => `${item.dataset.label}: ${SR.duration(SR.perUnit(item.parsed.y))} ${SR.paceUnit}`
   );
   SR.lineChart(
     document.getElementById("hrmax-chart"),

@@ -7,12 +7,16 @@
   if (!source || !window.Chart) return;
   const data = JSON.parse(source.textContent);
   const SR = window.SR;
-  // Each sport in its own unit (science.sports): pace per 1 km, 100 m, 100 yd or 500 m, or km/h.
+  // Each sport in its own unit (science.sports): pace per 1 km, 100 m, 100 yd or 500 m, or km/h;
+  // per mile and mph for a reader of miles (data-units, data-speed-unit from the page).
   const speedUnit = source.dataset.speedUnit || "per_km";
+  const miles = source.dataset.units === "mi";
+  const distanceMetres = miles ? 1609.344 : 1000;
+  const distanceUnit = miles ? "mi" : "km";
   const speedLabel = source.dataset.speedLabel || "Pace /km";
-  const PACE_METRES = { per_km: 1000, per_100m: 100, per_100yd: 91.44, per_500m: 500 };
+  const PACE_METRES = { per_km: 1000, per_mi: 1609.344, per_100m: 100, per_100yd: 91.44, per_500m: 500 };
   // Slowest speed drawn as a pace: the moving threshold (0.5 m/s), lower for swimmers.
-  const PACE_FLOOR_MPS = { per_km: 0.5, per_100m: 0.2, per_100yd: 0.2, per_500m: 0.5 };
+  const PACE_FLOOR_MPS = { per_km: 0.5, per_mi: 0.5, per_100m: 0.2, per_100yd: 0.2, per_500m: 0.5 };
   const isPace = speedUnit in PACE_METRES;
   const unitText = speedLabel.replace(/^\S+\s*/, "");
   drawZones(data.zones || {});
@@ -33,7 +37,7 @@
   function sportSpeed(speeds) {
     return (speeds || []).map((v) => {
       if (v === null || !(v > 0)) return null;
-      if (!isPace) return v * 3.6;
+      if (!isPace) return speedUnit === "mph" ? v * 3600 / 1609.344 : v * 3.6;
       return v >= PACE_FLOOR_MPS[speedUnit] ? PACE_METRES[speedUnit] / v : null;
     });
   }
@@ -43,11 +47,11 @@
     series.sport_speed = sportSpeed(series.speed_mps);
 
     const xValues = (axis) => axis === "distance"
-      ? (series.distance_m || []).map((d) => (d === null ? null : d / 1000))
+      ? (series.distance_m || []).map((d) => (d === null ? null : d / distanceMetres))
       : (series.elapsed_s || []).map((t) => (t === null ? null : t / 60));
     const points = (ys, axis) => xValues(axis).map((x, i) => ({ x: x, y: ys[i] }))
       .filter((p) => p.x !== null && p.y !== null);
-    const axisTitle = (axis) => (axis === "distance" ? "km" : "minutes");
+    const axisTitle = (axis) => (axis === "distance" ? distanceUnit : "minutes");
 
     const lineChart = (id, label, key, color, yOptions, tooltip) => {
       const canvas = document.getElementById(id);
@@ -78,7 +82,7 @@
         (item) => `${SR.duration(item.parsed.y)} ${unitText}`);
     } else {
       lineChart("pace-chart", speedLabel, "sport_speed", "#0d6efd", {},
-        (item) => `${item.parsed.y.toFixed(1)} km/h`);
+        (item) => `${item.parsed.y.toFixed(1)} ${unitText}`);
     }
     lineChart("hr-chart", "Heart rate (bpm)", "heart_rate_bpm", "#dc3545", {},
       (item) => `${item.parsed.y.toFixed(0)} bpm`);
@@ -153,7 +157,8 @@
     dot(0, "#198754"); dot(xs.length - 1, "#dc3545");
     // xs are already scaled by cos(latitude): both extents are in degrees of latitude.
     const spanKm = Math.max(maxX - minX, maxY - minY) * 111.32;
-    const span = spanKm < 1 ? `${Math.round(spanKm * 1000)} m` : `${spanKm.toFixed(1)} km`;
+    const spanUnits = spanKm * 1000 / distanceMetres;
+    const span = spanKm < 1 ? `${Math.round(spanKm * 1000)} m` : `${spanUnits.toFixed(1)} ${distanceUnit}`;
     note.textContent = `Start green, finish red; the route spans about ${span}.`;
   }
 })();

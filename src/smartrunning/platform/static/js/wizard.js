@@ -67,9 +67,9 @@
         const summary = document.createElement("p");
         const est = fit.estimate;
         summary.textContent = fit.status === "fitted"
-          ? `CS ${SR.pace(fit.cs_mps)} /km (${fit.cs_mps.toFixed(2)} m/s), D′ ${fit.d_prime_m.toFixed(0)} m, R² ${fit.r_squared.toFixed(4)}, from ${fit.used.length} efforts.`
+          ? `CS ${SR.pace(fit.cs_mps)} ${SR.paceUnit} (${fit.cs_mps.toFixed(2)} m/s), D′ ${fit.d_prime_m.toFixed(0)} m, R² ${fit.r_squared.toFixed(4)}, from ${fit.used.length} efforts.`
           : est
-            ? `CS ${SR.pace(est.cs_mps)} /km (${est.cs_mps.toFixed(2)} m/s), D′ ${est.d_prime_m.toFixed(0)} m, estimated from VDOT ${est.vdot.toFixed(1)} (too few races of 2–20 min for a fit).`
+            ? `CS ${SR.pace(est.cs_mps)} ${SR.paceUnit} (${est.cs_mps.toFixed(2)} m/s), D′ ${est.d_prime_m.toFixed(0)} m, estimated from VDOT ${est.vdot.toFixed(1)} (too few races of 2–20 min for a fit).`
             : "Not enough races for a fit yet.";
         parts.push(summary);
         fit.warnings.forEach((w) => {

@@ -61,7 +61,7 @@ window.SR = window.SR || {};
           x: {
             type: "linear", min: 0, max: totalMinutes,
             title: { display: true, text: data.reference_cs_mps
-              ? `time (distance steps at ${SR.pace(data.reference_cs_mps)} /km)` : "time" },
+              ? `time (distance steps at ${SR.pace(data.reference_cs_mps)} ${SR.paceUnit})` : "time" },
             ticks: { callback: (v) => SR.duration(v * 60), maxTicksLimit: 10 },
           },
           y: { min: 0, suggestedMax: 120, title: { display: true, text: unit },
@@ -74,7 +74,7 @@ window.SR = window.SR || {};
               title: (items) => items.length ? SR.duration(items[0].parsed.x * 60) : "",
               label: (item) => {
                 const pct = item.parsed.y;
-                const pace = speed ? ` · ${SR.pace(pct / 100 * speed)} /km` : "";
+                const pace = speed ? ` · ${SR.pace(pct / 100 * speed)} ${SR.paceUnit}` : "";
                 return `${pct.toFixed(0)} ${unit}${pace}`;
               },
             },
