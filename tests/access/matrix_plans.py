@@ -15,6 +15,7 @@ import json
 from importlib.resources import files
 from typing import Any
 
+from smartrunning.plans import template_form
 from tests.access.matrix import COACH_GET, Case, everyone, logged_in
 from tests.helpers import PLAN_RACE_DATE, World
 
@@ -64,6 +65,12 @@ def _api_add(w: World) -> dict[str, Any]:
 def _schema_form(w: World) -> dict[str, Any]:
     body = json.loads((files("smartrunning.data") / "plans" / "5k.json").read_text("utf-8"))
     return {"body": json.dumps({**body, "name": "Matrix schema"})}
+
+
+def _template_form(w: World) -> dict[str, Any]:
+    body = json.loads(_schema_form(w)["body"])
+    form = template_form.form_from_template({**body, "name": "Matrix form template"})
+    return {**template_form.post_fields(form), "action": "save"}
 
 
 def _api_schema(w: World) -> dict[str, Any]:
@@ -249,6 +256,47 @@ CASES: list[Case] = [
         lambda w: f"/plans/schemas/{w.other_schema_id}",
         logged_in(403, 403, 302),
         form=_schema_form,
+        label="another coach's",
+        tags=PLANS,
+    ),
+    # The plan-template form (the same access as the JSON editor).
+    Case("GET", "plan_schemas.template_form_new", lambda w: "/plans/templates/new", COACH_GET),
+    Case(
+        "POST",
+        "plan_schemas.template_form_new",
+        lambda w: "/plans/templates/new",
+        logged_in(403, 302, 302),
+        form=_template_form,
+    ),
+    Case(
+        "GET",
+        "plan_schemas.template_form_edit",
+        lambda w: f"/plans/templates/{w.default_schema_id}",
+        COACH_GET,
+        tags=PLANS,
+    ),
+    Case(
+        "GET",
+        "plan_schemas.template_form_edit",
+        lambda w: "/plans/templates/999999",
+        logged_in(403, 404, 404),
+        label="missing",
+    ),
+    Case(
+        "POST",
+        "plan_schemas.template_form_edit",
+        lambda w: f"/plans/templates/{w.schema_id}",
+        logged_in(403, 302, 302),
+        form=_template_form,
+        label="own",
+        tags=PLANS,
+    ),
+    Case(
+        "POST",
+        "plan_schemas.template_form_edit",
+        lambda w: f"/plans/templates/{w.other_schema_id}",
+        logged_in(403, 403, 302),
+        form=_template_form,
         label="another coach's",
         tags=PLANS,
     ),

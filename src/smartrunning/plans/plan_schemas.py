@@ -51,7 +51,7 @@ class InvalidSchema(InvalidInput):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         text = "; ".join(f"{path or '/'}: {message}" for path, message in problems)
-        super().__init__(f"Invalid plan schema: {text}", field="body")
+        super().__init__(f"Invalid plan template: {text}", field="body")
 
     def details(self) -> dict[str, Any]:
         return {"json": {"body": [f"{p or '/'}: {m}" for p, m in self.problems]}}
@@ -76,7 +76,7 @@ def list_schemas() -> list[PlanSchemaRow]:
 def get_schema(schema_id: int) -> PlanSchemaRow:
     row = db.session.get(PlanSchemaRow, schema_id) if 0 < schema_id <= MAX_ID else None
     if row is None:
-        raise NotFound("No such plan schema.")
+        raise NotFound("No such plan template.")
     return row
 
 
@@ -85,7 +85,7 @@ def schema_by_name(name: str) -> PlanSchemaRow:
         sa.select(PlanSchemaRow).where(PlanSchemaRow.name == name)
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"No plan schema called {name!r}.")
+        raise NotFound(f"No plan template called {name!r}.")
     return row
 
 
@@ -127,7 +127,7 @@ def save_schema(
         sa.select(PlanSchemaRow.id).where(PlanSchemaRow.name == name)
     ).scalar_one_or_none()
     if taken is not None and (row is None or taken != row.id):
-        raise Conflict(f"A plan schema called {name!r} already exists.", field="body")
+        raise Conflict(f"A plan template called {name!r} already exists.", field="body")
     if row is None:
         row = PlanSchemaRow(name=name, body=data, owner=owner, is_default=False)
         db.session.add(row)
