@@ -19,8 +19,10 @@ from smartrunning.accounts.views import bp as auth_bp
 from smartrunning.admin.views import bp as admin_bp
 from smartrunning.athletes.api import blp as athletes_blp
 from smartrunning.athletes.api_me import blp as me_blp
+from smartrunning.athletes.api_response import blp as response_model_blp
 from smartrunning.athletes.api_runners import blp as runners_blp
 from smartrunning.athletes.api_tools import blp as tools_blp
+from smartrunning.athletes.response_model import set_response_source
 from smartrunning.athletes.views import bp as athletes_bp
 from smartrunning.athletes.wizard import bp as wizard_bp
 from smartrunning.coaching.api import blp as runner_deletion_blp
@@ -33,6 +35,7 @@ from smartrunning.notifications import tasks as notification_tasks
 from smartrunning.notifications.api import blp as notifications_api_blp
 from smartrunning.notifications.views import bp as notifications_bp
 from smartrunning.plans import projection
+from smartrunning.plans import response as plan_response
 from smartrunning.plans import tasks as plan_tasks
 from smartrunning.plans.api import blp as plans_api_blp
 from smartrunning.plans.schema_views import bp as plan_schemas_bp
@@ -252,6 +255,7 @@ def _register_features(app: Flask, queue: Queue) -> None:
         runners_blp,
         runner_deletion_blp,
         athletes_blp,
+        response_model_blp,
         tools_blp,
         sessions_api_blp,
         jobs_blp,
@@ -267,4 +271,5 @@ def _register_features(app: Flask, queue: Queue) -> None:
     feedback_tasks.register(queue)
     plan_tasks.register(queue)
     history.set_plan_source(app, projection)
+    set_response_source(app, plan_response)
     recompute.set_load_without_own(app, feedback_actions.srpe_load_of)

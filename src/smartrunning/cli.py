@@ -13,6 +13,7 @@ from smartrunning.accounts import cli as accounts_cli
 from smartrunning.admin import cli as admin_cli
 from smartrunning.app import create_app
 from smartrunning.athletes import cli as athletes_cli
+from smartrunning.athletes import cli_response as athletes_cli_response
 from smartrunning.coaching import cli as coaching_cli
 from smartrunning.feedback import cli as feedback_cli
 from smartrunning.notifications import cli as notifications_cli
@@ -72,6 +73,7 @@ def _register() -> None:
     ):
         module.register(main)
     coaching_cli.register(athletes_cli.runner_group)
+    athletes_cli_response.register(athletes_cli.runner_group)
 
 
 _register()

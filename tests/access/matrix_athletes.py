@@ -1,8 +1,9 @@
-"""Access cases of critical-speed suggestions and of marking a session as a race."""
+"""Access cases of critical-speed suggestions, of marking a session as a race and of the
+response model."""
 
 from __future__ import annotations
 
-from tests.access.matrix import Case, logged_in
+from tests.access.matrix import Case, logged_in, own_and_other
 from tests.access.matrix_sessions import _session_cases
 
 SUGGESTIONS = ("suggestions",)
@@ -90,5 +91,11 @@ CASES: list[Case] = [
         "/api/sessions/{id}/performance",
         200,
         json=lambda w: {"performance": "race"},
+    ),
+    *own_and_other(
+        "GET",
+        "api_response_model.ResponseModel",
+        lambda r, w: f"/api/runners/{r}/response-model",
+        200,
     ),
 ]

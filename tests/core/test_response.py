@@ -163,12 +163,14 @@ def test_performance_sources_on_the_vdot_scale() -> None:
     assert cs.value == pytest.approx(49.8, abs=0.1)
     assert cs.source is PerformanceSource.CRITICAL_SPEED
     # An hour at 3.0 m/s at 60 % of heart-rate reserve (HR 50–190, avg 134).
-    index = session_index(3.0, 134.0, 50.0, 190.0, 3600.0)
+    index = session_index(3.0, 134.0, 50.0, 190.0, 3600.0, 2.0)
     assert index is not None
     assert index == pytest.approx(3.5 + (31.576 - 3.5) / 0.6, abs=0.01)
-    assert session_index(3.0, 134.0, 50.0, 190.0, 900.0) is None  # too short
-    assert session_index(4.0, 180.0, 50.0, 190.0, 3600.0) is None  # not steady aerobic
-    assert session_index(3.0, 134.0, 190.0, 50.0, 3600.0) is None
+    assert session_index(3.0, 134.0, 50.0, 190.0, 900.0, 2.0) is None  # too short
+    assert session_index(4.0, 180.0, 50.0, 190.0, 3600.0, 2.0) is None  # above 85 % HRR
+    assert session_index(3.0, 134.0, 50.0, 190.0, 3600.0, 8.0) is None  # drifted: not steady
+    assert session_index(3.0, 134.0, 50.0, 190.0, 3600.0, None) is None
+    assert session_index(3.0, 134.0, 190.0, 50.0, 3600.0, 2.0) is None
 
 
 @settings(max_examples=15, deadline=None)

@@ -13,9 +13,11 @@ before it; Busso, MSSE 2003):
 - ``SESSION_INDEX``: a steady run's aerobic index, the VO₂max its average speed implies at its
   average heart rate: VO₂ of the speed (Daniels & Gilbert's running cost) scaled from the
   fraction of heart-rate reserve to the whole, %HRR ≈ %VO₂R (Swain & Leutholtz, MSSE 1997),
-  VO₂max ≈ 3.5 + (VO₂(v) − 3.5) / %HRR. An efficiency measure in the sense of Friel's
-  efficiency factor (speed per beat), on the VDOT scale. Only runs of ≥ 20 min at 50–85 %
-  of heart-rate reserve count (steady aerobic running, where the linear relation holds).
+  VO₂max ≈ 3.5 + (VO₂(v) − 3.5) / %HRR, with the grade-adjusted speed where the session has
+  one. An efficiency measure in the sense of Friel's efficiency factor (speed per beat), on
+  the VDOT scale. Only steady aerobic runs count, where the linear relation holds: ≥ 20 min,
+  at 50–85 % of heart-rate reserve, with aerobic decoupling (Pa:HR) of at most 5 % (Friel's
+  mark of a steady aerobic effort).
 
 Sources other than the first present (race, then CS, then the index) get their own offset
 (a nuisance intercept): a VO₂max estimated from heart rate sits a few units away from a
@@ -92,6 +94,7 @@ _PRIOR_SD_K_REL: Final = 1.0
 _CV_MARGIN: Final = 0.95
 _INDEX_HRR_RANGE: Final = (0.50, 0.85)
 _INDEX_MIN_DURATION_S: Final = 1200.0
+_INDEX_MAX_DECOUPLING_PCT: Final = 5.0
 _RESTING_VO2: Final = 3.5
 _CS_REFERENCE_M: Final = 5000.0
 
@@ -202,14 +205,17 @@ def session_index(
     hrrest_bpm: float,
     hrmax_bpm: float,
     duration_s: float,
+    decoupling_pct: float | None,
 ) -> float | None:
     """A steady run's aerobic index (VO₂max implied by speed at heart rate, module docstring);
     ``None`` when the run is not one it applies to (shorter than 20 min, outside 50–85 % of
-    heart-rate reserve, or no usable values)."""
+    heart-rate reserve, decoupling unknown or above 5 %, or no usable values)."""
     values = (speed_mps, avg_hr_bpm, hrrest_bpm, hrmax_bpm, duration_s)
     if not all(math.isfinite(v) for v in values) or hrmax_bpm <= hrrest_bpm or speed_mps <= 0:
         return None
     if duration_s < _INDEX_MIN_DURATION_S:
+        return None
+    if decoupling_pct is None or not abs(decoupling_pct) <= _INDEX_MAX_DECOUPLING_PCT:
         return None
     hrr = (avg_hr_bpm - hrrest_bpm) / (hrmax_bpm - hrrest_bpm)
     low, high = _INDEX_HRR_RANGE
@@ -297,7 +303,8 @@ def _linear_intercepts(data: _Data, shape: FloatArray) -> tuple[float, FloatArra
 def _fit(
     data: _Data, mode: Mode, start: ResponseParams | None = None
 ) -> tuple[ResponseParams, FloatArray]:
-    """The parameters and offsets of one model on ``data``."""
+    """The parameters and offsets of one model on ``data``: from ``start`` when given (the
+    cross-validation's folds and the bootstrap), else the best of three starts."""
     if mode == "null":
         p0, offsets = _linear_intercepts(data, np.zeros(len(data.value)))
         return ResponseParams(p0, 0.0, 0.0, POPULATION.tau1_d, POPULATION.tau2_d), offsets
@@ -387,7 +394,7 @@ def _cv_rmse(data: _Data, mode: Mode, folds: int) -> float:
         sub = data.subset(train)
         # A held-out source absent from the training part has no offset: it cannot be
         # predicted on its own scale, so its error is taken as its deviation from the mean.
-        params, offsets = _fit(sub, mode)
+        params, offsets = _fit(sub, mode, start=POPULATION)
         held = data.subset(test)
         missing = ~np.isin(held.source_column, sub.source_column)
         pred = _model(held, params, offsets)
@@ -453,9 +460,11 @@ def fit_response(
         return ResponseFit(False, reason, params, n, span, rmse, r2, cv, {}, offsets_of(offsets))
 
     if n < rule.min_performances or span < rule.min_span_d:
+        outside = len(performances) - n
         return population(
             f"{n} performance{'s' if n != 1 else ''} over {span} days; a fit needs at least "
             f"{rule.min_performances} over at least {rule.min_span_d} days"
+            + (f" ({outside} more lie outside the training history)" if outside else "")
         )
     cv = {mode: _cv_rmse(data, mode, rule.folds) for mode in ("fitted", "population", "null")}
     if cv["fitted"] >= _CV_MARGIN * cv["population"]:

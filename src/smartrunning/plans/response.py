@@ -1,0 +1,178 @@
+"""A runner's fitted response model from their stored data (``science.response``).
+
+The inputs: the daily loads of the history (``sessions`` ``HistoryDay``, rest days 0) from
+the first stored day to ``today``; the performances, each on the VDOT scale with its source:
+
+- races and time trials (personal-best entries of those kinds, 1500 m to the marathon);
+- CS versions other than the population default, except one dated on the day of a race
+  (that race seen again through the CS fit);
+- the steady-run index of running sessions outdoors (not held for review, not races or
+  time trials), with the HRmax and HRrest valid on the session's day.
+
+The app hands this module to the athletes feature (``athletes.response_model``), which
+sits below the history and cannot read it itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import undefer
+
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes.models import (
+    BestKind,
+    ParameterKey,
+    ParameterSource,
+    PersonalBest,
+    Runner,
+)
+from smartrunning.platform.db import db
+from smartrunning.science.critical_speed import CriticalSpeed
+from smartrunning.science.predictions import VDOT_DISTANCE_RANGE_M
+from smartrunning.science.response import (
+    Performance,
+    PerformanceSource,
+    ResponseFit,
+    critical_speed_performance,
+    fit_response,
+    race_performance,
+    session_index,
+)
+from smartrunning.science.sports import is_running
+from smartrunning.sessions.models import HistoryDay, TrainingSession
+
+__all__ = ["response_fit", "response_inputs"]
+
+
+def _loads(runner: Runner, today: dt.date) -> tuple[dt.date, np.ndarray]:
+    rows = db.session.execute(
+        sa.select(HistoryDay.day, HistoryDay.load)
+        .where(HistoryDay.runner_id == runner.id, HistoryDay.day <= today)
+        .order_by(HistoryDay.day)
+    ).all()
+    if not rows:
+        return today, np.zeros(0)
+    first = rows[0].day
+    loads = np.zeros((today - first).days + 1)
+    for row in rows:
+        loads[(row.day - first).days] = max(float(row.load), 0.0)
+    return first, loads
+
+
+def _races(runner: Runner, today: dt.date) -> list[Performance]:
+    low, high = VDOT_DISTANCE_RANGE_M
+    bests = db.session.execute(
+        sa.select(PersonalBest)
+        .where(
+            PersonalBest.runner_id == runner.id,
+            PersonalBest.kind.in_([BestKind.RACE, BestKind.TIME_TRIAL]),
+            PersonalBest.date <= today,
+            PersonalBest.distance_m >= low - 0.5,
+            PersonalBest.distance_m <= high + 0.5,
+        )
+        .order_by(PersonalBest.date, PersonalBest.id)
+    ).scalars()
+    kind_words = {BestKind.RACE: "race", BestKind.TIME_TRIAL: "time trial"}
+    return [
+        race_performance(
+            b.distance_m,
+            b.time_s,
+            b.date,
+            f"{kind_words.get(b.kind, 'race')} {b.distance_m:g} m in {b.time_s:.0f} s",
+        )
+        for b in bests
+    ]
+
+
+def _cs_versions(runner: Runner, today: dt.date, race_days: set[dt.date]) -> list[Performance]:
+    out = []
+    for version in parameter_services.history(runner, ParameterKey.CRITICAL_SPEED):
+        if version.valid_from > today or version.source == ParameterSource.DEFAULT:
+            continue
+        if version.valid_from in race_days:
+            continue
+        cs = CriticalSpeed(float(version.value["cs_mps"]), float(version.value["d_prime_m"]))
+        label = f"critical speed {cs.cs_mps:.2f} m/s ({version.source.value})"
+        out.append(critical_speed_performance(cs, version.valid_from, label))
+    return out
+
+
+class _Dated:
+    """A parameter's versions by date (the value valid on a day), with a default."""
+
+    def __init__(self, runner: Runner, key: ParameterKey, default: float | None) -> None:
+        versions = parameter_services.history(runner, key)
+        self.days = [v.valid_from for v in versions]
+        self.values = [v.value for v in versions]
+        self.default = default
+
+    def on(self, day: dt.date) -> float | None:
+        at = bisect.bisect_right(self.days, day) - 1
+        value: Any = self.values[at] if at >= 0 else self.default
+        return None if value is None else float(value)
+
+
+def _session_index(runner: Runner, today: dt.date) -> list[Performance]:
+    now = parameter_services.parameters_on(runner, today)
+    hrmax = _Dated(runner, ParameterKey.HRMAX, now.hrmax_bpm)
+    hrrest = _Dated(runner, ParameterKey.HRREST, now.hrrest_bpm)
+    sessions = db.session.execute(
+        sa.select(TrainingSession)
+        .options(undefer(TrainingSession.stats))
+        .where(
+            TrainingSession.runner_id == runner.id,
+            TrainingSession.held.is_(False),
+            TrainingSession.treadmill.is_(False),
+            TrainingSession.performance == BestKind.TRAINING,
+            TrainingSession.local_date <= today,
+            TrainingSession.avg_hr_bpm.is_not(None),
+        )
+        .order_by(TrainingSession.local_date, TrainingSession.id)
+    ).scalars()
+    out = []
+    for s in sessions:
+        if not is_running(s.sport):
+            continue
+        stats = s.stats or {}
+        speed = stats.get("grade_adjusted_speed_mps") or s.avg_speed_mps
+        high, low = hrmax.on(s.local_date), hrrest.on(s.local_date)
+        if speed is None or s.avg_hr_bpm is None or high is None or low is None:
+            continue
+        value = session_index(
+            float(speed),
+            float(s.avg_hr_bpm),
+            low,
+            high,
+            float(s.moving_time_s),
+            stats.get("aerobic_decoupling_pct"),
+        )
+        if value is not None:
+            label = f"steady run of {s.moving_time_s / 60:.0f} min"
+            out.append(Performance(s.local_date, value, PerformanceSource.SESSION_INDEX, label))
+    return out
+
+
+def response_inputs(
+    runner: Runner, today: dt.date
+) -> tuple[dt.date, np.ndarray, list[Performance]]:
+    """First day, daily loads from it to ``today`` and the performances (module docstring)."""
+    first, loads = _loads(runner, today)
+    races = _races(runner, today)
+    performances = [
+        *races,
+        *_cs_versions(runner, today, {p.date for p in races}),
+        *_session_index(runner, today),
+    ]
+    return first, loads, sorted(performances, key=lambda p: p.date)
+
+
+def response_fit(runner: Runner, today: dt.date) -> ResponseFit:
+    """The runner's response model on ``today``: fitted where the data allow, else the
+    population values with the reason (``science.response.fit_response``)."""
+    first, loads, performances = response_inputs(runner, today)
+    return fit_response(loads, first, performances)
