@@ -149,3 +149,37 @@ def test_a_skipped_day_stays_in_the_feed_cancelled_with_its_reason(app: Flask) -
     assert str(events[date]["summary"]) == f"Skipped (Sore calf): {name}"
     assert str(events[date]["status"]) == "CANCELLED"
     assert all("status" not in e for d, e in events.items() if d != date)
+
+
+def test_the_feed_and_the_plan_page_use_the_runners_miles(app: Flask) -> None:
+    """A runner who reads miles gets the feed's paces per mile and distances in miles, as
+    on their plan page (5:00/km = 8:03/mi; the feed's days stay all-day dates)."""
+    from smartrunning.accounts.models import User
+
+    world = with_plans(app, make_world(app))
+    with app.app_context():
+        db.session.get_one(User, world.runner).units = "mi"
+        day = db.session.get_one(Plan, world.plan_id).days[0]
+        day.distance_m = 16093.44
+        day.targets = [
+            {
+                "step_index": 0,
+                "part": "step",
+                "intensity": [0.85, 0.9],
+                "pace_s_per_km": [300.0, 330.4],
+                "hr_bpm": None,
+            }
+        ]
+        db.session.commit()
+        date = day.date
+    client = app.test_client()
+    feed = Calendar.from_ical(client.get(f"/plans/ics/{world.ics_token}.ics").get_data())
+    event = next(e for e in feed.walk("VEVENT") if e.decoded("dtstart") == date)
+    assert event.decoded("dtstart") == date  # a DATE: no time zone to go wrong
+    description = str(event["description"])
+    assert ", 10.0 mi, load" in description
+    assert "pace 8:03–8:52 /mi" in description
+    assert "/km" not in description
+    login(client, "runner")
+    page = client.get(f"/plans/{world.plan_id}?week={date}").get_data(as_text=True)
+    assert "8:03–8:52 /mi" in page
