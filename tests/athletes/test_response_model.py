@@ -128,3 +128,21 @@ def test_cli_shows_the_model_and_refuses_an_unknown_runner(app: Flask) -> None:
     missing = cli.invoke(main, ["runner", "response-model", "999999"])
     assert missing.exit_code == 1
     assert "No runner 999999" in missing.output
+
+
+def test_profile_page_says_which_values_and_why(app: Flask, client: object) -> None:
+    world = make_world(app)
+    _with_history_and_races(app, world.runner_id)
+    login(client, "coach")  # type: ignore[arg-type]
+    page = client.get(f"/runners/{world.runner_id}").get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "<strong>Response model:</strong>" in page
+    assert '<span data-testid="response-summary">fitted (τ1 = ' in page
+    assert 'data-testid="response-parameters"' in page
+    assert "plans still use the population values" in page
+    login(client, "admin")  # type: ignore[arg-type]
+    other = client.get(f"/runners/{world.other_runner_id}").get_data(as_text=True)  # type: ignore[attr-defined]
+    assert (
+        '<span data-testid="response-summary">population values (τ1 = 42 d, τ2 = 7 d, '
+        "k2 = 2 × k1): 0 performances over 0 days" in other
+    )
+    assert 'data-testid="response-parameters"' not in other

@@ -31,6 +31,7 @@ from smartrunning.athletes.policy import (
     may_delete_runner,
     may_edit_parameter,
 )
+from smartrunning.athletes.response_model import response_json, response_model
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
@@ -105,6 +106,7 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
         kind_labels=best_services.KIND_LABELS,
         can_edit_all=is_coaching(),
         can_delete=may_delete_runner(runner),
+        response=response_json(response_model(runner, clock.today())),
     )
 
 
