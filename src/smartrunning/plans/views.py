@@ -151,7 +151,7 @@ def runner_plans(runner_id: int) -> ResponseReturnValue:
             status = 400
         except (ValueError, OverflowError):
             db.session.rollback()
-            flash("Check the schema, race date, distance and weeks.", "danger")
+            flash("Check the plan template, race date, distance and weeks.", "danger")
             status = 400
         else:
             db.session.commit()
