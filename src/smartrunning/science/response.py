@@ -225,13 +225,26 @@ def session_index(
 
 
 def _responses(load: FloatArray, days: npt.NDArray[np.int64], tau_d: float) -> FloatArray:
-    """Σ_{j<d} L_j e^(−(d−j)/τ) for each index d in ``days`` (0 ≤ d ≤ len(load))."""
+    """Σ_{j<d} L_j e^(−(d−j)/τ) for each index d in ``days`` (0 ≤ d ≤ len(load)).
+
+    The IIR filter a z⁻¹ / (1 − a z⁻¹) with a = e^(−1/τ), over the loads and one rest day
+    after them (``scipy.signal.lfilter``)."""
     from scipy.signal import lfilter
 
-    decay = math.exp(-1.0 / tau_d)
-    x = lfilter([1.0], [1.0, -decay], load) if len(load) else np.zeros(0)
-    padded = np.concatenate(([0.0], np.asarray(x, dtype=np.float64)))
-    return padded[days] * decay
+    a = math.exp(-1.0 / tau_d)
+    padded = np.concatenate((load, [0.0]))
+    return np.asarray(lfilter([0.0, a], [1.0, -a], padded)[days], dtype=np.float64)
+
+
+def _response_slopes(load: FloatArray, days: npt.NDArray[np.int64], tau_d: float) -> FloatArray:
+    """∂/∂τ of ``_responses``: Σ_{j<d} L_j (d−j) e^(−(d−j)/τ) / τ², the filter
+    a z⁻¹ / (1 − a z⁻¹)² (whose impulse response is n aⁿ) divided by τ²."""
+    from scipy.signal import lfilter
+
+    a = math.exp(-1.0 / tau_d)
+    padded = np.concatenate((load, [0.0]))
+    weighted = lfilter([0.0, a], [1.0, -2.0 * a, a * a], padded)[days]
+    return np.asarray(weighted / (tau_d * tau_d), dtype=np.float64)
 
 
 def predict(
@@ -339,6 +352,28 @@ def _fit(
         )
         return np.concatenate(((data.value - model) * data.weight, prior))
 
+    n = len(data.value)
+    intercepts = np.zeros((n, 1 + m))
+    intercepts[:, 0] = 1.0
+    for col in range(m):
+        intercepts[data.source_column == col, 1 + col] = 1.0
+
+    def jacobian(theta: FloatArray) -> FloatArray:
+        _p0, u1, u2, tau1, tau2 = theta[:5]
+        w = -data.weight
+        rows = np.zeros((n + 4, 5 + m))
+        rows[:n, 0] = w * intercepts[:, 0]
+        rows[:n, 5:] = w[:, None] * intercepts[:, 1:]
+        rows[:n, 1] = w * k * _responses(data.load, data.index, tau1)
+        rows[:n, 2] = -w * k * _responses(data.load, data.index, tau2)
+        rows[:n, 3] = w * k * u1 * _response_slopes(data.load, data.index, tau1)
+        rows[:n, 4] = -w * k * u2 * _response_slopes(data.load, data.index, tau2)
+        rows[n, 3] = 1.0 / (tau1 * _PRIOR_SD_LN_TAU1)
+        rows[n + 1, 4] = 1.0 / (tau2 * _PRIOR_SD_LN_TAU2)
+        rows[n + 2, 1] = 1.0 / _PRIOR_SD_K_REL
+        rows[n + 3, 2] = 1.0 / (2.0 * _PRIOR_SD_K_REL)
+        return rows
+
     lower = np.array(
         [-np.inf, _K_BOUNDS[0] / k, _K_BOUNDS[0] / k, TAU1_BOUNDS_D[0], TAU2_BOUNDS_D[0]]
         + [-np.inf] * m
@@ -362,7 +397,9 @@ def _fit(
         x0 = np.clip(np.concatenate(([p0, u1, u2, tau1, tau2], offsets)), lower, upper)
         x0 = np.where(np.isfinite(lower), np.maximum(x0, lower + 1e-9), x0)
         x0 = np.where(np.isfinite(upper), np.minimum(x0, upper - 1e-9), x0)
-        result = least_squares(residuals, x0, bounds=(lower, upper), method="trf", x_scale="jac")
+        result = least_squares(
+            residuals, x0, jac=jacobian, bounds=(lower, upper), method="trf", x_scale="jac"
+        )
         if best is None or result.cost < best.cost:
             best = result
     assert best is not None
