@@ -54,7 +54,7 @@ def preferences() -> ResponseReturnValue:
             db.session.commit()
             flash("Your time zone and units are saved.", "success")
             return redirect(url_for("settings.tokens"))
-    return _tokens_page(preferences_form=form), 400
+    return _tokens_page(preferences_form=form)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
