@@ -28,6 +28,11 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     names = {s["name"]: s["weeks"] for s in schemas["schemas"]}
     assert len(names) == 4
     assert names["10 km"] == 12
+    # ``plan templates`` is the same command under the name the pages use.
+    templates = run_cli(env, "plan", "templates", "--json", cwd=tmp_path)
+    assert json.loads(templates.stdout) == schemas
+    listed = run_cli(env, "plan", "templates", cwd=tmp_path).stdout
+    assert "10 km  (12 weeks)" in listed
     made = run_cli(
         env,
         "runner",

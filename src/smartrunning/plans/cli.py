@@ -1,4 +1,5 @@
-"""``plan …``: list plan schemas, generate a plan for a runner (printed, or saved),
+"""``plan …``: list plan templates (``plan templates``, or ``plan schemas`` as before),
+generate a plan for a runner (printed, or saved),
 delete a plan."""
 
 from __future__ import annotations
@@ -26,14 +27,15 @@ from smartrunning.platform.formatting import format_duration
 __all__ = ["register"]
 
 plan_group = AppGroup(
-    "plan", help="Training plans: schemas, generation, the calendar and its edits, deletion."
+    "plan",
+    help="Training plans: templates, generation, the calendar and its edits, deletion.",
 )
 
 
 @plan_group.command("schemas")
 @json_option
 def schemas_command(as_json: bool) -> None:
-    """List the plan schemas."""
+    """List the plan templates (also ``plan templates``)."""
     rows = plan_schemas.list_schemas()
     items = []
     for row in rows:
@@ -48,8 +50,11 @@ def schemas_command(as_json: bool) -> None:
                 "description": row.body.get("description", ""),
             }
         )
-    text = "\n".join(f"{i['name']}  ({i['weeks']} weeks)" for i in items) or "No plan schemas."
+    text = "\n".join(f"{i['name']}  ({i['weeks']} weeks)" for i in items) or "No plan templates."
     emit({"schemas": items}, as_json, text)
+
+
+plan_group.add_command(schemas_command, "templates")
 
 
 def _days(row: Any) -> list[dict[str, Any]]:
