@@ -5,7 +5,8 @@ admins); coaches of the runner and admins generate, edit, regenerate and delete 
 403: a runner may not delete the plan their coach made);
 the calendar's edits (add, move, copy a week) are the coaches' and admins', skipping a day
 with a reason everyone's who sees the runner; the iCalendar feed is public at its secret
-URL (an unknown token 404); plan schemas are for coaches and admins, a coach editing only their own.
+URL (an unknown token 404); plan templates (the JSON editor and the form) are for coaches
+and admins, a coach editing only their own.
 """
 
 from __future__ import annotations

@@ -155,7 +155,7 @@ def _schema(schema_id: int) -> PlanSchemaRow:
     try:
         return plan_schemas.get_schema(schema_id)
     except NotFound:
-        abort(404, message="No such plan schema.")
+        abort(404, message="No such plan template.")
         raise  # abort raised
 
 
@@ -199,7 +199,7 @@ class SchemaById(MethodView):
         _require_schemas()
         row = _schema(schema_id)
         if not plan_schemas.can_edit_schema(this_user(), row):
-            abort(403, message="Only its owner or an admin edits this schema.")
+            abort(403, message="Only its owner or an admin edits this plan template.")
         plan_schemas.save_schema(data["body"], owner=this_user(), row=row)
         db.session.commit()
         return _schema_json(row)
