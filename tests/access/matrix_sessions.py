@@ -39,6 +39,24 @@ def _session_cases(method: str, endpoint: str, path: str, success: int, **body: 
     ]
 
 
+def _yes(w: Any) -> dict[str, Any]:
+    return {"confirm": "yes"}
+
+
+def _no_body(w: Any) -> dict[str, Any]:
+    return {}
+
+
+def _deleted_cases(method: str, endpoint: str, path: str, success: int, **body: Any) -> list[Case]:
+    """:func:`_session_cases` on sessions deleted within the undo window."""
+    return [
+        Case(
+            c.method, c.endpoint, c.path, c.expect, c.form, c.json, c.label, (*SESSIONS, "deleted")
+        )
+        for c in _session_cases(method, endpoint, path, success, **body)
+    ]
+
+
 CASES: list[Case] = [
     *own_and_other("GET", "sessions.session_list", lambda r, w: f"/runners/{r}/sessions", 200),
     *own_and_other("GET", "sessions.upload", lambda r, w: f"/runners/{r}/upload", 200),
@@ -49,7 +67,21 @@ CASES: list[Case] = [
     *_session_cases("GET", "sessions.job", "/jobs/{job}", 200),
     *_session_cases("GET", "sessions.detail", "/sessions/{id}", 200),
     *_session_cases("GET", "sessions.charts", "/sessions/{id}/charts.json", 200),
+    *_session_cases("GET", "sessions.delete_confirm", "/sessions/{id}/delete", 200),
     *_session_cases("POST", "sessions.delete", "/sessions/{id}/delete", 302),
+    *_session_cases("POST", "sessions.delete", "/sessions/{id}/delete", 302, form=_yes),
+    *_deleted_cases("POST", "sessions.restore", "/sessions/{id}/restore", 302),
+    *_deleted_cases(
+        "POST", "api_sessions.SessionRestore", "/api/sessions/{id}/restore", 200, json=_no_body
+    ),
+    Case(
+        "POST",
+        "sessions.restore",
+        lambda w: f"/sessions/{w.session_id}/restore",
+        logged_in(404, 404, 404),
+        label="not deleted",
+        tags=SESSIONS,
+    ),
     *_session_cases("POST", "sessions.analyse", "/sessions/{id}/analyse", 302),
     *_session_cases("POST", "sessions.confirm", "/sessions/{id}/confirm", 302),
     *_session_cases(

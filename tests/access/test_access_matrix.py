@@ -299,6 +299,58 @@ ATHLETE_CASES: list[Case] = [
         logged_in(404, 404, 404),
         label="another runner's best under my id",
     ),
+    Case(
+        "GET",
+        "athletes.best_delete_confirm",
+        lambda w: f"/runners/{w.runner_id}/bests/{w.best_id}/delete",
+        logged_in(200, 200, 200),
+        label="own",
+    ),
+    Case(
+        "GET",
+        "athletes.best_delete_confirm",
+        lambda w: f"/runners/{w.other_runner_id}/bests/{w.other_best_id}/delete",
+        logged_in(404, 404, 200),
+        label="other",
+    ),
+    Case(
+        "GET",
+        "athletes.best_delete_confirm",
+        lambda w: f"/runners/{w.runner_id}/bests/{w.other_best_id}/delete",
+        logged_in(404, 404, 404),
+        label="another runner's best under my id",
+    ),
+    Case(
+        "POST",
+        "athletes.best_restore",
+        lambda w: f"/runners/{w.runner_id}/bests/{w.best_id}/restore",
+        logged_in(302, 302, 302),
+        label="own",
+        tags=("deleted",),
+    ),
+    Case(
+        "POST",
+        "athletes.best_restore",
+        lambda w: f"/runners/{w.other_runner_id}/bests/{w.other_best_id}/restore",
+        logged_in(404, 404, 302),
+        label="other",
+        tags=("deleted",),
+    ),
+    Case(
+        "POST",
+        "athletes.best_restore",
+        lambda w: f"/runners/{w.runner_id}/bests/{w.other_best_id}/restore",
+        logged_in(404, 404, 404),
+        label="another runner's best under my id",
+        tags=("deleted",),
+    ),
+    Case(
+        "POST",
+        "athletes.best_restore",
+        lambda w: f"/runners/{w.runner_id}/bests/{w.best_id}/restore",
+        logged_in(404, 404, 404),
+        label="not deleted",
+    ),
     *own_and_other("GET", "api_athletes.Profile", lambda r, w: f"/api/runners/{r}/profile", 200),
     *own_and_other(
         "GET", "api_athletes.Parameters", lambda r, w: f"/api/runners/{r}/parameters", 200
@@ -352,6 +404,24 @@ ATHLETE_CASES: list[Case] = [
         json=lambda w: {},
         label="other",
     ),
+    Case(
+        "POST",
+        "api_athletes.BestRestore",
+        lambda w: f"/api/runners/{w.runner_id}/bests/{w.best_id}/restore",
+        logged_in(204, 204, 204),
+        json=lambda w: {},
+        label="own",
+        tags=("deleted",),
+    ),
+    Case(
+        "POST",
+        "api_athletes.BestRestore",
+        lambda w: f"/api/runners/{w.other_runner_id}/bests/{w.other_best_id}/restore",
+        logged_in(404, 404, 204),
+        json=lambda w: {},
+        label="other",
+        tags=("deleted",),
+    ),
     *own_and_other(
         "GET", "api_athletes.Predictions", lambda r, w: f"/api/runners/{r}/predictions", 200
     ),
@@ -402,6 +472,27 @@ def _request(client: FlaskClient, case: Case, world: World) -> Any:
     return client.open(path, method=case.method, data=data)
 
 
+def _delete_softly(app: Flask, world: World) -> None:
+    """Both runners' sessions (when there are) and manual bests deleted, within the undo
+    window: what the restore routes act on."""
+    from smartrunning.athletes import bests as best_services
+    from smartrunning.athletes.models import Runner
+    from smartrunning.platform.db import db
+    from smartrunning.sessions import actions as session_services
+
+    with app.app_context():
+        for session_id in (world.session_id, world.other_session_id):
+            if session_id:
+                session_services.delete_session_by_id(session_id)
+        for runner_id, best_id in (
+            (world.runner_id, world.best_id),
+            (world.other_runner_id, world.other_best_id),
+        ):
+            runner = db.session.get_one(Runner, runner_id)
+            best_services.delete_personal_best(runner, best_id, by=None)
+        db.session.commit()
+
+
 @pytest.mark.parametrize("principal", PRINCIPALS)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_access(app: Flask, case: Case, principal: str) -> None:
@@ -412,6 +503,8 @@ def test_access(app: Flask, case: Case, principal: str) -> None:
         world = with_plans(app, world)
     if "suggestions" in case.tags:
         world = with_suggestions(app, world)
+    if "deleted" in case.tags:
+        _delete_softly(app, world)
     client = app.test_client()
     if principal != "anonymous":
         assert login(client, USERNAMES[principal]).status_code == 302

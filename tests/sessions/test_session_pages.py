@@ -136,7 +136,7 @@ def test_deleting_a_session_removes_it_and_its_bests(
     login(client, "coach")
     detail = client.get(f"/api/sessions/{ids[1]}").json
     assert any(e["personal_best_id"] for e in detail["best_efforts"])
-    response = post_form(client, f"/sessions/{ids[1]}/delete")
+    response = post_form(client, f"/sessions/{ids[1]}/delete", {"confirm": "yes"})
     assert response.location == f"/runners/{runner_id}/sessions"
     assert client.get(f"/api/sessions/{ids[1]}").status_code == 404
     bests = client.get(f"/api/runners/{runner_id}/bests").json

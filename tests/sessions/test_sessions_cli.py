@@ -124,11 +124,22 @@ def test_sessions_history_recompute_and_delete(
     deleted = run_cli(
         env, "sessions", "delete", str(sessions[0]["id"]), "--yes", "--json", cwd=tmp_path
     )
-    assert json.loads(deleted.stdout) == {"deleted": sessions[0]["id"]}
+    assert json.loads(deleted.stdout) == {"deleted": sessions[0]["id"], "restorable_for_s": 600}
     left = _lines(
         run_cli(env, "sessions", "list", "--runner", runner, "--json", cwd=tmp_path).stdout
     )
     assert [s["id"] for s in left] == [sessions[1]["id"]]
+    # Within the undo window the session comes back, with what it caused.
+    restored = run_cli(env, "sessions", "restore", str(sessions[0]["id"]), "--json", cwd=tmp_path)
+    assert json.loads(restored.stdout) == {"restored": sessions[0]["id"]}, restored.stderr
+    back = _lines(
+        run_cli(env, "sessions", "list", "--runner", runner, "--json", cwd=tmp_path).stdout
+    )
+    assert sorted(s["id"] for s in back) == sorted(s["id"] for s in sessions)
+    again = run_cli(env, "sessions", "restore", str(sessions[0]["id"]), cwd=tmp_path)
+    assert again.exit_code != 0
+    assert "time to undo may have passed" in again.stderr
+    run_cli(env, "sessions", "delete", str(sessions[0]["id"]), "--yes", "--json", cwd=tmp_path)
     missing = run_cli(env, "sessions", "show", "999999", cwd=tmp_path)
     assert missing.exit_code != 0
     assert "No session 999999" in missing.stderr
@@ -170,7 +181,7 @@ def test_unknown_runner_is_refused(env: dict[str, str], tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "command",
     ["import", "reprocess", "recompute", "history", "sessions list", "sessions show",
-     "sessions delete"],
+     "sessions delete", "sessions restore"],
 )  # fmt: skip
 def test_every_session_command_has_help(env: dict[str, str], tmp_path: Path, command: str) -> None:
     result = run_cli(env, *command.split(), "--help", cwd=tmp_path)

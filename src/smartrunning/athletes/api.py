@@ -353,6 +353,20 @@ class BestById(MethodView):
         db.session.commit()
 
 
+@blp.route("/<int:runner_id>/bests/<int:best_id>/restore")
+class BestRestore(MethodView):
+    @blp.response(204)
+    def post(self, runner_id: int, best_id: int) -> None:
+        """Restore a manual personal best deleted within the undo window (``UNDO_WINDOW_S``,
+        default 600 s); CS/D′ is refitted. 404 after the window or for another's runner."""
+        runner = get_runner_or_404(runner_id)
+        try:
+            best_services.restore_personal_best(runner, best_id, by=this_user())
+        except NotFound:
+            abort(404, message="No such deleted personal best.")
+        db.session.commit()
+
+
 @blp.route("/<int:runner_id>/predictions")
 class Predictions(MethodView):
     @blp.arguments(OnQuery, location="query")

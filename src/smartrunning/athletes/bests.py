@@ -41,6 +41,7 @@ from smartrunning.athletes.models import (
     SuggestionStatus,
 )
 from smartrunning.notifications import hooks
+from smartrunning.platform import context
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import (
     Conflict,
@@ -48,6 +49,7 @@ from smartrunning.platform.errors import (
     NotFound,
 )
 from smartrunning.platform.formatting import format_pace
+from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.science import defaults
 from smartrunning.science.bests import maximal_by_heart_rate
 from smartrunning.science.critical_speed import (
@@ -90,7 +92,9 @@ __all__ = [
     "personal_bests_on",
     "prediction_efforts",
     "predictions_on",
+    "purge_deleted_bests",
     "refresh_critical_speed",
+    "restore_personal_best",
     "suggestion_json",
     "timeline",
 ]
@@ -191,11 +195,13 @@ def add_personal_best(
     return best
 
 
-def delete_personal_best(runner: Runner, best_id: int, *, by: User | None) -> None:
-    """Delete a manual best and refit CS from its date. A best found in a session follows
-    that session (the chronological recomputation finds it again): ``Conflict``."""
-    best = db.session.get(PersonalBest, best_id)
-    if best is None or best.runner_id != runner.id:
+def delete_personal_best(runner: Runner, best_id: int, *, by: User | None) -> PersonalBest:
+    """Delete a manual best softly and refit CS from its date: it is left out everywhere,
+    restorable with :func:`restore_personal_best` for ``UNDO_WINDOW_S``, then purged
+    (:func:`purge_deleted_bests`). A best found in a session follows that session (the
+    chronological recomputation finds it again): ``Conflict``."""
+    best = db.session.get(PersonalBest, best_id) if 0 < best_id <= 2**31 - 1 else None
+    if best is None or best.runner_id != runner.id or best.deleted_at is not None:
         raise NotFound("No such personal best.")
     if best.source is BestSource.SESSION:
         raise Conflict(
@@ -203,10 +209,49 @@ def delete_personal_best(runner: Runner, best_id: int, *, by: User | None) -> No
             "follows that session. Delete the session to remove it.",
             field="best",
         )
-    date = best.date
-    db.session.delete(best)
+    best.deleted_at = now_utc()
     db.session.flush()
-    refresh_critical_speed(runner, date, by=by)
+    refresh_critical_speed(runner, best.date, by=by)
+    return best
+
+
+def _undo_window() -> dt.timedelta:
+    return dt.timedelta(seconds=context.settings().undo_window_s)
+
+
+def restore_personal_best(runner: Runner, best_id: int, *, by: User | None) -> PersonalBest:
+    """Restore a manual best deleted within the undo window and refit CS from its date;
+    ``NotFound`` when it was not deleted, is past the window or purged, or is another
+    runner's."""
+    best = None
+    if 0 < best_id <= 2**31 - 1:
+        best = db.session.execute(
+            sa.select(PersonalBest)
+            .where(
+                PersonalBest.id == best_id,
+                PersonalBest.runner_id == runner.id,
+                PersonalBest.deleted_at.is_not(None),
+            )
+            .execution_options(**{INCLUDE_DELETED: True})
+        ).scalar_one_or_none()
+    if best is None or best.deleted_at is None or best.deleted_at + _undo_window() < now_utc():
+        raise NotFound("No such deleted personal best (the time to undo may have passed).")
+    best.deleted_at = None
+    db.session.flush()
+    refresh_critical_speed(runner, best.date, by=by)
+    return best
+
+
+def purge_deleted_bests() -> int:
+    """Delete for good the bests deleted longer than ``UNDO_WINDOW_S`` ago; the caller
+    commits. Returns how many went."""
+    cutoff = now_utc() - _undo_window()
+    result = db.session.execute(
+        sa.delete(PersonalBest)
+        .where(PersonalBest.deleted_at.is_not(None), PersonalBest.deleted_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _all_bests(runner: Runner) -> list[PersonalBest]:

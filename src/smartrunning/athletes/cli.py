@@ -167,7 +167,7 @@ def _summary_text(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-pb_group = AppGroup("pb", help="Personal bests: add manual entries.")
+pb_group = AppGroup("pb", help="Personal bests: add, delete and restore manual entries.")
 
 
 @pb_group.command("add")
@@ -367,3 +367,42 @@ def register(group: AppGroup) -> None:
     group.add_command(pb_group)
     group.add_command(params_group)
     group.add_command(cs_group)
+
+
+@pb_group.command("delete")
+@click.argument("runner_id", type=int)
+@click.argument("best_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def pb_delete_command(runner_id: int, best_id: int, yes: bool, as_json: bool) -> None:
+    """Delete a manual result; CS/D′ is refitted. Restorable for UNDO_WINDOW_S."""
+    runner = runner_or_fail(runner_id)
+    if not yes and not as_json:
+        click.confirm(f"Delete personal best {best_id} of runner {runner_id}?", abort=True)
+    try:
+        best_services.delete_personal_best(runner, best_id, by=None)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    emit(
+        {"deleted": best_id, "runner_id": runner.id},
+        as_json,
+        f"Deleted personal best {best_id}; 'pb restore {runner_id} {best_id}' brings it back.",
+    )
+
+
+@pb_group.command("restore")
+@click.argument("runner_id", type=int)
+@click.argument("best_id", type=int)
+@json_option
+def pb_restore_command(runner_id: int, best_id: int, as_json: bool) -> None:
+    """Restore a result deleted within the undo window; CS/D′ is refitted."""
+    runner = runner_or_fail(runner_id)
+    try:
+        best_services.restore_personal_best(runner, best_id, by=None)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    emit(
+        {"restored": best_id, "runner_id": runner.id}, as_json, f"Restored personal best {best_id}."
+    )

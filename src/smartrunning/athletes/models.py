@@ -17,6 +17,7 @@ from smartrunning.platform.db import (
     now_utc,
     value_enum,
 )
+from smartrunning.platform.softdelete import SoftDeletable
 
 __all__ = [
     "BestKind",
@@ -186,7 +187,7 @@ class BestKind(StrEnum):
     TRAINING = "training"
 
 
-class PersonalBest(db.Model):  # type: ignore[name-defined]
+class PersonalBest(SoftDeletable, db.Model):  # type: ignore[name-defined]
     """A performance over a distance on a date: a manual entry or a session's best effort.
 
     The personal best for a distance on day d is the fastest entry dated on or before d;

@@ -22,8 +22,10 @@ from smartrunning.athletes.forms import (
 )
 from smartrunning.athletes.models import (
     BestKind,
+    BestSource,
     ParameterKey,
     ParameterSource,
+    PersonalBest,
     Runner,
 )
 from smartrunning.athletes.policy import (
@@ -40,7 +42,9 @@ from smartrunning.platform.errors import (
     NotFound,
     ServiceError,
 )
+from smartrunning.platform.formatting import format_race_time
 from smartrunning.platform.jsonio import script_json
+from smartrunning.platform.undo import confirm_page, confirmed, flash_undo, undo_window_words
 
 __all__ = ["bp"]
 
@@ -203,18 +207,68 @@ def best_add(runner_id: int) -> ResponseReturnValue:
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
 
 
+@bp.get("/runners/<int:runner_id>/bests/<int:best_id>/delete")
+def best_delete_confirm(runner_id: int, best_id: int) -> ResponseReturnValue:
+    """Ask before deleting a result (the step without JavaScript)."""
+    runner = get_runner_or_404(runner_id)
+    best = db.session.get(PersonalBest, best_id) if 0 < best_id <= 2**31 - 1 else None
+    if best is None or best.runner_id != runner.id or best.deleted_at is not None:
+        abort(404)
+    back = url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests")
+    if best.source is BestSource.SESSION:  # it follows its session: refused, with why
+        return best_delete(runner_id, best_id)
+    return confirm_page(
+        title="Delete this result?",
+        question=(
+            f"Delete {best.distance_m:g} m in {format_race_time(best.time_s)} on "
+            f"{best.date.isoformat()}{' (' + best.event_name + ')' if best.event_name else ''}?"
+        ),
+        details=[
+            "Critical speed is refitted without it.",
+            f"You can undo this for {undo_window_words()}; after that it is gone for good.",
+        ],
+        action=url_for("athletes.best_delete", runner_id=runner.id, best_id=best_id),
+        cancel_url=back,
+        button="Delete result",
+    )
+
+
 @bp.post("/runners/<int:runner_id>/bests/<int:best_id>/delete")
 def best_delete(runner_id: int, best_id: int) -> ResponseReturnValue:
     runner = get_runner_or_404(runner_id)
+    back = url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests")
+    best = db.session.get(PersonalBest, best_id) if 0 < best_id <= 2**31 - 1 else None
+    if best is None or best.runner_id != runner.id or best.deleted_at is not None:
+        abort(404)
+    if not confirmed() and best.source is not BestSource.SESSION:
+        return redirect(
+            url_for("athletes.best_delete_confirm", runner_id=runner.id, best_id=best_id)
+        )
     try:
         best_services.delete_personal_best(runner, best_id, by=this_user())
     except NotFound:
         abort(404)
     except Conflict as exc:
         flash(exc.message, "danger")
-        return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
+        return redirect(back)
     db.session.commit()
-    flash("Personal best deleted; critical speed refitted.", "success")
+    flash_undo(
+        "Personal best deleted; critical speed refitted.",
+        url_for("athletes.best_restore", runner_id=runner.id, best_id=best_id),
+    )
+    return redirect(back)
+
+
+@bp.post("/runners/<int:runner_id>/bests/<int:best_id>/restore")
+def best_restore(runner_id: int, best_id: int) -> ResponseReturnValue:
+    """Undo a deletion within the undo window (404 after it, or for another's runner)."""
+    runner = get_runner_or_404(runner_id)
+    try:
+        best_services.restore_personal_best(runner, best_id, by=this_user())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash("Personal best restored; critical speed refitted.", "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
 
 

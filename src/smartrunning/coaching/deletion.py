@@ -25,6 +25,7 @@ from smartrunning.athletes.models import Runner
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict
+from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.sessions.models import (
     ImportFile,
     ImportJob,
@@ -80,7 +81,9 @@ def delete_runner(runner: Runner) -> DeletedRunner:
     ).scalars()
     candidates = {sha for sha in raw if sha is not None} | set(
         db.session.execute(
-            sa.select(TrainingSession.records_sha256).where(TrainingSession.runner_id == runner.id)
+            sa.select(TrainingSession.records_sha256)
+            .where(TrainingSession.runner_id == runner.id)
+            .execution_options(**{INCLUDE_DELETED: True})
         ).scalars()
     )
     sessions = db.session.execute(
@@ -118,9 +121,9 @@ def unreferenced(candidates: set[str]) -> set[str]:
         )
         named |= set(
             db.session.execute(
-                sa.select(TrainingSession.records_sha256).where(
-                    TrainingSession.records_sha256.in_(chunk)
-                )
+                sa.select(TrainingSession.records_sha256)
+                .where(TrainingSession.records_sha256.in_(chunk))
+                .execution_options(**{INCLUDE_DELETED: True})
             )
             .scalars()
             .all()

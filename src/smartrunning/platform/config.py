@@ -106,6 +106,8 @@ class Settings(BaseSettings):
     email_retry_delay_s: int = Field(60, alias="EMAIL_RETRY_DELAY_S", ge=0, le=86_400)
     history_max_days: int = Field(3660, alias="HISTORY_MAX_DAYS", ge=7, le=36_600)
     history_max_ahead_days: int = Field(1000, alias="HISTORY_MAX_AHEAD_DAYS", ge=0, le=3660)
+    #: How long a deleted session or personal best can be restored before it is purged.
+    undo_window_s: int = Field(600, alias="UNDO_WINDOW_S", ge=0, le=30 * 86_400)
 
     @model_validator(mode="after")
     def _check_ranges(self) -> Settings:

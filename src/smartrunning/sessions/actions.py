@@ -18,8 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from smartrunning.accounts.models import User
+from smartrunning.athletes import bests as best_services
 from smartrunning.athletes.models import PersonalBest, Runner
-from smartrunning.athletes.rules import get_visible
+from smartrunning.athletes.rules import can, get_visible
+from smartrunning.platform import context
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import (
@@ -27,6 +29,7 @@ from smartrunning.platform.errors import (
     NotFound,
 )
 from smartrunning.platform.pagination import Page, paginate
+from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.records import Records
 from smartrunning.science.sports import session_title, sport_display
@@ -46,7 +49,10 @@ __all__ = [
     "delete_session",
     "delete_session_by_id",
     "list_sessions",
+    "purge_deleted",
+    "purge_session",
     "reanalyse_session",
+    "restore_session_by_id",
     "series_of",
     "session_detail",
     "session_series",
@@ -54,6 +60,7 @@ __all__ = [
     "session_track",
     "sports",
     "track_of",
+    "undo_deadline",
     "visible_session",
 ]
 
@@ -289,19 +296,88 @@ def track_of(records: Records, max_points: int = 1000) -> dict[str, Any]:
     }
 
 
-def delete_session_by_id(session_id: int, *, recompute_now: bool = True) -> None:
-    """Delete a session and undo what it caused (bests, CS versions, loads, history).
+def delete_session_by_id(
+    session_id: int, *, recompute_now: bool = True, permanently: bool = False
+) -> TrainingSession:
+    """Delete a session softly and undo what it caused (bests, CS versions, loads, history).
 
-    Its records blob goes unless another session names it; the raw upload stays with its
-    import file. With ``recompute_now`` the chronological recomputation runs at once and
-    commits; otherwise the runner is marked dirty and the caller commits.
+    It disappears from every list at once (``deleted_at``), can be restored with
+    :func:`restore_session_by_id` for ``UNDO_WINDOW_S`` and is purged (records blob
+    included) by :func:`purge_deleted_sessions` afterwards. With ``recompute_now`` the
+    chronological recomputation runs at once and commits; otherwise the runner is marked
+    dirty and the caller commits. ``permanently`` (a session an import replaces) purges it
+    at once, as the same bytes may be imported again.
     """
     session = db.session.get(TrainingSession, session_id)
-    if session is None:
+    if session is None or session.deleted_at is not None:
         raise NotFound("No such session.")
     runner = db.session.get_one(Runner, session.runner_id)
     lock_runner(runner.id)
-    day, records_sha = session.local_date, session.records_sha256
+    day = session.local_date
+    if permanently:
+        purge_session(session)
+    else:
+        db.session.execute(
+            sa.delete(PersonalBest)
+            .where(PersonalBest.session_id == session.id)
+            .execution_options(synchronize_session="fetch")
+        )
+        session.deleted_at = now_utc()
+    mark_dirty(runner.id, day)
+    if recompute_now:
+        recompute.recompute_runner(runner)
+    return session
+
+
+def delete_session(user: User, session_id: int) -> TrainingSession:
+    """Delete a session the user may see (``NotFound`` otherwise), softly; recompute; commit."""
+    visible_session(user, session_id)
+    return delete_session_by_id(session_id)
+
+
+def undo_deadline(deleted_at: dt.datetime) -> dt.datetime:
+    """When a row deleted at ``deleted_at`` stops being restorable."""
+    return deleted_at + dt.timedelta(seconds=context.settings().undo_window_s)
+
+
+def _restorable(session_id: int) -> TrainingSession | None:
+    if not 0 < session_id <= 2**31 - 1:
+        return None
+    row = db.session.execute(
+        sa.select(TrainingSession)
+        .where(TrainingSession.id == session_id, TrainingSession.deleted_at.is_not(None))
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).scalar_one_or_none()
+    if row is None or row.deleted_at is None or undo_deadline(row.deleted_at) < now_utc():
+        return None
+    return row
+
+
+def restore_session_by_id(
+    session_id: int, *, user: User | None = None, recompute_now: bool = True
+) -> TrainingSession:
+    """Restore a session deleted within the undo window and recompute from its day (its
+    bests are found again). ``user`` None (the command line) may restore any; otherwise it
+    must see the runner. ``NotFound`` for a session not deleted, purged, past the window or
+    of a runner the user may not see."""
+    session = _restorable(session_id)
+    if session is None:
+        raise NotFound("No such deleted session (the time to undo may have passed).")
+    runner = db.session.get_one(Runner, session.runner_id)
+    if user is not None and not can(user, runner):
+        raise NotFound("No such deleted session (the time to undo may have passed).")
+    lock_runner(runner.id)
+    session.deleted_at = None
+    mark_dirty(runner.id, session.local_date)
+    if recompute_now:
+        recompute.recompute_runner(runner)
+    return session
+
+
+def purge_session(session: TrainingSession) -> None:
+    """Delete a (softly deleted) session for good, and its records blob unless another
+    session names it; the raw upload stays with its import file. The caller commits."""
+    records_sha = session.records_sha256
     db.session.execute(
         sa.delete(PersonalBest)
         .where(PersonalBest.session_id == session.id)
@@ -310,19 +386,30 @@ def delete_session_by_id(session_id: int, *, recompute_now: bool = True) -> None
     db.session.delete(session)
     db.session.flush()
     still_used = db.session.execute(
-        sa.select(TrainingSession.id).where(TrainingSession.records_sha256 == records_sha)
+        sa.select(TrainingSession.id)
+        .where(TrainingSession.records_sha256 == records_sha)
+        .execution_options(**{INCLUDE_DELETED: True})
     ).first()
     if still_used is None:
         blob_store().delete(records_sha)
-    mark_dirty(runner.id, day)
-    if recompute_now:
-        recompute.recompute_runner(runner)
 
 
-def delete_session(user: User, session_id: int) -> None:
-    """Delete a session the user may see (``NotFound`` otherwise); recompute; commit."""
-    visible_session(user, session_id)
-    delete_session_by_id(session_id)
+def purge_deleted() -> dict[str, object]:
+    """Purge every session and manual best deleted longer than ``UNDO_WINDOW_S`` ago
+    (sessions with their records blob); commits. Run by the queue every five minutes."""
+    cutoff = now_utc() - dt.timedelta(seconds=context.settings().undo_window_s)
+    rows = list(
+        db.session.execute(
+            sa.select(TrainingSession)
+            .where(TrainingSession.deleted_at.is_not(None), TrainingSession.deleted_at < cutoff)
+            .execution_options(**{INCLUDE_DELETED: True})
+        ).scalars()
+    )
+    for row in rows:
+        purge_session(row)
+    bests = best_services.purge_deleted_bests()
+    db.session.commit()
+    return {"sessions": len(rows), "bests": bests}
 
 
 def confirm_session(user: User | None, session_id: int) -> bool:

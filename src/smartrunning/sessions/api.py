@@ -244,8 +244,20 @@ class SessionById(MethodView):
 
     @blp.response(204)
     def delete(self, session_id: int) -> None:
-        """Delete a session and undo what it caused (bests, CS versions, loads, history)."""
+        """Delete a session and undo what it caused (bests, CS versions, loads, history).
+        It can be restored (``POST …/restore``) for ``UNDO_WINDOW_S`` (default 600 s), then
+        it is purged for good."""
         session_services.delete_session(this_user(), session_id)  # commits with the recompute
+
+
+@blp.route("/sessions/<int:session_id>/restore")
+class SessionRestore(MethodView):
+    @blp.response(200, SessionDetailOut)
+    def post(self, session_id: int) -> dict[str, Any]:
+        """Restore a session deleted within the undo window and recompute from its day;
+        404 after the window (purged) or for a session the caller may not see."""
+        session_services.restore_session_by_id(session_id, user=this_user())  # commits
+        return session_services.session_detail(_session(session_id))
 
 
 @blp.route("/sessions/<int:session_id>/analyse")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
 from smartrunning.athletes.models import Runner
-from smartrunning.platform import clock
+from smartrunning.platform import clock, context
 from smartrunning.platform.cli_output import (
     emit,
     json_option,
@@ -187,8 +187,29 @@ def delete_command(session_id: int, yes: bool, as_json: bool) -> None:
     """Delete a session and undo what it caused (bests, CS versions, loads, history)."""
     if not yes and not as_json:
         click.confirm(f"Delete session {session_id}?", abort=True)
-    session_services.delete_session_by_id(session_id)
-    emit({"deleted": session_id}, as_json, f"Deleted session {session_id}.")
+    try:
+        session_services.delete_session_by_id(session_id)
+    except NotFound:
+        raise click.ClickException(f"No session {session_id}.") from None
+    window = context.settings().undo_window_s
+    emit(
+        {"deleted": session_id, "restorable_for_s": window},
+        as_json,
+        f"Deleted session {session_id}; 'sessions restore {session_id}' brings it back "
+        f"within {window} s.",
+    )
+
+
+@sessions_group.command("restore")
+@click.argument("session_id", type=int)
+@json_option
+def restore_command(session_id: int, as_json: bool) -> None:
+    """Restore a session deleted within the undo window (UNDO_WINDOW_S) and recompute."""
+    try:
+        session_services.restore_session_by_id(session_id)
+    except NotFound as e:
+        raise click.ClickException(f"Session {session_id}: {e}") from None
+    emit({"restored": session_id}, as_json, f"Restored session {session_id}.")
 
 
 @click.command("history")

@@ -262,7 +262,9 @@ def reprocess(runner: Runner | None) -> list[int]:
     for row in rows:
         if row.status is FileStatus.IMPORTED:
             for session_id in row.session_ids or []:
-                session_services.delete_session_by_id(session_id, recompute_now=False)
+                session_services.delete_session_by_id(
+                    session_id, recompute_now=False, permanently=True
+                )
         row.status = FileStatus.PENDING
         row.reason = ""
         row.session_ids = []

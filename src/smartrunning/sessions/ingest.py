@@ -392,7 +392,7 @@ def _replace_committed(
         assert isinstance(loser.id, int)
         winner_file = written[winner.file_id]
         winner_file.replaced.append(loser.id)
-        session_services.delete_session_by_id(loser.id, recompute_now=False)
+        session_services.delete_session_by_id(loser.id, recompute_now=False, permanently=True)
         if loser.file_id is None:
             continue
         file = db.session.get(ImportFile, loser.file_id)

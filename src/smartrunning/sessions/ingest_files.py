@@ -30,11 +30,13 @@ from smartrunning.platform.db import (
     db,
     now_utc,
 )
+from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.science.analysis import SessionAnalysis, SourceInfo, analyse, json_safe
 from smartrunning.science.fit import DecodedFile, DecodedSession, FitDecodeError, decode_fit
 from smartrunning.science.plausibility import Flag, PlausibilityLimits, check_session
 from smartrunning.science.sports import counts_for_bests, is_treadmill
 from smartrunning.sessions.analysis_inputs import configured_limits
+from smartrunning.sessions.analysis_state import mark_dirty
 from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,
@@ -154,12 +156,18 @@ _RUNNERS = (
     .where(ImportJob.id.in_(sa.bindparam("job_ids", expanding=True)))
 )
 _IMPORTED = (
-    sa.select(TrainingSession.source_sha256, TrainingSession.id)
+    sa.select(
+        TrainingSession.source_sha256,
+        TrainingSession.id,
+        TrainingSession.deleted_at,
+        TrainingSession.local_date,
+    )
     .where(
         TrainingSession.runner_id == sa.bindparam("runner"),
         TrainingSession.source_sha256.in_(sa.bindparam("shas", expanding=True)),
     )
     .order_by(TrainingSession.id)
+    .execution_options(**{INCLUDE_DELETED: True})
 )
 
 
@@ -170,13 +178,27 @@ def runners_of(job_ids: set[int]) -> dict[int, Runner]:
 
 
 def imported_sessions(runner_id: int, shas: Sequence[str]) -> dict[str, list[int]]:
-    """Sessions of the runner from files with these bytes (sha256 → session ids, in order)."""
+    """Sessions of the runner from files with these bytes (sha256 → session ids, in order).
+
+    A session deleted and not yet purged (within its undo window) comes back: uploading the
+    same file again restores it, and its day is marked for recomputation."""
     found: dict[str, list[int]] = {}
     if not shas:
         return found
     rows = db.session.execute(_IMPORTED, {"runner": runner_id, "shas": sorted(set(shas))}).all()
-    for sha, session_id in rows:
+    restored: list[int] = []
+    for sha, session_id, deleted_at, day in rows:
         found.setdefault(sha, []).append(session_id)
+        if deleted_at is not None:
+            restored.append(session_id)
+            mark_dirty(runner_id, day)
+    if restored:
+        db.session.execute(
+            sa.update(TrainingSession)
+            .where(TrainingSession.id.in_(restored))
+            .values(deleted_at=None)
+            .execution_options(synchronize_session="fetch")
+        )
     return found
 
 
@@ -291,8 +313,10 @@ def unwrap(data: bytes) -> bytes:
 _FILE_BLOBS = sa.select(ImportFile.sha256).where(
     ImportFile.sha256.in_(sa.bindparam("shas", expanding=True))
 )
-_RECORD_BLOBS = sa.select(TrainingSession.records_sha256).where(
-    TrainingSession.records_sha256.in_(sa.bindparam("shas", expanding=True))
+_RECORD_BLOBS = (
+    sa.select(TrainingSession.records_sha256)
+    .where(TrainingSession.records_sha256.in_(sa.bindparam("shas", expanding=True)))
+    .execution_options(**{INCLUDE_DELETED: True})
 )
 
 

@@ -17,6 +17,7 @@ from smartrunning.platform.db import (
     now_utc,
     value_enum,
 )
+from smartrunning.platform.softdelete import SoftDeletable
 
 __all__ = [
     "AnalysisState",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 
-class TrainingSession(db.Model):  # type: ignore[name-defined]
+class TrainingSession(SoftDeletable, db.Model):  # type: ignore[name-defined]
     """One sport segment of an activity file, analysed with the parameters of its day.
 
     - ``source_sha256`` + ``segment_index``: the file and segment it came from; unique per

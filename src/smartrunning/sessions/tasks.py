@@ -9,6 +9,7 @@ from collections.abc import Callable
 from huey import crontab
 
 from smartrunning.platform.queue import Queue
+from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import import_recovery
 from smartrunning.sessions import jobs as imports
 
@@ -55,6 +56,9 @@ def register(queue: Queue) -> None:
 
     queue.huey.periodic_task(crontab(minute="*"), name="maintenance")(
         _in_app(queue, imports.maintenance)
+    )
+    queue.huey.periodic_task(crontab(minute="*/5"), name="purge_deleted")(
+        _in_app(queue, session_services.purge_deleted)
     )
 
 

@@ -28,6 +28,7 @@ from smartrunning.platform.errors import (
     ServiceError,
 )
 from smartrunning.platform.jsonio import script_json
+from smartrunning.platform.undo import confirm_page, confirmed, flash_undo, undo_window_words
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, recent
@@ -231,16 +232,53 @@ def confirm(session_id: int) -> ResponseReturnValue:
     return redirect(url_for("sessions.detail", session_id=session_id))
 
 
+@bp.get("/sessions/<int:session_id>/delete")
+def delete_confirm(session_id: int) -> ResponseReturnValue:
+    """Ask before deleting (the step without JavaScript)."""
+    try:
+        session = session_services.visible_session(this_user(), session_id)
+    except NotFound:
+        abort(404)
+    title = session_services.session_summary(session)["title"]
+    return confirm_page(
+        title="Delete this session?",
+        question=f"Delete “{title}” ({session.local_date.isoformat()})?",
+        details=[
+            "Its bests, critical speed, loads and history are recomputed without it.",
+            f"You can undo this for {undo_window_words()}; after that it is gone for good.",
+        ],
+        action=url_for("sessions.delete", session_id=session_id),
+        cancel_url=url_for("sessions.detail", session_id=session_id),
+        button="Delete session",
+    )
+
+
 @bp.post("/sessions/<int:session_id>/delete")
 def delete(session_id: int) -> ResponseReturnValue:
     try:
         session = session_services.visible_session(this_user(), session_id)
     except NotFound:
         abort(404)
+    if not confirmed():
+        return redirect(url_for("sessions.delete_confirm", session_id=session_id))
     runner_id = session.runner_id
     session_services.delete_session(this_user(), session_id)  # commits with the recomputation
-    flash("Session deleted; bests, critical speed and history were recomputed.", "success")
+    flash_undo(
+        "Session deleted; bests, critical speed and history were recomputed without it.",
+        url_for("sessions.restore", session_id=session_id),
+    )
     return redirect(url_for("sessions.session_list", runner_id=runner_id))
+
+
+@bp.post("/sessions/<int:session_id>/restore")
+def restore(session_id: int) -> ResponseReturnValue:
+    """Undo a deletion within the undo window (404 after it, or for another's session)."""
+    try:
+        session_services.restore_session_by_id(session_id, user=this_user())
+    except NotFound:
+        abort(404)
+    flash("Session restored; bests, critical speed and history were recomputed.", "success")
+    return redirect(url_for("sessions.detail", session_id=session_id))
 
 
 @bp.post("/sessions/<int:session_id>/performance")
