@@ -64,6 +64,7 @@ class ResolvedStep:
     on or off part too); for a ranged steady step (``Steady.target_range``) its (low, high)
     band; ``None`` for free running and max efforts. ``pace_s_per_km``: nominal (start, end);
     ``pace_range_s_per_km``: (fastest, slowest); ``hr_bpm``: (lowest, highest).
+    ``target``: the pace or heart-rate target the part was given (None: a fraction of CS).
     """
 
     step_index: int
@@ -77,6 +78,7 @@ class ResolvedStep:
     pace_s_per_km: tuple[float, float] | None = None
     pace_range_s_per_km: tuple[float, float] | None = None
     hr_bpm: tuple[float, float] | None = None
+    target: Target | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,7 @@ def resolve_workout(workout: Workout, params: DayParameters | None = None) -> Re
                     ),
                     pace_range_s_per_km=target.pace_s_per_km if target else None,
                     hr_bpm=target.hr_bpm if target else None,
+                    target=_given(workout.steps[index], part),
                 )
             )
     estimable = cs is not None or not workout.has_distance_steps

@@ -73,13 +73,41 @@ class EventIn(Schema):
     attributes = fields.List(fields.List(fields.Str()), load_default=None)
 
 
+class TargetIn(Schema):
+    """A pace or heart-rate target instead of a fraction of CS (``cs``: none)."""
+
+    kind = fields.Str(required=True, validate=validate.OneOf(["cs", "pace", "hr"]))
+    low = fields.Raw(
+        allow_none=True,
+        metadata={"description": "pace: fastest, s/km or 'm:ss'; hr: lowest, fraction of HRmax"},
+    )
+    high = fields.Raw(
+        allow_none=True,
+        metadata={"description": "pace: slowest, s/km or 'm:ss'; hr: highest (fraction)"},
+    )
+
+
 class StepIn(Schema):
     """One step; which fields it needs depends on ``type`` (fractions: 1.0 = 100 %)."""
 
     type = fields.Str(required=True, validate=validate.OneOf(STEP_TYPES))
     unit = fields.Str(load_default="s", validate=validate.OneOf(["s", "m"]))
+    on_unit = fields.Str(
+        validate=validate.OneOf(["s", "m"]), metadata={"description": "intervals: on part's"}
+    )
+    off_unit = fields.Str(
+        validate=validate.OneOf(["s", "m"]), metadata={"description": "intervals: off part's"}
+    )
+    target = fields.Nested(
+        TargetIn, allow_none=True, metadata={"description": "steady: pace or HR target"}
+    )
+    on_target = fields.Nested(TargetIn, allow_none=True)
+    off_target = fields.Nested(TargetIn, allow_none=True)
     duration = fields.Float(metadata={"description": "s or m; all but intervals"})
-    intensity = fields.Float(metadata={"description": "steady: fraction of CS (run)/FTP"})
+    intensity = fields.Float(
+        allow_none=True,
+        metadata={"description": "steady: fraction of CS (run)/FTP; with a target, optional"},
+    )
     intensity_low = fields.Float(
         allow_none=True, metadata={"description": "steady with a band: its low end"}
     )
@@ -91,8 +119,8 @@ class StepIn(Schema):
     repeat = fields.Int(metadata={"description": "intervals"})
     on_duration = fields.Float()
     off_duration = fields.Float()
-    on_intensity = fields.Float()
-    off_intensity = fields.Float()
+    on_intensity = fields.Float(allow_none=True)
+    off_intensity = fields.Float(allow_none=True)
     on_intensity_end = fields.Float(
         allow_none=True, metadata={"description": "ramped intervals: each on part's end"}
     )
@@ -137,9 +165,18 @@ class ExtentOut(Schema):
     unit = fields.Str(metadata={"description": "s (time) or m (distance)"})
 
 
+class TargetOut(Schema):
+    kind = fields.Str(metadata={"description": "pace (s/km) or hr (fractions of HRmax)"})
+    low = fields.Float()
+    high = fields.Float()
+
+
 class ResolvedStepOut(Schema):
     """One step (or an interval block's on/off part), for one repetition."""
 
+    target = fields.Nested(
+        TargetOut, allow_none=True, metadata={"description": "the pace or HR target given"}
+    )
     step_index = fields.Int()
     part = fields.Str(metadata={"description": "step, on or off"})
     kind = fields.Str()

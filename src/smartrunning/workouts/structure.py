@@ -19,6 +19,15 @@ hold a band instead of one value: ``intensity_low`` and ``intensity_high`` (ZWO
 ``SteadyState PowerLow PowerHigh``; its ``intensity`` is then the middle, given on output
 and ignored on input). Intervals may ramp: ``on_intensity_end`` / ``off_intensity_end``
 (ZWO ``PowerOnHigh`` / ``PowerOffHigh``; the start is ``on_intensity`` / ``off_intensity``).
+A steady step, and an interval block's on and off part, may aim at a pace or a heart rate
+instead of a fraction of CS: ``"target": {"kind": "pace", "low": 225, "high": 230}``
+(fastest and slowest pace, seconds per km, or "3:45" text) or ``{"kind": "hr", "low": 0.65,
+"high": 0.79}`` (fractions of HRmax); intervals use ``on_target`` and ``off_target``. The
+step's ``intensity`` may then be left out: it becomes the target's estimate fraction
+(``science.workouts.target_intensity``: a pace over the reference CS of 4:00/km, a heart
+rate by Daniels' bands); given, it is kept (what a file said). On output it is always there.
+An interval's parts may have their own units: ``on_unit`` and ``off_unit`` ("s" or "m";
+each defaults to ``unit``; output gives all three, ``unit`` being the on part's).
 ``text_tags`` lists the tags a ZWO file gave as element text, written back that way. What ZWO files
 carry beyond that (text events, kept attributes such as ``pace``, Zwift's metadata) rides
 along as ``events``, ``attributes`` and ``metadata``, so editing a workout keeps them.
@@ -30,8 +39,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.science import workouts as sw
@@ -71,10 +81,19 @@ def _number(data: Mapping[str, Any], key: str, where: str, label: str) -> float:
     return float(value)
 
 
-def _extent(data: Mapping[str, Any], key: str, unit: Any, where: str, label: str) -> sw.Extent:
+def _extent(
+    data: Mapping[str, Any],
+    key: str,
+    unit: Any,
+    where: str,
+    label: str,
+    *,
+    unit_key: str = "unit",
+) -> sw.Extent:
     value = _number(data, key, where, label)
     if unit not in ("s", "m"):
-        raise _fail(f"{label}: unit must be 's' (time) or 'm' (distance).", f"{where}.unit")
+        raise _fail(f"{label}: unit must be 's' (time) or 'm' (distance).", f"{where}.{unit_key}")
+    unit = cast("sw.ExtentUnit", unit)
     if value <= 0 and key != "off_duration":
         raise _fail(f"{label}: {key.replace('_', ' ')} must be above 0.", f"{where}.{key}")
     limit = sw.MAX_EXTENT[unit]
@@ -96,6 +115,71 @@ def _intensity(
             f"{where}.{key}",
         )
     return value
+
+
+_PACE_TEXT: Final = re.compile(r"\s*(\d{1,2}):([0-5]\d)\s*(?:/\s*km)?\s*")
+
+
+def _pace_value(value: Any, field: str, label: str) -> float:
+    if isinstance(value, str):
+        match = _PACE_TEXT.fullmatch(value)
+        if match is None:
+            raise _fail(f"{label}: write a pace as minutes:seconds per km, e.g. 4:05.", field)
+        return int(match.group(1)) * 60.0 + int(match.group(2))
+    if not _finite(value):
+        raise _fail(f"{label}: write a pace as minutes:seconds per km, e.g. 4:05.", field)
+    return float(value)
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
+def _target(data: Mapping[str, Any], key: str, where: str, label: str) -> sw.Target | None:
+    raw = data.get(key)
+    if raw is None:
+        return None
+    field = f"{where}.{key}"
+    if not isinstance(raw, Mapping) or raw.get("kind") not in ("pace", "hr", "cs"):
+        raise _fail(f"{label}: a target is an object with kind pace, hr or cs.", field)
+    if raw["kind"] == "cs":
+        return None
+    if raw["kind"] == "pace":
+        low = _pace_value(raw.get("low"), f"{field}.low", label)
+        high = _pace_value(raw.get("high", raw.get("low")), f"{field}.high", label)
+        low, high = min(low, high), max(low, high)
+        if not sw.MIN_PACE_S_PER_KM <= low <= high <= sw.MAX_PACE_S_PER_KM:
+            raise _fail(f"{label}: a pace must be between 1:00 and 30:00 per km.", field)
+        return sw.Target("pace", low, high)
+    values = []
+    for end in ("low", "high"):
+        value = raw.get(end, raw.get("low"))
+        if not _finite(value):
+            raise _fail(f"{label}: heart rate must be a number (% of HRmax).", f"{field}.{end}")
+        values.append(float(value))
+    low, high = min(values), max(values)
+    if not sw.MIN_HR_FRACTION <= low <= high <= sw.MAX_HR_FRACTION:
+        raise _fail(
+            f"{label}: heart rate must be between {sw.MIN_HR_FRACTION * 100:g} % and "
+            f"{sw.MAX_HR_FRACTION * 100:g} % of HRmax (given as a fraction, 0.75 = 75 %).",
+            field,
+        )
+    return sw.Target("hr", low, high)
+
+
+def _aimed(
+    data: Mapping[str, Any],
+    key: str,
+    target: sw.Target | None,
+    where: str,
+    label: str,
+    *,
+    distance: bool,
+) -> float:
+    """The intensity of a part: as given, or (left out) its target's estimate fraction."""
+    if target is not None and data.get(key) is None:
+        return sw.target_intensity(target)
+    return _intensity(data, key, where, label, distance=distance)
 
 
 def _optional_intensity(
@@ -149,6 +233,8 @@ def _step(data: Any, index: int) -> sw.Step:
     if kind not in STEP_TYPES:
         raise _fail(f"{label}: type must be one of {', '.join(STEP_TYPES)}.", f"{where}.type")
     unit = data.get("unit", "s")
+    if not isinstance(unit, str):
+        raise _fail(f"{label}: unit must be 's' (time) or 'm' (distance).", f"{where}.unit")
     events = _events(data.get("events"), f"{where}.events")
     attributes = _pairs(data.get("attributes"), f"{where}.attributes")
     if kind == "intervals":
@@ -162,23 +248,36 @@ def _step(data: Any, index: int) -> sw.Step:
                 f"{label}: repeat must be a whole number from 1 to {sw.MAX_REPEAT}.",
                 f"{where}.repeat",
             )
-        on = _extent(data, "on_duration", unit, where, label)
-        off = _extent(data, "off_duration", unit, where, label)
-        distance = unit == "m"
+        on_unit, off_unit = data.get("on_unit", unit), data.get("off_unit", unit)
+        on = _extent(data, "on_duration", on_unit, where, label, unit_key="on_unit")
+        off = _extent(data, "off_duration", off_unit, where, label, unit_key="off_unit")
+        on_target = _target(data, "on_target", where, label)
+        off_target = _target(data, "off_target", where, label)
+        on_m, off_m = on.is_distance, off.is_distance
+        on_end = _optional_intensity(data, "on_intensity_end", where, label, distance=on_m)
+        off_end = _optional_intensity(data, "off_intensity_end", where, label, distance=off_m)
+        if (on_target and on_end is not None) or (off_target and off_end is not None):
+            raise _fail(f"{label}: a ramped part cannot have a pace or heart-rate target.", where)
         return sw.Intervals(
             repeat,
             on,
             off,
-            _intensity(data, "on_intensity", where, label, distance=distance),
-            _intensity(data, "off_intensity", where, label, distance=distance),
+            _aimed(data, "on_intensity", on_target, where, label, distance=on_m),
+            _aimed(data, "off_intensity", off_target, where, label, distance=off_m),
             events,
             attributes,
-            _optional_intensity(data, "on_intensity_end", where, label, distance=distance),
-            _optional_intensity(data, "off_intensity_end", where, label, distance=distance),
+            on_end,
+            off_end,
+            on_target,
+            off_target,
         )
     extent = _extent(data, "duration", unit, where, label)
     distance = extent.is_distance
     if kind == "steady":
+        target = _target(data, "target", where, label)
+        if target is not None:
+            intensity = _aimed(data, "intensity", target, where, label, distance=distance)
+            return sw.Steady(extent, intensity, events, attributes, target=target)
         if data.get("intensity_low") is not None or data.get("intensity_high") is not None:
             low = _intensity(data, "intensity_low", where, label, distance=distance)
             high = _intensity(data, "intensity_high", where, label, distance=distance)
@@ -309,6 +408,10 @@ def _events_json(events: Sequence[sw.TextEvent]) -> list[dict[str, Any]]:
     ]
 
 
+def _target_json(target: sw.Target) -> dict[str, Any]:
+    return {"kind": target.kind, "low": target.low, "high": target.high}
+
+
 def _step_json(step: sw.Step) -> dict[str, Any]:
     data: dict[str, Any]
     if isinstance(step, sw.Intervals):
@@ -318,9 +421,15 @@ def _step_json(step: sw.Step) -> dict[str, Any]:
             "on_duration": step.on.value,
             "off_duration": step.off.value,
             "unit": step.on.unit,
+            "on_unit": step.on.unit,
+            "off_unit": step.off.unit,
             "on_intensity": step.on_intensity,
             "off_intensity": step.off_intensity,
         }
+        if step.on_target is not None:
+            data["on_target"] = _target_json(step.on_target)
+        if step.off_target is not None:
+            data["off_target"] = _target_json(step.off_target)
         if step.on_intensity_end is not None:
             data["on_intensity_end"] = step.on_intensity_end
         if step.off_intensity_end is not None:
@@ -331,6 +440,8 @@ def _step_json(step: sw.Step) -> dict[str, Any]:
             data = {"type": "steady", **data, "intensity": step.intensity}
             if step.target_range is not None:
                 data["intensity_low"], data["intensity_high"] = step.target_range
+            if step.target is not None:
+                data["target"] = _target_json(step.target)
         elif isinstance(step, sw.Ramp):
             data = {
                 "type": step.kind,

@@ -68,6 +68,11 @@ def step_json(row: ResolvedStep) -> dict[str, Any]:
         "pace_s_per_km": _pair(row.pace_s_per_km),
         "pace_range_s_per_km": _pair(row.pace_range_s_per_km),
         "hr_bpm": _pair(row.hr_bpm),
+        "target": (
+            None
+            if row.target is None
+            else {"kind": row.target.kind, "low": row.target.low, "high": row.target.high}
+        ),
     }
 
 

@@ -1,5 +1,6 @@
 // The structured step editor: add, remove and reorder steps; edit durations (time or
-// distance) and intensities (% of CS or FTP). The steps travel as JSON in the hidden
+// distance; an interval's on and off parts each in their own unit) and targets: % of CS
+// or FTP, or (running) a pace range in m:ss per km or a heart-rate range in % of HRmax. The steps travel as JSON in the hidden
 // "steps" field and are validated on the server; a preview (chart and totals) comes from
 // POST /api/workouts/preview. Fields the editor does not show (text events, attributes
 // kept from a ZWO file) stay on each step object, so they survive editing.
@@ -21,14 +22,30 @@
     warmup: { duration: 600, unit: "s", intensity_start: 0.6, intensity_end: 0.75 },
     ramp: { duration: 600, unit: "s", intensity_start: 0.75, intensity_end: 0.9 },
     cooldown: { duration: 600, unit: "s", intensity_start: 0.75, intensity_end: 0.6 },
-    intervals: { repeat: 5, on_duration: 180, off_duration: 120, unit: "s",
-                 on_intensity: 1.05, off_intensity: 0.65 },
+    intervals: { repeat: 5, on_duration: 180, off_duration: 120, unit: "s", on_unit: "s",
+                 off_unit: "s", on_intensity: 1.05, off_intensity: 0.65 },
     free: { duration: 600, unit: "s" },
     max: { duration: 10, unit: "s" },
   };
   // Display units: [label, canonical unit, factor to the canonical unit].
   const UNITS = { s: ["s", "s", 1], min: ["min", "s", 60], m: ["m", "m", 1], km: ["km", "m", 1000] };
   const displayUnits = new WeakMap();
+  // Target kinds a steady step or an interval part may have (running only).
+  const KINDS = { cs: "% of CS", pace: "Pace", hr: "Heart rate" };
+  // Daniels' %HRmax bands (SCIENCE.md "Targets and limits"), to fill a heart-rate range.
+  const HR_BANDS = { easy: ["Easy", 65, 79], marathon: ["Marathon", 80, 90],
+                     threshold: ["Threshold", 88, 92], interval: ["Interval", 98, 100] };
+  // Where each duration's unit lives: one unit for a step, one per part for intervals.
+  const UNIT_KEY = { duration: "unit", on_duration: "on_unit", off_duration: "off_unit" };
+  const PART = { duration: { target: "target", intensity: "intensity" },
+                 on_duration: { target: "on_target", intensity: "on_intensity" },
+                 off_duration: { target: "off_target", intensity: "off_intensity" } };
+  steps.forEach((step) => {
+    if (step.type === "intervals") {
+      step.on_unit = step.on_unit || step.unit || "s";
+      step.off_unit = step.off_unit || step.unit || "s";
+    }
+  });
   let chart = null;
   let timer = null;
   let serial = 0;
@@ -42,18 +59,26 @@
     return typeof value === "number" && Number.isFinite(value) ? value : null;
   }
 
-  // The unit a step's durations are shown in: minutes or kilometres when all are round
-  // (fields left empty do not count).
-  function shownUnit(step) {
-    if (!displayUnits.has(step)) {
-      const values = durationKeys(step).map((k) => known(step[k])).filter((v) => v !== null);
-      const top = values.length ? Math.max(...values) : 0;
-      const unit = step.unit === "m"
-        ? (top >= 1000 && values.every((v) => v % 100 === 0) ? "km" : "m")
-        : (top >= 60 && values.every((v) => v % 60 === 0) ? "min" : "s");
-      displayUnits.set(step, unit);
+  // The unit a duration is shown in: minutes or kilometres when it is round (a field left
+  // empty does not count).
+  function shownUnit(step, key) {
+    if (!displayUnits.has(step)) displayUnits.set(step, {});
+    const shown = displayUnits.get(step);
+    if (!shown[key]) {
+      const value = known(step[key]);
+      const top = value === null ? 0 : value;
+      shown[key] = (step[UNIT_KEY[key]] || step.unit) === "m"
+        ? (top >= 1000 && top % 100 === 0 ? "km" : "m")
+        : (top >= 60 && top % 60 === 0 ? "min" : "s");
     }
-    return displayUnits.get(step);
+    return shown[key];
+  }
+
+  // Pace seconds per km as m:ss; text typed that is not a pace stays as typed.
+  function paceText(value) {
+    if (typeof value !== "number" || !Number.isFinite(value)) return value == null ? "" : String(value);
+    const whole = Math.round(value);
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
   }
 
   function el(tag, attrs, children) {
@@ -118,39 +143,142 @@
   }
 
   function durationInput(step, key, number, label) {
-    const shown = shownUnit(step);
+    const shown = shownUnit(step, key);
     const typed = known(step[key]);
     const value = numberInput(typed === null ? "" : typed / UNITS[shown][2],
                               `Step ${number} ${label.toLowerCase()}`, 0);
     value.addEventListener("input", () => {
       const number = parseFloat(value.value);
-      step[key] = Number.isFinite(number) ? number * UNITS[shownUnit(step)][2] : null;
+      step[key] = Number.isFinite(number) ? number * UNITS[shownUnit(step, key)][2] : null;
       changed();
     });
     return field(`${label} (${UNITS[shown][0]})`, value, 4);
   }
 
-  function unitSelect(step, number) {
+  function unitSelect(step, number, key, label) {
     const select = el("select", { class: "form-select form-select-sm",
-                                  "aria-label": `Step ${number} unit` });
+                                  "aria-label": `Step ${number} ${label.toLowerCase()}` });
     Object.keys(UNITS).forEach((name) => {
       const option = el("option", { value: name, text: UNITS[name][0] });
-      if (name === shownUnit(step)) option.selected = true;
+      if (name === shownUnit(step, key)) option.selected = true;
       select.appendChild(option);
     });
-    // The numbers typed stay; they now mean the chosen unit.
+    // The number typed stays; it now means the chosen unit.
     select.addEventListener("change", () => {
-      const before = UNITS[shownUnit(step)][2];
-      const after = UNITS[select.value][2];
-      durationKeys(step).forEach((k) => {
-        const typed = known(step[k]);
-        step[k] = typed === null ? null : (typed / before) * after;
-      });
-      step.unit = UNITS[select.value][1];
-      displayUnits.set(step, select.value);
+      const typed = known(step[key]);
+      const before = UNITS[shownUnit(step, key)][2];
+      step[key] = typed === null ? null : (typed / before) * UNITS[select.value][2];
+      step[UNIT_KEY[key]] = UNITS[select.value][1];
+      if (key === "on_duration") step.unit = step.on_unit;
+      displayUnits.get(step)[key] = select.value;
       render();
     });
-    return field("Unit", select, 4);
+    return field(label, select, 4);
+  }
+
+  // What a steady step or an interval part aims at: % of CS (the step's intensity fields),
+  // a pace range or a heart-rate range (the part's target; its intensity then follows it).
+  function kindOf(step, key) {
+    const target = step[PART[key].target];
+    return target && (target.kind === "pace" || target.kind === "hr") ? target.kind : "cs";
+  }
+
+  function kindSelect(step, key, number, label) {
+    const select = el("select", { class: "form-select form-select-sm",
+                                  "aria-label": `Step ${number} ${label.toLowerCase()}`,
+                                  "data-testid": "target-kind" });
+    Object.entries(KINDS).forEach(([name, text]) => {
+      const option = el("option", { value: name, text: text });
+      if (name === kindOf(step, key)) option.selected = true;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", () => {
+      const part = PART[key];
+      if (select.value === "cs") {
+        delete step[part.target];
+        if (known(step[part.intensity]) === null) step[part.intensity] = key === "off_duration" ? 0.65 : 0.8;
+      } else {
+        step[part.target] = select.value === "pace"
+          ? { kind: "pace", low: "", high: "" }
+          : { kind: "hr", low: 0.65, high: 0.79 };
+        delete step[part.intensity];
+        delete step.intensity_low;
+        delete step.intensity_high;
+        delete step[`${part.intensity}_end`];
+      }
+      render();
+    });
+    return field(label, select, 4);
+  }
+
+  function paceInput(step, key, end, number, label) {
+    const target = step[PART[key].target];
+    const input = el("input", { class: "form-control form-control-sm", type: "text",
+                                inputmode: "numeric", placeholder: "m:ss",
+                                value: paceText(target[end]),
+                                "aria-label": `Step ${number} ${label.toLowerCase()}` });
+    input.addEventListener("input", () => {
+      // Sent as typed ("3:45"); the server reads it and says what is wrong.
+      target[end] = input.value.trim();
+      delete step[PART[key].intensity];
+      changed();
+    });
+    return field(label, input, 4);
+  }
+
+  function hrInput(step, key, end, number, label) {
+    const target = step[PART[key].target];
+    const typed = known(target[end]);
+    const input = numberInput(typed === null ? "" : Math.round(typed * 1000) / 10,
+                              `Step ${number} ${label.toLowerCase()}`, 0, "1");
+    input.addEventListener("input", () => {
+      const percent = parseFloat(input.value);
+      target[end] = Number.isFinite(percent) ? percent / 100 : null;
+      delete step[PART[key].intensity];
+      changed();
+    });
+    return field(label, input, 4);
+  }
+
+  function hrBand(step, key, number, prefix) {
+    const select = el("select", { class: "form-select form-select-sm",
+                                  "aria-label": `Step ${number} ${prefix}heart-rate band` });
+    select.appendChild(el("option", { value: "", text: "Custom" }));
+    const target = step[PART[key].target];
+    Object.entries(HR_BANDS).forEach(([name, [text, low, high]]) => {
+      const option = el("option", { value: name, text: `${text} ${low}–${high} %` });
+      if (Math.round((target.low || 0) * 100) === low && Math.round((target.high || 0) * 100) === high) {
+        option.selected = true;
+      }
+      select.appendChild(option);
+    });
+    select.addEventListener("change", () => {
+      if (!select.value) return;
+      const [, low, high] = HR_BANDS[select.value];
+      step[PART[key].target] = { kind: "hr", low: low / 100, high: high / 100 };
+      delete step[PART[key].intensity];
+      render();
+    });
+    return field(`${prefix ? prefix[0].toUpperCase() + prefix.slice(1) : ""}HR band`, select, 4);
+  }
+
+  // The target fields of one part (key: its duration's key), after its kind selector.
+  function targetInputs(step, key, number, prefix, csCells) {
+    const run = sportField.value === "run";
+    const cells = run ? [kindSelect(step, key, number, `${prefix}Target`)] : [];
+    const kind = run ? kindOf(step, key) : "cs";
+    const name = prefix ? prefix : "";
+    if (kind === "pace") {
+      cells.push(paceInput(step, key, "low", number, `${name}Pace from (/km)`),
+                 paceInput(step, key, "high", number, `${name}Pace to (/km)`));
+    } else if (kind === "hr") {
+      cells.push(hrBand(step, key, number, prefix.toLowerCase()),
+                 hrInput(step, key, "low", number, `${name}HR from % max`),
+                 hrInput(step, key, "high", number, `${name}HR to % max`));
+    } else {
+      cells.push(...csCells());
+    }
+    return cells;
   }
 
   function button(text, aria, handler, cls) {
@@ -166,18 +294,28 @@
     const add = (cells) => cells.forEach((c) => row.appendChild(c));
     if (step.type === "intervals") {
       const repeat = numberInput(step.repeat, `Step ${number} repeats`, 1, "1");
-      repeat.addEventListener("input", () => { step.repeat = parseInt(repeat.value, 10); changed(); });
-      add([field("Repeats", repeat, 4), unitSelect(step, number)]);
-      // "to %" left empty: a constant part (OnPower); filled: each part ramps (PowerOnLow → PowerOnHigh).
-      add([durationInput(step, "on_duration", number, "On"),
-           percentInput(step, "on_intensity", number, "On %"),
-           percentInput(step, "on_intensity_end", number, "On to %", "same")]);
-      add([durationInput(step, "off_duration", number, "Off"),
-           percentInput(step, "off_intensity", number, "Off %"),
-           percentInput(step, "off_intensity_end", number, "Off to %", "same")]);
+      repeat.addEventListener("input", () => {
+        const value = Number(repeat.value);
+        step.repeat = repeat.value.trim() && Number.isInteger(value) ? value : repeat.value;
+        changed();
+      });
+      add([field("Repeats", repeat, 4)]);
+      // Each part: its length and unit, then its target. "to %" left empty: a constant
+      // part (OnPower); filled: each part ramps (PowerOnLow → PowerOnHigh).
+      ["on", "off"].forEach((part) => {
+        const key = `${part}_duration`;
+        const label = part === "on" ? "On" : "Off";
+        row.appendChild(el("div", { class: "w-100 small fw-semibold mt-1", text: `${label} part` }));
+        add([durationInput(step, key, number, label),
+             unitSelect(step, number, key, `${label} unit`),
+             ...targetInputs(step, key, number, `${label} `, () => [
+               percentInput(step, `${part}_intensity`, number, `${label} %`),
+               percentInput(step, `${part}_intensity_end`, number, `${label} to %`, "same")])]);
+      });
     } else {
-      add([durationInput(step, "duration", number, "Duration"), unitSelect(step, number)]);
-      if (step.type === "steady") add(steadyInputs(step, number));
+      add([durationInput(step, "duration", number, "Duration"),
+           unitSelect(step, number, "duration", "Unit")]);
+      if (step.type === "steady") add(targetInputs(step, "duration", number, "", () => steadyInputs(step, number)));
       if (["warmup", "ramp", "cooldown"].includes(step.type)) {
         add([percentInput(step, "intensity_start", number, "From %"),
              percentInput(step, "intensity_end", number, "To %")]);
@@ -248,7 +386,7 @@
     });
     b.disabled = false;
   });
-  sportField.addEventListener("change", changed);
+  sportField.addEventListener("change", render);
   form.addEventListener("submit", () => { hidden.value = JSON.stringify(steps); });
   render();
 })();
