@@ -120,3 +120,33 @@ def test_the_dashboard_queries_do_not_grow_with_the_roster(app: Flask) -> None:
     assert count() == few
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count(TrainingSession.id))).scalar_one() == 2
+
+
+def test_suggestions_waiting_count_and_open_where_they_are_decided(app: Flask) -> None:
+    from tests.helpers import with_suggestions
+
+    world = with_suggestions(app, make_world(app))
+    quiet = make_runner(app, "Aaron Quiet", coach_id=world.coach)
+    coach = _client(app, "coach")
+    page = coach.get("/athletes").text
+    assert _names_in_order(page) == ["Rita Runner", "Aaron Quiet"]
+    found = re.search(
+        r'<a class="badge[^"]*" href="(/athletes/\d+/open\?to=[^"]+)" '
+        r'data-testid="suggestions-waiting"[^>]*>1 suggested change waiting</a>',
+        page,
+    )
+    assert found is not None, page
+    with app.app_context():
+        user = db.session.get_one(User, world.coach)
+        status = attention.statuses(user, [world.runner_id, quiet], clock.today())
+    assert status[world.runner_id].suggestions == 1
+    assert status[world.runner_id].score > status[quiet].score == 0
+    opened = coach.get(found.group(1).replace("&amp;", "&"))
+    assert opened.location == f"/runners/{world.runner_id}#suggestions"
+    profile = coach.get(f"/runners/{world.runner_id}").text
+    assert 'id="suggestions"' in profile
+    accept = re.search(r'action="(/runners/\d+/cs-suggestions/\d+/accept)"', profile)
+    assert accept is not None
+    assert post_form(coach, accept.group(1)).status_code == 302
+    page = coach.get("/athletes").text
+    assert "suggested change" not in page

@@ -16,6 +16,7 @@ from typing import Final
 import sqlalchemy as sa
 
 from smartrunning.accounts.models import User
+from smartrunning.athletes.models import ParameterSuggestion, SuggestionStatus
 from smartrunning.coaching.models import AthleteSeen
 from smartrunning.feedback import actions as feedback
 from smartrunning.feedback.models import Comment, SessionFeedback, ThreadRead
@@ -52,6 +53,10 @@ class AthleteStatus:
     last_rpe: int | None = None
     last_feeling: str | None = None
     last_rated_session: int | None = None
+    #: Parameter changes suggested (a fitted CS while an entered one is in force) and not
+    #: yet accepted or dismissed; ``suggestion_link`` is where they are decided.
+    suggestions: int = 0
+    suggestion_link: str | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -66,6 +71,7 @@ class AthleteStatus:
             + 2 * self.new_uploads
             + (3 if low_form else 0)
             + (2 if poor else 0)
+            + (2 if self.suggestions else 0)
         )
 
 
@@ -89,6 +95,7 @@ def statuses(coach: User, runner_ids: list[int], today: dt.date) -> dict[int, At
         out[runner_id].unread_comments = count
     _unread_links(coach, out, runner_ids)
     _last_ratings(out, runner_ids)
+    _suggestions(out, runner_ids)
     for status in out.values():
         status.seen_at = seen.get(status.runner_id)
         _reasons(status)
@@ -258,6 +265,20 @@ def _last_ratings(out: dict[int, AthleteStatus], ids: list[int]) -> None:
         status.last_rpe = row.rpe
         status.last_feeling = row.feeling.label if row.feeling else None
         status.last_rated_session = row.session_id
+
+
+def _suggestions(out: dict[int, AthleteStatus], ids: list[int]) -> None:
+    rows = db.session.execute(
+        sa.select(ParameterSuggestion.runner_id, sa.func.count())
+        .where(
+            ParameterSuggestion.runner_id.in_(ids),
+            ParameterSuggestion.status == SuggestionStatus.OPEN,
+        )
+        .group_by(ParameterSuggestion.runner_id)
+    ).all()
+    for runner_id, count in rows:
+        out[runner_id].suggestions = int(count)
+        out[runner_id].suggestion_link = f"/runners/{runner_id}#suggestions"
 
 
 def _reasons(status: AthleteStatus) -> None:
