@@ -160,15 +160,31 @@ def _hr_zones(model: HRZoneModel, hrmax_bpm: float, hrrest_bpm: float | None) ->
 
 
 # Built once: every import's recomputation reads the parameters of its days (building a
-# statement costs more than running it). A version's ``details`` (a CS fit's report) are
-# not needed for its value.
-_VERSIONS_ON = (
-    sa.select(ParameterVersion)
+# statement costs more than running it). Only the version in force of each key is read
+# (the latest valid from that day or before, the later id on the same day), not every
+# version up to the day: a runner whose CS is refitted after each upload gathers hundreds,
+# and each one-file upload read them all several times. A version's ``details`` (a CS
+# fit's report) are not needed for its value.
+_IN_FORCE = (
+    sa.select(
+        ParameterVersion.id,
+        sa.func.row_number()
+        .over(
+            partition_by=(ParameterVersion.runner_id, ParameterVersion.key),
+            order_by=(ParameterVersion.valid_from.desc(), ParameterVersion.id.desc()),
+        )
+        .label("rank"),
+    )
     .where(
         ParameterVersion.runner_id.in_(sa.bindparam("runners", expanding=True)),
         ParameterVersion.valid_from <= sa.bindparam("day"),
     )
-    .order_by(ParameterVersion.valid_from, ParameterVersion.id)
+    .subquery()
+)
+_VERSIONS_ON = (
+    sa.select(ParameterVersion)
+    .join(_IN_FORCE, _IN_FORCE.c.id == ParameterVersion.id)
+    .where(_IN_FORCE.c.rank == 1)
     .options(defer(ParameterVersion.details))
 )
 _HISTORY = (
@@ -198,7 +214,7 @@ def parameters_for(runners: list[Runner], day: dt.date) -> dict[int, Parameters]
     rows = db.session.execute(_VERSIONS_ON, {"runners": ids, "day": day}).scalars()
     latest: dict[int, dict[ParameterKey, ParameterVersion]] = {i: {} for i in ids}
     for row in rows:
-        latest[row.runner_id][row.key] = row  # ascending order: the last one seen wins
+        latest[row.runner_id][row.key] = row  # one per key: the one in force
     return {r.id: _resolve(r, latest[r.id], day) for r in runners}
 
 

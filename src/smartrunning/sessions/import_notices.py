@@ -15,42 +15,42 @@ from smartrunning.sessions.models import FileStatus, ImportFile, ImportJob
 __all__ = ["job_finished"]
 
 
+# Built once (a watch that syncs one activity at a time finishes a job per file).
+_JOB = (
+    sa.select(ImportJob.created_by_id, Runner.id, Runner.name)
+    .join(Runner, Runner.id == ImportJob.runner_id)
+    .where(ImportJob.id == sa.bindparam("job_id"))
+)
+_FILES = sa.select(ImportFile.status, ImportFile.session_ids).where(
+    ImportFile.job_id == sa.bindparam("job_id")
+)
+
+
 def job_finished(job_id: int) -> None:
     """Notify about job ``job_id`` once it is done; commits."""
-    job = db.session.get(ImportJob, job_id)
+    job = db.session.execute(_JOB, {"job_id": job_id}).first()
     if job is None:
         return
-    runner = db.session.get_one(Runner, job.runner_id)
-    counts = dict(
-        db.session.execute(
-            sa.select(ImportFile.status, sa.func.count(ImportFile.id))
-            .where(ImportFile.job_id == job_id)
-            .group_by(ImportFile.status)
-        ).all()
-    )
-    sessions = sum(
-        len(ids or [])
-        for ids in db.session.execute(
-            sa.select(ImportFile.session_ids).where(
-                ImportFile.job_id == job_id, ImportFile.status == FileStatus.IMPORTED
-            )
-        ).scalars()
-    )
-    coaches = rules.coach_ids(runner.id)
-    uploader = job.created_by_id
+    uploader, runner_id, runner_name = job
+    sessions = failed = 0
+    for status, ids in db.session.execute(_FILES, {"job_id": job_id}):
+        if status is FileStatus.IMPORTED:
+            sessions += len(ids or [])
+        elif status is FileStatus.FAILED:
+            failed += 1
+    coaches = rules.coach_ids(runner_id)
     if sessions:
         notifications.notify(
             coaches - {uploader} if uploader else coaches,
             NotificationKind.UPLOAD,
-            f"{runner.name}: {sessions} new session{'s' if sessions != 1 else ''}",
-            link=f"/runners/{runner.id}/sessions",
+            f"{runner_name}: {sessions} new session{'s' if sessions != 1 else ''}",
+            link=f"/runners/{runner_id}/sessions",
         )
-    failed = int(counts.get(FileStatus.FAILED, 0))
     if failed:
         notifications.notify(
             {uploader} if uploader else coaches,
             NotificationKind.IMPORT_FAILED,
-            f"Import for {runner.name}: {failed} file{'s' if failed != 1 else ''} failed",
+            f"Import for {runner_name}: {failed} file{'s' if failed != 1 else ''} failed",
             body="The report says why for each file; the files are kept for a later try.",
             link=f"/jobs/{job_id}",
         )
