@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from smartrunning.athletes.models import BestKind, BestSource, PersonalBest
@@ -146,3 +147,56 @@ def test_profile_page_says_which_values_and_why(app: Flask, client: object) -> N
         "k2 = 2 × k1): 0 performances over 0 days" in other
     )
     assert 'data-testid="response-parameters"' not in other
+
+
+def test_inputs_history_races_measured_cs_and_steady_runs(app: Flask) -> None:
+    from smartrunning.athletes import parameters as parameter_services
+    from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
+    from smartrunning.plans.response import response_inputs
+    from smartrunning.science.critical_speed import CriticalSpeed
+    from smartrunning.science.response import (
+        PerformanceSource,
+        critical_speed_performance,
+        session_index,
+    )
+    from smartrunning.sessions.models import TrainingSession
+    from tests.sessions.sessiondata import import_inline, run_bytes
+
+    world = make_world(app)
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        parameter_services.set_parameter(
+            runner, ParameterKey.HRREST, 50, dt.date(2024, 1, 1),
+            source=ParameterSource.MEASURED, by=None, today=WRITTEN_ON,
+        )  # fmt: skip
+        parameter_services.set_parameter(
+            runner, ParameterKey.CRITICAL_SPEED, {"cs_mps": 3.8, "d_prime_m": 200.0},
+            dt.date(2025, 1, 10), source=ParameterSource.MEASURED, by=None, today=WRITTEN_ON,
+        )  # fmt: skip
+        db.session.commit()
+    # A steady 40 min run on 2024-03-01 (its best efforts give an estimated CS the next day).
+    import_inline(app, world.runner_id, [("steady.fit", run_bytes(0, duration_s=2400))])
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        run = db.session.execute(sa.select(TrainingSession)).scalars().one()
+        first, loads, performances = response_inputs(runner, WRITTEN_ON)
+        assert first == dt.date(2024, 3, 1)
+        assert loads[0] == pytest.approx(run.load)
+        assert len(loads) == (WRITTEN_ON - first).days + 1
+        by_source = {p.source: p for p in performances}
+        assert [p.source for p in performances] == [
+            PerformanceSource.SESSION_INDEX,
+            PerformanceSource.CRITICAL_SPEED,
+            PerformanceSource.RACE,
+        ]  # the CS estimated from the run's best effort is that effort again: left out
+        hrmax = parameter_services.parameters_on(runner, run.local_date).hrmax_bpm
+        expected = session_index(
+            run.stats["grade_adjusted_speed_mps"], run.avg_hr_bpm, 50.0, hrmax,
+            run.moving_time_s, run.stats["aerobic_decoupling_pct"],
+        )  # fmt: skip
+        assert expected is not None
+        assert by_source[PerformanceSource.SESSION_INDEX].value == pytest.approx(expected)
+        measured = critical_speed_performance(CriticalSpeed(3.8, 200.0), dt.date(2025, 1, 10))
+        assert by_source[PerformanceSource.CRITICAL_SPEED].value == pytest.approx(measured.value)
+        assert by_source[PerformanceSource.CRITICAL_SPEED].date == dt.date(2025, 1, 10)
+        assert by_source[PerformanceSource.RACE].value == pytest.approx(49.8, abs=0.1)

@@ -4,10 +4,12 @@ The inputs: the daily loads of the history (``sessions`` ``HistoryDay``, rest da
 the first stored day to ``today``; the performances, each on the VDOT scale with its source:
 
 - races and time trials (personal-best entries of those kinds, 1500 m to the marathon);
-- CS versions other than the population default, except one dated on the day of a race
-  (that race seen again through the CS fit);
+- CS versions entered as measured or fitted from two or more anchors, except one dated on
+  the day of a race or the day after (that race seen again through the CS fit); versions
+  estimated from one effort's VDOT are that effort again and are left out;
 - the steady-run index of running sessions outdoors (not held for review, not races or
-  time trials), with the HRmax and HRrest valid on the session's day.
+  time trials), with the HRmax and HRrest valid on the session's day (no index without a
+  resting heart rate: the heart-rate reserve needs one).
 
 The app hands this module to the athletes feature (``athletes.response_model``), which
 sits below the history and cannot read it itself.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -33,6 +36,7 @@ from smartrunning.athletes.models import (
 )
 from smartrunning.platform.db import db
 from smartrunning.science.critical_speed import CriticalSpeed
+from smartrunning.science.heart_rate import estimate_hrmax
 from smartrunning.science.predictions import VDOT_DISTANCE_RANGE_M
 from smartrunning.science.response import (
     Performance,
@@ -47,6 +51,8 @@ from smartrunning.science.sports import is_running
 from smartrunning.sessions.models import HistoryDay, TrainingSession
 
 __all__ = ["response_fit", "response_inputs"]
+
+_CS_SOURCES = frozenset({ParameterSource.MEASURED, ParameterSource.FORMULA})
 
 
 def _loads(runner: Runner, today: dt.date) -> tuple[dt.date, np.ndarray]:
@@ -92,9 +98,9 @@ def _races(runner: Runner, today: dt.date) -> list[Performance]:
 def _cs_versions(runner: Runner, today: dt.date, race_days: set[dt.date]) -> list[Performance]:
     out = []
     for version in parameter_services.history(runner, ParameterKey.CRITICAL_SPEED):
-        if version.valid_from > today or version.source == ParameterSource.DEFAULT:
+        if version.valid_from > today or version.source not in _CS_SOURCES:
             continue
-        if version.valid_from in race_days:
+        if {version.valid_from, version.valid_from - dt.timedelta(days=1)} & race_days:
             continue
         cs = CriticalSpeed(float(version.value["cs_mps"]), float(version.value["d_prime_m"]))
         label = f"critical speed {cs.cs_mps:.2f} m/s ({version.source.value})"
@@ -103,9 +109,12 @@ def _cs_versions(runner: Runner, today: dt.date, race_days: set[dt.date]) -> lis
 
 
 class _Dated:
-    """A parameter's versions by date (the value valid on a day), with a default."""
+    """A parameter's versions by date: the value valid on a day, else ``default(day)`` (as
+    ``athletes.parameters`` resolves it, without its queries per day)."""
 
-    def __init__(self, runner: Runner, key: ParameterKey, default: float | None) -> None:
+    def __init__(
+        self, runner: Runner, key: ParameterKey, default: Callable[[dt.date], float | None]
+    ) -> None:
         versions = parameter_services.history(runner, key)
         self.days = [v.valid_from for v in versions]
         self.values = [v.value for v in versions]
@@ -113,14 +122,17 @@ class _Dated:
 
     def on(self, day: dt.date) -> float | None:
         at = bisect.bisect_right(self.days, day) - 1
-        value: Any = self.values[at] if at >= 0 else self.default
+        value: Any = self.values[at] if at >= 0 else self.default(day)
         return None if value is None else float(value)
 
 
 def _session_index(runner: Runner, today: dt.date) -> list[Performance]:
-    now = parameter_services.parameters_on(runner, today)
-    hrmax = _Dated(runner, ParameterKey.HRMAX, now.hrmax_bpm)
-    hrrest = _Dated(runner, ParameterKey.HRREST, now.hrrest_bpm)
+    hrmax = _Dated(
+        runner,
+        ParameterKey.HRMAX,
+        lambda day: round(estimate_hrmax(runner.birth_date, day).hrmax_bpm, 1),
+    )
+    hrrest = _Dated(runner, ParameterKey.HRREST, lambda day: None)
     sessions = db.session.execute(
         sa.select(TrainingSession)
         .options(undefer(TrainingSession.stats))
