@@ -5,6 +5,7 @@ template changed (in the list and as JSON); on a phone-sized screen too."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ def test_a_coach_edits_a_plan_template_with_the_form(
     expect(coach.get_by_test_id("total-weeks")).to_contain_text("14 weeks")
     coach.locator("#blocks-3-name").fill("Build 2")
     coach.locator("#blocks-3-weeks").fill("3")
+    expect(coach.get_by_test_id("total-weeks")).to_contain_text("15 weeks")
     # Its week pattern (the peak's): the VO2max session becomes hills, the easy run moves
     # up, and the shares are off by 5 % at first.
     coach.locator("#blocks-3-pattern-2-kind").select_option(label="Hills")
@@ -55,6 +57,7 @@ def test_a_coach_edits_a_plan_template_with_the_form(
     coach.locator("#blocks-3-pattern-3-weight").fill("30")
     shares = new_block.locator("[data-share-total]")
     expect(shares).to_have_text("Shares: 105 %")
+    expect(shares).to_have_class(re.compile(r"\btext-danger\b"))
     coach.screenshot(path=artifacts / "70-plan-template-form.png", full_page=True)
     coach.get_by_role("button", name="Save").click()
     expect(coach.get_by_test_id("template-problems")).to_be_visible()

@@ -188,6 +188,7 @@ def _form_page(
         max_sessions=template_form.MAX_SESSIONS,
         workout_names=_workout_names(),
         share_totals=[template_form.share_total(b) for b in form.blocks],
+        share_off=[template_form.shares_off(b) for b in form.blocks],
         total_weeks=template_form.total_weeks(form),
         can_edit=row is None or plan_schemas.can_edit_schema(this_user(), row),
     ), status

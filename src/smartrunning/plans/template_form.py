@@ -49,6 +49,7 @@ __all__ = [
     "form_from_template",
     "post_fields",
     "share_total",
+    "shares_off",
     "template_from_form",
     "total_weeks",
 ]
@@ -381,6 +382,13 @@ def share_total(block: BlockForm) -> str:
     shares = [_number(s.weight) for s in block.pattern]
     total = sum((Decimal(repr(v)) for v in shares if isinstance(v, float)), Decimal(0))
     return _show_decimal(total.quantize(Decimal("0.1"))) if total.is_finite() else "?"
+
+
+def shares_off(block: BlockForm) -> bool:
+    """Whether a week's readable shares miss 100 % by more than the validator allows."""
+    shares = [_number(s.weight, percent=True) for s in block.pattern]
+    total = math.fsum(v for v in shares if isinstance(v, float))
+    return abs(total - 1.0) > WEIGHT_TOLERANCE
 
 
 def total_weeks(form: TemplateForm) -> int:

@@ -1,5 +1,5 @@
 // The plan-template form: show each block only the fields its kind takes, and keep each
-// week's share total up to date while typing. The form works without this script (every
+// week's share total and the template's weeks up to date while typing. The form works without this script (every
 // field shown; the server keeps only those the kind takes).
 "use strict";
 (function () {
@@ -40,12 +40,24 @@
     const rounded = Math.round(total * 10) / 10;
     out.textContent = `Shares: ${rounded} %`;
     out.classList.toggle("text-danger", Math.abs(rounded - 100) > 1);
+    out.classList.toggle("text-body-secondary", Math.abs(rounded - 100) <= 1);
+  }
+
+  function showWeeks() {
+    const out = form.querySelector('[data-testid="total-weeks"]');
+    if (!out) return;
+    let total = 0;
+    form.querySelectorAll('input[name$="-weeks"]').forEach((input) => {
+      const value = number(input.value);
+      if (value !== null && Number.isInteger(value) && value > 0 && value <= 52) total += value;
+    });
+    out.textContent = `${total} weeks in all`;
   }
 
   form.querySelectorAll("[data-block]").forEach((block) => {
     showFields(block);
     showTotal(block);
     block.addEventListener("change", () => showFields(block));
-    block.addEventListener("input", () => showTotal(block));
+    block.addEventListener("input", () => { showTotal(block); showWeeks(); });
   });
 })();
