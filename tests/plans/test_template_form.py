@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smartrunning.plans import plan_schemas, schema_views, template_form
 from smartrunning.plans.models import PlanSchemaRow
 from smartrunning.platform.db import db
-from smartrunning.science.plans import PlanSchema, parse_schema, schema_to_dict
+from smartrunning.science.plans import PlanSchema, SchemaError, parse_schema, schema_to_dict
 from tests.core.test_plans_schema import schemas
 from tests.helpers import login, make_world, post_form, with_plans
 
@@ -305,3 +306,22 @@ def test_new_and_copied_templates_and_read_only_ones(app: Flask) -> None:
     assert "Plan templates" in listing
     assert "New plan template" in listing
     assert "schema" not in _words(listing)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        sorted(template_form.post_fields(template_form.form_from_template(_shipped("10k.json"))))
+    ),
+    st.text(max_size=30) | st.sampled_from(["", "-1", "1e400", "NaN", "0", "1,5", "٣"]),
+)
+def test_any_text_in_any_field_gets_words_not_an_exception(field: str, value: str) -> None:
+    fields = {**template_form.post_fields(template_form.form_from_template(_shipped("10k.json")))}
+    fields[field] = value
+    form = template_form.form_from_post(fields)
+    try:
+        parse_schema(template_form.template_from_form(form))
+    except SchemaError as exc:
+        errors = template_form.field_errors(form, [(p.path, p.message) for p in exc.problems])
+        assert errors
+        assert all(m and m[0].isupper() and m.endswith(".") for ms in errors.values() for m in ms)
