@@ -18,9 +18,11 @@ from smartrunning.coaching import cli as coaching_cli
 from smartrunning.feedback import cli as feedback_cli
 from smartrunning.notifications import cli as notifications_cli
 from smartrunning.plans import cli as plans_cli
-from smartrunning.platform import serve
+from smartrunning.platform import display, serve
 from smartrunning.platform.config import ConfigError
+from smartrunning.platform.display import DisplayPrefs
 from smartrunning.platform.errors import ServiceError
+from smartrunning.platform.formatting import UNITS, is_time_zone
 from smartrunning.sessions import cli as sessions_cli
 from smartrunning.sessions import cli_imports as sessions_cli_imports
 from smartrunning.workouts import cli as workouts_cli
@@ -49,12 +51,33 @@ class _Commands(FlaskGroup):
 
 
 @click.group(cls=_Commands, create_app=_create_app, add_version_option=False, load_dotenv=False)
-def main() -> None:
+@click.option(
+    "--units",
+    envvar="SMARTRUNNING_UNITS",
+    default="km",
+    show_default=True,
+    help="km or mi: distances and paces in text output (--json stays SI).",
+)
+@click.option(
+    "--time-zone",
+    envvar="SMARTRUNNING_TIME_ZONE",
+    default="UTC",
+    show_default=True,
+    help="IANA time zone of times in text output (--json stays UTC).",
+)
+def main(units: str, time_zone: str) -> None:
     """SmartRunning: training platform for running coaches and their athletes.
 
     Configuration comes from environment variables and ./.env (see .env.example).
     The instance folder is ./instance unless SMARTRUNNING_INSTANCE says otherwise.
     """
+    if units not in UNITS:
+        raise click.BadParameter("km or mi", param_hint="--units")
+    if not is_time_zone(time_zone):
+        raise click.BadParameter(f"unknown time zone {time_zone!r}", param_hint="--time-zone")
+    display.set_process_default(
+        DisplayPrefs(units="mi" if units == "mi" else "km", time_zone=time_zone)
+    )
 
 
 def _register() -> None:

@@ -4,6 +4,7 @@ used by every page (pages only: the API stays SI and UTC)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -184,3 +185,30 @@ def test_a_session_at_23_30_utc_shows_on_the_next_day_in_berlin(
     _set(app, world.runner, "Europe/Berlin", "mi")
     api = client.get(f"/api/sessions/{world.session_id}").get_json()
     assert api["start_time"].startswith("2026-12-06T23:30")
+
+
+def test_command_text_output_in_miles_and_a_zone_json_stays_si(app: Flask) -> None:
+    from smartrunning.cli import main
+    from smartrunning.platform import display
+
+    world = with_sessions(app, make_world(app))
+    cli = app.test_cli_runner()
+    try:
+        args = ["sessions", "list", "--runner", str(world.runner_id)]
+        miles = cli.invoke(main, ["--units", "mi", "--time-zone", "Europe/Berlin", *args])
+        assert miles.exit_code == 0, miles.output
+        assert " mi " in miles.output
+        assert " km " not in miles.output
+        assert re.search(r"\d\d:\d\d CES?T", miles.output), miles.output
+        km = cli.invoke(main, args)
+        assert " km " in km.output
+        assert " UTC " in km.output
+        as_json = cli.invoke(main, ["--units", "mi", *args, "--json"])
+        assert '"distance_m"' in as_json.output
+        assert " mi" not in as_json.output
+        for bad in (["--units", "furlongs"], ["--time-zone", "Mars/Base"]):
+            refused = cli.invoke(main, [*bad, *args])
+            assert refused.exit_code != 0
+            assert "Invalid value" in refused.output
+    finally:
+        display.set_process_default(display.DisplayPrefs())

@@ -21,7 +21,7 @@ from smartrunning.athletes.models import (
     ParameterSource,
     Runner,
 )
-from smartrunning.platform import clock
+from smartrunning.platform import clock, display
 from smartrunning.platform.cli_output import (
     emit,
     json_option,
@@ -30,7 +30,6 @@ from smartrunning.platform.db import db
 from smartrunning.platform.errors import ServiceError
 from smartrunning.platform.formatting import (
     format_duration,
-    format_pace,
 )
 
 __all__ = ["register"]
@@ -143,7 +142,7 @@ def _summary_text(summary: dict[str, Any]) -> str:
         f"sex {summary['sex']}",
         f"HRmax {params['hrmax_bpm']['value']} bpm ({params['hrmax_bpm']['source']}), "
         f"resting HR {params['hrrest_bpm']['value'] or '–'}",
-        f"CS {cs['cs_mps']:.2f} m/s ({format_pace(cs['cs_mps'])} /km), "
+        f"CS {cs['cs_mps']:.2f} m/s ({display.pace(cs['cs_mps'])}), "
         f"D′ {cs['d_prime_m']:.0f} m ({params['critical_speed']['source']})",
         "HR zones: "
         + ", ".join(
@@ -244,7 +243,7 @@ def cs_suggestions_command(runner_id: int, as_json: bool) -> None:
     text = [f"Critical speed: {basis['message']}"]
     text += [
         f"  #{r['id']} from {r['valid_from']}: {r['value']['cs_mps']:.3f} m/s "
-        f"({format_pace(r['value']['cs_mps'])} /km), D′ {r['value']['d_prime_m']:.0f} m "
+        f"({display.pace(r['value']['cs_mps'])}), D′ {r['value']['d_prime_m']:.0f} m "
         f"({r['source']}): {r['note']}"
         for r in rows
     ] or ["  no open suggestions"]

@@ -15,7 +15,7 @@ from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import calendar_edits, freshness, plan_schemas
 from smartrunning.plans import stored as plan_json
-from smartrunning.platform import clock
+from smartrunning.platform import clock, display
 from smartrunning.platform.cli_output import (
     emit,
     json_option,
@@ -132,7 +132,7 @@ def generate_command(
         lines.append(
             f"week {week['index'] + 1} {week['start']} {week['block']}: "
             f"{week['sessions']} sessions, {format_duration(week['duration_s'])}, "
-            f"{week['distance_m'] / 1000:.1f} km, load {week['load']:.0f}"
+            f"{display.distance(week['distance_m'])}, load {week['load']:.0f}"
         )
     lines.append(f"race-day form {projection['race_day_form']:+.1f}")
     lines += [f"warning: {w['message']}" for w in warnings]
@@ -204,7 +204,7 @@ def _day_text(day: Any) -> str:
     skipped = f" (skipped: {day.skipped_reason})" if day.skipped_reason else ""
     return (
         f"{day.date} {day.workout_name}, {format_duration(day.duration_s)}, "
-        f"{day.distance_m / 1000:.1f} km, load {day.load:.0f}{skipped}"
+        f"{display.distance(day.distance_m)}, load {day.load:.0f}{skipped}"
     )
 
 
@@ -233,8 +233,8 @@ def calendar_command(
     for week in weeks:
         lines.append(
             f"week of {week.start}: planned {format_duration(week.planned.duration_s)}, "
-            f"{week.planned.distance_m / 1000:.1f} km, load {week.planned.load:.0f}; done "
-            f"{format_duration(week.done.duration_s)}, {week.done.distance_m / 1000:.1f} km, "
+            f"{display.distance(week.planned.distance_m)}, load {week.planned.load:.0f}; done "
+            f"{format_duration(week.done.duration_s)}, {display.distance(week.done.distance_m)}, "
             f"load {week.done.load:.0f} ({plan_calendar.COMPLIANCE_WORDS[week.colour]})"
         )
         for day in week.days:

@@ -4,6 +4,7 @@ hand: pages read them from the logged-in user, commands and exports set them wit
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,9 +12,26 @@ from dataclasses import dataclass
 from flask import g, has_app_context, has_request_context
 from flask_login import current_user
 
-from smartrunning.platform.formatting import UNITS, Units, is_time_zone
+from smartrunning.platform.formatting import (
+    UNITS,
+    Units,
+    format_datetime,
+    format_distance,
+    format_pace,
+    is_time_zone,
+    pace_label,
+)
 
-__all__ = ["DisplayPrefs", "current", "prefs_of", "reading_as"]
+__all__ = [
+    "DisplayPrefs",
+    "current",
+    "distance",
+    "moment",
+    "pace",
+    "prefs_of",
+    "reading_as",
+    "set_process_default",
+]
 
 _KEY = "smartrunning_display_prefs"
 
@@ -35,16 +53,26 @@ def prefs_of(user: object) -> DisplayPrefs:
     )
 
 
+_process_default = DisplayPrefs()
+
+
+def set_process_default(prefs: DisplayPrefs) -> None:
+    """The preferences of this process outside any request: the command line's
+    ``--units`` and ``--time-zone``."""
+    global _process_default
+    _process_default = prefs
+
+
 def current() -> DisplayPrefs:
     """The preferences in force: those set by ``reading_as``, else the logged-in user's,
-    else km and UTC."""
+    else the process's (the command line's), km and UTC unless set."""
     if has_app_context():
         chosen = g.get(_KEY)
         if isinstance(chosen, DisplayPrefs):
             return chosen
     if has_request_context() and current_user and current_user.is_authenticated:
         return prefs_of(current_user)
-    return DisplayPrefs()
+    return _process_default
 
 
 @contextmanager
@@ -56,3 +84,19 @@ def reading_as(prefs: DisplayPrefs) -> Iterator[None]:
         yield
     finally:
         setattr(g, _KEY, previous)
+
+
+def distance(distance_m: float | None, digits: int = 1) -> str:
+    """A distance in the current reader's km or mi ("10.0 km", "6.2 mi")."""
+    return format_distance(distance_m, current().units, digits)
+
+
+def pace(speed_mps: float | None) -> str:
+    """A speed as pace with its unit in the current reader's units ("5:00 /km")."""
+    prefs = current()
+    return f"{format_pace(speed_mps, prefs.units)} {pace_label(prefs.units)}"
+
+
+def moment(value: dt.datetime | None) -> str:
+    """A moment in the current reader's zone ("2026-12-07 00:30 CET")."""
+    return format_datetime(value, current().time_zone)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
 from smartrunning.athletes.models import Runner
-from smartrunning.platform import clock, context
+from smartrunning.platform import clock, context, display
 from smartrunning.platform.cli_output import (
     emit,
     json_option,
@@ -98,9 +98,9 @@ def list_command(
                 _line(session_services.session_summary(s))
             else:
                 click.echo(
-                    f"{s.id:>6}  {s.start_time:%Y-%m-%d %H:%M}  "
+                    f"{s.id:>6}  {display.moment(s.start_time)}  "
                     f"{sport_display(s.sport, s.sub_sport).label:<18} "
-                    f"{s.distance_m / 1000:7.2f} km  {_hms(s.timer_time_s)}  "
+                    f"{display.distance(s.distance_m, 2):>10}  {_hms(s.timer_time_s)}  "
                     f"HR {_num(s.avg_hr_bpm)}  load {_num(s.load)}"
                     + ("  HELD for review" if s.held else "")
                 )
@@ -124,7 +124,8 @@ def show_command(session_id: int, as_json: bool) -> None:
     lines = [
         f"Session {data['id']}: {data['sport']} on {data['local_date']} "
         f"(runner {data['runner_id']})",
-        f"  distance {data['distance_m'] / 1000:.2f} km, timer {_hms(data['timer_time_s'])}, "
+        f"  distance {display.distance(data['distance_m'], 2)}, "
+        f"timer {_hms(data['timer_time_s'])}, "
         f"moving {_hms(data['moving_time_s'])}, elapsed {_hms(data['elapsed_time_s'])}",
         f"  HR avg {_num(data['avg_hr'])} max {_num(data['max_hr'])}, "
         f"ascent {_num(data['elevation_gain_m'])} m",
@@ -244,7 +245,7 @@ def history_command(
             else:
                 click.echo(
                     f"{week.monday}  {week.sessions:>3} sessions  "
-                    f"{week.distance_m / 1000:7.1f} km  {_hms(week.timer_time_s)}  "
+                    f"{display.distance(week.distance_m):>9}  {_hms(week.timer_time_s)}  "
                     f"load {week.load:6.0f}"
                 )
         return

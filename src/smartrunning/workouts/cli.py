@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from smartrunning.accounts import actions as accounts
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import Runner
-from smartrunning.platform import clock
+from smartrunning.platform import clock, display
 from smartrunning.platform.cli_output import (
     emit,
     json_option,
@@ -113,7 +113,7 @@ def list_command(search: str, tag: str, sport: str | None, as_json: bool) -> Non
     lines = [
         f"{i['id']:>5}  {i['sport']:4}  {(i['kind'] or '-'):12}  {i['name']}"
         + (f"  [{format_duration(i['time_steps_s'])}]" if i["time_steps_s"] else "")
-        + (f"  [{i['distance_steps_m'] / 1000:g} km]" if i["distance_steps_m"] else "")
+        + (f"  [{display.distance(i['distance_steps_m'], 2)}]" if i["distance_steps_m"] else "")
         for i in items
     ]
     lines.append(f"{len(items)} workouts")
