@@ -51,8 +51,14 @@ def test_a_pace_target_runs_at_its_own_speed_whatever_the_reference() -> None:
     assert workout.total_distance_m(CS) == pytest.approx(6 * (800 + 90 * hr_fraction * CS))
     # Another CS: the same time on the pace part (the HR part's time is its own).
     assert workout.total_duration_s(3.0) == pytest.approx(expected)
-    # The stored fraction is the pace's share of the reference CS (4:00/km), for ZWO.
+    # The stored fraction is the pace's share of the reference CS (the app's default), for ZWO.
     assert target_intensity(PACE) * REFERENCE_CS_MPS == pytest.approx(speed)
+
+
+def test_the_reference_cs_is_the_apps_default() -> None:
+    from smartrunning.science.defaults import CRITICAL_SPEED
+
+    assert CRITICAL_SPEED.cs_mps == REFERENCE_CS_MPS
 
 
 def test_mixed_units_are_totalled_per_unit() -> None:

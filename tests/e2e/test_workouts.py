@@ -95,7 +95,8 @@ def test_coach_filters_resolves_creates_imports_and_downloads(
     coach.get_by_label("Step 2 duration", exact=True).fill("20")
     coach.get_by_label("Step 2 intensity %", exact=True).fill("88")
     coach.get_by_role("button", name="+ Intervals").click()
-    coach.get_by_label("Step 3 unit", exact=True).select_option("m")
+    coach.get_by_label("Step 3 on unit", exact=True).select_option("m")
+    coach.get_by_label("Step 3 off unit", exact=True).select_option("m")
     coach.get_by_label("Step 3 repeats", exact=True).fill("6")
     coach.get_by_label("Step 3 on", exact=True).fill("400")
     errors = coach.console_errors  # type: ignore[attr-defined]
@@ -109,14 +110,16 @@ def test_coach_filters_resolves_creates_imports_and_downloads(
     expect(coach.get_by_test_id("step")).to_have_count(4)
     # A cleared field: the preview says which, and a refused save gives it back empty (it
     # came back as 0), the other distances as they were (shown in metres: under 1 km).
-    coach.get_by_label("Step 3 unit", exact=True).select_option("km")  # the numbers stay
+    coach.get_by_label("Step 3 on unit", exact=True).select_option("km")  # the numbers stay
+    coach.get_by_label("Step 3 off unit", exact=True).select_option("km")
     coach.get_by_label("Step 3 off", exact=True).fill("0.2")
     coach.get_by_label("Step 3 on", exact=True).fill("")
     expect(coach.get_by_test_id("preview-error")).to_contain_text("on_duration")
     coach.get_by_role("button", name="Save workout").click()
     expect(coach.get_by_text("on duration must be a number")).to_be_visible()
     expect(coach.get_by_label("Step 3 on", exact=True)).to_have_value("")
-    expect(coach.get_by_label("Step 3 unit", exact=True)).to_have_value("m")
+    expect(coach.get_by_label("Step 3 on unit", exact=True)).to_have_value("m")
+    expect(coach.get_by_label("Step 3 off unit", exact=True)).to_have_value("m")
     expect(coach.get_by_label("Step 3 off", exact=True)).to_have_value("200")
     coach.get_by_label("Step 3 on", exact=True).fill("400")
     errors = coach.console_errors  # type: ignore[attr-defined]
@@ -212,3 +215,79 @@ def test_zwift_attribute_forms_are_shown_edited_and_written_back(
     assert edited.steps[:2] == original.steps[:2]
     assert edited.steps[3:] == original.steps[3:]
     assert coach.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_coach_builds_intervals_with_a_pace_on_and_an_easy_heart_rate_off(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path
+) -> None:
+    """6 × 800 m at 3:45–3:50/km, 90 s jog off at easy HR: built, refused in words where
+    typed wrong, saved, reopened as built; on a desktop and on a phone."""
+    _library_with_runner_at_cs_4(app)
+    coach: Page = new_page()
+    log_in(coach, live_server, "coach", PASSWORD)
+    coach.goto(f"{live_server}/workouts/new")
+    coach.get_by_label("Name").fill("6 × 800 m track")
+    coach.get_by_label("Tags").fill("kind:vo2max")
+    coach.get_by_role("button", name="+ Intervals").click()
+    coach.get_by_label("Step 2 repeats", exact=True).fill("6")
+    coach.get_by_label("Step 2 on unit", exact=True).select_option("m")
+    coach.get_by_label("Step 2 on", exact=True).fill("800")
+    coach.get_by_label("Step 2 on target", exact=True).select_option("pace")
+    errors = coach.console_errors  # type: ignore[attr-defined]
+    pace_from = coach.get_by_label("Step 2 on pace from (/km)", exact=True)
+    pace_to = coach.get_by_label("Step 2 on pace to (/km)", exact=True)
+    pace_to.fill("3:50")
+    # Wrong paces are refused in words, never a failure page.
+    pace_from.fill("fast")
+    expect(coach.get_by_test_id("preview-error")).to_contain_text("write a pace as minutes")
+    pace_from.fill("0:00")
+    expect(coach.get_by_test_id("preview-error")).to_contain_text("between 1:00 and 30:00")
+    pace_from.fill("3:45")
+    coach.get_by_label("Step 2 off unit", exact=True).select_option("s")
+    coach.get_by_label("Step 2 off", exact=True).fill("90")
+    coach.get_by_label("Step 2 off target", exact=True).select_option("hr")
+    coach.get_by_label("Step 2 off hr to % max", exact=True).fill("400")
+    expect(coach.get_by_test_id("preview-error")).to_contain_text("between 30 % and 100 %")
+    coach.get_by_role("button", name="Save workout").click()
+    expect(coach.get_by_test_id("editor-error")).to_contain_text("between 30 % and 100 %")
+    coach.get_by_label("Step 2 off heart-rate band", exact=True).select_option("easy")
+    expect(coach.get_by_label("Step 2 off hr from % max", exact=True)).to_have_value("65")
+    expect(coach.get_by_label("Step 2 off hr to % max", exact=True)).to_have_value("79")
+    # 10 min warm-up + 6 × 90 s; 6 × 800 m.
+    expect(coach.get_by_test_id("preview-totals")).to_contain_text("4.80 km")
+    expect(coach.get_by_test_id("preview-totals")).to_contain_text("19:00")
+    expect(coach.get_by_test_id("preview-error")).to_have_text("")
+    errors[:] = [e for e in errors if "422" not in e]  # the previews refused on purpose
+    coach.screenshot(path=artifacts / "60-workout-builder-targets.png", full_page=True)
+    coach.get_by_role("button", name="Save workout").click()
+    expect(coach.get_by_text("Workout “6 × 800 m track” created.")).to_be_visible()
+    steps = coach.get_by_test_id("workout-steps")
+    expect(steps).to_contain_text("6 ×")
+    expect(steps).to_contain_text("800 m")
+    expect(steps.get_by_test_id("pace-target")).to_have_text("3:45–3:50 /km")
+    expect(steps.get_by_test_id("hr-target")).to_have_text("HR 65–79 % of max")
+    coach.screenshot(path=artifacts / "61-workout-pace-hr-detail.png", full_page=True)
+    detail_url = coach.url
+
+    coach.get_by_role("link", name="Edit", exact=True).click()
+    expect(coach.get_by_label("Step 2 on unit", exact=True)).to_have_value("m")
+    expect(coach.get_by_label("Step 2 on", exact=True)).to_have_value("800")
+    expect(coach.get_by_label("Step 2 on target", exact=True)).to_have_value("pace")
+    expect(coach.get_by_label("Step 2 on pace from (/km)", exact=True)).to_have_value("3:45")
+    expect(coach.get_by_label("Step 2 on pace to (/km)", exact=True)).to_have_value("3:50")
+    expect(coach.get_by_label("Step 2 off unit", exact=True)).to_have_value("s")
+    expect(coach.get_by_label("Step 2 off", exact=True)).to_have_value("90")
+    expect(coach.get_by_label("Step 2 off target", exact=True)).to_have_value("hr")
+    expect(coach.get_by_label("Step 2 off heart-rate band", exact=True)).to_have_value("easy")
+    assert coach.console_errors == []  # type: ignore[attr-defined]
+
+    phone: Page = new_page(width=390, height=844)
+    log_in(phone, live_server, "coach", PASSWORD)
+    phone.goto(detail_url.split("?")[0] + "/edit")
+    expect(phone.get_by_label("Step 2 on pace from (/km)", exact=True)).to_have_value("3:45")
+    expect(phone.get_by_test_id("preview-totals")).to_contain_text("4.80 km")
+    phone.screenshot(path=artifacts / "62-workout-builder-phone.png", full_page=True)
+    phone.goto(detail_url)
+    expect(phone.get_by_test_id("pace-target")).to_have_text("3:45–3:50 /km")
+    phone.screenshot(path=artifacts / "63-workout-pace-hr-phone.png", full_page=True)
+    assert phone.console_errors == []  # type: ignore[attr-defined]

@@ -72,7 +72,7 @@ BAD = [
     ({"on_target": {"kind": "pace", "low": 0, "high": 230}}, "between 1:00 and 30:00"),
     ({"on_target": {"kind": "pace", "low": "", "high": ""}}, "write a pace as minutes"),
     ({"on_target": {"kind": "pace", "low": None, "high": None}}, "write a pace as minutes"),
-    ({"off_target": {"kind": "hr", "low": 4.0, "high": 4.0}}, "between 30 % and 100 %"),
+    ({"off_target": {"kind": "hr", "low": 4.0, "high": 4.0}}, "between 30 % and 100 % of maximum"),
     ({"off_target": {"kind": "hr", "low": "easy", "high": 0.7}}, "heart rate must be a number"),
     ({"off_target": {"kind": "zone", "low": 1}}, "kind pace, hr or cs"),
     ({"off_target": "easy"}, "kind pace, hr or cs"),
@@ -186,7 +186,7 @@ def test_the_editor_saves_and_the_page_shows_pace_hr_and_units(app: Flask) -> No
     [
         ({"on_target": {"kind": "pace", "low": "fast", "high": "3:50"}}, "write a pace as"),
         ({"on_target": {"kind": "pace", "low": "0:00", "high": "0:00"}}, "between 1:00 and"),
-        ({"off_target": {"kind": "hr", "low": 4.0, "high": 4.0}}, "between 30 % and 100 %"),
+        ({"off_target": {"kind": "hr", "low": 4.0, "high": 4.0}}, "and 100 % of maximum"),
         ({"on_duration": -800}, "must be above 0"),
     ],
 )

@@ -19,8 +19,8 @@ workouts rarely have distance steps, and time steps need no speed):
 Target kinds (``Target``): a steady step or an interval block's on or off part may be aimed
 at a **pace** range (s/km) or a **heart-rate** range (fractions of HRmax) instead of a
 fraction of CS. Its ``intensity`` is then the fraction estimates use when no runner is
-given (the pace's speed over a reference CS, ``target_intensity``); given a runner's CS,
-estimates run a pace target at its own speed (the middle of its range), so a distance step
+given (the pace's speed over ``REFERENCE_CS_MPS``, ``target_intensity``); given a runner's
+CS, estimates run a pace target at its own speed (the middle of its range), so a distance step
 at 3:45–3:50/km lasts what that pace takes whatever the reference was. A heart-rate target
 keeps its estimate intensity (``hr_intensity``: Daniels' %HRmax bands mapped to fractions
 of CS; an estimate for time, distance and load only, never shown as a pace).
@@ -107,9 +107,11 @@ MAX_PACE_S_PER_KM: Final = 1800.0
 """Slowest pace a target may give (30:00/km, a slow walk)."""
 MIN_HR_FRACTION: Final = 0.3
 MAX_HR_FRACTION: Final = 1.0
-REFERENCE_CS_MPS: Final = 1000.0 / 240.0
-"""CS a pace target is expressed against when no runner's CS is known (4:00/km, a
-recreational runner's CS): the fraction written to ZWO and used by runner-less estimates."""
+REFERENCE_CS_MPS: Final = 3.33
+"""CS a pace target is expressed against when no runner's CS is known: the app's default
+CS (``defaults.CRITICAL_SPEED``, 5:00/km; not imported, ``defaults`` imports this module),
+which charts without a runner use too. The fraction written to ZWO and used by runner-less
+estimates."""
 _HR_TO_CS: Final = ((0.5, 0.6), (0.72, 0.75), (0.85, 0.86), (0.9, 0.97), (0.99, 1.08), (1.0, 1.1))
 """(fraction of HRmax, fraction of CS) points for ``hr_intensity``: the middles of Daniels'
 %HRmax bands (easy 65–79 %, marathon 80–90 %, threshold 88–92 %, interval 98–100 %)

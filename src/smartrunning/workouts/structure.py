@@ -24,7 +24,7 @@ instead of a fraction of CS: ``"target": {"kind": "pace", "low": 225, "high": 23
 (fastest and slowest pace, seconds per km, or "3:45" text) or ``{"kind": "hr", "low": 0.65,
 "high": 0.79}`` (fractions of HRmax); intervals use ``on_target`` and ``off_target``. The
 step's ``intensity`` may then be left out: it becomes the target's estimate fraction
-(``science.workouts.target_intensity``: a pace over the reference CS of 4:00/km, a heart
+(``science.workouts.target_intensity``: a pace over the reference CS of 5:00/km, a heart
 rate by Daniels' bands); given, it is kept (what a file said). On output it is always there.
 An interval's parts may have their own units: ``on_unit`` and ``off_unit`` ("s" or "m";
 each defaults to ``unit``; output gives all three, ``unit`` being the on part's).
@@ -161,7 +161,7 @@ def _target(data: Mapping[str, Any], key: str, where: str, label: str) -> sw.Tar
     if not sw.MIN_HR_FRACTION <= low <= high <= sw.MAX_HR_FRACTION:
         raise _fail(
             f"{label}: heart rate must be between {sw.MIN_HR_FRACTION * 100:g} % and "
-            f"{sw.MAX_HR_FRACTION * 100:g} % of HRmax (given as a fraction, 0.75 = 75 %).",
+            f"{sw.MAX_HR_FRACTION * 100:g} % of maximum heart rate.",
             field,
         )
     return sw.Target("hr", low, high)

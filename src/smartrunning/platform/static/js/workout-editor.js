@@ -142,7 +142,7 @@
     return [...cells, el("div", { class: "col-4 col-sm-auto" }, [toggle])];
   }
 
-  function durationInput(step, key, number, label) {
+  function durationInput(step, key, number, label, visible) {
     const shown = shownUnit(step, key);
     const typed = known(step[key]);
     const value = numberInput(typed === null ? "" : typed / UNITS[shown][2],
@@ -152,10 +152,10 @@
       step[key] = Number.isFinite(number) ? number * UNITS[shownUnit(step, key)][2] : null;
       changed();
     });
-    return field(`${label} (${UNITS[shown][0]})`, value, 4);
+    return field(`${visible || label} (${UNITS[shown][0]})`, value, 4);
   }
 
-  function unitSelect(step, number, key, label) {
+  function unitSelect(step, number, key, label, visible) {
     const select = el("select", { class: "form-select form-select-sm",
                                   "aria-label": `Step ${number} ${label.toLowerCase()}` });
     Object.keys(UNITS).forEach((name) => {
@@ -173,7 +173,7 @@
       displayUnits.get(step)[key] = select.value;
       render();
     });
-    return field(label, select, 4);
+    return field(visible || label, select, 4);
   }
 
   // What a steady step or an interval part aims at: % of CS (the step's intensity fields),
@@ -183,7 +183,7 @@
     return target && (target.kind === "pace" || target.kind === "hr") ? target.kind : "cs";
   }
 
-  function kindSelect(step, key, number, label) {
+  function kindSelect(step, key, number, label, visible) {
     const select = el("select", { class: "form-select form-select-sm",
                                   "aria-label": `Step ${number} ${label.toLowerCase()}`,
                                   "data-testid": "target-kind" });
@@ -208,10 +208,10 @@
       }
       render();
     });
-    return field(label, select, 4);
+    return field(visible || label, select, 4);
   }
 
-  function paceInput(step, key, end, number, label) {
+  function paceInput(step, key, end, number, label, visible) {
     const target = step[PART[key].target];
     const input = el("input", { class: "form-control form-control-sm", type: "text",
                                 inputmode: "numeric", placeholder: "m:ss",
@@ -223,10 +223,10 @@
       delete step[PART[key].intensity];
       changed();
     });
-    return field(label, input, 4);
+    return field(visible || label, input, 4);
   }
 
-  function hrInput(step, key, end, number, label) {
+  function hrInput(step, key, end, number, label, visible) {
     const target = step[PART[key].target];
     const typed = known(target[end]);
     const input = numberInput(typed === null ? "" : Math.round(typed * 1000) / 10,
@@ -237,7 +237,7 @@
       delete step[PART[key].intensity];
       changed();
     });
-    return field(label, input, 4);
+    return field(visible || label, input, 4);
   }
 
   function hrBand(step, key, number, prefix) {
@@ -246,7 +246,7 @@
     select.appendChild(el("option", { value: "", text: "Custom" }));
     const target = step[PART[key].target];
     Object.entries(HR_BANDS).forEach(([name, [text, low, high]]) => {
-      const option = el("option", { value: name, text: `${text} ${low}–${high} %` });
+      const option = el("option", { value: name, text: text, title: `${low}–${high} % of maximum` });
       if (Math.round((target.low || 0) * 100) === low && Math.round((target.high || 0) * 100) === high) {
         option.selected = true;
       }
@@ -259,22 +259,25 @@
       delete step[PART[key].intensity];
       render();
     });
-    return field(`${prefix ? prefix[0].toUpperCase() + prefix.slice(1) : ""}HR band`, select, 4);
+    return field("Heart-rate band", select, 4);
   }
 
-  // The target fields of one part (key: its duration's key), after its kind selector.
+  // The target fields of one part (key: its duration's key): its kind selector, then on a
+  // line of their own the values (a pace range, a heart-rate range, or % of CS).
   function targetInputs(step, key, number, prefix, csCells) {
     const run = sportField.value === "run";
-    const cells = run ? [kindSelect(step, key, number, `${prefix}Target`)] : [];
+    const cells = run ? [kindSelect(step, key, number, `${prefix}Target`, "Target")] : [];
     const kind = run ? kindOf(step, key) : "cs";
-    const name = prefix ? prefix : "";
+    const line = () => el("div", { class: "w-100" });
     if (kind === "pace") {
-      cells.push(paceInput(step, key, "low", number, `${name}Pace from (/km)`),
-                 paceInput(step, key, "high", number, `${name}Pace to (/km)`));
+      cells.push(line(),
+                 paceInput(step, key, "low", number, `${prefix}Pace from (/km)`, "Pace from (m:ss /km)"),
+                 paceInput(step, key, "high", number, `${prefix}Pace to (/km)`, "Pace to (m:ss /km)"));
     } else if (kind === "hr") {
-      cells.push(hrBand(step, key, number, prefix.toLowerCase()),
-                 hrInput(step, key, "low", number, `${name}HR from % max`),
-                 hrInput(step, key, "high", number, `${name}HR to % max`));
+      cells.push(line(),
+                 hrBand(step, key, number, prefix.toLowerCase()),
+                 hrInput(step, key, "low", number, `${prefix}HR from % max`, "HR from (% of max)"),
+                 hrInput(step, key, "high", number, `${prefix}HR to % max`, "HR to (% of max)"));
     } else {
       cells.push(...csCells());
     }
@@ -306,8 +309,8 @@
         const key = `${part}_duration`;
         const label = part === "on" ? "On" : "Off";
         row.appendChild(el("div", { class: "w-100 small fw-semibold mt-1", text: `${label} part` }));
-        add([durationInput(step, key, number, label),
-             unitSelect(step, number, key, `${label} unit`),
+        add([durationInput(step, key, number, label, "Length"),
+             unitSelect(step, number, key, `${label} unit`, "Unit"),
              ...targetInputs(step, key, number, `${label} `, () => [
                percentInput(step, `${part}_intensity`, number, `${label} %`),
                percentInput(step, `${part}_intensity_end`, number, `${label} to %`, "same")])]);
