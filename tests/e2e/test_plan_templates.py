@@ -88,6 +88,7 @@ def test_a_coach_edits_a_plan_template_with_the_form(
     coach.get_by_role("button", name="Edit as JSON").click()
     text = coach.get_by_label("Plan template JSON").input_value()
     assert json.loads(text) == body
+    coach.screenshot(path=artifacts / "75-plan-template-json.png")
     coach.get_by_role("button", name="Edit as form").click()
     expect(coach.locator("#blocks-3-name")).to_have_value("Build 2")
     coach.get_by_role("link", name="Back").click()
