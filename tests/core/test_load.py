@@ -158,3 +158,18 @@ def test_choose_load_default_order_and_preference() -> None:
     assert choose_load(SessionLoads(trimp=None, hrss=None, rtss=None)) is None
     with pytest.raises(ValueError, match="preference"):
         choose_load(all_three, "tss")  # type: ignore[arg-type]
+
+
+def test_session_rpe_preference_falls_back_to_the_automatic_order() -> None:
+    """The core knows no ratings: under "srpe" an unrated session counts as "auto" would,
+    marked as a fallback (the rating's load replaces it above the core)."""
+    from smartrunning.science.load import SessionLoads, choose_load
+
+    loads = SessionLoads(trimp=80.0, hrss=70.0, rtss=60.0)
+    chosen = choose_load(loads, "srpe")
+    assert chosen is not None
+    assert (chosen.model, chosen.value, chosen.fallback) == ("rtss", 60.0, True)
+    hr_only = choose_load(SessionLoads(trimp=80.0, hrss=None, rtss=None), "srpe")
+    assert hr_only is not None
+    assert (hr_only.model, hr_only.fallback) == ("trimp", True)
+    assert choose_load(SessionLoads(None, None, None), "srpe") is None

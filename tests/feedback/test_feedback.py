@@ -4,6 +4,7 @@ sessions and planned days, private notes, unread counts, notifications, API and 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import numpy as np
@@ -395,3 +396,55 @@ def test_a_rating_alone_tells_the_coach(app: Flask, world: World) -> None:
     assert note.title.startswith("Rita Runner rated Running of ")
     assert note.body == "RPE 5, good"
     assert note.link == f"/sessions/{world.session_id}/feedback"
+
+
+def test_session_rpe_chosen_as_the_load_model(app: Flask, world: World) -> None:
+    """With session RPE as the runner's load model, a rated session counts RPE × minutes ÷
+    4.2 (the 10-minute run at RPE 7: 7 × 10 ÷ 4.2 = 16.7; an hour at RPE 7 = 100), in place
+    of its own rTSS; without a rating (or once it is cleared) its own load counts again."""
+    from smartrunning.athletes import parameters as parameter_services
+    from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
+    from smartrunning.platform import clock
+    from smartrunning.sessions import recompute
+
+    with app.app_context():
+        session = db.session.get_one(TrainingSession, world.session_id)
+        own_load, own_model = session.load, session.load_model
+        minutes = session.timer_time_s / 60
+        day = session.local_date
+        assert own_model == "rtss"
+        runner_row = db.session.get_one(Runner, world.runner_id)
+        parameter_services.set_parameter(
+            runner_row,
+            ParameterKey.LOAD_MODEL,
+            "srpe",
+            day - dt.timedelta(days=30),
+            source=ParameterSource.MEASURED,
+            by=None,
+            today=clock.today(),
+        )
+        db.session.commit()
+        recompute.recompute_runner(runner_row, from_date=day)
+        # Not rated yet: its own load still counts (the fallback rule).
+        session = db.session.get_one(TrainingSession, world.session_id)
+        assert (session.load, session.load_model) == (pytest.approx(own_load), own_model)
+    assert minutes == pytest.approx(10, abs=0.5)
+    runner = _client(app, "runner")
+    post_form(runner, f"/sessions/{world.session_id}/feedback", {"rpe": "7"})
+    with app.app_context():
+        session = db.session.get_one(TrainingSession, world.session_id)
+        assert session.load_model == "srpe"
+        assert session.load == pytest.approx(7 * minutes / 4.2)
+        assert session.load != pytest.approx(own_load)
+        history = db.session.get_one(HistoryDay, (world.runner_id, day))
+        assert history.load == pytest.approx(7 * minutes / 4.2)
+    listing = runner.get(f"/runners/{world.runner_id}/sessions").text
+    assert f"{7 * minutes / 4.2:.0f} <span" in listing
+    assert 'data-testid="load-model">RPE<' in listing
+    page = runner.get(f"/runners/{world.runner_id}/history").text
+    assert "session RPE (RPE × minutes ÷ 4.2: an hour at RPE 7 = 100)" in page
+    # The rating taken back (a comment only): the session's own rTSS again.
+    post_form(runner, f"/sessions/{world.session_id}/feedback", {"rpe": "", "comment": "No RPE."})
+    with app.app_context():
+        session = db.session.get_one(TrainingSession, world.session_id)
+        assert (session.load, session.load_model) == (pytest.approx(own_load), own_model)

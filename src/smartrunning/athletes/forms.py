@@ -49,6 +49,10 @@ LOAD_MODEL_CHOICES = [
     SelectChoice("rtss", "rTSS (pace)"),
     SelectChoice("hrss", "HRSS (heart rate)"),
     SelectChoice("trimp", "TRIMP (heart rate)"),
+    SelectChoice(
+        "srpe",
+        "Session RPE (RPE × minutes ÷ 4.2: an hour at RPE 7 = 100), automatic when not rated",
+    ),
 ]
 METHOD_CHOICES = [
     SelectChoice("percent_hrmax", "% of maximum heart rate"),

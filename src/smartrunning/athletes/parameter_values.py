@@ -19,7 +19,7 @@ from smartrunning.science.zones import HRZoneModel, PaceZoneModel, ZoneMethod, Z
 
 __all__ = ["LOAD_MODELS", "decode_value", "encode_value", "parse_value"]
 
-LOAD_MODELS = ("auto", "rtss", "hrss", "trimp")
+LOAD_MODELS = ("auto", "rtss", "hrss", "trimp", "srpe")
 
 
 def _number(raw: Any, name: str, low: float, high: float) -> float:

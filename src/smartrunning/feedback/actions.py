@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 import sqlalchemy as sa
 
 from smartrunning.accounts.models import Role, User
+from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import rules
 from smartrunning.athletes.models import Runner
 from smartrunning.feedback.models import Comment, Feeling, SessionFeedback, ThreadRead
@@ -171,7 +172,14 @@ def set_session_feedback(
             link=subject.link,
         )
     db.session.flush()
-    if _uses_srpe(session):
+    if _srpe_chosen(subject.runner, session):
+        # The runner's load model is session RPE: the rating's load, or without one the
+        # session's own (its parameters applied again by the recomputation).
+        lock_runner(subject.runner.id, dirty_from=session.local_date)
+        session.params_hash = ""
+        db.session.flush()
+        recompute.recompute_runner(subject.runner)
+    elif _uses_srpe(session):
         lock_runner(subject.runner.id, dirty_from=session.local_date)
         session.load = row.srpe_load
         session.load_model = None if row.srpe_load is None else SRPE_MODEL
@@ -179,6 +187,15 @@ def set_session_feedback(
         recompute.recompute_runner(subject.runner)
     db.session.commit()
     return row
+
+
+def _srpe_chosen(runner: Runner, session: TrainingSession) -> bool:
+    """The runner's load model on the session's day is session RPE (not for a session held
+    out of the loads for review)."""
+    if session.held:
+        return False
+    chosen = parameter_services.parameters_on(runner, session.local_date).load_model.value
+    return bool(chosen == SRPE_MODEL)
 
 
 def _uses_srpe(session: TrainingSession) -> bool:

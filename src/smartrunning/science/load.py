@@ -43,7 +43,10 @@ ALGORITHM_VERSION: Final = 2
 
 Sex = Literal["male", "female", "unspecified"]
 LoadModel = Literal["rtss", "hrss", "trimp"]
-LoadPreference = Literal["auto", "rtss", "hrss", "trimp"]
+LoadPreference = Literal["auto", "rtss", "hrss", "trimp", "srpe"]
+"""The runner's choice. ``"srpe"``: Foster's session-RPE load (``session_rpe``) for every
+session the runner rated, applied above the core (which knows no ratings); a session
+without a rating falls back to the automatic order here."""
 
 BANISTER_COEFFICIENTS: Final[dict[str, tuple[float, float]]] = {
     "male": (0.64, 1.92),
@@ -207,11 +210,13 @@ def session_loads(
 def choose_load(loads: SessionLoads, preference: LoadPreference = "auto") -> ChosenLoad | None:
     """The load under the runner's model (SCIENCE.md, "Training load of a session").
 
-    ``"auto"`` takes rTSS when it exists, else HRSS, else TRIMP. An explicit model is
+    ``"auto"`` takes rTSS when it exists, else HRSS, else TRIMP; so does ``"srpe"`` for a
+    session without a rating (a ``fallback``: the rating's load replaces it above). An
+    explicit model is
     used when the session has it; otherwise the same order applies and ``fallback`` is
     set, so a session without heart rate still counts. ``None`` when no load exists.
     """
-    if preference == "auto":
+    if preference == "auto" or preference == "srpe":
         order = _AUTO_ORDER
     elif preference == "rtss" or preference == "hrss" or preference == "trimp":
         order = (preference, *(m for m in _AUTO_ORDER if m != preference))

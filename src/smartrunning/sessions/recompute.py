@@ -358,7 +358,8 @@ class _Walk:
         else:
             return
         fallback = current_app.extensions.get(_LOAD_WITHOUT_OWN)
-        if session.load is None and not session.held and fallback is not None:
+        wanted = session.load is None or params.load_model == "srpe"
+        if wanted and not session.held and fallback is not None:
             value = fallback(session.id)
             if value is not None:
                 session.load, session.load_model = value, "srpe"

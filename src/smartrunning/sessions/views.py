@@ -20,6 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.policy import this_user
+from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
@@ -31,14 +32,25 @@ from smartrunning.platform.jsonio import script_json
 from smartrunning.platform.undo import confirm_page, confirmed, flash_undo, undo_window_words
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
-from smartrunning.sessions import import_reports, quotas, recent
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_reports, quotas, recent, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import performance as performance_services
 
 __all__ = ["bp", "parse_list_query"]
 
 bp = Blueprint("sessions", __name__, template_folder="templates")
+
+#: How each load model counts a session, in words (the history page says which applies).
+LOAD_MODEL_WORDS = {
+    "auto": "each session's rTSS (pace), else HRSS, else TRIMP (heart rate)",
+    "rtss": "each session's rTSS (pace), else HRSS, else TRIMP",
+    "hrss": "each session's HRSS (heart rate), else rTSS, else TRIMP",
+    "trimp": "each session's TRIMP (heart rate), else rTSS, else HRSS",
+    "srpe": (
+        "session RPE (RPE × minutes ÷ 4.2: an hour at RPE 7 = 100) for every session the "
+        "runner rated; a session not rated counts its rTSS, else HRSS, else TRIMP"
+    ),
+}
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -99,7 +111,7 @@ def upload(runner_id: int) -> ResponseReturnValue:
         # Before the body is read: a refused upload stores nothing.
         quotas.check_upload(runner, user, request.content_length or 0)
         files = [f for f in request.files.getlist("files") if f.filename]
-        job = import_services.create_import(
+        job = uploads.create_import(
             runner, [(f.filename or "upload", f.stream) for f in files], by=user
         )
     except ServiceError as exc:
@@ -342,4 +354,7 @@ def history(runner_id: int) -> ResponseReturnValue:
         last_session=last_session,
         quiet=last_session is not None and start is not None and last_session < start,
         chart_json=script_json({"days": days, "weeks": weeks, "today": today}),
+        load_model=LOAD_MODEL_WORDS.get(
+            parameter_services.parameters_on(runner, today).load_model.value, ""
+        ),
     )
