@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Sequence as Sequence_
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Final
 
 import fitdecode
 import fitfast
@@ -117,7 +117,25 @@ def library_error(decoder: str, exc: BaseException | str) -> FitDecodeError:
         kind = "unexpected end of data"
     else:
         kind = "corrupt data"
-    return FitDecodeError(f"{kind}: {decoder} says {text!r}")
+    return FitDecodeError(f"{kind}: {_IN_WORDS[kind]}", detail=f"{decoder} says {text!r}")
+
+
+_IN_WORDS: Final = {
+    "bad file CRC": (
+        "the file's checksum does not match its contents, so some of its bytes changed "
+        "after the watch wrote it; export the activity again from the watch or its app"
+    ),
+    "unexpected end of data": (
+        "the file ends in the middle of its data (the copy was cut short); export the "
+        "activity again from the watch or its app"
+    ),
+    "corrupt data": (
+        "the file's contents do not follow the FIT format (it is damaged, or was not "
+        "written by a watch or a sports app)"
+    ),
+}
+"""The reason of each kind of library complaint, for a person (the library's own words
+are kept in ``FitDecodeError.detail``)."""
 
 
 @contextmanager

@@ -13,6 +13,11 @@ class FitDecodeError(ValueError):
     data``, followed by details. Decoding raises nothing else for bad input.
     """
 
+    def __init__(self, reason: str, *, detail: str | None = None) -> None:
+        super().__init__(reason)
+        self.detail = detail
+        """What the decoding library said, for the logs (never shown to a person)."""
+
     @property
     def kind(self) -> str:
         """The reason's kind: the text before the first colon (``"bad file CRC"``)."""
