@@ -212,3 +212,22 @@ def test_command_text_output_in_miles_and_a_zone_json_stays_si(app: Flask) -> No
             assert "Invalid value" in refused.output
     finally:
         display.set_process_default(display.DisplayPrefs())
+
+
+def test_today_on_the_calendar_is_the_readers_day(app: Flask, client: FlaskClient) -> None:
+    """At 23:30 UTC on 6 December it is already 7 December in Berlin: a Berlin reader's
+    calendar marks the 7th as today, a UTC reader's the 6th."""
+    world = with_plans(app, make_world(app))
+    login(client, "runner")
+    path = f"/plans/{world.plan_id}?view=week&week="  # Monday 7 or 30 November
+
+    def marked_today(html: str) -> list[str]:
+        return re.findall(r'class="cal-day is-today[^"]*" data-date="([^"]+)"', html)
+
+    with clock.clock_at(dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)):
+        _set(app, world.runner, "Europe/Berlin", "km")
+        berlin = client.get(path + "2026-12-07").get_data(as_text=True)
+        _set(app, world.runner, "UTC", "km")
+        utc = client.get(path + "2026-11-30").get_data(as_text=True)
+    assert marked_today(berlin) == ["2026-12-07"]
+    assert marked_today(utc) == ["2026-12-06"]

@@ -19,7 +19,7 @@ from smartrunning.coaching import attention, runner_home
 from smartrunning.coaching import deletion as runner_deletion
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans.models import Plan
-from smartrunning.platform import clock
+from smartrunning.platform import clock, display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict
 from smartrunning.platform.security import safe_next
@@ -43,7 +43,7 @@ def index() -> ResponseReturnValue:
     if runner is not None and runner.onboarding_step is not None:
         return redirect(url_for("wizard.resume", runner_id=runner.id))
     if runner is not None:
-        home = runner_home.runner_home(runner, clock.today())
+        home = runner_home.runner_home(runner, display.today())
         db.session.commit()  # sessions linked to the plan's days
         return render_template(
             "coaching/runner_home.html",

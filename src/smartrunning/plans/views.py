@@ -23,7 +23,7 @@ from smartrunning.plans.models import (
     Plan,
     PlanDay,
 )
-from smartrunning.platform import clock, guard
+from smartrunning.platform import clock, display, guard
 from smartrunning.platform.db import (
     db,
     now_utc,
@@ -213,7 +213,7 @@ def _render_plan(plan: Plan, status: int = 200, **shown: Any) -> ResponseReturnV
     done: list[TrainingSession] | None = plan_compliance.running_sessions(plan)
     if plan_compliance.link_sessions(plan, done):  # sessions imported since the last visit
         db.session.commit()
-    today = clock.today()
+    today = display.today()  # the reader's day: which day the calendar marks Today
     focus = min(max(today, plan.start_date), plan.race_date)
     # An old link names a week only: that week's view.
     view = args.get("view") or ("week" if args.get("week") else "month")

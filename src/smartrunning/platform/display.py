@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import g, has_app_context, has_request_context
 from flask_login import current_user
 
+from smartrunning.platform import clock
 from smartrunning.platform.formatting import (
     UNITS,
     Units,
@@ -20,6 +21,7 @@ from smartrunning.platform.formatting import (
     format_pace,
     is_time_zone,
     pace_label,
+    to_zone,
 )
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "prefs_of",
     "reading_as",
     "set_process_default",
+    "today",
 ]
 
 _KEY = "smartrunning_display_prefs"
@@ -100,3 +103,10 @@ def pace(speed_mps: float | None) -> str:
 def moment(value: dt.datetime | None) -> str:
     """A moment in the current reader's zone ("2026-12-07 00:30 CET")."""
     return format_datetime(value, current().time_zone)
+
+
+def today() -> dt.date:
+    """Today in the current reader's time zone (from the clock seam): the day a runner's
+    home and their plan's calendar call today. Stored days (sessions, plans) are not
+    moved."""
+    return to_zone(clock.now(), current().time_zone).date()
