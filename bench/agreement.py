@@ -38,8 +38,8 @@ from smartrunning.platform import clock
 from smartrunning.platform.db import MIGRATIONS_DIR, db
 from smartrunning.science.analysis import DEVICE_FIGURES, figure_agrees
 from smartrunning.science.fit import DecodedFile, DecoderName, FitDecodeError, decode_fit
-from smartrunning.sessions import import_reports
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_reports, uploads
+from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import ImportJob, TrainingSession
 
 
@@ -104,14 +104,14 @@ def main() -> int:
                 db.session.commit()
                 runner_id = runner.id
                 try:
-                    job = import_services.create_import(
+                    job = uploads.create_import(
                         db.session.get_one(Runner, runner_id),
                         [(path.name, data)],
                         by=None,
                         source="bench",
                     )
                     job_id = job.id
-                    import_services.run_inline(job_id)
+                    import_jobs.run_inline(job_id)
                     report = import_reports.job_report(db.session.get_one(ImportJob, job_id))
                 except Exception as exc:
                     db.session.rollback()

@@ -69,7 +69,8 @@ from smartrunning.athletes.models import (
 from smartrunning.platform.config import load_settings
 from smartrunning.platform.db import db
 from smartrunning.sessions import history as history_services
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import jobs as import_jobs
+from smartrunning.sessions import uploads
 from smartrunning.sessions.models import TrainingSession
 
 PASSWORD = "bench passphrase 1"
@@ -116,8 +117,8 @@ def seed(env: dict[str, str], runners: int, sessions: int) -> dict[str, int]:
         first = db.session.get_one(Runner, ids[0])
         start = dt.datetime.combine(today, dt.time(7), tzinfo=dt.UTC)
         fit = fitgen.run_file(3600, seed=1, start=start)
-        job = import_services.create_import(first, [("seed.fit", fit)], by=None, source="bench")
-        import_services.run_inline(job.id)
+        job = uploads.create_import(first, [("seed.fit", fit)], by=None, source="bench")
+        import_jobs.run_inline(job.id)
         template = db.session.execute(sa.select(TrainingSession)).scalar_one()
         columns = {c.key: getattr(template, c.key) for c in sa.inspect(TrainingSession).columns}
         columns.pop("id")

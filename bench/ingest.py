@@ -21,7 +21,7 @@
    every worker has printed its start-up line and its CPU time stands still, so that
    start-up is not counted as import work.
 4. ``--uploads single`` sends the same files the way a watch syncs: one upload (one job)
-   per file, each sent when the one before is done (``imports.create_import`` and
+   per file, each sent when the one before is done (``uploads.create_import`` and
    ``jobs.submit`` from this process, as the API does, so no CLI start-up per file). Its
    workers' CPU per file, beside the ZIP's, is the cost of a job of one file.
 5. For each kind of upload, the same import in this process with the queue's tasks run
@@ -76,7 +76,8 @@ from smartrunning.platform.config import load_settings
 from smartrunning.platform.db import db
 from smartrunning.platform.queue import get_queue
 from smartrunning.science.fit import decode_fit
-from smartrunning.sessions import imports, jobs
+from smartrunning.sessions import jobs
+from smartrunning.sessions import uploads as upload_services
 from smartrunning.sessions.models import FileStatus, ImportFile, ImportJob, JobStatus
 
 CACHE = Path(tempfile.gettempdir()) / "smartrunning-bench"
@@ -226,7 +227,9 @@ def upload_one_by_one(app: Flask, runner_id: int, paths: list[Path]) -> dict[str
         runner = db.session.get_one(Runner, runner_id)
         for path in paths:
             with path.open("rb") as handle:
-                job = imports.create_import(runner, [(path.name, handle)], by=None, source="api")
+                job = upload_services.create_import(
+                    runner, [(path.name, handle)], by=None, source="api"
+                )
             job_id = job.id
             jobs.submit(job_id)
             while True:
@@ -407,7 +410,9 @@ def in_process(
             try:
                 for name, path in files:
                     with path.open("rb") as handle:
-                        job = imports.create_import(runner, [(name, handle)], by=None, source="api")
+                        job = upload_services.create_import(
+                            runner, [(name, handle)], by=None, source="api"
+                        )
                     job_id = job.id
                     before = statements
                     began = time.process_time()

@@ -23,8 +23,8 @@ from smartrunning.notifications.models import (
     OutboxEmail,
 )
 from smartrunning.platform.db import db
-from smartrunning.sessions import imports as import_services
 from smartrunning.sessions import jobs as import_jobs
+from smartrunning.sessions import uploads
 from tests.helpers import login, make_world, post_form
 from tests.notifications.conftest import run_queue
 from tests.notifications.smtp_server import SMTPServer
@@ -295,7 +295,7 @@ def test_an_upload_tells_the_coach_and_a_failed_file_tells_the_uploader(
     with app.app_context():
         runner = db.session.get_one(Runner, world.runner_id)
         uploader = db.session.get_one(User, world.runner)
-        job = import_services.create_import(
+        job = uploads.create_import(
             runner,
             [("run.fit", run_bytes(0, duration_s=600)), ("broken.fit", b".FIT" + b"\0" * 40)],
             by=uploader,

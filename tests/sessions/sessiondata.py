@@ -19,8 +19,8 @@ from flask import Flask
 
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
-from smartrunning.sessions import import_reports
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_reports, uploads
+from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import ImportJob
 from tests.core.fitgen import synthetic_run
 from tests.core.fitwriter import Segment, encode_activity
@@ -105,9 +105,9 @@ def import_inline(app: Flask, runner_id: int, files: list[tuple[str, bytes]]) ->
     """Create a job from ``files`` and run it in this process; return its report as a dict."""
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = import_services.create_import(runner, files, by=None, source="test")
+        job = uploads.create_import(runner, files, by=None, source="test")
         job_id = job.id
-        import_services.run_inline(job_id)
+        import_jobs.run_inline(job_id)
         report = import_reports.job_report(db.session.get_one(ImportJob, job_id))
         return report.as_dict()
 

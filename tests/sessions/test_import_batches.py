@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
 from smartrunning.platform.gc import paused_gc
-from smartrunning.sessions import imports as import_services
-from smartrunning.sessions import ingest
+from smartrunning.sessions import ingest, uploads
+from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,
@@ -48,12 +48,12 @@ def _import(app: Flask, runner_id: int, files: list[tuple[str, bytes]], batch: i
     """Import ``files`` in one job, ``batch`` files per write; then complete the job."""
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = import_services.create_import(runner, files, by=None, source="test")
-        ids = import_services.claim(import_services.pending_file_ids(job.id), "test")
+        job = uploads.create_import(runner, files, by=None, source="test")
+        ids = import_jobs.claim(import_jobs.pending_file_ids(job.id), "test")
         for i in range(0, len(ids), batch):
-            import_services.process_claimed_files(ids[i : i + batch])
-        assert import_services.finish_if_complete(job.id)
-        import_services.complete_job(job.id)
+            import_jobs.process_claimed_files(ids[i : i + batch])
+        assert import_jobs.finish_if_complete(job.id)
+        import_jobs.complete_job(job.id)
         return job.id
 
 
@@ -166,9 +166,9 @@ def test_a_database_error_in_a_batch_write_puts_its_files_back_to_pending(
     files = [(f"run{i}.fit", run_bytes(i, seed=i, duration_s=600)) for i in range(3)]
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = import_services.create_import(runner, files, by=None, source="test")
-        ids = import_services.claim(import_services.pending_file_ids(job.id), "test")
-        import_services.process_claimed_files(ids)
+        job = uploads.create_import(runner, files, by=None, source="test")
+        ids = import_jobs.claim(import_jobs.pending_file_ids(job.id), "test")
+        import_jobs.process_claimed_files(ids)
         rows = db.session.execute(
             sa.select(ImportFile.status, ImportFile.claimed_by).where(ImportFile.id.in_(ids))
         ).all()
@@ -177,7 +177,7 @@ def test_a_database_error_in_a_batch_write_puts_its_files_back_to_pending(
         assert db.session.execute(sa.select(sa.func.count(TrainingSession.id))).scalar_one() == 0
     monkeypatch.undo()
     with app.app_context():
-        import_services.run_inline(job.id)
+        import_jobs.run_inline(job.id)
     assert {status for _n, status, _r, _i in _outcomes(app, job.id)} == {"imported"}
 
 

@@ -16,7 +16,7 @@ from flask import Flask
 from smartrunning.platform.blobs import sha256_of
 from smartrunning.platform.db import db
 from smartrunning.platform.models import Blob
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import ImportFile, TrainingSession
 from tests.commands import cli_env, run_cli
 from tests.database import TestDatabase
@@ -49,7 +49,7 @@ def test_a_fit_gz_upload_is_imported_and_the_same_run_unpacked_is_a_duplicate(
     assert answer.status_code == 302
     job_id = int(answer.location.rsplit("/", 1)[1])
     with app.app_context():  # no worker in tests: the job runs here
-        import_services.run_inline(job_id)
+        import_jobs.run_inline(job_id)
     [row] = client.get(f"/api/jobs/{job_id}").json["files"]
     assert row["status"] == "imported", row
     with app.app_context():

@@ -17,8 +17,7 @@ from flask import Flask
 from smartrunning.app import create_app
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
-from smartrunning.sessions import import_reports
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_reports, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import (
     FileStatus,
@@ -56,7 +55,7 @@ def _new_job(app: Flask, files: list[tuple[str, bytes]]) -> int:
             "Worker Test", dt.date(1990, 1, 1), Sex.MALE, created_by=None, today=dt.date(2026, 1, 1)
         )
         db.session.commit()
-        job = import_services.create_import(
+        job = uploads.create_import(
             db.session.get_one(Runner, runner.id), files, by=None, source="test"
         )
         job_id = job.id

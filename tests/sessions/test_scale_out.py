@@ -38,8 +38,7 @@ from smartrunning.platform.db import (
     now_utc,
 )
 from smartrunning.platform.queue import get_queue
-from smartrunning.sessions import import_recovery
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_recovery, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import (
     AnalysisState,
@@ -437,11 +436,11 @@ def test_a_sweep_never_undoes_a_claim_made_after_it_read_the_file(app: Flask) ->
     runner_id = make_runner(app, "Two Sweeps")
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = import_services.create_import(
+        job = uploads.create_import(
             runner, [("a.fit", run_bytes(0, duration_s=300))], by=None, source="test"
         )
-        file_id = import_services.pending_file_ids(job.id)[0]
-        assert import_services.claim([file_id], "elsewhere:1") == [file_id]
+        file_id = import_jobs.pending_file_ids(job.id)[0]
+        assert import_jobs.claim([file_id], "elsewhere:1") == [file_id]
         stale = db.session.get_one(ImportFile, file_id)  # what the slower sweep read
         assert stale.attempts == 1
         with db.engine.begin() as other:  # meanwhile: released, then claimed by a worker
@@ -474,8 +473,8 @@ def test_the_same_bytes_uploaded_twice_at_once_are_kept_once_without_an_error(
         with app.app_context():
             try:
                 runner = db.session.get_one(Runner, runner_id)
-                job = import_services.create_job(runner, by=None, source="test")
-                import_services.add_upload(job, "first.fit", data)
+                job = uploads.create_job(runner, by=None, source="test")
+                uploads.add_upload(job, "first.fit", data)
                 inserted.set()
                 if test_database.backend == "postgresql":
                     _wait_until_a_backend_waits_for_a_lock()
@@ -494,8 +493,8 @@ def test_the_same_bytes_uploaded_twice_at_once_are_kept_once_without_an_error(
     assert inserted.wait(30)
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = import_services.create_job(runner, by=None, source="test")
-        second = import_services.add_upload(job, "second.fit", data)
+        job = uploads.create_job(runner, by=None, source="test")
+        second = uploads.add_upload(job, "second.fit", data)
         db.session.commit()
         thread.join(30)
         assert not failures, failures

@@ -249,7 +249,7 @@ def test_a_held_session_does_not_count_in_a_new_plans_recent_load(app: Flask) ->
 def test_reprocess_flags_sessions_imported_before_the_checks(app: Flask) -> None:
     from smartrunning.athletes.models import Runner
     from smartrunning.sessions import import_recovery
-    from smartrunning.sessions import imports as import_services
+    from smartrunning.sessions import jobs as import_jobs
     from smartrunning.sessions.models import ImportFile
 
     runner_id = make_runner(app, "Rita")
@@ -261,7 +261,7 @@ def test_reprocess_flags_sessions_imported_before_the_checks(app: Flask) -> None
         ids = import_recovery.reprocess(db.session.get_one(Runner, runner_id))
         db.session.commit()
         assert len(ids) == 1
-        import_services.run_inline(db.session.get_one(ImportFile, ids[0]).job_id)
+        import_jobs.run_inline(db.session.get_one(ImportFile, ids[0]).job_id)
         session = db.session.execute(sa.select(TrainingSession)).scalar_one()
         assert session.held
         assert [f["code"] for f in session.flags] == ["speed"]

@@ -21,8 +21,8 @@ from smartrunning.platform.models import Blob
 from smartrunning.science.fit import decode_fit
 from smartrunning.science.records import COLUMNS
 from smartrunning.sessions import actions as session_services
-from smartrunning.sessions import import_recovery
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_recovery, uploads
+from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,
@@ -211,7 +211,7 @@ def test_an_oversized_file_is_refused_and_its_bytes_not_kept(
     good = run_bytes(1, duration_s=300)
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = import_services.create_import(
+        job = uploads.create_import(
             runner, [("listed.fit", run_bytes(0)), ("good.fit", good)], by=None
         )
         job_id = job.id
@@ -221,7 +221,7 @@ def test_an_oversized_file_is_refused_and_its_bytes_not_kept(
     assert row["status"] == "failed"
     assert "above MAX_FIT_FILE_MB = 0.03; not kept" in str(row["reason"])
     with app.app_context():
-        import_services.run_inline(job_id)
+        import_jobs.run_inline(job_id)
         rows = {
             f.name: f
             for f in db.session.execute(sa.select(ImportFile).order_by(ImportFile.id)).scalars()
@@ -451,12 +451,12 @@ def test_sweep_releases_dead_claims_and_fails_a_file_that_keeps_killing_workers(
     runner_id = make_runner(app, "Rita")
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = import_services.create_import(
+        job = uploads.create_import(
             runner, [("a.fit", run_bytes(0)), ("b.fit", run_bytes(1))], by=None
         )
-        a, b = import_services.pending_file_ids(job.id)
-        assert import_services.claim([a], "elsewhere:123") == [a]
-        assert import_services.claim([b], f"{socket.gethostname()}:999999999") == [b]
+        a, b = import_jobs.pending_file_ids(job.id)
+        assert import_jobs.claim([a], "elsewhere:123") == [a]
+        assert import_jobs.claim([b], f"{socket.gethostname()}:999999999") == [b]
         claimed_at = db.session.get_one(ImportFile, a).claimed_at
         assert claimed_at is not None
         fresh = import_recovery.sweep(now=claimed_at + dt.timedelta(seconds=5))
@@ -467,7 +467,7 @@ def test_sweep_releases_dead_claims_and_fails_a_file_that_keeps_killing_workers(
         )
         assert later.released == [a], "another host's claim is released once stale"
         for _ in range(import_recovery.MAX_ATTEMPTS - 1):
-            import_services.claim([a], "elsewhere:123")
+            import_jobs.claim([a], "elsewhere:123")
             import_recovery.sweep(now=clock.now() + dt.timedelta(hours=1))
         poisoned = db.session.get_one(ImportFile, a, populate_existing=True)
         assert poisoned.status is FileStatus.FAILED

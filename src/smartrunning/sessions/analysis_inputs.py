@@ -2,7 +2,7 @@
 validation limits and the runner's parameters valid on a session's day.
 
 Everything else about analysing a session is pure and lives in the core; the import
-(``ingest_files``) and the recomputation (``recompute``) gather these two and call it.
+(``ingest``) and the recomputation (``recompute``) gather these two and call it.
 """
 
 from __future__ import annotations

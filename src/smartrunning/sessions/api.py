@@ -20,8 +20,7 @@ from smartrunning.platform.jsonio import json_response
 from smartrunning.platform.pagination import MAX_PAGE_SIZE
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
-from smartrunning.sessions import import_reports, quotas
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_reports, quotas, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import performance as performance_services
 
@@ -225,7 +224,7 @@ class RunnerSessions(MethodView):
         runner = get_runner_or_404(runner_id)
         quotas.check_upload(runner, this_user(), request.content_length or 0)
         files = [f for f in request.files.getlist("files") if f.filename]
-        job = import_services.create_import(
+        job = uploads.create_import(
             runner,
             [(f.filename or "upload", f.stream) for f in files],
             by=this_user(),

@@ -3,7 +3,7 @@
 The archive itself is already kept in the blob store; it is read through a seekable
 stream one entry at a time (``BlobStore.open``), so memory does not grow with its size.
 Each ``.fit`` (or ``.fit.gz``) entry becomes a pending file of the job (its bytes kept as a
-blob of their own, unless they can never be a FIT activity: ``ingest_files.refusal``);
+blob of their own, unless they can never be a FIT activity: ``uploads.refusal``);
 each nested ``.zip`` becomes a pending archive one level deeper; everything else is listed
 as ``skipped``. Entries of the same name each get a row (the second named "… (#2)").
 
@@ -38,27 +38,21 @@ from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.queue import get_queue
 from smartrunning.sessions.analysis_state import recoverable_commit
-from smartrunning.sessions.ingest_files import HEAD_BYTES, finish_file, refusal
 from smartrunning.sessions.models import (
     FileKind,
     FileStatus,
     ImportFile,
 )
+from smartrunning.sessions.outcomes import finish_file
+from smartrunning.sessions.uploads import HEAD_BYTES, MB, kind_by_name, refusal
 
-__all__ = ["BATCH_ENTRIES", "expand_claimed_archive", "is_zip"]
+__all__ = ["BATCH_ENTRIES", "expand_claimed_archive"]
 
 log = logging.getLogger(__name__)
 
 BATCH_ENTRIES: Final = 64
 """Entries committed (and handed to ``on_batch``) together while expanding."""
-_MB: Final = 1024 * 1024
-_SPOOL_BYTES: Final = 16 * _MB
-_ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
-
-
-def is_zip(head: bytes) -> bool:
-    """Whether bytes starting with ``head`` are a ZIP archive (local header or empty ZIP)."""
-    return head[:4] in _ZIP_MAGIC
+_SPOOL_BYTES: Final = 16 * MB
 
 
 class _Refused(Exception):
@@ -135,7 +129,7 @@ def _budget(job_id: int) -> _Budget:
     ).one()
     return _Budget(
         entries=settings.zip_max_entries - int(count),
-        bytes=int(settings.zip_max_total_mb * _MB) - int(size),
+        bytes=int(settings.zip_max_total_mb * MB) - int(size),
     )
 
 
@@ -162,7 +156,7 @@ def _expand(
         info.file_size for info, name in zip(entries, names, strict=True) if name in done
     ):
         raise _Refused(
-            f"ZIP bomb? {declared / _MB:.1f} MB uncompressed, more than ZIP_MAX_TOTAL_MB = "
+            f"ZIP bomb? {declared / MB:.1f} MB uncompressed, more than ZIP_MAX_TOTAL_MB = "
             f"{settings.zip_max_total_mb:g} for one upload"
         )
     if file.size_bytes and declared / file.size_bytes > settings.zip_max_ratio:
@@ -231,16 +225,6 @@ def _names(file: ImportFile, entries: list[zipfile.ZipInfo]) -> list[str]:
     return out
 
 
-def _kind(filename: str) -> FileKind:
-    """A FIT file (``.fit``, or ``.fit.gz`` as Strava exports them), a ZIP, or other."""
-    lower = filename.lower()
-    if lower.endswith((".fit", ".fit.gz")):
-        return FileKind.FIT
-    if lower.endswith(".zip"):
-        return FileKind.ARCHIVE
-    return FileKind.OTHER
-
-
 def _row(
     file: ImportFile,
     name: str,
@@ -274,7 +258,7 @@ def _entry(
 ) -> ImportFile:
     """The row of one entry; a FIT entry's bytes join ``blobs``, stored before the commit."""
     settings = context.settings()
-    kind = _kind(info.filename)
+    kind = kind_by_name(info.filename)
     size = info.file_size
 
     def failed(reason: str) -> ImportFile:
@@ -297,9 +281,9 @@ def _entry(
             f"ZIP nested {file.depth + 1} levels deep, more than ZIP_MAX_DEPTH = "
             f"{settings.zip_max_depth}; not extracted"
         )
-    if kind is FileKind.FIT and size > settings.max_fit_file_mb * _MB:
+    if kind is FileKind.FIT and size > settings.max_fit_file_mb * MB:
         return failed(
-            f"file too large: {size / _MB:.1f} MB, above MAX_FIT_FILE_MB = "
+            f"file too large: {size / MB:.1f} MB, above MAX_FIT_FILE_MB = "
             f"{settings.max_fit_file_mb:g}; not extracted"
         )
     if budget.entries <= 0 or size > budget.bytes:
@@ -333,7 +317,7 @@ def _store_entry(
     returned, to be stored with the others of its batch; a nested archive, of any size, is
     spooled to a temporary file and streamed into the blob store.
     """
-    if _kind(info.filename) is not FileKind.ARCHIVE:
+    if kind_by_name(info.filename) is not FileKind.ARCHIVE:
         with archive.open(info) as src:
             data = src.read(info.file_size)
             if src.read(1):

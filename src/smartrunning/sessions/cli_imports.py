@@ -20,7 +20,6 @@ reason "skipped: …").
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,8 +35,7 @@ from smartrunning.platform.cli_output import (
     to_jsonable,
 )
 from smartrunning.platform.db import db
-from smartrunning.sessions import import_recovery, import_reports
-from smartrunning.sessions import imports as import_services
+from smartrunning.sessions import import_recovery, import_reports, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import (
     FileKind,
@@ -50,7 +48,6 @@ __all__ = ["register"]
 
 WORKER_WAIT_S: Final = 15.0
 _POLL_S: Final = 0.3
-_TAKEN: Final = (".fit", ".fit.gz", ".zip")
 _VIA = click.Choice(["auto", "queue", "inline"])
 
 
@@ -59,26 +56,6 @@ def _runner(runner_id: int) -> Runner:
     if runner is None:
         raise click.ClickException(f"No runner {runner_id}.")
     return runner
-
-
-def _inputs(paths: tuple[Path, ...]) -> tuple[list[tuple[str, Path]], list[tuple[str, int]]]:
-    """Files to upload (display name, path) and folder files skipped (name, size)."""
-    uploads: list[tuple[str, Path]] = []
-    skipped: list[tuple[str, int]] = []
-    for path in paths:
-        if path.is_file():
-            uploads.append((path.name, path))
-            continue
-        for root, dirs, files in os.walk(path):
-            dirs.sort()
-            for name in sorted(files):
-                file = Path(root) / name
-                shown = str(file.relative_to(path.parent))
-                if file.name.lower().endswith(_TAKEN):
-                    uploads.append((shown, file))
-                else:
-                    skipped.append((shown, file.stat().st_size))
-    return uploads, skipped
 
 
 class _Progress:
@@ -132,7 +109,7 @@ def _wait(job_id: int, via: str, progress: _Progress) -> None:
             click.echo(
                 f"No worker took the job within {WORKER_WAIT_S:g} s; importing here.", err=True
             )
-            import_services.run_inline(job_id, progress=progress)
+            import_jobs.run_inline(job_id, progress=progress)
             return
         time.sleep(_POLL_S)
 
@@ -191,19 +168,15 @@ def import_command(
     one JSON object per file: {"file", "status", "reason", "session_ids"}.
     """
     runner = _runner(runner_id)
-    uploads, skipped = _inputs(paths)
-    job = import_services.create_job(runner, by=None, source="cli")
-    for name, path in uploads:
-        with path.open("rb") as handle:
-            import_services.add_upload(job, name, handle)
-    for name, size in skipped:
-        import_services.add_skipped(job, name, size, "not a .fit, .fit.gz or .zip file")
+    files, skipped = uploads.folder_files(paths)
+    job = uploads.create_import(
+        runner, files, skipped=skipped, by=None, source="cli", require_files=False
+    )
     job_id = job.id
-    db.session.commit()
     progress = _Progress(enabled=not as_json)
     try:
         if via == "inline":
-            import_services.run_inline(job_id, progress=progress)
+            import_jobs.run_inline(job_id, progress=progress)
         else:
             import_jobs.submit(job_id)
             if no_wait:
@@ -242,7 +215,7 @@ def reprocess_command(runner_id: int | None, via: str, as_json: bool) -> None:
     try:
         for job_id in jobs:
             if via == "inline":
-                import_services.run_inline(job_id, progress=progress)
+                import_jobs.run_inline(job_id, progress=progress)
             else:
                 import_jobs.submit(job_id)
                 _wait(job_id, via, progress)

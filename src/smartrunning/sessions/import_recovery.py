@@ -29,11 +29,6 @@ from smartrunning.platform.db import (
     now_utc,
 )
 from smartrunning.sessions import actions as session_services
-from smartrunning.sessions.imports import worker_id
-from smartrunning.sessions.ingest_files import (
-    INGEST_VERSION,
-    finish_file,
-)
 from smartrunning.sessions.models import (
     AnalysisState,
     FileKind,
@@ -42,6 +37,7 @@ from smartrunning.sessions.models import (
     ImportJob,
     JobStatus,
 )
+from smartrunning.sessions.outcomes import INGEST_VERSION, finish_file
 
 __all__ = [
     "ANALYSING_GRACE_S",
@@ -52,6 +48,7 @@ __all__ = [
     "hand_back",
     "reprocess",
     "sweep",
+    "worker_id",
 ]
 
 STALE_CLAIM_S: Final = 600
@@ -79,6 +76,11 @@ class SweepResult:
     failed: list[int]
     jobs_with_pending: list[int]
     jobs_to_complete: list[int]
+
+
+def worker_id() -> str:
+    """``host:pid`` of this process, as recorded in its claims (and read by :func:`sweep`)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _dead_here(claimed_by: str | None) -> bool:

@@ -1,82 +1,331 @@
 """Turning claimed FIT files into sessions, a batch at a time: decode, check, analyse, store.
 
-The heavy part (decoding, analysis, Parquet: ``sessions.ingest_files``) runs outside any
+The heavy part (unwrapping a ``.fit.gz``, decoding, analysis, Parquet) runs outside any
 write transaction; the results are written in one short transaction under the runner's
-lock (``analysis_state.lock_runner``), where duplicates are checked against every
-committed session: the same bytes (sha256) for the runner, or an overlapping session of
-the same sport (one activity recorded twice: the fuller recording, with more records, is
-kept and replaces one imported before it, so the order of uploads never decides; a held
-session and a plausible one never clash). The unique constraint (runner, sha256, segment)
-is the last guard. Each
-file's outcome (``imported``, ``duplicate``, ``not_activity``, ``failed`` with a reason)
-is written in that same transaction, so a file is imported exactly once or not at all.
+lock (``analysis_state.lock_runner``), where ``duplicates`` sorts out which segments
+become new sessions (the same bytes, or an activity recorded twice). Each file's outcome
+(``imported``, ``duplicate``, ``not_activity``, ``failed`` with a reason: ``outcomes``) is
+written in that same transaction, so a file is imported exactly once or not at all.
 
 Every FIT file is written this way, a file uploaded alone as a batch of one. Workers take
 files in small batches (:func:`import_claimed_fits`): every file of the batch is decoded
 and analysed first, then all their outcomes and sessions are written in one transaction
 under the runner's lock, with a few statements for the whole batch (one query for
 duplicates and overlaps, one insert of the record blobs, one of the sessions returning
-their ids, one update of the files' outcomes) and one commit. Within the batch, files are
-checked in order against each other as if committed one by one, so the results are those
-of importing them one at a time. A worker killed before the commit leaves all of them
-claimed, and they are imported again. A batch whose write fails for another reason than
-the database is written again one file at a time, each a batch of one in its own
-transaction with the same checks, so one bad file fails alone with its reason and the
-others are imported.
+their ids, one update of the files' outcomes) and one commit. A worker killed before the
+commit leaves all of them claimed, and they are imported again. A batch whose write fails
+for another reason than the database is written again one file at a time, each a batch
+of one in its own transaction with the same checks, so one bad file fails alone with its
+reason and the others are imported.
+
+Here a session gets the analysis that depends on its records alone; its zone times and
+loads, which depend on the parameters valid on its day, are left pending for the
+chronological recomputation that completes the job (``recompute``): only after every
+earlier session is known are those parameters (CS from earlier bests) settled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
 import logging
+import math
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from smartrunning.athletes.models import Runner
-from smartrunning.platform import context
+from smartrunning.platform import clock, context
 from smartrunning.platform.blobs import blob_store, sha256_of
-from smartrunning.platform.db import db
+from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.gc import paused_gc
-from smartrunning.science.fit import DecodedFile
+from smartrunning.platform.softdelete import INCLUDE_DELETED
+from smartrunning.science.analysis import SessionAnalysis, SourceInfo, analyse, json_safe
+from smartrunning.science.fit import DecodedFile, DecodedSession, FitDecodeError, decode_fit
+from smartrunning.science.plausibility import Flag, PlausibilityLimits, check_session
+from smartrunning.science.sports import counts_for_bests, is_treadmill
 from smartrunning.sessions import actions as session_services
-from smartrunning.sessions.analysis_state import (
-    lock_runner,
-    recoverable_commit,
-)
-from smartrunning.sessions.ingest_files import (
-    MB,
-    Outcome,
-    Prepared,
-    already_imported,
-    check_size,
-    decode,
-    drop_bytes,
-    finish_file,
-    imported_sessions,
-    outcome_values,
-    overlaps,
-    prepare,
-    runners_of,
-    session_values,
-    skipped_reason,
-    unwrap,
-)
-from smartrunning.sessions.models import (
-    FileStatus,
-    ImportFile,
-    TrainingSession,
-)
+from smartrunning.sessions import duplicates
+from smartrunning.sessions.analysis_inputs import configured_limits
+from smartrunning.sessions.analysis_state import lock_runner, recoverable_commit
+from smartrunning.sessions.duplicates import already_imported, overlaps, skipped_reason
+from smartrunning.sessions.models import FileStatus, ImportFile, ImportJob, TrainingSession
+from smartrunning.sessions.outcomes import Outcome, finish_file, outcome_values
+from smartrunning.sessions.parquet import records_to_parquet
+from smartrunning.sessions.uploads import HEAD_BYTES, MB, is_gzip, refusal, too_large
 
-__all__ = ["BATCH_BYTES", "import_claimed_fits"]
+__all__ = [
+    "BATCH_BYTES",
+    "Prepared",
+    "decode",
+    "import_claimed_fits",
+    "local_date",
+    "plausibility_limits",
+    "prepare",
+    "session_end",
+    "session_values",
+    "unwrap",
+]
 
 log = logging.getLogger(__name__)
 
 BATCH_BYTES: Final = 32 * MB
 """FIT bytes of a batch decoded before their results are written (bounds the memory)."""
+_MIN_RECORDS: Final = 2
+_SPAN_SLACK_S: Final = 60.0
+
+
+@dataclass
+class Prepared:
+    """A segment of a file, analysed and its records as Parquet, ready to be written."""
+
+    index: int
+    segment: DecodedSession
+    start: dt.datetime
+    end: dt.datetime
+    day: dt.date
+    analysis: SessionAnalysis
+    parquet: bytes
+    source: SourceInfo
+    flags: tuple[Flag, ...] = ()
+    """Values no runner produces (``science.plausibility``): the session is held."""
+
+
+# Built once, as every batch runs it (building a statement costs more than running it).
+_RUNNERS = (
+    sa.select(ImportJob.id, Runner)
+    .join(Runner, ImportJob.runner_id == Runner.id)
+    .where(ImportJob.id.in_(sa.bindparam("job_ids", expanding=True)))
+)
+
+
+def runners_of(job_ids: set[int]) -> dict[int, Runner]:
+    """The runner of each job (job id → runner), in one query."""
+    rows = db.session.execute(_RUNNERS, {"job_ids": sorted(job_ids)}).all()
+    return {job_id: runner for job_id, runner in rows}
+
+
+def decode(data: bytes) -> DecodedFile:
+    """``decode_fit``, a file it cannot read failing with the decoder's reason. A file
+    damaged part of the way through is decoded up to the damage (``salvage``): its
+    sessions are imported, the file's reason says it is partial (issue #16)."""
+    try:
+        return decode_fit(data, salvage=True)
+    except FitDecodeError as exc:
+        raise Outcome(FileStatus.FAILED, str(exc)) from None
+
+
+def check_size(file: ImportFile) -> None:
+    """Refuse a file above ``MAX_FIT_FILE_MB`` (its bytes are then not kept)."""
+    if file.size_bytes > context.settings().max_fit_file_mb * MB:
+        raise Outcome(FileStatus.FAILED, too_large(file.size_bytes), refused=True)
+
+
+def unwrap(data: bytes) -> bytes:
+    """The FIT bytes of a file: gzip-compressed ones decompressed, at most
+    ``MAX_FIT_FILE_MB`` of them (a gzip bomb is refused as soon as its output passes the
+    limit, never inflated whole); others as they are. Refuses (an :class:`Outcome`) what can
+    never be a FIT activity (:func:`refusal`)."""
+    if is_gzip(data):
+        limit = int(context.settings().max_fit_file_mb * MB)
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+                data = stream.read(limit + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise Outcome(
+                FileStatus.FAILED, f"not a readable gzip file: {exc}; not kept", refused=True
+            ) from None
+        if len(data) > limit:
+            raise Outcome(
+                FileStatus.FAILED,
+                f"gzip bomb? it expands to more than MAX_FIT_FILE_MB = "
+                f"{context.settings().max_fit_file_mb:g}; not kept",
+                refused=True,
+            )
+        if is_gzip(data):
+            raise Outcome(FileStatus.FAILED, "gzip inside gzip; not kept", refused=True)
+    why = refusal(data[:HEAD_BYTES], len(data))
+    if why is not None:
+        raise Outcome(FileStatus.FAILED, why, refused=True)
+    return data
+
+
+_FILE_BLOBS = sa.select(ImportFile.sha256).where(
+    ImportFile.sha256.in_(sa.bindparam("shas", expanding=True))
+)
+_RECORD_BLOBS = (
+    sa.select(TrainingSession.records_sha256)
+    .where(TrainingSession.records_sha256.in_(sa.bindparam("shas", expanding=True)))
+    .execution_options(**{INCLUDE_DELETED: True})
+)
+
+
+def drop_bytes(file_ids: list[int], shas: set[str]) -> None:
+    """Forget the kept bytes of refused files: their rows lose their ``sha256``, and each
+    blob no other file or session names is deleted (the caller commits)."""
+    if not file_ids:
+        return
+    db.session.execute(
+        sa.update(ImportFile)
+        .where(ImportFile.id.in_(file_ids))
+        .values(sha256=None)
+        .execution_options(synchronize_session=False)
+    )
+    if not shas:
+        return
+    params = {"shas": sorted(shas)}
+    used = set(db.session.execute(_FILE_BLOBS, params).scalars())
+    used |= set(db.session.execute(_RECORD_BLOBS, params).scalars())
+    for sha in sorted(shas - used):
+        blob_store().delete(sha)
+
+
+def local_date(start: dt.datetime, decoded: DecodedFile) -> dt.date:
+    """The runner's calendar day of a session: UTC start plus the file's UTC offset.
+
+    Files with device-relative times anchored on local time (``time_basis`` local)
+    already carry the local clock; files without an offset fall back to the UTC date.
+    """
+    offset = decoded.utc_offset_s if decoded.time_basis == "utc" else None
+    return (start + dt.timedelta(seconds=offset or 0)).date()
+
+
+def _usable(segment: DecodedSession) -> bool:
+    ts = segment.records.timestamp_s
+    return (
+        segment.start_time is not None
+        and len(segment.records) >= _MIN_RECORDS
+        and bool(np.isfinite(ts).all())
+    )
+
+
+def plausibility_limits() -> PlausibilityLimits:
+    """The limits of values no runner produces, from the configuration."""
+    s = context.settings()
+    return PlausibilityLimits(
+        max_foot_speed_mps=s.max_running_speed_mps,
+        speed_window_s=s.speed_window_s,
+        hr_min_bpm=s.hr_min_bpm,
+        hr_max_bpm=s.hr_max_bpm,
+        hr_outside_s=s.hr_outside_s,
+        earliest=dt.datetime.combine(s.earliest_session_date, dt.time(), tzinfo=dt.UTC),
+        future_tolerance_s=s.future_tolerance_h * 3600.0,
+    )
+
+
+def session_end(segment: DecodedSession, start: dt.datetime) -> dt.datetime:
+    """The end of a session's time span, the one duplicates and overlaps are judged on: its
+    last record, but no later than the device's own elapsed time from its start (+ 1 min)
+    when the device wrote it. Records whose clock jumped (days, years ahead) then do not
+    stretch the span over other sessions."""
+    records_end = dt.datetime.fromtimestamp(float(np.nanmax(segment.records.timestamp_s)), dt.UTC)
+    end = records_end
+    elapsed = segment.totals.total_elapsed_time_s if segment.totals else None
+    if elapsed is not None and math.isfinite(elapsed) and elapsed > 0:
+        end = min(end, start + dt.timedelta(seconds=elapsed + _SPAN_SLACK_S))
+    return max(start + dt.timedelta(seconds=1), end)
+
+
+def prepare(decoded: DecodedFile, runner: Runner) -> list[Prepared]:
+    """The usable segments of a decoded file, analysed; an :class:`Outcome` for a file that
+    gives none (not an activity, no dates, no timed samples, analysis refused)."""
+    if not decoded.is_activity:
+        raise Outcome(FileStatus.NOT_ACTIVITY, f"a FIT {decoded.file_type} file, not an activity")
+    if decoded.time_basis == "device":
+        raise Outcome(
+            FileStatus.FAILED,
+            "the file has no dates: its times count from the device's power-on and nothing "
+            "anchors them to a calendar",
+        )
+    segments = [(i, s) for i, s in enumerate(decoded.sessions) if _usable(s)]
+    if not segments:
+        raise Outcome(FileStatus.FAILED, "an activity without usable records (no timed samples)")
+    limits = configured_limits()
+    plausible = plausibility_limits()
+    now = clock.now()
+    prepared = []
+    for index, segment in segments:
+        assert segment.start_time is not None
+        start = segment.start_time
+        end = session_end(segment, start)
+        day = local_date(start, decoded)
+        source = SourceInfo.from_decoded(segment, start)
+        try:
+            result = analyse(segment.records, source, limits)
+        except ValueError as exc:
+            raise Outcome(FileStatus.FAILED, f"analysis failed: {exc}") from None
+        flags = check_session(
+            segment.records,
+            sport=segment.sport,
+            start=start,
+            now=now,
+            limits=plausible,
+            device_avg_hr_bpm=segment.totals.avg_heart_rate_bpm if segment.totals else None,
+        )
+        prepared.append(
+            Prepared(
+                index,
+                segment,
+                start,
+                end,
+                day,
+                result,
+                records_to_parquet(segment.records),
+                source,
+                flags,
+            )
+        )
+    return prepared
+
+
+def session_values(
+    file_id: int, sha256: str, runner_id: int, decoded: DecodedFile, p: Prepared
+) -> dict[str, Any]:
+    """The columns of the new session of segment ``p``, but ``records_sha256``."""
+    seg = p.segment
+    device: dict[str, Any] | None = None
+    if decoded.device is not None:
+        device = {
+            "manufacturer": decoded.device.manufacturer,
+            "product": decoded.device.product,
+            "serial_number": decoded.device.serial_number,
+        }
+    totals = None
+    if seg.totals is not None:
+        totals = json_safe({k: getattr(seg.totals, k) for k in seg.totals.__slots__})
+    return {
+        "runner_id": runner_id,
+        "import_file_id": file_id,
+        "source_sha256": sha256,
+        "segment_index": p.index,
+        "sport": seg.sport,
+        "sub_sport": seg.sub_sport,
+        "treadmill": is_treadmill(seg.sport, seg.sub_sport),
+        "counts_for_bests": counts_for_bests(seg.sport, seg.sub_sport),
+        "start_time": p.start,
+        "end_time": p.end,
+        "local_date": p.day,
+        "utc_offset_s": None if decoded.utc_offset_s is None else int(decoded.utc_offset_s),
+        "time_basis": decoded.time_basis,
+        "record_count": len(seg.records),
+        "decoder": decoded.decoder,
+        "device": device,
+        "device_totals": totals,
+        "source_info": p.source.as_json(),
+        "analysed_at": now_utc(),
+        "flags": [f.as_json() for f in p.flags],
+        "held": bool(p.flags),
+        **p.analysis.columns(),
+    }
+
+
+# --- batches ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -115,7 +364,7 @@ def _import_fits(files: Sequence[ImportFile]) -> None:
     for runner_id, group in groups.items():
         runner = runners[group[0].job_id]
         shas = [f.sha256 for f in group if f.sha256 is not None]
-        known = imported_sessions(runner_id, shas)
+        known = duplicates.imported_sessions(runner_id, shas)
         limit = context.settings().max_fit_file_mb * MB
         for chunk in _chunks(group):
             todo = [
@@ -257,124 +506,57 @@ def _retry_later(file_ids: list[int], exc: OperationalError) -> None:
     db.session.commit()
 
 
-@dataclass
-class _New:
-    """A session the batch adds: its columns, and its id once inserted."""
-
-    values: dict[str, Any]
-    id: int = 0
-    file_id: int = 0
-
-
-@dataclass
-class _Written:
-    """A file's new sessions and clashes (ids known once the batch is inserted)."""
-
-    new: list[_New]
-    clashes: list[int | _New]
-    same_bytes: bool = False
-    replaced: list[int] = field(default_factory=list)
-
-
-@dataclass
-class _Span:
-    """A session a segment of the batch may overlap, committed (``id`` an int, its file
-    ``file_id``) or new in this batch."""
-
-    id: int | _New
-    sport: str
-    start: dt.datetime
-    end: dt.datetime
-    held: bool
-    rank: tuple[int, str, int]
-    file_id: int | None
-
-
-def _rank(record_count: int, sha256: str, segment: int) -> tuple[int, str, int]:
-    """Which of two overlapping recordings of the same time is kept, whatever the order
-    they came in: the one with more records (the fuller recording), then by content."""
-    return (record_count, sha256, -segment)
-
-
 def _write_all(runner: Runner, batch: list[_Result]) -> None:
     recoverable_commit()
     prepared = [p for r in batch for p in r.prepared]
     if prepared:
         lock_runner(runner.id, dirty_from=min(p.day for p in prepared))
-    # Under the lock: what other workers committed since the check before decoding, and
-    # every committed session that may overlap a segment of the batch. Files of the batch
-    # are then checked in order, each against these and the earlier files' new sessions.
-    known, existing = _committed(runner.id, [r.sha256 for r in batch if r.prepared], prepared)
-    written: dict[int, _Written] = {}
-    stored: list[tuple[_New, bytes]] = []
-    superseded: list[tuple[_Span, _New]] = []
-    for r in batch:
-        if not r.prepared:
-            continue
-        if r.sha256 in known:
-            written[r.file_id] = _Written([], known[r.sha256], same_bytes=True)
-            continue
-        assert r.decoded is not None
-        w = written[r.file_id] = _Written([], [])
-        for p in r.prepared:
-            # Overlapping sessions of the same sport are one activity recorded twice: the
-            # fuller recording is kept (``_rank``), so the result does not depend on the
-            # order of the uploads. A held session (values no runner produces) and a
-            # plausible one never make each other duplicates: both are kept, the held one
-            # for a person to confirm or delete.
-            held = bool(p.flags)
-            rank = _rank(len(p.segment.records), r.sha256, p.index)
-            clash = [
-                e
-                for e in existing
-                if e.sport == p.segment.sport and e.start < p.end and e.end > p.start
-                if e.held == held
-            ]
-            winners = [e for e in clash if e.rank >= rank]
-            if winners:
-                w.clashes.extend(e.id for e in winners)
-                continue
-            new = _New(session_values(r.file_id, r.sha256, runner.id, r.decoded, p))
-            new.file_id = r.file_id
-            w.new.append(new)
-            stored.append((new, p.parquet))
-            for e in clash:
-                existing.remove(e)
-                superseded.append((e, new))
-            existing.append(_Span(new, p.segment.sport, p.start, p.end, held, rank, r.file_id))
-        if w.new:
-            known[r.sha256] = list(w.new)
-    for loser, winner in superseded:  # a new session of the batch gave way: forget it
-        if isinstance(loser.id, _New):
-            w = written[loser.id.file_id]
-            w.new.remove(loser.id)
-            w.clashes.append(winner)
-            stored[:] = [(n, data) for n, data in stored if n is not loser.id]
-    if stored:
-        _insert_sessions(stored)
-    _replace_committed(runner, [(e, n) for e, n in superseded if isinstance(e.id, int)], written)
+    candidates = [
+        duplicates.Candidate(
+            r.file_id,
+            r.sha256,
+            [
+                duplicates.Segment(
+                    r.file_id,
+                    p.index,
+                    p.segment.sport,
+                    p.start,
+                    p.end,
+                    bool(p.flags),  # held: values no runner produces
+                    len(p.segment.records),
+                )
+                for p in r.prepared
+            ],
+        )
+        for r in batch
+        if r.prepared
+    ]
+    verdicts, kept, replaced = duplicates.sort_out(runner.id, candidates)
+    if kept:
+        _insert_sessions(runner, {r.file_id: r for r in batch}, kept)
+    _replace_committed(replaced, verdicts)
     outcomes: list[tuple[int, Outcome]] = []
     for r in batch:
         if r.outcome is not None:
             outcomes.append((r.file_id, r.outcome))
             continue
         assert r.decoded is not None
-        w = written[r.file_id]
-        ids = [c if isinstance(c, int) else c.id for c in w.clashes]
-        if w.same_bytes:
+        v = verdicts[r.file_id]
+        ids = [c if isinstance(c, int) else c.id for c in v.clashes]
+        if v.same_bytes:
             o = already_imported(ids)
-        elif not w.new:
+        elif not v.new:
             o = overlaps(sorted(set(ids)))
         else:
             reason = skipped_reason(ids)
             if r.decoded.partial:
                 partial = f"partial file, {r.decoded.partial}"
                 reason = f"{partial}; {reason}" if reason else partial
-            if w.replaced:
-                replaced = ", ".join(map(str, sorted(w.replaced)))
+            if v.replaced:
+                replaced_ids = ", ".join(map(str, sorted(v.replaced)))
                 reason = f"{reason}; " if reason else ""
-                reason += f"a fuller recording than session {replaced} (replaced)"
-            o = Outcome(FileStatus.IMPORTED, reason, [n.id for n in w.new])
+                reason += f"a fuller recording than session {replaced_ids} (replaced)"
+            o = Outcome(FileStatus.IMPORTED, reason, [s.id for s in v.new])
         o.decoder = r.decoded.decoder
         outcomes.append((r.file_id, o))
     _set_outcomes(outcomes)
@@ -384,14 +566,14 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
 
 
 def _replace_committed(
-    runner: Runner, replaced: list[tuple[_Span, _New]], written: dict[int, _Written]
+    replaced: list[tuple[duplicates.Span, duplicates.Segment]],
+    verdicts: dict[int, duplicates.Verdict],
 ) -> None:
     """Delete committed sessions a fuller recording of the batch replaces (with what they
     caused: bests, their day's loads), and tell their files which session took their place."""
     for loser, winner in replaced:
         assert isinstance(loser.id, int)
-        winner_file = written[winner.file_id]
-        winner_file.replaced.append(loser.id)
+        verdicts[winner.file_id].replaced.append(loser.id)
         session_services.delete_session_by_id(loser.id, recompute_now=False, permanently=True)
         if loser.file_id is None:
             continue
@@ -421,71 +603,27 @@ _INSERT_SESSIONS = sa.insert(TrainingSession).returning(
 )
 
 
-def _insert_sessions(stored: list[tuple[_New, bytes]]) -> None:
-    """Store the record tables and insert the sessions, one statement each; the insert
-    returns each new id with its (sha256 of the file, segment), unique per runner. It runs
-    on the session's connection: plain SQL, without the ORM's bookkeeping of each row."""
-    shas = blob_store().put_many([data for _new, data in stored])
-    rows = [
-        {**new.values, "records_sha256": sha}
-        for (new, _data), sha in zip(stored, shas, strict=True)
-    ]
+def _insert_sessions(
+    runner: Runner, results: dict[int, _Result], kept: list[duplicates.Segment]
+) -> None:
+    """Store the record tables and insert the sessions of the segments kept, one statement
+    each; the insert returns each new id with its (sha256 of the file, segment), unique per
+    runner. It runs on the session's connection: plain SQL, without the ORM's bookkeeping
+    of each row."""
+    rows = []
+    tables = []
+    for segment in kept:
+        r = results[segment.file_id]
+        assert r.decoded is not None
+        p = next(p for p in r.prepared if p.index == segment.index)
+        rows.append(session_values(r.file_id, r.sha256, runner.id, r.decoded, p))
+        tables.append(p.parquet)
+    shas = blob_store().put_many(tables)
+    for row, sha in zip(rows, shas, strict=True):
+        row["records_sha256"] = sha
     found = {
         (sha, segment): session_id
         for session_id, sha, segment in db.session.connection().execute(_INSERT_SESSIONS, rows)
     }
-    for new, _data in stored:
-        new.id = found[(new.values["source_sha256"], new.values["segment_index"])]
-
-
-_COMMITTED = (
-    sa.select(
-        TrainingSession.id,
-        TrainingSession.source_sha256,
-        TrainingSession.sport,
-        TrainingSession.start_time,
-        TrainingSession.end_time,
-        TrainingSession.held,
-        TrainingSession.record_count,
-        TrainingSession.segment_index,
-        TrainingSession.import_file_id,
-    )
-    .where(
-        TrainingSession.runner_id == sa.bindparam("runner"),
-        sa.or_(
-            TrainingSession.source_sha256.in_(sa.bindparam("shas", expanding=True)),
-            sa.and_(
-                TrainingSession.start_time < sa.bindparam("end"),
-                TrainingSession.end_time > sa.bindparam("start"),
-            ),
-        ),
-    )
-    .order_by(TrainingSession.id)
-)
-"""Built once, as every batch runs it (building a statement costs more than running it)."""
-
-
-def _committed(
-    runner_id: int, shas: list[str], prepared: list[Prepared]
-) -> tuple[dict[str, list[int | _New]], list[_Span]]:
-    """Committed sessions of the runner, in one query: those from files with these bytes
-    (sha256 → session ids, in order), and every one that may overlap the time span of
-    ``prepared``."""
-    if not prepared:
-        return {}, []
-    wanted = set(shas)
-    params = {
-        "runner": runner_id,
-        "shas": sorted(wanted),
-        "start": min(p.start for p in prepared),
-        "end": max(p.end for p in prepared),
-    }
-    known: dict[str, list[int | _New]] = {}
-    existing: list[_Span] = []
-    for row in db.session.execute(_COMMITTED, params):
-        (session_id, sha, sport, start, end, held, records, segment, file_id) = row
-        if sha in wanted:
-            known.setdefault(sha, []).append(session_id)
-        rank = _rank(records, sha, segment)
-        existing.append(_Span(session_id, sport, start, end, bool(held), rank, file_id))
-    return known, existing
+    for segment, row in zip(kept, rows, strict=True):
+        segment.id = found[(row["source_sha256"], row["segment_index"])]

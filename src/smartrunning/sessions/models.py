@@ -259,7 +259,7 @@ class ImportFile(db.Model):  # type: ignore[name-defined]
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     session_ids: Mapped[Any] = mapped_column(sa.JSON, default=list)
     decoder: Mapped[str | None] = mapped_column(sa.String(40))
-    #: ``services.ingest_files.INGEST_VERSION`` that produced the outcome; older ones are stale.
+    #: ``sessions.outcomes.INGEST_VERSION`` that produced the outcome; older ones are stale.
     ingest_version: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_by: Mapped[str | None] = mapped_column(sa.String(200))

@@ -10,8 +10,7 @@ from huey import crontab
 
 from smartrunning.platform.queue import Queue
 from smartrunning.sessions import actions as session_services
-from smartrunning.sessions import import_recovery
-from smartrunning.sessions import jobs as imports
+from smartrunning.sessions import import_recovery, jobs
 
 __all__ = ["register"]
 
@@ -27,27 +26,27 @@ def register(queue: Queue) -> None:
 
     @queue.task("import_files")
     def import_files(file_ids: list[int]) -> None:
-        """Process these files of import jobs (claimed atomically; see jobs.imports).
+        """Process these files of import jobs (claimed atomically; see ``jobs``).
 
         In a worker told to stop (SIGTERM), files it has not started go back to the queue
         at once: those of a task taken as the stop came, and those it still holds when
         the processing returns early (an archive stops between two batches of entries).
         """
         if queue.stopping():
-            imports.enqueue_files(file_ids)
+            jobs.enqueue_files(file_ids)
             return
-        result = imports.run_files(file_ids)
+        result = jobs.run_files(file_ids)
         if queue.stopping():
             claimed = result["claimed"]
             assert isinstance(claimed, list)
-            imports.enqueue_files(import_recovery.hand_back(claimed))
+            jobs.enqueue_files(import_recovery.hand_back(claimed))
 
     @queue.task("complete_jobs")
     def complete_jobs(job_ids: list[int]) -> None:
         """Complete import jobs whose files are all done (the recomputation runs here)."""
-        imports.complete_jobs(job_ids)
+        jobs.complete_jobs(job_ids)
 
-    sweep = queue.task("sweep_imports")(imports.sweep_and_resume)
+    sweep = queue.task("sweep_imports")(jobs.sweep_and_resume)
 
     @queue.huey.on_startup("resume_imports")
     def resume_imports() -> None:
@@ -55,7 +54,7 @@ def register(queue: Queue) -> None:
         sweep()
 
     queue.huey.periodic_task(crontab(minute="*"), name="maintenance")(
-        _in_app(queue, imports.maintenance)
+        _in_app(queue, jobs.maintenance)
     )
     queue.huey.periodic_task(crontab(minute="*/5"), name="purge_deleted")(
         _in_app(queue, session_services.purge_deleted)
