@@ -6,8 +6,10 @@ messages carry device totals, each session imported through the real pipeline mu
 on the decoded and analysed files, hostile ones included): distance within 1 % or 5 m,
 timer time within 1 % or 2 s, average and maximum heart rate within 1 bpm. Where the device
 itself is wrong or counts another way, the exception is listed in
-``fitgen.DEVICE_EXCEPTIONS`` with its reason and checked to still disagree, so a new gap
-fails the test. Two more are checked here for what they are:
+``fitgen.DEVICE_EXCEPTIONS`` and checked to still disagree, so a new gap fails the test,
+and to carry, stored with the session, the note on that figure (with the words listed)
+that the session's page shows beside the device's own figure. Two more are checked here
+for what they are:
 
 - **timer time, 1-second resolution**: FIT event and record timestamps are whole
   seconds while the device keeps milliseconds, so a timer time from the file is exact to
@@ -28,25 +30,28 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from smartrunning.platform.db import db
+from smartrunning.science.analysis import DEVICE_FIGURES
 from smartrunning.science.fit import FitDecodeError, decode_fit
 from smartrunning.sessions.models import TrainingSession
 from tests.core import fitgen
 from tests.core.fitgen import DEVICE_EXCEPTIONS as EXCEPTIONS
 from tests.helpers import login, make_runner, make_world
-from tests.sessions.sessiondata import LOCAL_FIT_DIR, SHARED_FIT_DIR, import_inline
+from tests.sessions.sessiondata import LOCAL_FIT_DIR, SHARED_FIT_DIR, by_name, import_inline
 
 TIMER_ONE_SECOND = {
     ("Activity.fit", 0),  # 13 s against 13.749 s
     ("activity-settings.fit", 0),  # the same activity, chained with a settings file
     ("garmin-fenix-5-bike.fit", 0),  # 61 s against 60.363 s
 }
+LABELS = {f.key: f.label for f in DEVICE_FIGURES}
+DEVICE_KEYS = {f.key: f.total for f in DEVICE_FIGURES}
 SPARSE = {("antfs-dump.63.fit", 0), ("compressed-speed-distance.fit", 0)}
 
 
 def _activity_files() -> list[Path]:
     seen: set[str] = set()
     files = []
-    for folder in (SHARED_FIT_DIR, LOCAL_FIT_DIR):
+    for folder in (SHARED_FIT_DIR, LOCAL_FIT_DIR, fitgen.HARVESTED_FIT_DIR):
         for path in sorted(folder.iterdir()):
             if path.suffix.lower() != ".fit":
                 continue
@@ -106,10 +111,19 @@ def test_our_totals_agree_with_the_devices(app: Flask, path: Path) -> None:
                 if device is None:
                     continue
                 agrees = value is not None and abs(value - device) <= _tolerance(figure, device)
+                label = LABELS[figure] + ":"
+                notes = [n for n in ours.stats["notes"] if n.startswith(label)]
                 if (path.name, index, figure) in EXCEPTIONS:
                     assert not agrees, f"{key} {figure} agrees now: remove the exception"
+                    # the reason is stored with the session, for its page
+                    assert len(notes) == 1, (key, figure, notes)
+                    assert EXCEPTIONS[(path.name, index, figure)] in notes[0], notes
+                    assert ours.device_totals is not None
+                    stored = ours.device_totals[DEVICE_KEYS[figure]]  # shown beside ours
+                    assert stored == pytest.approx(device)
                     continue
                 assert agrees, f"{key} {figure}: ours {value}, the device's {device}"
+                assert not notes, (key, figure, notes)
             if key in TIMER_ONE_SECOND:
                 device_timer = totals.total_timer_time_s
                 assert device_timer is not None
@@ -148,3 +162,23 @@ def test_the_session_page_says_how_the_file_was_read(app: Flask, client: FlaskCl
     assert "the watch&#39;s own" in notes
     jump = client.get(f"/sessions/{ids['jump.fit'][0]}").get_data(as_text=True)
     assert "60 sample(s) dated outside the session" in jump
+
+
+def test_the_session_page_shows_why_ours_differ_from_the_watch(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A figure that disagrees with the device (issue #16) has its reason on the page,
+    under the device's totals shown beside ours."""
+    world = make_world(app)
+    name = "null_compressed_speed_dist.fit"
+    data = (fitgen.HARVESTED_FIT_DIR / name).read_bytes()
+    report = import_inline(app, world.runner_id, [(name, data)])
+    session_ids = by_name(report)[name]["session_ids"]
+    assert isinstance(session_ids, list)
+    login(client, "coach")
+    page = client.get(f"/sessions/{session_ids[0]}").get_data(as_text=True)
+    totals = page.split('data-testid="device-totals"', 1)[1].split("</table>", 1)[0]
+    assert "30:08" in totals  # the watch's timer
+    assert "30:43" in totals  # ours
+    notes = page.split('data-testid="session-notes"', 1)[1].split("</ul>", 1)[0]
+    assert "Timer time: the watch says 0:30:08, counted to its last sample" in notes

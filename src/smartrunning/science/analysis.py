@@ -393,7 +393,6 @@ def analyse(
             loss = source.device_descent_m
         notes.append("Elevation gain and loss are the watch's own.")
     ours = {"distance": distance, "timer": timer, "avg_hr": avg_hr, "max_hr": max_hr}
-    extra["device"] = _device_figures(source)
     notes += device_figure_notes(
         ours,
         source,
