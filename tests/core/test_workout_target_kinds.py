@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from smartrunning.science.fit.workout import FIT_HR_OFFSET_BPM, encode_workout
-from smartrunning.science.plans.targets import DayParameters
-from smartrunning.science.workout_targets import extent_totals, part_targets, resolve_workout
+from smartrunning.science.plans.targets import DayParameters, step_targets
+from smartrunning.science.workout_targets import extent_totals, resolve_workout
 from smartrunning.science.workouts import (
     REFERENCE_CS_MPS,
     Extent,
@@ -83,13 +83,13 @@ def test_resolution_pace_stays_pace_hr_gives_hr_and_no_pace() -> None:
 
 def test_percent_of_cs_still_follows_the_days_cs() -> None:
     workout = Workout(name="w", sport="run", steps=(Steady(Extent(600.0), 0.8),))
-    (target,) = part_targets(workout, PARAMS)
+    (target,) = step_targets(workout, PARAMS)
     fast, slow = target.pace_s_per_km or (0, 0)
     assert fast < 1000 / (0.8 * CS) < slow
 
 
 def test_hr_target_without_hrmax_has_no_target() -> None:
-    (row,) = part_targets(
+    (row,) = step_targets(
         Workout(name="w", sport="run", steps=(Steady(Extent(600.0), 0.75, target=EASY_HR),)),
         DayParameters(cs_mps=CS),
     )

@@ -122,9 +122,9 @@ def _json_step(draw: st.DrawFn) -> dict[str, Any]:
     off_unit = draw(st.sampled_from(["s", "m"]))
     step = {
         "type": "intervals",
-        "repeat": draw(st.integers(1, 20)),
-        "on_duration": draw(st.floats(1.0, 2000.0)),
-        "off_duration": draw(st.floats(0.0, 2000.0)),
+        "repeat": draw(st.integers(1, 10)),
+        "on_duration": draw(st.floats(1.0, 500.0)),
+        "off_duration": draw(st.floats(0.0, 500.0)),
         "on_unit": unit,
         "off_unit": off_unit,
         "on_intensity": draw(st.floats(0.1, 2.0)),

@@ -13,9 +13,9 @@ of CS, SCIENCE.md "ZWO workout files") into what a runner reads:
   D / (I · CS), a time step covers t · I · CS).
 
 Steps and parts given a pace or heart-rate target (``workouts.Target``) resolve by
-``part_targets``: a pace target stays that pace (its nominal pace the middle, its HR that of
-its speed's fraction of the day's CS); a heart-rate target gives that share of HRmax and no
-pace; a fraction of CS as above. Times, distances and load of a pace target use its own
+``plans.targets.step_targets``: a pace target stays that pace (its nominal pace the
+middle, its HR that of its speed's fraction of the day's CS); a heart-rate target gives
+that share of HRmax and no pace. Times, distances and load of a pace target use its own
 speed (``Workout.at_cs``).
 
 Without CS (no runner chosen), time steps keep their time and distance steps their
@@ -25,7 +25,7 @@ paces, heart rates or distances: only their time and TSS-like load.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from smartrunning.science.plans.targets import DayParameters, StepPart, StepTarget, step_targets
@@ -48,7 +48,6 @@ __all__ = [
     "ResolvedWorkout",
     "StepKind",
     "extent_totals",
-    "part_targets",
     "resolve_workout",
 ]
 
@@ -104,25 +103,6 @@ def _given(step: Step, part: StepPart) -> Target | None:
     if isinstance(step, Intervals):
         return step.on_target if part == "on" else step.off_target if part == "off" else None
     return None
-
-
-def part_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, ...]:
-    """``plans.targets.step_targets`` of the workout at the day's CS (``Workout.at_cs``),
-    with each given pace or heart-rate target kept (module doc): what the pages, the plans
-    and the FIT files show for a step."""
-    cs = params.cs_mps
-    concrete = workout.at_cs(cs) if cs is not None else workout
-    rows: list[StepTarget] = []
-    for row in step_targets(concrete, params):
-        target = _given(workout.steps[row.step_index], row.part)
-        if target is not None and target.kind == "pace":
-            row = replace(row, pace_s_per_km=(target.low, target.high))
-        elif target is not None:
-            hrmax = params.hr_max
-            hr = None if hrmax is None else (target.low * hrmax, target.high * hrmax)
-            row = replace(row, pace_s_per_km=None, hr_bpm=hr)
-        rows.append(row)
-    return tuple(rows)
 
 
 def _parts(step: Step) -> list[tuple[StepPart, StepKind, Extent, tuple[float, float] | None]]:
@@ -183,7 +163,7 @@ def resolve_workout(workout: Workout, params: DayParameters | None = None) -> Re
     cs = params.cs_mps if params is not None and run else None
     targets: dict[tuple[int, StepPart], StepTarget] = {}
     if params is not None and run:
-        targets = {(t.step_index, t.part): t for t in part_targets(workout, params)}
+        targets = {(t.step_index, t.part): t for t in step_targets(workout, params)}
     concrete = workout.at_cs(cs) if cs is not None else workout
     rows: list[ResolvedStep] = []
     for index, step in enumerate(concrete.steps):

@@ -6,7 +6,7 @@
 - a step lasts ``duration_type`` ``time`` (``duration_value`` in ms) or ``distance``
   (in cm), as the ZWO step does;
 - running steps with an intensity get a custom **speed** target (``custom_target_value_*``
-  in mm/s): the pace range of ``science.workout_targets.part_targets`` (intensity · CS,
+  in mm/s): the pace range of ``science.plans.targets.step_targets`` (intensity · CS,
   ±``PACE_TOLERANCE``, or the pace range the step was given), so a watch shows the same
   range as the plan and the library;
   and, when HR zones are given, a secondary custom **heart-rate** target (bpm + 100, the
@@ -30,8 +30,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from smartrunning.science.fit.encode import encode_file
-from smartrunning.science.plans.targets import DayParameters, StepTarget
-from smartrunning.science.workout_targets import part_targets
+from smartrunning.science.plans.targets import DayParameters, StepTarget, step_targets
 from smartrunning.science.workouts import (
     Extent,
     Free,
@@ -92,7 +91,7 @@ class _Encoder:
     def __init__(self, workout: Workout, params: DayParameters) -> None:
         self.workout = workout
         self.is_run = workout.sport == "run"
-        targets = part_targets(workout, params) if self.is_run else ()
+        targets = step_targets(workout, params) if self.is_run else ()
         self.targets: dict[tuple[int, str], StepTarget] = {
             (t.step_index, t.part): t for t in targets
         }

@@ -20,6 +20,9 @@ Targets per step (our choices, stated here):
   the line's value at the step's speed ± 3 bpm, for speeds the line covers, clamped to
   the band above widened by ``HR_LINE_MARGIN`` (5 % of HRmax) either way and to HRmax;
   repetitions still have none;
+- a step or interval part given a pace or heart-rate target (``workouts.Target``, the
+  workout builder's): a pace stays that pace (its HR as for its speed's share of the day's
+  CS); a heart-rate range gives that share of HRmax in bpm and no pace (``_given``);
 - free running, max efforts and steps at 0 % (standing rest) have no targets; a ramp from
   0 % has no slowest pace (``math.inf``).
 
@@ -32,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal, TypeVar
 
 from smartrunning.science.hr_speed import HR_TOLERANCE_BPM, HRSpeedLine
@@ -43,7 +46,15 @@ from smartrunning.science.plans.intensity import (
     race_speed,
     runner_vdot,
 )
-from smartrunning.science.workouts import Free, Intervals, MaxEffort, Ramp, Steady, Workout
+from smartrunning.science.workouts import (
+    Free,
+    Intervals,
+    MaxEffort,
+    Ramp,
+    Steady,
+    Target,
+    Workout,
+)
 from smartrunning.science.zones import PaceZoneModel, ZoneSet
 
 __all__ = [
@@ -249,19 +260,36 @@ def _own_line(
     return low, high
 
 
+def _given(row: StepTarget, target: Target | None, params: DayParameters) -> StepTarget:
+    """``row`` for a part given a pace or heart-rate ``target`` (module doc)."""
+    if target is None:
+        return row
+    if target.kind == "pace":
+        return replace(row, pace_s_per_km=(target.low, target.high))
+    hrmax = params.hr_max
+    hr = None if hrmax is None else (target.low * hrmax, target.high * hrmax)
+    return replace(row, pace_s_per_km=None, hr_bpm=hr)
+
+
 def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, ...]:
-    """The targets of each step of a running workout on a day with ``params``."""
+    """The targets of each step of a running workout on a day with ``params``; pace
+    targets run at their own speed (``Workout.at_cs``)."""
+    if params.cs_mps is not None:
+        workout = workout.at_cs(params.cs_mps)
     targets: list[StepTarget] = []
     for index, step in enumerate(workout.steps):
         if isinstance(step, Steady):
-            targets.append(_target(index, "step", step.intensity, step.intensity, params))
+            row = _target(index, "step", step.intensity, step.intensity, params)
+            targets.append(_given(row, step.target, params))
         elif isinstance(step, Ramp):
             targets.append(_target(index, "step", step.intensity_start, step.intensity_end, params))
         elif isinstance(step, Intervals):
-            targets.append(_target(index, "on", step.on_intensity, step.on_intensity, params))
+            row = _target(index, "on", step.on_intensity, step.on_intensity, params)
+            targets.append(_given(row, step.on_target, params))
             if step.off.value > 0:
                 off = step.off_intensity
-                targets.append(_target(index, "off", off, off, params))
+                row = _target(index, "off", off, off, params)
+                targets.append(_given(row, step.off_target, params))
         elif isinstance(step, (Free, MaxEffort)):
             continue
         else:
