@@ -97,7 +97,7 @@ def test_a_run_becomes_a_session_with_statistics_loads_zones_and_best_efforts(
             "stats": 1,
             "bests": 2,
             "load": 2,
-            "analysis": 2,
+            "analysis": 3,
         }
         assert detail["device_totals"]["total_distance_m"] == totals.total_distance_m
         # The first session of a runner sets a personal best at every distance it covers.
