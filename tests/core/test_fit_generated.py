@@ -208,20 +208,25 @@ def test_cadence_becomes_steps_per_minute() -> None:
 
 
 @pytest.mark.parametrize(
-    ("file_type", "messages"),
+    ("file_type", "messages", "words"),
     [
-        ("settings", [("user_profile", {"friendly_name": "Runner", "weight": 70.0})]),
-        ("workout", [("workout", {"sport": "running", "num_valid_steps": 1})]),
-        ("weight", [("weight_scale", {"timestamp": 1_000_000_000, "weight": 70.5})]),
-        ("monitoring_b", [("monitoring", {"timestamp": 1_000_000_000, "steps": 1200})]),
+        ("settings", [("user_profile", {"friendly_name": "Runner", "weight": 70.0})], "settings"),
+        ("workout", [("workout", {"sport": "running", "num_valid_steps": 1})], "workout"),
+        ("weight", [("weight_scale", {"timestamp": 1_000_000_000, "weight": 70.5})], "weight"),
+        (
+            "monitoring_b",
+            [("monitoring", {"timestamp": 1_000_000_000, "steps": 1200})],
+            "daily monitoring",
+        ),
     ],
 )
 def test_non_activity_files_report_their_type(
-    file_type: str, messages: list[tuple[str, dict[str, object]]]
+    file_type: str, messages: list[tuple[str, dict[str, object]]], words: str
 ) -> None:
     data = encode_file(file_type, messages)
     for decoder in ("auto", *DECODERS):
         decoded = decode_fit(data, decoder=decoder)  # type: ignore[arg-type]
         assert decoded.file_type == file_type
+        assert decoded.kind_in_words == words  # what the import's reason says
         assert not decoded.is_activity
         assert decoded.sessions == ()

@@ -236,7 +236,9 @@ def prepare(decoded: DecodedFile, runner: Runner) -> list[Prepared]:
     """The usable segments of a decoded file, analysed; an :class:`Outcome` for a file that
     gives none (not an activity, no dates, no timed samples, analysis refused)."""
     if not decoded.is_activity:
-        raise Outcome(FileStatus.NOT_ACTIVITY, f"a FIT {decoded.file_type} file, not an activity")
+        raise Outcome(
+            FileStatus.NOT_ACTIVITY, f"a FIT {decoded.kind_in_words} file, not an activity"
+        )
     if decoded.time_basis == "device":
         raise Outcome(
             FileStatus.FAILED,

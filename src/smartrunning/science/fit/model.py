@@ -165,3 +165,20 @@ class DecodedFile:
     def is_activity(self) -> bool:
         """Whether this is an activity file (the only kind that becomes sessions)."""
         return self.file_type == "activity"
+
+    @property
+    def kind_in_words(self) -> str:
+        """What kind of FIT file this is, for a person ("daily monitoring", "settings")."""
+        return _FILE_TYPE_WORDS.get(self.file_type, self.file_type.replace("_", " "))
+
+
+_FILE_TYPE_WORDS = {
+    "monitoring_a": "daily monitoring",
+    "monitoring_b": "daily monitoring",
+    "monitoring_daily": "daily monitoring",
+    "exd_configuration": "data screen configuration",
+    "mfg_range_min": "manufacturer's",
+    "mfg_range_max": "manufacturer's",
+    "unknown": "unrecognised",
+}
+"""FIT ``file`` type names that do not read as words (others: underscores as spaces)."""
