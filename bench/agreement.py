@@ -13,7 +13,13 @@ timer time within 1 % or 2 s, average and maximum heart rate within 1 bpm. A ses
 that disagrees must carry a note saying why (``science.analysis.device_figure_notes``):
 each disagreement is printed with it, and those without one are counted.
 
-Files are imported in folder order, or shuffled with ``--shuffle SEED``.
+Files are imported in folder order, or shuffled with ``--shuffle SEED``. Exits 1 when a
+disagreement has no reason on its session or a file crashed the import.
+
+Measured (issue #16) over ../shared/data/fit, tests/data/fit and tests/data/fit/harvested
+(45 distinct files: 32 imported, 9 not activities, 4 failed with a reason): 35 device
+sessions; distance 34/34, timer 34/35, average HR 18/21, maximum HR 21/21, all four 31/35,
+each of the 4 disagreements with its note; the same with ``--shuffle 1``.
 """
 
 from __future__ import annotations
@@ -170,7 +176,7 @@ def main() -> int:
     share = 100 * sessions_all4 / sessions_total if sessions_total else 0.0
     print(f"  all four  {sessions_all4}/{sessions_total} ({share:.1f} %)")
     print(f"disagreements without a reason on the session: {unexplained}")
-    return 0
+    return 1 if unexplained or statuses["crashed"] else 0
 
 
 if __name__ == "__main__":
