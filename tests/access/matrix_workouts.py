@@ -126,6 +126,12 @@ CASES: list[Case] = [
     ),
     *own_and_other(
         "GET",
+        "workouts.download_zwo",
+        lambda r, w: f"/workouts/{w.workout_id}/download.zwo?runner_id={r}&on=2026-06-01",
+        200,
+    ),
+    *own_and_other(
+        "GET",
         "workouts.download_fit",
         lambda r, w: f"/workouts/{w.workout_id}/download.fit?runner_id={r}",
         200,
@@ -194,6 +200,12 @@ CASES: list[Case] = [
         "api_workouts.WorkoutZwo",
         lambda w: f"/api/workouts/{w.default_workout_id}/zwo",
         EVERYONE_IN,
+    ),
+    *own_and_other(
+        "GET",
+        "api_workouts.WorkoutZwo",
+        lambda r, w: f"/api/workouts/{w.workout_id}/zwo?runner_id={r}",
+        200,
     ),
     *own_and_other(
         "GET",

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
-from smartrunning.science.workouts import Intervals, Target
+from smartrunning.science.workouts import Intervals, Target, target_intensity
+from smartrunning.science.zwo import read_zwo
 from smartrunning.workouts import actions as workout_services
 from smartrunning.workouts.models import Workout
 from smartrunning.workouts.structure import structure_from_json, structure_to_json
@@ -244,3 +245,29 @@ def test_the_api_takes_and_gives_the_new_forms(app: Flask) -> None:
         "/api/workouts", json=_workout(dict(SIX_BY_800, off_unit="mi")), headers=headers
     )
     assert refused.status_code == 422
+
+
+def test_zwo_export_writes_pace_as_the_runners_cs_fraction(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    login(client, "coach")
+    headers = {"X-CSRFToken": csrf_token(client)}
+    created = client.post("/api/workouts", json=_workout(SIX_BY_800), headers=headers)
+    assert created.json is not None
+    workout_id = created.json["id"]
+    stored = read_zwo(client.get(f"/workouts/{workout_id}/download.zwo").data)
+    block = stored.steps[0]
+    assert isinstance(block, Intervals)
+    # Without a runner: the pace's share of the reference CS (the app's default).
+    assert block.on_intensity == pytest.approx(target_intensity(Target("pace", 225.0, 230.0)))
+    page = client.get(f"/workouts/{workout_id}/download.zwo?runner_id={world.runner_id}")
+    api = client.get(f"/api/workouts/{workout_id}/zwo?runner_id={world.runner_id}")
+    assert page.status_code == api.status_code == 200
+    for data in (page.data, api.data):
+        runner_block = read_zwo(data).steps[0]
+        assert isinstance(runner_block, Intervals)
+        assert runner_block.on_target == block.on_target
+        assert runner_block.on_intensity != pytest.approx(block.on_intensity)
+        assert runner_block.off_intensity == block.off_intensity  # a heart rate: unchanged
+    before_birth = f"/workouts/{workout_id}/download.zwo?runner_id={world.runner_id}&on=1900-01-01"
+    assert client.get(before_birth).status_code == 400

@@ -326,12 +326,21 @@ class WorkoutById(MethodView):
 
 @blp.route("/<int:workout_id>/zwo")
 class WorkoutZwo(MethodView):
+    @blp.arguments(TargetsQuery, location="query")
     @blp.response(200, content_type="application/xml")
-    def get(self, workout_id: int) -> Response:
-        """The workout as a ZWO file."""
+    def get(self, query: dict[str, Any], workout_id: int) -> Response:
+        """The workout as a ZWO file; with ``runner_id``, pace targets as fractions of that
+        runner's CS valid on ``on`` (else of the reference CS, 5:00/km)."""
         workout = get_workout_or_404(workout_id)
         name = workout_services.download_name(workout, "zwo")
-        return _file(workout.zwo.encode("utf-8"), "application/xml", name)
+        if query["runner_id"] is None:
+            return _file(workout.zwo.encode("utf-8"), "application/xml", name)
+        runner = chosen_runner(query["runner_id"], [])
+        assert runner is not None  # an id given: the runner or 404
+        data = workout_targets.zwo_for_runner(
+            workout_services.structure(workout), runner, query["on"] or clock.today()
+        )
+        return _file(data, "application/xml", name)
 
 
 @blp.route("/<int:workout_id>/fit")

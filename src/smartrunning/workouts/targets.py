@@ -22,6 +22,7 @@ from smartrunning.science.fit import encode_workout
 from smartrunning.science.plans.targets import DayParameters
 from smartrunning.science.workout_targets import ResolvedWorkout, resolve_workout
 from smartrunning.science.zones import PaceZoneModel
+from smartrunning.science.zwo import write_zwo
 from smartrunning.workouts.actions import structure
 from smartrunning.workouts.models import Workout
 
@@ -31,6 +32,7 @@ __all__ = [
     "fit_for_runner",
     "resolve_for_runner",
     "resolve_structure",
+    "zwo_for_runner",
 ]
 
 
@@ -81,3 +83,19 @@ def fit_for_runner(content: sw.Workout, runner: Runner, day: dt.date) -> bytes:
         raise InvalidInput("The date is before the runner's birth date.", field="on")
     params = day_parameters(parameters_on(runner, day))
     return encode_workout(content, day=params)
+
+
+def zwo_for_runner(content: sw.Workout, runner: Runner, day: dt.date) -> bytes:
+    """A ZWO file whose pace targets are fractions of the runner's CS valid on ``day``.
+
+    ZWO holds fractions only (Zwift reads ``Power``), so a pace target (``science.workouts``
+    ``Target``) is written as its speed over this runner's CS (``Workout.at_cs``); the pace
+    itself rides along in our ``SrTarget`` attributes. Without a runner the library's stored
+    file is the export: its fractions are of the reference CS (``REFERENCE_CS_MPS``, the
+    app's default CS, 5:00/km). Heart-rate targets keep their estimate fraction either way;
+    %CS steps are unchanged.
+    """
+    if day < runner.birth_date:
+        raise InvalidInput("The date is before the runner's birth date.", field="on")
+    cs = day_parameters(parameters_on(runner, day)).cs_mps
+    return write_zwo(content if cs is None or content.sport != "run" else content.at_cs(cs))

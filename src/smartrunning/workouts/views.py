@@ -257,9 +257,22 @@ def import_files() -> ResponseReturnValue:
 
 @bp.get("/<int:workout_id>/download.zwo")
 def download_zwo(workout_id: int) -> ResponseReturnValue:
+    """The stored ZWO; with ``runner_id``, pace targets as fractions of that runner's CS on
+    ``on`` (``targets.zwo_for_runner``)."""
     workout = get_workout_or_404(workout_id)
     name = workout_services.download_name(workout, "zwo")
-    return _attachment(workout.zwo.encode("utf-8"), "application/xml", name)
+    runner_id = _int_arg("runner_id")
+    if runner_id is None:
+        return _attachment(workout.zwo.encode("utf-8"), "application/xml", name)
+    runner = chosen_runner(runner_id, [])
+    assert runner is not None  # an id given: the runner or 404
+    try:
+        data = workout_targets.zwo_for_runner(
+            workout_services.structure(workout), runner, _date_arg("on")
+        )
+    except InvalidInput:
+        abort(400)
+    return _attachment(data, "application/xml", name)
 
 
 @bp.get("/<int:workout_id>/download.fit")
