@@ -190,6 +190,7 @@ def test_inputs_history_races_measured_cs_and_steady_runs(app: Flask) -> None:
             PerformanceSource.RACE,
         ]  # the CS estimated from the run's best effort is that effort again: left out
         hrmax = parameter_services.parameters_on(runner, run.local_date).hrmax_bpm
+        assert run.avg_hr_bpm is not None
         expected = session_index(
             run.stats["grade_adjusted_speed_mps"], run.avg_hr_bpm, 50.0, hrmax,
             run.moving_time_s, run.stats["aerobic_decoupling_pct"],
