@@ -10,7 +10,7 @@ from flask import Flask
 from smartrunning.accounts.models import Role
 from smartrunning.cli import _Commands
 from smartrunning.platform.errors import Conflict, InvalidInput, NotFound, ServiceError
-from tests.helpers import login, make_user
+from tests.helpers import csrf_token, login, make_user
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,32 @@ def test_a_command_refused_by_a_service_says_why_and_exits_1() -> None:
     result = CliRunner().invoke(group, ["refuse"])
     assert result.exit_code == 1
     assert "Error: That runner is being imported." in result.output
+
+
+def test_a_form_with_too_many_fields_is_told_so_not_called_an_upload(app: Flask) -> None:
+    """werkzeug refuses a form of over ``max_form_parts`` fields with 413; under the upload
+    limit, that is a form too large, and the page says so (an upload over it stays one)."""
+
+    def echo() -> str:
+        from flask import request
+
+        return str(len(request.form))
+
+    app.add_url_rule("/echo-form", "echo_form", echo, methods=["POST"])
+    make_user(app, "admin", Role.ADMIN)
+    client = app.test_client()
+    login(client, "admin")
+    token = csrf_token(client, "/")
+
+    ok = client.post("/echo-form", data={"csrf_token": token, **{f"f{i}": "1" for i in range(10)}})
+    many = client.post(
+        "/echo-form",
+        data={"csrf_token": token, **{f"f{i}": "1" for i in range(1500)}},
+        content_type="multipart/form-data",
+    )
+
+    assert ok.status_code == 200
+    assert many.status_code == 413
+    text = many.get_data(as_text=True)
+    assert "The form is too large: a form here holds at most 1000 fields." in text
+    assert "upload" not in text.lower().split("too large")[0]

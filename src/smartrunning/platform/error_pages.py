@@ -83,16 +83,29 @@ def handle_http_exception(exc: HTTPException) -> Any:
             "The form could not be verified (missing or invalid CSRF token): "
             "reload the page and try again."
         )
-    elif status == 413 and request.max_content_length:
-        message = (
-            f"The upload is too large: the limit is {request.max_content_length / 1e6:.0f} MB."
-        )
+    elif status == 413:
+        message = _too_large_message()
     if wants_json():
         return api_error(status, _code_name(exc), message, details)
     response = render_template("error.html", status=status, message=message)
     headers = exc.get_response().headers
     extra = [(k, v) for k, v in headers.items() if k.lower() in {"retry-after", "allow"}]
     return response, status, extra
+
+
+def _too_large_message() -> str:
+    """A body over the upload limit is an upload too large; under it, werkzeug refused a
+    form with more fields (or more text in memory) than a form may hold."""
+    limit = request.max_content_length
+    if limit and (request.content_length is None or request.content_length > limit):
+        return f"The upload is too large: the limit is {limit / 1e6:.0f} MB."
+    parts = request.max_form_parts
+    return (
+        f"The form is too large: a form here holds at most {parts} fields. "
+        "Send fewer rows at a time."
+        if parts
+        else _MESSAGES[413]
+    )
 
 
 def handle_service_error(exc: ServiceError) -> Any:
