@@ -99,6 +99,14 @@ def test_export_zwo_and_fit(env: dict[str, str], tmp_path: Path) -> None:
     messages, errors = Decoder(Stream.from_file(str(fit_path))).read()
     assert errors == []
     assert messages["workout_mesgs"][0]["wkt_name"] == "VO2max 4 × 4 min"
+    # ZWO for the runner: a workout without pace targets is written as stored.
+    runner_zwo = tmp_path / "r.zwo"
+    exported = run_cli(
+        env, "workouts", "export", workout_id, "--runner", runner_id, "--on", "2026-06-01",
+        "-o", str(runner_zwo), cwd=tmp_path,
+    )  # fmt: skip
+    assert exported.exit_code == 0, exported.stderr
+    assert read_zwo(runner_zwo.read_bytes()) == read_zwo(zwo_path.read_bytes())
 
 
 @pytest.mark.parametrize(

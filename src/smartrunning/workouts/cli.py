@@ -123,17 +123,25 @@ def list_command(search: str, tag: str, sport: str | None, as_json: bool) -> Non
 @workouts_group.command("export")
 @click.argument("workout_id", type=int)
 @click.option("--format", "kind", type=click.Choice(["zwo", "fit"]), default="zwo")
-@click.option("--runner", "runner_id", type=int, default=None, help="FIT: targets for runner.")
 @click.option(
-    "--on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="FIT: date (today)."
+    "--runner",
+    "runner_id",
+    type=int,
+    default=None,
+    help="FIT: targets for runner; ZWO: pace targets as fractions of their CS.",
 )
+@click.option("--on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date (today).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(
     workout_id: int, kind: str, runner_id: int | None, on: dt.datetime | None, output: Path
 ) -> None:
-    """Write a workout as a ZWO file, or as a FIT workout with a runner's targets."""
+    """Write a workout as a ZWO file, or as a FIT workout with a runner's targets.
+
+    A ZWO file holds fractions only: with ``--runner`` its pace targets are fractions of
+    that runner's CS on ``--on``; without, of the reference CS (5:00/km) as stored.
+    """
     workout = workout_services.get_workout(workout_id, include_archived=True)
-    if kind == "zwo":
+    if kind == "zwo" and runner_id is None:
         data = workout.zwo.encode("utf-8")
     else:
         if runner_id is None:
@@ -142,7 +150,11 @@ def export_command(
         if runner is None:
             raise click.ClickException(f"No runner {runner_id}.")
         day = on.date() if on else clock.today()
-        data = workout_targets.fit_for_runner(workout_services.structure(workout), runner, day)
+        content = workout_services.structure(workout)
+        if kind == "zwo":
+            data = workout_targets.zwo_for_runner(content, runner, day)
+        else:
+            data = workout_targets.fit_for_runner(content, runner, day)
     output.write_bytes(data)
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
