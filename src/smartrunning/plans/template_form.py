@@ -381,7 +381,9 @@ def share_total(block: BlockForm) -> str:
     """The sum of a week's shares that can be read, in per cent, for display."""
     shares = [_number(s.weight) for s in block.pattern]
     total = sum((Decimal(repr(v)) for v in shares if isinstance(v, float)), Decimal(0))
-    return _show_decimal(total.quantize(Decimal("0.1"))) if total.is_finite() else "?"
+    if not total.is_finite() or abs(total) >= Decimal("1e15"):  # quantize would raise
+        return "?"
+    return _show_decimal(total.quantize(Decimal("0.1")))
 
 
 def shares_off(block: BlockForm) -> bool:
