@@ -127,7 +127,7 @@ def correctness(files: list[FitFile]) -> None:
     references = []
     for i in range(len(files)):
         ref, marked = results[REFERENCE][i], ""
-        if isinstance(ref, FitDecodeError) and "Compressed timestamp" in str(ref):
+        if isinstance(ref, FitDecodeError) and "Compressed timestamp" in (ref.detail or ""):
             ref, marked = results[STAND_IN][i], "†"
         references.append((ref, marked))
 
