@@ -123,7 +123,8 @@ def test_the_runners_own_line_sets_the_plans_heart_rates(app: Flask) -> None:
     assert "heart rate–speed line (R² 1.00" in page or "heart rate–speed line (R² 0.9" in page
     assert 'data-testid="plan-level"' in page
     assert 'data-testid="plan-vdot"' in page
-    api = coach.get(f"/api/plans/{ours_id}").json
+    api = coach.get(f"/api/plans/{ours_id}").get_json()
+    assert isinstance(api, dict)
     assert api["projection"]["basis"]["heart_rate"]["source"] == "own line"
     other = app.test_client()
     login(other, "othercoach")
