@@ -93,6 +93,12 @@ def test_bad_targets_and_units_are_refused_in_words(change: dict[str, Any], mess
     assert caught.value.message.startswith("Step 1")
 
 
+def test_a_cycling_workout_cannot_aim_at_a_pace() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        structure_from_json(_workout(SIX_BY_800) | {"sport": "bike"})
+    assert "targets are for running" in caught.value.message
+
+
 _PACES = st.floats(60.0, 1800.0)
 _HRS = st.floats(0.3, 1.0)
 

@@ -332,11 +332,21 @@ def structure_from_json(data: Any) -> sw.Workout:
     if len(steps_raw) > sw.MAX_STEPS:
         raise _fail(f"A workout has at most {sw.MAX_STEPS} steps.", "steps")
     tags = _tags(data.get("tags"))
+    steps = tuple(_step(item, i) for i, item in enumerate(steps_raw))
+    if sport == "bike":
+        for i, step in enumerate(steps):
+            targets = [getattr(step, key, None) for key in ("target", "on_target", "off_target")]
+            if any(targets):
+                raise _fail(
+                    f"Step {i + 1}: pace and heart-rate targets are for running; a cycling "
+                    "step aims at a share of FTP.",
+                    f"steps.{i}",
+                )
     try:
         workout = sw.Workout(
             name=_text(data, "name", MAX_NAME_CHARS),
             sport=sport,
-            steps=tuple(_step(item, i) for i, item in enumerate(steps_raw)),
+            steps=steps,
             author=_text(data, "author", MAX_NAME_CHARS),
             description=_text(data, "description", MAX_DESCRIPTION_CHARS),
             tags=tags,

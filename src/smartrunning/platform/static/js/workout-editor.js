@@ -389,7 +389,17 @@
     });
     b.disabled = false;
   });
-  sportField.addEventListener("change", render);
+  // Cycling aims at a share of FTP only: a pace or heart-rate target goes back to a value.
+  sportField.addEventListener("change", () => {
+    if (sportField.value !== "run") {
+      steps.forEach((step) => Object.values(PART).forEach((part) => {
+        if (!step[part.target]) return;
+        delete step[part.target];
+        if (known(step[part.intensity]) === null) step[part.intensity] = 0.8;
+      }));
+    }
+    render();
+  });
   form.addEventListener("submit", () => { hidden.value = JSON.stringify(steps); });
   render();
 })();
