@@ -103,3 +103,27 @@ def test_sessions_mark_as_race(env: dict[str, str], tmp_path: Path) -> None:
     assert bad.exit_code == 2
     missing = run_cli(env, "sessions", "mark", "999", "--as", "race", cwd=tmp_path)
     assert missing.exit_code != 0
+
+
+def test_pb_delete_and_restore(env: dict[str, str], tmp_path: Path) -> None:
+    rid = env["RUNNER_ID"]
+    added = _json(
+        env, tmp_path, "pb", "add", rid, "--distance-m", "5000", "--time", "20:00",
+        "--date", "2026-05-01",
+    )  # fmt: skip
+    best = str(added["id"])
+    assert _json(env, tmp_path, "pb", "delete", rid, best) == {
+        "deleted": added["id"],
+        "runner_id": int(rid),
+    }
+    shown = _json(env, tmp_path, "runner", "show", rid)
+    assert all(b["id"] != added["id"] for b in shown["personal_bests"])  # type: ignore[union-attr]
+    assert _json(env, tmp_path, "pb", "restore", rid, best)["restored"] == added["id"]
+    shown = _json(env, tmp_path, "runner", "show", rid)
+    assert any(b["id"] == added["id"] for b in shown["personal_bests"])  # type: ignore[union-attr]
+    again = run_cli(env, "pb", "restore", rid, best, cwd=tmp_path)
+    assert again.exit_code != 0
+    assert "No such deleted personal best" in again.stderr
+    missing = run_cli(env, "pb", "delete", rid, "999", "--yes", cwd=tmp_path)
+    assert missing.exit_code != 0
+    assert "No such personal best" in missing.stderr
