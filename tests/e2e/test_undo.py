@@ -58,3 +58,22 @@ def test_delete_a_session_see_undo_and_undo_it(
     expect(runner.get_by_text("Session restored")).to_be_visible()
     runner.screenshot(path=artifacts / "undo-4-restored-phone.png", full_page=True)
     assert runner.console_errors == []
+
+
+def test_suggestions_waiting_on_the_dashboard_open_where_they_are_accepted(
+    app: Flask, live_server: str, new_page: Any, artifacts: Path
+) -> None:
+    from tests.helpers import with_suggestions
+
+    world = with_suggestions(app, make_world(app))
+    for width, height, name in ((1280, 900, "desktop"), (390, 844, "phone")):
+        coach = new_page(width, height)
+        log_in(coach, live_server, "coach", PASSWORD)
+        coach.goto(f"{live_server}/athletes")
+        badge = coach.get_by_test_id("suggestions-waiting")
+        expect(badge).to_have_text("1 suggested change waiting")
+        coach.screenshot(path=artifacts / f"dashboard-suggestions-{name}.png", full_page=True)
+        badge.click()
+        assert coach.url.endswith(f"/runners/{world.runner_id}#suggestions")
+        expect(coach.get_by_test_id("accept-suggestion")).to_be_visible()
+        assert coach.console_errors == []
