@@ -150,3 +150,18 @@ def test_suggestions_waiting_count_and_open_where_they_are_decided(app: Flask) -
     assert post_form(coach, accept.group(1)).status_code == 302
     page = coach.get("/athletes").text
     assert "suggested change" not in page
+
+
+def test_each_reason_links_to_where_it_is_seen() -> None:
+    """Very tired with nothing else: the history; a missed day or a comment keeps its own
+    link (the day in question) before the history."""
+    tired = attention.AthleteStatus(7, form=-40.0)
+    attention._reasons(tired)
+    assert tired.reasons == ["very tired (form below −30)"]
+    assert tired.link == "/runners/7/history"
+    missed = attention.AthleteStatus(7, form=-40.0, missed_7=1, link="/plan-days/3/comments")
+    attention._reasons(missed)
+    assert missed.link == "/plan-days/3/comments"
+    uploads = attention.AthleteStatus(7, new_uploads=2, upload_link="/sessions/9/feedback")
+    attention._reasons(uploads)
+    assert uploads.link == "/sessions/9/feedback"

@@ -295,6 +295,8 @@ def _reasons(status: AthleteStatus) -> None:
             status.link = status.upload_link
     if status.form is not None and status.form < LOW_FORM:
         status.reasons.append("very tired (form below −30)")
+        if status.link is None:  # the history, which shows the days that tired them
+            status.link = f"/runners/{status.runner_id}/history"
     if status.compliance_7 is not None and status.compliance_7 < 0.5:
         status.reasons.append("under half of this week's plan done")
 
