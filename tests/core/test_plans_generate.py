@@ -280,7 +280,10 @@ def test_day_loads_share_out_the_week_and_the_projection_follows_them(i: PlanInp
         if week.index < len(plan.weeks) - 1 and not limited:
             assert planned == pytest.approx(week.target_load, rel=1e-9)
         else:
-            assert planned <= week.target_load * 1.05
+            # The race week's sessions take the race day's share (issue #15); a session
+            # too short for its load is held at its kind's shortest.
+            at_shortest = all(d.duration_s <= 30 * 60 + 1 for d in days)
+            assert planned <= week.target_load * 1.05 or at_shortest
         assert week.load == pytest.approx(
             sum(d.load for d in plan.days if d.week == week.index and not d.is_race)
         )
@@ -348,7 +351,8 @@ def test_a_marathon_plan_for_a_typical_runner() -> None:
     assert plan.weeks[3].recovery
     peak = max(w.target_load for w in plan.weeks)
     race_week = plan.weeks[-1]
-    assert race_week.target_load == pytest.approx(plan.weeks[-4].target_load * 0.5)
+    # Issue #15: the 3-week taper steps −40, −50, −60 % (mean −50 %, Bosquet 2007).
+    assert race_week.target_load == pytest.approx(plan.weeks[-4].target_load * 0.4)
     assert race_week.target_load < peak
     assert 5.0 <= plan.race_day_form <= 25.0
     assert plan.max_ctl_ramp < 8.0

@@ -71,11 +71,17 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     )
     assert plan["projection"][-1]["date"] == PLAN_RACE_DATE.isoformat()
     assert isinstance(plan["warnings"], list)
+    # Issue #15: what the plan rests on — Ann has no runs and no race.
+    assert plan["basis"]["heart_rate"]["source"] == "Daniels"
+    assert plan["basis"]["vdot"]["source"] == "critical speed"
+    assert plan["basis"]["level"]["beginner"] is True
     saved = run_cli(env, *args, "--save", "--json", cwd=tmp_path)
     assert saved.exit_code == 0, saved.stderr
     assert json.loads(saved.stdout)["plan_id"] == 1
     text = run_cli(env, *args, cwd=tmp_path)
     assert "race-day form" in text.stdout
+    assert "Beginner: 0.0 h a week in the last 4 weeks, under 2 h" in text.stdout
+    assert "no heart rate–speed line (0 steady segments from 0 runs" in text.stdout
     for bad in (
         ["--runner", "999"],
         ["--schema", "nope"],

@@ -106,9 +106,10 @@ def generate_command(
             days = _days(row.days)
             projection, warnings, plan_id = row.projection, row.warnings, row.id
         else:
-            plan, ids = plan_services.generate(runner, schema_row, request)
+            basis: dict[str, Any] = {}
+            plan, ids = plan_services.generate(runner, schema_row, request, basis)
             days = _days(plan_services.day_row(d, ids) for d in plan.days)
-            projection = plan_json.projection_json(plan)
+            projection = {**plan_json.projection_json(plan), "basis": basis}
             warnings = plan_json.warnings_json(plan)
             plan_id = None
     except ServiceError as exc:
@@ -126,6 +127,7 @@ def generate_command(
         "race_day_form": projection["race_day_form"],
         "predicted_race_time_s": projection["predicted_race_time_s"],
         "warnings": warnings,
+        "basis": projection.get("basis") or {},
     }
     lines = [f"{schema_row.name} for {runner.name}, race {race_date.date()}"]
     for week in weeks_out:
@@ -135,6 +137,7 @@ def generate_command(
             f"{display.distance(week['distance_m'])}, load {week['load']:.0f}"
         )
     lines.append(f"race-day form {projection['race_day_form']:+.1f}")
+    lines += [part["text"] for part in (projection.get("basis") or {}).values()]
     lines += [f"warning: {w['message']}" for w in warnings]
     emit(result, as_json, "\n".join(lines))
 

@@ -2,7 +2,9 @@
 
 Each block's week (``week.week_sessions``) repeats over the block's weeks; a session's
 target load is its weight × its week's load (``layout``); the session that would fall on
-race day gives way to the race, so the race week's sessions add up to less than its load.
+race day gives way to the race and its weight goes to the week's other sessions, so the
+race week's training keeps the taper's load (issue #15: dropping it, with the long run on
+race day, had the race week 59–69 % below the peak, deeper than Bosquet's −41 to −60 %).
 
 Across weeks (the last day of one block next to the first of the next, or the day before
 the race) hard days are kept apart too (SCIENCE.md, "Plan generation"): of two hard days
@@ -69,20 +71,42 @@ RECOVERY_KIND: Final = "recovery"
 
 
 class WarningLog:
-    """Collects warnings, each once, in the order first raised."""
+    """Collects warnings, each once, in the order first raised. The same message raised
+    under several codes or for several weeks is one line (the first code), ending with
+    the weeks it affects when they were given (``add(..., week=i)``, 0-based)."""
 
     def __init__(self) -> None:
-        self._items: dict[PlanWarning, None] = {}
+        self._items: dict[str, tuple[WarningCode, set[int]]] = {}
 
-    def add(self, code: WarningCode, message: str) -> None:
-        self._items.setdefault(PlanWarning(code, message), None)
+    def add(self, code: WarningCode, message: str, week: int | None = None) -> None:
+        _code, weeks = self._items.setdefault(message, (code, set()))
+        if week is not None:
+            weeks.add(week)
 
     def extend(self, warnings: tuple[PlanWarning, ...]) -> None:
         for warning in warnings:
-            self._items.setdefault(warning, None)
+            self.add(warning.code, warning.message)
 
     def all(self) -> tuple[PlanWarning, ...]:
-        return tuple(self._items)
+        return tuple(
+            PlanWarning(code, message + _weeks_text(weeks))
+            for message, (code, weeks) in self._items.items()
+        )
+
+
+def _weeks_text(weeks: set[int]) -> str:
+    """The weeks as shown, e.g. " (week 3)" or " (weeks 2–4, 7)"; "" for none."""
+    if not weeks:
+        return ""
+    runs: list[list[int]] = []
+    for week in sorted(w + 1 for w in weeks):
+        if runs and week == runs[-1][-1] + 1:
+            runs[-1].append(week)
+        else:
+            runs.append([week])
+    parts = [f"{r[0]}" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+    label = "week" if len(weeks) == 1 else "weeks"
+    return f" ({label} {', '.join(parts)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +185,18 @@ def draft_days(
     drafts: list[Draft] = []
     for week in outlines:
         first = start + dt.timedelta(days=WEEK_DAYS * week.index)
-        for session in layouts[week.block_index]:
-            date = first + dt.timedelta(days=(session.weekday - first.weekday()) % WEEK_DAYS)
-            if date < inputs.race_date:
-                drafts.append(Draft(date, week.index, session, week.load * session.weight))
+        dated = [
+            (first + dt.timedelta(days=(s.weekday - first.weekday()) % WEEK_DAYS), s)
+            for s in layouts[week.block_index]
+        ]
+        kept = [(date, s) for date, s in dated if date < inputs.race_date]
+        # The race week's training keeps the week's load (the taper's share) when the
+        # race takes a session's day: its weight goes to the other sessions.
+        total = sum(s.weight for _d, s in dated)
+        left = sum(s.weight for _d, s in kept)
+        scale = total / left if left > 0 and len(kept) < len(dated) else 1.0
+        for date, session in kept:
+            drafts.append(Draft(date, week.index, session, week.load * session.weight * scale))
     drafts.sort(key=lambda d: d.date)
     return drafts
 

@@ -143,6 +143,13 @@ def _check_start(inputs: PlanInputs, first: float, capacity: float, out: Warning
             f"current weekly load ({what}) {usual:.0f} is below the plan's first week "
             f"({first:.0f}): the plan starts with a jump in load",
         )
+    elif first < cap.min_weekly:
+        out.add(
+            WarningCode.START_BELOW_FLOOR,
+            f"current weekly load ({what}) {usual:.0f} is below the schema's base "
+            f"({cap.min_weekly:.0f}): the plan starts at {first:.0f}, at most 10 % above "
+            "it, and grows from there",
+        )
     elif usual > min(cap.max_weekly, capacity) * (1 + cap.max_ramp):
         where = (
             f"the schema's cap ({cap.max_weekly:.0f})"
@@ -468,6 +475,7 @@ def _limit_week(
                 "sessions shortened to Daniels' limits (time at marathon, threshold, interval "
                 "and repetition pace a session; long run ≤ 30 % of the week): the load goes "
                 "into easy running; see the days' notes",
+                week=day.week,
             )
             extra += day.load - new.load
             if code == WarningCode.INTENSITY_CAPPED:

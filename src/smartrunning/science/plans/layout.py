@@ -19,8 +19,9 @@ Weekly loads (``week_loads``, rTSS-like units, 100 = one hour at CS):
 - week 0 starts at the runner's current weekly load: the mean of the last four weeks'
   actual load (``PlanInputs.recent_weekly_load``; 7 · CTL when not given), raised to the
   schema's ``min_weekly`` (a runner with no history starts at the schema's base) and to
-  the load that holds the first week's sessions at their shortest, capped at
-  ``max_weekly``;
+  the load that holds the first week's sessions at their shortest, but never above
+  (1 + ``MAX_WEEKLY_GROWTH``) × the current load when there is one (the growth cap first:
+  a floor never beats it), capped at ``max_weekly``;
 - a build week grows the last build week's load by its block's progression, capped at
   ``max_weekly``, at (1 + ``max_ramp``, never above ``MAX_WEEKLY_GROWTH`` = 10 %) × the
   higher of the two weeks before it, at ``MAX_ACWR`` (1.3) × the mean of the four weeks
@@ -35,8 +36,12 @@ Weekly loads (``week_loads``, rTSS-like units, 100 = one hour at CS):
   capacity, when lower) × (1 − ``recovery_drop``),
   except a week followed by a recovery block or the taper, which are easier already;
 - a recovery block's weeks are all recovery weeks;
-- taper week j of n: peak × (1 − reduction · j / n), so the race week is at
-  peak × (1 − reduction) and the intensity of the sessions is kept. The peak is the load
+- taper week j of n: peak × (1 − r_j), r_j stepping evenly from 0.8 to 1.2 × the
+  schema's reduction (``taper_reduction``; one week: the reduction), so the taper as a
+  whole is at peak × (1 − reduction) on average — Bosquet et al. (MSSE 2007) found
+  −41 to −60 % of volume over the taper best, the schemas use 45–55 % — where
+  peak × (1 − reduction · j / n) had left a 2–3 week taper at only 33–38 %; the
+  intensity of the sessions is kept. The peak is the load
   of the week before the taper (or the start load when there is none): always a build
   week (no recovery week, no recovery block just before the taper), so at the top of the
   progression in any sane schema, and the taper never rises above the week before it.
@@ -52,7 +57,10 @@ from typing import Final
 
 from smartrunning.science.plans.schema import PlanSchema
 
-__all__ = ["WEEK_DAYS", "WeekOutline", "block_weeks", "plan_start", "start_load", "week_loads"]
+__all__ = [
+    "WEEK_DAYS", "WeekOutline", "block_weeks", "plan_start", "start_load", "taper_reduction",
+    "week_loads",
+]  # fmt: skip
 
 WEEK_DAYS: Final = 7
 MAX_WEEKLY_GROWTH: Final = 0.10
@@ -60,6 +68,15 @@ MAX_WEEKLY_GROWTH: Final = 0.10
 MAX_ACWR: Final = 1.3
 """A week's load is at most 1.3 × the mean of the four weeks before it (Gabbett 2016)."""
 CHRONIC_WEEKS: Final = 4
+MAX_TAPER_REDUCTION: Final = 0.5
+"""The taper's load comes down by at most half: with the sessions' intensity kept, the
+distance run falls further than the load (by 5–15 points in the shipped schemas), and
+Bosquet's range for volume ends at −60 %."""
+TAPER_SPREAD: Final = 0.2
+"""Taper weeks step from 80 % to 120 % of the taper's reduction (mean: the reduction)."""
+MIN_HISTORY_LOAD: Final = 10.0
+"""A current weekly load below this (≈ 17 min of easy running) is no history: the schema's
+floor stands instead of the 10 % growth cap (our choice)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,16 @@ class WeekOutline:
     block_index: int
     recovery: bool
     load: float
+
+
+def taper_reduction(reduction: float, week: int, weeks: int) -> float:
+    """Taper week ``week`` (1 … ``weeks``)'s reduction from the peak: ``reduction`` over
+    the taper as a whole (Bosquet et al. 2007: −41 to −60 % of volume), stepping from
+    (1 − ``TAPER_SPREAD``) × to (1 + ``TAPER_SPREAD``) × it (progressive; one week: all of it)."""
+    reduction = min(reduction, MAX_TAPER_REDUCTION)
+    if weeks <= 1:
+        return reduction
+    return reduction * (1.0 + TAPER_SPREAD * (2 * week - weeks - 1) / (weeks - 1))
 
 
 def plan_start(race_date: dt.date, weeks: int) -> dt.date:
@@ -84,12 +111,19 @@ def start_load(
 ) -> float:
     """The first week's load: ``recent`` (the last four weeks' mean; 7 · CTL when None)
     raised to the schema's floor (and to ``sessions_floor``, the load that holds the first
-    week's sessions at their shortest), then capped at the schema's cap."""
+    week's sessions at their shortest); the schema's floor never more than 10 % above
+    ``recent`` when the runner has any (≥ ``MIN_HISTORY_LOAD``; SCIENCE.md "Volume":
+    growth ≤ ~10 % a week, the floor does not beat it), the sessions at their shortest
+    still held (a session is not planned shorter than its kind allows), then capped at
+    the schema's cap."""
     if not (math.isfinite(ctl) and ctl >= 0.0):
         raise ValueError(f"CTL must be a finite number ≥ 0, got {ctl!r}")
     cap = schema.load_cap
     current = WEEK_DAYS * ctl if recent is None else recent
-    return min(max(current, cap.min_weekly, sessions_floor), cap.max_weekly)
+    raised = max(current, cap.min_weekly)
+    if current >= MIN_HISTORY_LOAD:  # the 10 % growth cap first: the floor never beats it
+        raised = min(raised, current * (1.0 + MAX_WEEKLY_GROWTH))
+    return min(max(raised, sessions_floor), cap.max_weekly)
 
 
 def _proportional(weights: Sequence[int], total: int) -> list[int]:
@@ -177,9 +211,8 @@ def week_loads(
         recovery.append(is_recovery)
     taper_weeks = len(blocks) - len(pre_taper)
     peak = loads[-1] if loads else first_load
-    reduction = schema.taper.reduction
     for j in range(1, taper_weeks + 1):
-        loads.append(peak * (1.0 - reduction * j / taper_weeks))
+        loads.append(peak * (1.0 - taper_reduction(schema.taper.reduction, j, taper_weeks)))
         recovery.append(False)
     return tuple(
         WeekOutline(index, block_index, recovery[index], loads[index])
