@@ -24,9 +24,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("time_zone", sa.String(64), nullable=False, server_default="")
         )
-        batch_op.add_column(
-            sa.Column("units", sa.String(2), nullable=False, server_default="km")
-        )
+        batch_op.add_column(sa.Column("units", sa.String(2), nullable=False, server_default="km"))
 
 
 def downgrade():
