@@ -25,7 +25,7 @@ from smartrunning.platform.db import (
 )
 from smartrunning.workouts.models import Workout
 
-__all__ = ["Plan", "PlanDay", "PlanSchemaRow"]
+__all__ = ["Plan", "PlanDay", "PlanSchemaRow", "StoredResponseModel"]
 
 
 class PlanSchemaRow(db.Model):  # type: ignore[name-defined]
@@ -143,3 +143,21 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<PlanDay {self.id} {self.date} {self.kind}>"
+
+
+class StoredResponseModel(db.Model):  # type: ignore[name-defined]
+    """A runner's response model as last fitted (``plans.response``), kept so that pages do
+    not fit again while its inputs stay the same.
+
+    ``fingerprint``: a hash of what the fit read (the algorithm's version, the daily loads
+    up to the last performance, the performances); ``result``: the fit as JSON.
+    """
+
+    __tablename__ = "response_models"
+
+    runner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    result: Mapped[Any] = mapped_column(sa.JSON)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
