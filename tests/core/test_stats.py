@@ -276,3 +276,19 @@ def test_splits_and_laps_sum_to_totals(segs: list[tuple[float, int, float, float
     for split in s.splits[:-1]:
         assert split.distance_m == pytest.approx(1000.0)
     assert s.splits[-1].distance_m <= 1000.0 + 1e-6
+
+
+def test_mile_splits_exact_on_constant_speed() -> None:
+    """Readers in miles get splits every 1609.344 m, cut like the km splits."""
+    n = 1001  # 1000 s at 4 m/s = 4000 m = 2 mi + 781.312 m
+    s = session_stats(clean_streams(_run(np.full(n, 4.0))))
+    assert [round(x.distance_m, 3) for x in s.mile_splits] == [1609.344, 1609.344, 781.312]
+    assert s.mile_splits[0].moving_time_s == pytest.approx(1609.344 / 4.0)
+    assert s.mile_splits[1].start_elapsed_s == pytest.approx(1609.344 / 4.0)
+    assert sum(x.distance_m for x in s.mile_splits) == pytest.approx(s.distance_m)
+    assert len(s.splits) == 4  # the km splits are unchanged
+
+
+def test_split_length_is_a_parameter() -> None:
+    s = session_stats(clean_streams(_run(np.full(626, 4.0))), mile_split_distance_m=500.0)
+    assert [round(x.distance_m, 6) for x in s.mile_splits] == [500.0] * 5

@@ -94,7 +94,7 @@ def test_a_run_becomes_a_session_with_statistics_loads_zones_and_best_efforts(
         assert detail["laps"], "the file's laps are analysed"
         assert detail["versions"] == {
             "streams": 2,
-            "stats": 1,
+            "stats": 2,
             "bests": 2,
             "load": 2,
             "analysis": 3,

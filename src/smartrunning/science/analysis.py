@@ -804,7 +804,7 @@ def _stats_json(
     data = {
         f.name: getattr(stats, f.name)
         for f in dataclasses.fields(stats)
-        if f.name not in ("hr_zones", "pace_zones", "splits", "laps")
+        if f.name not in ("hr_zones", "pace_zones", "splits", "laps", "mile_splits")
     }
     data["records_distance_m"] = data.pop("distance_m")
     data["records_timer_time_s"] = data.pop("timer_time_s")
@@ -814,6 +814,7 @@ def _stats_json(
     data["elevation_loss_m"] = loss
     data["splits"] = [_segment_json(seg) for seg in stats.splits]
     data["laps"] = [_segment_json(seg) for seg in stats.laps]
+    data["mile_splits"] = [_segment_json(seg) for seg in stats.mile_splits]
     return dict(json_safe(data))
 
 

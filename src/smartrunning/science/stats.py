@@ -22,6 +22,7 @@ from smartrunning.science.zones import Zone, ZoneSet, ZoneTimes, ZoneUnit, time_
 
 __all__ = [
     "ALGORITHM_VERSION",
+    "MILE_M",
     "MINETTI_C0",
     "NGS_WINDOW_S",
     "Segment",
@@ -35,8 +36,12 @@ __all__ = [
     "zone_seconds",
 ]
 
-ALGORITHM_VERSION: Final = 1
-"""Bump when any statistic changes (including through ``streams.ALGORITHM_VERSION``)."""
+ALGORITHM_VERSION: Final = 2
+"""Bump when any statistic changes (including through ``streams.ALGORITHM_VERSION``).
+2: mile splits beside the km splits."""
+
+MILE_M: Final = 1609.344
+"""One international mile in metres: the split length for readers in miles."""
 
 _MINETTI: Final = (155.4, -30.4, -43.3, 46.3, 19.5, 3.6)
 MINETTI_C0: Final = 3.6
@@ -46,7 +51,7 @@ NGS_WINDOW_S: Final = 30.0
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """One km split or lap. ``index`` counts from 0; times are seconds, speeds m/s.
+    """One split (km or mile) or lap. ``index`` counts from 0; times are seconds, speeds m/s.
 
     ``timer_time_s`` counts capped Δt, ``moving_time_s`` only moving intervals; pace is
     from moving speed. Heart rate and cadence are time-weighted means.
@@ -96,6 +101,8 @@ class SessionStats:
     pace_zones: ZoneTimes | None
     splits: tuple[Segment, ...]
     laps: tuple[Segment, ...]
+    mile_splits: tuple[Segment, ...] = ()
+    """Splits every mile (``MILE_M``), for readers in miles."""
 
 
 def minetti_cost(grade: npt.ArrayLike) -> FloatArray:
@@ -240,6 +247,13 @@ def _positions(axis: FloatArray, values: FloatArray) -> FloatArray:
 _ELAPSED, _TIMER, _MOVING, _DIST, _MDIST, _GAIN, _LOSS, _HR_W, _HR_SUM, _CAD_W, _CAD_SUM = range(11)
 
 
+def _split_positions(s: Streams, total_m: float, every_m: float) -> FloatArray:
+    """Fractional positions of the split boundaries every ``every_m`` metres, with the
+    first and last samples."""
+    marks = np.arange(every_m, total_m - 1e-6, every_m)
+    return np.concatenate(([0.0], _positions(s.distance_m, marks), [len(s) - 1.0]))
+
+
 def _segments(s: Streams, cum: FloatArray, positions: FloatArray) -> tuple[Segment, ...]:
     """Summaries between consecutive fractional positions (interval-proportional cuts)."""
     k = np.minimum(np.floor(positions).astype(np.int64), len(s) - 1)
@@ -282,6 +296,7 @@ def session_stats(
     pace_zone_edges_mps: Sequence[float] | None = None,
     lap_starts_elapsed_s: Sequence[float] = (),
     split_distance_m: float = 1000.0,
+    mile_split_distance_m: float = MILE_M,
 ) -> SessionStats:
     """Statistics of one session from cleaned streams (SCIENCE.md).
 
@@ -296,7 +311,8 @@ def session_stats(
     - Heart rate over timer time; cadence over moving time, zeros left out.
     - Elevation from smoothed altitude through a hysteresis band.
     - Zone times over moving time, per ``zone_seconds``; they sum to the moving time.
-    - Splits every ``split_distance_m`` and laps starting at ``lap_starts_elapsed_s``;
+    - Splits every ``split_distance_m`` (km) and every ``mile_split_distance_m`` (mile),
+      and laps starting at ``lap_starts_elapsed_s``;
       boundaries fall inside intervals, shared in proportion, so segments sum to totals.
     """
     n = len(s)
@@ -334,8 +350,8 @@ def session_stats(
     ngs = normalised_graded_speed(gas, dt)
     avg_hr = _ratio(end[_HR_SUM], end[_HR_W])
     has_alt = bool(np.isfinite(s.altitude_m).all())
-    split_marks = np.arange(split_distance_m, end[_DIST] - 1e-6, split_distance_m)
-    split_pos = np.concatenate(([0.0], _positions(s.distance_m, split_marks), [n - 1.0]))
+    split_pos = _split_positions(s, end[_DIST], split_distance_m)
+    mile_pos = _split_positions(s, end[_DIST], mile_split_distance_m)
     laps: tuple[Segment, ...] = ()
     if len(lap_starts_elapsed_s):
         starts = np.sort(np.asarray(lap_starts_elapsed_s, dtype=np.float64))
@@ -369,4 +385,5 @@ def session_stats(
         else zone_seconds(s.speed_mps, moving_dt, pace_zone_edges_mps, unit="m/s"),
         splits=_segments(s, cum, split_pos) if n > 1 else (),
         laps=laps,
+        mile_splits=_segments(s, cum, mile_pos) if n > 1 else (),
     )

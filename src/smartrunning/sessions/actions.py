@@ -198,6 +198,7 @@ def session_detail(s: TrainingSession) -> dict[str, Any]:
         "zone_times": {"hr": zones.get("hr"), "pace": zones.get("pace")},
         "splits": stats.pop("splits", []),
         "laps": stats.pop("laps", []),
+        "mile_splits": stats.pop("mile_splits", []),
         "stats": stats,
         "best_efforts": efforts,
         "device_totals": row.device_totals,
