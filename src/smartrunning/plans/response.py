@@ -13,18 +13,32 @@ the first stored day to ``today``; the performances, each on the VDOT scale with
 
 The app hands this module to the athletes feature (``athletes.response_model``), which
 sits below the history and cannot read it itself.
+
+**Stored, not fitted per view.** A fit takes up to a few seconds (its cross-validation and
+bootstrap), so :func:`response_fit` keeps the last one per runner (``response_models``) with
+a fingerprint of what it read: the source of ``science.response`` and its rule, the first
+day, the daily loads up to the last performance and the performances (date, value, source).
+A read gathers the inputs (queries, no fit), and fits again only when the fingerprint
+differs: a session, a best or a parameter that changes an input, or a new version of the
+fit. Loads after the last performance are left out of the fit and of the fingerprint: a
+performance on day d depends only on the loads before d (``science.response``), so the
+result is the same as with them, and a day passing or a session after the last performance
+with no index of its own keeps the stored fit.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
+import inspect
+import struct
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.orm import undefer
+from sqlalchemy.exc import IntegrityError
 
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.models import (
@@ -34,14 +48,19 @@ from smartrunning.athletes.models import (
     PersonalBest,
     Runner,
 )
-from smartrunning.platform.db import db
+from smartrunning.plans.models import StoredResponseModel
+from smartrunning.platform.db import db, now_utc
+from smartrunning.science import response as response_science
 from smartrunning.science.critical_speed import CriticalSpeed
 from smartrunning.science.heart_rate import estimate_hrmax
 from smartrunning.science.predictions import VDOT_DISTANCE_RANGE_M
 from smartrunning.science.response import (
+    Interval,
     Performance,
     PerformanceSource,
     ResponseFit,
+    ResponseParams,
+    SufficiencyRule,
     critical_speed_performance,
     fit_response,
     race_performance,
@@ -50,7 +69,15 @@ from smartrunning.science.response import (
 from smartrunning.science.sports import is_running
 from smartrunning.sessions.models import HistoryDay, TrainingSession
 
-__all__ = ["response_fit", "response_inputs"]
+__all__ = [
+    "FITS",
+    "fingerprint",
+    "fit_from_json",
+    "fit_json",
+    "fresh_fit",
+    "response_fit",
+    "response_inputs",
+]
 
 _CS_SOURCES = frozenset({ParameterSource.MEASURED, ParameterSource.FORMULA})
 
@@ -133,9 +160,19 @@ def _session_index(runner: Runner, today: dt.date) -> list[Performance]:
         lambda day: round(estimate_hrmax(runner.birth_date, day).hrmax_bpm, 1),
     )
     hrrest = _Dated(runner, ParameterKey.HRREST, lambda day: None)
+    stats = TrainingSession.stats
+    # Only the columns the index reads, the two values of ``stats`` taken out by the
+    # database: decoding every session's whole ``stats`` took ~2 s for ten years of runs.
     sessions = db.session.execute(
-        sa.select(TrainingSession)
-        .options(undefer(TrainingSession.stats))
+        sa.select(
+            TrainingSession.local_date,
+            TrainingSession.sport,
+            TrainingSession.avg_speed_mps,
+            TrainingSession.avg_hr_bpm,
+            TrainingSession.moving_time_s,
+            stats["grade_adjusted_speed_mps"].as_float().label("gas"),
+            stats["aerobic_decoupling_pct"].as_float().label("decoupling"),
+        )
         .where(
             TrainingSession.runner_id == runner.id,
             TrainingSession.held.is_(False),
@@ -145,13 +182,12 @@ def _session_index(runner: Runner, today: dt.date) -> list[Performance]:
             TrainingSession.avg_hr_bpm.is_not(None),
         )
         .order_by(TrainingSession.local_date, TrainingSession.id)
-    ).scalars()
+    ).all()
     out = []
     for s in sessions:
         if not is_running(s.sport):
             continue
-        stats = s.stats or {}
-        speed = stats.get("grade_adjusted_speed_mps") or s.avg_speed_mps
+        speed = s.gas or s.avg_speed_mps
         high, low = hrmax.on(s.local_date), hrrest.on(s.local_date)
         if speed is None or s.avg_hr_bpm is None or high is None or low is None:
             continue
@@ -161,7 +197,7 @@ def _session_index(runner: Runner, today: dt.date) -> list[Performance]:
             low,
             high,
             float(s.moving_time_s),
-            stats.get("aerobic_decoupling_pct"),
+            s.decoupling,
         )
         if value is not None:
             label = f"steady run of {s.moving_time_s / 60:.0f} min"
@@ -183,8 +219,107 @@ def response_inputs(
     return first, loads, sorted(performances, key=lambda p: p.date)
 
 
+class _FitCounter:
+    """How many fits this process ran (tests and ``bench/`` read it: a stored fit reused
+    leaves it unchanged)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+FITS = _FitCounter()
+
+_SCIENCE = hashlib.sha256(
+    (inspect.getsource(response_science) + repr(SufficiencyRule())).encode()
+).digest()
+"""The fit's own version: its source and sufficiency rule (a change to either refits)."""
+
+
+def _fit_inputs(first: dt.date, loads: np.ndarray, performances: list[Performance]) -> np.ndarray:
+    """The loads the fit reads: up to the last performance (the loads after it change
+    nothing, module docstring)."""
+    last = max(((p.date - first).days for p in performances), default=0)
+    return loads[: max(0, min(len(loads), last))]
+
+
+def fingerprint(first: dt.date, loads: np.ndarray, performances: list[Performance]) -> str:
+    """A hash of the fit's version and of what it reads (``_fit_inputs``'s loads)."""
+    digest = hashlib.sha256(_SCIENCE)
+    digest.update(struct.pack("<q", first.toordinal()))
+    digest.update(np.ascontiguousarray(loads, dtype="<f8").tobytes())
+    for p in performances:
+        digest.update(struct.pack("<qd", p.date.toordinal(), p.value))
+        digest.update(p.source.value.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def fit_json(fit: ResponseFit) -> dict[str, Any]:
+    """The fit as stored (every field; floats round-trip exactly through JSON)."""
+    p = fit.params
+    return {
+        "fitted": fit.fitted,
+        "reason": fit.reason,
+        "params": [p.p0, p.k1, p.k2, p.tau1_d, p.tau2_d],
+        "n": fit.n,
+        "span_d": fit.span_d,
+        "rmse": fit.rmse,
+        "r2": fit.r2,
+        "cv_rmse": fit.cv_rmse,
+        "intervals": {k: [v.low, v.high] for k, v in fit.intervals.items()},
+        "offsets": {s.value: v for s, v in fit.offsets.items()},
+    }
+
+
+def fit_from_json(data: dict[str, Any]) -> ResponseFit:
+    """The fit :func:`fit_json` stored."""
+    return ResponseFit(
+        fitted=bool(data["fitted"]),
+        reason=str(data["reason"]),
+        params=ResponseParams(*(float(v) for v in data["params"])),
+        n=int(data["n"]),
+        span_d=int(data["span_d"]),
+        rmse=data["rmse"],
+        r2=data["r2"],
+        cv_rmse=data["cv_rmse"],
+        intervals={k: Interval(float(lo), float(hi)) for k, (lo, hi) in data["intervals"].items()},
+        offsets={PerformanceSource(k): float(v) for k, v in data["offsets"].items()},
+    )
+
+
+def fresh_fit(runner: Runner, today: dt.date) -> ResponseFit:
+    """The response model fitted now from the stored data, nothing read or written of the
+    stored fit (tests and ``bench/`` compare with it)."""
+    first, loads, performances = response_inputs(runner, today)
+    FITS.count += 1
+    return fit_response(loads, first, performances)
+
+
 def response_fit(runner: Runner, today: dt.date) -> ResponseFit:
     """The runner's response model on ``today``: fitted where the data allow, else the
-    population values with the reason (``science.response.fit_response``)."""
+    population values with the reason (``science.response.fit_response``).
+
+    The stored fit when its fingerprint matches the inputs; otherwise fitted, stored and
+    committed (module docstring).
+    """
     first, loads, performances = response_inputs(runner, today)
-    return fit_response(loads, first, performances)
+    loads = _fit_inputs(first, loads, performances)
+    key = fingerprint(first, loads, performances)
+    stored = db.session.get(StoredResponseModel, runner.id)
+    if stored is not None and stored.fingerprint == key:
+        return fit_from_json(stored.result)
+    FITS.count += 1
+    fit = fit_response(loads, first, performances)
+    try:
+        with db.session.begin_nested():
+            if stored is None:
+                db.session.add(
+                    StoredResponseModel(runner_id=runner.id, fingerprint=key, result=fit_json(fit))
+                )
+            else:
+                stored.fingerprint = key
+                stored.result = fit_json(fit)
+                stored.computed_at = now_utc()
+    except IntegrityError:
+        pass  # another request stored the same runner's fit at the same moment
+    db.session.commit()
+    return fit
