@@ -22,6 +22,7 @@ from smartrunning.athletes.api_me import blp as me_blp
 from smartrunning.athletes.api_response import blp as response_model_blp
 from smartrunning.athletes.api_runners import blp as runners_blp
 from smartrunning.athletes.api_tools import blp as tools_blp
+from smartrunning.athletes.profile_basis import set_basis_source
 from smartrunning.athletes.response_model import set_response_source
 from smartrunning.athletes.views import bp as athletes_bp
 from smartrunning.athletes.wizard import bp as wizard_bp
@@ -34,6 +35,7 @@ from smartrunning.feedback.views import bp as feedback_bp
 from smartrunning.notifications import tasks as notification_tasks
 from smartrunning.notifications.api import blp as notifications_api_blp
 from smartrunning.notifications.views import bp as notifications_bp
+from smartrunning.plans import profile_basis as plan_profile_basis
 from smartrunning.plans import projection
 from smartrunning.plans import response as plan_response
 from smartrunning.plans import tasks as plan_tasks
@@ -272,4 +274,5 @@ def _register_features(app: Flask, queue: Queue) -> None:
     plan_tasks.register(queue)
     history.set_plan_source(app, projection)
     set_response_source(app, plan_response)
+    set_basis_source(app, plan_profile_basis)
     recompute.set_load_without_own(app, feedback_actions.srpe_load_of)

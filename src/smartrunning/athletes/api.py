@@ -16,7 +16,7 @@ from marshmallow import Schema, fields, validate
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
-from smartrunning.athletes import profiles
+from smartrunning.athletes import profile_basis, profiles
 from smartrunning.athletes.models import (
     BestKind,
     ParameterKey,
@@ -172,6 +172,12 @@ class ProfileOut(Schema):
     personal_bests = fields.List(fields.Dict())
     critical_speed = fields.Dict(metadata={"description": "current value, fit report, versions"})
     predictions = fields.List(fields.Nested(PredictionRowOut))
+    hr_source = fields.Dict(
+        metadata={
+            "description": "where a plan starting the day after ``as_of`` takes heart rates "
+            "from: source ('own line', 'Daniels' or 'Friel'), text, R², segments, runs"
+        }
+    )
 
 
 def _on(query: dict[str, Any], runner: Any) -> dt.date:
@@ -193,7 +199,11 @@ class Profile(MethodView):
     def get(self, query: dict[str, Any], runner_id: int) -> dict[str, Any]:
         """Profile, parameters valid on a date (with sources), zones, bests, CS, predictions."""
         runner = get_runner_or_404(runner_id)
-        return profiles.profile_summary(runner, _on(query, runner))
+        day = _on(query, runner)
+        return {
+            **profiles.profile_summary(runner, day),
+            "hr_source": profile_basis.hr_source(runner, day),
+        }
 
 
 @blp.route("/<int:runner_id>/parameters")

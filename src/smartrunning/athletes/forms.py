@@ -73,6 +73,7 @@ class RunnerForm(FlaskForm):
 
 class BasicsForm(RunnerForm):
     weight_kg = FloatField("Weight (kg)", validators=[Optional(), NumberRange(20, 250)])
+    weight_as_of = DateField("Weight as of", validators=[Optional()])
 
 
 class HeartRateForm(FlaskForm):
@@ -133,6 +134,7 @@ class TrainingForm(FlaskForm):
     k2 = FloatField("k₂ (fatigue gain)", validators=[DataRequired(), NumberRange(0, 10)])
     tau1 = FloatField("τ₁ fitness (days)", validators=[DataRequired(), NumberRange(1, 200)])
     tau2 = FloatField("τ₂ fatigue (days)", validators=[DataRequired(), NumberRange(1, 100)])
+    as_of = DateField("Load model and fitness-fatigue values as of", validators=[Optional()])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
 
 

@@ -15,7 +15,7 @@ from smartrunning.accounts.policy import (
 )
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
-from smartrunning.athletes import profiles
+from smartrunning.athletes import profile_basis, profiles
 from smartrunning.athletes.forms import (
     BestForm,
     ParameterForm,
@@ -111,6 +111,7 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
         can_edit_all=is_coaching(),
         can_delete=may_delete_runner(runner),
         response=response_json(response_model(runner, clock.today())),
+        hr_source=profile_basis.hr_source(runner, clock.today()),
     )
 
 

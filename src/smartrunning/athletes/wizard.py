@@ -7,6 +7,8 @@ here after login (see ``coaching.index``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
@@ -15,7 +17,9 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import profile_basis
 from smartrunning.athletes.forms import (
+    LOAD_MODEL_CHOICES,
     BasicsForm,
     BestsForm,
     HeartRateForm,
@@ -38,6 +42,7 @@ __all__ = ["bp"]
 
 bp = Blueprint("wizard", __name__, template_folder="templates")
 
+LOAD_MODEL_LABELS = {choice.value: choice.label for choice in LOAD_MODEL_CHOICES}
 STEPS = ("Basics", "Heart rate", "Personal bests", "Training", "Login")
 
 
@@ -49,8 +54,10 @@ def _steps_for(runner: Runner | None) -> int:
     return 4
 
 
-def _error(form: object, exc: ServiceError, default: str) -> None:
-    field = getattr(form, exc.field or default, None) or getattr(form, default)
+def _error(form: object, exc: ServiceError, default: str, as_of: str | None = None) -> None:
+    """Show ``exc`` at its field; a parameter's date (``valid_from``) at the step's ``as_of``."""
+    name = as_of if as_of is not None and exc.field == "valid_from" else exc.field
+    field = getattr(form, name or default, None) or getattr(form, default)
     field.errors = [*field.errors, exc.message]
 
 
@@ -70,6 +77,7 @@ def _render(runner: Runner | None, step: int, form: object, **extra: object) -> 
         step=step,
         steps=STEPS[: _steps_for(runner)],
         form=form,
+        today=clock.today(),
         **extra,
     )
 
@@ -90,12 +98,14 @@ def new() -> ResponseReturnValue:
                 created_by=this_user(),
                 today=clock.today(),
             )
-            _save_weight(runner, form.weight_kg.data)
+            _save_weight(runner, form.weight_kg.data, form.weight_as_of.data)
         except ServiceError as exc:
             db.session.rollback()
-            _error(form, exc, "name")
+            _error(form, exc, "name", "weight_as_of")
         else:
             return _next(runner, 1)
+    if form.weight_as_of.data is None:
+        form.weight_as_of.data = clock.today()
     return _render(None, 1, form)
 
 
@@ -115,25 +125,40 @@ def step(runner_id: int, step: int) -> ResponseReturnValue:
     return handler(runner)
 
 
-def _save_weight(runner: Runner, weight: float | None) -> None:
+def _as_of(valued: parameter_services.Valued) -> dt.date:
+    """The date a step's "as of" field starts at: the stored version's, else today."""
+    return valued.valid_from or clock.today()
+
+
+def _save_weight(runner: Runner, weight: float | None, as_of: dt.date | None) -> None:
+    """A new weight version from ``as_of`` (today when not given) unless the same weight
+    already holds then (the date is checked by ``set_parameter``: not in the future, not
+    before the birth date)."""
     if weight is None:
         return
-    current = parameter_services.parameters_on(runner, clock.today()).weight.value
-    if current is None or abs(float(current) - weight) > 1e-9:
-        parameter_services.set_parameter(
-            runner,
-            ParameterKey.WEIGHT,
-            weight,
-            clock.today(),
-            source=ParameterSource.MEASURED,
-            by=this_user(),
-            today=clock.today(),
-        )
+    day = as_of or clock.today()
+    if runner.birth_date <= day <= clock.today():
+        held = parameter_services.parameters_on(runner, day).weight
+        same = held.value is not None and abs(float(held.value) - weight) <= 1e-9
+        if same and held.valid_from == day:
+            return
+    parameter_services.set_parameter(
+        runner,
+        ParameterKey.WEIGHT,
+        weight,
+        day,
+        source=ParameterSource.MEASURED,
+        by=this_user(),
+        today=clock.today(),
+    )
 
 
 def _basics(runner: Runner) -> ResponseReturnValue:
-    weight = parameter_services.parameters_on(runner, clock.today()).weight.value
-    form = BasicsForm(obj=runner, data={"weight_kg": weight, "sex": runner.sex.value})
+    weight = parameter_services.parameters_on(runner, clock.today()).weight
+    form = BasicsForm(
+        obj=runner,
+        data={"weight_kg": weight.value, "weight_as_of": _as_of(weight), "sex": runner.sex.value},
+    )
     if form.validate_on_submit():
         assert form.birth_date.data is not None
         try:
@@ -144,10 +169,10 @@ def _basics(runner: Runner) -> ResponseReturnValue:
                 athlete_services.parse_sex(form.sex.data or ""),
                 today=clock.today(),
             )
-            _save_weight(runner, form.weight_kg.data)
+            _save_weight(runner, form.weight_kg.data, form.weight_as_of.data)
         except ServiceError as exc:
             db.session.rollback()
-            _error(form, exc, "name")
+            _error(form, exc, "name", "weight_as_of")
         else:
             return _next(runner, 1)
     return _render(runner, 1, form)
@@ -162,7 +187,7 @@ def _heart_rate(runner: Runner) -> ResponseReturnValue:
         "hrrest_bpm": params.hrrest_bpm,
         "method": model.method.value,
         "start_pct": round(model.start_fraction * 100, 1),
-        "valid_from": clock.today(),
+        "valid_from": _as_of(params.hrmax) if measured else clock.today(),
         **{f"z{i + 1}": round(u * 100, 1) for i, u in enumerate(model.upper_fractions[:5])},
     }
     form = HeartRateForm(data=defaults)
@@ -214,6 +239,7 @@ def _heart_rate(runner: Runner) -> ResponseReturnValue:
                 "hrmax_bpm"
                 if exc.field == "hrmax_bpm"
                 else ("hrrest_bpm" if exc.field == "hrrest_bpm" else "z1"),
+                "valid_from",
             )
         else:
             return _next(runner, 2)
@@ -275,6 +301,7 @@ def _training(runner: Runner) -> ResponseReturnValue:
             "k2": ff.performance_k2,
             "tau1": ff.fitness_tau_d,
             "tau2": ff.fatigue_tau_d,
+            "as_of": _training_as_of(params),
             "notes": runner.notes,
         }
     )
@@ -283,10 +310,66 @@ def _training(runner: Runner) -> ResponseReturnValue:
             _save_training(runner, form, params)
         except ServiceError as exc:
             db.session.rollback()
-            _error(form, exc, "training_weekdays")
+            _error(form, exc, "training_weekdays", "as_of")
         else:
             return _next(runner, 4)
-    return _render(runner, 4, form, weekday_names=WEEKDAY_NAMES)
+    return _render(
+        runner,
+        4,
+        form,
+        weekday_names=WEEKDAY_NAMES,
+        review=_review(runner, params),
+        level=profile_basis.level(runner, clock.today()),
+    )
+
+
+def _training_as_of(params: parameter_services.Parameters) -> dt.date:
+    """The training step's date: its latest version entered by a person, else today."""
+    days = [
+        v.valid_from
+        for v in (params.load_model, params.fitness_fatigue)
+        if v.valid_from is not None and not v.automatic
+    ]
+    return max(days) if days else clock.today()
+
+
+def _review(
+    runner: Runner, params: parameter_services.Parameters
+) -> list[tuple[str, str, dt.date | None]]:
+    """What the wizard stored, each with the date it holds from (None: not stored, a
+    default or an estimate): shown on the last step."""
+    rows: list[tuple[str, str, dt.date | None]] = []
+    if params.weight.value is not None:
+        rows.append(("Weight", f"{float(params.weight.value):.1f} kg", params.weight.valid_from))
+    rows.append(
+        (
+            "Maximum heart rate",
+            f"{params.hrmax_bpm:.0f} bpm ({params.hrmax.source.value})",
+            params.hrmax.valid_from,
+        )
+    )
+    if params.hrrest_bpm is not None:
+        rows.append(
+            ("Resting heart rate", f"{params.hrrest_bpm:.0f} bpm", params.hrrest.valid_from)
+        )
+    rows.append(("Heart-rate zones", "as on step 2", params.hr_zone_model.valid_from))
+    rows.append(
+        (
+            "Training-load model",
+            LOAD_MODEL_LABELS.get(str(params.load_model.value), str(params.load_model.value)),
+            params.load_model.valid_from,
+        )
+    )
+    ff = params.fitness_fatigue.value
+    rows.append(
+        (
+            "Fitness-fatigue values",
+            f"k₁ {ff.performance_k1:g}, k₂ {ff.performance_k2:g}, "
+            f"τ₁ {ff.fitness_tau_d:g} d, τ₂ {ff.fatigue_tau_d:g} d",
+            params.fitness_fatigue.valid_from,
+        )
+    )
+    return rows
 
 
 def _save_training(
@@ -301,12 +384,16 @@ def _save_training(
         form.weekly_running_min.data,
     )
     by = this_user()
-    if form.load_model.data != params.load_model.value:
+    day = form.as_of.data or clock.today()
+    moved = day != _training_as_of(params)  # the runner gave another date: values re-dated
+    if form.load_model.data != params.load_model.value or (
+        moved and params.load_model.valid_from is not None
+    ):
         parameter_services.set_parameter(
             runner,
             ParameterKey.LOAD_MODEL,
             form.load_model.data,
-            clock.today(),
+            day,
             source=ParameterSource.MEASURED,
             by=by,
             today=clock.today(),
@@ -315,12 +402,12 @@ def _save_training(
     current = parameter_services.encode_value(
         ParameterKey.FITNESS_FATIGUE, params.fitness_fatigue.value
     )
-    if model != current:
+    if model != current or (moved and params.fitness_fatigue.valid_from is not None):
         parameter_services.set_parameter(
             runner,
             ParameterKey.FITNESS_FATIGUE,
             model,
-            clock.today(),
+            day,
             source=ParameterSource.MEASURED,
             by=by,
             today=clock.today(),

@@ -14,6 +14,19 @@
     return t;
   };
 
+  // "As of" dates: not after today, not before the birth date (the server refuses both too).
+  document.querySelectorAll("form.as-of-form").forEach((form) => {
+    const dates = form.querySelectorAll("input[name=weight_as_of], input[name=valid_from], input[name=as_of]");
+    const birth = form.elements.birth_date;
+    const limit = () => dates.forEach((el) => {
+      el.max = form.dataset.today;
+      const min = birth ? birth.value : form.dataset.birthDate;
+      if (min) el.min = min; else el.removeAttribute("min");
+    });
+    if (birth) birth.addEventListener("change", limit);
+    limit();
+  });
+
   const hrForm = document.getElementById("hr-form");
   if (hrForm) {
     const preview = document.getElementById("zones-preview");
