@@ -30,7 +30,7 @@ from smartrunning.athletes.models import (
     Runner,
 )
 from smartrunning.plans import actions as plan_services
-from smartrunning.platform import clock
+from smartrunning.platform import display
 from smartrunning.platform.context import settings
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import ServiceError
@@ -141,7 +141,7 @@ def _create_user(form: CreateUserForm) -> tuple[User, str]:
             form.birth_date.data,
             athlete_services.parse_sex(form.sex.data or "x"),
             created_by=this_user(),
-            today=clock.today(),
+            today=display.today(),
             user=user,
             coach=coach,
         )

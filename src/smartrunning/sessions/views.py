@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.policy import get_runner_or_404
-from smartrunning.platform import clock
+from smartrunning.platform import display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     NotFound,
@@ -328,7 +328,7 @@ def history(runner_id: int) -> ResponseReturnValue:
     period = request.args.get("range", "1y")
     if period not in HISTORY_RANGES:
         abort(400, description=f"range must be one of {', '.join(HISTORY_RANGES)}.")
-    today = clock.today()
+    today = display.today()
     span = HISTORY_RANGES[period][1]
     start = today - dt.timedelta(days=span) if span is not None else None
     plans = history_services.plan_source()

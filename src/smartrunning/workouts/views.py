@@ -19,7 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.policy import this_user
-from smartrunning.platform import clock, jsonio
+from smartrunning.platform import display, jsonio
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     InvalidInput,
@@ -67,7 +67,7 @@ def _int_arg(name: str) -> int | None:
 def _date_arg(name: str) -> dt.date:
     raw = request.args.get(name, "").strip()
     if not raw:
-        return clock.today()
+        return display.today()
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
@@ -103,7 +103,7 @@ def detail(workout_id: int) -> ResponseReturnValue:
         resolution = workout_targets.resolve_for_runner(workout, runner, day)
     except InvalidInput as exc:
         flash(exc.message, "danger")
-        runner, day = None, clock.today()
+        runner, day = None, display.today()
         resolution = workout_targets.resolve_for_runner(workout, None, day)
     chart = workout_summaries.chart_json(resolution, defaults.CRITICAL_SPEED.cs_mps)
     user = this_user()

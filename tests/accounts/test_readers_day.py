@@ -1,0 +1,62 @@
+"""Pages that default to "today" take the reader's day, not UTC's (issue #19 item 7):
+at 23:30 UTC on 6 December it is already 7 December in Berlin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from smartrunning.accounts.models import User
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from tests.helpers import login, make_world, with_sessions
+
+LATE = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)
+
+
+def _zone(app: Flask, user_id: int, zone: str) -> None:
+    with app.app_context():
+        db.session.get_one(User, user_id).time_zone = zone
+        db.session.commit()
+
+
+def test_the_workout_page_resolves_on_the_readers_day(app: Flask, client: FlaskClient) -> None:
+    world = make_world(app)
+    login(client, "coach")
+
+    def day_field() -> str:
+        page = client.get(f"/workouts/{world.workout_id}").get_data(as_text=True)
+        match = re.search(r'id="on" name="on" value="([^"]+)"', page)
+        assert match is not None
+        return match.group(1)
+
+    with clock.clock_at(LATE):
+        _zone(app, world.coach, "Europe/Berlin")
+        berlin = day_field()
+        _zone(app, world.coach, "UTC")
+        utc = day_field()
+    assert berlin == "2026-12-07"
+    assert utc == "2026-12-06"
+
+
+def test_the_history_ends_on_the_readers_day(app: Flask, client: FlaskClient) -> None:
+    world = with_sessions(app, make_world(app))
+    login(client, "runner")
+
+    def today_of_history() -> str:
+        page = client.get(f"/runners/{world.runner_id}/history").get_data(as_text=True)
+        match = re.search(r'"today": ?"(\d{4}-\d\d-\d\d)"', page)
+        assert match is not None, page
+        assert 'data-testid="history-today">' in page
+        return match.group(1)
+
+    with clock.clock_at(LATE):
+        _zone(app, world.runner, "Europe/Berlin")
+        berlin = today_of_history()
+        _zone(app, world.runner, "UTC")
+        utc = today_of_history()
+    assert berlin == "2026-12-07"
+    assert utc == "2026-12-06"
