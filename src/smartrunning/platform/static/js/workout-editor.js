@@ -1,6 +1,6 @@
 // The structured step editor: add, remove and reorder steps; edit durations (time or
 // distance; an interval's on and off parts each in their own unit) and targets: % of CS
-// or FTP, or (running) a pace range in m:ss per km or a heart-rate range in % of HRmax. The steps travel as JSON in the hidden
+// or FTP, or (running) a pace range in m:ss per km (per mile for a reader in miles) or a heart-rate range in % of HRmax. The steps travel as JSON in the hidden
 // "steps" field and are validated on the server; a preview (chart and totals) comes from
 // POST /api/workouts/preview. Fields the editor does not show (text events, attributes
 // kept from a ZWO file) stay on each step object, so they survive editing.
@@ -74,11 +74,30 @@
     return shown[key];
   }
 
-  // Pace seconds per km as m:ss; text typed that is not a pace stays as typed.
+  // Paces are stored in seconds per km; a reader in miles (<body data-units="mi">) types
+  // and sees them per mile, converted both ways here.
+  const MILES = document.body.dataset.units === "mi";
+  const PACE_PER = MILES ? 1609.344 / 1000 : 1;
+  const PACE_UNIT = MILES ? "/mi" : "/km";
+
+  // Pace seconds per km as m:ss in the reader's unit; text typed that is not a pace stays
+  // as typed.
   function paceText(value) {
     if (typeof value !== "number" || !Number.isFinite(value)) return value == null ? "" : String(value);
-    const whole = Math.round(value);
+    const whole = Math.round(value * PACE_PER);
     return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  }
+
+  // A pace as typed, for the server: per km as typed ("3:45"); per mile turned into
+  // seconds per km (to 0.1 s) when it reads as m:ss, else as typed (the server says what
+  // is wrong).
+  function paceValue(text) {
+    const typed = text.trim();
+    if (!MILES) return typed;
+    const match = /^(\d{1,2}):([0-5]\d)(?:\s*\/\s*mi)?$/.exec(typed);
+    if (!match) return typed;
+    const seconds = Number(match[1]) * 60 + Number(match[2]);
+    return Math.round((seconds / PACE_PER) * 10) / 10;
   }
 
   function el(tag, attrs, children) {
@@ -218,8 +237,9 @@
                                 value: paceText(target[end]),
                                 "aria-label": `Step ${number} ${label.toLowerCase()}` });
     input.addEventListener("input", () => {
-      // Sent as typed ("3:45"); the server reads it and says what is wrong.
-      target[end] = input.value.trim();
+      // Sent as typed ("3:45", per km; per mile converted): the server reads it and says
+      // what is wrong.
+      target[end] = paceValue(input.value);
       delete step[PART[key].intensity];
       changed();
     });
@@ -271,8 +291,10 @@
     const line = () => el("div", { class: "w-100" });
     if (kind === "pace") {
       cells.push(line(),
-                 paceInput(step, key, "low", number, `${prefix}Pace from (/km)`, "Pace from (m:ss /km)"),
-                 paceInput(step, key, "high", number, `${prefix}Pace to (/km)`, "Pace to (m:ss /km)"));
+                 paceInput(step, key, "low", number, `${prefix}Pace from (${PACE_UNIT})`,
+                           `Pace from (m:ss ${PACE_UNIT})`),
+                 paceInput(step, key, "high", number, `${prefix}Pace to (${PACE_UNIT})`,
+                           `Pace to (m:ss ${PACE_UNIT})`));
     } else if (kind === "hr") {
       cells.push(line(),
                  hrBand(step, key, number, prefix.toLowerCase()),
