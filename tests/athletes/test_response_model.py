@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from smartrunning.athletes.models import BestKind, BestSource, PersonalBest
+from smartrunning.athletes.models import BestKind, BestSource, PersonalBest, Runner
 from smartrunning.cli import main
+from smartrunning.plans import response as plan_response
+from smartrunning.plans.models import StoredResponseModel
 from smartrunning.platform.db import db
 from smartrunning.science.history import HistoryParams, daily_history
 from smartrunning.science.predictions import vdot_time_s
-from smartrunning.science.response import K_VDOT_PER_LOAD, ResponseParams, predict
+from smartrunning.science.response import K_VDOT_PER_LOAD, ResponseFit, ResponseParams, predict
 from smartrunning.sessions.history import HISTORY_VERSION
 from smartrunning.sessions.models import HistoryDay
 from tests.helpers import WRITTEN_ON, login, make_world
@@ -201,3 +204,110 @@ def test_inputs_history_races_measured_cs_and_steady_runs(app: Flask) -> None:
         assert by_source[PerformanceSource.CRITICAL_SPEED].value == pytest.approx(measured.value)
         assert by_source[PerformanceSource.CRITICAL_SPEED].date == dt.date(2025, 1, 10)
         assert by_source[PerformanceSource.RACE].value == pytest.approx(49.8, abs=0.1)
+
+
+def _stored(app: Flask, runner_id: int) -> StoredResponseModel | None:
+    with app.app_context():
+        return db.session.get(StoredResponseModel, runner_id)
+
+
+def _fresh(app: Flask, runner_id: int, today: dt.date = WRITTEN_ON) -> ResponseFit:
+    with app.app_context():
+        return plan_response.fresh_fit(db.session.get_one(Runner, runner_id), today)
+
+
+def test_stored_fit_reused_until_its_inputs_change_and_same_as_a_fresh_fit(
+    app: Flask, client: object, set_today: Callable[[dt.date], None]
+) -> None:
+    world = make_world(app)
+    _with_history_and_races(app, world.runner_id)
+    login(client, "coach")  # type: ignore[arg-type]
+    api = f"/api/runners/{world.runner_id}/response-model"
+    fits = plan_response.FITS.count
+    first = client.get(api).get_json()  # type: ignore[attr-defined]
+    assert first["fitted"] is True
+    assert plan_response.FITS.count == fits + 1
+    stored = _stored(app, world.runner_id)
+    assert stored is not None
+    # The profile page, the API and the CLI read the stored fit: no fit.
+    page = client.get(f"/runners/{world.runner_id}").get_data(as_text=True)  # type: ignore[attr-defined]
+    assert '<span data-testid="response-summary">fitted (τ1 = ' in page
+    assert client.get(api).get_json() == first  # type: ignore[attr-defined]
+    cli = app.test_cli_runner().invoke(
+        main, ["runner", "response-model", str(world.runner_id), "--json"]
+    )
+    assert json.loads(cli.output) == first
+    # A day later with nothing new: the loads after the last race change nothing.
+    set_today(WRITTEN_ON + dt.timedelta(days=1))
+    assert client.get(api).get_json() == first  # type: ignore[attr-defined]
+    assert plan_response.FITS.count == fits + 1
+    # The stored fit is the fit of the same inputs now, to the last bit (intervals too).
+    assert plan_response.fit_from_json(stored.result) == _fresh(app, world.runner_id)
+    # A new race before the last one changes the inputs: fitted again, once.
+    set_today(WRITTEN_ON)
+    with app.app_context():
+        db.session.add(
+            PersonalBest(
+                runner_id=world.runner_id, distance_m=10000.0, time_s=2700.0,
+                date=FIRST + dt.timedelta(days=300), source=BestSource.MANUAL,
+                kind=BestKind.RACE, anchor=True,
+            )
+        )  # fmt: skip
+        db.session.commit()
+    fits = plan_response.FITS.count
+    again = client.get(api).get_json()  # type: ignore[attr-defined]
+    assert again["performances"] == first["performances"] + 1
+    assert plan_response.FITS.count == fits + 1
+    client.get(f"/runners/{world.runner_id}")  # type: ignore[attr-defined]
+    assert plan_response.FITS.count == fits + 1
+    renewed = _stored(app, world.runner_id)
+    assert renewed is not None
+    assert renewed.fingerprint != stored.fingerprint
+
+
+def test_a_new_session_refits_and_deleting_it_refits_again(app: Flask, client: object) -> None:
+    from smartrunning.athletes import parameters as parameter_services
+    from smartrunning.athletes.models import ParameterKey, ParameterSource
+    from smartrunning.sessions.actions import delete_session_by_id, restore_session_by_id
+    from smartrunning.sessions.models import TrainingSession
+    from tests.sessions.sessiondata import import_inline, run_bytes
+
+    world = make_world(app)
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        parameter_services.set_parameter(
+            runner, ParameterKey.HRREST, 50, dt.date(2024, 1, 1),
+            source=ParameterSource.MEASURED, by=None, today=WRITTEN_ON,
+        )  # fmt: skip
+        db.session.commit()
+    login(client, "runner")  # type: ignore[arg-type]
+    api = f"/api/runners/{world.runner_id}/response-model"
+    fits = plan_response.FITS.count
+    empty = client.get(api).get_json()  # type: ignore[attr-defined]
+    assert empty["performances"] == 0
+    client.get(api)  # type: ignore[attr-defined]
+    assert plan_response.FITS.count == fits + 1
+    # A steady run (an index) and its history: new inputs, fitted again once.
+    import_inline(app, world.runner_id, [("steady.fit", run_bytes(0, duration_s=2400))])
+    with_run = client.get(api).get_json()  # type: ignore[attr-defined]
+    assert with_run["performances"] == 2  # the run's index and the world's race after it
+    client.get(f"/runners/{world.runner_id}")  # type: ignore[attr-defined]
+    assert plan_response.FITS.count == fits + 2
+    stored = _stored(app, world.runner_id)
+    assert stored is not None
+    assert plan_response.fit_from_json(stored.result) == _fresh(app, world.runner_id)
+    # Deleted (softly, recomputed): the inputs are those of before, fitted again.
+    with app.app_context():
+        session_id = db.session.execute(sa.select(TrainingSession.id)).scalar_one()
+        delete_session_by_id(session_id)
+        inputs = plan_response.response_inputs(
+            db.session.get_one(Runner, world.runner_id), WRITTEN_ON
+        )
+        assert [p.source.value for p in inputs[2]] == ["race"]  # the deleted run's index gone
+    assert client.get(api).get_json() == empty  # type: ignore[attr-defined]
+    assert plan_response.FITS.count == fits + 4  # the fresh fit above, and this one
+    # Restored: the run counts again.
+    with app.app_context():
+        restore_session_by_id(session_id)
+    assert client.get(api).get_json() == with_run  # type: ignore[attr-defined]
+    assert plan_response.FITS.count == fits + 5
