@@ -3,6 +3,8 @@
 The fit needs the training history, which lives in a feature above this one; the app hands
 in where it comes from (``set_response_source``; ``plans.response`` in the app), as it does
 the plans' load for the history. Read-only: nothing here changes a plan or a parameter.
+The app's source keeps the last fit per runner and fits again only when its inputs change
+(``plans.response``), so a page view reads the stored fit.
 """
 
 from __future__ import annotations
