@@ -627,6 +627,7 @@ def test_a_plan_on_the_default_critical_speed_says_so_prominently(app: Flask) ->
     page = coach.get(f"/plans/{theirs_id}").get_data(as_text=True)
     assert 'data-testid="plan-default-cs"' in page
     assert "population default critical speed" in page
+    assert "(5:00/km, 8:03/mi)" in page  # both units: the warning is stored once
     api = coach.get(f"/api/plans/{theirs_id}").json
     assert api["warnings"][0]["code"] == "default_critical_speed"
     mine = app.test_client()

@@ -419,9 +419,9 @@ def _fill(
             {
                 "code": str(sp.WarningCode.DEFAULT_CRITICAL_SPEED),
                 "message": "Every pace in this plan rests on the population default critical "
-                "speed (5:00/km), not on this runner: they have no race, time trial or maximal "
-                "effort yet. Enter a recent race result (or mark an uploaded race) and "
-                "regenerate before handing the plan over.",
+                "speed (5:00/km, 8:03/mi), not on this runner: they have no race, time trial "
+                "or maximal effort yet. Enter a recent race result (or mark an uploaded race) "
+                "and regenerate before handing the plan over.",
             },
             *row.warnings,
         ]
