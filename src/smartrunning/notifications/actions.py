@@ -8,7 +8,7 @@ sessions, suggested parameter changes, stale plans); it needs nothing but user i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -26,7 +26,7 @@ from smartrunning.notifications.models import (
     NotificationSettings,
     OutboxEmail,
 )
-from smartrunning.platform import clock, context
+from smartrunning.platform import clock, context, display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput, NotFound
 from smartrunning.platform.queue import get_queue
@@ -142,12 +142,14 @@ def notify(
     kind: NotificationKind,
     title: str,
     *,
-    body: str = "",
+    body: str | Callable[[display.DisplayPrefs], str] = "",
     link: str = "",
     once: bool = False,
 ) -> list[int]:
     """Tell each of ``user_ids`` (active users; duplicates once) about something, by their
     choices: an inbox entry, an e-mail, both or neither. ``link``: a path of this site.
+    ``body``: the text, or a function making it in each recipient's units and time zone
+    (``platform.display.DisplayPrefs``) for a body with paces, distances or moments.
 
     Returns the ids of the users told. The e-mails are queued after the caller commits
     (``send_email`` tasks, retried); nothing is sent inside the caller's transaction.
@@ -177,7 +179,7 @@ def notify(
         return []
     title = title[:TITLE_MAX]
     users = db.session.execute(
-        sa.select(User.id, NotificationSettings.email)
+        sa.select(User.id, NotificationSettings.email, User.units, User.time_zone)
         .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
         .where(User.id.in_(ids), User.is_active.is_(True))
     ).all()
@@ -191,13 +193,14 @@ def notify(
     }
     told = []
     outbox: list[OutboxEmail] = []
-    for user_id, address in users:
+    for user_id, address, units, time_zone in users:
+        text = body(display.prefs_of(_Reader(units, time_zone))) if callable(body) else body
         choice = stored.get(user_id)
         in_app = choice.in_app if choice else True
         by_email = (choice.email if choice else True) and bool(address)
         if in_app:
             db.session.add(
-                Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+                Notification(user_id=user_id, kind=kind, title=title, body=text, link=link)
             )
         if by_email:
             email = OutboxEmail(
@@ -205,7 +208,7 @@ def notify(
                 kind=kind,
                 to_address=address,
                 subject=title,
-                body=_email_body(user_id, kind, title, body, link),
+                body=_email_body(user_id, kind, title, text, link),
             )
             db.session.add(email)
             outbox.append(email)
@@ -215,6 +218,12 @@ def notify(
     if outbox:
         _send_after_commit(db.session(), [email.id for email in outbox])
     return told
+
+
+@dataclass(frozen=True)
+class _Reader:
+    units: str
+    time_zone: str
 
 
 def _email_body(user_id: int, kind: NotificationKind, title: str, body: str, link: str) -> str:

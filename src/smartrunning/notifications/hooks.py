@@ -10,10 +10,11 @@ plans gone stale (``plans.tasks``, each morning: the coaches, once per plan and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from smartrunning.notifications.actions import notify
 from smartrunning.notifications.models import NotificationKind
+from smartrunning.platform.display import DisplayPrefs
 
 __all__ = ["missed_session", "parameter_suggestion", "plan_stale"]
 
@@ -32,9 +33,13 @@ def missed_session(
 
 
 def parameter_suggestion(
-    user_ids: Iterable[int], runner_name: str, suggestion: str, link: str
+    user_ids: Iterable[int],
+    runner_name: str,
+    suggestion: str | Callable[[DisplayPrefs], str],
+    link: str,
 ) -> list[int]:
-    """A parameter change is suggested (e.g. a new critical speed from recent sessions)."""
+    """A parameter change is suggested (e.g. a new critical speed from recent sessions);
+    ``suggestion`` may be made in each recipient's units (``notify``'s ``body``)."""
     return notify(
         user_ids,
         NotificationKind.PARAMETER_SUGGESTION,
