@@ -58,6 +58,13 @@ def _versions(app: Flask, runner_id: int, key: ParameterKey) -> list[dt.date]:
         )
 
 
+def _review_row(page: str, name: str) -> tuple[str, str]:
+    """The value and the "as of" date of one row of the wizard's "Saved so far"."""
+    row = re.search(rf"<tr><td>{re.escape(name)}</td><td>([^<]*)</td><td[^>]*>([^<]*)</td>", page)
+    assert row, name
+    return row.group(1), row.group(2)
+
+
 def _new_runner(client: object, birth: str = "1990-01-01", **extra: str) -> tuple[object, int]:
     data = {"name": "Asa Asof", "birth_date": birth, "sex": "f", "weight_kg": "61", **extra}
     response = post_form(client, "/runners/new", data)  # type: ignore[arg-type]
@@ -78,7 +85,7 @@ def test_a_past_weight_is_stored_from_that_day_and_shown_so(app: Flask) -> None:
     again = _text(client.get(f"/runners/{runner_id}/setup/1"))
     assert 'name="weight_as_of" type="date" value="2026-09-14"' in again
     review = _text(client.get(f"/runners/{runner_id}/setup/4"))
-    assert re.search(r"<td>Weight</td><td>61.0 kg</td><td>2026-09-14</td>", review)
+    assert _review_row(review, "Weight") == ("61.0 kg", "2026-09-14")
 
 
 def test_heart_rate_and_training_as_of_an_earlier_test(app: Flask) -> None:
@@ -102,10 +109,8 @@ def test_heart_rate_and_training_as_of_an_earlier_test(app: Flask) -> None:
     assert api["hrmax_bpm"]["valid_from"] == "2026-08-01"
     review = _text(client.get(f"{step}/4"))
     assert 'name="as_of" type="date" value="2026-08-02"' in review
-    assert re.search(
-        r"<td>Maximum heart rate</td><td>190 bpm \(measured\)</td><td>2026-08-01</td>", review
-    )
-    assert re.search(r"<td>Fitness-fatigue values</td><td>[^<]+</td><td>2026-08-02</td>", review)
+    assert _review_row(review, "Maximum heart rate") == ("190 bpm (measured)", "2026-08-01")
+    assert _review_row(review, "Fitness-fatigue values")[1] == "2026-08-02"
     # Saved again unchanged: no new versions.
     post_form(client, f"{step}/4", {**TRAINING, "k1": "1.5", "as_of": "2026-08-02"})
     assert _versions(app, world.runner_id, ParameterKey.FITNESS_FATIGUE) == [dt.date(2026, 8, 2)]
@@ -206,7 +211,10 @@ def test_the_profile_says_where_heart_rate_targets_come_from(app: Flask) -> None
     # Otto has no runs: Daniels' bands, and why.
     login(client, "admin")
     other = _text(client.get(f"/runners/{world.other_runner_id}"))
-    assert "<strong>Daniels' % of maximum heart rate:</strong> Heart rates from Daniels'" in other
+    assert (
+        '<p class="mb-1">Heart rates from Daniels\' % of maximum heart rate: no heart rate–speed '
+        "line (0 steady segments from 0 runs" in other
+    )
     assert "0 steady segments from 0 runs" in other
     api = client.get(f"/api/runners/{world.other_runner_id}/profile").get_json()
     assert api["hr_source"]["source"] == "Daniels"

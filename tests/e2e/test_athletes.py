@@ -63,6 +63,12 @@ def test_coach_adds_athlete_with_login_through_the_wizard(
     coach.get_by_label("Birth date").fill("1990-01-01")
     coach.get_by_label("Sex").select_option("f")
     coach.get_by_label("Weight (kg)").fill("58")
+    # Weighed earlier: dated that day; the picker stops at today and at the birth date.
+    as_of = coach.get_by_label("Weight as of")
+    expect(as_of).to_have_value(clock.today().isoformat())
+    expect(as_of).to_have_attribute("max", clock.today().isoformat())
+    expect(as_of).to_have_attribute("min", "1990-01-01")
+    as_of.fill("2026-10-01")
     coach.screenshot(path=artifacts / "10-wizard-1-basics.png")
     coach.get_by_role("button", name="Save and continue").click()
 
@@ -77,6 +83,10 @@ def test_coach_adds_athlete_with_login_through_the_wizard(
 
     expect(coach.get_by_label("Sessions per week")).to_have_value("4")
     coach.get_by_label("Notes").fill("Prefers morning runs.")
+    expect(coach.get_by_test_id("wizard-level")).to_contain_text("Beginner: 0.0 h a week")
+    review = coach.get_by_test_id("wizard-review")
+    expect(review.get_by_role("row", name="Weight")).to_contain_text("2026-10-01")
+    expect(review.get_by_role("row", name="Maximum heart rate")).to_contain_text("2026-01-01")
     coach.screenshot(path=artifacts / "13-wizard-4-training.png", full_page=True)
     coach.get_by_role("button", name="Save and continue").click()
 
@@ -87,6 +97,8 @@ def test_coach_adds_athlete_with_login_through_the_wizard(
     expect(coach.get_by_test_id("hrmax")).to_have_text("190")
     expect(coach.get_by_test_id("hr-zones")).to_contain_text("134")
     expect(coach.get_by_test_id("cs-report")).to_contain_text("R²")
+    expect(coach.get_by_test_id("hr-source")).to_contain_text("Daniels' % of maximum heart rate")
+    coach.get_by_test_id("hr-source").screenshot(path=artifacts / "14b-profile-hr-source.png")
     # The date axes end at the data: the CS line runs to today, not past it.
     today_number = (clock.today() - dt.date(1970, 1, 1)).days
     cs_axis_max = coach.evaluate("Chart.getChart('cs-chart').scales.x.max")
