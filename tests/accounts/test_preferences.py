@@ -81,7 +81,7 @@ def test_api_me_shows_and_sets_preferences_and_refuses_bad_ones(
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert (answer.get_json()["time_zone"], answer.get_json()["units"]) == ("Europe/Berlin", "mi")
-    for body in ({"time_zone": "Mars/Base"}, {"units": "furlongs"}, {"units": 3}):
+    for body in ({"time_zone": "Mars/Base"}, {"units": "furlongs"}, {"units": 3}, {}):
         refused = client.patch("/api/me", json=body, headers=headers)
         assert refused.status_code in (400, 422), body
         assert refused.get_json()

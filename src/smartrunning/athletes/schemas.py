@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 __all__ = [
     "MeSchema",
@@ -70,6 +72,11 @@ class MePatch(Schema):
 
     time_zone = fields.Str(metadata={"description": "IANA time zone, e.g. Europe/Berlin"})
     units = fields.Str(metadata={"description": "km or mi"})
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "time_zone" not in data and "units" not in data:
+            raise ValidationError("Give the time zone, the units, or both.", "_schema")
 
 
 class ZoneOut(Schema):
