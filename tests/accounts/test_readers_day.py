@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from smartrunning.accounts.models import User
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
-from tests.helpers import login, make_world, with_sessions
+from tests.helpers import login, make_world, post_form, with_sessions
 
 LATE = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)
 
@@ -60,3 +60,26 @@ def test_the_history_ends_on_the_readers_day(app: Flask, client: FlaskClient) ->
         utc = today_of_history()
     assert berlin == "2026-12-07"
     assert utc == "2026-12-06"
+
+
+def test_the_profile_forms_default_to_the_readers_day_and_accept_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A Berlin coach just after midnight: the new best and parameter forms offer 7
+    December, and a best dated 7 December is taken (not refused as in the future)."""
+    world = make_world(app)
+    login(client, "coach")
+    _zone(app, world.coach, "Europe/Berlin")
+    with clock.clock_at(LATE):
+        page = client.get(f"/runners/{world.runner_id}").get_data(as_text=True)
+        assert re.search(r'name="date"[^>]*value="2026-12-07"', page)
+        assert re.search(r'name="valid_from"[^>]*value="2026-12-07"', page)
+        answer = post_form(
+            client,
+            f"/runners/{world.runner_id}/bests",
+            {"distance_m": "5000", "time": "20:00", "date": "2026-12-07"},
+        )
+        assert answer.status_code == 302
+        page = client.get(f"/runners/{world.runner_id}").get_data(as_text=True)
+    assert "20:00.0" in page
+    assert "Give a distance" not in page

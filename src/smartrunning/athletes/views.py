@@ -34,7 +34,7 @@ from smartrunning.athletes.policy import (
     may_edit_parameter,
 )
 from smartrunning.athletes.response_model import response_json, response_model
-from smartrunning.platform import clock
+from smartrunning.platform import clock, display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     Conflict,
@@ -96,7 +96,7 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
             ]
             for entries in timeline.values()
         },
-        "today": clock.today(),
+        "today": display.today(),
     }
     return render_template(
         "athletes/runner_detail.html",
@@ -105,8 +105,8 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
         history=history,
         timeline=timeline,
         chart_json=script_json(chart_data),
-        parameter_form=ParameterForm(data={"valid_from": clock.today()}),
-        best_form=BestForm(data={"date": clock.today()}),
+        parameter_form=ParameterForm(data={"valid_from": display.today()}),
+        best_form=BestForm(data={"date": display.today()}),
         kind_labels=best_services.KIND_LABELS,
         can_edit_all=is_coaching(),
         can_delete=may_delete_runner(runner),
@@ -150,7 +150,7 @@ def parameter_add(runner_id: int) -> ResponseReturnValue:
             form.valid_from.data,
             source=ParameterSource.MEASURED,
             by=this_user(),
-            today=clock.today(),
+            today=display.today(),
             note=form.note.data or "",
         )
     except ServiceError as exc:
@@ -195,7 +195,7 @@ def best_add(runner_id: int) -> ResponseReturnValue:
             best_services.parse_time(form.time.data),
             form.date.data,
             by=this_user(),
-            today=clock.today(),
+            today=display.today(),
             event_name=form.event_name.data or "",
             kind=_kind(form.kind.data),
         )
