@@ -124,10 +124,10 @@ def _pace_value(value: Any, field: str, label: str) -> float:
     if isinstance(value, str):
         match = _PACE_TEXT.fullmatch(value)
         if match is None:
-            raise _fail(f"{label}: write a pace as minutes:seconds per km, e.g. 4:05.", field)
+            raise _fail(f"{label}: write a pace as minutes:seconds, e.g. 4:05.", field)
         return int(match.group(1)) * 60.0 + int(match.group(2))
     if not _finite(value):
-        raise _fail(f"{label}: write a pace as minutes:seconds per km, e.g. 4:05.", field)
+        raise _fail(f"{label}: write a pace as minutes:seconds, e.g. 4:05.", field)
     return float(value)
 
 
@@ -149,7 +149,10 @@ def _target(data: Mapping[str, Any], key: str, where: str, label: str) -> sw.Tar
         high = _pace_value(raw.get("high", raw.get("low")), f"{field}.high", label)
         low, high = min(low, high), max(low, high)
         if not sw.MIN_PACE_S_PER_KM <= low <= high <= sw.MAX_PACE_S_PER_KM:
-            raise _fail(f"{label}: a pace must be between 1:00 and 30:00 per km.", field)
+            raise _fail(
+                f"{label}: a pace must be between 1:00 and 30:00 per km (1:37 and 48:17 /mi).",
+                field,
+            )
         return sw.Target("pace", low, high)
     values = []
     for end in ("low", "high"):
