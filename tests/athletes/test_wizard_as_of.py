@@ -80,7 +80,7 @@ def test_a_past_weight_is_stored_from_that_day_and_shown_so(app: Flask) -> None:
     assert runner_id
     assert _versions(app, runner_id, ParameterKey.WEIGHT) == [dt.date(2026, 9, 14)]
     profile = _text(client.get(f"/runners/{runner_id}"))
-    assert re.search(r"<td>weight_kg</td><td>2026-09-14</td>\s*<td>61", profile)
+    assert re.search(r"<td>Weight</td><td>2026-09-14</td>\s*<td>61", profile)
     # Step 1 again starts from the stored version's date; the review lists it.
     again = _text(client.get(f"/runners/{runner_id}/setup/1"))
     assert 'name="weight_as_of" type="date" value="2026-09-14"' in again
@@ -101,7 +101,11 @@ def test_heart_rate_and_training_as_of_an_earlier_test(app: Flask) -> None:
     assert _versions(app, world.runner_id, ParameterKey.LOAD_MODEL) == [dt.date(2026, 8, 2)]
     assert _versions(app, world.runner_id, ParameterKey.FITNESS_FATIGUE) == [dt.date(2026, 8, 2)]
     profile = _text(client.get(f"/runners/{world.runner_id}"))
-    assert re.search(r"<td>hrmax_bpm</td><td>2026-08-01</td>", profile)
+    assert re.search(r"<td>Maximum HR</td><td>2026-08-01</td>", profile)
+    # The history names parameters, methods and sources in words, not by their keys.
+    table = profile.split('data-testid="parameter-history"')[1].split("</table>")[0]
+    for key in ("hrmax_bpm", "hrrest_bpm", "weight_kg", "hr_zones", "percent_hr", "detected"):
+        assert key not in table, key
     # The page lists no load-model history; the profile API dates each value.
     api = client.get(f"/api/runners/{world.runner_id}/profile").get_json()["parameters"]
     assert api["load_model"]["valid_from"] == "2026-08-02"
