@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +18,8 @@ from smartrunning.platform.db import db
 from smartrunning.sessions.models import TrainingSession
 from tests.helpers import csrf_token, login, make_world, post_form
 from tests.sessions.sessiondata import import_inline, run_bytes
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "fit"
 
 
 def _text(response: object) -> str:
@@ -367,3 +371,29 @@ def test_upload_page_lists_recent_imports_with_their_results(app: Flask) -> None
     assert "imported 1" in table
     assert '<span class="text-danger fw-semibold">failed 1</span>' in table
     assert re.search(r'href="/jobs/\d+"', table)
+
+
+def test_import_results_read_in_words_on_the_job_upload_and_admin_pages(app: Flask) -> None:
+    """A file's status is stored as the API gives it (``not_activity``); pages say it in
+    words, and give the job page's script the same words for its updates."""
+    world = make_world(app)
+    settings = (DATA / "Settings.fit").read_bytes()
+    report = import_inline(
+        app, world.runner_id, [("a.fit", run_bytes(0, duration_s=600)), ("s.fit", settings)]
+    )
+    assert {f["status"] for f in report["files"]} == {"imported", "not_activity"}  # type: ignore[index, union-attr]
+    client = app.test_client()
+    login(client, "coach")
+    job = _text(client.get(f"/jobs/{report['id']}"))
+    upload = _text(client.get(f"/runners/{world.runner_id}/upload"))
+    login(client, "admin")
+    admin = _text(client.get("/admin/"))
+
+    assert "not an activity" in _table(job, "job-files")
+    assert "not an activity: 1" in job
+    assert "not an activity 1" in _table(upload, "recent-jobs")
+    assert "not an activity 1" in admin
+    words = json.loads(html.unescape(re.search(r'data-status-words="([^"]*)"', job)[1]))  # type: ignore[index]
+    assert words["file"]["not_activity"] == "not an activity"
+    for page in (_table(job, "job-files"), _table(upload, "recent-jobs")):
+        assert "not_activity" not in page.replace('data-status="not_activity"', "")

@@ -8,6 +8,9 @@
   const count = document.getElementById("job-count");
   const summary = document.getElementById("job-summary");
   const tbody = document.getElementById("job-files");
+  const words = JSON.parse(root.dataset.statusWords || "{}");
+  const fileWord = (s) => (words.file && words.file[s]) || s;
+  const jobWord = (s) => (words.job && words.job[s]) || s;
   const sessionUrl = (id) => root.dataset.sessionUrl.replace(/0$/, String(id));
   bar.style.width = (root.dataset.done === "true" ? 100 : Number(bar.dataset.width || 0)) + "%";
 
@@ -37,17 +40,17 @@
   const render = (job) => {
     const pct = job.files_total ? Math.round((100 * job.files_done) / job.files_total) : 0;
     bar.style.width = pct + "%";
-    status.textContent = job.status;
+    status.textContent = jobWord(job.status);
     count.textContent = `${job.files_done} / ${job.files_total}`;
     if (shown !== "" && !(shown in job.by_status)) shown = "";
     summary.replaceChildren(summary.firstElementChild, filterButton("", `all: ${job.files_total}`),
-      ...Object.entries(job.by_status).map(([k, v]) => filterButton(k, `${k}: ${v}`)));
+      ...Object.entries(job.by_status).map(([k, v]) => filterButton(k, `${fileWord(k)}: ${v}`)));
     applyFilter();
     if (!job.files) return;
     const rows = job.files.map((f) => {
       const tr = document.createElement("tr");
       tr.dataset.status = f.status;
-      [f.file, f.status, f.reason || ""].forEach((text) => {
+      [f.file, fileWord(f.status), f.reason || ""].forEach((text) => {
         const td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
       });
       // On a phone the reason goes under the file's name (its own column is hidden).
