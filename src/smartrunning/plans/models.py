@@ -111,6 +111,9 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
     ``edited``: changed by a coach (a workout, duration or notes changed, added on the
     calendar, moved, copied or skipped); regeneration keeps it unless told not to.
     ``skipped_reason``: the day was skipped, and why (``None``: not skipped).
+    ``mark``: the runner's own word on the day, ``"done"`` (``mark_duration_s`` s and
+    ``mark_distance_m`` m when stated, e.g. run without a watch) or ``"partly"``
+    (``mark_reason`` says why); ``None``: not marked.
     """
 
     __tablename__ = "plan_days"
@@ -134,6 +137,10 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     edited: Mapped[bool] = mapped_column(default=False)
     skipped_reason: Mapped[str | None] = mapped_column(sa.Text)
+    mark: Mapped[str | None] = mapped_column(sa.String(20))
+    mark_reason: Mapped[str | None] = mapped_column(sa.Text)
+    mark_duration_s: Mapped[float | None] = mapped_column()
+    mark_distance_m: Mapped[float | None] = mapped_column()
     session_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("sessions.id", ondelete="SET NULL"), index=True
     )
