@@ -86,6 +86,10 @@ class PlanDayOut(Schema):
     notes = fields.Str()
     edited = fields.Bool()
     skipped_reason = fields.Str(allow_none=True)
+    mark = fields.Str(allow_none=True)
+    mark_reason = fields.Str(allow_none=True)
+    mark_duration_s = fields.Float(allow_none=True)
+    mark_distance_m = fields.Float(allow_none=True)
     session_id = fields.Int(allow_none=True)
 
 
@@ -340,6 +344,10 @@ class CalendarPlannedOut(Schema):
     notes = fields.Str()
     edited = fields.Bool()
     skipped_reason = fields.Str(allow_none=True)
+    mark = fields.Str(allow_none=True)
+    mark_reason = fields.Str(allow_none=True)
+    mark_duration_s = fields.Float(allow_none=True)
+    mark_distance_m = fields.Float(allow_none=True)
 
 
 class CalendarDayOut(Schema):
@@ -380,6 +388,19 @@ class CopyWeekIn(Schema):
 class SkipIn(Schema):
     reason = fields.Str(
         required=True, validate=validate.Length(max=calendar_edits.MAX_REASON_CHARS)
+    )
+
+
+class MarkIn(Schema):
+    mark = fields.Str(required=True, validate=validate.OneOf(calendar_edits.MARKS))
+    reason = fields.Str(
+        load_default=None, validate=validate.Length(max=calendar_edits.MAX_REASON_CHARS)
+    )
+    duration_s = fields.Float(
+        load_default=None, validate=validate.Range(min=0, max=calendar_edits.MAX_MARK_DURATION_S)
+    )
+    distance_m = fields.Float(
+        load_default=None, validate=validate.Range(min=0, max=calendar_edits.MAX_MARK_DISTANCE_M)
     )
 
 
@@ -485,5 +506,34 @@ class SkipDay(MethodView):
         if not calendar_edits.can_skip(this_user(), plan.runner):
             abort(403, message="You may not change this plan.")
         calendar_edits.unskip_day(day)
+        db.session.commit()
+        return day
+
+
+@blp.route("/plans/<int:plan_id>/days/<int:day_id>/mark")
+class MarkDay(MethodView):
+    @blp.arguments(MarkIn)
+    @blp.response(200, PlanDayOut)
+    def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
+        """Mark a day done (optionally how long and how far), partly done (why) or skipped
+        (why): whoever sees the runner, the runner too."""
+        plan = _plan(plan_id)
+        day = _day(plan, day_id)
+        if not calendar_edits.can_skip(this_user(), plan.runner):
+            abort(403, message="You may not change this plan.")
+        calendar_edits.mark_day(
+            day, data["mark"], data["reason"], data["duration_s"], data["distance_m"]
+        )
+        db.session.commit()
+        return day
+
+    @blp.response(200, PlanDayOut)
+    def delete(self, plan_id: int, day_id: int) -> Any:
+        """Take the mark (done, partly done or skipped) off the day."""
+        plan = _plan(plan_id)
+        day = _day(plan, day_id)
+        if not calendar_edits.can_skip(this_user(), plan.runner):
+            abort(403, message="You may not change this plan.")
+        calendar_edits.unmark_day(day)
         db.session.commit()
         return day

@@ -99,6 +99,13 @@ class CalendarDay:
     def skipped(self) -> bool:
         return self.planned is not None and self.planned.skipped_reason is not None
 
+    @property
+    def mark(self) -> str | None:
+        """The runner's mark: ``"done"``, ``"partly"``, ``"skipped"`` or ``None``."""
+        if self.planned is None:
+            return None
+        return "skipped" if self.skipped else self.planned.mark
+
 
 @dataclass(frozen=True)
 class CalendarWeek:
@@ -333,6 +340,10 @@ def _planned_json(day: PlanDay) -> dict[str, Any]:
         "notes": day.notes,
         "edited": day.edited,
         "skipped_reason": day.skipped_reason,
+        "mark": day.mark,
+        "mark_reason": day.mark_reason,
+        "mark_duration_s": day.mark_duration_s,
+        "mark_distance_m": day.mark_distance_m,
     }
 
 

@@ -1,13 +1,13 @@
 """Edits made on a plan's calendar: add a library workout to any day (a rest day
 included), move a day (onto a planned day: the two swap), copy a week over another, skip a
-day with a reason (and undo it).
+day with a reason (and undo it), mark a day done or partly done (and undo it).
 
 Every edit marks the days it touches ``edited`` and records the dates it empties
 (``Plan.emptied_dates``), so regenerating keeps both (``actions.regenerate``). One planned
 day per date: adding to a planned day replaces its workout. The race day keeps its race:
 it is not moved, copied over or replaced. Who may: ``can_edit_calendar`` (the runner's
 coaches and admins) for adding, moving and copying; ``can_skip`` (whoever sees the
-runner: the runner too) for skipping. Each function flushes; the caller commits.
+runner: the runner too) for skipping and marking. Each function flushes; the caller commits.
 """
 
 from __future__ import annotations
@@ -27,19 +27,28 @@ from smartrunning.science.plans.generate import RACE_KIND
 
 __all__ = [
     "ADDED_SLOT",
+    "MARKS",
+    "MAX_MARK_DISTANCE_M",
+    "MAX_MARK_DURATION_S",
     "MAX_REASON_CHARS",
     "add_workout",
     "can_edit_calendar",
     "can_skip",
     "copy_week",
     "day_on",
+    "mark_day",
     "move_day",
     "skip_day",
+    "unmark_day",
     "unskip_day",
     "week_start",
 ]
 
 MAX_REASON_CHARS = 500
+MARKS = ("done", "partly", "skipped")
+"""A runner's marks on a planned day: done, partly done, skipped (``skip_day``)."""
+MAX_MARK_DURATION_S = 24 * 3600.0
+MAX_MARK_DISTANCE_M = 500_000.0
 ADDED_SLOT = "added"
 """The slot of a day added on the calendar (generated days name their schema's slot)."""
 
@@ -230,6 +239,66 @@ def skip_day(day: PlanDay, reason: str) -> PlanDay:
 
 def unskip_day(day: PlanDay) -> PlanDay:
     """The day is planned again (it stays edited)."""
+    day.skipped_reason = None
+    day.edited = True
+    db.session.flush()
+    return day
+
+
+def _reason(reason: str | None, *, required: str | None) -> str | None:
+    text = " ".join((reason or "").split())
+    if not text:
+        if required is not None:
+            raise InvalidInput(required, field="reason")
+        return None
+    if len(text) > MAX_REASON_CHARS:
+        raise InvalidInput(
+            f"The reason is limited to {MAX_REASON_CHARS} characters.", field="reason"
+        )
+    return text
+
+
+def _amount(value: float | None, limit: float, field: str, words: str) -> float | None:
+    if value is None:
+        return None
+    if not value == value or value < 0 or value > limit:  # NaN, negative, absurd
+        raise InvalidInput(f"The {words} must be between 0 and {limit:.0f}.", field=field)
+    return float(value) or None
+
+
+def mark_day(
+    day: PlanDay,
+    mark: str,
+    reason: str | None = None,
+    duration_s: float | None = None,
+    distance_m: float | None = None,
+) -> PlanDay:
+    """Mark ``day`` done (optionally how long and how far, e.g. run without a watch),
+    partly done (a reason required) or skipped (as ``skip_day``). A new mark replaces the
+    old one; a day with a session keeps its session's compliance (``compliance``)."""
+    if mark not in MARKS:
+        raise InvalidInput("Mark the day done, partly done or skipped.", field="mark")
+    if mark == "skipped":
+        day.mark = day.mark_reason = None
+        day.mark_duration_s = day.mark_distance_m = None
+        return skip_day(day, reason or "")
+    text = _reason(reason, required="Say what was left out." if mark == "partly" else None)
+    seconds = _amount(duration_s, MAX_MARK_DURATION_S, "duration_s", "duration in seconds")
+    metres = _amount(distance_m, MAX_MARK_DISTANCE_M, "distance_m", "distance in metres")
+    day.mark = mark
+    day.mark_reason = text
+    day.mark_duration_s = seconds
+    day.mark_distance_m = metres
+    day.skipped_reason = None
+    day.edited = True
+    db.session.flush()
+    return day
+
+
+def unmark_day(day: PlanDay) -> PlanDay:
+    """Take the runner's mark (done, partly done or skipped) off the day."""
+    day.mark = day.mark_reason = None
+    day.mark_duration_s = day.mark_distance_m = None
     day.skipped_reason = None
     day.edited = True
     db.session.flush()

@@ -200,6 +200,10 @@ def _day_json(day: Any) -> dict[str, Any]:
         "load": round(day.load, 1),
         "edited": day.edited,
         "skipped_reason": day.skipped_reason,
+        "mark": day.mark,
+        "mark_reason": day.mark_reason,
+        "mark_duration_s": day.mark_duration_s,
+        "mark_distance_m": day.mark_distance_m,
     }
 
 
@@ -310,6 +314,42 @@ def skip_day_command(
     else:
         _edited(lambda: calendar_edits.skip_day(day, reason))
     emit(_day_json(day), as_json, ("Planned again: " if undo else "Skipped: ") + _day_text(day))
+
+
+@plan_group.command("mark-day")
+@click.argument("plan_id", type=int)
+@click.argument("day_id", type=int)
+@click.option(
+    "--mark", type=click.Choice(calendar_edits.MARKS), default=None, help="done, partly or skipped."
+)
+@click.option("--reason", default=None, help="Why (needed for partly and skipped).")
+@click.option("--minutes", type=float, default=None, help="How long was run (done, partly).")
+@click.option("--km", type=float, default=None, help="How far was run, km (done, partly).")
+@click.option("--undo", is_flag=True, help="Take the mark off.")
+@json_option
+def mark_day_command(
+    plan_id: int,
+    day_id: int,
+    mark: str | None,
+    reason: str | None,
+    minutes: float | None,
+    km: float | None,
+    undo: bool,
+    as_json: bool,
+) -> None:
+    """Mark a plan day done, partly done or skipped, or (--undo) take the mark off."""
+    plan = _plan_arg(plan_id)
+    day = _day_arg(plan, day_id)
+    if undo:
+        _edited(lambda: calendar_edits.unmark_day(day))
+    elif mark is None:
+        raise click.ClickException("Give --mark (done, partly or skipped) or --undo.")
+    else:
+        seconds = None if minutes is None else minutes * 60
+        metres = None if km is None else km * 1000
+        _edited(lambda: calendar_edits.mark_day(day, mark, reason, seconds, metres))
+    words = "Mark taken off: " if undo else f"Marked {mark}: "
+    emit(_day_json(day), as_json, words + _day_text(day))
 
 
 @plan_group.command("refresh-targets")

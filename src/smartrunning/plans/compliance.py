@@ -8,6 +8,10 @@ of the planned duration (or, when no duration was planned, distance, then load):
 50 % or above 150 %; a planned day in the past with no session ``missed`` (grey); a
 future day ``planned``. Duration decides, as in TrainingPeaks: 98 % of the time at
 173 % of the load is green (the load ratio is shown beside it).
+
+A day without a session that the runner marked (``PlanDay.mark``): done counts green, or
+by the stated duration (else distance) against the plan; partly done counts yellow. A
+matched session always decides.
 """
 
 from __future__ import annotations
@@ -72,6 +76,18 @@ def _ratio(done: float | None, planned: float) -> float | None:
 def compliance(day: PlanDay, session: TrainingSession | None, today: dt.date) -> Compliance:
     """How ``session`` matches ``day``; the colour follows the duration ratio, else the
     distance's, else the load's (module doc)."""
+    if session is None and day.mark == "done":
+        duration = _ratio(day.mark_duration_s, day.duration_s)
+        distance = _ratio(day.mark_distance_m, day.distance_m)
+        stated = duration if duration is not None else distance
+        return Compliance(duration, distance, None, ratio_class(stated) if stated else "good")
+    if session is None and day.mark == "partly":
+        return Compliance(
+            _ratio(day.mark_duration_s, day.duration_s),
+            _ratio(day.mark_distance_m, day.distance_m),
+            None,
+            "fair",
+        )
     if session is None:
         return Compliance(None, None, None, "missed" if day.date < today else "planned")
     duration = _ratio(session.timer_time_s, day.duration_s)

@@ -377,6 +377,59 @@ def skip_day(plan_id: int, day_id: int) -> ResponseReturnValue:
     )
 
 
+MARK_WORDS = {
+    "done": "Day marked done.",
+    "partly": "Day marked partly done.",
+    "skipped": "Day skipped.",
+}
+
+
+@bp.post("/plans/<int:plan_id>/days/<int:day_id>/mark")
+def mark_day(plan_id: int, day_id: int) -> ResponseReturnValue:
+    """Mark a day done (optionally minutes run), partly done or skipped (with a reason), or
+    (``undo``) take the mark off: whoever sees the runner. ``back=home`` returns to the
+    runner's home page."""
+    plan = _plan_or_404(plan_id)
+    day = _day_or_404(plan, day_id)
+    if not calendar_edits.can_skip(this_user(), plan.runner):
+        abort(403)
+    mark = request.form.get("mark", "")
+    if request.form.get("undo") == "1":
+        edit, words = (lambda: calendar_edits.unmark_day(day).date), "The mark is taken off."
+    else:
+
+        def edit() -> dt.date:
+            minutes = _form_minutes("minutes")
+            seconds = None if minutes is None else minutes * 60
+            return calendar_edits.mark_day(day, mark, request.form.get("reason"), seconds).date
+
+        words = MARK_WORDS.get(mark, "Day marked.")
+    if request.form.get("back") != "home":
+        return _calendar_edit(plan, edit, words)
+    try:
+        edit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("coaching.index")), 303
+    db.session.commit()
+    flash(words, "success")
+    return redirect(url_for("coaching.index")), 303
+
+
+def _form_minutes(name: str) -> float | None:
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidInput("Give the minutes as a number, e.g. 45.", field=name) from None
+    if not value >= 0:
+        raise InvalidInput("The minutes cannot be negative.", field=name)
+    return value
+
+
 @bp.post("/plans/<int:plan_id>/refresh-targets")
 def refresh_targets(plan_id: int) -> ResponseReturnValue:
     """Resolve the targets from today on against the runner's parameters of each day."""
