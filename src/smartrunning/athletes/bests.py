@@ -41,14 +41,14 @@ from smartrunning.athletes.models import (
     SuggestionStatus,
 )
 from smartrunning.notifications import hooks
-from smartrunning.platform import context
+from smartrunning.platform import context, display
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import (
     Conflict,
     InvalidInput,
     NotFound,
 )
-from smartrunning.platform.formatting import format_pace
+from smartrunning.platform.formatting import format_pace, pace_label
 from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.science import defaults
 from smartrunning.science.bests import maximal_by_heart_rate
@@ -525,11 +525,20 @@ def _suggest(runner: Runner, day: dt.date, value: dict[str, float], result: Anch
         )
     )
     db.session.flush()
+    note = result.note()
+
+    def suggestion(prefs: display.DisplayPrefs) -> str:
+        """The suggestion in one coach's units."""
+        pace = f"{format_pace(value['cs_mps'], prefs.units)} {pace_label(prefs.units)}"
+        return (
+            f"Critical speed {pace} (D′ {value['d_prime_m']:.0f} m) from {day:%d %b %Y}, "
+            f"{note}. Accept or dismiss it on the profile."
+        )
+
     hooks.parameter_suggestion(
         rules.coach_ids(runner.id),
         runner.name,
-        f"Critical speed {format_pace(value['cs_mps'])} /km (D′ {value['d_prime_m']:.0f} m) from "
-        f"{day:%d %b %Y}, {result.note()}. Accept or dismiss it on the profile.",
+        suggestion,
         f"/runners/{runner.id}#cs-from-{day.isoformat()}",  # told once per day suggested
     )
 
@@ -614,7 +623,8 @@ def cs_basis(runner: Runner, day: dt.date) -> dict[str, Any]:
     if valued.source is ParameterSource.DEFAULT:
         basis = "default"
         message = (
-            "Population default (5:00/km): no race, time trial or maximal effort yet. "
+            f"Population default ({display.pace(defaults.CRITICAL_SPEED.cs_mps)}): no race, "
+            "time trial or maximal effort yet. "
             "Enter a recent race result, or mark an uploaded race, so paces fit this runner."
         )
     elif not valued.automatic and valued.source is ParameterSource.MEASURED:
