@@ -197,3 +197,25 @@ def test_cli_marks_a_day(env: dict[str, str], tmp_path: Path) -> None:
     code, out, err = cli("plan", "mark-day", plan_id, day_id, "--undo", "--json")
     assert code == 0, err
     assert json.loads(out)["mark"] is None
+
+
+def test_a_day_marked_done_is_not_told_as_missed(app: Flask) -> None:
+    from smartrunning.feedback.missed import notify_missed
+    from smartrunning.notifications.models import Notification, NotificationKind
+
+    world = with_plans(app, make_world(app))
+    day_id = _first_day_id(app, world.plan_id)
+    with app.app_context():
+        day = db.session.get_one(PlanDay, day_id)
+        calendar_edits.mark_day(day, "done", "ran without a watch", duration_s=1800)
+        db.session.commit()
+        notify_missed(day.date)
+        link = f"/plan-days/{day_id}/comments"
+        told = db.session.query(Notification).filter_by(
+            kind=NotificationKind.MISSED_SESSION, link=link
+        )
+        assert told.count() == 0
+        calendar_edits.unmark_day(day)
+        db.session.commit()
+        notify_missed(day.date)
+        assert told.count() >= 1

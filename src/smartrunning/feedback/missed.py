@@ -38,6 +38,7 @@ def notify_missed(day: dt.date) -> int:
             PlanDay.date == day,
             PlanDay.kind != "rest",
             PlanDay.skipped_reason.is_(None),
+            PlanDay.mark.is_(None),  # marked done or partly done: not missed
             ~ran,
         )
         .order_by(PlanDay.id)
