@@ -83,3 +83,26 @@ def test_the_profile_forms_default_to_the_readers_day_and_accept_it(
         page = client.get(f"/runners/{world.runner_id}").get_data(as_text=True)
     assert "20:00.0" in page
     assert "Give a distance" not in page
+
+
+def test_the_coach_dashboard_counts_days_from_the_coachs_day(
+    app: Flask, client: FlaskClient
+) -> None:
+    world = with_sessions(app, make_world(app))
+    login(client, "coach")
+
+    def days_since_last_session() -> int:
+        page = client.get("/athletes").get_data(as_text=True)
+        match = re.search(
+            r'\d{4}-\d\d-\d\d</a> <span class="text-body-secondary small">([^<]+)<', page
+        )
+        assert match is not None, page
+        words = match.group(1).strip()
+        return {"today": 0, "yesterday": 1}.get(words) or int(words.split()[0])
+
+    with clock.clock_at(LATE):
+        _zone(app, world.coach, "Europe/Berlin")
+        berlin = days_since_last_session()
+        _zone(app, world.coach, "UTC")
+        utc = days_since_last_session()
+    assert berlin == utc + 1

@@ -19,7 +19,7 @@ from smartrunning.coaching import attention, runner_home
 from smartrunning.coaching import deletion as runner_deletion
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans.models import Plan
-from smartrunning.platform import clock, display
+from smartrunning.platform import display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict
 from smartrunning.platform.security import safe_next
@@ -58,7 +58,7 @@ def index() -> ResponseReturnValue:
 @require_role(Role.COACH)
 def dashboard() -> ResponseReturnValue:
     rows = athlete_services.athlete_rows(this_user())
-    day = clock.today()
+    day = display.today()  # the coach's day, in their time zone
     params = parameter_services.parameters_for([row.runner for row in rows], day)
     recent_rows = recent.recent_training([row.runner.id for row in rows], day)
     status = attention.statuses(this_user(), [row.runner.id for row in rows], day)
