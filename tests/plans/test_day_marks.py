@@ -118,6 +118,15 @@ def test_page_and_api_marks_for_the_runner_and_the_coach(app: Flask) -> None:
     assert post_form(runner, other, {"mark": "done"}).status_code == 404
     home = post_form(runner, mark, {"mark": "partly", "reason": "calf tight", "back": "home"})
     assert (home.status_code, home.location) == (303, "/")
+    with app.app_context():
+        from smartrunning.notifications.models import Notification, NotificationKind
+
+        told = db.session.query(Notification).filter_by(
+            user_id=world.coach, kind=NotificationKind.COMMENT
+        )
+        assert [n.title for n in told] == [
+            f"Rita Runner marked {date:%a %d %b}: partly done (calf tight)"
+        ]
     coach = app.test_client()
     login(coach, "coach")
     page = coach.get(f"/plans/{world.plan_id}?view=week&week={date}").get_data(as_text=True)

@@ -16,7 +16,7 @@ from smartrunning.notifications.actions import notify
 from smartrunning.notifications.models import NotificationKind
 from smartrunning.platform.display import DisplayPrefs
 
-__all__ = ["missed_session", "parameter_suggestion", "plan_stale"]
+__all__ = ["day_marked", "missed_session", "parameter_suggestion", "plan_stale"]
 
 
 def missed_session(
@@ -29,6 +29,19 @@ def missed_session(
         f"{runner_name} missed {workout or 'a planned session'} on {day:%a %d %b}",
         link=link,
         once=True,
+    )
+
+
+def day_marked(
+    user_ids: Iterable[int], runner_name: str, day: dt.date, said: str, link: str
+) -> list[int]:
+    """A runner marked a planned day (done, partly done, skipped) themselves; ``said``: the
+    mark in words with its reason. Told as a comment (the coach's comments setting)."""
+    return notify(
+        user_ids,
+        NotificationKind.COMMENT,
+        f"{runner_name} marked {day:%a %d %b}: {said}"[:200],
+        link=link,
     )
 
 

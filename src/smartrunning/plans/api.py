@@ -524,6 +524,7 @@ class MarkDay(MethodView):
         calendar_edits.mark_day(
             day, data["mark"], data["reason"], data["duration_s"], data["distance_m"]
         )
+        calendar_edits.tell_coaches(day, plan.runner, this_user())
         db.session.commit()
         return day
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 
 from smartrunning.accounts.models import User
+from smartrunning.athletes import rules
 from smartrunning.athletes.models import Runner
 from smartrunning.athletes.rules import can
+from smartrunning.notifications import hooks
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import freshness
 from smartrunning.plans.compliance import link_sessions
@@ -39,6 +41,7 @@ __all__ = [
     "mark_day",
     "move_day",
     "skip_day",
+    "tell_coaches",
     "unmark_day",
     "unskip_day",
     "week_start",
@@ -303,3 +306,24 @@ def unmark_day(day: PlanDay) -> PlanDay:
     day.edited = True
     db.session.flush()
     return day
+
+
+MARK_WORDS = {"done": "done", "partly": "partly done"}
+
+
+def tell_coaches(day: PlanDay, runner: Runner, by: User) -> None:
+    """When the runner marked their own day, tell their coaches (a comment notice)."""
+    if runner.user_id is None or by.id != runner.user_id:
+        return
+    if day.skipped_reason is not None:
+        said = f"skipped ({day.skipped_reason})"
+    elif day.mark is not None:
+        said = MARK_WORDS.get(day.mark, day.mark)
+        said += f" ({day.mark_reason})" if day.mark_reason else ""
+    else:
+        said = "mark taken off"
+    hooks.day_marked(rules.coach_ids(runner.id), runner.name, day.date, said, _link(day))
+
+
+def _link(day: PlanDay) -> str:
+    return f"/plan-days/{day.id}/comments"

@@ -404,10 +404,16 @@ def mark_day(plan_id: int, day_id: int) -> ResponseReturnValue:
             return calendar_edits.mark_day(day, mark, request.form.get("reason"), seconds).date
 
         words = MARK_WORDS.get(mark, "Day marked.")
+
+    def edit_and_tell() -> dt.date:
+        shown = edit()
+        calendar_edits.tell_coaches(day, plan.runner, this_user())
+        return shown
+
     if request.form.get("back") != "home":
-        return _calendar_edit(plan, edit, words)
+        return _calendar_edit(plan, edit_and_tell, words)
     try:
-        edit()
+        edit_and_tell()
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
