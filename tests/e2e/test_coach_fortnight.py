@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Page, expect
 
@@ -36,6 +37,7 @@ from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
 from smartrunning.coaching import attention
 from smartrunning.feedback import actions as feedback
 from smartrunning.feedback import missed
+from smartrunning.feedback.models import Feeling, SessionFeedback
 from smartrunning.notifications import actions as notifications
 from smartrunning.notifications.models import NotificationKind
 from smartrunning.plans import actions as plan_services
@@ -357,17 +359,22 @@ def test_a_coach_and_twelve_athletes_over_a_fortnight(
     expect(runner.get_by_test_id("home-today")).to_contain_text(today_name)
     _shot(runner, artifacts, f"{shot}-4-runner-home")
     taps = 0
-    runner.get_by_test_id("home-feedback").click()
+    quick = runner.get_by_test_id("home-quick-feedback")
+    quick.locator("label[for=home-rpe5]").click()
     taps += 1
-    runner.locator("label[for=rpe5]").click()
+    quick.get_by_role("button", name="Good").click()
     taps += 1
-    runner.locator("label[for=feel-good]").click()
-    taps += 1
-    runner.get_by_role("button", name="Save feedback").click()
-    taps += 1
-    expect(runner.get_by_test_id("feedback-summary")).to_contain_text("RPE 5")
-    expect(runner.get_by_test_id("feedback-summary")).to_contain_text("Felt good")
+    expect(runner.get_by_test_id("home-rated")).to_contain_text("RPE 5")
+    expect(runner.get_by_test_id("home-rated")).to_contain_text("felt good")
     _shot(runner, artifacts, f"{shot}-5-runner-feedback")
-    # Four taps today (open, RPE, feeling, save); issue #19 asks for two: not there yet.
-    assert taps == 4
+    assert taps == 2  # issue #19: feedback in two taps from the home page
+    with app.app_context():
+        ada = db.session.get_one(Plan, world.plans["Ada Long"]).runner_id
+        latest = db.session.scalars(
+            sa.select(SessionFeedback)
+            .join(TrainingSession, TrainingSession.id == SessionFeedback.session_id)
+            .where(TrainingSession.runner_id == ada)
+        ).one_or_none()
+        assert latest is not None
+        assert (latest.rpe, latest.feeling) == (5, Feeling.GOOD)
     assert runner.console_errors == []

@@ -448,3 +448,36 @@ def test_session_rpe_chosen_as_the_load_model(app: Flask, world: World) -> None:
     with app.app_context():
         session = db.session.get_one(TrainingSession, world.session_id)
         assert (session.load, session.load_model) == (pytest.approx(own_load), own_model)
+
+
+def test_the_runner_home_takes_feedback_in_two_taps(app: Flask, world: World) -> None:
+    """An RPE and a feeling button on the home page: the button posts both (two taps),
+    the runner lands back home, which then shows the rating instead of asking."""
+    runner = _client(app, "runner")
+    home = runner.get("/").text
+    form = home.split('data-testid="home-quick-feedback"')[1].split("</form>")[0]
+    assert f'action="/sessions/{world.session_id}/feedback"' in home
+    assert 'name="back" value="home"' in form
+    assert form.count('name="rpe"') == 10
+    assert form.count('type="submit"') == 5  # one per feeling, each saves
+    saved = post_form(
+        runner,
+        f"/sessions/{world.session_id}/feedback",
+        {"rpe": "4", "feeling": "good", "back": "home"},
+    )
+    assert saved.status_code == 302
+    assert saved.location == "/"
+    with app.app_context():
+        row = db.session.get_one(SessionFeedback, world.session_id)
+        assert (row.rpe, row.feeling.value if row.feeling else None) == (4, "good")
+    home = runner.get("/").text
+    assert 'data-testid="home-quick-feedback"' not in home
+    rated = home.split('data-testid="home-rated"')[1].split("</p>")[0]
+    assert "RPE 4" in rated
+    assert "felt good" in rated
+    # A bad value from the home form is refused on the feedback page, nothing saved.
+    refused = post_form(
+        runner, f"/sessions/{world.session_id}/feedback", {"rpe": "11", "back": "home"}
+    )
+    assert refused.status_code == 422
+    assert "RPE is a whole number" in refused.text

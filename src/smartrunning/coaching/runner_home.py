@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from smartrunning.athletes.models import Runner
+from smartrunning.feedback import actions as feedback_actions
+from smartrunning.feedback.models import SessionFeedback
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans.models import Plan
@@ -31,6 +33,8 @@ class RunnerHome:
     today_day: plan_calendar.CalendarDay | None
     tomorrow_day: plan_calendar.CalendarDay | None
     latest: TrainingSession | None
+    latest_feedback: SessionFeedback | None = None
+    """The runner's RPE and feeling for ``latest``; without them the page asks in two taps."""
 
 
 def _latest(runner: Runner) -> TrainingSession | None:
@@ -46,6 +50,7 @@ def runner_home(runner: Runner, today: dt.date) -> RunnerHome:
     """The page's data for ``runner`` on ``today``; links sessions imported since the plan
     was last shown to its days (the caller commits)."""
     plan = plan_calendar.active_plan(runner, today)
+    latest = _latest(runner)
     week = None
     days: dict[dt.date, plan_calendar.CalendarDay] = {}
     if plan is not None:
@@ -61,5 +66,6 @@ def runner_home(runner: Runner, today: dt.date) -> RunnerHome:
         week=week,
         today_day=days.get(today),
         tomorrow_day=days.get(today + dt.timedelta(days=1)),
-        latest=_latest(runner),
+        latest=latest,
+        latest_feedback=feedback_actions.feedback_of(latest.id) if latest else None,
     )

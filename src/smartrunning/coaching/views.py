@@ -17,6 +17,7 @@ from smartrunning.athletes.forms import DeleteRunnerForm
 from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
 from smartrunning.coaching import attention, runner_home
 from smartrunning.coaching import deletion as runner_deletion
+from smartrunning.feedback.models import RPE_WORDS, Feeling
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans.models import Plan
 from smartrunning.platform import display
@@ -50,6 +51,8 @@ def index() -> ResponseReturnValue:
             home=home,
             kinds=plan_calendar.KIND_LABELS,
             compliance_words=plan_calendar.COMPLIANCE_WORDS,
+            feelings=list(Feeling),
+            rpe_words=RPE_WORDS,
         )
     return render_template("auth/no_profile.html")
 

@@ -11,7 +11,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from smartrunning.platform.db import UTCDateTime, db, now_utc, value_enum
 
-__all__ = ["Comment", "Feeling", "SessionFeedback", "ThreadRead"]
+__all__ = ["RPE_WORDS", "Comment", "Feeling", "SessionFeedback", "ThreadRead"]
+
+
+RPE_WORDS: dict[int, str] = {
+    1: "very easy",
+    2: "easy",
+    3: "moderate",
+    4: "somewhat hard",
+    5: "hard",
+    6: "hard",
+    7: "very hard",
+    8: "very hard",
+    9: "very, very hard",
+    10: "maximal",
+}
+"""Borg CR-10 in words: the RPE buttons' titles and the feedback summary."""
 
 
 class Feeling(StrEnum):

@@ -10,26 +10,13 @@ from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.policy import this_user
 from smartrunning.feedback import actions
-from smartrunning.feedback.models import Feeling
+from smartrunning.feedback.models import RPE_WORDS, Feeling
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 
 __all__ = ["bp"]
 
 bp = Blueprint("feedback", __name__, template_folder="templates")
-
-RPE_WORDS = {
-    1: "very easy",
-    2: "easy",
-    3: "moderate",
-    4: "somewhat hard",
-    5: "hard",
-    6: "hard",
-    7: "very hard",
-    8: "very hard",
-    9: "very, very hard",
-    10: "maximal",
-}
 
 
 def _render(
@@ -95,6 +82,8 @@ def session_feedback_save(session_id: int) -> ResponseReturnValue:
         db.session.rollback()
         return _render(subject, session=session, status=422, error=exc.message, form=form)
     flash("Thanks, your feedback is saved.", "success")
+    if request.form.get("back") == "home":  # the runner home's two-tap form
+        return redirect(url_for("coaching.index"))
     return redirect(url_for("feedback.session_feedback", session_id=session_id))
 
 
