@@ -228,3 +228,41 @@ def test_a_day_marked_done_is_not_told_as_missed(app: Flask) -> None:
         db.session.commit()
         notify_missed(day.date)
         assert told.count() >= 1
+
+
+def test_a_week_counts_marked_days_and_is_not_off_plan_before_todays_run(app: Flask) -> None:
+    """The week's totals add what a mark states (a run without a watch); on the morning of
+    a planned day the week is not "off plan" for it: today is due once done."""
+    from smartrunning.plans import calendar as plan_calendar
+
+    world = with_plans(app, make_world(app))
+    day_id = _first_day_id(app, world.plan_id)
+    with app.app_context():
+        day = db.session.get_one(PlanDay, day_id)
+        plan = db.session.get_one(Plan, world.plan_id)
+
+        def week(today: dt.date) -> plan_calendar.CalendarWeek:
+            return plan_calendar.weeks_between(plan, day.date, day.date, today)[0]
+
+        earlier = [
+            d
+            for d in plan.days
+            if plan_calendar._monday(d.date) == plan_calendar._monday(day.date)
+            and d.date < day.date
+        ]
+        assert earlier == []  # the plan's first day: nothing due before it that week
+        assert week(day.date).colour == "planned"  # its morning: not off plan
+        assert week(day.date + dt.timedelta(days=1)).colour == "poor"  # a day later: missed
+        assert week(day.date).done.duration_s == 0
+        calendar_edits.mark_day(day, "done")
+        assert week(day.date).done.duration_s == pytest.approx(day.duration_s)
+        assert week(day.date).done.load == pytest.approx(day.load or 0)
+        assert week(day.date).colour == "good"
+        calendar_edits.mark_day(day, "done", None, duration_s=day.duration_s / 2)
+        half = week(day.date)
+        assert half.done.duration_s == pytest.approx(day.duration_s / 2)
+        assert half.done.load == pytest.approx((day.load or 0) / 2)
+        assert half.colour == "fair"
+        calendar_edits.mark_day(day, "partly", "calf tight")
+        assert week(day.date).done.duration_s == 0  # partly, nothing stated: nothing counted
+        assert week(day.date).colour == "poor"

@@ -5,9 +5,10 @@ week of the plan its block (the season view).
 
 Planned totals leave out skipped days. Done totals count running sessions (the plan
 plans runs); other sports are shown on their days but not counted. A week's colour is
-``compliance.ratio_class`` of what was done over what was planned up to today (the whole
-week once it is over): time, else distance, else load, as a day's; a week wholly ahead is
-``planned``.
+``compliance.ratio_class`` of what was done over what was planned up to yesterday, and
+today once done (the whole week once it is over): time, else distance, else load, as a
+day's; a week with nothing due yet is ``planned``. A day the runner marked done or partly
+done without a session counts what they stated (``_plus_mark``).
 """
 
 from __future__ import annotations
@@ -195,8 +196,11 @@ def weeks_between(plan: Plan, first: dt.date, last: dt.date, today: dt.date) -> 
             if day is not None and day.skipped_reason is None:
                 result = plan_compliance.compliance(day, completed, today)
                 plan_total = plan_total.plus(day.duration_s, day.distance_m, day.load)
-                if date <= today:
+                # Today is due once done: before that, a morning is not "off plan".
+                if date < today or (date == today and (completed or day.mark)):
                     plan_so_far = plan_so_far.plus(day.duration_s, day.distance_m, day.load)
+                if completed is None:
+                    done = _plus_mark(done, day)
             for session in sessions:
                 if session.sport == RUNNING:
                     done = done.plus(session.timer_time_s, session.distance_m, session.load)
@@ -216,6 +220,29 @@ def weeks_between(plan: Plan, first: dt.date, last: dt.date, today: dt.date) -> 
         )
         monday += dt.timedelta(days=7)
     return weeks
+
+
+def _plus_mark(done: Totals, day: PlanDay) -> Totals:
+    """A day marked done or partly done without a session (run without a watch) adds what
+    the runner stated; "done" with nothing stated adds the day as planned. Its load is the
+    planned load in the proportion of the time (else distance) stated."""
+    if day.mark not in ("done", "partly") or day.skipped_reason is not None:
+        return done
+    duration, distance = day.mark_duration_s, day.mark_distance_m
+    if duration is None and distance is None:
+        if day.mark == "partly":
+            return done
+        return done.plus(day.duration_s, day.distance_m, day.load)
+    share = next(
+        (
+            stated / planned
+            for stated, planned in ((duration, day.duration_s), (distance, day.distance_m))
+            if stated is not None and planned
+        ),
+        None,
+    )
+    load = day.load * share if day.load is not None and share is not None else None
+    return done.plus(duration or 0.0, distance or 0.0, load)
 
 
 def _week_colour(
