@@ -23,7 +23,7 @@ from smartrunning.plans.models import (
     Plan,
     PlanDay,
 )
-from smartrunning.platform import clock, display, guard
+from smartrunning.platform import display, guard
 from smartrunning.platform.db import (
     db,
     now_utc,
@@ -111,7 +111,7 @@ def _form_request(form: Any) -> plan_services.GenerateRequest:
         training_days=days,
         long_run_day=long_day,
         sessions_per_week=sessions,
-        today=clock.today(),
+        today=display.today(),  # the coach's day
     )
 
 
@@ -441,7 +441,7 @@ def refresh_targets(plan_id: int) -> ResponseReturnValue:
     """Resolve the targets from today on against the runner's parameters of each day."""
     plan = _plan_or_404(plan_id)
     _require_plan(plan.runner)
-    changed = freshness.refresh_targets(plan, clock.today())
+    changed = freshness.refresh_targets(plan, display.today())
     db.session.commit()
     flash(f"Targets refreshed: {changed} day{'s' if changed != 1 else ''} changed.", "success")
     return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
@@ -453,7 +453,7 @@ def regenerate(plan_id: int) -> ResponseReturnValue:
     _require_plan(plan.runner)
     try:
         plan_services.regenerate(
-            plan, keep_edited=request.form.get("keep_edited") == "1", today=clock.today()
+            plan, keep_edited=request.form.get("keep_edited") == "1", today=display.today()
         )
     except ServiceError as exc:
         db.session.rollback()
