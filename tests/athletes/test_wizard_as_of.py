@@ -15,6 +15,7 @@ from flask import Flask
 
 from smartrunning.athletes.models import ParameterKey, ParameterVersion
 from smartrunning.platform.db import db
+from smartrunning.sessions.models import TrainingSession
 from tests.helpers import WRITTEN_ON, login, make_world, post_form
 from tests.plans.test_plan_basis import _import_steady_runs
 
@@ -223,3 +224,31 @@ def test_the_profile_says_where_heart_rate_targets_come_from(app: Flask) -> None
     api = client.get(f"/api/runners/{world.other_runner_id}/profile").get_json()
     assert api["hr_source"]["source"] == "Daniels"
     assert api["hr_source"]["r2"] is None
+
+
+def test_dates_start_at_the_first_session_when_history_was_imported_first(
+    app: Flask, set_today: Callable[[dt.date], None]
+) -> None:
+    """Issue #15 item 10: values entered in the wizard after history was imported default
+    to the runner's first session, so that history is analysed with them; the field still
+    asks, and a value already stored keeps its own date."""
+    world = make_world(app)
+    set_today(dt.date(2026, 11, 30))
+    _import_steady_runs(app, world.runner_id)  # runs from 2026-11-18 to 11-27
+    with app.app_context():
+        first = db.session.scalar(
+            sa.select(sa.func.min(TrainingSession.local_date)).where(
+                TrainingSession.runner_id == world.runner_id
+            )
+        )
+    assert first is not None
+    assert first < dt.date(2026, 11, 30)
+    client = app.test_client()
+    login(client, "coach")
+    step = f"/runners/{world.runner_id}/setup"
+    assert f'name="as_of" type="date" value="{first}"' in _text(client.get(f"{step}/4"))
+    assert re.search(rf'name="valid_from"[^>]*value="{first}"', _text(client.get(f"{step}/2")))
+    post_form(client, f"{step}/4", {**TRAINING, "as_of": first.isoformat()})
+    assert _versions(app, world.runner_id, ParameterKey.LOAD_MODEL) == [first]
+    # A new runner has no sessions: today.
+    assert 'name="weight_as_of" type="date" value="2026-11-30"' in _text(client.get("/runners/new"))

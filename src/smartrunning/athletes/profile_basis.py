@@ -16,7 +16,7 @@ from flask import Flask, current_app
 
 from smartrunning.athletes.models import Runner
 
-__all__ = ["BasisSource", "hr_source", "level", "set_basis_source"]
+__all__ = ["BasisSource", "first_session_day", "hr_source", "level", "set_basis_source"]
 
 _KEY = "smartrunning.basis_source"
 
@@ -30,6 +30,10 @@ class BasisSource(Protocol):
     def level(self, runner: Runner, today: dt.date) -> dict[str, Any]:
         """The level a plan starting tomorrow would give the runner, with ``text`` for
         people (``plans.basis.level_basis``)."""
+        ...
+
+    def first_session_day(self, runner: Runner) -> dt.date | None:
+        """The day of the runner's first session (``None`` without one)."""
         ...
 
 
@@ -53,3 +57,9 @@ def hr_source(runner: Runner, today: dt.date) -> dict[str, Any]:
 def level(runner: Runner, today: dt.date) -> dict[str, Any]:
     """The runner's level and why from the app's basis source."""
     return _source().level(runner, today)
+
+
+def first_session_day(runner: Runner) -> dt.date | None:
+    """The day of the runner's first session, from the app's basis source: where the
+    wizard's dates start, so history imported before the wizard is analysed with them."""
+    return _source().first_session_day(runner)

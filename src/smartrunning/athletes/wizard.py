@@ -125,9 +125,21 @@ def step(runner_id: int, step: int) -> ResponseReturnValue:
     return handler(runner)
 
 
-def _as_of(valued: parameter_services.Valued) -> dt.date:
-    """The date a step's "as of" field starts at: the stored version's, else today."""
-    return valued.valid_from or clock.today()
+def _as_of(runner: Runner, valued: parameter_services.Valued) -> dt.date:
+    """The date a step's "as of" field starts at: the stored version's, else the runner's
+    first day (``_first_day``)."""
+    return valued.valid_from or _first_day(runner)
+
+
+def _first_day(runner: Runner) -> dt.date:
+    """Where a value entered in the wizard starts by default: the runner's first session
+    (so history imported before the wizard is analysed with it), else today. The field
+    asks; any date from birth to today is taken."""
+    today = clock.today()
+    first = profile_basis.first_session_day(runner)
+    if first is None or not runner.birth_date <= first <= today:
+        return today
+    return first
 
 
 def _save_weight(runner: Runner, weight: float | None, as_of: dt.date | None) -> None:
@@ -157,7 +169,11 @@ def _basics(runner: Runner) -> ResponseReturnValue:
     weight = parameter_services.parameters_on(runner, clock.today()).weight
     form = BasicsForm(
         obj=runner,
-        data={"weight_kg": weight.value, "weight_as_of": _as_of(weight), "sex": runner.sex.value},
+        data={
+            "weight_kg": weight.value,
+            "weight_as_of": _as_of(runner, weight),
+            "sex": runner.sex.value,
+        },
     )
     if form.validate_on_submit():
         assert form.birth_date.data is not None
@@ -187,7 +203,7 @@ def _heart_rate(runner: Runner) -> ResponseReturnValue:
         "hrrest_bpm": params.hrrest_bpm,
         "method": model.method.value,
         "start_pct": round(model.start_fraction * 100, 1),
-        "valid_from": _as_of(params.hrmax) if measured else clock.today(),
+        "valid_from": _as_of(runner, params.hrmax) if measured else _first_day(runner),
         **{f"z{i + 1}": round(u * 100, 1) for i, u in enumerate(model.upper_fractions[:5])},
     }
     form = HeartRateForm(data=defaults)
@@ -301,7 +317,7 @@ def _training(runner: Runner) -> ResponseReturnValue:
             "k2": ff.performance_k2,
             "tau1": ff.fitness_tau_d,
             "tau2": ff.fatigue_tau_d,
-            "as_of": _training_as_of(params),
+            "as_of": _training_as_of(runner, params),
             "notes": runner.notes,
         }
     )
@@ -323,14 +339,15 @@ def _training(runner: Runner) -> ResponseReturnValue:
     )
 
 
-def _training_as_of(params: parameter_services.Parameters) -> dt.date:
-    """The training step's date: its latest version entered by a person, else today."""
+def _training_as_of(runner: Runner, params: parameter_services.Parameters) -> dt.date:
+    """The training step's date: its latest version entered by a person, else the
+    runner's first day (``_first_day``)."""
     days = [
         v.valid_from
         for v in (params.load_model, params.fitness_fatigue)
         if v.valid_from is not None and not v.automatic
     ]
-    return max(days) if days else clock.today()
+    return max(days) if days else _first_day(runner)
 
 
 def _review(
@@ -385,7 +402,7 @@ def _save_training(
     )
     by = this_user()
     day = form.as_of.data or clock.today()
-    moved = day != _training_as_of(params)  # the runner gave another date: values re-dated
+    moved = day != _training_as_of(runner, params)  # the runner gave another date: values re-dated
     if form.load_model.data != params.load_model.value or (
         moved and params.load_model.valid_from is not None
     ):

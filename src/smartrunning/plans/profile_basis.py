@@ -8,14 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
+
 from smartrunning.athletes.models import Runner
 from smartrunning.athletes.parameters import parameters_on
 from smartrunning.plans.actions import runner_profile
 from smartrunning.plans.basis import hr_basis, level_basis
+from smartrunning.platform.db import db
 from smartrunning.sessions.hr_speed import runner_hr_line
+from smartrunning.sessions.models import TrainingSession
 from smartrunning.workouts.targets import day_parameters
 
-__all__ = ["hr_source", "level"]
+__all__ = ["first_session_day", "hr_source", "level"]
 
 
 def _first_day(today: dt.date) -> dt.date:
@@ -43,3 +47,12 @@ def level(runner: Runner, today: dt.date) -> dict[str, Any]:
             profile.recent_weekly_running_s, profile.beginner, profile.masters, profile.stated
         ),
     }
+
+
+def first_session_day(runner: Runner) -> dt.date | None:
+    """The runner's first session's day (any sport; deleted sessions left out)."""
+    return db.session.execute(
+        sa.select(sa.func.min(TrainingSession.local_date)).where(
+            TrainingSession.runner_id == runner.id
+        )
+    ).scalar_one_or_none()
