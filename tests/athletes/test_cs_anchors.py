@@ -388,3 +388,24 @@ def test_the_wizard_preview_gives_what_the_profile_will(app: Flask) -> None:
     off_the_line = preview((1609.344, "5:30"), (3000.0, "11:10"), (5000.0, "20:00"))
     assert off_the_line["status"] == "refused"
     assert off_the_line["basis"] == "estimated"  # no previous value: the estimate stands in
+
+
+def test_a_fit_a_longer_race_beat_gives_way_to_that_races_estimate() -> None:
+    """Hot-day training read as maximal by heart rate fits CS 3.11 m/s; the runner's 10 km
+    race of the month before (48:00) beats that line, so the fit is refused and, rather
+    than the previous value (from the same training), CS is estimated from the race's
+    VDOT (issue #15: a masters runner's CS was shown slower than his 10 km race pace)."""
+    day = dt.date(2026, 11, 1)
+    hot = [
+        Effort(1609.0, 1609.0 / 3.35, day - dt.timedelta(days=3), source="run-a"),
+        Effort(5000.0, 1570.0, day - dt.timedelta(days=2), source="run-b"),
+    ]
+    race = Effort(10000.0, 2880.0, day - dt.timedelta(days=30), source="race")
+    previous = best_services.anchor_fit(hot, day, defaults.CRITICAL_SPEED).value
+    assert previous is not None
+    assert previous.cs_mps < 10000.0 / 2880.0  # slower than the race: the defect
+    result = best_services.anchor_fit([*hot, race], day, previous, has_previous=True)
+    assert result.status == "estimated"
+    assert result.value == critical_speed_from_vdot(race).value
+    assert result.value is not None
+    assert result.value.cs_mps == pytest.approx(3.46, abs=0.01)

@@ -305,3 +305,31 @@ def test_strict_fit_recovers_exact_anchors(cs: float, d_prime: float, times: lis
     assert result.fitted
     assert result.cs_mps == pytest.approx(cs, rel=1e-6)
     assert result.d_prime_m == pytest.approx(d_prime, rel=1e-6, abs=1e-6)
+
+
+def test_strict_fit_beaten_by_a_recent_longer_race_is_refused() -> None:
+    """A masters runner's hot-day training miles and 5 km (read as maximal by heart rate)
+    fit CS 3.08 m/s, but his 10 km race of the month before took 48:00: the line allows it
+    no faster than 53:04, so the fit is refused and the previous value kept. The same race
+    against a fit it agrees with (the line is faster beyond 40 min: it ignores fatigue) and
+    an old race the runner no longer runs do not refuse."""
+    hot = [
+        Effort(1609.0, 1609.0 / 3.35, RECENT, source="run-a"),
+        Effort(5000.0, 1570.0, RECENT, source="run-b"),
+    ]
+    race = Effort(10000.0, 2880.0, RECENT - timedelta(days=30), source="race")
+    refused = fit_critical_speed([*hot, race], AS_OF, FALLBACK, strict=True)
+    assert refused.status is FitStatus.REFUSED
+    assert WarningCode.BEATEN_BY_LONGER in refused.warning_codes
+    assert refused.value == FALLBACK
+    assert "10000 m" in refused.warnings[-1].message
+    assert "2880 s" in refused.warnings[-1].message
+    # Without the race, or with it run two years ago, the same efforts fit.
+    assert fit_critical_speed(hot, AS_OF, FALLBACK, strict=True).fitted
+    old = Effort(10000.0, 2880.0, AS_OF - timedelta(days=800), source="race")
+    assert fit_critical_speed([*hot, old], AS_OF, FALLBACK, strict=True).fitted
+    # A race slower than the line allows (fatigue beyond the window) agrees with it.
+    on_line = [_effort(300.0, cs=3.46, d_prime=194.0), _effort(900.0, cs=3.46, d_prime=194.0)]
+    on_line = [Effort(e.distance_m, e.time_s, e.date, source=i) for i, e in enumerate(on_line)]
+    slower = Effort(10000.0, 2950.0, RECENT, source="race")
+    assert fit_critical_speed([*on_line, slower], AS_OF, FALLBACK, strict=True).fitted

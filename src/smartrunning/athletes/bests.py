@@ -58,6 +58,7 @@ from smartrunning.science.critical_speed import (
     CriticalSpeedResult,
     Effort,
     FitStatus,
+    WarningCode,
     fit_critical_speed,
 )
 from smartrunning.science.distances import STANDARD_DISTANCES
@@ -435,11 +436,14 @@ def anchor_fit(
     when it has too few anchors in its window or sessions, the estimate from the best VDOT
     of the last ``OLD_EFFORT_DAYS`` days. A refused fit keeps the previous value; with no
     previous value (``has_previous`` False: only the population default) the estimate
-    stands in, since the default is only for a runner with no performance."""
+    stands in, since the default is only for a runner with no performance. A fit refused
+    because a longer race beat it takes the estimate too: that race is the evidence, and
+    the previous value rests on the same non-maximal efforts."""
     current = [a for a in anchors if a.date <= day]
     fit = fit_critical_speed(current, as_of=day, fallback=fallback, strict=True)
     estimate = None
-    if fit.status is FitStatus.INSUFFICIENT or (not fit.fitted and not has_previous):
+    beaten = WarningCode.BEATEN_BY_LONGER in fit.warning_codes
+    if fit.status is FitStatus.INSUFFICIENT or (not fit.fitted and not has_previous) or beaten:
         recent = [a for a in current if (day - a.date).days <= OLD_EFFORT_DAYS]
         best = best_vdot(recent)
         if best is not None:

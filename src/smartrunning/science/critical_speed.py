@@ -16,8 +16,10 @@ A fit with CS ≤ 0 or D′ < 0 is a failure: the result is "invalid" and carrie
 given must be anchors (maximal efforts: races, time trials, training efforts shown maximal
 by the caller's rule); the fit needs efforts from at least two different sessions (an effort's
 ``source``), else it is "insufficient"; a fit whose line predicts the time of any effort it
-used more than ``MAX_PREDICTION_ERROR`` off, or whose D′ is outside ``D_PRIME_RANGE_M``, is
-"refused" with its reason and carries the fallback.
+used more than ``MAX_PREDICTION_ERROR`` off, or whose D′ is outside ``D_PRIME_RANGE_M``, or
+that a recent anchor longer than the window beat by more than ``MAX_PREDICTION_ERROR`` (the
+line overestimates speed there, so such a race contradicts it), is "refused" with its
+reason and carries the fallback.
 """
 
 from __future__ import annotations
@@ -133,6 +135,7 @@ class WarningCode(StrEnum):
     LOW_R_SQUARED = "low_r_squared"
     ONE_SOURCE = "one_source"
     PREDICTION_ERROR = "prediction_error"
+    BEATEN_BY_LONGER = "beaten_by_longer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +294,13 @@ def fit_critical_speed(
     d_prime = max(d_prime, 0.0)
     if strict and (refusal := _refusal(used, cs, d_prime, fallback)) is not None:
         return failed(FitStatus.REFUSED, refusal)
+    longer = [
+        x.effort
+        for x in excluded
+        if x.reason is ExclusionReason.OUTSIDE_WINDOW and x.effort.time_s > window[1]
+    ]
+    if strict and (refusal := _beaten(longer, as_of, cs, d_prime, fallback)) is not None:
+        return failed(FitStatus.REFUSED, refusal)
     warnings.extend(_quality_warnings(used, as_of, d_prime, r_squared))
     return CriticalSpeedResult(
         FitStatus.FITTED,
@@ -360,6 +370,31 @@ def _refusal(
             f"{MAX_PREDICTION_ERROR * 100:g} %): the efforts do not lie on one line; {keeping}",
         )
     return None
+
+
+def _beaten(
+    longer: Sequence[Effort], as_of: date, cs: float, d_prime: float, fallback: CriticalSpeed
+) -> FitWarning | None:
+    """A recent anchor longer than the window, run more than ``MAX_PREDICTION_ERROR``
+    faster than the fit allows, refuses it: the line overestimates speed beyond ~40 min
+    (it ignores fatigue), so a fit slower than such a race rests on efforts that were not
+    maximal (a hot day's training run read as maximal by heart rate, say)."""
+    recent = [e for e in longer if (as_of - e.date).days <= OLD_EFFORT_DAYS]
+    beaten = [
+        e
+        for e in recent
+        if _predicted_time_s(e, cs, d_prime) > e.time_s * (1 + MAX_PREDICTION_ERROR)
+    ]
+    if not beaten:
+        return None
+    worst = max(beaten, key=lambda e: _predicted_time_s(e, cs, d_prime) / e.time_s)
+    return FitWarning(
+        WarningCode.BEATEN_BY_LONGER,
+        f"the fit (CS {cs:.3f} m/s, D′ {d_prime:.0f} m) allows {worst.distance_m:g} m in no "
+        f"less than {_predicted_time_s(worst, cs, d_prime):.0f} s, but it was run in "
+        f"{worst.time_s:.0f} s on {worst.date.isoformat()}: the shorter efforts were not "
+        f"maximal; keeping CS {fallback.cs_mps:.3f} m/s and D′ {fallback.d_prime_m:.0f} m",
+    )
 
 
 def _predicted_time_s(effort: Effort, cs: float, d_prime: float) -> float:
