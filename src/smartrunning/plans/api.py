@@ -484,16 +484,23 @@ class CopyWeek(MethodView):
         return days
 
 
+def _runners_day(plan_id: int, day_id: int) -> tuple[Plan, PlanDay]:
+    """The plan and its day for a change the runner may make too (skip, mark); 403 for
+    anyone else who sees the plan."""
+    plan = _plan(plan_id)
+    day = _day(plan, day_id)
+    if not calendar_edits.can_skip(this_user(), plan.runner):
+        abort(403, message="You may not change this plan.")
+    return plan, day
+
+
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>/skip")
 class SkipDay(MethodView):
     @blp.arguments(SkipIn)
     @blp.response(200, PlanDayOut)
     def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
         """Skip a day, saying why (whoever sees the runner, the runner too)."""
-        plan = _plan(plan_id)
-        day = _day(plan, day_id)
-        if not calendar_edits.can_skip(this_user(), plan.runner):
-            abort(403, message="You may not change this plan.")
+        _, day = _runners_day(plan_id, day_id)
         calendar_edits.skip_day(day, data["reason"])
         db.session.commit()
         return day
@@ -501,10 +508,7 @@ class SkipDay(MethodView):
     @blp.response(200, PlanDayOut)
     def delete(self, plan_id: int, day_id: int) -> Any:
         """Plan a skipped day again."""
-        plan = _plan(plan_id)
-        day = _day(plan, day_id)
-        if not calendar_edits.can_skip(this_user(), plan.runner):
-            abort(403, message="You may not change this plan.")
+        _, day = _runners_day(plan_id, day_id)
         calendar_edits.unskip_day(day)
         db.session.commit()
         return day
@@ -517,10 +521,7 @@ class MarkDay(MethodView):
     def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
         """Mark a day done (optionally how long and how far), partly done (why) or skipped
         (why): whoever sees the runner, the runner too."""
-        plan = _plan(plan_id)
-        day = _day(plan, day_id)
-        if not calendar_edits.can_skip(this_user(), plan.runner):
-            abort(403, message="You may not change this plan.")
+        plan, day = _runners_day(plan_id, day_id)
         calendar_edits.mark_day(
             day, data["mark"], data["reason"], data["duration_s"], data["distance_m"]
         )
@@ -531,10 +532,7 @@ class MarkDay(MethodView):
     @blp.response(200, PlanDayOut)
     def delete(self, plan_id: int, day_id: int) -> Any:
         """Take the mark (done, partly done or skipped) off the day."""
-        plan = _plan(plan_id)
-        day = _day(plan, day_id)
-        if not calendar_edits.can_skip(this_user(), plan.runner):
-            abort(403, message="You may not change this plan.")
+        _, day = _runners_day(plan_id, day_id)
         calendar_edits.unmark_day(day)
         db.session.commit()
         return day
