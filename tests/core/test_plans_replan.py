@@ -1,0 +1,171 @@
+"""Weekly re-planning's loads, day shares and diff text (science.plans.replan)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smartrunning.science.plans.replan import (
+    DayLoad,
+    PastWeek,
+    WeekSummary,
+    day_targets,
+    replan_loads,
+    week_text,
+)
+
+# A plan built at +10 % a week from 100, pre-plan weeks at its first week.
+PLAN = [100.0, 110.0, 121.0, 133.1, 146.4, 161.1, 177.2]
+
+
+def _followed(done: int, factor: float = 1.0) -> list[PastWeek]:
+    pre = [PastWeek(-i, None, 95.0) for i in (3, 2, 1)]
+    return pre + [PastWeek(i + 1, PLAN[i], PLAN[i] * factor) for i in range(done)]
+
+
+def test_followed_plan_keeps_its_weeks() -> None:
+    weeks = replan_loads(_followed(4), PLAN[4:], 5, form=-8.0)
+    assert [w.load for w in weeks] == PLAN[4:]
+    assert not any(w.changed or w.reasons for w in weeks)
+
+
+def test_missed_week_worked_example() -> None:
+    # Weeks 1-3 done as planned, week 4 missed: week 5 (planned 146.4) is capped by
+    # acute:chronic, 1.3 × mean(100, 110, 121, 0) = 1.3 × 82.75 = 107.6, under the growth
+    # cap 1.1 × max(121, 0) = 133.1.
+    past = [*_followed(3), PastWeek(4, PLAN[3], 0.0)]
+    weeks = replan_loads(past, PLAN[4:], 5, form=12.0)
+    assert weeks[0].load == pytest.approx(1.3 * (100 + 110 + 121 + 0) / 4)
+    assert weeks[0].rule == "acwr"
+    assert weeks[0].reasons[:2] == ("week 4 was 100 % under plan", "form is +12")
+    # Week 6: growth 1.1 × max(0, 107.575) = 118.3; acwr 1.3 × mean(110, 121, 0, 107.6) = 109.7.
+    assert weeks[1].load == pytest.approx(1.3 * (110 + 121 + 0 + 1.3 * 82.75) / 4)
+    assert weeks[1].reasons[0] == "missed load is not made up"
+    assert all(w.load <= w.planned for w in weeks)
+
+
+def test_extra_running_comes_off_the_next_week() -> None:
+    past = [*_followed(3), PastWeek(4, PLAN[3], PLAN[3] * 1.4)]
+    weeks = replan_loads(past, PLAN[4:], 5, form=-25.0)
+    extra = PLAN[3] * 0.4
+    assert weeks[0].load == pytest.approx(PLAN[4] - extra)
+    assert weeks[0].rule == "extra"
+    assert weeks[0].reasons[0] == "week 4 was 40 % over plan"
+    assert weeks[0].reasons[1] == "form is −25"
+    # The week after is back on plan: the growth and acute:chronic caps are high.
+    assert weeks[1].load == PLAN[5]
+
+
+def test_recovery_week_keeps_its_shape() -> None:
+    plan = [146.4, 110.0, 161.1]  # week 6 a recovery week at 75 %
+    past = [*_followed(3), PastWeek(4, PLAN[3], 0.0)]
+    weeks = replan_loads(past, plan, 5)
+    assert weeks[1].load == pytest.approx(weeks[0].load * 110.0 / 146.4)
+    assert weeks[1].rule == "shape"
+
+
+def test_long_break_is_held_at_the_floor() -> None:
+    past = [PastWeek(i, 100.0, 0.0) for i in range(1, 5)]
+    weeks = replan_loads(past, [110.0], 5)
+    assert weeks[0].load == pytest.approx(44.0)
+    assert "review the plan" in weeks[0].reasons[-1]
+
+
+def test_needs_a_week_done() -> None:
+    with pytest.raises(ValueError, match="at least one week"):
+        replan_loads([], [100.0], 1)
+
+
+loads = st.floats(min_value=0.0, max_value=800.0, allow_nan=False)
+
+
+@given(
+    st.lists(st.tuples(loads, loads), min_size=1, max_size=8),
+    st.lists(st.floats(min_value=1.0, max_value=800.0), min_size=1, max_size=12),
+)
+def test_never_above_plan_and_never_below_floor(
+    past: list[tuple[float, float]], planned: list[float]
+) -> None:
+    weeks = replan_loads(
+        [PastWeek(i + 1, p, a) for i, (p, a) in enumerate(past)], planned, len(past) + 1
+    )
+    assert len(weeks) == len(planned)
+    for week, plan in zip(weeks, planned, strict=True):
+        assert week.planned == plan
+        assert 0.4 * plan - 1e-9 <= week.load <= plan
+        assert week.changed == bool(week.reasons)
+
+
+@given(
+    st.floats(min_value=50.0, max_value=400.0),
+    st.lists(st.floats(min_value=1.0, max_value=1.1), min_size=2, max_size=12),
+    st.integers(min_value=1, max_value=6),
+    st.floats(min_value=0.96, max_value=1.1),
+)
+def test_a_followed_plan_is_not_changed(
+    start: float, growth: list[float], done: int, compliance: float
+) -> None:
+    """A plan whose weeks meet the plan's own caps, followed within the tolerance (96-110 %
+    of each week), keeps every remaining week."""
+    plan = [start]
+    for g in growth:
+        plan.append(plan[-1] * g)
+    done = min(done, len(plan) - 1)
+    past = [PastWeek(-1, None, start * 0.9)] + [
+        PastWeek(i + 1, plan[i], plan[i] * compliance) for i in range(done)
+    ]
+    weeks = replan_loads(past, plan[done:], done + 1)
+    assert [w.load for w in weeks] == plan[done:]
+
+
+def _days() -> list[DayLoad]:
+    monday = dt.date(2026, 3, 2)
+    return [
+        DayLoad(monday + dt.timedelta(days=i), i // 7, 10.0 + i, fixed=i in (9, 12))
+        for i in range(21)
+    ]
+
+
+def test_day_targets_worked_example() -> None:
+    days = _days()
+    cut = days[7].date
+    new = day_targets(days, cut, {1: 100.0})
+    week = [d for d in days if d.week == 1]
+    fixed = 19.0 + 22.0
+    free = sum(d.load for d in week) - fixed
+    assert set(new) == {7, 8, 10, 11, 13}
+    assert new[7] == pytest.approx(17.0 * (100.0 - fixed) / free)
+    assert sum(new.values()) + fixed == pytest.approx(100.0)
+
+
+@given(
+    st.integers(min_value=0, max_value=20),
+    st.dictionaries(st.integers(0, 2), st.floats(min_value=0.0, max_value=500.0), max_size=3),
+)
+def test_days_before_the_cut_and_fixed_days_never_change(
+    cut_index: int, week_loads: dict[int, float]
+) -> None:
+    days = _days()
+    cut = days[cut_index].date
+    new = day_targets(days, cut, week_loads)
+    for i in new:
+        assert days[i].date >= cut
+        assert not days[i].fixed
+        assert new[i] >= 0
+    for week, target in week_loads.items():
+        if any(i for i in new if days[i].week == week):
+            total = sum(new.get(i, d.load) for i, d in enumerate(days) if d.week == week)
+            assert total == pytest.approx(target)
+
+
+def test_week_text() -> None:
+    before = WeekSummary(410.0, 62_000.0, 5.67 * 3600, 28_000.0, ("6 × 1 km I", "Tempo 30 min"))
+    after = WeekSummary(336.0, 51_000.0, 4.65 * 3600, 24_000.0, ("5 × 1 km I", "Tempo 30 min"))
+    text = week_text(7, before, after, ["week 6 was 40 % under plan", "form is −22"])
+    assert text == (
+        "week 7: −18 % load (410 → 336), 62 → 51 km, 5:40 → 4:39, long run 28 → 24 km, "
+        "6 × 1 km I → 5 × 1 km I, because week 6 was 40 % under plan, form is −22"
+    )
