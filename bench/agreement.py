@@ -10,7 +10,7 @@ duplicates). Prints, per file, its status and reason as the user sees them; then
 session that has device totals as garmin-fit-sdk reads them (fitdecode where the SDK
 cannot read the file), whether our stored figures agree: distance within 1 % or 5 m,
 timer time within 1 % or 2 s, average and maximum heart rate within 1 bpm. A session
-that disagrees must carry a note saying why (``science.analysis.device_figure_notes``):
+that disagrees must carry a note saying why (``science.device_figures.device_figure_notes``):
 each disagreement is printed with it, and those without one are counted.
 
 Files are imported in folder order, or shuffled with ``--shuffle SEED``. Exits 1 when a
@@ -42,7 +42,7 @@ from smartrunning.athletes import actions as athletes
 from smartrunning.athletes.models import Runner, Sex
 from smartrunning.platform import clock
 from smartrunning.platform.db import MIGRATIONS_DIR, db
-from smartrunning.science.analysis import DEVICE_FIGURES, figure_agrees
+from smartrunning.science.device_figures import DEVICE_FIGURES, figure_agrees
 from smartrunning.science.fit import DecodedFile, DecoderName, FitDecodeError, decode_fit
 from smartrunning.sessions import import_reports, uploads
 from smartrunning.sessions import jobs as import_jobs

@@ -188,7 +188,7 @@ DEVICE_EXCEPTIONS: dict[tuple[str, int, str], str] = {
 }
 """(file, session index, figure) where the device itself is wrong or counts another way,
 with the words the session's note on that figure must contain: the app writes the note
-(``science.analysis.device_figure_notes``) and shows it on the session's page; the
+(``science.device_figures.device_figure_notes``) and shows it on the session's page; the
 agreement tests (``tests/core/test_fit_agreement.py`` and the sessions' accuracy test)
 check each entry still disagrees and that the note is there with those words, and that
 no other session disagrees."""

@@ -32,13 +32,8 @@ from functools import cache
 import numpy as np
 import pytest
 
-from smartrunning.science.analysis import (
-    DEVICE_FIGURES,
-    SessionAnalysis,
-    SourceInfo,
-    analyse,
-    figure_agrees,
-)
+from smartrunning.science.analysis import SessionAnalysis, SourceInfo, analyse
+from smartrunning.science.device_figures import DEVICE_FIGURES, figure_agrees
 from smartrunning.science.fit import (
     DecodedFile,
     DecoderName,
@@ -118,7 +113,7 @@ def agreement(
     case: Case,
 ) -> dict[tuple[str, int, str], tuple[float | None, float, bool, list[str]]]:
     """Per (file, session, figure): ours, the device's, whether they agree, and the notes
-    the session would carry on that figure (``science.analysis.device_figure_notes``)."""
+    the session would carry on that figure (``science.device_figures.device_figure_notes``)."""
     reference = _reference(case)
     assert reference is not None
     ours = decode_fit(case.data, salvage=True)

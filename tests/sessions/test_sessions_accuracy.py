@@ -30,7 +30,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from smartrunning.platform.db import db
-from smartrunning.science.analysis import DEVICE_FIGURES
+from smartrunning.science.device_figures import DEVICE_FIGURES
 from smartrunning.science.fit import FitDecodeError, decode_fit
 from smartrunning.sessions.models import TrainingSession
 from tests.core import fitgen
