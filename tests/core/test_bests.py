@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartrunning.science.bests import (
+    MIN_HR_EFFORT_S,
     STANDARD_DISTANCES_M,
     best_effort,
     best_efforts,
@@ -288,8 +289,34 @@ def test_missing_heart_rate_lowers_the_coverage_and_is_not_averaged_in() -> None
 def test_maximal_by_heart_rate(
     mean_hr: float | None, coverage: float, threshold: float, maximal: bool
 ) -> None:
-    ok, why = maximal_by_heart_rate(mean_hr, coverage, hrmax_bpm=190.0, threshold_hr_bpm=threshold)
+    ok, why = maximal_by_heart_rate(
+        mean_hr, coverage, hrmax_bpm=190.0, threshold_hr_bpm=threshold, duration_s=600.0
+    )
     assert ok is maximal
     assert ("maximal by heart rate" in why) is maximal
     # Daniels' threshold band is 88-92 % HRmax: a steady tempo effort at 88 % never counts.
-    assert not maximal_by_heart_rate(0.88 * 190.0, 1.0, 190.0, 0.0)[0]
+    assert not maximal_by_heart_rate(0.88 * 190.0, 1.0, 190.0, 0.0, 600.0)[0]
+
+
+@pytest.mark.parametrize(
+    ("duration_s", "share", "maximal"),
+    [
+        (70.0, 0.90, False),  # a 400 m rep at 90 % HRmax: heart rate cannot show it
+        (70.0, 0.99, False),  # nor at 99 %: too short for heart rate to catch up
+        (179.0, 0.95, False),  # just under 3 min
+        (180.0, 0.90, True),
+        (300.0, 0.93, True),  # a 5-min effort at 93 % still anchors
+    ],
+)
+def test_short_training_efforts_are_not_maximal_by_heart_rate(
+    duration_s: float, share: float, maximal: bool
+) -> None:
+    """Heart rate lags behind the pace for ~2–3 min (Achten & Jeukendrup 2003; Daniels):
+    under ``MIN_HR_EFFORT_S`` a training effort never anchors by heart rate, and the reason
+    tells the coach to mark a race or time trial as one."""
+    assert MIN_HR_EFFORT_S == 180.0
+    ok, why = maximal_by_heart_rate(share * 190.0, 1.0, 190.0, 160.0, duration_s)
+    assert ok is maximal
+    if not maximal:
+        assert "heart rate lags" in why
+        assert "time trial" in why

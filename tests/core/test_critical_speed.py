@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartrunning.science.critical_speed import (
+    NOT_MAXIMAL_HINT,
     CriticalSpeed,
     Effort,
     ExclusionReason,
@@ -262,6 +263,9 @@ def test_strict_fit_refuses_d_prime_outside_50_to_500_m(d_prime: float, refused:
         assert result.value == FALLBACK
         assert WarningCode.D_PRIME_OUT_OF_RANGE in result.warning_codes
         assert "keeping CS 3.500 m/s" in result.warnings[-1].message
+        # The coach is told what counts as maximal and what to do (issue #15).
+        assert NOT_MAXIMAL_HINT in result.warnings[-1].message
+        assert "at least 3 min" in NOT_MAXIMAL_HINT
 
 
 def test_strict_fit_refuses_a_line_that_misses_an_anchor_by_more_than_2_percent() -> None:

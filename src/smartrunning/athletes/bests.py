@@ -311,6 +311,7 @@ def classify_session_efforts(
             float(e.get("hr_coverage") or 0.0),
             hrmax_bpm,
             threshold_hr_bpm if threshold_hr_bpm is not None else 0.0,
+            float(e["time_s"]),
         )
         for e in efforts
     ]

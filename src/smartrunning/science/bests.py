@@ -26,6 +26,7 @@ __all__ = [
     "ALGORITHM_VERSION",
     "MAXIMAL_HR_FRACTION",
     "MIN_HR_COVERAGE",
+    "MIN_HR_EFFORT_S",
     "STANDARD_DISTANCES_M",
     "BestEffort",
     "best_effort",
@@ -45,6 +46,14 @@ interval (VO₂max) intensity 98–100 % (*Daniels' Running Formula*, 3rd ed.); 
 (Poole, Burnley, Vanhatalo, Rossiter & Jones, *MSSE* 2016;48:2320–34)."""
 MIN_HR_COVERAGE: Final = 0.8
 """Heart rate must be recorded over at least this share of an effort to judge it."""
+MIN_HR_EFFORT_S: Final = 180.0
+"""A training effort shorter than this (3 min) is never maximal by heart rate: heart rate
+lags behind a change of pace (it reaches its level after ~2–3 min; Achten & Jeukendrup,
+"Heart rate monitoring: applications and limitations", *Sports Med* 2003;33:517–38), and
+Daniels sets his VO₂max intervals at 3–5 min because it takes about 2 min of hard running
+to reach VO₂max (*Daniels' Running Formula*, 3rd ed., interval training). A 400 m rep at
+90 % HRmax says nothing about whether it was run all out: mark a short race or time trial
+as one instead."""
 
 STANDARD_DISTANCES_M: Final[tuple[float, ...]] = tuple(d.distance_m for d in STANDARD_DISTANCES)
 """SCIENCE.md's standard distances, metres (``distances.STANDARD_DISTANCES`` names them)."""
@@ -158,14 +167,27 @@ def _with_heart_rate(s: Streams, effort: BestEffort) -> BestEffort:
 
 
 def maximal_by_heart_rate(
-    mean_hr_bpm: float | None, hr_coverage: float, hrmax_bpm: float, threshold_hr_bpm: float
+    mean_hr_bpm: float | None,
+    hr_coverage: float,
+    hrmax_bpm: float,
+    threshold_hr_bpm: float,
+    duration_s: float,
 ) -> tuple[bool, str]:
     """Whether a training effort counts as maximal by its heart rate, and why, in words.
 
-    The rule (SCIENCE.md, "Which efforts anchor CS"): mean heart rate over the effort at or
-    above ``MAXIMAL_HR_FRACTION`` of HRmax and at or above the threshold HR, with heart rate
-    recorded over at least ``MIN_HR_COVERAGE`` of it. Sources at ``MAXIMAL_HR_FRACTION``.
+    The rule (SCIENCE.md, "Which efforts anchor CS"): the effort lasts at least
+    ``MIN_HR_EFFORT_S`` (3 min: heart rate cannot show a shorter one was maximal), and
+    its mean heart rate is at or above ``MAXIMAL_HR_FRACTION`` of HRmax and at or above the
+    threshold HR, with heart rate recorded over at least ``MIN_HR_COVERAGE`` of it.
+    Sources at ``MAXIMAL_HR_FRACTION`` and ``MIN_HR_EFFORT_S``.
     """
+    if duration_s < MIN_HR_EFFORT_S:
+        return False, (
+            f"{duration_s:.0f} s: under {MIN_HR_EFFORT_S / 60:.0f} min heart rate lags behind "
+            "the pace and cannot show an effort was maximal (Achten & Jeukendrup 2003; "
+            "Daniels): a training effort, not in the fit; mark the session as a race or "
+            "time trial if it was one"
+        )
     if mean_hr_bpm is None or hr_coverage < MIN_HR_COVERAGE:
         return False, "no heart rate over the effort: a training effort, not in the fit"
     floor = max(MAXIMAL_HR_FRACTION * hrmax_bpm, threshold_hr_bpm)

@@ -39,6 +39,7 @@ __all__ = [
     "D_PRIME_RANGE_M",
     "MAX_PREDICTION_ERROR",
     "MIN_R_SQUARED",
+    "NOT_MAXIMAL_HINT",
     "OLD_EFFORT_DAYS",
     "CriticalSpeed",
     "CriticalSpeedResult",
@@ -347,11 +348,23 @@ def fit_line(efforts: Sequence[Effort]) -> CriticalSpeed:
     return CriticalSpeed(cs, max(d_prime, 0.0) if d_prime >= -_ROUNDING_M else d_prime)
 
 
+NOT_MAXIMAL_HINT: Final = (
+    "a training effort counts only when it lasted at least 3 min at 90 % of HRmax or more "
+    "(heart rate lags behind the pace in shorter reps: Achten & Jeukendrup, Sports Med "
+    "2003); mark races and time trials as such"
+)
+"""Said with every refusal that blames efforts that were not maximal (``science.bests``
+``MIN_HR_EFFORT_S`` and ``MAXIMAL_HR_FRACTION`` state the rule and its sources)."""
+
+
 def _refusal(
     used: Sequence[Effort], cs: float, d_prime: float, fallback: CriticalSpeed
 ) -> FitWarning | None:
     """Why an anchor fit is refused (SCIENCE.md, "Which efforts anchor CS"), or ``None``."""
-    keeping = f"keeping CS {fallback.cs_mps:.3f} m/s and D′ {fallback.d_prime_m:.0f} m"
+    keeping = (
+        f"keeping CS {fallback.cs_mps:.3f} m/s and D′ {fallback.d_prime_m:.0f} m "
+        f"({NOT_MAXIMAL_HINT})"
+    )
     low, high = D_PRIME_RANGE_M
     if not low <= d_prime <= high:
         return FitWarning(
@@ -393,7 +406,8 @@ def _beaten(
         f"the fit (CS {cs:.3f} m/s, D′ {d_prime:.0f} m) allows {worst.distance_m:g} m in no "
         f"less than {_predicted_time_s(worst, cs, d_prime):.0f} s, but it was run in "
         f"{worst.time_s:.0f} s on {worst.date.isoformat()}: the shorter efforts were not "
-        f"maximal; keeping CS {fallback.cs_mps:.3f} m/s and D′ {fallback.d_prime_m:.0f} m",
+        f"maximal; keeping CS {fallback.cs_mps:.3f} m/s and D′ {fallback.d_prime_m:.0f} m "
+        f"({NOT_MAXIMAL_HINT})",
     )
 
 
