@@ -42,6 +42,7 @@ from smartrunning.platform.errors import (
     NotFound,
 )
 from smartrunning.platform.pagination import Page, paginate
+from smartrunning.platform.transactions import transaction
 from smartrunning.science import workouts as sw
 from smartrunning.science.zwo import read_zwo
 from smartrunning.workouts.models import (
@@ -217,6 +218,8 @@ def find_duplicate(text: str, *, defaults: bool = False) -> Workout | None:
 
 
 # --- writes -------------------------------------------------------------------------------
+# Each is an action: it commits what it wrote, or rolls back and re-raises
+# (``platform.transactions``); inside another action's transaction (an import's) it joins it.
 
 
 def _apply(workout: Workout, content: sw.Workout) -> None:
@@ -235,32 +238,38 @@ def _apply(workout: Workout, content: sw.Workout) -> None:
 
 
 def create_workout(content: sw.Workout, *, by: User | None, is_default: bool = False) -> Workout:
-    """Add a workout to the library, owned by ``by`` (None: the system)."""
-    workout = Workout(owner_id=by.id if by else None, is_default=is_default)
-    _apply(workout, content)
-    db.session.add(workout)
-    db.session.flush()
+    """Add a workout to the library, owned by ``by`` (None: the system). Commits
+    (``InvalidInput``: rolled back)."""
+    with transaction():
+        workout = Workout(owner_id=by.id if by else None, is_default=is_default)
+        _apply(workout, content)
+        db.session.add(workout)
+        db.session.flush()
     return workout
 
 
 def update_workout(workout: Workout, content: sw.Workout) -> Workout:
-    """Replace the workout's content (the caller checked ``can_edit``)."""
-    if workout.archived:
-        raise NotFound("No such workout.")
-    # Replace the tag rows in two steps: a kept tag is the same primary key.
-    workout.tag_rows = []
-    db.session.flush()
-    _apply(workout, content)
-    workout.updated_at = now_utc()
-    db.session.flush()
+    """Replace the workout's content (the caller checked ``can_edit``). Commits
+    (``InvalidInput``: rolled back, the workout as it was)."""
+    with transaction():
+        if workout.archived:
+            raise NotFound("No such workout.")
+        # Replace the tag rows in two steps: a kept tag is the same primary key.
+        workout.tag_rows = []
+        db.session.flush()
+        _apply(workout, content)
+        workout.updated_at = now_utc()
+        db.session.flush()
     return workout
 
 
 def copy_workout(workout: Workout, *, by: User) -> Workout:
-    """A copy owned by ``by``, named "… (copy)", not a default."""
-    source = structure(workout)
-    name = f"{source.name[: MAX_NAME_CHARS - 7]} (copy)"
-    return create_workout(dataclasses.replace(source, name=name), by=by)
+    """A copy owned by ``by``, named "… (copy)", not a default. Commits (refused: rolled
+    back)."""
+    with transaction():
+        source = structure(workout)
+        name = f"{source.name[: MAX_NAME_CHARS - 7]} (copy)"
+        return create_workout(dataclasses.replace(source, name=name), by=by)
 
 
 def _referencing_columns() -> list[sa.Column[int]]:
@@ -286,16 +295,18 @@ def reference_count(workout: Workout) -> int:
 
 
 def delete_workout(workout: Workout) -> DeleteResult:
-    """Delete the workout, or archive it when referenced or a default (module doc)."""
-    if workout.archived:
-        raise NotFound("No such workout.")
-    if workout.is_default or reference_count(workout) > 0:
-        workout.archived_at = now_utc()
+    """Delete the workout, or archive it when referenced or a default (module doc).
+    Commits."""
+    with transaction():
+        if workout.archived:
+            raise NotFound("No such workout.")
+        if workout.is_default or reference_count(workout) > 0:
+            workout.archived_at = now_utc()
+            db.session.flush()
+            return "archived"
+        db.session.delete(workout)
         db.session.flush()
-        return "archived"
-    db.session.delete(workout)
-    db.session.flush()
-    return "deleted"
+        return "deleted"
 
 
 def download_name(workout: Workout, extension: str) -> str:

@@ -18,7 +18,6 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from smartrunning.accounts.policy import this_user
 from smartrunning.platform import clock
-from smartrunning.platform.db import db
 from smartrunning.science import defaults
 from smartrunning.science.workout_targets import extent_totals
 from smartrunning.workouts import actions as workout_services
@@ -283,7 +282,6 @@ class Workouts(MethodView):
         require_create()
         content = _content(data)
         workout = workout_services.create_workout(content, by=this_user())
-        db.session.commit()
         return workout_summaries.workout_json(workout, this_user(), steps=True)
 
 
@@ -311,7 +309,6 @@ class WorkoutById(MethodView):
         require_edit(workout)
         content = _content(data)
         workout_services.update_workout(workout, content)
-        db.session.commit()
         return workout_summaries.workout_json(workout, this_user(), steps=True)
 
     @blp.response(200, DeleteOut)
@@ -320,7 +317,6 @@ class WorkoutById(MethodView):
         workout = get_workout_or_404(workout_id)
         require_edit(workout)
         result = workout_services.delete_workout(workout)
-        db.session.commit()
         return {"result": result}
 
 
@@ -373,7 +369,6 @@ class WorkoutImport(MethodView):
         report = workout_imports.import_files(
             [(f.filename or "upload", f.read()) for f in uploads], by=this_user()
         )
-        db.session.commit()
         return report.as_dict()
 
 

@@ -76,7 +76,6 @@ def import_command(paths: tuple[Path, ...], owner: str | None, as_json: bool) ->
     report = workout_imports.import_files(
         [(name, path.read_bytes()) for name, path in files], by=user
     )
-    db.session.commit()
     lines = [
         f"{r.status:9} {r.name}"
         + (f": {r.workout_name}" if r.workout_name else "")

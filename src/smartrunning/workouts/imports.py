@@ -26,6 +26,7 @@ from smartrunning.accounts.models import User
 from smartrunning.platform import context
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
+from smartrunning.platform.transactions import transaction
 from smartrunning.science import workouts as sw
 from smartrunning.science.zwo import ZwoError
 from smartrunning.science.zwo_zip import ZipLimits, read_zip
@@ -157,14 +158,16 @@ def import_files(
 ) -> ImportReport:
     """Import ``(file name, bytes)`` pairs: ``.zwo`` files and ZIP archives of them.
 
-    The caller commits; each stored workout is already flushed in its own savepoint.
+    Commits the workouts stored, each in its own savepoint (a file that fails is undone
+    alone); an unexpected error rolls the whole import back.
     """
     results: list[ImportResult] = []
-    for name, data in files:
-        if data[:4] in _ZIP_MAGIC or name.lower().endswith(".zip"):
-            results.extend(_archive(name, data, by=by, is_default=is_default))
-        else:
-            results.append(_one_zwo(name, data, by=by, is_default=is_default))
+    with transaction():
+        for name, data in files:
+            if data[:4] in _ZIP_MAGIC or name.lower().endswith(".zip"):
+                results.extend(_archive(name, data, by=by, is_default=is_default))
+            else:
+                results.append(_one_zwo(name, data, by=by, is_default=is_default))
     return ImportReport(tuple(results))
 
 

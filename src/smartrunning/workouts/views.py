@@ -20,7 +20,6 @@ from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.policy import this_user
 from smartrunning.platform import display, jsonio
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     InvalidInput,
     ServiceError,
@@ -171,9 +170,7 @@ def new() -> ResponseReturnValue:
         content = structure_from_json(data)
         workout = workout_services.create_workout(content, by=this_user())
     except InvalidInput as exc:
-        db.session.rollback()
         return _editor(form, steps, None, exc.message), 422
-    db.session.commit()
     flash(f"Workout “{workout.name}” created.", "success")
     return redirect(url_for("workouts.detail", workout_id=workout.id))
 
@@ -201,9 +198,7 @@ def edit(workout_id: int) -> ResponseReturnValue:
     try:
         workout_services.update_workout(workout, structure_from_json(data))
     except InvalidInput as exc:
-        db.session.rollback()
         return _editor(form, steps, workout, exc.message), 422
-    db.session.commit()
     flash("Workout saved.", "success")
     return redirect(url_for("workouts.detail", workout_id=workout.id))
 
@@ -214,7 +209,6 @@ def delete(workout_id: int) -> ResponseReturnValue:
     require_edit(workout)
     name = workout.name
     result = workout_services.delete_workout(workout)
-    db.session.commit()
     if result == "archived":
         flash(f"“{name}” was removed from the library (kept for what uses it).", "success")
     else:
@@ -229,10 +223,8 @@ def copy(workout_id: int) -> ResponseReturnValue:
     try:
         duplicate = workout_services.copy_workout(workout, by=this_user())
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
         return redirect(url_for("workouts.detail", workout_id=workout.id))
-    db.session.commit()
     flash("Copied: edit your copy as you like.", "success")
     return redirect(url_for("workouts.edit", workout_id=duplicate.id))
 
@@ -251,7 +243,6 @@ def import_files() -> ResponseReturnValue:
         return render_template("workouts/import.html", form=form, report=None), 422
     files = [(f.filename or "upload", f.read()) for f in uploads]
     report = workout_imports.import_files(files, by=this_user())
-    db.session.commit()
     return render_template("workouts/import.html", form=ImportForm(), report=report)
 
 
