@@ -30,6 +30,7 @@ from smartrunning.platform import clock, context, display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput, NotFound
 from smartrunning.platform.queue import get_queue
+from smartrunning.platform.transactions import transaction
 
 __all__ = [
     "TITLE_MAX",
@@ -44,12 +45,14 @@ __all__ = [
     "mark_read_about",
     "notify",
     "pending_outbox_ids",
+    "save_choices",
     "set_choice",
     "set_email_address",
     "unread_count",
     "unsubscribe",
     "unsubscribe_token",
     "user_for_unsubscribe",
+    "valid_email_address",
 ]
 
 TITLE_MAX: Final = 200
@@ -103,18 +106,18 @@ def choices_for(user_id: int) -> list[Choice]:
 def set_choice(
     user_id: int, kind: NotificationKind, *, in_app: bool | None = None, email: bool | None = None
 ) -> Choice:
-    """Change how ``user_id`` gets ``kind`` (``None`` leaves a channel as it is). The
-    caller commits."""
-    row = db.session.get(NotificationPreference, (user_id, kind))
-    if row is None:
-        row = NotificationPreference(user_id=user_id, kind=kind, in_app=True, email=True)
-        db.session.add(row)
-    if in_app is not None:
-        row.in_app = in_app
-    if email is not None:
-        row.email = email
-    db.session.flush()
-    return Choice(kind, row.in_app, row.email)
+    """Change how ``user_id`` gets ``kind`` (``None`` leaves a channel as it is). Commits."""
+    with transaction():
+        row = db.session.get(NotificationPreference, (user_id, kind))
+        if row is None:
+            row = NotificationPreference(user_id=user_id, kind=kind, in_app=True, email=True)
+            db.session.add(row)
+        if in_app is not None:
+            row.in_app = in_app
+        if email is not None:
+            row.email = email
+        db.session.flush()
+        return Choice(kind, row.in_app, row.email)
 
 
 def email_address(user_id: int) -> str:
@@ -122,19 +125,45 @@ def email_address(user_id: int) -> str:
     return row.email if row else ""
 
 
-def set_email_address(user_id: int, address: str) -> str:
-    """Where ``user_id``'s e-mails go (empty: none). The caller commits."""
+def valid_email_address(address: str) -> str:
+    """``address`` without surrounding blanks (empty: none); ``InvalidInput`` when it does
+    not look like one."""
     address = address.strip()
     if address and (len(address) > 254 or not _EMAIL.match(address)):
         raise InvalidInput("Enter an e-mail address such as name@example.org.", field="email")
-    row = db.session.get(NotificationSettings, user_id)
-    if row is None:
-        row = NotificationSettings(user_id=user_id)
-        db.session.add(row)
-    row.email = address
-    row.updated_at = clock.now()
-    db.session.flush()
     return address
+
+
+def set_email_address(user_id: int, address: str) -> str:
+    """Where ``user_id``'s e-mails go (empty: none). Commits."""
+    address = valid_email_address(address)
+    with transaction():
+        row = db.session.get(NotificationSettings, user_id)
+        if row is None:
+            row = NotificationSettings(user_id=user_id)
+            db.session.add(row)
+        row.email = address
+        row.updated_at = clock.now()
+        db.session.flush()
+    return address
+
+
+ChoiceChange = tuple[NotificationKind | str, bool | None, bool | None]
+"""A kind (or its name) and its new ``in_app`` and ``email`` (``None``: as it is)."""
+
+
+def save_choices(
+    user_id: int, *, address: str | None = None, choices: Iterable[ChoiceChange] = ()
+) -> None:
+    """The settings at once: the e-mail address (``None``: as it is), then each choice in
+    order. Commits all of it, or nothing when the address or a kind is refused
+    (``InvalidInput``)."""
+    with transaction():
+        if address is not None:
+            set_email_address(user_id, address)
+        for kind, in_app, email in choices:
+            chosen = kind if isinstance(kind, NotificationKind) else kind_from(kind)
+            set_choice(user_id, chosen, in_app=in_app, email=email)
 
 
 def notify(
@@ -296,7 +325,7 @@ def user_for_unsubscribe(token: str) -> tuple[User, NotificationKind]:
 
 
 def unsubscribe(token: str) -> tuple[User, NotificationKind]:
-    """Turn off the e-mails a token names. The caller commits."""
+    """Turn off the e-mails a token names. Commits."""
     user, kind = user_for_unsubscribe(token)
     set_choice(user.id, kind, email=False)
     return user, kind
@@ -321,13 +350,13 @@ def unread_count(user_id: int) -> int:
 
 
 def mark_read(user_id: int, notification_id: int) -> Notification:
-    """Mark one of the user's notifications read; another's answers ``NotFound``. The
-    caller commits."""
-    row = db.session.get(Notification, notification_id) if 0 < notification_id < 2**31 else None
-    if row is None or row.user_id != user_id:
-        raise NotFound("No such notification.")
-    if row.read_at is None:
-        row.read_at = clock.now()
+    """Mark one of the user's notifications read; another's answers ``NotFound``. Commits."""
+    with transaction():
+        row = db.session.get(Notification, notification_id) if 0 < notification_id < 2**31 else None
+        if row is None or row.user_id != user_id:
+            raise NotFound("No such notification.")
+        if row.read_at is None:
+            row.read_at = clock.now()
     return row
 
 
@@ -347,12 +376,13 @@ def mark_read_about(user_id: int, link: str) -> int:
 
 
 def mark_all_read(user_id: int) -> int:
-    """Mark every unread notification of the user read; how many. The caller commits."""
-    result: Any = db.session.execute(
-        sa.update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=clock.now())
-    )
+    """Mark every unread notification of the user read; how many. Commits."""
+    with transaction():
+        result: Any = db.session.execute(
+            sa.update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=clock.now())
+        )
     return int(result.rowcount or 0)
 
 

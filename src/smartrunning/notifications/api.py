@@ -12,7 +12,6 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from smartrunning.accounts.policy import this_user
 from smartrunning.notifications import actions
 from smartrunning.notifications.models import Notification, NotificationKind
-from smartrunning.platform.db import db
 from smartrunning.platform.pagination import paginate
 
 __all__ = ["StrictBool", "blp"]
@@ -96,7 +95,6 @@ class ReadOne(MethodView):
     def post(self, notification_id: int) -> Any:
         """Mark one of the caller's notifications read (another's: 404)."""
         row = actions.mark_read(this_user().id, notification_id)
-        db.session.commit()
         return actions.as_dict(row)
 
 
@@ -106,7 +104,6 @@ class ReadAll(MethodView):
     def post(self) -> Any:
         """Mark every unread notification of the caller read."""
         count = actions.mark_all_read(this_user().id)
-        db.session.commit()
         return {"marked_read": count}
 
 
@@ -129,14 +126,9 @@ class Preferences(MethodView):
     def put(self, data: dict[str, Any]) -> Any:
         """Change the address and the choices given (kinds not given stay as they are)."""
         user = this_user()
-        if "email" in data:
-            actions.set_email_address(user.id, data["email"])
-        for choice in data.get("choices", []):
-            actions.set_choice(
-                user.id,
-                actions.kind_from(choice["kind"]),
-                in_app=choice["in_app"],
-                email=choice["email"],
-            )
-        db.session.commit()
+        actions.save_choices(
+            user.id,
+            address=data.get("email"),
+            choices=[(c["kind"], c["in_app"], c["email"]) for c in data.get("choices", [])],
+        )
         return _preferences(user.id)

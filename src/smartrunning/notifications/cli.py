@@ -66,7 +66,6 @@ def read_command(username: str, notification_id: int | None, as_json: bool) -> N
     else:
         actions.mark_read(user.id, notification_id)
         count = 1
-    db.session.commit()
     emit({"marked_read": count}, as_json, f"{count} marked read.")
 
 
@@ -88,13 +87,13 @@ def choose_command(
 ) -> None:
     """Show or change a user's e-mail address and how they get each kind."""
     user = _user(username)
-    if address is not None:
-        actions.set_email_address(user.id, address)
-    if kind is not None:
-        actions.set_choice(user.id, actions.kind_from(kind), in_app=in_app, email=by_email)
-    elif in_app is not None or by_email is not None:
+    if kind is None and (in_app is not None or by_email is not None):
+        if address is not None:
+            actions.valid_email_address(address)  # a bad address is reported first
         raise click.UsageError("--in-app and --by-email need --kind.")
-    db.session.commit()
+    actions.save_choices(
+        user.id, address=address, choices=[(kind, in_app, by_email)] if kind is not None else []
+    )
     choices = actions.choices_for(user.id)
     data = {
         "user": user.username,

@@ -10,7 +10,6 @@ from flask_login import current_user
 from smartrunning.accounts.policy import this_user
 from smartrunning.notifications import actions
 from smartrunning.notifications.models import Notification, NotificationKind
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.platform.guard import public
 from smartrunning.platform.pagination import paginate
@@ -55,14 +54,12 @@ def inbox() -> ResponseReturnValue:
 def open_notification(notification_id: int) -> ResponseReturnValue:
     """Mark it read and go to what it is about (the inbox when it links nowhere)."""
     row = actions.mark_read(this_user().id, notification_id)
-    db.session.commit()
     return redirect(safe_next(row.link) or url_for("notifications.inbox"))
 
 
 @bp.post("/read")
 def read_all() -> ResponseReturnValue:
     count = actions.mark_all_read(this_user().id)
-    db.session.commit()
     flash(f"{count} notification{'s' if count != 1 else ''} marked read.", "success")
     return redirect(url_for("notifications.inbox"))
 
@@ -75,20 +72,19 @@ def settings() -> ResponseReturnValue:
     address = actions.email_address(user.id)
     if request.method == "POST":
         address = request.form.get("email", "")
+        choices = [
+            (
+                kind,
+                request.form.get(f"in_app_{kind.value}") == "on",
+                request.form.get(f"email_{kind.value}") == "on",
+            )
+            for kind in NotificationKind
+        ]
         try:
-            actions.set_email_address(user.id, address)
+            actions.save_choices(user.id, address=address, choices=choices)
         except InvalidInput as exc:
-            db.session.rollback()
             error = exc.message
         else:
-            for kind in NotificationKind:
-                actions.set_choice(
-                    user.id,
-                    kind,
-                    in_app=request.form.get(f"in_app_{kind.value}") == "on",
-                    email=request.form.get(f"email_{kind.value}") == "on",
-                )
-            db.session.commit()
             flash("Your notification choices are saved.", "success")
             return redirect(url_for("notifications.settings"))
     return render_template(
@@ -106,7 +102,6 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     links; only the button changes anything)."""
     if request.method == "POST":
         _user, kind = actions.unsubscribe(token)
-        db.session.commit()
         return render_template("notifications/unsubscribed.html", kind=kind, done=True)
     _user, kind = actions.user_for_unsubscribe(token)
     return render_template("notifications/unsubscribed.html", kind=kind, done=False)
