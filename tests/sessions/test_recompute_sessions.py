@@ -112,7 +112,7 @@ def state_of(app: Flask, runner_id: int) -> dict[str, Any]:
                 s.load,
                 s.rtss,
                 s.trimp,
-                session_services.session_detail(s)["zone_times"],
+                session_services.session_detail(s).zone_times,
             )
             for s in sessions
         ]

@@ -80,26 +80,26 @@ def test_a_run_becomes_a_session_with_statistics_loads_zones_and_best_efforts(
         assert session.load == session.rtss
         assert session.load_model == "rtss"
         detail = session_services.session_detail(session)
-        hr = detail["zone_times"]["hr"]
+        hr = detail.zone_times["hr"]
         in_zones = hr["below_s"] + hr["no_zone_s"] + sum(z["seconds"] for z in hr["zones"])
         assert in_zones == pytest.approx(session.moving_time_s, abs=1e-6)
-        pace = detail["zone_times"]["pace"]
+        pace = detail.zone_times["pace"]
         assert len(pace["zones"]) == 6
         assert pace["zones"][-1]["upper"] is None
-        distances = [e["distance_m"] for e in detail["best_efforts"]]
+        distances = [e["distance_m"] for e in detail.best_efforts]
         assert distances == [400.0, 800.0, 1000.0, 1609.344, 3000.0, 5000.0]
-        speeds = [e["speed_mps"] for e in detail["best_efforts"]]
+        speeds = [e["speed_mps"] for e in detail.best_efforts]
         assert all(a >= b - 1e-9 for a, b in itertools.pairwise(speeds))
-        assert len(detail["splits"]) == int(session.distance_m // 1000) + 1
-        assert detail["laps"], "the file's laps are analysed"
-        assert detail["versions"] == {
+        assert len(detail.splits) == int(session.distance_m // 1000) + 1
+        assert detail.laps, "the file's laps are analysed"
+        assert detail.versions == {
             "streams": 2,
             "stats": 2,
             "bests": 2,
             "load": 2,
             "analysis": 3,
         }
-        assert detail["device_totals"]["total_distance_m"] == totals.total_distance_m
+        assert detail.device_totals["total_distance_m"] == totals.total_distance_m
         # The first session of a runner sets a personal best at every distance it covers.
         pbs = db.session.execute(
             sa.select(PersonalBest).where(PersonalBest.session_id == session.id)
@@ -307,8 +307,8 @@ def test_another_sport_is_imported_but_never_makes_a_personal_best(app: Flask) -
         assert not any(s.counts_for_bests for s in sessions)
         assert db.session.execute(sa.select(sa.func.count(PersonalBest.id))).scalar_one() == 0
         ride_detail = session_services.session_detail(sessions[0])
-        assert ride_detail["best_efforts"] == []
-        assert ride_detail["zone_times"]["pace"] is None  # pace zones are for foot sports
+        assert ride_detail.best_efforts == []
+        assert ride_detail.zone_times["pace"] is None  # pace zones are for foot sports
         assert sessions[0].rtss is None
 
 
@@ -320,7 +320,7 @@ def test_treadmill_efforts_are_kept_and_flagged_but_not_personal_bests(app: Flas
         (session,) = _sessions(runner_id)
         assert session.treadmill
         assert not session.counts_for_bests
-        assert session_services.session_detail(session)["best_efforts"]
+        assert session_services.session_detail(session).best_efforts
         assert db.session.execute(sa.select(sa.func.count(PersonalBest.id))).scalar_one() == 0
 
 

@@ -40,6 +40,7 @@ from smartrunning.sessions.analysis_state import (
 )
 from smartrunning.sessions.models import TrainingSession
 from smartrunning.sessions.parquet import records_from_parquet
+from smartrunning.sessions.schemas import Loads, SessionDetail, SessionSummary, Versions
 
 __all__ = [
     "CHARTS_VERSION",
@@ -124,35 +125,35 @@ def visible_session(user: User, session_id: int) -> TrainingSession:
     return get_visible(user, TrainingSession, session_id, name="session")
 
 
-def session_summary(s: TrainingSession) -> dict[str, Any]:
-    """The list columns of a session, JSON-ready (SI units)."""
-    return {
-        "id": s.id,
-        "runner_id": s.runner_id,
-        "sport": s.sport,
-        "sub_sport": s.sub_sport,
-        "sport_label": sport_display(s.sport, s.sub_sport).label,
-        "title": session_title(s.sport, s.sub_sport, s.start_time, s.utc_offset_s),
-        "treadmill": s.treadmill,
-        "start_time": s.start_time,
-        "local_date": s.local_date,
-        "distance_m": s.distance_m,
-        "timer_time_s": s.timer_time_s,
-        "moving_time_s": s.moving_time_s,
-        "elapsed_time_s": s.elapsed_time_s,
-        "avg_speed_mps": s.avg_speed_mps,
-        "avg_hr": s.avg_hr_bpm,
-        "max_hr": s.max_hr_bpm,
-        "elevation_gain_m": s.elevation_gain_m,
-        "load": s.load,
-        "load_model": s.load_model,
-        "performance": s.performance.value,
-        "held": s.held,
-        "flags": s.flags or [],
-    }
+def session_summary(s: TrainingSession) -> SessionSummary:
+    """The list columns of a session (summary columns only: no further query)."""
+    return SessionSummary(
+        id=s.id,
+        runner_id=s.runner_id,
+        sport=s.sport,
+        sub_sport=s.sub_sport,
+        sport_label=sport_display(s.sport, s.sub_sport).label,
+        title=session_title(s.sport, s.sub_sport, s.start_time, s.utc_offset_s),
+        treadmill=s.treadmill,
+        start_time=s.start_time,
+        local_date=s.local_date,
+        distance_m=s.distance_m,
+        timer_time_s=s.timer_time_s,
+        moving_time_s=s.moving_time_s,
+        elapsed_time_s=s.elapsed_time_s,
+        avg_speed_mps=s.avg_speed_mps,
+        avg_hr=s.avg_hr_bpm,
+        max_hr=s.max_hr_bpm,
+        elevation_gain_m=s.elevation_gain_m,
+        load=s.load,
+        load_model=s.load_model,
+        performance=s.performance.value,
+        held=s.held,
+        flags=s.flags or [],
+    )
 
 
-def session_detail(s: TrainingSession) -> dict[str, Any]:
+def session_detail(s: TrainingSession) -> SessionDetail:
     """Everything about one session (three queries): summary, loads, zone times, splits,
     laps, best efforts (marked when they are personal bests), device totals and the
     parameters and algorithm versions it was analysed with."""
@@ -183,39 +184,35 @@ def session_detail(s: TrainingSession) -> dict[str, Any]:
     ]
     stats = dict(row.stats or {})
     zones = row.zones or {}
-    return {
-        **session_summary(row),
-        "end_time": row.end_time,
-        "utc_offset_s": row.utc_offset_s,
-        "counts_for_bests": row.counts_for_bests,
-        "loads": {
-            "trimp": row.trimp,
-            "hrss": row.hrss,
-            "rtss": row.rtss,
-            "chosen": row.load,
-            "model": row.load_model,
-        },
-        "zone_times": {"hr": zones.get("hr"), "pace": zones.get("pace")},
-        "splits": stats.pop("splits", []),
-        "laps": stats.pop("laps", []),
-        "mile_splits": stats.pop("mile_splits", []),
-        "stats": stats,
-        "best_efforts": efforts,
-        "device_totals": row.device_totals,
-        "device": row.device,
-        "decoder": row.decoder,
-        "record_count": row.record_count,
-        "params": row.params,
-        "versions": {
-            "streams": row.streams_version,
-            "stats": row.stats_version,
-            "bests": row.bests_version,
-            "load": row.load_version,
-            "analysis": row.analysis_version,
-        },
-        "import_file_id": row.import_file_id,
-        "confirmed_at": row.confirmed_at,
-    }
+    return SessionDetail(
+        **session_summary(row).as_dict(),
+        end_time=row.end_time,
+        utc_offset_s=row.utc_offset_s,
+        counts_for_bests=row.counts_for_bests,
+        loads=Loads(
+            trimp=row.trimp, hrss=row.hrss, rtss=row.rtss, chosen=row.load, model=row.load_model
+        ),
+        zone_times={"hr": zones.get("hr"), "pace": zones.get("pace")},
+        splits=stats.pop("splits", []),
+        laps=stats.pop("laps", []),
+        mile_splits=stats.pop("mile_splits", []),
+        stats=stats,
+        best_efforts=efforts,
+        device_totals=row.device_totals,
+        device=row.device,
+        decoder=row.decoder,
+        record_count=row.record_count,
+        params=row.params,
+        versions=Versions(
+            streams=row.streams_version,
+            stats=row.stats_version,
+            bests=row.bests_version,
+            load=row.load_version,
+            analysis=row.analysis_version,
+        ),
+        import_file_id=row.import_file_id,
+        confirmed_at=row.confirmed_at,
+    )
 
 
 def _buckets(n: int, max_points: int) -> np.ndarray:

@@ -23,6 +23,12 @@ from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import performance as performance_services
+from smartrunning.sessions.schemas import (
+    SessionDetail,
+    SessionDetailOut,
+    SessionOut,
+    SessionSummary,
+)
 
 __all__ = ["blp", "jobs_blp"]
 
@@ -47,60 +53,6 @@ class SessionQuery(Schema):
     direction = fields.Str(
         load_default="desc", data_key="dir", validate=validate.OneOf(["asc", "desc"])
     )
-
-
-class SessionOut(Schema):
-    id = fields.Int()
-    runner_id = fields.Int()
-    sport = fields.Str(metadata={"description": "FIT sport (running, cycling, swimming …)"})
-    sub_sport = fields.Str(allow_none=True)
-    sport_label = fields.Str(metadata={"description": "the sport in words: Pool swimming …"})
-    title = fields.Str(metadata={"description": "time of day and sport: Morning swim …"})
-    treadmill = fields.Bool()
-    start_time = fields.AwareDateTime()
-    local_date = fields.Date()
-    distance_m = fields.Float(allow_none=True)
-    timer_time_s = fields.Float(allow_none=True)
-    moving_time_s = fields.Float(allow_none=True)
-    elapsed_time_s = fields.Float(allow_none=True)
-    avg_speed_mps = fields.Float(allow_none=True)
-    avg_hr = fields.Float(allow_none=True)
-    max_hr = fields.Float(allow_none=True)
-    elevation_gain_m = fields.Float(allow_none=True)
-    # "load" and "loads" would shadow Schema.load/loads: named apart, same JSON keys.
-    load_value = fields.Float(allow_none=True, attribute="load", data_key="load")
-    load_model = fields.Str(allow_none=True)
-    performance = fields.Str(
-        metadata={
-            "description": "race, time_trial or training: a race or time trial's main effort "
-            "anchors critical speed (POST /api/sessions/{id}/performance)"
-        }
-    )
-    held = fields.Bool(
-        metadata={
-            "description": "Values no runner produces (see flags): kept out of bests, loads "
-            "and history until confirmed (POST /api/sessions/{id}/confirm)"
-        }
-    )
-    flags = fields.List(fields.Dict(), metadata={"description": "[{code, reason}]"})
-
-
-class SessionDetailOut(SessionOut):
-    end_time = fields.AwareDateTime(allow_none=True)
-    counts_for_bests = fields.Bool()
-    load_detail = fields.Dict(attribute="loads", data_key="loads")
-    zone_times = fields.Dict()
-    splits = fields.List(fields.Dict())
-    laps = fields.List(fields.Dict())
-    stats = fields.Dict()
-    best_efforts = fields.List(fields.Dict())
-    device_totals = fields.Dict(allow_none=True)
-    device = fields.Dict(allow_none=True)
-    decoder = fields.Str(allow_none=True)
-    record_count = fields.Int(allow_none=True)
-    params = fields.Dict(allow_none=True)
-    versions = fields.Dict()
-    confirmed_at = fields.AwareDateTime(allow_none=True)
 
 
 class JobOut(Schema):
@@ -189,7 +141,7 @@ class RunnerSessions(MethodView):
     @blp.paginate(page_size=50, max_page_size=MAX_PAGE_SIZE)
     def get(
         self, query: dict[str, Any], runner_id: int, pagination_parameters: PaginationParameters
-    ) -> list[dict[str, Any]]:
+    ) -> list[SessionSummary]:
         """A page of the runner's sessions, sorted and filtered by sport and date; totals in
         the ``X-Pagination`` header."""
         runner = get_runner_or_404(runner_id)
@@ -237,7 +189,7 @@ class RunnerSessions(MethodView):
 @blp.route("/sessions/<int:session_id>")
 class SessionById(MethodView):
     @blp.response(200, SessionDetailOut)
-    def get(self, session_id: int) -> dict[str, Any]:
+    def get(self, session_id: int) -> SessionDetail:
         """One session: totals, loads, zone times, splits, laps, best efforts, device totals."""
         return session_services.session_detail(_session(session_id))
 
@@ -252,7 +204,7 @@ class SessionById(MethodView):
 @blp.route("/sessions/<int:session_id>/restore")
 class SessionRestore(MethodView):
     @blp.response(200, SessionDetailOut)
-    def post(self, session_id: int) -> dict[str, Any]:
+    def post(self, session_id: int) -> SessionDetail:
         """Restore a session deleted within the undo window and recompute from its day;
         404 after the window (purged) or for a session the caller may not see."""
         session_services.restore_session_by_id(session_id, user=this_user())  # commits
@@ -262,7 +214,7 @@ class SessionRestore(MethodView):
 @blp.route("/sessions/<int:session_id>/analyse")
 class SessionAnalyse(MethodView):
     @blp.response(200, SessionDetailOut)
-    def post(self, session_id: int) -> dict[str, Any]:
+    def post(self, session_id: int) -> SessionDetail:
         """Analyse the session again from its stored records with the parameters valid on its
         date, and recompute what follows (bests, critical speed, later loads, history)."""
         session = _session(session_id)
@@ -273,7 +225,7 @@ class SessionAnalyse(MethodView):
 @blp.route("/sessions/<int:session_id>/confirm")
 class SessionConfirm(MethodView):
     @blp.response(200, SessionDetailOut)
-    def post(self, session_id: int) -> dict[str, Any]:
+    def post(self, session_id: int) -> SessionDetail:
         """Confirm a session held for review (values no runner produces: ``flags``): it counts
         again for bests, loads and history, recomputed from its day. A session that is not
         held is left as it is."""
@@ -294,7 +246,7 @@ class PerformanceIn(Schema):
 class SessionPerformance(MethodView):
     @blp.arguments(PerformanceIn)
     @blp.response(200, SessionDetailOut)
-    def post(self, data: dict[str, Any], session_id: int) -> dict[str, Any]:
+    def post(self, data: dict[str, Any], session_id: int) -> SessionDetail:
         """Mark the whole session as a race, a time trial or training; its bests, the critical
         speed and what follows are recomputed from its day."""
         try:

@@ -23,7 +23,6 @@ from smartrunning.platform.cli_output import (
 )
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import NotFound
-from smartrunning.science.sports import sport_display
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import performance as performance_services
@@ -93,15 +92,14 @@ def list_command(
             page=number,
             page_size=page_size,
         )
-        for s in result.items:
+        for s in map(session_services.session_summary, result.items):
             if as_json:
-                _line(session_services.session_summary(s))
+                _line(s.as_dict())
             else:
                 click.echo(
-                    f"{s.id:>6}  {display.moment(s.start_time)}  "
-                    f"{sport_display(s.sport, s.sub_sport).label:<18} "
+                    f"{s.id:>6}  {display.moment(s.start_time)}  {s.sport_label:<18} "
                     f"{display.distance(s.distance_m, 2):>10}  {_hms(s.timer_time_s)}  "
-                    f"HR {_num(s.avg_hr_bpm)}  load {_num(s.load)}"
+                    f"HR {_num(s.avg_hr)}  load {_num(s.load)}"
                     + ("  HELD for review" if s.held else "")
                 )
         if page is not None or number >= result.pages:
@@ -120,27 +118,26 @@ def show_command(session_id: int, as_json: bool) -> None:
     if session is None:
         raise click.ClickException(f"No session {session_id}.")
     data = session_services.session_detail(session)
-    loads = data["loads"]
+    loads = data.loads
     lines = [
-        f"Session {data['id']}: {data['sport']} on {data['local_date']} "
-        f"(runner {data['runner_id']})",
-        f"  distance {display.distance(data['distance_m'], 2)}, "
-        f"timer {_hms(data['timer_time_s'])}, "
-        f"moving {_hms(data['moving_time_s'])}, elapsed {_hms(data['elapsed_time_s'])}",
-        f"  HR avg {_num(data['avg_hr'])} max {_num(data['max_hr'])}, "
-        f"ascent {_num(data['elevation_gain_m'])} m",
+        f"Session {data.id}: {data.sport} on {data.local_date} (runner {data.runner_id})",
+        f"  distance {display.distance(data.distance_m, 2)}, "
+        f"timer {_hms(data.timer_time_s)}, "
+        f"moving {_hms(data.moving_time_s)}, elapsed {_hms(data.elapsed_time_s)}",
+        f"  HR avg {_num(data.avg_hr)} max {_num(data.max_hr)}, "
+        f"ascent {_num(data.elevation_gain_m)} m",
         f"  load {_num(loads['chosen'], '.1f')} ({loads['model']}); TRIMP "
         f"{_num(loads['trimp'], '.1f')}, HRSS {_num(loads['hrss'], '.1f')}, "
         f"rTSS {_num(loads['rtss'], '.1f')}",
     ]
-    if data["held"]:
+    if data.held:
         lines.append("  HELD for review (confirm with `sessions confirm ID`):")
-    for flag in data["flags"] if data["held"] else []:
+    for flag in data.flags if data.held else []:
         lines.append(f"    {flag['reason']}")
-    for effort in data["best_efforts"]:
+    for effort in data.best_efforts:
         mark = "  PB" if effort["personal_best_id"] else ""
         lines.append(f"  best {effort['label']:>13}: {_hms(effort['time_s'])}{mark}")
-    emit(data, as_json, "\n".join(lines))
+    emit(data.as_dict(), as_json, "\n".join(lines))
 
 
 @sessions_group.command("confirm")

@@ -87,6 +87,7 @@ def session_list(runner_id: int) -> ResponseReturnValue:
         "sessions/list.html",
         runner=runner,
         page=page,
+        rows=[session_services.session_summary(s) for s in page.items],
         query=query,
         sports=session_services.sports(runner),
         args=request.args.to_dict(),
@@ -161,8 +162,8 @@ def detail(session_id: int) -> ResponseReturnValue:
     runner = get_runner_or_404(session.runner_id)
     data = session_services.session_detail(session)
     charts = {
-        "zones": data["zone_times"],
-        "hr_zone_bounds": (data.get("params") or {}).get("hr_zones"),
+        "zones": data.zone_times,
+        "hr_zone_bounds": (data.params or {}).get("hr_zones"),
     }
     return render_template(
         "sessions/detail.html",
@@ -251,7 +252,7 @@ def delete_confirm(session_id: int) -> ResponseReturnValue:
         session = session_services.visible_session(this_user(), session_id)
     except NotFound:
         abort(404)
-    title = session_services.session_summary(session)["title"]
+    title = session_services.session_summary(session).title
     return confirm_page(
         title="Delete this session?",
         question=f"Delete “{title}” ({session.local_date.isoformat()})?",

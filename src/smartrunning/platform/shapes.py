@@ -1,0 +1,107 @@
+"""A resource's shape declared once: a frozen dataclass, and its API schema derived from it.
+
+A feature's ``schemas`` module declares each resource it shows as a frozen dataclass
+subclassing :class:`Shape`, with the field names the API documents. Its actions build it
+from the model; pages and CLI text read its attributes; the CLI's JSON prints
+:meth:`Shape.as_dict`; the API serialises it (and documents it in OpenAPI) with the
+marshmallow schema :func:`schema_of` derives from the same fields. A field is added,
+renamed or documented in one place.
+
+Field types map to marshmallow fields: ``int``, ``float``, ``str``, ``bool``,
+``datetime`` (aware), ``date``, ``list[...]``, ``dict[...]`` and TypedDicts (objects);
+``X | None`` may be ``null``. A field's metadata (:func:`doc`) adds its description, marks
+it ``null``-able in the API although its type is not, or keeps it out of the API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from typing import Any, ClassVar, Final
+
+from marshmallow import Schema, fields
+
+__all__ = ["NOT_IN_API", "Shape", "doc", "schema_of"]
+
+_DESCRIPTION: Final = "description"
+_NULLABLE: Final = "api_nullable"
+_IN_API: Final = "in_api"
+
+
+def doc(description: str | None = None, *, nullable: bool = False) -> dict[str, Any]:
+    """A field's metadata: its description in the API docs; ``nullable`` documents it as
+    possibly ``null`` although its type is not (a promise the API already made)."""
+    metadata: dict[str, Any] = {}
+    if description is not None:
+        metadata[_DESCRIPTION] = description
+    if nullable:
+        metadata[_NULLABLE] = True
+    return metadata
+
+
+NOT_IN_API: Final = {_IN_API: False}
+"""Metadata of a field pages and the CLI show but the API leaves out."""
+
+
+class Shape:
+    """Base of the frozen dataclasses that are resources' shapes."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field by name, in declaration order, values as they are (for JSON)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+def _field_for(hint: Any, *, nullable: bool, **kwargs: Any) -> fields.Field[Any]:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        nullable = nullable or len(args) < len(typing.get_args(hint))
+        if len(args) != 1:
+            raise TypeError(f"no API field for {hint!r}")
+        hint = args[0]
+    if nullable:
+        kwargs["allow_none"] = True
+    origin = typing.get_origin(hint)
+    if hint is bool:
+        return fields.Bool(**kwargs)
+    if hint is int:
+        return fields.Int(**kwargs)
+    if hint is float:
+        return fields.Float(**kwargs)
+    if hint is str:
+        return fields.Str(**kwargs)
+    if hint is dt.datetime:
+        return fields.AwareDateTime(**kwargs)
+    if hint is dt.date:
+        return fields.Date(**kwargs)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return fields.List(_field_for(item, nullable=False), **kwargs)
+    if origin is dict or hint is dict or typing.is_typeddict(hint):
+        return fields.Dict(**kwargs)
+    raise TypeError(f"no API field for {hint!r}")
+
+
+def schema_of(shape: type[Shape], *, name: str) -> type[Schema]:
+    """The marshmallow schema (class ``name``, its OpenAPI component) that serialises
+    ``shape`` in the API: its fields in order, less those marked :data:`NOT_IN_API`."""
+    hints = typing.get_type_hints(shape)
+    declared: dict[str, fields.Field[Any]] = {}
+    for f in dataclasses.fields(shape):
+        if not f.metadata.get(_IN_API, True):
+            continue
+        kwargs: dict[str, Any] = {}
+        if _DESCRIPTION in f.metadata:
+            kwargs["metadata"] = {_DESCRIPTION: f.metadata[_DESCRIPTION]}
+        key = f.name
+        if hasattr(Schema, f.name):  # "load", "loads" … would shadow Schema's methods
+            key = f"{f.name}_value"
+            kwargs.update(attribute=f.name, data_key=f.name)
+        declared[key] = _field_for(
+            hints[f.name], nullable=bool(f.metadata.get(_NULLABLE)), **kwargs
+        )
+    return Schema.from_dict(declared, name=name)

@@ -1,0 +1,99 @@
+"""platform.shapes: a resource's frozen dataclass and the API schema derived from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+import pytest
+from marshmallow import fields
+
+from smartrunning.platform.shapes import NOT_IN_API, Shape, doc, schema_of
+
+
+class _Parts(TypedDict):
+    a: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Thing(Shape):
+    id: int
+    name: str = field(metadata=doc("what it is called"))
+    total: float = field(metadata=doc(nullable=True))
+    share: float | None
+    done: bool
+    at: dt.datetime
+    day: dt.date
+    load: float | None
+    parts: _Parts
+    rows: list[dict[str, Any]]
+    extra: dict[str, Any] | None
+    internal: int | None = field(metadata=NOT_IN_API)
+
+
+THING = _Thing(
+    id=1,
+    name="n",
+    total=2.5,
+    share=None,
+    done=True,
+    at=dt.datetime(2026, 3, 1, 7, 0, tzinfo=dt.UTC),
+    day=dt.date(2026, 3, 1),
+    load=12.0,
+    parts={"a": 1},
+    rows=[{"x": 1}],
+    extra=None,
+    internal=7,
+)
+
+
+def test_each_type_gives_its_field_and_none_only_where_allowed() -> None:
+    schema = schema_of(_Thing, name="ThingOut")()
+    kinds = {
+        (f.data_key or name): (type(f).__name__, f.allow_none) for name, f in schema.fields.items()
+    }
+    assert kinds == {
+        "id": ("Integer", False),
+        "name": ("String", False),
+        "total": ("Float", True),
+        "share": ("Float", True),
+        "done": ("Boolean", False),
+        "at": ("AwareDateTime", False),
+        "day": ("Date", False),
+        "load": ("Float", True),
+        "parts": ("Dict", False),
+        "rows": ("List", False),
+        "extra": ("Dict", True),
+    }
+    assert isinstance(schema.fields["rows"], fields.List)
+    assert isinstance(schema.fields["rows"].inner, fields.Dict)
+    assert schema.fields["name"].metadata == {"description": "what it is called"}
+    assert type(schema).__name__ == "ThingOut"
+
+
+def test_the_dump_is_as_dict_in_json_less_what_the_api_leaves_out() -> None:
+    dumped = schema_of(_Thing, name="ThingOut")().dump(THING)
+    expected = THING.as_dict()
+    del expected["internal"]
+    expected["at"] = "2026-03-01T07:00:00+00:00"
+    expected["day"] = "2026-03-01"
+    assert dumped == expected
+    assert list(dumped) == list(expected)  # declaration order
+
+
+def test_as_dict_keeps_order_and_values() -> None:
+    data = THING.as_dict()
+    assert list(data) == [f.name for f in dataclasses.fields(_Thing)]
+    assert data["rows"] is THING.rows
+    assert data["internal"] == 7
+
+
+def test_a_type_without_a_field_is_refused() -> None:
+    @dataclass(frozen=True)
+    class _Odd(Shape):
+        value: int | str
+
+    with pytest.raises(TypeError, match="no API field"):
+        schema_of(_Odd, name="OddOut")
