@@ -36,10 +36,12 @@ from smartrunning.notifications import tasks as notification_tasks
 from smartrunning.notifications.api import blp as notifications_api_blp
 from smartrunning.notifications.views import bp as notifications_bp
 from smartrunning.plans import profile_basis as plan_profile_basis
-from smartrunning.plans import projection
+from smartrunning.plans import projection, replan_tasks
 from smartrunning.plans import response as plan_response
 from smartrunning.plans import tasks as plan_tasks
 from smartrunning.plans.api import blp as plans_api_blp
+from smartrunning.plans.replan_api import blp as replan_api_blp
+from smartrunning.plans.replan_views import bp as replan_bp
 from smartrunning.plans.schema_views import bp as plan_schemas_bp
 from smartrunning.plans.views import bp as plans_bp
 from smartrunning.platform import error_pages as errors
@@ -245,6 +247,7 @@ def _register_features(app: Flask, queue: Queue) -> None:
         sessions_bp,
         workouts_bp,
         plans_bp,
+        replan_bp,
         plan_schemas_bp,
         feedback_bp,
         coaching_bp,
@@ -263,6 +266,7 @@ def _register_features(app: Flask, queue: Queue) -> None:
         jobs_blp,
         workouts_api_blp,
         plans_api_blp,
+        replan_api_blp,
         feedback_api_blp,
     ):
         extensions.api.register_blueprint(api_blp)
@@ -272,6 +276,7 @@ def _register_features(app: Flask, queue: Queue) -> None:
     session_tasks.register(queue)
     feedback_tasks.register(queue)
     plan_tasks.register(queue)
+    replan_tasks.register(queue)
     history.set_plan_source(app, projection)
     set_response_source(app, plan_response)
     set_basis_source(app, plan_profile_basis)

@@ -18,6 +18,7 @@ from smartrunning.coaching import cli as coaching_cli
 from smartrunning.feedback import cli as feedback_cli
 from smartrunning.notifications import cli as notifications_cli
 from smartrunning.plans import cli as plans_cli
+from smartrunning.plans import cli_replan as plans_cli_replan
 from smartrunning.platform import display, serve
 from smartrunning.platform.config import ConfigError
 from smartrunning.platform.display import DisplayPrefs
@@ -97,6 +98,7 @@ def _register() -> None:
         module.register(main)
     coaching_cli.register(athletes_cli.runner_group)
     athletes_cli_response.register(athletes_cli.runner_group)
+    plans_cli_replan.register(plans_cli.plan_group)
 
 
 _register()

@@ -16,7 +16,14 @@ from smartrunning.notifications.actions import notify
 from smartrunning.notifications.models import NotificationKind
 from smartrunning.platform.display import DisplayPrefs
 
-__all__ = ["day_marked", "missed_session", "parameter_suggestion", "plan_stale"]
+__all__ = [
+    "day_marked",
+    "missed_session",
+    "parameter_suggestion",
+    "plan_replanned",
+    "plan_stale",
+    "replan_proposed",
+]
 
 
 def missed_session(
@@ -72,4 +79,31 @@ def plan_stale(user_ids: Iterable[int], runner_name: str, reason: str, link: str
         body=reason,
         link=link,
         once=True,
+    )
+
+
+def replan_proposed(
+    user_ids: Iterable[int], runner_name: str, summary: str, link: str
+) -> list[int]:
+    """The weekly re-plan proposes changes to a runner's plan (``plans.replan``): the
+    coaches, to accept or reject them (told as a plan that needs a look)."""
+    return notify(
+        user_ids,
+        NotificationKind.STALE_PLAN,
+        f"Re-plan proposed for {runner_name}",
+        body=summary,
+        link=link,
+        once=True,
+    )
+
+
+def plan_replanned(user_ids: Iterable[int], runner_name: str, changes: str, link: str) -> list[int]:
+    """A coach accepted re-planned weeks (``plans.replan``): the runner, with the changes in
+    words (told as a comment from the coach)."""
+    return notify(
+        user_ids,
+        NotificationKind.COMMENT,
+        f"Your plan was re-planned, {runner_name}"[:200],
+        body=changes,
+        link=link,
     )

@@ -10,7 +10,8 @@ caps of the weeks after it:
   (actual loads for weeks done, re-planned loads after);
 - acute:chronic: at most ``MAX_ACWR`` × the mean of the four weeks before it;
 - extra running: a week done more than ``EXTRA_TOLERANCE`` over its plan gives the
-  excess back in the next week (at most ``MAX_EXTRA_SHARE`` of that week);
+  excess back in the next week (at most ``MAX_EXTRA_SHARE`` of that week), once: the
+  weeks after it are capped as if it had not been lowered;
 - shape: a week planned easier than the one before (a recovery week, the taper) stays
   as much easier than the re-planned week before as planned.
 
@@ -118,7 +119,8 @@ def replan_loads(
     last = past[-1]
     headline = [r for r in (_past_reason(last),) if r]
     if form is not None and headline:
-        headline.append(f"form is {form:+.0f}".replace("-", "−"))
+        rounded = round(form)
+        headline.append(f"form is {rounded:+d}".replace("-", "−") if rounded else "form is 0")
     out: list[WeekLoad] = []
     previous_plan = last.planned if last.planned is not None else first_planned
     previous_load = history[-1]
@@ -145,7 +147,7 @@ def replan_loads(
                 (
                     plan - min(extra, MAX_EXTRA_SHARE * plan),
                     "extra",
-                    f"the {extra:.0f} run over plan in week {last.number} comes off this week",
+                    f"the extra {extra:.0f} rTSS of week {last.number} comes off this week",
                 )
             )
         if offset > 0 and plan < previous_plan and previous_plan > 0:
@@ -169,6 +171,8 @@ def replan_loads(
                 lead = [r for r in headline if "over" in r or "form" in r]
             reasons = (*lead, why)
         out.append(WeekLoad(number, plan, load, rule, reasons))
+        if rule == "extra":  # a one-off give-back: the weeks after build on the week without it
+            load = max(load, min([plan, *(c[0] for c in caps if c[1] != "extra")]))
         history.append(load)
         previous_plan, previous_load = plan, load
     return out

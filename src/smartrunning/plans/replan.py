@@ -1,0 +1,262 @@
+"""Weekly re-planning (issue #20 item 4): propose, accept (all weeks or some), reject.
+
+A proposal (``replan_build.draft``; rules in ``science.plans.replan``) re-plans the weeks
+after the current one from what the runner did; it is stored and the plan stays as it is
+until a coach accepts it. Made on demand (a coach, the API, the CLI) or by the queue's
+daily job for plans whose week ends that day (``propose_due``). A newer proposal, or a
+plan regenerated or edited since it was made (its days from the cut-off differ), makes a
+pending proposal ``superseded``. Accepting applies the proposed days of the chosen weeks
+(days already past are left) in one transaction and tells the runner; rejecting keeps the
+plan. Each action owns its transaction (``platform.transactions``).
+
+Who may: a proposal is read by whoever sees the runner; made, accepted and rejected by
+the runner's coaches and admins (``actions.can_plan``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from smartrunning.accounts.models import User
+from smartrunning.athletes import rules
+from smartrunning.notifications import hooks
+from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.replan_build import draft, fingerprint
+from smartrunning.plans.replan_models import ReplanProposal
+from smartrunning.platform.db import db, now_utc
+from smartrunning.platform.errors import Conflict, InvalidInput, NotFound, ServiceError
+from smartrunning.platform.transactions import transaction
+
+__all__ = [
+    "NotAllowed",
+    "Outcome",
+    "accept",
+    "as_json",
+    "pending",
+    "proposal_of",
+    "proposals",
+    "propose",
+    "propose_due",
+    "reject",
+]
+
+MAX_ID = 2**31 - 1
+
+
+class NotAllowed(ServiceError):
+    """The user sees the runner but may not change their plan."""
+
+    status = 403
+
+
+class Outcome:
+    """What ``propose`` did: ``proposal`` the stored proposal, or None with ``message``
+    (the plan needs no change)."""
+
+    def __init__(self, proposal: ReplanProposal | None, message: str) -> None:
+        self.proposal = proposal
+        self.message = message
+
+
+def _may_plan(user: User | None, plan: Plan) -> None:
+    if user is not None and not rules.can(user, plan.runner, "coach"):
+        raise NotAllowed("Coaches of this runner and admins only.")
+
+
+def _supersede_stale(plan: Plan, today: dt.date) -> None:
+    rows = db.session.execute(
+        sa.select(ReplanProposal).where(
+            ReplanProposal.plan_id == plan.id, ReplanProposal.status == "proposed"
+        )
+    ).scalars()
+    for row in rows:
+        past = all(dt.date.fromisoformat(d["date"]) <= today for d in row.days)
+        if past or row.fingerprint != fingerprint(plan, row.cut_date):
+            row.status = "superseded"
+            row.decided_at = now_utc()
+
+
+def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
+    """Re-plan ``plan``'s remaining weeks as of ``today`` and store the proposal when some
+    week changes (a pending one is superseded). ``by``: the coach (None: the queue)."""
+    _may_plan(by, plan)
+    with transaction():
+        made = draft(plan, today)
+        _supersede_stale(plan, today)
+        for row in db.session.execute(
+            sa.select(ReplanProposal).where(
+                ReplanProposal.plan_id == plan.id, ReplanProposal.status == "proposed"
+            )
+        ).scalars():
+            row.status = "superseded"
+            row.decided_at = now_utc()
+        if not made.weeks:
+            return Outcome(
+                None,
+                f"No change needed: the weeks from {made.cut.isoformat()} fit what was done "
+                f"(form {made.basis['form']:+.0f}).",
+            )
+        row = ReplanProposal(
+            plan=plan,
+            created_by=by,
+            cut_date=made.cut,
+            fingerprint=made.fingerprint,
+            basis=made.basis,
+            weeks=made.weeks,
+            days=made.days,
+            status="proposed",
+        )
+        db.session.add(row)
+        db.session.flush()
+        if by is None:
+            hooks.replan_proposed(
+                rules.coach_ids(plan.runner_id),
+                plan.runner.name,
+                made.weeks[0]["text"],
+                f"/plans/{plan.id}/replan",
+            )
+        return Outcome(row, f"{len(made.weeks)} week(s) re-planned from {made.cut.isoformat()}.")
+
+
+def proposals(plan: Plan) -> list[ReplanProposal]:
+    """The plan's proposals, newest first."""
+    return list(
+        db.session.execute(
+            sa.select(ReplanProposal)
+            .where(ReplanProposal.plan_id == plan.id)
+            .order_by(ReplanProposal.id.desc())
+        ).scalars()
+    )
+
+
+def pending(plan: Plan, today: dt.date) -> ReplanProposal | None:
+    """The plan's proposal awaiting a decision, if any (stale ones superseded first)."""
+    with transaction():
+        _supersede_stale(plan, today)
+    return next((p for p in proposals(plan) if p.status == "proposed"), None)
+
+
+def proposal_of(plan: Plan, proposal_id: int) -> ReplanProposal:
+    """Proposal ``proposal_id`` of ``plan``; ``NotFound`` otherwise."""
+    row = db.session.get(ReplanProposal, proposal_id) if 0 < proposal_id <= MAX_ID else None
+    if row is None or row.plan_id != plan.id:
+        raise NotFound("No such re-plan proposal.")
+    return row
+
+
+def _open(row: ReplanProposal, today: dt.date) -> None:
+    _supersede_stale(row.plan, today)
+    if row.status != "proposed":
+        raise Conflict(f"This proposal was already {row.status}.", field="proposal_id")
+
+
+def _chosen(row: ReplanProposal, weeks: Sequence[int] | None) -> list[int]:
+    offered = [int(w["week"]) for w in row.weeks]
+    if weeks is None:
+        return offered
+    chosen = sorted(set(weeks))
+    wrong = [w for w in chosen if w not in offered]
+    if not chosen or wrong:
+        raise InvalidInput(
+            f"Choose weeks among those proposed ({', '.join(map(str, offered))}); "
+            + (f"not {', '.join(map(str, wrong))}." if wrong else "none chosen."),
+            field="weeks",
+        )
+    return chosen
+
+
+def accept(
+    row: ReplanProposal, user: User | None, today: dt.date, weeks: Sequence[int] | None = None
+) -> int:
+    """Apply the proposal's days of ``weeks`` (None: all) that are still ahead; tell the
+    runner. Returns how many days changed. ``user`` None: the command line."""
+    _may_plan(user, row.plan)
+    with transaction():
+        _open(row, today)
+        chosen = _chosen(row, weeks)
+        plan_days = {d.id: d for d in row.plan.days}
+        changed = 0
+        for item in row.days:
+            day = plan_days.get(int(item["day_id"]))
+            if day is None or item["week"] not in chosen or day.date <= today:
+                continue
+            _apply(day, item["after"], row)
+            changed += 1
+        row.status = "accepted"
+        row.accepted_weeks = chosen
+        row.decided_by = user
+        row.decided_at = now_utc()
+        db.session.flush()
+        texts = [w["text"] for w in row.weeks if w["week"] in chosen]
+        if row.plan.runner.user_id is not None and texts:
+            hooks.plan_replanned(
+                [row.plan.runner.user_id], row.plan.runner.name, "\n".join(texts),
+                f"/plans/{row.plan_id}/calendar",
+            )  # fmt: skip
+        return changed
+
+
+def _apply(day: PlanDay, after: dict[str, Any], row: ReplanProposal) -> None:
+    day.workout_name = after["workout_name"]
+    day.duration_s = after["duration_s"]
+    day.distance_m = after["distance_m"]
+    day.load = after["load"]
+    day.zwo = after["zwo"]
+    day.targets = after["targets"]
+    note = f"Re-planned {row.created_at:%d %b %Y} (proposal {row.id})."
+    day.notes = f"{day.notes}\n{note}".strip() if day.notes else note
+
+
+def reject(row: ReplanProposal, user: User | None, today: dt.date) -> None:
+    """Keep the plan as it is; the proposal is rejected."""
+    _may_plan(user, row.plan)
+    with transaction():
+        _open(row, today)
+        row.status = "rejected"
+        row.decided_by = user
+        row.decided_at = now_utc()
+
+
+def propose_due(today: dt.date, limit: int | None = None) -> tuple[int, int]:
+    """The queue's job: for every plan whose week ends ``today`` (the race not yet run,
+    a week left after it), a proposal; returns (plans looked at, proposals made)."""
+    query = (
+        sa.select(Plan)
+        .where(Plan.start_date <= today, Plan.race_date > today + dt.timedelta(days=1))
+        .order_by(Plan.id)
+    )
+    seen = made = 0
+    for plan in db.session.execute(query).scalars():
+        if (today - plan.start_date).days % 7 != 6:
+            continue
+        seen += 1
+        if propose(plan, today, by=None).proposal is not None:
+            made += 1
+        if limit is not None and seen >= limit:
+            break
+    return seen, made
+
+
+def as_json(row: ReplanProposal) -> dict[str, Any]:
+    """The proposal for the API and the CLI (days without their ZWO and targets)."""
+    return {
+        "id": row.id,
+        "plan_id": row.plan_id,
+        "status": row.status,
+        "created_at": row.created_at.isoformat(),
+        "created_by": row.created_by.username if row.created_by else None,
+        "cut_date": row.cut_date.isoformat(),
+        "basis": row.basis,
+        "weeks": row.weeks,
+        "days": [
+            {**d, "after": {k: v for k, v in d["after"].items() if k not in ("zwo", "targets")}}
+            for d in row.days
+        ],
+        "accepted_weeks": row.accepted_weeks,
+        "decided_by": row.decided_by.username if row.decided_by else None,
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+    }

@@ -1,0 +1,280 @@
+"""What a re-plan proposal holds, from a stored plan and what the runner did
+(``science.plans.replan`` for the rules; ``plans.replan`` stores and applies it).
+
+The cut-off is the first plan week after ``today``: today's and earlier days never change,
+nor does the rest of the current week. A week's actual load is the stored load of the
+runner's sessions over its seven days (every sport, flagged values left out); a planned
+day without a session that the runner marked done counts at its planned load (scaled to
+the duration stated, when stated), partly done at half of it; in the current week the days
+after today count as planned (today counts what is done: the daily job runs late in the
+day, ``replan_tasks``). The four weeks
+before the plan count as the generator laid them out (``replan`` module doc). Form is
+CTL − ATL at the end of the day before the cut-off, from the stored history
+(``sessions.history.state_before``), population constants.
+
+A changed week's days that may change (not edited by a coach, not marked or skipped, no
+linked session, not the race) are each scaled to their new load
+(``scaling.scale_workout``, within their kind's duration bounds) at the day's CS, with
+their targets, name, duration and distance recomputed as an edit does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from smartrunning.plans.basis import plan_day_parameters, stored_line
+from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.stored import targets_json
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import InvalidInput
+from smartrunning.science.load import planned_rtss
+from smartrunning.science.plans.kinds import duration_bounds, race_tag
+from smartrunning.science.plans.replan import (
+    DayLoad,
+    PastWeek,
+    WeekSummary,
+    day_targets,
+    replan_loads,
+    week_text,
+)
+from smartrunning.science.plans.scaling import content_name, scale_workout
+from smartrunning.science.plans.targets import step_targets
+from smartrunning.science.zwo import read_zwo
+from smartrunning.science.zwo_write import write_zwo
+from smartrunning.sessions.history import state_before
+from smartrunning.sessions.models import TrainingSession
+
+__all__ = ["Draft", "cut_date", "draft", "fingerprint"]
+
+PRE_PLAN_WEEKS = 4
+DEFAULT_SPEED_MPS = 3.0
+PARTLY_SHARE = 0.5
+RACE_KIND = "race"
+
+
+def cut_date(plan: Plan, today: dt.date) -> dt.date:
+    """The first day of the first plan week after ``today``; ``InvalidInput`` when the plan
+    has not started (generate it again instead) or no week is left."""
+    if today < plan.start_date:
+        raise InvalidInput(
+            "The plan has not started yet: nothing has been done to re-plan from; generate "
+            "it again instead."
+        )
+    week = (today - plan.start_date).days // 7
+    cut = plan.start_date + dt.timedelta(days=7 * (week + 1))
+    if cut > plan.race_date:
+        raise InvalidInput("The race week has begun: there are no weeks left to re-plan.")
+    return cut
+
+
+def fingerprint(plan: Plan, cut: dt.date) -> str:
+    """A hash of the plan's days from ``cut`` on (and when it was generated): a proposal
+    made on another fingerprint is superseded."""
+    parts = [plan.generated_at.isoformat()]
+    for day in plan.days:
+        if day.date >= cut:
+            parts.append(
+                f"{day.id}|{day.date}|{day.load:.3f}|{day.workout_name}|{day.edited}|"
+                f"{day.mark}|{day.skipped_reason is not None}"
+            )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _fixed(day: PlanDay) -> bool:
+    return bool(
+        day.edited
+        or day.mark
+        or day.skipped_reason is not None
+        or day.session_id is not None
+        or day.kind == RACE_KIND
+    )
+
+
+def _daily_loads(plan: Plan, first: dt.date, last: dt.date) -> dict[dt.date, float]:
+    rows = db.session.execute(
+        sa.select(TrainingSession.local_date, sa.func.sum(TrainingSession.load))
+        .where(
+            TrainingSession.runner_id == plan.runner_id,
+            TrainingSession.local_date >= first,
+            TrainingSession.local_date <= last,
+            TrainingSession.held.is_(False),
+        )
+        .group_by(TrainingSession.local_date)
+    ).all()
+    return {day: float(load or 0.0) for day, load in rows}
+
+
+def _credited(day: PlanDay, done: dict[dt.date, float], today: dt.date) -> float:
+    """What a planned day without a session counts for (module doc)."""
+    if day.mark == "done":
+        ratio = (
+            (day.mark_duration_s / day.duration_s)
+            if day.mark_duration_s and day.duration_s
+            else 1.0
+        )
+        return day.load * ratio
+    if day.mark == "partly":
+        return day.load * PARTLY_SHARE
+    if day.date > today and day.skipped_reason is None:
+        return day.load
+    return 0.0
+
+
+def _past_weeks(plan: Plan, cut: dt.date, today: dt.date) -> list[PastWeek]:
+    first = plan.start_date - dt.timedelta(days=7 * PRE_PLAN_WEEKS)
+    done = _daily_loads(plan, first, cut - dt.timedelta(days=1))
+    actual: dict[int, float] = defaultdict(float)
+    planned: dict[int, float] = defaultdict(float)
+    for day, load in done.items():
+        actual[(day - plan.start_date).days // 7] += load
+    for pday in plan.days:
+        if pday.date < cut:
+            planned[pday.week] += pday.load
+            if pday.date not in done:
+                actual[pday.week] += _credited(pday, done, today)
+    cut_week = (cut - plan.start_date).days // 7
+    pre = [PastWeek(w + 1, None, actual[w]) for w in range(-PRE_PLAN_WEEKS, 0)]
+    return pre + [PastWeek(w + 1, planned[w], actual[w]) for w in range(cut_week)]
+
+
+def _summary(days: list[dict[str, Any]]) -> WeekSummary:
+    long_run = max((d["distance_m"] for d in days if d["kind"] == "long"), default=0.0)
+    return WeekSummary(
+        load=sum(d["load"] for d in days),
+        distance_m=sum(d["distance_m"] for d in days),
+        duration_s=sum(d["duration_s"] for d in days),
+        long_run_m=long_run,
+        quality=tuple(d["workout_name"] for d in days if d["hard"]),
+    )
+
+
+def _values(day: PlanDay) -> dict[str, Any]:
+    return {
+        "kind": day.kind,
+        "hard": day.hard,
+        "workout_name": day.workout_name,
+        "duration_s": day.duration_s,
+        "distance_m": day.distance_m,
+        "load": day.load,
+    }
+
+
+def _rescaled(day: PlanDay, target: float, tag: str) -> dict[str, Any]:
+    """``day`` scaled to ``target`` load at its CS (module doc): its new values."""
+    content = read_zwo(day.zwo.encode("utf-8"))
+    line = stored_line((day.plan.projection or {}).get("basis"))
+    params = plan_day_parameters(day.plan.runner, day.date, line)
+    speed = params.cs_mps if params.cs_mps is not None else DEFAULT_SPEED_MPS
+    if target <= 0 or content.estimated_load(speed) <= 0:
+        return {**_values(day), "zwo": day.zwo, "targets": day.targets}
+    scaled = scale_workout(content, target, speed, duration_bounds(day.kind, tag)).workout
+    return {
+        "kind": day.kind,
+        "hard": day.hard,
+        "workout_name": content_name(day.workout_name, scaled, speed, day.kind),
+        "duration_s": float(scaled.total_duration_s(speed)),
+        "distance_m": float(scaled.total_distance_m(speed)),
+        "load": float(planned_rtss(scaled, speed)),
+        "zwo": write_zwo(scaled).decode("utf-8"),
+        "targets": targets_json(step_targets(scaled, params)),
+    }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A proposal before it is stored: ``weeks`` the per-week diff (changed weeks only),
+    ``days`` the changed days before and after, ``basis`` what it rests on."""
+
+    cut: dt.date
+    fingerprint: str
+    basis: dict[str, Any]
+    weeks: list[dict[str, Any]]
+    days: list[dict[str, Any]]
+
+
+def draft(plan: Plan, today: dt.date) -> Draft:
+    """The re-plan of ``plan``'s remaining weeks as of ``today`` (module doc)."""
+    cut = cut_date(plan, today)
+    past = _past_weeks(plan, cut, today)
+    state = state_before(plan.runner, cut)
+    form = state.ctl - state.atl
+    cut_week = (cut - plan.start_date).days // 7
+    future: dict[int, float] = defaultdict(float)
+    for day in plan.days:
+        if day.week >= cut_week:
+            future[day.week] += day.load
+    numbers = sorted(future)
+    loads = replan_loads(past, [future[w] for w in numbers], cut_week + 1, form)
+    changed = {w.number - 1: w for w in loads if w.changed}
+    days = list(plan.days)
+    targets = day_targets(
+        [DayLoad(d.date, d.week, d.load, _fixed(d)) for d in days],
+        cut,
+        {week: w.load for week, w in changed.items()},
+    )
+    tag = race_tag(plan.race_distance_m)
+    after: dict[int, dict[str, Any]] = {i: _rescaled(days[i], t, tag) for i, t in targets.items()}
+    weeks: list[dict[str, Any]] = []
+    for week, load in sorted(changed.items()):
+        members = [i for i, d in enumerate(days) if d.week == week]
+        if not any(i in after for i in members):
+            continue
+        before_s = _summary([_values(days[i]) for i in members])
+        after_s = _summary([after.get(i) or _values(days[i]) for i in members])
+        weeks.append(
+            {
+                "week": load.number,
+                "rule": load.rule,
+                "reasons": list(load.reasons),
+                "planned_load": round(load.planned, 1),
+                "target_load": round(load.load, 1),
+                "before": _summary_json(before_s),
+                "after": _summary_json(after_s),
+                "quality_changed": [
+                    [a, b]
+                    for a, b in zip(before_s.quality, after_s.quality, strict=False)
+                    if a != b
+                ],
+                "text": week_text(load.number, before_s, after_s, load.reasons),
+            }
+        )
+    kept = {w["week"] - 1 for w in weeks}
+    changed_days = [
+        {
+            "day_id": days[i].id,
+            "date": days[i].date.isoformat(),
+            "week": days[i].week + 1,
+            "before": _values(days[i]),
+            "after": values,
+        }
+        for i, values in sorted(after.items())
+        if days[i].week in kept
+    ]
+    basis = {
+        "today": today.isoformat(),
+        "form": round(form, 1),
+        "ctl": round(state.ctl, 1),
+        "atl": round(state.atl, 1),
+        "weeks_done": [
+            {"week": w.number, "planned": None if w.planned is None else round(w.planned, 1),
+             "actual": round(w.actual, 1)}
+            for w in past
+        ],
+    }  # fmt: skip
+    return Draft(cut, fingerprint(plan, cut), basis, weeks, changed_days)
+
+
+def _summary_json(summary: WeekSummary) -> dict[str, Any]:
+    return {
+        "load": round(summary.load, 1),
+        "distance_m": round(summary.distance_m),
+        "duration_s": round(summary.duration_s),
+        "long_run_m": round(summary.long_run_m),
+        "quality": list(summary.quality),
+    }

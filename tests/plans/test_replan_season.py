@@ -1,0 +1,126 @@
+"""Issue #20 item 4, "Done when": a season simulated week by week through the clock seam
+for three runners on the same 10 km plan: one follows it, one misses week 2, one runs
+~40 % over it every week. After each week their coach asks for a re-plan and accepts it:
+the follower's plan does not change; the one who missed a week gets a lower next week
+than planned, and nothing made up later; the over-trainer's next week comes down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractContextManager
+
+import pytest
+from flask import Flask
+
+from smartrunning.accounts.models import User
+from smartrunning.athletes.models import Runner
+from smartrunning.plans import replan
+from smartrunning.plans.models import Plan
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from tests.helpers import make_best, make_runner, make_world
+from tests.plans.replan_data import make_plan, rebuild, run_week
+
+pytestmark = pytest.mark.db
+
+START = dt.date(2026, 3, 2)  # a Monday
+WEEKS = 8
+RACE = START + dt.timedelta(days=7 * WEEKS - 1)
+MISSED_WEEK = 2  # the second plan week (the fourth, after it, is a recovery week)
+FACTOR = {"follower": 1.0, "misser": 1.0, "over": 1.4}
+
+
+def _at(day: dt.date) -> AbstractContextManager[None]:
+    return clock.clock_at(dt.datetime.combine(day, dt.time(6, 0), tzinfo=dt.UTC))
+
+
+def _week_loads(plan: Plan, week: int) -> list[float]:
+    by_day = [0.0] * 7
+    for day in plan.days:
+        if day.week == week:
+            by_day[(day.date - plan.start_date).days % 7] += day.load
+    return by_day
+
+
+def _setup(app: Flask) -> tuple[dict[str, int], dict[str, int]]:
+    world = make_world(app)
+    third = make_runner(app, "Third Runner", coach_id=world.coach)
+    ids = {"follower": world.runner_id, "misser": third, "over": world.other_runner_id}
+    for rid in ids.values():
+        make_best(app, rid, 5000.0, 22 * 60.0, START - dt.timedelta(days=60))
+    with app.app_context():
+        for rid in ids.values():
+            runner = db.session.get_one(Runner, rid)
+            for w in range(4, 0, -1):  # four weeks of easy running before the plan
+                run_week(rid, START - dt.timedelta(days=7 * w), [45, 0, 55, 0, 50, 75, 0])
+            rebuild(runner, START - dt.timedelta(days=28))
+        db.session.commit()
+    coaches = {"follower": world.coach, "misser": world.coach, "over": world.other_coach}
+    return coaches, ids
+
+
+def test_season_of_three_runners(app: Flask) -> None:
+    coach_ids, ids = _setup(app)
+    texts: dict[str, list[str]] = {k: [] for k in ids}
+    with app.app_context():
+        plans = {}
+        for key, rid in ids.items():
+            runner = db.session.get_one(Runner, rid)
+            plans[key] = make_plan(runner, RACE, WEEKS, START - dt.timedelta(days=1)).id
+        db.session.commit()
+        original = {
+            k: [sum(_week_loads(db.session.get_one(Plan, p), w)) for w in range(WEEKS)]
+            for k, p in plans.items()
+        }
+        for week in range(WEEKS - 1):
+            last_day = START + dt.timedelta(days=7 * week + 6)
+            for key, plan_id in plans.items():
+                plan = db.session.get_one(Plan, plan_id)
+                coach = db.session.get_one(User, coach_ids[key])
+                loads = _week_loads(plan, week)
+                if key == "misser" and week + 1 == MISSED_WEEK:
+                    loads = [0.0] * 7
+                run_week(plan.runner_id, START + dt.timedelta(days=7 * week),
+                         [x * FACTOR[key] for x in loads])  # fmt: skip
+                rebuild(plan.runner, START + dt.timedelta(days=7 * week))
+                db.session.commit()
+                with _at(last_day):
+                    planned_next = sum(_week_loads(plan, week + 1))
+                    outcome = replan.propose(plan, clock.today(), by=coach)
+                    row = outcome.proposal
+                    if key == "follower":
+                        assert row is None, row and row.weeks
+                        continue
+                    if key == "misser" and week + 1 < MISSED_WEEK:
+                        assert row is None, row and row.weeks
+                        continue
+                    if key == "misser" and week + 1 > MISSED_WEEK and row is None:
+                        continue  # the re-planned weeks, followed, need no new change
+                    assert row is not None, (key, week, outcome.message)
+                    texts[key].extend(w["text"] for w in row.weeks)
+                    first = row.weeks[0]
+                    if key == "over" or week + 1 == MISSED_WEEK:
+                        assert first["week"] == week + 2
+                        assert first["before"]["load"] == pytest.approx(planned_next, abs=0.1)
+                        assert first["after"]["load"] < planned_next * 0.95
+                    for w in row.weeks:  # never above the plan: nothing made up
+                        assert w["after"]["load"] <= w["before"]["load"] + 1.0
+                        assert w["reasons"]
+                    if key == "over":
+                        assert first["rule"] == "extra"
+                        assert f"week {week + 1} was 40 % over plan" in first["text"]
+                    if key == "misser" and week + 1 == MISSED_WEEK:
+                        assert f"week {MISSED_WEEK} was 100 % under plan" in first["text"]
+                    replan.accept(row, coach, clock.today())
+        # The misser never ran more than the original plan after the missed week.
+        misser = db.session.get_one(Plan, plans["misser"])
+        for w in range(MISSED_WEEK, WEEKS):
+            assert sum(_week_loads(misser, w)) <= original["misser"][w] + 1.0
+        follower = db.session.get_one(Plan, plans["follower"])
+        assert [sum(_week_loads(follower, w)) for w in range(WEEKS)] == pytest.approx(
+            original["follower"]
+        )
+    for key, lines in texts.items():
+        print(f"--- {key}")
+        print("\n".join(lines))
