@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.access import (
     matrix_coaching_loop,
     matrix_plans,
+    matrix_replan,
     matrix_sessions,
     matrix_settings,
     matrix_workouts,
@@ -16,5 +17,6 @@ CASES: list[Case] = [
     *matrix_workouts.CASES,
     *matrix_sessions.CASES,
     *matrix_plans.CASES,
+    *matrix_replan.CASES,
     *matrix_coaching_loop.CASES,
 ]
