@@ -270,9 +270,11 @@ RACE_PACE_BANDS = {
 }
 # Bands in fractions of CS, applied to the hardest target of the workout (max efforts
 # count at their assumed intensity) or, for long runs, to their longest part.
+# Easy, long and recovery runs inside Daniels' E band, easy and long near its middle
+# (0.76-0.82 x CS for typical runners; plans.intensity's module doc, issue #15).
 PEAK_BANDS = {
-    "easy": (0.70, 0.78),
-    "recovery": (0.62, 0.70),
+    "easy": (0.76, 0.82),
+    "recovery": (0.69, 0.78),
     "progression": (0.85, 0.95),
     "tempo": (0.88, 0.92),
     "threshold": (0.95, 1.00),
@@ -280,7 +282,7 @@ PEAK_BANDS = {
     "hills": (1.00, 1.25),
     "strides": (1.20, 1.30),
 }
-LONG_BAND = (0.72, 0.80)
+LONG_BAND = (0.76, 0.82)
 
 
 def library() -> list[tuple[str, Workout]]:

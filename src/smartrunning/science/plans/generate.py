@@ -56,7 +56,7 @@ from smartrunning.science.plans.days import (
     share_week_loads,
     week_ranges,
 )
-from smartrunning.science.plans.intensity import RaceSpeed, race_speed
+from smartrunning.science.plans.intensity import EASY_RUN_FRACTION, RaceSpeed, race_speed
 from smartrunning.science.plans.kinds import duration_bounds, nominal_load
 from smartrunning.science.plans.layout import (
     WEEK_DAYS,
@@ -96,8 +96,9 @@ __all__ = ["RACE_KIND", "generate_plan"]
 RACE_SLOT: Final = "race"
 RACE_KIND: Final = "race"
 """The kind of the race day's session."""
-GENERATED_EASY_INTENSITY: Final = 0.75
-"""Intensity of the easy run made up when the library has none (easy running, ~75 % CS)."""
+GENERATED_EASY_INTENSITY: Final = EASY_RUN_FRACTION
+"""Intensity of the easy run made up when the library has none (Daniels' easy running,
+``intensity.EASY_RUN_FRACTION``)."""
 GENERATED_EASY_BOUNDS_S: Final = (900.0, 3 * 3600.0)
 OFF_TARGET_NOTE: Final = 0.05
 """Note on a day whose planned load is further than this fraction from its target."""
@@ -521,8 +522,9 @@ def _limit_week(
 
 MIN_EASY_ADDED_S: Final = 300.0
 """Less easy running than this is not worth adding to a session."""
-EASY_INTENSITY: Final = 0.75
-"""Easy running appended to a shortened session (~75 % of CS: Daniels' easy pace)."""
+EASY_INTENSITY: Final = EASY_RUN_FRACTION
+"""Easy running appended to a shortened session (Daniels' easy pace,
+``intensity.EASY_RUN_FRACTION``)."""
 
 
 RACE_WEEK_EASING: Final = (0.9, 0.8, 0.7, 0.6, 0.5)

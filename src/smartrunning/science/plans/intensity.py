@@ -26,6 +26,17 @@ Sources (SCIENCE.md "Targets and limits"):
   VDOT of the CS model's performance at the window's nearer end (so the two methods
   meet there). Stated with the method used.
 
+- Easy running in the library and the generator (``EASY_RUN_FRACTION``,
+  ``RECOVERY_RUN_FRACTION``): workouts are written as fractions of CS (SCIENCE.md "ZWO
+  workout files"), so easy running is a fixed fraction chosen inside Daniels' E band
+  (59–74 % of VDOT) for every runner: at the runner's VDOT (the CS model's; CS 2.3–6 m/s,
+  D′ worth 30–90 s at CS) the band runs from 0.69–0.75 × CS (slow end) to 0.82–0.89 × CS
+  (fast end) and its middle (66.5 %) is 0.76–0.82 × CS. 0.79 × CS is near the middle for
+  all of them, for easy and long runs (Daniels: long runs at E pace); 0.75 × CS, the
+  slower part of the band, for recovery runs. (The first library had 0.74–0.77 and 0.68:
+  the slow end of E and below it; issue #15.) Jog recoveries between repetitions are
+  slower still (0.55–0.72 × CS) and are not easy running.
+
 Never "pace zone n = heart-rate zone n": the two scales do not line up (the issue that
 made easy runs show 50–60 % HRmax).
 """
@@ -45,8 +56,11 @@ from smartrunning.science.predictions import (
 )
 
 __all__ = [
+    "EASY_RUN_FRACTION",
+    "EASY_SHARE",
     "HR_FRACTION_OF_HRMAX",
     "HR_FRACTION_OF_LTHR",
+    "RECOVERY_RUN_FRACTION",
     "Intensity",
     "RaceSpeed",
     "classify",
@@ -93,6 +107,13 @@ HR_FRACTION_OF_LTHR: Final[dict[Intensity, tuple[float, float]]] = {
     Intensity.INTERVAL: (1.03, 1.06),
 }
 """Friel's running zones as fractions of LTHR (module doc)."""
+
+EASY_SHARE: Final = (0.59, 0.74)
+"""Daniels' easy running as shares of VDOT (module doc)."""
+EASY_RUN_FRACTION: Final = 0.79
+"""Easy and long running, a fraction of CS: near the middle of Daniels' E band (module doc)."""
+RECOVERY_RUN_FRACTION: Final = 0.75
+"""Recovery runs, a fraction of CS: the slower part of Daniels' E band (module doc)."""
 
 VDOT_REFERENCE_M: Final = 5000.0
 """The CS model's performance a runner's VDOT is taken from when none is given."""
