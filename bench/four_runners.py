@@ -16,7 +16,9 @@ then makes a plan toward a race for each with the app's own plan action
 - CS (m/s and pace) and what it rests on (``athletes.bests.cs_basis``), VDOT;
 - our E/M/T/I/R paces as planned (the plan's step targets, grouped by Daniels' intensity of
   each step) beside Daniels' band for that VDOT by the project's implementation
-  (``plans.intensity.speed_at_share``) and beside Daniels' table (SOURCE below);
+  (``plans.intensity.speed_at_share``; E with its middle) and beside Daniels' table (SOURCE
+  below); easy and long runs apart from recovery runs, and on rows of their own the jog
+  recoveries between repetitions and hill repetitions (grade-adjusted effort);
 - heart-rate targets per intensity as planned (bpm and % HRmax) beside Daniels' %HRmax;
 - the predicted race time beside Daniels' VDOT equivalent (``predictions.vdot_time_s``) and
   Daniels' table 3.1 where hard-coded;
@@ -25,7 +27,10 @@ then makes a plan toward a race for each with the app's own plan action
   quality sessions a week against ``week.quality_limit``, the largest weekly growth,
   the taper's depth against Bosquet et al. (2007: volume −41–60 %), the plan's warnings;
 - the limits: ``science.plans.limits.over_limits`` on every session, and the test suite's
-  checker of every stated limit (``tests.core.test_plans_limits.assert_every_limit``).
+  checker of every stated limit (``tests.core.test_plans_limits.assert_every_limit``);
+- for the 5 km specialist, "a coach's measured value is never silently replaced": a measured
+  CS entered, then two time trials uploaded and marked as such whose fit differs; the CS in
+  force after them and the open suggestion with its evidence (``measured_is_kept``).
 
 The plan inputs are captured by wrapping ``science.plans.generate_plan`` while the app's
 action runs (no application code changed). Prints what it finds, whatever it is.
@@ -62,7 +67,15 @@ import smartrunning.science.plans as sp
 from smartrunning.app import create_app
 from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import bests as best_services
-from smartrunning.athletes.models import PersonalBest, Runner, Sex
+from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes.models import (
+    BestKind,
+    ParameterKey,
+    ParameterSource,
+    PersonalBest,
+    Runner,
+    Sex,
+)
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import plan_schemas
 from smartrunning.platform import clock
@@ -73,6 +86,7 @@ from smartrunning.science.plans.limits import LONG_SHARE, over_limits, session_l
 from smartrunning.science.plans.targets import step_intensity
 from smartrunning.science.plans.week import quality_limit
 from smartrunning.science.predictions import vdot, vdot_time_s
+from smartrunning.sessions import performance
 from smartrunning.workouts import imports as workout_imports
 
 TODAY = dt.date(2026, 12, 7)
@@ -107,6 +121,16 @@ SHARES = {
     "R": (1.05, 1.20),
 }
 BOSQUET = (0.41, 0.60)
+RECOVERY, JOG, HILLS = "recovery", "jog", "hills"
+LABELS = {
+    "E": "E easy/long",
+    RECOVERY: "E recovery runs",
+    JOG: "jog between reps",
+    HILLS: "hill reps (GAP)",
+}
+"""Rows of the pace table: Daniels' intensities of flat running, easy and long runs apart
+from recovery runs; the jog recoveries between repetitions (not easy running) and hill
+repetitions (their intensity is effort, grade-adjusted: slower uphill) on rows of their own."""
 
 
 @dataclass(frozen=True)
@@ -277,7 +301,8 @@ def report(app: Any, case: Case, runner_id: int) -> list[str]:
         f"{projection_basis.get('level', {}).get('text', '-')}"
     )
     out.append(f"HR basis: {projection_basis.get('heart_rate', '-')}")
-    # Planned paces and HR by Daniels' intensity of each step's target.
+    # Planned paces and HR by Daniels' intensity of each step's target; easy runs apart
+    # from recovery runs, jog recoveries between reps and hill reps (run by effort).
     paces: dict[str, list[float]] = {}
     hrs: dict[str, list[float]] = {}
     for day in plan.days:
@@ -288,29 +313,44 @@ def report(app: Any, case: Case, runner_id: int) -> list[str]:
             found = step_intensity(high, params)
             if found is None:
                 continue
-            paces.setdefault(found.value, []).append(1000.0 / (high * cs))
+            group = found.value
+            if t.part == "off":
+                group = JOG
+            elif day.kind == "hills" and t.part == "on":
+                group = HILLS
+            elif group == "E" and day.kind == "recovery":
+                group = RECOVERY
+            paces.setdefault(group, []).append(1000.0 / (high * cs))
             if t.hr_bpm is not None:
-                hrs.setdefault(found.value, []).extend(t.hr_bpm)
+                hrs.setdefault(group, []).extend(t.hr_bpm)
     table = DANIELS_PACES[case.table_vdot]
     out.append(
-        f"{'':3} {'planned pace/km':>16} {'Daniels @VDOT ' + format(level, '.1f'):>20} "
+        f"{'':16} {'planned pace/km':>16} {'Daniels @VDOT ' + format(level, '.1f'):>28} "
         f"{'table VDOT ' + str(case.table_vdot):>14} {'planned HR bpm':>15} {'% HRmax':>10} "
         f"{'Daniels %HRmax':>15}"
     )
-    for k in "EMTIR":
-        lo_share, hi_share = SHARES[k]
+    for k in ("E", RECOVERY, "M", "T", "I", "R", JOG, HILLS):
+        band = "E" if k == RECOVERY else k
         ours = paces.get(k, [])
         ours_text = (
             f"{pace_s(min(ours))}-{pace_s(max(ours))}" if len(set(ours)) > 1
             else (pace_s(ours[0]) if ours else "none")
         )  # fmt: skip
-        daniels = f"{pace(speed_at_share(hi_share, level))}-{pace(speed_at_share(lo_share, level))}"
+        if band in SHARES:
+            lo_share, hi_share = SHARES[band]
+            daniels = (
+                f"{pace(speed_at_share(hi_share, level))}-{pace(speed_at_share(lo_share, level))}"
+            )
+            if k == "E":
+                daniels += f" (mid {pace(speed_at_share(sum(SHARES['E']) / 2, level))})"
+        else:
+            daniels = "-"
         hr = hrs.get(k, [])
         hr_text = f"{min(hr):.0f}-{max(hr):.0f}" if hr else "-"
         pct = f"{min(hr) / hrmax:.0%}-{max(hr) / hrmax:.0%}" if hr else "-"
         out.append(
-            f"{k:3} {ours_text:>16} {daniels:>20} {table[k]:>14} {hr_text:>15} {pct:>10} "
-            f"{DANIELS_HR[k]:>15}"
+            f"{LABELS.get(k, k):16} {ours_text:>16} {daniels:>28} {table.get(band, '-'):>14} "
+            f"{hr_text:>15} {pct:>10} {DANIELS_HR.get(band, '-'):>15}"
         )
     mile = vdot_time_s(level, 1609.344)
     out.append(
@@ -421,6 +461,103 @@ def report(app: Any, case: Case, runner_id: int) -> list[str]:
     return out
 
 
+MEASURED_CASE = "5 km specialist"
+MEASURED_CS = {"cs_mps": 4.45, "d_prime_m": 270.0}
+MEASURED_DAYS_AGO = 14
+TIME_TRIALS = ((3000.0, 580.0, 6), (5000.0, 1010.0, 3))
+"""(distance m, time s, days before TODAY): the specialist's time trials after the measured
+value, 3000 m in 9:40 and 5000 m in 16:50, faster than her races (10:05, 17:30)."""
+
+
+def time_trial(day: dt.date, distance_m: float, time_s: float, hrmax: float, seed: int) -> bytes:
+    """A session that is one time trial: 1 km easy at 3.5 m/s, ``distance_m`` at even
+    pace in ``time_s``, 300 m jogged; heart rate rising to 97 % HRmax. Shorter than the
+    next standard distance, so the trial is the session's longest effort."""
+    warm_s, cool_s = round(1000.0 / 3.5), 100
+    total = warm_s + round(time_s) + cool_s
+    speed = np.concatenate([
+        np.full(warm_s, 3.5), np.full(round(time_s), distance_m / round(time_s)),
+        np.full(cool_s, 3.0),
+    ])  # fmt: skip
+    hr = np.concatenate([
+        np.linspace(0.65, 0.78, warm_s), np.linspace(0.85, 0.97, round(time_s)),
+        np.linspace(0.95, 0.80, cool_s),
+    ]) * hrmax  # fmt: skip
+    start = dt.datetime.combine(day, dt.time(9), dt.UTC)
+    records = synthetic_run(total, start=start, seed=seed)
+    records = replace(
+        records,
+        speed_mps=speed,
+        distance_m=np.concatenate([[0.0], np.cumsum(speed[:-1])]),
+        heart_rate_bpm=np.round(hr),
+    )
+    return encode_activity([Segment(records)])
+
+
+def measured_is_kept(app: Any, case: Case, runner_id: int) -> list[str]:
+    """Issue #15 "a coach's measured value is never silently replaced": a measured CS entered
+    (``parameters.set_parameter``, source measured, as the profile's form saves it), then
+    time trials uploaded and marked as such (``sessions.performance.mark_performance``)
+    whose fit differs: the CS in force stays the measured one and the fit is a suggestion."""
+    out = [f"-- Measured CS kept ({case.label}) --"]
+    with app.app_context():
+        runner = db.session.get_one(Runner, runner_id)
+        hrmax = 211.0 - 0.64 * ((TODAY - case.birth).days / 365.25)
+        before = parameter_services.parameters_on(runner, TODAY).critical_speed
+        out.append(
+            f"CS in force before: {before.value.cs_mps:.2f} m/s, D' {before.value.d_prime_m:.0f} m "
+            f"({before.source.value}{', automatic' if before.automatic else ''})"
+        )
+        measured_from = TODAY - dt.timedelta(days=MEASURED_DAYS_AGO)
+        parameter_services.set_parameter(
+            runner, ParameterKey.CRITICAL_SPEED, dict(MEASURED_CS), measured_from,
+            source=ParameterSource.MEASURED, by=None, today=TODAY, note="lab test",
+        )  # fmt: skip
+        db.session.commit()
+    out.append(
+        f"Coach enters a measured CS {MEASURED_CS['cs_mps']:.2f} m/s, D' "
+        f"{MEASURED_CS['d_prime_m']:.0f} m from {measured_from}"
+    )
+    files = [
+        (f"tt-{d:.0f}.fit", time_trial(TODAY - dt.timedelta(days=ago), d, s, hrmax, 90 + k))
+        for k, (d, s, ago) in enumerate(TIME_TRIALS)
+    ]
+    report = import_inline(app, runner_id, files)
+    listed = report["files"]
+    assert isinstance(listed, list)
+    with app.app_context():
+        for entry in listed:
+            for session_id in entry["session_ids"]:
+                performance.mark_performance(None, int(session_id), BestKind.TIME_TRIAL)
+        runner = db.session.get_one(Runner, runner_id)
+        trials = ", ".join(f"{d:.0f} m {hms(s)} ({ago} days ago)" for d, s, ago in TIME_TRIALS)
+        out.append(f"Uploaded and marked as time trials: {trials}")
+        after = parameter_services.parameters_on(runner, TODAY).critical_speed
+        kept = math.isclose(after.value.cs_mps, MEASURED_CS["cs_mps"]) and math.isclose(
+            after.value.d_prime_m, MEASURED_CS["d_prime_m"]
+        )
+        out.append(
+            f"CS in force after: {after.value.cs_mps:.2f} m/s, D' {after.value.d_prime_m:.0f} m "
+            f"({after.source.value}{', automatic' if after.automatic else ''}, from "
+            f"{after.valid_from}): {'the measured value, KEPT' if kept else 'REPLACED'}"
+        )
+        suggestions = best_services.open_suggestions(runner)
+        out.append(f"Open suggestions: {len(suggestions)}")
+        for s in suggestions:
+            details = s.details or {}
+            used = "; ".join(
+                f"{e.get('distance_m', 0):.0f} m {hms(float(e.get('time_s', math.nan)))}"
+                f" on {e.get('date', '?')}"
+                for e in details.get("used", [])
+            )
+            out.append(
+                f"  - from {s.valid_from}: CS {s.value['cs_mps']:.2f} m/s, D' "
+                f"{s.value['d_prime_m']:.0f} m ({details.get('basis', s.source.value)}); "
+                f"evidence: {used or '-'}; R2 {details.get('r_squared', '-')}; note: {s.note}"
+            )
+    return out
+
+
 def main() -> int:
     logging.disable(logging.INFO)
     print(f"Source of the table column: {SOURCE}.")
@@ -439,6 +576,8 @@ def main() -> int:
                 runner_id = make_runner(app, case)
                 print()
                 print("\n".join(report(app, case, runner_id)))
+                if case.label == MEASURED_CASE:
+                    print("\n".join(measured_is_kept(app, case, runner_id)))
     return 0
 
 
