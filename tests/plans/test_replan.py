@@ -1,0 +1,245 @@
+"""Re-plan proposals through the actions, API, pages and CLI (``plans.replan``): made,
+read, accepted (all or chosen weeks), rejected, superseded; bad input answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from smartrunning.accounts.models import User
+from smartrunning.athletes.models import Runner
+from smartrunning.cli import main
+from smartrunning.notifications.models import Notification
+from smartrunning.plans import actions as plan_services
+from smartrunning.plans import replan
+from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.replan_models import ReplanProposal
+from smartrunning.platform import clock
+from smartrunning.platform.db import db
+from smartrunning.platform.errors import Conflict, InvalidInput, NotFound
+from tests.helpers import World, csrf_token, login, make_best, make_world, post_form
+from tests.plans.replan_data import make_plan, rebuild, run_week
+
+pytestmark = pytest.mark.db
+
+START = dt.date(2026, 3, 2)
+WEEKS = 8
+RACE = START + dt.timedelta(days=7 * WEEKS - 1)
+WEEK_END = START + dt.timedelta(days=6)
+
+
+@pytest.fixture
+def at_week_end() -> Iterator[None]:
+    with clock.clock_at(dt.datetime.combine(WEEK_END, dt.time(21, 30), tzinfo=dt.UTC)):
+        yield
+
+
+def _world(app: Flask) -> tuple[World, int, int]:
+    """The world; a plan for each runner from START; both missed the first week."""
+    world = make_world(app)
+    for rid in (world.runner_id, world.other_runner_id):
+        make_best(app, rid, 5000.0, 22 * 60.0, START - dt.timedelta(days=60))
+    ids = []
+    with app.app_context():
+        for rid in (world.runner_id, world.other_runner_id):
+            runner = db.session.get_one(Runner, rid)
+            for w in range(4, 0, -1):
+                run_week(rid, START - dt.timedelta(days=7 * w), [45, 0, 55, 0, 50, 75, 0])
+            rebuild(runner, START - dt.timedelta(days=28))
+            ids.append(make_plan(runner, RACE, WEEKS, START - dt.timedelta(days=1)).id)
+        db.session.commit()
+    return world, ids[0], ids[1]
+
+
+def _api(client: FlaskClient, path: str, body: object | None = None) -> tuple[int, dict[str, Any]]:
+    token = csrf_token(client, "/")
+    method = "GET" if body is None else "POST"
+    response = client.open(path, method=method, json=body, headers={"X-CSRFToken": token})
+    return response.status_code, response.get_json(silent=True) or {}
+
+
+def _days(app: Flask, plan_id: int) -> dict[int, tuple[float, str]]:
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        return {d.id: (d.load, d.zwo) for d in plan.days}
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_api_propose_accept_chosen_weeks_and_bad_input(app: Flask) -> None:
+    world, plan_id, other_plan_id = _world(app)
+    before = _days(app, plan_id)
+    coach = app.test_client()
+    login(coach, "coach")
+    status, body = _api(coach, f"/api/plans/{plan_id}/replan", {})
+    assert status == 201, body
+    proposal = body["proposal"]
+    assert proposal["status"] == "proposed"
+    assert proposal["cut_date"] == (WEEK_END + dt.timedelta(days=1)).isoformat()
+    weeks = [w["week"] for w in proposal["weeks"]]
+    assert weeks[0] == 2
+    assert "week 1 was 100 % under plan" in proposal["weeks"][0]["text"]
+    assert all("zwo" not in d["after"] for d in proposal["days"])
+    assert _days(app, plan_id) == before  # nothing changes until accepted
+    assert _api(coach, f"/api/plans/{plan_id}/replan")[1]["proposal"]["id"] == proposal["id"]
+    pid = proposal["id"]
+    accept = f"/api/plans/{plan_id}/replan/{pid}/accept"
+    # Bad input: weeks not proposed, none, out of range, not numbers; unknown proposals.
+    assert _api(coach, accept, {"weeks": [1]})[0] == 422
+    assert _api(coach, accept, {"weeks": []})[0] == 422
+    assert _api(coach, accept, {"weeks": [0]})[0] == 422
+    assert _api(coach, accept, {"weeks": ["x"]})[0] == 422
+    assert _api(coach, f"/api/plans/{plan_id}/replan/999999/accept", {})[0] == 404
+    assert _api(coach, f"/api/plans/{plan_id}/replan/0/reject", {})[0] == 404
+    assert _api(coach, f"/api/plans/{other_plan_id}/replan", {})[0] == 404
+    runner = app.test_client()
+    login(runner, "runner")
+    assert _api(runner, accept, {})[0] == 403
+    assert _api(runner, f"/api/plans/{plan_id}/replan")[0] == 200
+    # Take the first proposed week only.
+    status, body = _api(coach, accept, {"weeks": [weeks[0]]})
+    assert status == 200, body
+    assert body["proposal"]["status"] == "accepted"
+    assert body["proposal"]["accepted_weeks"] == [weeks[0]]
+    after = _days(app, plan_id)
+    changed_ids = {d["day_id"] for d in proposal["days"] if d["week"] == weeks[0]}
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        for day in plan.days:
+            if day.id in changed_ids:
+                assert after[day.id] != before[day.id]
+                assert day.load < before[day.id][0]
+                assert "Re-planned" in day.notes
+            else:
+                assert after[day.id] == before[day.id], day  # past days, other weeks
+        told = db.session.execute(
+            sa.select(Notification).where(Notification.user_id == world.runner)
+        ).scalars()
+        assert any("re-planned" in n.title and "week 2" in n.body for n in told)
+    # Already decided: 409, accepting or rejecting.
+    assert _api(coach, accept, {})[0] == 409
+    assert _api(coach, f"/api/plans/{plan_id}/replan/{pid}/reject", {})[0] == 409
+    assert _api(coach, f"/api/plans/{plan_id}/replan/{pid}")[1]["proposal"]["status"] == "accepted"
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_reject_keeps_the_plan_and_an_edit_supersedes(app: Flask) -> None:
+    world, plan_id, _ = _world(app)
+    before = _days(app, plan_id)
+    with app.app_context():
+        coach = db.session.get_one(User, world.coach)
+        plan = db.session.get_one(Plan, plan_id)
+        first = replan.propose(plan, clock.today(), by=coach).proposal
+        assert first is not None
+        replan.reject(first, coach, clock.today())
+        assert first.status == "rejected"
+        assert first.decided_by == coach
+        with pytest.raises(Conflict):
+            replan.accept(first, coach, clock.today())
+        second = replan.propose(plan, clock.today(), by=coach).proposal
+        assert second is not None
+        third = replan.propose(plan, clock.today(), by=coach).proposal
+        assert third is not None
+        assert second.status == "superseded"  # a newer proposal
+        day = next(d for d in plan.days if d.date > WEEK_END + dt.timedelta(days=3))
+        plan_services.edit_day(day, notes="Coach's note")
+        db.session.commit()
+        assert replan.pending(plan, clock.today()) is None
+        assert third.status == "superseded"  # the plan was edited since
+        with pytest.raises(Conflict):
+            replan.accept(third, coach, clock.today())
+        with pytest.raises(NotFound):
+            replan.proposal_of(plan, 2**40)
+    after = _days(app, plan_id)
+    assert {k: v for k, v in after.items()} == before
+
+
+def test_refused_before_the_plan_starts_and_in_the_race_week(app: Flask) -> None:
+    _, plan_id, _ = _world(app)
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        with pytest.raises(InvalidInput, match="not started"):
+            replan.propose(plan, START - dt.timedelta(days=1), by=None)
+        with pytest.raises(InvalidInput, match="race week"):
+            replan.propose(plan, RACE - dt.timedelta(days=2), by=None)
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_pages_show_the_diff_and_accept_the_weeks_ticked(app: Flask) -> None:
+    _, plan_id, other_plan_id = _world(app)
+    coach = app.test_client()
+    login(coach, "coach")
+    page = coach.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert 'data-testid="replan"' in page
+    made = post_form(coach, f"/plans/{plan_id}/replan")
+    assert made.status_code == 303
+    page = coach.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "week 2: −" in page
+    assert "week 1 was 100 % under plan" in page
+    page = coach.get(f"/plans/{plan_id}/replan").get_data(as_text=True)
+    assert 'data-testid="replan-accept"' in page
+    with app.app_context():
+        row = db.session.execute(sa.select(ReplanProposal)).scalars().one()
+        pid, weeks = row.id, [w["week"] for w in row.weeks]
+    accept = f"/plans/{plan_id}/replan/{pid}/accept"
+    bad = post_form(coach, accept, {"choose": "1", "weeks": ["x"]})
+    assert bad.status_code == 303
+    wrong = post_form(coach, accept, {"choose": "1"})  # nothing ticked
+    assert wrong.status_code == 303
+    assert "Choose weeks" in coach.get(f"/plans/{plan_id}/replan").get_data(as_text=True)
+    done = post_form(coach, accept, {"choose": "1", "weeks": [str(w) for w in weeks[:2]]})
+    assert done.status_code == 303
+    with app.app_context():
+        row = db.session.get_one(ReplanProposal, pid)
+        assert (row.status, row.accepted_weeks) == ("accepted", weeks[:2])
+    runner = app.test_client()
+    login(runner, "runner")
+    assert post_form(runner, f"/plans/{plan_id}/replan").status_code == 403
+    assert runner.get(f"/plans/{other_plan_id}/replan").status_code == 404
+    page = runner.get(f"/plans/{plan_id}/replan").get_data(as_text=True)
+    assert "Earlier proposals" in page
+    assert 'data-testid="replan"' not in page
+
+
+def test_cli_and_the_daily_job(app: Flask) -> None:
+    _, plan_id, other_plan_id = _world(app)
+    cli = app.test_cli_runner()
+    day = WEEK_END.isoformat()
+    out = cli.invoke(main, ["plan", "replan", "propose", str(plan_id), "--today", day, "--json"])
+    assert out.exit_code == 0, out.output
+    pid = json.loads(out.output)["proposal"]["id"]
+    shown = cli.invoke(main, ["plan", "replan", "show", str(plan_id), "--today", day])
+    assert "week 2: −" in shown.output
+    bad = cli.invoke(
+        main, ["plan", "replan", "accept", str(plan_id), str(pid), "--week", "1", "--today", day]
+    )
+    assert bad.exit_code == 1
+    assert "Choose weeks" in bad.output
+    unknown = cli.invoke(main, ["plan", "replan", "reject", str(other_plan_id), str(pid)])
+    assert unknown.exit_code == 1
+    assert "No such re-plan proposal" in unknown.output
+    took = cli.invoke(
+        main, ["plan", "replan", "accept", str(plan_id), str(pid), "--today", day, "--json"]
+    )
+    assert took.exit_code == 0, took.output
+    assert json.loads(took.output)["proposal"]["status"] == "accepted"
+    # The job: both plans end their first week on WEEK_END; the day before, none.
+    with app.app_context():
+        assert replan.propose_due(WEEK_END - dt.timedelta(days=1)) == (0, 0)
+        seen, made = replan.propose_due(WEEK_END)
+        db.session.commit()
+        assert seen == 2
+        assert made >= 1
+        coaches_told = db.session.execute(
+            sa.select(Notification).where(Notification.title.startswith("Re-plan proposed"))
+        ).scalars()
+        assert list(coaches_told)
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        assert all(isinstance(d, PlanDay) for d in plan.days)
