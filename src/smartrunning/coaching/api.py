@@ -10,7 +10,6 @@ from flask_smorest import Blueprint, abort
 from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
 from smartrunning.athletes.schemas import RunnerDeletedSchema
 from smartrunning.coaching import deletion as runner_deletion
-from smartrunning.platform.db import db
 
 __all__ = ["blp"]
 
@@ -27,5 +26,4 @@ class RunnerDeletion(MethodView):
         if not may_delete_runner(runner):
             abort(403, message="Only the runner's coaches and admins delete a runner.")
         deleted = runner_deletion.delete_runner(runner)
-        db.session.commit()
         return deleted.as_dict()

@@ -24,6 +24,7 @@ from smartrunning.plans import compliance
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
+from smartrunning.platform.transactions import transaction
 from smartrunning.sessions.models import HistoryDay, TrainingSession
 
 __all__ = ["AthleteStatus", "mark_seen", "statuses"]
@@ -302,10 +303,11 @@ def _reasons(status: AthleteStatus) -> None:
 
 
 def mark_seen(coach: User, runner_id: int) -> None:
-    """The coach looked at the runner now. The caller commits."""
-    row = db.session.get(AthleteSeen, (coach.id, runner_id))
-    if row is None:
-        db.session.add(AthleteSeen(coach_id=coach.id, runner_id=runner_id, seen_at=clock.now()))
-    else:
-        row.seen_at = clock.now()
-    db.session.flush()
+    """The coach looked at the runner now. Commits."""
+    with transaction():
+        row = db.session.get(AthleteSeen, (coach.id, runner_id))
+        if row is None:
+            db.session.add(AthleteSeen(coach_id=coach.id, runner_id=runner_id, seen_at=clock.now()))
+        else:
+            row.seen_at = clock.now()
+        db.session.flush()

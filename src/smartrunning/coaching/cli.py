@@ -8,7 +8,6 @@ from flask.cli import AppGroup, with_appcontext
 from smartrunning.athletes.cli import runner_or_fail
 from smartrunning.coaching import deletion as runner_deletion
 from smartrunning.platform.cli_output import emit, json_option
-from smartrunning.platform.db import db
 
 __all__ = ["register"]
 
@@ -24,7 +23,6 @@ def delete_command(runner_id: int, yes: bool, as_json: bool) -> None:
     if not yes:
         click.confirm(f"Delete runner {runner.id} ({runner.name}) and all their data?", abort=True)
     deleted = runner_deletion.delete_runner(runner)
-    db.session.commit()
     emit(
         deleted.as_dict(),
         as_json,

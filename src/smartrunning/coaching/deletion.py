@@ -26,6 +26,7 @@ from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict
 from smartrunning.platform.softdelete import INCLUDE_DELETED
+from smartrunning.platform.transactions import transaction
 from smartrunning.sessions.models import (
     ImportFile,
     ImportJob,
@@ -59,11 +60,16 @@ class DeletedRunner:
 
 
 def delete_runner(runner: Runner) -> DeletedRunner:
-    """Delete ``runner`` with all their data; the caller commits.
+    """Delete ``runner`` with all their data, blobs included, in one transaction; commits.
 
     Raises:
-        Conflict: an import of theirs is still queued or running.
+        Conflict: an import of theirs is still queued or running (nothing deleted).
     """
+    with transaction():
+        return _delete_runner(runner)
+
+
+def _delete_runner(runner: Runner) -> DeletedRunner:
     open_jobs = db.session.execute(
         sa.select(sa.func.count(ImportJob.id)).where(
             ImportJob.runner_id == runner.id, ImportJob.status != JobStatus.DONE

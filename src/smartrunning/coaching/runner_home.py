@@ -16,6 +16,7 @@ from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans.models import Plan
 from smartrunning.platform.db import db
+from smartrunning.platform.transactions import transaction
 from smartrunning.sessions.models import TrainingSession
 
 __all__ = ["RunnerHome", "runner_home"]
@@ -48,7 +49,12 @@ def _latest(runner: Runner) -> TrainingSession | None:
 
 def runner_home(runner: Runner, today: dt.date) -> RunnerHome:
     """The page's data for ``runner`` on ``today``; links sessions imported since the plan
-    was last shown to its days (the caller commits)."""
+    was last shown to its days (commits that)."""
+    with transaction():
+        return _runner_home(runner, today)
+
+
+def _runner_home(runner: Runner, today: dt.date) -> RunnerHome:
     plan = plan_calendar.active_plan(runner, today)
     latest = _latest(runner)
     week = None

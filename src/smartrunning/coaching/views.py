@@ -44,8 +44,7 @@ def index() -> ResponseReturnValue:
     if runner is not None and runner.onboarding_step is not None:
         return redirect(url_for("wizard.resume", runner_id=runner.id))
     if runner is not None:
-        home = runner_home.runner_home(runner, display.today())
-        db.session.commit()  # sessions linked to the plan's days
+        home = runner_home.runner_home(runner, display.today())  # links sessions to days
         return render_template(
             "coaching/runner_home.html",
             home=home,
@@ -83,7 +82,6 @@ def open_athlete(runner_id: int) -> ResponseReturnValue:
     (``to``, a path of this site) or the athlete's page."""
     runner = get_runner_or_404(runner_id)
     attention.mark_seen(this_user(), runner.id)
-    db.session.commit()
     target = safe_next(request.args.get("to"))
     return redirect(target or url_for("athletes.runner_detail", runner_id=runner.id))
 
@@ -103,10 +101,8 @@ def runner_delete(runner_id: int) -> ResponseReturnValue:
             try:
                 deleted = runner_deletion.delete_runner(runner)
             except Conflict as exc:
-                db.session.rollback()
                 form.confirm_name.errors = [exc.message]
             else:
-                db.session.commit()
                 flash(
                     f"{deleted.name} was deleted with {deleted.sessions} sessions and all "
                     "their files, bests, parameters, history and plans.",
