@@ -28,6 +28,7 @@ from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput, NotFound, ServiceError
+from smartrunning.platform.transactions import transaction
 from smartrunning.science import session_rpe
 from smartrunning.sessions import recompute
 from smartrunning.sessions.analysis_state import lock_runner
@@ -131,8 +132,15 @@ def set_session_feedback(
 
     The session-RPE load (``science.session_rpe``) is stored with it; a session without a
     load of its own (no heart rate, no pace) takes it as its load, and the history is
-    recomputed from its day. Commits.
+    recomputed from its day. Commits (refused: rolled back).
     """
+    with transaction():
+        return _set_session_feedback(user, session_id, rpe=rpe, feeling=feeling, comment=comment)
+
+
+def _set_session_feedback(
+    user: User, session_id: int, *, rpe: int | None, feeling: str | None, comment: str
+) -> SessionFeedback:
     subject, session = session_subject(user, session_id)
     if subject.runner.user_id != user.id:
         raise Forbidden("Only the runner gives the RPE and feeling of their session.")
@@ -161,7 +169,7 @@ def set_session_feedback(
     row.updated_at = clock.now()
     row.updated_by_id = user.id
     if comment.strip():
-        add_comment(user, subject, comment, commit=False)
+        add_comment(user, subject, comment)
     elif rpe is not None or mood is not None:
         words = [f"RPE {rpe}" if rpe is not None else "", mood.label.lower() if mood else ""]
         notifications.notify(
@@ -185,7 +193,6 @@ def set_session_feedback(
         session.load_model = None if row.srpe_load is None else SRPE_MODEL
         db.session.flush()
         recompute.recompute_runner(subject.runner)
-    db.session.commit()
     return row
 
 
@@ -216,11 +223,15 @@ def srpe_load_of(session_id: int) -> float | None:
     ).scalar_one_or_none()
 
 
-def add_comment(
-    user: User, subject: Subject, body: str, *, private: bool = False, commit: bool = True
-) -> Comment:
+def add_comment(user: User, subject: Subject, body: str, *, private: bool = False) -> Comment:
     """A comment (or, for coaches and admins, a private note) on a session or planned day;
-    the others in the thread are notified. Commits unless ``commit`` is False."""
+    the others in the thread are notified. Commits (refused: rolled back); inside another
+    action's transaction, with it."""
+    with transaction():
+        return _add_comment(user, subject, body, private=private)
+
+
+def _add_comment(user: User, subject: Subject, body: str, *, private: bool) -> Comment:
     text = body.strip()
     if not text:
         raise InvalidInput("Write something first.", field="body")
@@ -255,14 +266,12 @@ def add_comment(
         notifications.notify(
             [runner_user], NotificationKind.COMMENT, said, body=text[:300], link=subject.link
         )
-    if commit:
-        db.session.commit()
     return row
 
 
 def thread(user: User, subject: Subject, *, mark_read: bool = True) -> list[Comment]:
     """The comments on ``subject`` the user may read, oldest first; marks them read
-    (``mark_read``; the caller commits)."""
+    (``mark_read``; commits that)."""
     query = sa.select(Comment).order_by(Comment.created_at, Comment.id)
     if subject.kind == "session":
         query = query.where(Comment.session_id == subject.id)
@@ -272,8 +281,9 @@ def thread(user: User, subject: Subject, *, mark_read: bool = True) -> list[Comm
         query = query.where(Comment.private.is_(False))
     rows = list(db.session.execute(query).scalars())
     if mark_read:
-        _mark_read(user.id, subject)
-        notifications.mark_read_about(user.id, subject.link)
+        with transaction():
+            _mark_read(user.id, subject)
+            notifications.mark_read_about(user.id, subject.link)
     return rows
 
 

@@ -13,7 +13,6 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.feedback import actions
 from smartrunning.feedback.models import Feeling
 from smartrunning.notifications.api import StrictBool
-from smartrunning.platform.db import db
 
 __all__ = ["blp"]
 
@@ -66,7 +65,6 @@ class CommentOut(Schema):
 
 def _thread(subject: actions.Subject) -> list[dict[str, Any]]:
     rows = actions.thread(this_user(), subject)
-    db.session.commit()
     authors = actions.authors_of(rows)
     return [actions.comment_json(row, authors) for row in rows]
 

@@ -77,7 +77,6 @@ def comments_command(
     user = _user(username)
     subject = _subject(user, session_id, day_id)
     rows = actions.thread(user, subject)
-    db.session.commit()
     authors = actions.authors_of(rows)
     items = [actions.comment_json(r, authors) for r in rows]
     lines = [

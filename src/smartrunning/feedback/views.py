@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from smartrunning.accounts.policy import this_user
 from smartrunning.feedback import actions
 from smartrunning.feedback.models import RPE_WORDS, Feeling
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 
 __all__ = ["bp"]
@@ -29,8 +28,7 @@ def _render(
     form: dict[str, str] | None = None,
 ) -> ResponseReturnValue:
     user = this_user()
-    comments = actions.thread(user, subject)
-    db.session.commit()  # the read mark
+    comments = actions.thread(user, subject)  # marks them read
     feedback = actions.feedback_of(session.id) if session is not None else None
     return render_template(
         "feedback/thread.html",
@@ -79,7 +77,6 @@ def session_feedback_save(session_id: int) -> ResponseReturnValue:
             comment=form["comment"],
         )
     except InvalidInput as exc:
-        db.session.rollback()
         return _render(subject, session=session, status=422, error=exc.message, form=form)
     flash("Thanks, your feedback is saved.", "success")
     if request.form.get("back") == "home":  # the runner home's two-tap form
@@ -112,7 +109,6 @@ def _comment(subject: actions.Subject, *, session: Any = None) -> ResponseReturn
     try:
         actions.add_comment(this_user(), subject, body, private=private)
     except InvalidInput as exc:
-        db.session.rollback()
         return _render(
             subject, session=session, status=422, comment_error=exc.message, form={"body": body}
         )
