@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from smartrunning.platform.errors import (
     InvalidInput,
 )
 from smartrunning.platform.formatting import UNITS, is_time_zone
+from smartrunning.platform.transactions import transaction
 
 __all__ = [
     "USERNAME_PATTERN",
@@ -38,8 +40,10 @@ __all__ = [
     "ensure_first_admin",
     "find_user",
     "generate_password",
+    "log_in",
     "parse_roles",
     "reset_password",
+    "save_new_user",
     "set_active",
     "set_display_prefs",
     "set_password",
@@ -168,6 +172,15 @@ def create_user(
     return user
 
 
+def save_new_user(
+    username: str, password: str, roles: Iterable[Role], *, display_name: str = ""
+) -> User:
+    """``create_user`` as an action of its own (the ``create-user`` command): commits the
+    account, or rolls back and raises what refused it."""
+    with transaction():
+        return create_user(username, password, roles, display_name=display_name)
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, else None (never says which part was wrong)."""
     user = find_user(username)
@@ -182,6 +195,18 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def log_in(username: str, password: str, browser_time_zone: str | None) -> User | None:
+    """The login form: ``authenticate``, then a user who has chosen no time zone reads
+    times in their browser's from this first login on (they change it in their settings;
+    an unknown zone is ignored). Commits; None when the credentials are wrong."""
+    with transaction():
+        user = authenticate(username, password)
+        if user is not None and not user.time_zone and browser_time_zone:
+            with contextlib.suppress(InvalidInput):
+                set_display_prefs(user, time_zone=browser_time_zone)
+        return user
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher_for_env().verify(password_hash, password)
@@ -190,55 +215,67 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """The user changes their own password; the current one must be right."""
-    if not _verify(user.password_hash, current):
-        raise InvalidInput("The current password is wrong.", field="current_password")
-    if current == new:
-        raise InvalidInput("Choose a password different from the current one.", field="password")
-    set_password(user, new, must_change=False)
+    """The user changes their own password; the current one must be right. Commits
+    (refused: rolled back)."""
+    with transaction():
+        if not _verify(user.password_hash, current):
+            raise InvalidInput("The current password is wrong.", field="current_password")
+        if current == new:
+            raise InvalidInput(
+                "Choose a password different from the current one.", field="password"
+            )
+        set_password(user, new, must_change=False)
 
 
 def set_password(user: User, password: str, *, must_change: bool) -> None:
-    check_password_rules(password, username=user.username)
-    user.password_hash = _hasher_for_env().hash(password)
-    user.must_change_password = must_change
-    user.password_changed_at = now_utc()
-    user.password_version = (user.password_version or 0) + 1  # ends the user's tokens
+    """Set ``user``'s password (the rules checked first). Commits (refused: rolled back)."""
+    with transaction():
+        check_password_rules(password, username=user.username)
+        user.password_hash = _hasher_for_env().hash(password)
+        user.must_change_password = must_change
+        user.password_changed_at = now_utc()
+        user.password_version = (user.password_version or 0) + 1  # ends the user's tokens
 
 
 def end_sessions(user: User) -> None:
     """Log ``user`` out everywhere: every session cookie issued so far, including one
-    copied before this logout, names no one any more (``User.get_id``)."""
-    user.session_version = (user.session_version or 0) + 1
+    copied before this logout, names no one any more (``User.get_id``). Commits."""
+    with transaction():
+        user.session_version = (user.session_version or 0) + 1
 
 
 def reset_password(user: User) -> str:
-    """Give ``user`` a new temporary password (returned once) that must be changed."""
+    """Give ``user`` a new temporary password (returned once) that must be changed.
+    Commits."""
     password = generate_password()
     set_password(user, password, must_change=True)
     return password
 
 
 def set_roles(user: User, roles: Iterable[Role], *, acting: User) -> None:
-    role_set = set(roles)
-    if not role_set:
-        raise InvalidInput("Choose at least one role.", field="roles")
-    if user.id == acting.id and Role.ADMIN in user.roles and Role.ADMIN not in role_set:
-        raise InvalidInput("You cannot remove your own admin role.", field="roles")
-    if Role.ADMIN in user.roles and Role.ADMIN not in role_set:
-        _require_another_admin(user)
-    user.role_rows = [row for row in user.role_rows if row.role in role_set]
-    for role in sorted(role_set - user.roles):
-        user.role_rows.append(UserRole(role=role))
+    """Give ``user`` exactly ``roles``. Commits (refused: rolled back)."""
+    with transaction():
+        role_set = set(roles)
+        if not role_set:
+            raise InvalidInput("Choose at least one role.", field="roles")
+        if user.id == acting.id and Role.ADMIN in user.roles and Role.ADMIN not in role_set:
+            raise InvalidInput("You cannot remove your own admin role.", field="roles")
+        if Role.ADMIN in user.roles and Role.ADMIN not in role_set:
+            _require_another_admin(user)
+        user.role_rows = [row for row in user.role_rows if row.role in role_set]
+        for role in sorted(role_set - user.roles):
+            user.role_rows.append(UserRole(role=role))
 
 
 def set_active(user: User, active: bool, *, acting: User) -> None:
-    """Deactivate (cannot log in, data kept) or reactivate an account."""
-    if not active and user.id == acting.id:
-        raise InvalidInput("You cannot deactivate your own account.", field="active")
-    if not active and Role.ADMIN in user.roles:
-        _require_another_admin(user)
-    user.is_active = active
+    """Deactivate (cannot log in, data kept) or reactivate an account. Commits (refused:
+    rolled back)."""
+    with transaction():
+        if not active and user.id == acting.id:
+            raise InvalidInput("You cannot deactivate your own account.", field="active")
+        if not active and Role.ADMIN in user.roles:
+            _require_another_admin(user)
+        user.is_active = active
 
 
 def _require_another_admin(user: User) -> None:
@@ -281,17 +318,19 @@ def set_display_prefs(
 ) -> None:
     """Set the time zone (an IANA name such as "Europe/Berlin") and/or the units ("km" or
     "mi") the user reads pages, command output and calendar files in; ``None`` leaves a
-    value as it is. Refuses an unknown zone or unit, naming the field."""
-    if time_zone is not None:
-        zone = time_zone.strip()
-        if not is_time_zone(zone):
-            raise InvalidInput(
-                f"Unknown time zone “{zone[:64]}”: use a name such as Europe/Berlin, "
-                "America/New_York or UTC.",
-                field="time_zone",
-            )
-        user.time_zone = zone
-    if units is not None:
-        if units not in UNITS:
-            raise InvalidInput("Units must be km (kilometres) or mi (miles).", field="units")
-        user.units = units
+    value as it is. Refuses an unknown zone or unit, naming the field. Commits (refused:
+    rolled back)."""
+    with transaction():
+        if time_zone is not None:
+            zone = time_zone.strip()
+            if not is_time_zone(zone):
+                raise InvalidInput(
+                    f"Unknown time zone “{zone[:64]}”: use a name such as Europe/Berlin, "
+                    "America/New_York or UTC.",
+                    field="time_zone",
+                )
+            user.time_zone = zone
+        if units is not None:
+            if units not in UNITS:
+                raise InvalidInput("Units must be km (kilometres) or mi (miles).", field="units")
+            user.units = units

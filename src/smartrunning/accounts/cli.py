@@ -10,7 +10,6 @@ from smartrunning.platform.cli_output import (
     emit,
     json_option,
 )
-from smartrunning.platform.db import db
 
 __all__ = ["register"]
 
@@ -36,10 +35,9 @@ def create_user_command(
     """Create an account; its owner must change the password at first login."""
     generated = password is None
     secret = password or accounts.generate_password()
-    user = accounts.create_user(
+    user = accounts.save_new_user(
         username, secret, accounts.parse_roles(roles), display_name=display_name
     )
-    db.session.commit()
     data: dict[str, object] = {
         "id": user.id,
         "username": user.username,
@@ -74,7 +72,6 @@ def set_password_command(
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     accounts.set_password(user, password, must_change=must_change)
-    db.session.commit()
     emit(
         {"username": user.username, "must_change_password": must_change},
         as_json,
@@ -99,7 +96,6 @@ def preferences_command(
         raise click.ClickException(f"No user {username!r}.")
     if time_zone is not None or units is not None:
         accounts.set_display_prefs(user, time_zone=time_zone, units=units)
-        db.session.commit()
     word = {"km": "kilometres", "mi": "miles"}[user.units]
     emit(
         {"username": user.username, "time_zone": user.time_zone, "units": user.units},

@@ -17,6 +17,7 @@ from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
 )
+from smartrunning.platform.transactions import transaction
 
 __all__ = [
     "PREFIX",
@@ -99,10 +100,12 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 
 def revoke_token_of(owner: User, token_id: int) -> ApiToken:
     """Revoke ``owner``'s token ``token_id``: the owner on their settings page, an admin on
-    the owner's page (the caller checks the role). Another user's token is NotFound."""
-    row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != owner.id:
-        raise NotFound("No such token.")
-    if row.revoked_at is None:
-        row.revoked_at = now_utc()
+    the owner's page (the caller checks the role). Another user's token is NotFound.
+    Commits."""
+    with transaction():
+        row = db.session.get(ApiToken, token_id)
+        if row is None or row.user_id != owner.id:
+            raise NotFound("No such token.")
+        if row.revoked_at is None:
+            row.revoked_at = now_utc()
     return row

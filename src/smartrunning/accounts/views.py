@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
@@ -17,7 +15,6 @@ from smartrunning.accounts.forms import (
 )
 from smartrunning.accounts.models import User
 from smartrunning.accounts.policy import this_user
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.platform.extensions import (
     limiter,
@@ -97,10 +94,10 @@ def login() -> ResponseReturnValue:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data) or url_for("coaching.index"))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data or "", form.password.data or "")
+        user = accounts.log_in(
+            form.username.data or "", form.password.data or "", form.browser_time_zone.data
+        )
         if user is not None:
-            _adopt_browser_time_zone(user, form.browser_time_zone.data)
-            db.session.commit()
             login_user(user)
             if user.must_change_password:
                 flash("Choose a new password before you continue.", "warning")
@@ -111,21 +108,11 @@ def login() -> ResponseReturnValue:
     return render_template("auth/login.html", form=form)
 
 
-def _adopt_browser_time_zone(user: User, zone: str | None) -> None:
-    """A user who has chosen no time zone reads times in their browser's from their
-    first login on (they change it in their settings); an unknown zone is ignored."""
-    if user.time_zone or not zone:
-        return
-    with contextlib.suppress(InvalidInput):
-        accounts.set_display_prefs(user, time_zone=zone)
-
-
 @bp.post("/logout")
 @public
 def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         accounts.end_sessions(this_user())  # a copy of this cookie ends with it
-        db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -164,7 +151,6 @@ def change_password() -> ResponseReturnValue:
             field = getattr(form, exc.field or "password", form.password)
             field.errors = [*field.errors, exc.message]
         else:
-            db.session.commit()
             login_user(user)  # this session goes on; the others end (``User.get_id``)
             flash("Your password has been changed.", "success")
             return redirect(url_for("coaching.index"))

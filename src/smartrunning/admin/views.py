@@ -19,6 +19,7 @@ from smartrunning.accounts.policy import (
     require_role,
     this_user,
 )
+from smartrunning.admin import actions as admin_actions
 from smartrunning.admin.forms import (
     AssignmentForm,
     CreateUserForm,
@@ -29,7 +30,6 @@ from smartrunning.athletes.models import (
     CoachAssignment,
     Runner,
 )
-from smartrunning.plans import actions as plan_services
 from smartrunning.platform import display
 from smartrunning.platform.context import settings
 from smartrunning.platform.db import db
@@ -110,42 +110,23 @@ def user_new() -> ResponseReturnValue:
     form = _create_form()
     if form.validate_on_submit():
         try:
-            user, password = _create_user(form)
+            user, password = admin_actions.create_account(
+                form.username.data or "",
+                form.password.data,
+                form.roles.data or [],
+                display_name=form.display_name.data or "",
+                birth_date=form.birth_date.data,
+                sex=form.sex.data or "x",
+                coach_id=int(form.coach_id.data) if form.coach_id.data else None,
+                by=this_user(),
+                today=display.today(),
+            )
         except ServiceError as exc:
-            db.session.rollback()
             field = getattr(form, exc.field or "username", form.username)
             field.errors = [*field.errors, exc.message]
         else:
-            db.session.commit()
             return render_template("admin/user_created.html", user=user, password=password)
     return render_template("admin/user_new.html", form=form)
-
-
-def _create_user(form: CreateUserForm) -> tuple[User, str]:
-    roles = accounts.parse_roles(form.roles.data or [])
-    password = form.password.data or accounts.generate_password()
-    user = accounts.create_user(
-        form.username.data or "",
-        password,
-        roles,
-        created_by=this_user(),
-        must_change_password=True,
-        display_name=form.display_name.data or "",
-    )
-    if Role.RUNNER in roles:
-        if form.birth_date.data is None:
-            raise ServiceError("A runner needs a birth date.", field="birth_date")
-        coach = db.session.get(User, int(form.coach_id.data)) if form.coach_id.data else None
-        athlete_services.create_runner(
-            user.display_name,
-            form.birth_date.data,
-            athlete_services.parse_sex(form.sex.data or "x"),
-            created_by=this_user(),
-            today=display.today(),
-            user=user,
-            coach=coach,
-        )
-    return user, password
 
 
 @bp.get("/users/<int:user_id>")
@@ -171,7 +152,6 @@ def user_token_revoke(user_id: int, token_id: int) -> ResponseReturnValue:
         row = token_services.revoke_token_of(user, token_id)
     except ServiceError:
         abort(404)
-    db.session.commit()
     flash(f"Token “{row.name}” of {user.username} revoked.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -185,10 +165,8 @@ def user_roles(user_id: int) -> ResponseReturnValue:
     try:
         accounts.set_roles(user, accounts.parse_roles(form.roles.data or []), acting=this_user())
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(f"Roles of {user.username} saved.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -197,7 +175,6 @@ def user_roles(user_id: int) -> ResponseReturnValue:
 def user_reset_password(user_id: int) -> ResponseReturnValue:
     user = get_user_or_404(user_id)
     password = accounts.reset_password(user)
-    db.session.commit()
     return render_template("admin/user_created.html", user=user, password=password, reset=True)
 
 
@@ -208,10 +185,8 @@ def user_active(user_id: int) -> ResponseReturnValue:
     try:
         accounts.set_active(user, active, acting=this_user())
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         state = "reactivated" if active else "deactivated; their data is kept"
         flash(f"{user.username} was {state}.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -241,12 +216,10 @@ def assignment_add() -> ResponseReturnValue:
         abort(400)
     runner, coach = _assignment_pair()
     try:
-        athlete_services.assign_coach(runner, coach)
+        admin_actions.assign_coach(runner, coach)
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(f"{runner.name} is now coached by {coach.username}.", "success")
     return redirect(url_for("admin.dashboard"))
 
@@ -254,9 +227,7 @@ def assignment_add() -> ResponseReturnValue:
 @bp.post("/assignments/remove")
 def assignment_remove() -> ResponseReturnValue:
     runner, coach = _assignment_pair()
-    athlete_services.unassign_coach(runner, coach)
-    rotated = plan_services.rotate_feeds(runner)  # feed addresses the coach saw end
-    db.session.commit()
+    rotated = admin_actions.unassign_coach(runner, coach)  # feed addresses the coach saw end
     flash(f"{coach.username} no longer coaches {runner.name}.", "success")
     if rotated:
         flash(f"{runner.name}'s calendar feeds have new addresses: subscribe again.", "info")

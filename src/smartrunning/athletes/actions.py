@@ -26,6 +26,7 @@ from smartrunning.platform.errors import (
     Conflict,
     InvalidInput,
 )
+from smartrunning.platform.transactions import transaction
 from smartrunning.science import defaults
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "create_runner",
     "parse_sex",
     "runner_for_user",
+    "save_basics",
+    "save_new_runner",
     "unassign_coach",
     "update_basics",
     "update_schedule",
@@ -107,6 +110,24 @@ def create_runner(
     return runner
 
 
+def save_new_runner(
+    name: str,
+    birth_date: dt.date,
+    sex: Sex,
+    *,
+    created_by: User | None,
+    today: dt.date,
+    user: User | None = None,
+    coach: User | None = None,
+) -> Runner:
+    """``create_runner`` as an action of its own (the API and the CLI): commits the
+    runner and its coaching, or rolls back and raises what refused it."""
+    with transaction():
+        return create_runner(
+            name, birth_date, sex, created_by=created_by, today=today, user=user, coach=coach
+        )
+
+
 def _check_basics(name: str, birth_date: dt.date, today: dt.date) -> str:
     clean_name = " ".join(name.split())
     if not clean_name or len(clean_name) > 120:
@@ -144,6 +165,15 @@ def update_basics(
             )
         )
         db.session.flush()
+
+
+def save_basics(
+    runner: Runner, name: str, birth_date: dt.date, sex: Sex, *, today: dt.date
+) -> None:
+    """``update_basics`` as an action of its own (the API and the CLI): commits, or rolls
+    back and raises what refused it."""
+    with transaction():
+        update_basics(runner, name, birth_date, sex, today=today)
 
 
 def update_schedule(

@@ -28,7 +28,6 @@ from smartrunning.athletes.policy import (
 )
 from smartrunning.athletes.schemas import ZoneOut
 from smartrunning.platform import clock
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     Conflict,
     NotFound,
@@ -222,17 +221,15 @@ class Parameters(MethodView):
         runner = get_runner_or_404(runner_id)
         if not may_edit_parameter(data["key"]):
             abort(403, message="Critical speed, pace zones and threshold HR are set by a coach.")
-        version = parameter_services.set_parameter(
+        (version,) = parameter_services.save_parameters(
             runner,
-            ParameterKey(data["key"]),
-            data["value"],
+            [(ParameterKey(data["key"]), data["value"])],
             data["valid_from"],
             source=ParameterSource(data["source"]),
             by=this_user(),
             today=clock.today(),
             note=data["note"],
         )
-        db.session.commit()
         return version
 
 
@@ -266,7 +263,7 @@ class Bests(MethodView):
     def post(self, data: dict[str, Any], runner_id: int) -> dict[str, Any]:
         """Add a manual personal best; CS/D′ is refitted from its date on."""
         runner = get_runner_or_404(runner_id)
-        best = best_services.add_personal_best(
+        best = best_services.save_personal_best(
             runner,
             data["distance_m"],
             best_services.parse_time(data["time"]),
@@ -276,7 +273,6 @@ class Bests(MethodView):
             event_name=data["event_name"],
             kind=BestKind(data["kind"]),
         )
-        db.session.commit()
         return {**_best_dict(best), "is_record": True}
 
 
@@ -326,7 +322,6 @@ class SuggestionAccept(MethodView):
             abort(404, message="No such suggestion.")
         except Conflict as exc:
             abort(409, message=exc.message)
-        db.session.commit()
         return version
 
 
@@ -344,7 +339,6 @@ class SuggestionDismiss(MethodView):
             abort(404, message="No such suggestion.")
         except Conflict as exc:
             abort(409, message=exc.message)
-        db.session.commit()
 
 
 @blp.route("/<int:runner_id>/bests/<int:best_id>")
@@ -360,7 +354,6 @@ class BestById(MethodView):
             abort(404, message="No such personal best.")
         except Conflict as exc:
             abort(409, message=exc.message)
-        db.session.commit()
 
 
 @blp.route("/<int:runner_id>/bests/<int:best_id>/restore")
@@ -374,7 +367,6 @@ class BestRestore(MethodView):
             best_services.restore_personal_best(runner, best_id, by=this_user())
         except NotFound:
             abort(404, message="No such deleted personal best.")
-        db.session.commit()
 
 
 @blp.route("/<int:runner_id>/predictions")

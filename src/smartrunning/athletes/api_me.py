@@ -11,7 +11,6 @@ from smartrunning.accounts import actions as account_services
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes.schemas import MePatch, MeSchema
-from smartrunning.platform.db import db
 
 __all__ = ["blp"]
 
@@ -34,7 +33,6 @@ class Me(MethodView):
         account_services.set_display_prefs(
             this_user(), time_zone=data.get("time_zone"), units=data.get("units")
         )
-        db.session.commit()
         return _me()
 
 

@@ -27,7 +27,6 @@ from smartrunning.athletes.schemas import (
     RunnerUpdateSchema,
 )
 from smartrunning.platform import clock
-from smartrunning.platform.db import db
 from smartrunning.platform.pagination import paginate
 
 __all__ = ["blp"]
@@ -59,7 +58,7 @@ class Runners(MethodView):
         if not user.has_role(Role.COACH):
             abort(403, message="Only coaches and admins create runners.")
         coach = athlete_services.coach_named(data["coach"], by=user) if data.get("coach") else None
-        runner = athlete_services.create_runner(
+        runner = athlete_services.save_new_runner(
             data["name"],
             data["birth_date"],
             athlete_services.parse_sex(data["sex"]),
@@ -67,7 +66,6 @@ class Runners(MethodView):
             today=clock.today(),
             coach=coach,
         )
-        db.session.commit()
         return runner
 
 
@@ -84,12 +82,11 @@ class RunnerById(MethodView):
         """Change a runner's name, birth date or sex (whoever may see the runner, as on the
         profile page). A new birth date or sex recomputes the runner's sessions."""
         runner = get_runner_or_404(runner_id)
-        athlete_services.update_basics(
+        athlete_services.save_basics(
             runner,
             data.get("name", runner.name),
             data.get("birth_date", runner.birth_date),
             athlete_services.parse_sex(data["sex"]) if "sex" in data else runner.sex,
             today=clock.today(),
         )
-        db.session.commit()
         return runner

@@ -50,6 +50,7 @@ from smartrunning.platform.errors import (
 )
 from smartrunning.platform.formatting import format_pace, pace_label
 from smartrunning.platform.softdelete import INCLUDE_DELETED
+from smartrunning.platform.transactions import transaction
 from smartrunning.science import defaults
 from smartrunning.science.bests import maximal_by_heart_rate
 from smartrunning.science.critical_speed import (
@@ -96,6 +97,7 @@ __all__ = [
     "purge_deleted_bests",
     "refresh_critical_speed",
     "restore_personal_best",
+    "save_personal_best",
     "suggestion_json",
     "timeline",
 ]
@@ -196,23 +198,51 @@ def add_personal_best(
     return best
 
 
+def save_personal_best(
+    runner: Runner,
+    distance_m: float,
+    time_s: float,
+    date: dt.date,
+    *,
+    by: User | None,
+    today: dt.date,
+    event_name: str = "",
+    kind: BestKind = BestKind.RACE,
+) -> PersonalBest:
+    """``add_personal_best`` as an action of its own (pages, API, CLI): commits the
+    result and the refitted CS, or rolls back and raises what refused it."""
+    with transaction():
+        return add_personal_best(
+            runner,
+            distance_m,
+            time_s,
+            date,
+            by=by,
+            today=today,
+            event_name=event_name,
+            kind=kind,
+        )
+
+
 def delete_personal_best(runner: Runner, best_id: int, *, by: User | None) -> PersonalBest:
     """Delete a manual best softly and refit CS from its date: it is left out everywhere,
     restorable with :func:`restore_personal_best` for ``UNDO_WINDOW_S``, then purged
     (:func:`purge_deleted_bests`). A best found in a session follows that session (the
-    chronological recomputation finds it again): ``Conflict``."""
-    best = db.session.get(PersonalBest, best_id) if 0 < best_id <= 2**31 - 1 else None
-    if best is None or best.runner_id != runner.id or best.deleted_at is not None:
-        raise NotFound("No such personal best.")
-    if best.source is BestSource.SESSION:
-        raise Conflict(
-            f"This best was run in session {best.session_id} on {best.date.isoformat()}: it "
-            "follows that session. Delete the session to remove it.",
-            field="best",
-        )
-    best.deleted_at = now_utc()
-    db.session.flush()
-    refresh_critical_speed(runner, best.date, by=by)
+    chronological recomputation finds it again): ``Conflict``. Commits (refused: rolled
+    back)."""
+    with transaction():
+        best = db.session.get(PersonalBest, best_id) if 0 < best_id <= 2**31 - 1 else None
+        if best is None or best.runner_id != runner.id or best.deleted_at is not None:
+            raise NotFound("No such personal best.")
+        if best.source is BestSource.SESSION:
+            raise Conflict(
+                f"This best was run in session {best.session_id} on {best.date.isoformat()}: "
+                "it follows that session. Delete the session to remove it.",
+                field="best",
+            )
+        best.deleted_at = now_utc()
+        db.session.flush()
+        refresh_critical_speed(runner, best.date, by=by)
     return best
 
 
@@ -223,23 +253,24 @@ def _undo_window() -> dt.timedelta:
 def restore_personal_best(runner: Runner, best_id: int, *, by: User | None) -> PersonalBest:
     """Restore a manual best deleted within the undo window and refit CS from its date;
     ``NotFound`` when it was not deleted, is past the window or purged, or is another
-    runner's."""
-    best = None
-    if 0 < best_id <= 2**31 - 1:
-        best = db.session.execute(
-            sa.select(PersonalBest)
-            .where(
-                PersonalBest.id == best_id,
-                PersonalBest.runner_id == runner.id,
-                PersonalBest.deleted_at.is_not(None),
-            )
-            .execution_options(**{INCLUDE_DELETED: True})
-        ).scalar_one_or_none()
-    if best is None or best.deleted_at is None or best.deleted_at + _undo_window() < now_utc():
-        raise NotFound("No such deleted personal best (the time to undo may have passed).")
-    best.deleted_at = None
-    db.session.flush()
-    refresh_critical_speed(runner, best.date, by=by)
+    runner's. Commits (refused: rolled back)."""
+    with transaction():
+        best = None
+        if 0 < best_id <= 2**31 - 1:
+            best = db.session.execute(
+                sa.select(PersonalBest)
+                .where(
+                    PersonalBest.id == best_id,
+                    PersonalBest.runner_id == runner.id,
+                    PersonalBest.deleted_at.is_not(None),
+                )
+                .execution_options(**{INCLUDE_DELETED: True})
+            ).scalar_one_or_none()
+        if best is None or best.deleted_at is None or best.deleted_at + _undo_window() < now_utc():
+            raise NotFound("No such deleted personal best (the time to undo may have passed).")
+        best.deleted_at = None
+        db.session.flush()
+        refresh_critical_speed(runner, best.date, by=by)
     return best
 
 
@@ -705,27 +736,31 @@ def accept_suggestion(
     runner: Runner, suggestion_id: int, *, by: User | None, today: dt.date
 ) -> ParameterVersion:
     """Make an open suggestion the value from its date (a person's decision: later fits
-    become suggestions again); older open suggestions are dismissed."""
-    row = _suggestion(runner, suggestion_id)
-    who = by.username if by else "the command line"
-    version = parameter_services.set_parameter(
-        runner,
-        row.key,
-        row.value,
-        row.valid_from,
-        source=row.source,
-        by=by,
-        today=today,
-        details=row.details,
-        note=f"accepted by {who}: {row.note}",
-    )
-    _close(runner, row, SuggestionStatus.ACCEPTED, by)
+    become suggestions again); older open suggestions are dismissed. Commits (refused:
+    rolled back)."""
+    with transaction():
+        row = _suggestion(runner, suggestion_id)
+        who = by.username if by else "the command line"
+        version = parameter_services.set_parameter(
+            runner,
+            row.key,
+            row.value,
+            row.valid_from,
+            source=row.source,
+            by=by,
+            today=today,
+            details=row.details,
+            note=f"accepted by {who}: {row.note}",
+        )
+        _close(runner, row, SuggestionStatus.ACCEPTED, by)
     return version
 
 
 def dismiss_suggestion(runner: Runner, suggestion_id: int, *, by: User | None) -> None:
-    """Keep the value in force; the suggestion (and older open ones) are dismissed."""
-    _close(runner, _suggestion(runner, suggestion_id), SuggestionStatus.DISMISSED, by)
+    """Keep the value in force; the suggestion (and older open ones) are dismissed.
+    Commits (refused: rolled back)."""
+    with transaction():
+        _close(runner, _suggestion(runner, suggestion_id), SuggestionStatus.DISMISSED, by)
 
 
 def _fallback_before(runner: Runner, day: dt.date) -> CriticalSpeed:

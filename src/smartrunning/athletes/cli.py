@@ -68,7 +68,7 @@ def create_command(
     """Create a runner; prints it (with --json, as JSON with its id)."""
     coach_user = _user_or_fail(coach) if coach else None
     own_user = _user_or_fail(username) if username else None
-    runner = athlete_services.create_runner(
+    runner = athlete_services.save_new_runner(
         name,
         birth_date.date(),
         athlete_services.parse_sex(sex),
@@ -77,7 +77,6 @@ def create_command(
         user=own_user,
         coach=coach_user,
     )
-    db.session.commit()
     emit(runner_data(runner), as_json, f"Created runner {runner.id}: {runner.name}.")
 
 
@@ -99,14 +98,13 @@ def update_command(
     """Change a runner's name, birth date or sex (a new birth date or sex recomputes their
     sessions at the next `smartrunning recompute` or worker maintenance)."""
     runner = runner_or_fail(runner_id)
-    athlete_services.update_basics(
+    athlete_services.save_basics(
         runner,
         name if name is not None else runner.name,
         birth_date.date() if birth_date else runner.birth_date,
         athlete_services.parse_sex(sex) if sex else runner.sex,
         today=clock.today(),
     )
-    db.session.commit()
     emit(runner_data(runner), as_json, f"Updated runner {runner.id}: {runner.name}.")
 
 
@@ -196,7 +194,7 @@ def pb_add_command(
 ) -> None:
     """Add a result (race, time trial or training effort); CS/D′ is refitted from its date on."""
     runner = runner_or_fail(runner_id)
-    best = best_services.add_personal_best(
+    best = best_services.save_personal_best(
         runner,
         distance_m,
         best_services.parse_time(time_text),
@@ -206,7 +204,6 @@ def pb_add_command(
         event_name=event,
         kind=BestKind(kind),
     )
-    db.session.commit()
     cs = parameter_services.parameters_on(runner, clock.today()).critical_speed
     data = {
         "id": best.id,
@@ -258,7 +255,6 @@ def cs_accept_command(runner_id: int, suggestion_id: int, as_json: bool) -> None
     """Make a suggestion the critical speed from its date (older open ones are dismissed)."""
     runner = runner_or_fail(runner_id)
     version = best_services.accept_suggestion(runner, suggestion_id, by=None, today=clock.today())
-    db.session.commit()
     data = {"runner_id": runner.id, "valid_from": version.valid_from, "value": version.value}
     emit(data, as_json, f"Accepted suggestion {suggestion_id}: CS from {version.valid_from}.")
 
@@ -271,7 +267,6 @@ def cs_dismiss_command(runner_id: int, suggestion_id: int, as_json: bool) -> Non
     """Keep the entered critical speed: dismiss a suggestion (and older open ones)."""
     runner = runner_or_fail(runner_id)
     best_services.dismiss_suggestion(runner, suggestion_id, by=None)
-    db.session.commit()
     data = {"runner_id": runner.id, "dismissed": suggestion_id}
     emit(data, as_json, f"Dismissed suggestion {suggestion_id}.")
 
@@ -308,21 +303,14 @@ def params_set_command(
     fitness_fatigue='{"k1": 1, "k2": 2, "tau1": 42, "tau2": 7}'.
     """
     runner = runner_or_fail(runner_id)
-    versions = []
-    for assignment in assignments:
-        key, raw = _parse_assignment(assignment)
-        versions.append(
-            parameter_services.set_parameter(
-                runner,
-                key,
-                raw,
-                day.date(),
-                source=ParameterSource(source),
-                by=None,
-                today=clock.today(),
-            )
-        )
-    db.session.commit()
+    versions = parameter_services.save_parameters(
+        runner,
+        (_parse_assignment(assignment) for assignment in assignments),
+        day.date(),
+        source=ParameterSource(source),
+        by=None,
+        today=clock.today(),
+    )
     data = {
         "runner_id": runner.id,
         "valid_from": day.date(),
@@ -382,7 +370,6 @@ def pb_delete_command(runner_id: int, best_id: int, yes: bool, as_json: bool) ->
         best_services.delete_personal_best(runner, best_id, by=None)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     emit(
         {"deleted": best_id, "runner_id": runner.id},
         as_json,
@@ -401,7 +388,6 @@ def pb_restore_command(runner_id: int, best_id: int, as_json: bool) -> None:
         best_services.restore_personal_best(runner, best_id, by=None)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     emit(
         {"restored": best_id, "runner_id": runner.id}, as_json, f"Restored personal best {best_id}."
     )

@@ -9,6 +9,7 @@ same day, the one recorded last). Missing keys fall back to estimates and defaul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,6 +33,7 @@ from smartrunning.athletes.parameter_values import (
 )
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
+from smartrunning.platform.transactions import transaction
 from smartrunning.science import defaults
 from smartrunning.science.critical_speed import CriticalSpeed
 from smartrunning.science.heart_rate import estimate_hrmax
@@ -56,6 +58,7 @@ __all__ = [
     "parameters_on",
     "parse_value",
     "request_recompute",
+    "save_parameters",
     "set_parameter",
 ]
 
@@ -331,6 +334,28 @@ def set_parameter(
     db.session.flush()
     request_recompute(runner, valid_from, f"{key.value} changed from {valid_from.isoformat()}")
     return version
+
+
+def save_parameters(
+    runner: Runner,
+    values: Iterable[tuple[ParameterKey, Any]],
+    valid_from: dt.date,
+    *,
+    source: ParameterSource,
+    by: User | None,
+    today: dt.date,
+    note: str = "",
+) -> list[ParameterVersion]:
+    """``set_parameter`` for each (key, value) of ``values``, in order, as one action:
+    commits them all, or rolls back and raises the first refusal (``values`` may be a
+    generator that parses as it goes: its error is raised in its turn)."""
+    with transaction():
+        return [
+            set_parameter(
+                runner, key, raw, valid_from, source=source, by=by, today=today, note=note
+            )
+            for key, raw in values
+        ]
 
 
 _DELETE_AUTOMATIC = (

@@ -142,11 +142,9 @@ def parameter_add(runner_id: int) -> ResponseReturnValue:
     assert form.valid_from.data is not None
     assert form.value.data is not None
     try:
-        key, value = _parameter_value(runner, form.key.data, form.value.data, form.valid_from.data)
-        parameter_services.set_parameter(
+        parameter_services.save_parameters(
             runner,
-            key,
-            value,
+            [_parameter_value(runner, form.key.data, form.value.data, form.valid_from.data)],
             form.valid_from.data,
             source=ParameterSource.MEASURED,
             by=this_user(),
@@ -154,10 +152,8 @@ def parameter_add(runner_id: int) -> ResponseReturnValue:
             note=form.note.data or "",
         )
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(
             f"Saved from {form.valid_from.data.isoformat()}; sessions from that date on "
             "will be recomputed.",
@@ -189,7 +185,7 @@ def best_add(runner_id: int) -> ResponseReturnValue:
         flash("Give a distance, a time and a date.", "danger")
         return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
     try:
-        best_services.add_personal_best(
+        best_services.save_personal_best(
             runner,
             distance,
             best_services.parse_time(form.time.data),
@@ -200,10 +196,8 @@ def best_add(runner_id: int) -> ResponseReturnValue:
             kind=_kind(form.kind.data),
         )
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash("Result added; critical speed refitted.", "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
 
@@ -252,7 +246,6 @@ def best_delete(runner_id: int, best_id: int) -> ResponseReturnValue:
     except Conflict as exc:
         flash(exc.message, "danger")
         return redirect(back)
-    db.session.commit()
     flash_undo(
         "Personal best deleted; critical speed refitted.",
         url_for("athletes.best_restore", runner_id=runner.id, best_id=best_id),
@@ -268,7 +261,6 @@ def best_restore(runner_id: int, best_id: int) -> ResponseReturnValue:
         best_services.restore_personal_best(runner, best_id, by=this_user())
     except NotFound:
         abort(404)
-    db.session.commit()
     flash("Personal best restored; critical speed refitted.", "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id, _anchor="bests"))
 
@@ -300,10 +292,8 @@ def _decide(runner_id: int, suggestion_id: int, accept: bool) -> ResponseReturnV
     except NotFound:
         abort(404)
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
 
