@@ -55,6 +55,8 @@ __all__ = ["Draft", "cut_date", "draft", "fingerprint"]
 PRE_PLAN_WEEKS = 4
 DEFAULT_SPEED_MPS = 3.0
 PARTLY_SHARE = 0.5
+MIN_SHOWN = 0.02
+"""A week whose rescaled days move its load by less than 2 % is left out of the proposal."""
 RACE_KIND = "race"
 
 
@@ -227,6 +229,8 @@ def draft(plan: Plan, today: dt.date) -> Draft:
             continue
         before_s = _summary([_values(days[i]) for i in members])
         after_s = _summary([after.get(i) or _values(days[i]) for i in members])
+        if abs(after_s.load - before_s.load) < MIN_SHOWN * before_s.load:
+            continue  # its days cannot shrink further (their kinds' shortest): no change
         weeks.append(
             {
                 "week": load.number,

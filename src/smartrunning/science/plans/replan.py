@@ -130,7 +130,7 @@ def replan_loads(
             (
                 (1.0 + MAX_WEEKLY_GROWTH) * max(history[-2:]),
                 "growth",
-                f"at most +{MAX_WEEKLY_GROWTH:.0%} over the higher of the two weeks before "
+                f"at most +{MAX_WEEKLY_GROWTH * 100:.0f} % over the higher of the two weeks before "
                 f"({max(history[-2:]):.0f})",
             ),
             (
@@ -165,7 +165,10 @@ def replan_loads(
         else:
             floor = FLOOR_SHARE * plan
             if load < floor:
-                load, why = floor, f"{why}; held at {FLOOR_SHARE:.0%} of plan: review the plan"
+                load, why = (
+                    floor,
+                    f"{why}; held at {FLOOR_SHARE * 100:.0f} % of plan: review the plan",
+                )
             lead = headline if offset == 0 else ["missed load is not made up"]
             if rule == "extra":
                 lead = [r for r in headline if "over" in r or "form" in r]
