@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.replan_nightly [--runners 1000]
 
 Builds the app on a fresh SQLite database and makes ``--runners`` runners, each with a
-5 km best (so a CS), four weeks of easy running before the plan (225, 281 or 338 rTSS a week), and an 8-week 10 km plan
-(the app's ``save_plan`` for the first few; the others a copy of one of them, so the data
+5 km best (so a CS), four weeks of easy running before the plan (225, 281 or 338 rTSS a
+week), and an 8-week 10 km plan (the app's ``save_plan`` for the first few; the others a copy of one of them, so the data
 is made in seconds rather than generating 1,000 plans, which is not what is measured). A
 third of the runners follow their plan for its first two weeks, a third miss week 2, a
 third run 40 % over it. Then, on the last day of week 2, the queue's job
@@ -15,17 +15,12 @@ total time and how many proposals were made, with one proposal's diff of each ki
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# bench/http.py shares its name with a standard-library package (see four_runners).
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-
 import argparse
 import datetime as dt
 import logging
 import tempfile
 import time
+from pathlib import Path
 
 from tests.database import sqlite_template
 from tests.plans.replan_data import make_plan, rebuild, run_week
