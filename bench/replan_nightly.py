@@ -4,8 +4,9 @@
 
 Builds the app on a fresh SQLite database and makes ``--runners`` runners, each with a
 5 km best (so a CS), four weeks of easy running before the plan (225, 281 or 338 rTSS a
-week), and an 8-week 10 km plan (the app's ``save_plan`` for the first few; the others a copy of one of them, so the data
-is made in seconds rather than generating 1,000 plans, which is not what is measured). A
+week), and an 8-week 10 km plan (the app's ``save_plan`` for the first few; the others a
+copy of one of them, so the data is made in seconds rather than generating 1,000 plans,
+which is not what is measured). A
 third of the runners follow their plan for its first two weeks, a third miss week 2, a
 third run 40 % over it. Then, on the last day of week 2, the queue's job
 (``plans.replan.propose_due``, one process, one thread, each proposal its own
