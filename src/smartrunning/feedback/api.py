@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from smartrunning.accounts.policy import this_user
 from smartrunning.feedback import actions
 from smartrunning.feedback.models import Feeling
+from smartrunning.feedback.schemas import CommentOut, CommentShape, FeedbackOut, FeedbackShape
 from smartrunning.notifications.api import StrictBool
 
 __all__ = ["blp"]
@@ -32,17 +33,6 @@ class FeedbackIn(Schema):
     comment = fields.Str(load_default="", validate=validate.Length(max=actions.COMMENT_MAX))
 
 
-class FeedbackOut(Schema):
-    session_id = fields.Int()
-    rpe = fields.Int(allow_none=True)
-    feeling = fields.Str(allow_none=True)
-    srpe_load = fields.Float(
-        allow_none=True,
-        metadata={"description": "Foster's session RPE, scaled so an hour at RPE 7 = 100"},
-    )
-    updated_at = fields.DateTime(allow_none=True)
-
-
 class CommentIn(Schema):
     body = fields.Str(required=True, validate=validate.Length(max=actions.COMMENT_MAX))
     private = StrictBool(
@@ -51,40 +41,28 @@ class CommentIn(Schema):
     )
 
 
-class CommentOut(Schema):
-    id = fields.Int()
-    runner_id = fields.Int()
-    session_id = fields.Int(allow_none=True)
-    plan_day_id = fields.Int(allow_none=True)
-    author = fields.Str()
-    author_id = fields.Int(allow_none=True)
-    body = fields.Str()
-    private = fields.Bool()
-    created_at = fields.DateTime()
-
-
-def _thread(subject: actions.Subject) -> list[dict[str, Any]]:
+def _thread(subject: actions.Subject) -> list[CommentShape]:
     rows = actions.thread(this_user(), subject)
     authors = actions.authors_of(rows)
-    return [actions.comment_json(row, authors) for row in rows]
+    return [actions.comment_shape(row, authors) for row in rows]
 
 
-def _posted(subject: actions.Subject, data: dict[str, Any]) -> dict[str, Any]:
+def _posted(subject: actions.Subject, data: dict[str, Any]) -> CommentShape:
     row = actions.add_comment(this_user(), subject, data["body"], private=data["private"])
-    return actions.comment_json(row, actions.authors_of([row]))
+    return actions.comment_shape(row, actions.authors_of([row]))
 
 
 @blp.route("/sessions/<int:session_id>/feedback")
 class SessionFeedback(MethodView):
     @blp.response(200, FeedbackOut)
-    def get(self, session_id: int) -> Any:
+    def get(self, session_id: int) -> FeedbackShape:
         """The runner's RPE, feeling and the session-RPE load of a session."""
         _subject, session = actions.session_subject(this_user(), session_id)
-        return actions.feedback_json(actions.feedback_of(session.id), session.id)
+        return actions.feedback_shape(actions.feedback_of(session.id), session.id)
 
     @blp.arguments(FeedbackIn)
     @blp.response(200, FeedbackOut)
-    def put(self, data: dict[str, Any], session_id: int) -> Any:
+    def put(self, data: dict[str, Any], session_id: int) -> FeedbackShape:
         """Give the RPE and feeling of your own session (the runner only; others 403),
         with an optional comment for the thread."""
         row = actions.set_session_feedback(
@@ -94,7 +72,7 @@ class SessionFeedback(MethodView):
             feeling=data["feeling"],
             comment=data["comment"],
         )
-        return actions.feedback_json(row, session_id)
+        return actions.feedback_shape(row, session_id)
 
 
 @blp.route("/sessions/<int:session_id>/comments")

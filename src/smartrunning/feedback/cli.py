@@ -54,12 +54,12 @@ def rpe_command(
     row = actions.set_session_feedback(
         _user(username), session_id, rpe=rpe, feeling=feeling, comment=comment
     )
-    data = actions.feedback_json(row, session_id)
-    load = data["srpe_load"]
+    data = actions.feedback_shape(row, session_id)
+    load = data.srpe_load
     emit(
-        data,
+        data.as_dict(),
         as_json,
-        f"Session {session_id}: RPE {data['rpe'] or '–'}, feeling {data['feeling'] or '–'}"
+        f"Session {session_id}: RPE {data.rpe or '–'}, feeling {data.feeling or '–'}"
         + (f", session-RPE load {load:.0f}" if load is not None else ""),
     )
 
@@ -78,14 +78,13 @@ def comments_command(
     subject = _subject(user, session_id, day_id)
     rows = actions.thread(user, subject)
     authors = actions.authors_of(rows)
-    items = [actions.comment_json(r, authors) for r in rows]
+    items = [actions.comment_shape(r, authors) for r in rows]
     lines = [
-        f"{c['created_at']:%Y-%m-%d %H:%M} {c['author']}{' (private)' if c['private'] else ''}: "
-        f"{c['body']}"
+        f"{c.created_at:%Y-%m-%d %H:%M} {c.author}{' (private)' if c.private else ''}: {c.body}"
         for c in items
     ]
     emit(
-        {"subject": subject.thread_key, "comments": items},
+        {"subject": subject.thread_key, "comments": [c.as_dict() for c in items]},
         as_json,
         "\n".join(lines) or "No comments.",
     )
@@ -110,7 +109,8 @@ def comment_command(
     """Comment on a session or a planned day."""
     user = _user(username)
     row = actions.add_comment(user, _subject(user, session_id, day_id), text, private=private)
-    emit(actions.comment_json(row, actions.authors_of([row])), as_json, f"Comment {row.id} posted.")
+    data = actions.comment_shape(row, actions.authors_of([row]))
+    emit(data.as_dict(), as_json, f"Comment {row.id} posted.")
 
 
 def register(main: click.Group) -> None:
