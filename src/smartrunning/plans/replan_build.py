@@ -44,6 +44,7 @@ from smartrunning.science.plans.replan import (
     week_text,
 )
 from smartrunning.science.plans.scaling import content_name, scale_workout
+from smartrunning.science.plans.schema import LONG_SLOT
 from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
 from smartrunning.science.zwo_write import write_zwo
@@ -146,7 +147,9 @@ def _past_weeks(plan: Plan, cut: dt.date, today: dt.date) -> list[PastWeek]:
 
 
 def _summary(days: list[dict[str, Any]]) -> WeekSummary:
-    long_run = max((d["distance_m"] for d in days if d["kind"] == "long"), default=0.0)
+    long_run = max(
+        (d["distance_m"] for d in days if LONG_SLOT in (d["kind"], d.get("slot"))), default=0.0
+    )
     return WeekSummary(
         load=sum(d["load"] for d in days),
         distance_m=sum(d["distance_m"] for d in days),
@@ -159,6 +162,7 @@ def _summary(days: list[dict[str, Any]]) -> WeekSummary:
 def _values(day: PlanDay) -> dict[str, Any]:
     return {
         "kind": day.kind,
+        "slot": day.slot,
         "hard": day.hard,
         "workout_name": day.workout_name,
         "duration_s": day.duration_s,
@@ -178,6 +182,7 @@ def _rescaled(day: PlanDay, target: float, tag: str) -> dict[str, Any]:
     scaled = scale_workout(content, target, speed, duration_bounds(day.kind, tag)).workout
     return {
         "kind": day.kind,
+        "slot": day.slot,
         "hard": day.hard,
         "workout_name": content_name(day.workout_name, scaled, speed, day.kind),
         "duration_s": float(scaled.total_duration_s(speed)),
