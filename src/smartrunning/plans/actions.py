@@ -18,6 +18,14 @@ runner stated on their profile (``Runner.weekly_running_min``) stands in for the
 running (``STATED_RUNNING_INTENSITY`` of CS: rTSS = hours · IF² · 100); a masters runner
 (``MASTERS_AGE`` = 50 or older on race day) the 2:1 build/recovery cycle (Friel, *Fast
 After 50*).
+
+The writes come in two kinds. Steps (``save_plan``, ``regenerate``, ``edit_day``,
+``delete_plan``, ``rotate_feed``) flush and leave the commit to their caller, so that other
+writes can combine them (``calendar_edits``, the end of a coach's access, tests, bench).
+Actions (``create_plan``, ``regenerate_plan``, ``change_day``, ``remove_plan``,
+``renew_feed``, ``refresh_plan_targets``, ``link_new_sessions``, ``save_template``) are
+what pages, API routes and commands call: each owns its transaction
+(``platform.transactions``), committing its writes or rolling them back and raising again.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ from smartrunning.athletes.models import (
 )
 from smartrunning.athletes.parameters import parameters_on
 from smartrunning.athletes.rules import can, get_visible
-from smartrunning.plans import plan_schemas
+from smartrunning.plans import freshness, plan_schemas
 from smartrunning.plans.basis import (
     hr_basis,
     level_basis,
@@ -69,6 +77,7 @@ from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
 )
+from smartrunning.platform.transactions import transaction
 from smartrunning.science import plans as sp
 from smartrunning.science import workouts as sw
 from smartrunning.science.hr_speed import HRSpeedLine
@@ -88,17 +97,25 @@ __all__ = [
     "GenerateRequest",
     "RunnerProfile",
     "can_plan",
+    "change_day",
+    "create_plan",
     "day_row",
     "delete_plan",
     "edit_day",
     "generate",
+    "link_new_sessions",
     "plan_by_id",
     "plans_for_runner",
+    "refresh_plan_targets",
     "regenerate",
+    "regenerate_plan",
+    "remove_plan",
+    "renew_feed",
     "rotate_feed",
     "rotate_feeds",
     "runner_profile",
     "save_plan",
+    "save_template",
     "visible_day",
     "visible_plan",
 ]
@@ -577,3 +594,89 @@ def _refresh(day: PlanDay, content: sw.Workout) -> None:
     day.distance_m = float(content.total_distance_m(speed))
     day.load = float(planned_rtss(content, speed))
     day.targets = targets_json(step_targets(content, params))
+
+
+# --- actions: each owns its transaction (module docstring) -------------------------------
+
+
+def create_plan(
+    runner: Runner,
+    schema_row: PlanSchemaRow,
+    request: GenerateRequest,
+    *,
+    created_by: User | None,
+) -> Plan:
+    """Generate and store a plan (``save_plan``) and commit it."""
+    with transaction():
+        return save_plan(runner, schema_row, request, created_by=created_by)
+
+
+def regenerate_plan(plan_row: Plan, *, keep_edited: bool, today: dt.date | None) -> Plan:
+    """Generate the plan again (``regenerate``) and commit it."""
+    with transaction():
+        return regenerate(plan_row, keep_edited=keep_edited, today=today)
+
+
+def change_day(
+    day: PlanDay,
+    *,
+    workout_id: int | None = None,
+    duration_s: float | None = None,
+    notes: str | None = None,
+) -> PlanDay:
+    """Change a day's workout, duration or notes (``edit_day``) and commit it."""
+    with transaction():
+        return edit_day(day, workout_id=workout_id, duration_s=duration_s, notes=notes)
+
+
+def remove_plan(plan: Plan) -> None:
+    """Delete a plan with its days (``delete_plan``) and commit it."""
+    with transaction():
+        delete_plan(plan)
+
+
+def renew_feed(plan: Plan) -> None:
+    """A new address for the plan's calendar feed (``rotate_feed``), committed."""
+    with transaction():
+        rotate_feed(plan)
+
+
+def refresh_plan_targets(plan: Plan, today: dt.date) -> int:
+    """Resolve the targets from ``today`` on (``freshness.refresh_targets``) and commit;
+    the number of days whose targets changed."""
+    with transaction():
+        return freshness.refresh_targets(plan, today)
+
+
+def link_new_sessions(plan: Plan, sessions: list[TrainingSession] | None = None) -> int:
+    """Link sessions imported since the plan was last read to its days
+    (``compliance.link_sessions``) and commit when it linked any (rolled back on a
+    failure); how many it linked."""
+    try:
+        linked = link_sessions(plan, sessions)
+        if linked:  # only then: a commit expires what the caller has loaded
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return linked
+
+
+def save_template(
+    body: Any,
+    *,
+    owner: User | None,
+    row: PlanSchemaRow | None = None,
+    check_only: bool = False,
+) -> PlanSchemaRow:
+    """Create (``row`` None) or replace a plan template (``plan_schemas.save_schema``:
+    ``InvalidSchema`` or ``Conflict``) and commit it. ``check_only``: the same checks, the
+    name taken included, and nothing kept (a form that has problems of its own reports the
+    template's with them)."""
+    if check_only:
+        try:
+            return plan_schemas.save_schema(body, owner=owner, row=row)
+        finally:
+            db.session.rollback()
+    with transaction():
+        return plan_schemas.save_schema(body, owner=owner, row=row)

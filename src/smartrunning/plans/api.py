@@ -16,14 +16,12 @@ from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import calendar_edits, freshness, plan_schemas
-from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans.models import (
     Plan,
     PlanDay,
     PlanSchemaRow,
 )
 from smartrunning.platform import clock
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     NotFound,
 )
@@ -184,8 +182,7 @@ class Schemas(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Add a schema; a 422 lists every problem with its JSON pointer."""
         _require_schemas()
-        row = plan_schemas.save_schema(data["body"], owner=this_user())
-        db.session.commit()
+        row = plan_services.save_template(data["body"], owner=this_user())
         return _schema_json(row)
 
 
@@ -204,8 +201,7 @@ class SchemaById(MethodView):
         row = _schema(schema_id)
         if not plan_schemas.can_edit_schema(this_user(), row):
             abort(403, message="Only its owner or an admin edits this plan template.")
-        plan_schemas.save_schema(data["body"], owner=this_user(), row=row)
-        db.session.commit()
+        plan_services.save_template(data["body"], owner=this_user(), row=row)
         return _schema_json(row)
 
 
@@ -235,9 +231,7 @@ class RunnerPlans(MethodView):
             sessions_per_week=data["sessions_per_week"],
             today=clock.today(),
         )
-        plan = plan_services.save_plan(runner, schema, request, created_by=this_user())
-        db.session.commit()
-        return plan
+        return plan_services.create_plan(runner, schema, request, created_by=this_user())
 
 
 @blp.route("/plans/<int:plan_id>")
@@ -246,8 +240,7 @@ class PlanById(MethodView):
     def get(self, plan_id: int) -> Any:
         """A plan with its days (linked sessions), projection and warnings."""
         plan = _plan(plan_id)
-        if plan_compliance.link_sessions(plan):
-            db.session.commit()
+        plan_services.link_new_sessions(plan)
         return plan
 
     @blp.response(204)
@@ -257,8 +250,7 @@ class PlanById(MethodView):
         plan = _plan(plan_id)
         if not plan_services.can_plan(this_user(), plan.runner):
             abort(403, message="Coaches of this runner and admins only.")
-        plan_services.delete_plan(plan)
-        db.session.commit()
+        plan_services.remove_plan(plan)
         return None
 
 
@@ -278,8 +270,7 @@ class RefreshTargets(MethodView):
         plan = _plan(plan_id)
         if not plan_services.can_plan(this_user(), plan.runner):
             abort(403, message="Coaches of this runner and admins only.")
-        changed = freshness.refresh_targets(plan, clock.today())
-        db.session.commit()
+        changed = plan_services.refresh_plan_targets(plan, clock.today())
         stale = freshness.staleness(plan, clock.today()).changes
         return {
             "plan_id": plan.id,
@@ -301,8 +292,7 @@ class DayById(MethodView):
             abort(404, message="No such plan day.")
         if not plan_services.can_plan(this_user(), plan.runner):
             abort(403, message="Coaches of this runner and admins only.")
-        plan_services.edit_day(day, **data)
-        db.session.commit()
+        plan_services.change_day(day, **data)
         return day
 
 
@@ -429,8 +419,7 @@ class Calendar(MethodView):
         400 days): per day the planned session, the one done for it and any unplanned
         ones; per week the totals planned and done (time, distance, load) and compliance."""
         plan = _plan(plan_id)
-        if plan_compliance.link_sessions(plan):
-            db.session.commit()
+        plan_services.link_new_sessions(plan)
         today = clock.today()
         first = query["from_date"] or today
         if not 2 <= first.year <= 9998 or not 2 <= (query["to_date"] or first).year <= 9998:
@@ -450,9 +439,7 @@ class Days(MethodView):
         replaces the workout). The day is marked edited (coaches and admins)."""
         plan = _plan(plan_id)
         _editable(plan)
-        day = calendar_edits.add_workout(plan, data["date"], data["workout_id"])
-        db.session.commit()
-        return day
+        return calendar_edits.add_workout(plan, data["date"], data["workout_id"])
 
 
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>/move")
@@ -465,9 +452,7 @@ class MoveDay(MethodView):
         plan = _plan(plan_id)
         day = _day(plan, day_id)
         _editable(plan)
-        calendar_edits.move_day(plan, day, data["date"])
-        db.session.commit()
-        return day
+        return calendar_edits.move_day(plan, day, data["date"])
 
 
 @blp.route("/plans/<int:plan_id>/weeks/copy")
@@ -479,9 +464,7 @@ class CopyWeek(MethodView):
         (coaches and admins)."""
         plan = _plan(plan_id)
         _editable(plan)
-        days = calendar_edits.copy_week(plan, data["from_date"], data["to_date"])
-        db.session.commit()
-        return days
+        return calendar_edits.copy_week(plan, data["from_date"], data["to_date"])
 
 
 def _runners_day(plan_id: int, day_id: int) -> tuple[Plan, PlanDay]:
@@ -501,17 +484,13 @@ class SkipDay(MethodView):
     def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
         """Skip a day, saying why (whoever sees the runner, the runner too)."""
         _, day = _runners_day(plan_id, day_id)
-        calendar_edits.skip_day(day, data["reason"])
-        db.session.commit()
-        return day
+        return calendar_edits.skip_day(day, data["reason"])
 
     @blp.response(200, PlanDayOut)
     def delete(self, plan_id: int, day_id: int) -> Any:
         """Plan a skipped day again."""
         _, day = _runners_day(plan_id, day_id)
-        calendar_edits.unskip_day(day)
-        db.session.commit()
-        return day
+        return calendar_edits.unskip_day(day)
 
 
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>/mark")
@@ -521,18 +500,18 @@ class MarkDay(MethodView):
     def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
         """Mark a day done (optionally how long and how far), partly done (why) or skipped
         (why): whoever sees the runner, the runner too."""
-        plan, day = _runners_day(plan_id, day_id)
-        calendar_edits.mark_day(
-            day, data["mark"], data["reason"], data["duration_s"], data["distance_m"]
+        _, day = _runners_day(plan_id, day_id)
+        return calendar_edits.mark_day(
+            day,
+            data["mark"],
+            data["reason"],
+            data["duration_s"],
+            data["distance_m"],
+            by=this_user(),
         )
-        calendar_edits.tell_coaches(day, plan.runner, this_user())
-        db.session.commit()
-        return day
 
     @blp.response(200, PlanDayOut)
     def delete(self, plan_id: int, day_id: int) -> Any:
         """Take the mark (done, partly done or skipped) off the day."""
         _, day = _runners_day(plan_id, day_id)
-        calendar_edits.unmark_day(day)
-        db.session.commit()
-        return day
+        return calendar_edits.unmark_day(day)

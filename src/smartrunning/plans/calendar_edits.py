@@ -7,7 +7,11 @@ Every edit marks the days it touches ``edited`` and records the dates it empties
 day per date: adding to a planned day replaces its workout. The race day keeps its race:
 it is not moved, copied over or replaced. Who may: ``can_edit_calendar`` (the runner's
 coaches and admins) for adding, moving and copying; ``can_skip`` (whoever sees the
-runner: the runner too) for skipping and marking. Each function flushes; the caller commits.
+runner: the runner too) for skipping and marking.
+
+Each edit is an action: it checks, writes and commits, or rolls its writes back and raises
+again (``platform.transactions``); a mark made with ``by`` (the user who made it) tells the
+runner's coaches in the same transaction, their e-mails queued once it commits.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from smartrunning.plans.compliance import link_sessions
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
+from smartrunning.platform.transactions import transaction
 from smartrunning.science.plans.generate import RACE_KIND
 
 __all__ = [
@@ -120,6 +125,11 @@ def add_workout(plan: Plan, date: dt.date, workout_id: int) -> PlanDay:
     planned day's workout replaced (its skip undone). ``InvalidInput`` for a date outside
     the plan, the race day, or a workout that is not a running workout of the library
     (missing or archived)."""
+    with transaction():
+        return _add_workout(plan, date, workout_id)
+
+
+def _add_workout(plan: Plan, date: dt.date, workout_id: int) -> PlanDay:
     _check_date(plan, date, "date")
     day = day_on(plan, date)
     _not_race(day, "date")
@@ -147,6 +157,11 @@ def move_day(plan: Plan, day: PlanDay, to: dt.date) -> PlanDay:
     """Move ``day`` to ``to``; a day planned there takes ``day``'s old date (they swap),
     else the old date stays empty. Linked sessions are linked again on the new dates, and
     targets follow the parameters of the new dates (durations and loads stay as planned)."""
+    with transaction():
+        return _move_day(plan, day, to)
+
+
+def _move_day(plan: Plan, day: PlanDay, to: dt.date) -> PlanDay:
     _check_date(plan, to, "date")
     _not_race(day, "day")
     other = day_on(plan, to)
@@ -191,6 +206,11 @@ def copy_week(plan: Plan, source: dt.date, target: dt.date) -> list[PlanDay]:
     The race day is neither copied nor copied over; days beyond the plan stay as they
     are, and a source day that would land there is refused. Returns the target week's
     days."""
+    with transaction():
+        return _copy_week(plan, source, target)
+
+
+def _copy_week(plan: Plan, source: dt.date, target: dt.date) -> list[PlanDay]:
     src, dst = week_start(source), week_start(target)
     if src == dst:
         raise InvalidInput("Choose another week to copy to.", field="to")
@@ -227,6 +247,11 @@ def copy_week(plan: Plan, source: dt.date, target: dt.date) -> list[PlanDay]:
 def skip_day(day: PlanDay, reason: str) -> PlanDay:
     """Mark ``day`` skipped, saying why (1–500 characters); the day stays on the calendar,
     shown as skipped, and counts in no week's planned totals."""
+    with transaction():
+        return _skip(day, reason)
+
+
+def _skip(day: PlanDay, reason: str) -> PlanDay:
     text = " ".join(reason.split())
     if not text:
         raise InvalidInput("Say why the day is skipped.", field="reason")
@@ -242,9 +267,10 @@ def skip_day(day: PlanDay, reason: str) -> PlanDay:
 
 def unskip_day(day: PlanDay) -> PlanDay:
     """The day is planned again (it stays edited)."""
-    day.skipped_reason = None
-    day.edited = True
-    db.session.flush()
+    with transaction():
+        day.skipped_reason = None
+        day.edited = True
+        db.session.flush()
     return day
 
 
@@ -275,16 +301,33 @@ def mark_day(
     reason: str | None = None,
     duration_s: float | None = None,
     distance_m: float | None = None,
+    *,
+    by: User | None = None,
 ) -> PlanDay:
     """Mark ``day`` done (optionally how long and how far, e.g. run without a watch),
     partly done (a reason required) or skipped (as ``skip_day``). A new mark replaces the
-    old one; a day with a session keeps its session's compliance (``compliance``)."""
+    old one; a day with a session keeps its session's compliance (``compliance``).
+    ``by``: who marked it, told to the coaches when it is the runner (``tell_coaches``)."""
+    with transaction():
+        _mark(day, mark, reason, duration_s, distance_m)
+        if by is not None:
+            tell_coaches(day, day.plan.runner, by)
+    return day
+
+
+def _mark(
+    day: PlanDay,
+    mark: str,
+    reason: str | None,
+    duration_s: float | None,
+    distance_m: float | None,
+) -> PlanDay:
     if mark not in MARKS:
         raise InvalidInput("Mark the day done, partly done or skipped.", field="mark")
     if mark == "skipped":
         day.mark = day.mark_reason = None
         day.mark_duration_s = day.mark_distance_m = None
-        return skip_day(day, reason or "")
+        return _skip(day, reason or "")
     text = _reason(reason, required="Say what was left out." if mark == "partly" else None)
     seconds = _amount(duration_s, MAX_MARK_DURATION_S, "duration_s", "duration in seconds")
     metres = _amount(distance_m, MAX_MARK_DISTANCE_M, "distance_m", "distance in metres")
@@ -298,13 +341,17 @@ def mark_day(
     return day
 
 
-def unmark_day(day: PlanDay) -> PlanDay:
-    """Take the runner's mark (done, partly done or skipped) off the day."""
-    day.mark = day.mark_reason = None
-    day.mark_duration_s = day.mark_distance_m = None
-    day.skipped_reason = None
-    day.edited = True
-    db.session.flush()
+def unmark_day(day: PlanDay, *, by: User | None = None) -> PlanDay:
+    """Take the runner's mark (done, partly done or skipped) off the day; ``by`` as in
+    ``mark_day``."""
+    with transaction():
+        day.mark = day.mark_reason = None
+        day.mark_duration_s = day.mark_distance_m = None
+        day.skipped_reason = None
+        day.edited = True
+        db.session.flush()
+        if by is not None:
+            tell_coaches(day, day.plan.runner, by)
     return day
 
 
@@ -312,7 +359,8 @@ MARK_WORDS = {"done": "done", "partly": "partly done"}
 
 
 def tell_coaches(day: PlanDay, runner: Runner, by: User) -> None:
-    """When the runner marked their own day, tell their coaches (a comment notice)."""
+    """When the runner marked their own day, tell their coaches (a comment notice); the
+    caller commits (``mark_day``, ``unmark_day``)."""
     if runner.user_id is None or by.id != runner.user_id:
         return
     if day.skipped_reason is not None:

@@ -101,8 +101,7 @@ def generate_command(
     try:
         schema_row = plan_schemas.schema_by_name(schema_name)
         if save:
-            row = plan_services.save_plan(runner, schema_row, request, created_by=None)
-            db.session.commit()
+            row = plan_services.create_plan(runner, schema_row, request, created_by=None)
             days = _days(row.days)
             projection, warnings, plan_id = row.projection, row.warnings, row.id
         else:
@@ -158,8 +157,7 @@ def delete_command(plan_id: int, yes: bool, as_json: bool) -> None:
             f"{plan.runner.name}?",
             abort=True,
         )
-    plan_services.delete_plan(plan)
-    db.session.commit()
+    plan_services.remove_plan(plan)
     emit({"deleted": plan_id}, as_json, f"Deleted plan {plan_id}.")
 
 
@@ -178,14 +176,12 @@ def _day_arg(plan: Any, day_id: int) -> Any:
 
 
 def _edited(run: Any) -> Any:
-    """Run one calendar edit: commit, or a clear error (nothing kept)."""
+    """Run one calendar edit (its action commits, or keeps nothing): a clear error when
+    it is refused."""
     try:
-        result = run()
+        return run()
     except ServiceError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message) from None
-    db.session.commit()
-    return result
 
 
 def _day_json(day: Any) -> dict[str, Any]:
@@ -361,8 +357,7 @@ def refresh_targets_command(plan_id: int, as_json: bool) -> None:
     plan = _plan_arg(plan_id)
     today = clock.today()
     before = freshness.staleness(plan, today)
-    changed = freshness.refresh_targets(plan, today)
-    db.session.commit()
+    changed = plan_services.refresh_plan_targets(plan, today)
     stale = freshness.staleness(plan, today).changes
     text = f"Plan {plan_id}: {changed} day(s) with new targets."
     if before.stale:

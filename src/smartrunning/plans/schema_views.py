@@ -1,6 +1,7 @@
 """Plan-template pages (a template is a "plan schema" in the code and the API): the list,
 the form editor and the JSON editor for experts, for coaches and admins (a coach edits
-their own). Both editors save through ``plan_schemas.save_schema``, the one validator;
+their own). Both editors save through ``actions.save_template`` (``plan_schemas.save_schema``,
+the one validator);
 "Edit as JSON" and "Edit as form" carry unsaved changes from one to the other."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.policy import this_user
+from smartrunning.plans import actions as plan_services
 from smartrunning.plans import plan_schemas, template_form
 from smartrunning.plans.models import PlanSchemaRow
 from smartrunning.platform import jsonio
@@ -81,7 +83,7 @@ def _editor(row: PlanSchemaRow | None, text: str) -> ResponseReturnValue:
     if request.method == "POST":
         text = request.form.get("body", "")
         try:
-            saved = plan_schemas.save_schema(text, owner=user, row=row)
+            saved = plan_services.save_template(text, owner=user, row=row)
         except plan_schemas.InvalidSchema as exc:
             problems = exc.problems
             status = 400
@@ -89,10 +91,8 @@ def _editor(row: PlanSchemaRow | None, text: str) -> ResponseReturnValue:
             error = exc.message
             status = 400
         else:
-            db.session.commit()
             flash(f"Plan template {saved.name!r} saved.", "success")
             return redirect(url_for("plan_schemas.schema_list"))
-        db.session.rollback()
     return _json_page(row, text, problems=problems, error=error, status=status)
 
 
@@ -216,8 +216,12 @@ def _form_post(row: PlanSchemaRow | None) -> ResponseReturnValue:
         return _form_page(row, form, anchor=anchor)
     problems: list[tuple[str, str]] = []
     try:
-        saved = plan_schemas.save_schema(
-            template_form.template_from_form(form), owner=this_user(), row=row
+        # A form with problems of its own is only checked, to report the template's too.
+        saved = plan_services.save_template(
+            template_form.template_from_form(form),
+            owner=this_user(),
+            row=row,
+            check_only=bool(form.problems),
         )
     except plan_schemas.InvalidSchema as exc:
         problems = exc.problems
@@ -225,10 +229,8 @@ def _form_post(row: PlanSchemaRow | None) -> ResponseReturnValue:
         problems = [("/name", exc.message)]
     else:
         if not form.problems:
-            db.session.commit()
             flash(f"Plan template {saved.name!r} saved.", "success")
             return redirect(url_for("plan_schemas.template_form_edit", schema_id=saved.id))
-    db.session.rollback()
     errors = template_form.field_errors(form, problems)
     return _form_page(row, form, errors=errors, status=400)
 

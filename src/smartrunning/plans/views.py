@@ -24,10 +24,7 @@ from smartrunning.plans.models import (
     PlanDay,
 )
 from smartrunning.platform import display, guard
-from smartrunning.platform.db import (
-    db,
-    now_utc,
-)
+from smartrunning.platform.db import now_utc
 from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
@@ -141,20 +138,17 @@ def runner_plans(runner_id: int) -> ResponseReturnValue:
         _require_plan(runner)
         try:
             schema_row = plan_schemas.get_schema(int(request.form.get("schema_id", "")))
-            plan = plan_services.save_plan(
+            plan = plan_services.create_plan(
                 runner, schema_row, _form_request(request.form), created_by=this_user()
             )
         except ServiceError as exc:
-            db.session.rollback()
             errors[exc.field or "_"] = exc.message
             flash(exc.message, "danger")
             status = 400
         except (ValueError, OverflowError):
-            db.session.rollback()
             flash("Check the plan template, race date, distance and weeks.", "danger")
             status = 400
         else:
-            db.session.commit()
             flash("Plan generated.", "success")
             return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     return render_template(
@@ -211,8 +205,7 @@ def _render_plan(plan: Plan, status: int = 200, **shown: Any) -> ResponseReturnV
     season; ``week``/``month``: which; ``add``: the date the add form starts on)."""
     args = {**request.args, **shown}
     done: list[TrainingSession] | None = plan_compliance.running_sessions(plan)
-    if plan_compliance.link_sessions(plan, done):  # sessions imported since the last visit
-        db.session.commit()
+    plan_services.link_new_sessions(plan, done)  # sessions imported since the last visit
     today = display.today()  # the reader's day: which day the calendar marks Today
     focus = min(max(today, plan.start_date), plan.race_date)
     # An old link names a week only: that week's view.
@@ -293,17 +286,16 @@ def _form_id(name: str, message: str) -> int:
 
 
 def _calendar_edit(plan: Plan, edit: Any, done: str) -> ResponseReturnValue:
-    """Run one calendar edit (``edit()`` returns the date to show): commit and go back to
-    the calendar there (303), or show the calendar with the error (400)."""
+    """Run one calendar edit (``edit()`` reads the form, calls its action and returns the
+    date to show): go back to the calendar there (303), or show the calendar with the
+    error (400)."""
     view = request.form.get("view", "month")
     view = view if view in VIEWS else "month"
     try:
         shown: dt.date = edit()
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
         return _render_plan(plan, 400, view=view)
-    db.session.commit()
     flash(done, "success")
     target = url_for(
         "plans.plan_detail",
@@ -391,34 +383,27 @@ def mark_day(plan_id: int, day_id: int) -> ResponseReturnValue:
     runner's home page."""
     plan = _plan_or_404(plan_id)
     day = _day_or_404(plan, day_id)
-    if not calendar_edits.can_skip(this_user(), plan.runner):
+    user = this_user()
+    if not calendar_edits.can_skip(user, plan.runner):
         abort(403)
     mark = request.form.get("mark", "")
-    if request.form.get("undo") == "1":
-        edit, words = (lambda: calendar_edits.unmark_day(day).date), "The mark is taken off."
-    else:
+    undo = request.form.get("undo") == "1"
+    words = "The mark is taken off." if undo else MARK_WORDS.get(mark, "Day marked.")
 
-        def edit() -> dt.date:
-            minutes = _form_minutes("minutes")
-            seconds = None if minutes is None else minutes * 60
-            return calendar_edits.mark_day(day, mark, request.form.get("reason"), seconds).date
-
-        words = MARK_WORDS.get(mark, "Day marked.")
-
-    def edit_and_tell() -> dt.date:
-        shown = edit()
-        calendar_edits.tell_coaches(day, plan.runner, this_user())
-        return shown
+    def edit() -> dt.date:
+        if undo:
+            return calendar_edits.unmark_day(day, by=user).date
+        minutes = _form_minutes("minutes")
+        seconds = None if minutes is None else minutes * 60
+        return calendar_edits.mark_day(day, mark, request.form.get("reason"), seconds, by=user).date
 
     if request.form.get("back") != "home":
-        return _calendar_edit(plan, edit_and_tell, words)
+        return _calendar_edit(plan, edit, words)
     try:
-        edit_and_tell()
+        edit()
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
         return redirect(url_for("coaching.index")), 303
-    db.session.commit()
     flash(words, "success")
     return redirect(url_for("coaching.index")), 303
 
@@ -441,8 +426,7 @@ def refresh_targets(plan_id: int) -> ResponseReturnValue:
     """Resolve the targets from today on against the runner's parameters of each day."""
     plan = _plan_or_404(plan_id)
     _require_plan(plan.runner)
-    changed = freshness.refresh_targets(plan, display.today())
-    db.session.commit()
+    changed = plan_services.refresh_plan_targets(plan, display.today())
     flash(f"Targets refreshed: {changed} day{'s' if changed != 1 else ''} changed.", "success")
     return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
 
@@ -452,14 +436,12 @@ def regenerate(plan_id: int) -> ResponseReturnValue:
     plan = _plan_or_404(plan_id)
     _require_plan(plan.runner)
     try:
-        plan_services.regenerate(
+        plan_services.regenerate_plan(
             plan, keep_edited=request.form.get("keep_edited") == "1", today=display.today()
         )
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
         return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
-    db.session.commit()
     flash("Plan regenerated.", "success")
     return redirect(url_for("plans.plan_detail", plan_id=plan_id)), 303
 
@@ -472,8 +454,7 @@ def delete_plan(plan_id: int) -> ResponseReturnValue:
     _require_plan(plan.runner)
     if request.method == "POST":
         runner_id = plan.runner_id
-        plan_services.delete_plan(plan)
-        db.session.commit()
+        plan_services.remove_plan(plan)
         flash("Plan deleted.", "success")
         return redirect(url_for("plans.runner_plans", runner_id=runner_id)), 303
     return render_template("plans/delete_plan.html", plan=plan, runner=plan.runner, tab="plans")
@@ -495,7 +476,7 @@ def edit_day(plan_id: int, day_id: int) -> ResponseReturnValue:
                 workout_id = None
             if minutes is not None and minutes == round(day.duration_s / 60):
                 minutes = None  # the prefilled value, untouched
-            plan_services.edit_day(
+            plan_services.change_day(
                 day,
                 workout_id=workout_id,
                 duration_s=None if minutes is None else minutes * 60,
@@ -505,11 +486,9 @@ def edit_day(plan_id: int, day_id: int) -> ResponseReturnValue:
             flash("Check the workout and the duration.", "danger")
             status = 400
         except ServiceError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             status = 400
         else:
-            db.session.commit()
             flash("Day saved.", "success")
             return redirect(
                 url_for("plans.plan_detail", plan_id=plan.id, view="week", week=day.date)
@@ -551,8 +530,7 @@ def rotate_feed(plan_id: int) -> ResponseReturnValue:
     """A new calendar feed address (whoever sees the plan sees the address, so may end
     it); calendars subscribed to the old one must subscribe again."""
     plan = _plan_or_404(plan_id)
-    plan_services.rotate_feed(plan)
-    db.session.commit()
+    plan_services.renew_feed(plan)
     flash("The calendar feed has a new address; the old one no longer works.", "success")
     return redirect(url_for("plans.plan_detail", plan_id=plan.id)), 303
 
