@@ -46,6 +46,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 
 from smartrunning.science.predictions import (
@@ -119,8 +120,10 @@ VDOT_REFERENCE_M: Final = 5000.0
 """The CS model's performance a runner's VDOT is taken from when none is given."""
 
 
+@lru_cache(maxsize=4096)
 def runner_vdot(cs_mps: float, d_prime_m: float = 0.0) -> float:
-    """The VDOT of the CS model's 5000 m (inside its 2–30 min window; module doc)."""
+    """The VDOT of the CS model's 5000 m (inside its 2–30 min window; module doc).
+    Cached: a plan asks it for every step target, with a handful of (CS, D′) pairs."""
     if not (math.isfinite(cs_mps) and cs_mps > 0):
         raise ValueError(f"CS must be a positive speed, got {cs_mps!r}")
     shortest, longest = CS_PREDICTION_WINDOW_S
