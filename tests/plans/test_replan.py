@@ -118,6 +118,15 @@ def test_api_propose_accept_chosen_weeks_and_bad_input(app: Flask) -> None:
                 assert "Re-planned" in day.notes
             else:
                 assert after[day.id] == before[day.id], day  # past days, other weeks
+        # The stored projection follows the days' new loads.
+        projected = {p["date"]: p["load"] for p in plan.projection["days"]}
+        for day in plan.days:
+            if day.id in changed_ids:
+                assert projected[day.date.isoformat()] == pytest.approx(day.load)
+        week = next(w for w in plan.projection["weeks"] if w["index"] == weeks[0] - 1)
+        assert week["load"] == pytest.approx(
+            sum(d.load for d in plan.days if d.week == weeks[0] - 1)
+        )
         told = db.session.execute(
             sa.select(Notification).where(Notification.user_id == world.runner)
         ).scalars()

@@ -6,7 +6,8 @@ until a coach accepts it. Made on demand (a coach, the API, the CLI) or by the q
 daily job for plans whose week ends that day (``propose_due``). A newer proposal, or a
 plan regenerated or edited since it was made (its days from the cut-off differ), makes a
 pending proposal ``superseded``. Accepting applies the proposed days of the chosen weeks
-(days already past are left) in one transaction and tells the runner; rejecting keeps the
+(days already past are left) and projects the plan's fitness and form again
+(``replan_build.reproject``) in one transaction, and tells the runner; rejecting keeps the
 plan. Each action owns its transaction (``platform.transactions``).
 
 Who may: a proposal is read by whoever sees the runner; made, accepted and rejected by
@@ -25,7 +26,7 @@ from smartrunning.accounts.models import User
 from smartrunning.athletes import rules
 from smartrunning.notifications import hooks
 from smartrunning.plans.models import Plan, PlanDay
-from smartrunning.plans.replan_build import draft, fingerprint
+from smartrunning.plans.replan_build import draft, fingerprint, reproject
 from smartrunning.plans.replan_models import ReplanProposal
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -117,7 +118,7 @@ def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
                 rules.coach_ids(plan.runner_id),
                 plan.runner.name,
                 made.weeks[0]["text"],
-                f"/plans/{plan.id}/replan",
+                f"/plans/{plan.id}/replan#proposal-{row.id}",
             )
         return Outcome(row, f"{len(made.weeks)} week(s) re-planned from {made.cut.isoformat()}.")
 
@@ -186,6 +187,8 @@ def accept(
                 continue
             _apply(day, item["after"], row)
             changed += 1
+        if changed:
+            reproject(row.plan)
         row.status = "accepted"
         row.accepted_weeks = chosen
         row.decided_by = user

@@ -33,8 +33,11 @@ from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
+from smartrunning.science.history import HistoryParams
 from smartrunning.science.load import planned_rtss
 from smartrunning.science.plans.kinds import duration_bounds, race_tag
+from smartrunning.science.plans.model import PlanLimits
+from smartrunning.science.plans.project import project
 from smartrunning.science.plans.replan import (
     DayLoad,
     PastWeek,
@@ -51,7 +54,7 @@ from smartrunning.science.zwo_write import write_zwo
 from smartrunning.sessions.history import state_before
 from smartrunning.sessions.models import TrainingSession
 
-__all__ = ["Draft", "cut_date", "draft", "fingerprint"]
+__all__ = ["Draft", "cut_date", "draft", "fingerprint", "reproject"]
 
 PRE_PLAN_WEEKS = 4
 DEFAULT_SPEED_MPS = 3.0
@@ -287,3 +290,32 @@ def _summary_json(summary: WeekSummary) -> dict[str, Any]:
         "long_run_m": round(summary.long_run_m),
         "quality": list(summary.quality),
     }
+
+
+def reproject(plan: Plan) -> None:
+    """The plan's stored projection (``Plan.projection``: days, weeks' loads and CTL,
+    race-day form, largest ramp) again over its days' loads as they now are, from the
+    runner's state before its first day and the population constants, as generated; the
+    rest of it (taper, basis, predicted time) stays."""
+    state = state_before(plan.runner, plan.start_date)
+    days = [(d.date, d.load) for d in plan.days]
+    found = project(plan.start_date, plan.weeks, days, state, HistoryParams(), PlanLimits())
+    stored = dict(plan.projection or {})
+    stored["days"] = [
+        {"date": p.date.isoformat(), "load": p.load, "ctl": p.ctl, "atl": p.atl, "form": p.form}
+        for p in found.days
+    ]
+    weeks = [dict(w) for w in stored.get("weeks", ())]
+    for week in weeks:
+        index = int(week["index"])
+        members = [d for d in plan.days if d.week == index]
+        week["load"] = sum(d.load for d in members)
+        week["duration_s"] = sum(d.duration_s for d in members)
+        week["distance_m"] = sum(d.distance_m for d in members)
+        if index < len(found.week_ctl):
+            week["ctl_end"] = found.week_ctl[index]
+            week["ctl_ramp"] = found.week_ramps[index]
+    stored["weeks"] = weeks
+    stored["race_day_form"] = found.race_day_form
+    stored["max_ctl_ramp"] = found.max_ctl_ramp
+    plan.projection = stored
