@@ -91,8 +91,7 @@ def _wait(job_id: int, via: str, progress: _Progress) -> None:
     first_pending: int | None = None
     claimed = False
     while True:
-        db.session.rollback()  # see other processes' commits
-        job = db.session.get_one(ImportJob, job_id, populate_existing=True)
+        job = import_reports.reread_job(job_id)  # as other processes committed it
         report = import_reports.job_report(job, with_files=False)
         progress(report)
         if report.done:
@@ -201,7 +200,6 @@ def reprocess_command(runner_id: int | None, via: str, as_json: bool) -> None:
     """
     runner = _runner(runner_id) if runner_id is not None else None
     ids = import_recovery.reprocess(runner)
-    db.session.commit()
     if not ids:
         if not as_json:
             click.echo("Nothing to reprocess.")

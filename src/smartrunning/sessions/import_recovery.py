@@ -28,6 +28,7 @@ from smartrunning.platform.db import (
     db,
     now_utc,
 )
+from smartrunning.platform.transactions import transaction
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions.models import (
     AnalysisState,
@@ -243,8 +244,13 @@ def reprocess(runner: Runner | None) -> list[int]:
 
     Stale: imported by an older ``INGEST_VERSION``; their sessions are deleted first (the
     recomputation then undoes what they caused). Returns the ids of the files to run;
-    their jobs go back to ``running``. The caller commits and starts them.
+    their jobs go back to ``running``. Commits; the caller starts them.
     """
+    with transaction():
+        return _reprocess(runner)
+
+
+def _reprocess(runner: Runner | None) -> list[int]:
     query = sa.select(ImportFile).join(ImportJob, ImportJob.id == ImportFile.job_id)
     if runner is not None:
         query = query.where(ImportJob.runner_id == runner.id)

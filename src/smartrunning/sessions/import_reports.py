@@ -23,7 +23,15 @@ from smartrunning.sessions.models import (
     JobStatus,
 )
 
-__all__ = ["JobReport", "file_report", "get_job", "job_report", "list_jobs", "visible_job"]
+__all__ = [
+    "JobReport",
+    "file_report",
+    "get_job",
+    "job_report",
+    "list_jobs",
+    "reread_job",
+    "visible_job",
+]
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,14 @@ def get_job(job_id: int) -> ImportJob:
     if job is None:
         raise NotFound("No such import job.")
     return job
+
+
+def reread_job(job_id: int) -> ImportJob:
+    """The job as the queue's workers last committed it, for a command waiting on them:
+    ends this session's transaction (it wrote nothing since its last commit) and reads the
+    job again."""
+    db.session.rollback()
+    return db.session.get_one(ImportJob, job_id, populate_existing=True)
 
 
 def visible_job(user: User, job_id: int) -> ImportJob:

@@ -12,6 +12,7 @@ from smartrunning.accounts.models import User
 from smartrunning.athletes.models import BestKind, Runner
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput, NotFound
+from smartrunning.platform.transactions import transaction
 from smartrunning.sessions import recompute
 from smartrunning.sessions.actions import visible_session
 from smartrunning.sessions.analysis_state import lock_runner
@@ -39,7 +40,13 @@ def parse_performance(text: str | None) -> BestKind:
 def mark_performance(user: User | None, session_id: int, performance: BestKind) -> bool:
     """Mark a session as a race, time trial or training, and recompute from its day;
     commits. ``user`` None (the command line) may mark any session; otherwise it must see
-    the session's runner (``NotFound``). Returns False when the mark was already that."""
+    the session's runner (``NotFound``). Returns False when the mark was already that. A
+    refusal is rolled back."""
+    with transaction():
+        return _mark(user, session_id, performance)
+
+
+def _mark(user: User | None, session_id: int, performance: BestKind) -> bool:
     if user is None:
         session = db.session.get(TrainingSession, session_id)
         if session is None:

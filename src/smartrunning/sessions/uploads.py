@@ -28,6 +28,7 @@ from smartrunning.platform import context
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
+from smartrunning.platform.transactions import transaction
 from smartrunning.sessions.models import FileKind, FileStatus, ImportFile, ImportJob, JobStatus
 from smartrunning.sessions.outcomes import finish_file
 
@@ -144,22 +145,23 @@ def create_import(
 
     The caller then starts it: ``jobs.submit(job.id)`` through the queue, or
     ``jobs.run_inline``. An upload without a file is refused (``InvalidInput``) unless
-    ``require_files`` is false (the CLI, for an empty folder).
+    ``require_files`` is false (the CLI, for an empty folder). A refused upload is rolled
+    back: nothing of it is kept.
     """
-    job = create_job(runner, by=by, source=source)
-    count = 0
-    for name, content in uploads:
-        if isinstance(content, Path):
-            with content.open("rb") as handle:
-                add_upload(job, name, handle)
-        else:
-            add_upload(job, name, content)
-        count += 1
-    for name, size in skipped:
-        add_skipped(job, name, size, "not a .fit, .fit.gz or .zip file")
-    if count == 0 and require_files:
-        raise InvalidInput("Choose at least one .fit or .zip file.", field="files")
-    db.session.commit()
+    with transaction():
+        job = create_job(runner, by=by, source=source)
+        count = 0
+        for name, content in uploads:
+            if isinstance(content, Path):
+                with content.open("rb") as handle:
+                    add_upload(job, name, handle)
+            else:
+                add_upload(job, name, content)
+            count += 1
+        for name, size in skipped:
+            add_skipped(job, name, size, "not a .fit, .fit.gz or .zip file")
+        if count == 0 and require_files:
+            raise InvalidInput("Choose at least one .fit or .zip file.", field="files")
     return job
 
 

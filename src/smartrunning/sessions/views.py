@@ -23,7 +23,6 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.platform import display
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     NotFound,
     ServiceError,
@@ -116,7 +115,6 @@ def upload(runner_id: int) -> ResponseReturnValue:
             runner, [(f.filename or "upload", f.stream) for f in files], by=user
         )
     except ServiceError as exc:
-        db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
             return jsonify(
                 {"error": {"code": "invalid", "message": exc.message, "details": {}}}
@@ -303,7 +301,6 @@ def performance(session_id: int) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
         label = performance_services.PERFORMANCE_LABELS[kind].lower()
