@@ -330,7 +330,7 @@ def test_incremental_history_equals_the_history_from_scratch(app: Flask) -> None
         assert series[-1]["load"] == 0.0
         assert series[-1]["ctl"] < series[9]["ctl"]  # rest days decay fitness
         weeks = history_services.weekly_volume(runner)
-        assert [w.monday for w in weeks] == [dt.date(2024, 2, 26), dt.date(2024, 3, 4)]
+        assert [w.week for w in weeks] == [dt.date(2024, 2, 26), dt.date(2024, 3, 4)]
         assert sum(w.sessions for w in weeks) == 4
 
 

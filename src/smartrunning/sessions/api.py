@@ -28,6 +28,7 @@ from smartrunning.sessions.schemas import (
     SessionDetailOut,
     SessionOut,
     SessionSummary,
+    WeekOut,
 )
 
 __all__ = ["blp", "jobs_blp"]
@@ -111,15 +112,6 @@ class DayOut(Schema):
             "description": "After the last session: rest days to today, then the planned load"
         }
     )
-
-
-class WeekOut(Schema):
-    week = fields.Date()
-    sessions = fields.Int()
-    distance_m = fields.Float()
-    timer_time_s = fields.Float()
-    load_value = fields.Float(attribute="load", data_key="load")
-    running_distance_m = fields.Float()
 
 
 class HistoryOut(Schema):

@@ -241,7 +241,7 @@ def history_command(
                 _line(data)
             else:
                 click.echo(
-                    f"{week.monday}  {week.sessions:>3} sessions  "
+                    f"{week.week}  {week.sessions:>3} sessions  "
                     f"{display.distance(week.distance_m):>9}  {_hms(week.timer_time_s)}  "
                     f"load {week.load:6.0f}"
                 )

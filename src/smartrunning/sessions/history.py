@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import Any, Final, Protocol, cast
 
 import numpy as np
@@ -34,6 +33,7 @@ from smartrunning.sessions.models import (
     HistoryDay,
     TrainingSession,
 )
+from smartrunning.sessions.schemas import WeekVolume
 
 __all__ = [
     "HISTORY_VERSION",
@@ -350,28 +350,6 @@ def daily_series(
             }
         )
     return out
-
-
-@dataclass(frozen=True)
-class WeekVolume:
-    """A week's totals (ISO week starting on ``monday``)."""
-
-    monday: dt.date
-    sessions: int
-    distance_m: float
-    timer_time_s: float
-    load: float
-    running_distance_m: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "week": self.monday,
-            "sessions": self.sessions,
-            "distance_m": self.distance_m,
-            "timer_time_s": self.timer_time_s,
-            "load": self.load,
-            "running_distance_m": self.running_distance_m,
-        }
 
 
 def weekly_volume(

@@ -1,5 +1,6 @@
 """A training session as pages, the API and the CLI show it: one typed shape each for the
-list (:class:`SessionSummary`) and for one session (:class:`SessionDetail`).
+list (:class:`SessionSummary`) and for one session (:class:`SessionDetail`); and a week of
+the history's volume (:class:`WeekVolume`).
 
 The field names are the API's (``avg_hr``, not the model's ``avg_hr_bpm``); units are SI.
 ``sessions.actions`` builds them from the model (:func:`~smartrunning.sessions.actions.
@@ -24,6 +25,8 @@ __all__ = [
     "SessionOut",
     "SessionSummary",
     "Versions",
+    "WeekOut",
+    "WeekVolume",
 ]
 
 
@@ -112,5 +115,19 @@ class SessionDetail(SessionSummary):
     confirmed_at: dt.datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class WeekVolume(Shape):
+    """A week's totals (ISO week starting on Monday ``week``), held sessions left out; running
+    distance apart."""
+
+    week: dt.date
+    sessions: int
+    distance_m: float
+    timer_time_s: float
+    load: float
+    running_distance_m: float
+
+
 SessionOut = schema_of(SessionSummary, name="SessionOut")
 SessionDetailOut = schema_of(SessionDetail, name="SessionDetailOut")
+WeekOut = schema_of(WeekVolume, name="WeekOut")
