@@ -95,7 +95,7 @@ def test_a_run_becomes_a_session_with_statistics_loads_zones_and_best_efforts(
         assert detail.versions == {
             "streams": 2,
             "stats": 2,
-            "bests": 2,
+            "bests": 3,
             "load": 2,
             "analysis": 3,
         }

@@ -34,9 +34,11 @@ __all__ = [
     "maximal_by_heart_rate",
 ]
 
-ALGORITHM_VERSION: Final = 2
+ALGORITHM_VERSION: Final = 3
 """Bump when best efforts change (including through ``streams.ALGORITHM_VERSION``).
-2: each effort's mean heart rate and heart-rate coverage."""
+2: each effort's mean heart rate and heart-rate coverage. 3: a training effort under
+``MIN_HR_EFFORT_S`` is never maximal by heart rate (stored sessions are re-analysed, so
+short reps that anchored CS under version 2 stop anchoring)."""
 
 MAXIMAL_HR_FRACTION: Final = 0.90
 """A training effort is maximal when its mean heart rate is at least this fraction of HRmax
