@@ -68,17 +68,30 @@ def _may_plan(user: User | None, plan: Plan) -> None:
         raise NotAllowed("Coaches of this runner and admins only.")
 
 
-def _supersede_stale(plan: Plan, today: dt.date) -> None:
-    rows = db.session.execute(
-        sa.select(ReplanProposal).where(
-            ReplanProposal.plan_id == plan.id, ReplanProposal.status == "proposed"
-        )
-    ).scalars()
+def _stale(row: ReplanProposal, plan: Plan, today: dt.date) -> bool:
+    """A pending proposal whose days are all past, or made on other days than the plan's."""
+    past = all(dt.date.fromisoformat(d["date"]) <= today for d in row.days)
+    return past or row.fingerprint != fingerprint(plan, row.cut_date)
+
+
+def _open_rows(plan: Plan) -> list[ReplanProposal]:
+    return list(
+        db.session.execute(
+            sa.select(ReplanProposal).where(
+                ReplanProposal.plan_id == plan.id, ReplanProposal.status == "proposed"
+            )
+        ).scalars()
+    )
+
+
+def _supersede(rows: Sequence[ReplanProposal]) -> None:
     for row in rows:
-        past = all(dt.date.fromisoformat(d["date"]) <= today for d in row.days)
-        if past or row.fingerprint != fingerprint(plan, row.cut_date):
-            row.status = "superseded"
-            row.decided_at = now_utc()
+        row.status = "superseded"
+        row.decided_at = now_utc()
+
+
+def _supersede_stale(plan: Plan, today: dt.date) -> None:
+    _supersede([r for r in _open_rows(plan) if _stale(r, plan, today)])
 
 
 def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
@@ -87,14 +100,7 @@ def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
     _may_plan(by, plan)
     with transaction():
         made = draft(plan, today)
-        _supersede_stale(plan, today)
-        for row in db.session.execute(
-            sa.select(ReplanProposal).where(
-                ReplanProposal.plan_id == plan.id, ReplanProposal.status == "proposed"
-            )
-        ).scalars():
-            row.status = "superseded"
-            row.decided_at = now_utc()
+        _supersede(_open_rows(plan))  # a newer proposal (or none needed) replaces them
         if not made.weeks:
             return Outcome(
                 None,
@@ -135,10 +141,14 @@ def proposals(plan: Plan) -> list[ReplanProposal]:
 
 
 def pending(plan: Plan, today: dt.date) -> ReplanProposal | None:
-    """The plan's proposal awaiting a decision, if any (stale ones superseded first)."""
-    with transaction():
-        _supersede_stale(plan, today)
-    return next((p for p in proposals(plan) if p.status == "proposed"), None)
+    """The plan's proposal awaiting a decision, if any (stale ones superseded first, in a
+    transaction of their own; nothing written, and one query, when none is stale)."""
+    rows = _open_rows(plan)
+    stale = [r for r in rows if _stale(r, plan, today)]
+    if stale:
+        with transaction():
+            _supersede(stale)
+    return next((r for r in sorted(rows, key=lambda r: -r.id) if r not in stale), None)
 
 
 def proposal_of(plan: Plan, proposal_id: int) -> ReplanProposal:
