@@ -21,6 +21,7 @@ class _Parts(TypedDict):
 class _Thing(Shape):
     id: int
     name: str = field(metadata=doc("what it is called"))
+    colour: str = field(metadata=doc(enum=["red", "blue"]))
     total: float = field(metadata=doc(nullable=True))
     share: float | None
     done: bool
@@ -36,6 +37,7 @@ class _Thing(Shape):
 THING = _Thing(
     id=1,
     name="n",
+    colour="red",
     total=2.5,
     share=None,
     done=True,
@@ -57,6 +59,7 @@ def test_each_type_gives_its_field_and_none_only_where_allowed() -> None:
     assert kinds == {
         "id": ("Integer", False),
         "name": ("String", False),
+        "colour": ("String", False),
         "total": ("Float", True),
         "share": ("Float", True),
         "done": ("Boolean", False),
@@ -70,6 +73,8 @@ def test_each_type_gives_its_field_and_none_only_where_allowed() -> None:
     assert isinstance(schema.fields["rows"], fields.List)
     assert isinstance(schema.fields["rows"].inner, fields.Dict)
     assert schema.fields["name"].metadata == {"description": "what it is called"}
+    assert schema.fields["colour"].metadata == {"enum": ["red", "blue"]}
+    assert schema.fields["total"].metadata == {}
     assert type(schema).__name__ == "ThingOut"
 
 

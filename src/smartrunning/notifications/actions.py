@@ -26,6 +26,7 @@ from smartrunning.notifications.models import (
     NotificationSettings,
     OutboxEmail,
 )
+from smartrunning.notifications.schemas import NotificationShape
 from smartrunning.platform import clock, context, display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput, NotFound
@@ -35,7 +36,6 @@ from smartrunning.platform.transactions import transaction
 __all__ = [
     "TITLE_MAX",
     "Choice",
-    "as_dict",
     "choices_for",
     "email_address",
     "inbox",
@@ -43,6 +43,7 @@ __all__ = [
     "mark_all_read",
     "mark_read",
     "mark_read_about",
+    "notification_shape",
     "notify",
     "pending_outbox_ids",
     "save_choices",
@@ -386,13 +387,14 @@ def mark_all_read(user_id: int) -> int:
     return int(result.rowcount or 0)
 
 
-def as_dict(row: Notification) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind.value,
-        "title": row.title,
-        "body": row.body,
-        "link": row.link,
-        "created_at": row.created_at,
-        "read_at": row.read_at,
-    }
+def notification_shape(row: Notification) -> NotificationShape:
+    """The notification as the API, the CLI and the inbox show it."""
+    return NotificationShape(
+        id=row.id,
+        kind=row.kind.value,
+        title=row.title,
+        body=row.body,
+        link=row.link,
+        created_at=row.created_at,
+        read_at=row.read_at,
+    )

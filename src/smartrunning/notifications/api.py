@@ -11,7 +11,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from smartrunning.accounts.policy import this_user
 from smartrunning.notifications import actions
-from smartrunning.notifications.models import Notification, NotificationKind
+from smartrunning.notifications.models import Notification
+from smartrunning.notifications.schemas import KINDS, NotificationOut, NotificationShape
 from smartrunning.platform.pagination import paginate
 
 __all__ = ["StrictBool", "blp"]
@@ -22,8 +23,6 @@ blp = Blueprint(
     url_prefix="/api/notifications",
     description="Notifications: the inbox and each user's choices",
 )
-
-KINDS = [k.value for k in NotificationKind]
 
 
 class StrictBool(fields.Boolean):
@@ -37,16 +36,6 @@ class StrictBool(fields.Boolean):
 
 class InboxQuery(Schema):
     unread = fields.Bool(load_default=False, metadata={"description": "only unread ones"})
-
-
-class NotificationOut(Schema):
-    id = fields.Int()
-    kind = fields.Str(metadata={"enum": KINDS})
-    title = fields.Str()
-    body = fields.Str()
-    link = fields.Str(metadata={"description": "a path of this site (the day, the session)"})
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
 
 
 class ReadAllOut(Schema):
@@ -78,7 +67,9 @@ class Inbox(MethodView):
     @blp.arguments(InboxQuery, location="query")
     @blp.response(200, NotificationOut(many=True))
     @blp.paginate()
-    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+    def get(
+        self, query: dict[str, Any], pagination_parameters: PaginationParameters
+    ) -> list[NotificationShape]:
         """The caller's notifications, newest first (``unread``: only unread ones)."""
         page = paginate(
             actions.inbox(this_user().id, unread_only=query["unread"]),
@@ -86,16 +77,16 @@ class Inbox(MethodView):
             page_size=pagination_parameters.page_size,
             order_by=[Notification.created_at.desc(), Notification.id.desc()],
         )
-        return [actions.as_dict(row) for row in page.into(pagination_parameters)]
+        return [actions.notification_shape(r) for r in page.into(pagination_parameters)]
 
 
 @blp.route("/<int:notification_id>/read")
 class ReadOne(MethodView):
     @blp.response(200, NotificationOut)
-    def post(self, notification_id: int) -> Any:
+    def post(self, notification_id: int) -> NotificationShape:
         """Mark one of the caller's notifications read (another's: 404)."""
         row = actions.mark_read(this_user().id, notification_id)
-        return actions.as_dict(row)
+        return actions.notification_shape(row)
 
 
 @blp.route("/read")

@@ -40,14 +40,17 @@ def list_command(username: str, unread: bool, limit: int, as_json: bool) -> None
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     ).scalars()
-    items = [actions.as_dict(row) for row in rows]
+    items = [actions.notification_shape(row) for row in rows]
     lines = [
-        f"{'*' if n['read_at'] is None else ' '} {n['id']:>6}  {n['created_at']:%Y-%m-%d %H:%M}"
-        f"  {n['title']}"
+        f"{'*' if n.read_at is None else ' '} {n.id:>6}  {n.created_at:%Y-%m-%d %H:%M}  {n.title}"
         for n in items
     ]
     emit(
-        {"user": user.username, "unread": actions.unread_count(user.id), "items": items},
+        {
+            "user": user.username,
+            "unread": actions.unread_count(user.id),
+            "items": [n.as_dict() for n in items],
+        },
         as_json,
         "\n".join(lines) or "No notifications.",
     )

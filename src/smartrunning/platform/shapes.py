@@ -9,8 +9,8 @@ renamed or documented in one place.
 
 Field types map to marshmallow fields: ``int``, ``float``, ``str``, ``bool``,
 ``datetime`` (aware), ``date``, ``list[...]``, ``dict[...]`` and TypedDicts (objects);
-``X | None`` may be ``null``. A field's metadata (:func:`doc`) adds its description, marks
-it ``null``-able in the API although its type is not, or keeps it out of the API.
+``X | None`` may be ``null``. A field's metadata (:func:`doc`) adds its description or its values,
+marks it ``null``-able in the API although its type is not, or keeps it out of the API.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any, ClassVar, Final
 
 from marshmallow import Schema, fields
@@ -26,16 +27,22 @@ from marshmallow import Schema, fields
 __all__ = ["NOT_IN_API", "Shape", "doc", "schema_of"]
 
 _DESCRIPTION: Final = "description"
+_ENUM: Final = "enum"
 _NULLABLE: Final = "api_nullable"
 _IN_API: Final = "in_api"
 
 
-def doc(description: str | None = None, *, nullable: bool = False) -> dict[str, Any]:
-    """A field's metadata: its description in the API docs; ``nullable`` documents it as
-    possibly ``null`` although its type is not (a promise the API already made)."""
+def doc(
+    description: str | None = None, *, nullable: bool = False, enum: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A field's metadata: its description and (``enum``) its values in the API docs;
+    ``nullable`` documents it as possibly ``null`` although its type is not (a promise the
+    API already made)."""
     metadata: dict[str, Any] = {}
     if description is not None:
         metadata[_DESCRIPTION] = description
+    if enum:
+        metadata[_ENUM] = list(enum)
     if nullable:
         metadata[_NULLABLE] = True
     return metadata
@@ -95,8 +102,9 @@ def schema_of(shape: type[Shape], *, name: str) -> type[Schema]:
         if not f.metadata.get(_IN_API, True):
             continue
         kwargs: dict[str, Any] = {}
-        if _DESCRIPTION in f.metadata:
-            kwargs["metadata"] = {_DESCRIPTION: f.metadata[_DESCRIPTION]}
+        documented = {k: f.metadata[k] for k in (_DESCRIPTION, _ENUM) if k in f.metadata}
+        if documented:
+            kwargs["metadata"] = documented
         key = f.name
         if hasattr(Schema, f.name):  # "load", "loads" … would shadow Schema's methods
             key = f"{f.name}_value"
