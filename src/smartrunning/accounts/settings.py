@@ -12,7 +12,6 @@ from smartrunning.accounts import actions as accounts
 from smartrunning.accounts import tokens as token_services
 from smartrunning.accounts.forms import PreferencesForm
 from smartrunning.accounts.policy import this_user
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
@@ -47,11 +46,9 @@ def preferences() -> ResponseReturnValue:
                 user, time_zone=form.time_zone.data or "", units=form.units.data or ""
             )
         except InvalidInput as exc:
-            db.session.rollback()
             field = getattr(form, exc.field or "time_zone", form.time_zone)
             field.errors = [*field.errors, exc.message]
         else:
-            db.session.commit()
             flash("Your time zone and units are saved.", "success")
             return redirect(url_for("settings.tokens"))
     return _tokens_page(preferences_form=form)
@@ -74,7 +71,6 @@ def _tokens_page(preferences_form: PreferencesForm | None = None) -> str:
         except ServiceError as exc:
             form.name.errors = [*form.name.errors, exc.message]
         else:
-            db.session.commit()
             created = {"name": row.name, "token": secret}
             form = TokenForm(formdata=None)
     return render_template(
@@ -94,6 +90,5 @@ def revoke(token_id: int) -> ResponseReturnValue:
         row = token_services.revoke_token(this_user(), token_id)
     except NotFound:
         abort(404)
-    db.session.commit()
     flash(f"Token “{row.name}” revoked.", "success")
     return redirect(url_for("settings.tokens"))

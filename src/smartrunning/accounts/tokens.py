@@ -40,25 +40,27 @@ def _hash(token: str) -> str:
 
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns the row and the token itself (shown only now)."""
-    clean = " ".join(name.split())
-    if not 1 <= len(clean) <= 80:
-        raise InvalidInput("Token name: 1–80 characters.", field="name")
-    active = [t for t in tokens_of(user) if is_live(t)]
-    if len(active) >= MAX_TOKENS_PER_USER:
-        raise InvalidInput(
-            f"At most {MAX_TOKENS_PER_USER} active tokens; revoke one first.", field="name"
+    """A new token for ``user``; returns the row and the token itself (shown only now).
+    Commits (refused: rolled back)."""
+    with transaction():
+        clean = " ".join(name.split())
+        if not 1 <= len(clean) <= 80:
+            raise InvalidInput("Token name: 1–80 characters.", field="name")
+        active = [t for t in tokens_of(user) if is_live(t)]
+        if len(active) >= MAX_TOKENS_PER_USER:
+            raise InvalidInput(
+                f"At most {MAX_TOKENS_PER_USER} active tokens; revoke one first.", field="name"
+            )
+        token = PREFIX + secrets.token_urlsafe(32)
+        row = ApiToken(
+            user_id=user.id,
+            name=clean,
+            token_hash=_hash(token),
+            prefix=token[:10],
+            password_version=user.password_version or 0,
         )
-    token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(
-        user_id=user.id,
-        name=clean,
-        token_hash=_hash(token),
-        prefix=token[:10],
-        password_version=user.password_version or 0,
-    )
-    db.session.add(row)
-    db.session.flush()
+        db.session.add(row)
+        db.session.flush()
     return row, token
 
 
