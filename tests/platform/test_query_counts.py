@@ -66,13 +66,14 @@ def test_list_pages_do_not_grow_with_rows(app: Flask) -> None:
 
 # --- plans -------------------------------------------------------------------------------
 
-PLAN_PAGE_QUERIES = {"week": 11, "month": 11}
+PLAN_PAGE_QUERIES = {"week": 12, "month": 12}
 """SQL statements of the plan page (week and month view), however many days and linked
 sessions the plan has: the user with their roles (one query), the plan narrowed to the
 runners the user may see (one query, ``athletes.rules.get_visible``), its runner, the coach's
 assignment (may-plan), the days, the runner's sessions over the plan (linked and shown from
-one query); the calendar's own reads since a2be722 (10 in all), and the header's count of
-unread notifications (one query on every page)."""
+one query); the calendar's own reads since a2be722 (10 in all), the header's count of
+unread notifications (one query on every page) and the re-plan panel's pending proposal
+(one query, ``plans.replan.pending``)."""
 
 
 def _plan_for(app: Flask, runner_id: int, race_day: int, weeks: int) -> int:
