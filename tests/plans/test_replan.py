@@ -252,3 +252,26 @@ def test_cli_and_the_daily_job(app: Flask) -> None:
     with app.app_context():
         plan = db.session.get_one(Plan, plan_id)
         assert all(isinstance(d, PlanDay) for d in plan.days)
+
+
+def test_days_marked_done_count_as_run_and_partly_as_half(app: Flask) -> None:
+    """Week 1 without sessions but marked done by the runner (no watch) counts as planned;
+    marked partly done it counts half (here still within the caps of week 2: 1.3 × the
+    four weeks' mean, 1.1 × the higher of the two weeks before)."""
+    from smartrunning.plans import calendar_edits
+    from smartrunning.plans.replan_build import draft
+
+    _, plan_id, other_plan_id = _world(app)
+    with app.app_context():
+        for pid, mark in ((plan_id, "done"), (other_plan_id, "partly")):
+            plan = db.session.get_one(Plan, pid)
+            for day in plan.days:
+                if day.week == 0:
+                    calendar_edits.mark_day(day, mark, "no watch")
+            db.session.commit()
+        for pid, share in ((plan_id, 1.0), (other_plan_id, 0.5)):
+            made = draft(db.session.get_one(Plan, pid), WEEK_END)
+            week = made.basis["weeks_done"][-1]
+            assert week["actual"] == pytest.approx(week["planned"] * share, abs=0.1)
+            assert made.weeks == []
+        assert replan.propose(db.session.get_one(Plan, plan_id), WEEK_END, by=None).proposal is None
