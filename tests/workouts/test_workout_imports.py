@@ -87,6 +87,52 @@ def test_a_deleted_default_is_archived_and_not_loaded_again(app: Flask) -> None:
         assert workout_services.get_workout(easy.id, include_archived=True).archived
 
 
+def _older_version(name: str, *, archived: bool) -> int:
+    """A default named ``name`` as an earlier release shipped it (other content)."""
+    older = db.session.execute(sa.select(Workout).where(Workout.name == name)).scalar_one()
+    older.zwo = older.zwo.replace("</description>", " (earlier version)</description>")
+    older.content_sha256 = "0" * 64
+    if archived:
+        older.archived_at = older.created_at
+    db.session.commit()
+    return int(older.id)
+
+
+def test_a_changed_default_supersedes_its_earlier_version(app: Flask) -> None:
+    """A release changes a default (issue #15: easy runs into Daniels' E band): loading the
+    defaults again stores the new version and archives the old one, one of each name."""
+    with app.app_context():
+        workout_imports.load_default_library()
+        old_id = _older_version("Easy run 30 min", archived=False)
+        again = workout_imports.load_default_library()
+        assert again.counts == {"duplicate": 37, "imported": 1}
+        assert workout_services.list_workouts().total == 38
+        assert workout_services.get_workout(old_id, include_archived=True).archived
+        active = list(
+            db.session.execute(
+                sa.select(Workout).where(
+                    Workout.name == "Easy run 30 min", Workout.archived_at.is_(None)
+                )
+            ).scalars()
+        )
+        assert len(active) == 1
+        assert active[0].id != old_id
+
+
+def test_a_default_a_coach_removed_stays_out_in_its_new_version(app: Flask) -> None:
+    with app.app_context():
+        workout_imports.load_default_library()
+        _older_version("Easy run 30 min", archived=True)
+        again = workout_imports.load_default_library()
+        assert again.imported == 1
+        assert workout_services.list_workouts().total == 37
+        assert not db.session.execute(
+            sa.select(Workout).where(
+                Workout.name == "Easy run 30 min", Workout.archived_at.is_(None)
+            )
+        ).first()
+
+
 # --- importing files -----------------------------------------------------------------------
 
 

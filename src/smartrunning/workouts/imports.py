@@ -20,11 +20,12 @@ from importlib import resources
 from pathlib import PurePosixPath
 from typing import Final, Literal
 
+import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from smartrunning.accounts.models import User
 from smartrunning.platform import context
-from smartrunning.platform.db import db
+from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.platform.transactions import transaction
 from smartrunning.science import workouts as sw
@@ -34,6 +35,7 @@ from smartrunning.workouts.actions import (
     create_workout,
     find_duplicate,
 )
+from smartrunning.workouts.models import Workout
 from smartrunning.workouts.structure import (
     for_library,
     parse_zwo,
@@ -180,5 +182,37 @@ def default_library_files() -> Sequence[tuple[str, bytes]]:
 
 def load_default_library() -> ImportReport:
     """Load the default library (idempotent: defaults already loaded, or archived, are
-    duplicates)."""
-    return import_files(default_library_files(), by=None, is_default=True)
+    duplicates). A shipped default whose content changed (a new release's version, e.g. the
+    easy runs moved into Daniels' E band, issue #15) supersedes the older defaults of the
+    same name: they are archived (kept for the plans that use them), so the library holds
+    one of each name; a default a coach archived stays out, its new version archived too.
+    Commits."""
+    with transaction():
+        report = import_files(default_library_files(), by=None, is_default=True)
+        for result in report.results:
+            if result.status == "imported" and result.workout_id is not None:
+                _supersede(result.workout_id)
+    return report
+
+
+def _supersede(workout_id: int) -> None:
+    """Archive the older defaults named like the new default ``workout_id`` (see
+    ``load_default_library``)."""
+    new = db.session.get_one(Workout, workout_id)
+    older = list(
+        db.session.execute(
+            sa.select(Workout).where(
+                Workout.is_default.is_(True), Workout.name == new.name, Workout.id != new.id
+            )
+        ).scalars()
+    )
+    if not older:
+        return
+    removed = all(w.archived_at is not None for w in older)
+    now = now_utc()
+    for workout in older:
+        if workout.archived_at is None:
+            workout.archived_at = now
+    if removed:  # a coach removed this default: its new version stays out too
+        new.archived_at = now
+    db.session.flush()
