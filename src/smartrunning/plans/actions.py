@@ -83,6 +83,7 @@ from smartrunning.science import workouts as sw
 from smartrunning.science.hr_speed import HRSpeedLine
 from smartrunning.science.load import planned_rtss, rtss
 from smartrunning.science.plans.generate import RACE_KIND
+from smartrunning.science.plans.intensity import EASY_RUN_FRACTION
 from smartrunning.science.plans.scaling import content_name, scale_to_duration
 from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
@@ -135,9 +136,10 @@ DEFAULT_SPEED_MPS = 3.0
 """Speed for estimates without a CS (``PlanInputs.estimate_speed_mps``)."""
 RECENT_DAYS = 28
 BEGINNER_WEEKLY_S = 2 * 3600.0
-STATED_RUNNING_INTENSITY = 0.75
-"""Stated weekly running is taken as easy running at 75 % of CS (the generator's easy
-runs; SCIENCE.md pace zones: easy below 0.80 CS)."""
+STATED_RUNNING_INTENSITY = EASY_RUN_FRACTION
+"""Stated weekly running is taken as easy running at the library's easy fraction of CS
+(``intensity.EASY_RUN_FRACTION``, 0.79: near the middle of Daniels' E band), so a plan
+starting from it plans about the stated hours."""
 MASTERS_AGE = 50
 MASTERS_RECOVERY_EVERY = 3
 
