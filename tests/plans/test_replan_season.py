@@ -91,6 +91,7 @@ def test_season_of_three_runners(app: Flask) -> None:
                     row = outcome.proposal
                     if key == "follower":
                         assert row is None, row and row.weeks
+                        texts[key].append(f"after week {week + 1}: {outcome.message}")
                         continue
                     if key == "misser" and week + 1 < MISSED_WEEK:
                         assert row is None, row and row.weeks

@@ -105,7 +105,7 @@ def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
             return Outcome(
                 None,
                 f"No change needed: the weeks from {made.cut.isoformat()} fit what was done "
-                f"(form {made.basis['form']:+.0f}).",
+                f"(form {format(made.basis['form'], '+.0f').replace('-', '−')}).",
             )
         row = ReplanProposal(
             plan=plan,
