@@ -122,3 +122,57 @@ def test_the_plan_page_does_not_grow_with_days_or_sessions(app: Flask) -> None:
         }
     assert counts[small] == counts[big], counts
     assert counts[big] == PLAN_PAGE_QUERIES, counts[big]
+
+
+# --- imports -----------------------------------------------------------------------------
+
+ONE_FILE_JOB_STATEMENTS = 36
+"""SQL statements of a queue task importing a file uploaded alone, its job's completion
+included (a watch that syncs one activity at a time makes such a job per run): the claim
+(two updates), the file and its runner, the duplicate checks, the record blob, the runner's
+lock, the session, the file's outcome, the job to ``analysing`` and ``done`` with its
+recomputation in a savepoint (requests, CS versions and suggestions from the next day,
+bests, sessions, parameters, the new best, the session's loads, the history) and the
+notices (the job's files, the coaches, the coach's notification). Was 39 statements in 5
+transactions (claim, write, analysing, recomputation, notices) before the write completed
+the job."""
+ONE_FILE_JOB_COMMITS = 2
+"""The claim, then the write with the job's completion (issue #14: a single file is a
+batch of one)."""
+
+
+def test_a_one_file_upload_is_claimed_then_written_and_completed_in_one_transaction(
+    app: Flask,
+) -> None:
+    from smartrunning.athletes.models import Runner
+    from smartrunning.sessions import jobs, uploads
+    from smartrunning.sessions.models import ImportJob, JobStatus
+
+    world = make_world(app)
+    import_inline(app, world.runner_id, [("a.fit", run_bytes(0, duration_s=300))])
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        job_id = uploads.create_import(
+            runner, [("b.fit", run_bytes(1, duration_s=300, seed=1))], by=None, source="test"
+        ).id
+        [file_id] = jobs.pending_file_ids(job_id)
+        db.session.rollback()
+        engine = db.engine
+    commits: list[object] = []
+
+    def commit(conn: object) -> None:
+        commits.append(conn)
+
+    sa.event.listen(engine, "commit", commit)
+    try:
+        with counting(app) as statements, app.app_context():
+            result = jobs.run_files([file_id])
+    finally:
+        sa.event.remove(engine, "commit", commit)
+    assert result["completed_jobs"] == [job_id]
+    with app.app_context():
+        job = db.session.get_one(ImportJob, job_id)
+        assert job.status is JobStatus.DONE
+        assert job.finished_at is not None
+    assert len(commits) == ONE_FILE_JOB_COMMITS
+    assert len(statements) == ONE_FILE_JOB_STATEMENTS, "\n".join(statements)

@@ -20,6 +20,7 @@ a version. Only automatic versions are ever replaced.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -480,10 +481,17 @@ def anchor_fit(
         best = best_vdot(recent)
         if best is not None:
             try:
-                estimate = critical_speed_from_vdot(best[0])
+                estimate = _estimate_from_vdot(best[0])
             except ValueError:
                 estimate = None
     return AnchorFit(fit, estimate, len(current))
+
+
+_estimate_from_vdot = functools.lru_cache(maxsize=1024)(critical_speed_from_vdot)
+"""``critical_speed_from_vdot`` remembered per effort: every fit of a recomputation that
+falls back on the estimate asks it again for the same best effort (a one-file upload
+fits its day, and the estimate solves three equations numerically each time); the value
+depends on the effort alone and is immutable."""
 
 
 def _anchors(bests: list[PersonalBest], day: dt.date) -> list[Effort]:
@@ -491,12 +499,19 @@ def _anchors(bests: list[PersonalBest], day: dt.date) -> list[Effort]:
 
 
 def fit_critical_speed_on(
-    runner: Runner, day: dt.date, bests: list[PersonalBest], *, by: User | None
+    runner: Runner,
+    day: dt.date,
+    bests: list[PersonalBest],
+    *,
+    by: User | None,
+    params: parameter_services.Parameters | None = None,
 ) -> ParameterVersion | None:
     """Add the CS/D′ version the anchors among ``bests`` give on ``day`` (``anchor_fit``),
     or, while a value a person entered is in force, offer it as a suggestion. Returns the
-    version added, if any."""
-    params = parameter_services.parameters_on(runner, day)
+    version added, if any. ``params``: the runner's parameters on ``day`` when the caller
+    has them (the chronological recomputation), else read."""
+    if params is None:
+        params = parameter_services.parameters_on(runner, day)
     has_previous = params.critical_speed.version_id is not None
     result = anchor_fit(_anchors(bests, day), day, params.cs, has_previous=has_previous)
     value = result.value

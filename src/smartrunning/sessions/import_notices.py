@@ -12,7 +12,7 @@ from smartrunning.notifications.models import NotificationKind
 from smartrunning.platform.db import db
 from smartrunning.sessions.models import FileStatus, ImportFile, ImportJob
 
-__all__ = ["job_finished"]
+__all__ = ["job_finished", "tell_finished", "tell_job_finished"]
 
 
 # Built once (a watch that syncs one activity at a time finishes a job per file).
@@ -28,10 +28,21 @@ _FILES = sa.select(ImportFile.status, ImportFile.session_ids).where(
 
 def job_finished(job_id: int) -> None:
     """Notify about job ``job_id`` once it is done; commits."""
+    tell_job_finished(job_id)
+    db.session.commit()
+
+
+def tell_job_finished(job_id: int) -> None:
+    """:func:`job_finished` in the caller's transaction (the caller commits)."""
     job = db.session.execute(_JOB, {"job_id": job_id}).first()
     if job is None:
         return
     uploader, runner_id, runner_name = job
+    tell_finished(job_id, uploader, runner_id, runner_name)
+
+
+def tell_finished(job_id: int, uploader: int | None, runner_id: int, runner_name: str) -> None:
+    """:func:`tell_job_finished` when the caller knows the job's uploader and runner."""
     sessions = failed = 0
     for status, ids in db.session.execute(_FILES, {"job_id": job_id}):
         if status is FileStatus.IMPORTED:
@@ -54,4 +65,3 @@ def job_finished(job_id: int) -> None:
             body="The report says why for each file; the files are kept for a later try.",
             link=f"/jobs/{job_id}",
         )
-    db.session.commit()

@@ -27,12 +27,13 @@ earlier session is known are those parameters (CS from earlier bests) settled.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import io
 import logging
 import math
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -62,6 +63,7 @@ from smartrunning.sessions.uploads import HEAD_BYTES, MB, is_gzip, refusal, too_
 
 __all__ = [
     "BATCH_BYTES",
+    "BeforeCommit",
     "Prepared",
     "decode",
     "import_claimed_fits",
@@ -95,6 +97,13 @@ class Prepared:
     source: SourceInfo
     flags: tuple[Flag, ...] = ()
     """Values no runner produces (``science.plausibility``): the session is held."""
+
+
+BeforeCommit = Callable[[Runner, set[int], dt.date | None], None]
+"""Called by a batch's write transaction just before it commits, under the runner's lock:
+(the runner, the jobs of the batch's files, the runner's earliest stale day as the lock
+returned it). The job runner completes there the jobs whose last files the batch wrote
+(``jobs.run_files``); it must not raise for anything but the database."""
 
 
 # Built once, as every batch runs it (building a statement costs more than running it).
@@ -344,21 +353,24 @@ class _Result:
     prepared: list[Prepared] = field(default_factory=list)
 
 
-def import_claimed_fits(files: Sequence[ImportFile]) -> None:
+def import_claimed_fits(
+    files: Sequence[ImportFile], *, before_commit: BeforeCommit | None = None
+) -> None:
     """Process claimed FIT files to their final status, several per transaction (commits).
 
     Files are decoded and analysed one after the other outside any transaction; their
     results are written together (at most ``BATCH_BYTES`` of FIT at a time), as described
     in the module docstring. If that write fails, the files are written one by one, as a
-    database error that may pass puts them back to ``pending``.
+    database error that may pass puts them back to ``pending``. ``before_commit`` runs in
+    each write transaction, under the runner's lock, just before it commits.
     """
     if not files:
         return
     with paused_gc():
-        _import_fits(files)
+        _import_fits(files, before_commit)
 
 
-def _import_fits(files: Sequence[ImportFile]) -> None:
+def _import_fits(files: Sequence[ImportFile], before_commit: BeforeCommit | None) -> None:
     runners = runners_of({f.job_id for f in files})
     groups: dict[int, list[ImportFile]] = {}
     for file in files:
@@ -375,7 +387,12 @@ def _import_fits(files: Sequence[ImportFile]) -> None:
                 if f.sha256 is not None and f.sha256 not in known and f.size_bytes <= limit
             ]
             data = blob_store().get_many(todo)
-            _write_batch(runner, [_process(f, runner, known, data) for f in chunk])
+            batch = [_process(f, runner, known, data) for f in chunk]
+            job_ids = {f.job_id for f in chunk}
+            hook = None
+            if before_commit is not None:
+                hook = functools.partial(before_commit, runner, job_ids)
+            _write_batch(runner, batch, hook)
 
 
 def _chunks(files: list[ImportFile]) -> Iterator[list[ImportFile]]:
@@ -428,13 +445,17 @@ def _process(
     return result
 
 
-def _write_batch(runner: Runner, batch: list[_Result]) -> None:
+_Hook = Callable[[dt.date | None], None]
+"""``BeforeCommit`` with its runner and jobs given: called with the stale day."""
+
+
+def _write_batch(runner: Runner, batch: list[_Result], hook: _Hook | None = None) -> None:
     """Write a batch's outcomes and sessions in one transaction; one by one if that fails
     (a batch of one is written once more in a fresh transaction)."""
     if not batch:
         return
     try:
-        _write_all(runner, batch)
+        _write_all(runner, batch, hook)
     except OperationalError as exc:
         _retry_later([r.file_id for r in batch], exc)
     except Exception:
@@ -443,15 +464,15 @@ def _write_batch(runner: Runner, batch: list[_Result]) -> None:
             "writing import files %s together failed; one by one", [r.file_id for r in batch]
         )
         for result in batch:
-            _write_alone(runner, result)
+            _write_alone(runner, result, hook)
 
 
-def _write_alone(runner: Runner, result: _Result) -> None:
+def _write_alone(runner: Runner, result: _Result, hook: _Hook | None) -> None:
     """Write one file as a batch of one in its own transaction. A database error that may
     pass puts it back to ``pending``; any other error fails it with its message, the raw
     bytes kept for ``reprocess``."""
     try:
-        _write_all(runner, [result])
+        _write_all(runner, [result], hook)
     except OperationalError as exc:
         _retry_later([result.file_id], exc)
     except IntegrityError:
@@ -508,11 +529,13 @@ def _retry_later(file_ids: list[int], exc: OperationalError) -> None:
     db.session.commit()
 
 
-def _write_all(runner: Runner, batch: list[_Result]) -> None:
+def _write_all(runner: Runner, batch: list[_Result], hook: _Hook | None = None) -> None:
     recoverable_commit()
     prepared = [p for r in batch for p in r.prepared]
-    if prepared:
-        lock_runner(runner.id, dirty_from=min(p.day for p in prepared))
+    dirty = None
+    if prepared or hook is not None:
+        first = min(p.day for p in prepared) if prepared else None
+        dirty = lock_runner(runner.id, dirty_from=first)
     candidates = [
         duplicates.Candidate(
             r.file_id,
@@ -564,6 +587,8 @@ def _write_all(runner: Runner, batch: list[_Result]) -> None:
     _set_outcomes(outcomes)
     refused = [r for r in batch if r.outcome is not None and r.outcome.refused]
     drop_bytes([r.file_id for r in refused], {r.blob_sha256 for r in refused})
+    if hook is not None:
+        hook(dirty)
     db.session.commit()
 
 

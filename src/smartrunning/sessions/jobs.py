@@ -15,6 +15,11 @@ The life of a job (``uploads.create_import`` made it, its files kept and ``pendi
 3. When no file is left, :func:`finish_if_complete` moves the job to ``analysing`` (one
    caller wins) and :func:`complete_job` runs the chronological recomputation
    (``recompute``) and marks it ``done``; ``import_notices`` tells the people concerned.
+   On the queue this happens in the transaction that writes the job's last files, under
+   the runner's lock (:func:`run_files`): a file uploaded alone is claimed, then written
+   and completed in one more transaction, as a file of a ZIP is written in its batch's.
+   A job whose last files end otherwise (an archive with nothing to import, a write
+   retried file by file) is completed after them, as above.
 
 A worker that dies leaves its files ``processing``: ``import_recovery.sweep`` (run by
 :func:`sweep_and_resume` and the periodic :func:`maintenance`) returns them to
@@ -25,6 +30,7 @@ none is lost. Reports for pages and the CLI: ``import_reports``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Final
@@ -40,7 +46,7 @@ from smartrunning.sessions.analysis_state import recoverable_commit
 from smartrunning.sessions.archives import expand_claimed_archive
 from smartrunning.sessions.import_recovery import worker_id
 from smartrunning.sessions.import_reports import JobReport, job_report
-from smartrunning.sessions.ingest import import_claimed_fits
+from smartrunning.sessions.ingest import BeforeCommit, import_claimed_fits
 from smartrunning.sessions.models import FileKind, FileStatus, ImportFile, ImportJob, JobStatus
 
 __all__ = [
@@ -121,6 +127,7 @@ _ANALYSING = (
     .values(status=JobStatus.ANALYSING, updated_at=sa.bindparam("now"))
     .execution_options(synchronize_session=False)
 )
+_ANALYSING_UPLOADER = _ANALYSING.returning(ImportJob.created_by_id)
 _ANALYSING_RUNNER = (
     sa.select(Runner)
     .join(ImportJob, ImportJob.runner_id == Runner.id)
@@ -167,21 +174,27 @@ def process_claimed(file_id: int, on_batch: Callable[[list[int]], None] | None =
 
 
 def process_claimed_files(
-    file_ids: list[int], on_batch: Callable[[list[int]], None] | None = None
+    file_ids: list[int],
+    on_batch: Callable[[list[int]], None] | None = None,
+    *,
+    before_commit: BeforeCommit | None = None,
 ) -> None:
     """Process files this worker claimed, to their final status (commits).
 
     Archives are expanded first, one by one; FIT files are imported together, their
-    results written in one transaction (``ingest.import_claimed_fits``).
+    results written in one transaction (``ingest.import_claimed_fits``, which runs
+    ``before_commit`` in it).
     """
     if not file_ids:
         return
     with paused_gc():
-        _process_claimed_files(file_ids, on_batch)
+        _process_claimed_files(file_ids, on_batch, before_commit)
 
 
 def _process_claimed_files(
-    file_ids: list[int], on_batch: Callable[[list[int]], None] | None
+    file_ids: list[int],
+    on_batch: Callable[[list[int]], None] | None,
+    before_commit: BeforeCommit | None,
 ) -> None:
     files = _still_claimed(file_ids)
     archives = [f.id for f in files if f.kind is FileKind.ARCHIVE]
@@ -193,7 +206,7 @@ def _process_claimed_files(
     if archives and fits:  # expanding committed: read them again
         fits = _still_claimed([f.id for f in fits])
     if fits:
-        import_claimed_fits(fits)
+        import_claimed_fits(fits, before_commit=before_commit)
 
 
 def _still_claimed(file_ids: list[int]) -> list[ImportFile]:
@@ -265,13 +278,55 @@ def submit(job_id: int) -> None:
 
 
 def run_files(file_ids: list[int]) -> dict[str, object]:
-    """Claim and process these files (those still pending), then complete finished jobs."""
-    claimed = claim_files(file_ids, worker_id())
-    process_claimed_files(sorted(claimed), on_batch=enqueue_files)
-    if claimed:
-        db.session.rollback()  # the completion starts a transaction of its own
-    completed = complete_jobs(sorted(set(claimed.values())))
-    return {"claimed": sorted(claimed), "completed_jobs": completed}
+    """Claim and process these files (those still pending), then complete finished jobs:
+    in the transaction that writes a job's last files (:func:`_completer`), or else after
+    the files, as :func:`complete_jobs` does."""
+    with paused_gc():
+        claimed = claim_files(file_ids, worker_id())
+        done: list[int] = []
+        process_claimed_files(
+            sorted(claimed), on_batch=enqueue_files, before_commit=_completer(done)
+        )
+        if claimed:
+            db.session.rollback()  # the completion starts a transaction of its own
+        others = complete_jobs(sorted(set(claimed.values()) - set(done)))
+    return {"claimed": sorted(claimed), "completed_jobs": sorted([*done, *others])}
+
+
+def _completer(done: list[int]) -> BeforeCommit:
+    """The step a batch's write transaction runs before it commits (``ingest``): each of
+    its jobs with no file left open moves to ``analysing``, then, in a savepoint, to
+    ``done`` with the runner's recomputation and the notices (:func:`complete_job`'s work
+    without a transaction of its own); appended to ``done``. The runner's lock, taken by
+    the write, makes the check exact: a concurrent batch of the same job waits for it.
+    A failed recomputation rolls back to the savepoint and leaves the job ``analysing``,
+    the files' outcomes written, for the sweep to complete, as :func:`complete_job` does."""
+
+    def complete(runner: Runner, job_ids: set[int], dirty: dt.date | None) -> None:
+        connection = db.session.connection()
+        now = now_utc()
+        moved: dict[int, int | None] = {}  # job id → uploader
+        for job_id in sorted(job_ids):
+            row = connection.execute(_ANALYSING_UPLOADER, {"job_id": job_id, "now": now}).first()
+            if row is not None:
+                moved[job_id] = row.created_by_id
+        if not moved:
+            return
+        try:
+            with db.session.begin_nested():
+                # The savepoint starts with the session's next use of its connection.
+                inner = db.session.connection()
+                for job_id in moved:
+                    inner.execute(_DONE, {"job_id": job_id, "now": now})
+                recompute.recompute_locked(runner, dirty)
+                for job_id, uploader in moved.items():
+                    import_notices.tell_finished(job_id, uploader, runner.id, runner.name)
+        except Exception:
+            log.exception("completing import jobs %s failed; the sweep completes them", moved)
+            return
+        done.extend(moved)
+
+    return complete
 
 
 def complete_jobs(job_ids: list[int]) -> list[int]:

@@ -6,7 +6,8 @@ runner's sessions in date order (their local day, then start time), under the ru
 analysis lock:
 
 1. What the walk will redo is undone first: personal bests found in sessions from that
-   day on, and the CS/D′ versions fitted to bests from that day on.
+   day on, and the CS/D′ versions fitted to bests from that day on (those valid from the
+   next day when only sessions changed, as a session's bests count from the next day).
 2. Day by day: the CS/D′ versions due that day are fitted first (to every best counting
    by then: ``services.bests.effective_date``), then each session of the day is brought
    up to date with the parameters valid that day (``parameters_on``): fully re-analysed
@@ -85,6 +86,7 @@ from smartrunning.sessions.parquet import records_from_parquet
 
 __all__ = [
     "RecomputeResult",
+    "recompute_locked",
     "recompute_runner",
     "runners_needing_recompute",
     "set_load_without_own",
@@ -227,40 +229,58 @@ def recompute_runner(
     """Bring the runner's derived values up to date (see the module docstring); commits."""
     recoverable_commit()
     dirty = lock_runner(runner.id)
+    result = recompute_locked(runner, dirty, from_date=from_date, include_stale=include_stale)
+    db.session.commit()
+    return result
+
+
+def recompute_locked(
+    runner: Runner,
+    dirty: dt.date | None,
+    *,
+    from_date: dt.date | None = None,
+    include_stale: bool = False,
+) -> RecomputeResult:
+    """:func:`recompute_runner` in the caller's transaction, which holds the runner's lock
+    (``dirty``: the stale day ``lock_runner`` returned) and commits: the import of a job's
+    last files completes the job in the transaction that writes them."""
     requests = list(db.session.execute(_REQUESTS, {"runner": runner.id}).scalars())
     starts = [r.from_date for r in requests]
-    if dirty is not None:
-        starts.append(dirty)
     if from_date is not None:
         starts.append(from_date)
     if include_stale and (stale := stale_from(runner)) is not None:
         starts.append(stale)
-    if not starts:
-        db.session.commit()
+    if not starts and dirty is None:
         return RecomputeResult(runner.id, None)
-    start = min(starts)
+    start = min([*starts, dirty] if dirty is not None else starts)
+    # Changed sessions alone (``dirty_from``) leave the CS/D′ versions valid on their first
+    # day as they are: a session's bests count from the next day (``effective_date``), so
+    # those versions rest on earlier bests only. A request, an asked day or an older
+    # algorithm starting on the same day refits that day too.
+    refit_from = start if start in starts else start + dt.timedelta(days=1)
     with paused_gc():
-        result = _Walk(runner, start).run()
+        result = _Walk(runner, start, refit_from).run()
         result.history_days = history_services.rebuild_from(runner, start)
     result.requests = len(requests)
     now = now_utc()
     for request in requests:
         request.done_at = now
     mark_clean(runner.id)
-    db.session.commit()
     return result
 
 
 class _Walk:
     """One chronological pass from ``start`` (see the module docstring, steps 1–3)."""
 
-    def __init__(self, runner: Runner, start: dt.date) -> None:
+    def __init__(self, runner: Runner, start: dt.date, refit_from: dt.date) -> None:
         self.runner = runner
         self.start = start
+        self.refit_from = refit_from
         self.limits = configured_limits()
         self.limits_json = limits_json(self.limits)
         self.versions = current_versions()
         self.params_days: tuple[dt.date, dt.date] | None = None
+        self.parameters: parameter_services.Parameters | None = None
         self.params: AnalysisParams | None = None
         self.fingerprint = ""
         self.change_days: list[dt.date] = []
@@ -271,10 +291,17 @@ class _Walk:
     def run(self) -> RecomputeResult:
         runner, start = self.runner, self.start
         params = {"runner": runner.id, "start": start}
-        db.session.execute(_DELETE_SESSION_BESTS, params)
-        best_services.delete_fitted_versions(runner, start)
+        best_services.delete_fitted_versions(runner, self.refit_from)
         self.bests = list(db.session.execute(_BESTS, params).scalars())
-        self.fit_days = {d for b in self.bests if (d := best_services.effective_date(b)) >= start}
+        redone = [b for b in self.bests if b.source is BestSource.SESSION and b.date >= start]
+        if redone:  # (none when the walk starts on a new last day)
+            db.session.execute(_DELETE_SESSION_BESTS, params)
+            self.bests = [
+                b for b in self.bests if not (b.source is BestSource.SESSION and b.date >= start)
+            ]
+        self.fit_days = {
+            d for b in self.bests if (d := best_services.effective_date(b)) >= self.refit_from
+        }
         for best in self.bests:
             if best.source is BestSource.SESSION or best.date < start:
                 self._fold(best)
@@ -304,9 +331,8 @@ class _Walk:
             since, until = self.params_days
             if since <= day < until:
                 return self.params
-        self.params = analysis_params(
-            parameter_services.parameters_on(self.runner, day), self.runner.sex, self.limits
-        )
+        self.parameters = parameter_services.parameters_on(self.runner, day)
+        self.params = analysis_params(self.parameters, self.runner.sex, self.limits)
         self.fingerprint = self.params.fingerprint()
         later = [d for d in self.change_days if d > day]
         self.params_days = (day, min([*later[:1], _next_birthday(self.runner.birth_date, day)]))
@@ -326,7 +352,12 @@ class _Walk:
         """Fit the CS/D′ versions due on or before ``day`` (all of them for None)."""
         for due in sorted(d for d in self.fit_days if day is None or d <= day):
             self.fit_days.discard(due)
-            if best_services.fit_critical_speed_on(self.runner, due, self.bests, by=None):
+            known = None  # the parameters read for the sessions, while still valid on ``due``
+            if self.params_days is not None and self.params_days[0] <= due < self.params_days[1]:
+                known = self.parameters
+            if best_services.fit_critical_speed_on(
+                self.runner, due, self.bests, by=None, params=known
+            ):
                 self.result.cs_versions += 1
                 bisect.insort(self.change_days, due)
                 if self.params_days is not None and self.params_days[0] <= due:
