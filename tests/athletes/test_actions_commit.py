@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from smartrunning.athletes import bests, parameters
+from smartrunning.accounts.models import User
+from smartrunning.athletes import bests, onboarding, parameters
 from smartrunning.athletes.models import (
     ParameterKey,
     ParameterSource,
@@ -87,3 +88,27 @@ def test_save_personal_best_commits_and_a_refused_delete_keeps_it(app: Flask) ->
         assert _committed(live) == 0
         bests.restore_personal_best(runner, best.id, by=None)
         assert _committed(live) == 1
+
+
+def test_a_wizard_step_keeps_nothing_when_a_value_is_refused(app: Flask) -> None:
+    world = make_world(app)
+    with app.app_context():
+        runner = db.session.get_one(Runner, world.runner_id)
+        runner.onboarding_step = 2
+        db.session.commit()
+        coach = db.session.get_one(User, world.coach)
+        model = parameters.parameters_on(runner, TODAY).hr_zone_model.value
+        zones = parameters.encode_value(ParameterKey.HR_ZONES, model)
+        before = _versions(runner.id, ParameterKey.HRMAX)
+        with pytest.raises(InvalidInput):  # resting HR above the maximum
+            onboarding.save_heart_rate(
+                runner, 185.0, 200.0, zones, model, DAY, by=coach, today=TODAY
+            )
+        assert _versions(runner.id, ParameterKey.HRMAX) == before
+        assert db.session.get_one(Runner, world.runner_id).onboarding_step == 2
+        onboarding.save_heart_rate(runner, 185.0, 50.0, zones, model, DAY, by=coach, today=TODAY)
+        assert _versions(runner.id, ParameterKey.HRMAX) == before + 1
+        assert _versions(runner.id, ParameterKey.HR_ZONES) == 0  # unchanged: not stored
+        step = sa.select(Runner.onboarding_step).where(Runner.id == world.runner_id)
+        with db.engine.connect() as conn:
+            assert conn.execute(step).scalar_one() == 3

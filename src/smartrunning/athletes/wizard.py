@@ -14,10 +14,9 @@ from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.models import Role
 from smartrunning.accounts.policy import this_user
-from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import bests as best_services
+from smartrunning.athletes import onboarding, profile_basis
 from smartrunning.athletes import parameters as parameter_services
-from smartrunning.athletes import profile_basis
 from smartrunning.athletes.forms import (
     LOAD_MODEL_CHOICES,
     BasicsForm,
@@ -27,13 +26,11 @@ from smartrunning.athletes.forms import (
     TrainingForm,
 )
 from smartrunning.athletes.models import (
-    ParameterKey,
     ParameterSource,
     Runner,
 )
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.platform import clock
-from smartrunning.platform.db import db
 from smartrunning.platform.errors import ServiceError
 from smartrunning.science.defaults import WEEKDAY_NAMES
 from smartrunning.science.heart_rate import estimate_hrmax
@@ -62,8 +59,7 @@ def _error(form: object, exc: ServiceError, default: str, as_of: str | None = No
 
 
 def _next(runner: Runner, step: int) -> ResponseReturnValue:
-    athlete_services.advance_onboarding(runner, step)
-    db.session.commit()
+    """Where to go once step ``step`` is saved (its action moved the runner on)."""
     if step < _steps_for(runner):
         return redirect(url_for("wizard.step", runner_id=runner.id, step=step + 1))
     flash(f"{runner.name}'s profile is complete.", "success")
@@ -91,16 +87,16 @@ def new() -> ResponseReturnValue:
     if form.validate_on_submit():
         assert form.birth_date.data is not None
         try:
-            runner = athlete_services.create_runner(
+            runner = onboarding.start_runner(
                 form.name.data or "",
                 form.birth_date.data,
-                athlete_services.parse_sex(form.sex.data or ""),
-                created_by=this_user(),
+                form.sex.data or "",
+                form.weight_kg.data,
+                form.weight_as_of.data,
+                by=this_user(),
                 today=clock.today(),
             )
-            _save_weight(runner, form.weight_kg.data, form.weight_as_of.data)
         except ServiceError as exc:
-            db.session.rollback()
             _error(form, exc, "name", "weight_as_of")
         else:
             return _next(runner, 1)
@@ -142,29 +138,6 @@ def _first_day(runner: Runner) -> dt.date:
     return first
 
 
-def _save_weight(runner: Runner, weight: float | None, as_of: dt.date | None) -> None:
-    """A new weight version from ``as_of`` (today when not given) unless the same weight
-    already holds then (the date is checked by ``set_parameter``: not in the future, not
-    before the birth date)."""
-    if weight is None:
-        return
-    day = as_of or clock.today()
-    if runner.birth_date <= day <= clock.today():
-        held = parameter_services.parameters_on(runner, day).weight
-        same = held.value is not None and abs(float(held.value) - weight) <= 1e-9
-        if same and held.valid_from == day:
-            return
-    parameter_services.set_parameter(
-        runner,
-        ParameterKey.WEIGHT,
-        weight,
-        day,
-        source=ParameterSource.MEASURED,
-        by=this_user(),
-        today=clock.today(),
-    )
-
-
 def _basics(runner: Runner) -> ResponseReturnValue:
     weight = parameter_services.parameters_on(runner, clock.today()).weight
     form = BasicsForm(
@@ -178,16 +151,17 @@ def _basics(runner: Runner) -> ResponseReturnValue:
     if form.validate_on_submit():
         assert form.birth_date.data is not None
         try:
-            athlete_services.update_basics(
+            onboarding.save_basics(
                 runner,
                 form.name.data or "",
                 form.birth_date.data,
-                athlete_services.parse_sex(form.sex.data or ""),
+                form.sex.data or "",
+                form.weight_kg.data,
+                form.weight_as_of.data,
+                by=this_user(),
                 today=clock.today(),
             )
-            _save_weight(runner, form.weight_kg.data, form.weight_as_of.data)
         except ServiceError as exc:
-            db.session.rollback()
             _error(form, exc, "name", "weight_as_of")
         else:
             return _next(runner, 1)
@@ -209,46 +183,22 @@ def _heart_rate(runner: Runner) -> ResponseReturnValue:
     form = HeartRateForm(data=defaults)
     if form.validate_on_submit():
         assert form.valid_from.data is not None
-        valid_from = form.valid_from.data
         try:
-            by = this_user()
-            if form.hrmax_bpm.data is not None:
-                parameter_services.set_parameter(
-                    runner,
-                    ParameterKey.HRMAX,
-                    form.hrmax_bpm.data,
-                    valid_from,
-                    source=ParameterSource.MEASURED,
-                    by=by,
-                    today=clock.today(),
-                )
-            if form.hrrest_bpm.data is not None:
-                parameter_services.set_parameter(
-                    runner,
-                    ParameterKey.HRREST,
-                    form.hrrest_bpm.data,
-                    valid_from,
-                    source=ParameterSource.MEASURED,
-                    by=by,
-                    today=clock.today(),
-                )
-            zones = {
-                "method": form.method.data,
-                "start": (form.start_pct.data or 0) / 100,
-                "uppers": form.uppers(),
-            }
-            if parameter_services.encode_value(ParameterKey.HR_ZONES, model) != zones:
-                parameter_services.set_parameter(
-                    runner,
-                    ParameterKey.HR_ZONES,
-                    zones,
-                    valid_from,
-                    source=ParameterSource.FORMULA,
-                    by=by,
-                    today=clock.today(),
-                )
+            onboarding.save_heart_rate(
+                runner,
+                form.hrmax_bpm.data,
+                form.hrrest_bpm.data,
+                {
+                    "method": form.method.data,
+                    "start": (form.start_pct.data or 0) / 100,
+                    "uppers": form.uppers(),
+                },
+                model,
+                form.valid_from.data,
+                by=this_user(),
+                today=clock.today(),
+            )
         except ServiceError as exc:
-            db.session.rollback()
             _error(
                 form,
                 exc,
@@ -267,9 +217,21 @@ def _bests(runner: Runner) -> ResponseReturnValue:
     form = BestsForm()
     if form.validate_on_submit():
         try:
-            added = _add_bests(runner, form)
+            added = onboarding.save_bests(
+                runner,
+                [
+                    onboarding.BestEntry(
+                        entry.form.distance_m.data,
+                        entry.form.time.data,
+                        entry.form.date.data,
+                        entry.form.event_name.data or "",
+                    )
+                    for entry in form.entries.entries
+                ],
+                by=this_user(),
+                today=clock.today(),
+            )
         except ServiceError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         else:
             if added:
@@ -277,30 +239,6 @@ def _bests(runner: Runner) -> ResponseReturnValue:
             return _next(runner, 3)
     timeline = best_services.timeline(runner)
     return _render(runner, 3, form, timeline=timeline)
-
-
-def _add_bests(runner: Runner, form: BestsForm) -> int:
-    added = 0
-    for number, entry in enumerate(form.entries.entries, start=1):
-        row = entry.form
-        if not row.distance_m.data and not row.time.data:
-            continue
-        if not row.distance_m.data or not row.time.data or row.date.data is None:
-            raise ServiceError(f"Row {number}: give a distance, a time and a date.")
-        try:
-            best_services.add_personal_best(
-                runner,
-                float(row.distance_m.data),
-                best_services.parse_time(row.time.data),
-                row.date.data,
-                by=this_user(),
-                today=clock.today(),
-                event_name=row.event_name.data or "",
-            )
-        except ServiceError as exc:
-            raise ServiceError(f"Row {number}: {exc.message}") from exc
-        added += 1
-    return added
 
 
 def _training(runner: Runner) -> ResponseReturnValue:
@@ -323,9 +261,29 @@ def _training(runner: Runner) -> ResponseReturnValue:
     )
     if form.validate_on_submit():
         try:
-            _save_training(runner, form, params)
+            onboarding.save_training(
+                runner,
+                onboarding.TrainingEntry(
+                    weekdays={int(d) for d in form.training_weekdays.data or []},
+                    long_run_weekday=int(form.long_run_weekday.data or 0),
+                    sessions_per_week=form.sessions_per_week.data or 0,
+                    notes=form.notes.data or "",
+                    weekly_running_min=form.weekly_running_min.data,
+                    load_model=form.load_model.data,
+                    fitness_fatigue={
+                        "k1": form.k1.data,
+                        "k2": form.k2.data,
+                        "tau1": form.tau1.data,
+                        "tau2": form.tau2.data,
+                    },
+                    as_of=form.as_of.data or clock.today(),
+                ),
+                params,
+                _training_as_of(runner, params),
+                by=this_user(),
+                today=clock.today(),
+            )
         except ServiceError as exc:
-            db.session.rollback()
             _error(form, exc, "training_weekdays", "as_of")
         else:
             return _next(runner, 4)
@@ -389,63 +347,16 @@ def _review(
     return rows
 
 
-def _save_training(
-    runner: Runner, form: TrainingForm, params: parameter_services.Parameters
-) -> None:
-    athlete_services.update_schedule(
-        runner,
-        {int(d) for d in form.training_weekdays.data or []},
-        int(form.long_run_weekday.data or 0),
-        form.sessions_per_week.data or 0,
-        form.notes.data or "",
-        form.weekly_running_min.data,
-    )
-    by = this_user()
-    day = form.as_of.data or clock.today()
-    moved = day != _training_as_of(runner, params)  # the runner gave another date: values re-dated
-    if form.load_model.data != params.load_model.value or (
-        moved and params.load_model.valid_from is not None
-    ):
-        parameter_services.set_parameter(
-            runner,
-            ParameterKey.LOAD_MODEL,
-            form.load_model.data,
-            day,
-            source=ParameterSource.MEASURED,
-            by=by,
-            today=clock.today(),
-        )
-    model = {"k1": form.k1.data, "k2": form.k2.data, "tau1": form.tau1.data, "tau2": form.tau2.data}
-    current = parameter_services.encode_value(
-        ParameterKey.FITNESS_FATIGUE, params.fitness_fatigue.value
-    )
-    if model != current or (moved and params.fitness_fatigue.valid_from is not None):
-        parameter_services.set_parameter(
-            runner,
-            ParameterKey.FITNESS_FATIGUE,
-            model,
-            day,
-            source=ParameterSource.MEASURED,
-            by=by,
-            today=clock.today(),
-        )
-
-
 def _login(runner: Runner) -> ResponseReturnValue:
     if runner.user_id is not None:
         return redirect(url_for("athletes.runner_detail", runner_id=runner.id))
     form = LoginStepForm()
     if form.validate_on_submit():
         try:
-            user, password = athlete_services.create_login(
-                runner, form.username.data or "", by=this_user()
-            )
+            user, password = onboarding.save_login(runner, form.username.data or "", by=this_user())
         except ServiceError as exc:
-            db.session.rollback()
             _error(form, exc, "username")
         else:
-            athlete_services.advance_onboarding(runner, 5)
-            db.session.commit()
             return render_template(
                 "athletes/wizard_done.html", runner=runner, user=user, password=password
             )
