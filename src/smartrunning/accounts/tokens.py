@@ -76,8 +76,8 @@ def authenticate_token(token: str) -> User | None:
         return None
     now = now_utc()
     if row.last_used_at is None or now - row.last_used_at > _TOUCH_INTERVAL:
-        row.last_used_at = now
-        db.session.commit()
+        with transaction():
+            row.last_used_at = now
     return row.user
 
 
