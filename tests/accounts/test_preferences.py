@@ -11,6 +11,9 @@ from flask.testing import FlaskClient
 
 from smartrunning.accounts.cli import preferences_command
 from smartrunning.accounts.models import User
+from smartrunning.athletes.models import Runner
+from smartrunning.plans import actions as plan_services
+from smartrunning.plans import plan_schemas
 from smartrunning.plans.models import Plan
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
@@ -217,9 +220,20 @@ def test_command_text_output_in_miles_and_a_zone_json_stays_si(app: Flask) -> No
 def test_today_on_the_calendar_is_the_readers_day(app: Flask, client: FlaskClient) -> None:
     """At 23:30 UTC on 6 December it is already 7 December in Berlin: a Berlin reader's
     calendar marks the 7th as today, a UTC reader's the 6th."""
-    world = with_plans(app, make_world(app))
+    with clock.clock_at(dt.datetime(2026, 12, 6, 12, tzinfo=dt.UTC)):
+        world = make_world(app)
+        with app.app_context():  # a plan around that day, whatever the date the suite runs on
+            plan_schemas.load_default_schemas()
+            plan = plan_services.save_plan(
+                db.session.get_one(Runner, world.runner_id),
+                plan_schemas.schema_by_name("10 km"),
+                plan_services.GenerateRequest(dt.date(2027, 1, 3), 10000.0, 5),
+                created_by=None,
+            )
+            db.session.commit()
+            plan_id = plan.id
     login(client, "runner")
-    path = f"/plans/{world.plan_id}?view=week&week="  # Monday 7 or 30 November
+    path = f"/plans/{plan_id}?view=week&week="  # Monday 7 or 30 November
 
     def marked_today(html: str) -> list[str]:
         return re.findall(r'class="cal-day is-today[^"]*" data-date="([^"]+)"', html)

@@ -16,6 +16,7 @@ from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar_edits
 from smartrunning.plans.compliance import compliance
 from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 from tests.commands import cli_env, run_cli
@@ -173,9 +174,11 @@ def test_cli_marks_a_day(env: dict[str, str], tmp_path: Path) -> None:
     )
     assert code == 0, err
     runner_id = json.loads(out)["id"]
+    # The CLI reads the wall clock (moved by SMARTRUNNING_CLOCK_OFFSET_DAYS, as ours is).
+    race_date = (clock.today() + dt.timedelta(weeks=12)).isoformat()
     code, out, err = cli(
         "plan", "generate", "--runner", str(runner_id), "--schema", "10 km",
-        "--race-date", "2027-03-07", "--distance-m", "10000", "--weeks", "4",
+        "--race-date", race_date, "--distance-m", "10000", "--weeks", "4",
         "--save", "--json",
     )  # fmt: skip
     assert code == 0, err

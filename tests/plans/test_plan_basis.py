@@ -5,6 +5,7 @@ VDOT from their best race of the last year, and the level they were given and wh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -23,10 +24,13 @@ from smartrunning.science.records import Records
 from smartrunning.science.workouts import Extent, Steady, Workout
 from smartrunning.sessions.hr_speed import runner_hr_line
 from tests.core.fitwriter import Segment, encode_activity
-from tests.helpers import PLAN_RACE_DATE, login, make_world
+from tests.helpers import login, make_world
 from tests.sessions.sessiondata import import_inline
 
 SLOPE, INTERCEPT = 30.0, 60.0
+TODAY = dt.date(2026, 11, 20)
+"""The world's 5 km races are of 2026-05-01: within the year before this day, on any date."""
+RACE_DATE = dt.date(2027, 3, 7)
 
 
 def _steady_run(start: dt.datetime, speed: float, seed: int) -> bytes:
@@ -68,7 +72,10 @@ def _import_steady_runs(app: Flask, runner_id: int) -> None:
     import_inline(app, runner_id, files)
 
 
-def test_the_runners_own_line_sets_the_plans_heart_rates(app: Flask) -> None:
+def test_the_runners_own_line_sets_the_plans_heart_rates(
+    app: Flask, set_today: Callable[[dt.date], None]
+) -> None:
+    set_today(TODAY)
     world = make_world(app)
     _import_steady_runs(app, world.runner_id)
     today = clock.today()
@@ -86,7 +93,7 @@ def test_the_runners_own_line_sets_the_plans_heart_rates(app: Flask) -> None:
 
         plan_schemas.load_default_schemas()
         schema = plan_schemas.schema_by_name("10 km")
-        request = plan_services.GenerateRequest(PLAN_RACE_DATE, 10000.0, 4, today=today)
+        request = plan_services.GenerateRequest(RACE_DATE, 10000.0, 4, today=today)
         rita = db.session.get_one(Runner, world.runner_id)
         otto = db.session.get_one(Runner, world.other_runner_id)
         ours = plan_services.save_plan(rita, schema, request, created_by=None)
