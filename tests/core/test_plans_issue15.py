@@ -34,8 +34,8 @@ def _taper_depths(name: str, ctl: float, distance_m: float | None = None) -> tup
 def test_the_taper_cuts_volume_by_41_to_60_percent(name: str, ctl: float) -> None:
     """Bosquet et al. 2007: −41 to −60 % of volume over the taper (training, the race not
     counted); the race week with its race is no deeper than −60 % either. (A less fit
-    runner's race week is eased further for race-day form, ``race_week``: a 5 km plan at
-    CTL 40 ends 63 % below its peak.)"""
+    runner gets a longer taper for race-day form instead of a deeper one: ``race_week``,
+    ``test_plans_taper``.)"""
     mean, race_week = _taper_depths(name, ctl)
     assert 0.41 <= mean <= 0.60, (name, ctl, mean)
     assert race_week <= 0.60, (name, ctl, race_week)

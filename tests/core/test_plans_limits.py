@@ -34,7 +34,11 @@ from smartrunning.science.plans.intensity import (
 )
 from smartrunning.science.plans.kinds import duration_bounds
 from smartrunning.science.plans.layout import MAX_ACWR, MAX_WEEKLY_GROWTH
-from smartrunning.science.plans.limits import intensity_distances, intensity_times
+from smartrunning.science.plans.limits import (
+    intensity_distances,
+    intensity_times,
+    taper_over_limits,
+)
 from smartrunning.science.plans.scaling import content_name, scale_workout
 from smartrunning.science.plans.targets import DayParameters, step_intensity, step_targets
 from smartrunning.science.plans.week import quality_limit
@@ -185,6 +189,9 @@ def assert_every_limit(plan: Plan, inputs: PlanInputs) -> None:
     peak = max(w.distance_m for w in plan.weeks if w.block_kind != "taper")
     assert all(w.distance_m <= peak for w in taper)
     assert plan.weeks[-1].distance_m <= 0.6 * peak
+    # The taper within Bosquet et al. 2007 (volume −41–60 %, intensity and frequency kept)
+    # and race-day form not negative (limits.taper_over_limits).
+    assert not taper_over_limits(plan), taper_over_limits(plan)
     # Race pace at the predicted race speed, the race too.
     race = race_speed(inputs.race_distance_m, cs, params.d_prime_m)
     assert plan.predicted_race_time_s == pytest.approx(race.time_s)

@@ -40,11 +40,13 @@ a CS version starting mid-plan changes nothing before its date.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, replace
 from typing import Final
 
 from smartrunning.science.plans.kinds import LONG_RUN_GOAL_S, load_bounds, nominal_load
 from smartrunning.science.plans.layout import WEEK_DAYS, WeekOutline
+from smartrunning.science.plans.limits import TAPER_FREQUENCY
 from smartrunning.science.plans.model import PlanInputs, PlanWarning, WarningCode
 from smartrunning.science.plans.schema import LONG_SLOT
 from smartrunning.science.plans.week import EASY_KIND, Session, quality_limit, week_sessions
@@ -274,6 +276,14 @@ def _droppable(draft: Draft, priority: dict[str, int]) -> tuple[int, int]:
     return (0 if draft.session.hard else 1, priority.get(draft.session.slot, len(priority)))
 
 
+def _taper_droppable(draft: Draft, priority: dict[str, int]) -> tuple[int, int, int]:
+    """Order in which a too-light taper week gives up sessions: easy ones before hard
+    ones (intensity kept, Bosquet 2007), from the end of the pattern, the latest first
+    (rest nearest the race)."""
+    slot = -priority.get(draft.session.slot, len(priority))
+    return (1 if draft.session.hard else 0, slot, -draft.date.toordinal())
+
+
 def share_week_loads(
     drafts: list[Draft],
     outlines: tuple[WeekOutline, ...],
@@ -301,14 +311,24 @@ def share_week_loads(
         priority = {p.slot: k for k, p in enumerate(block.pattern)}
         days = _raise_long_run(days, wanted_share * week.load)
         total = sum(d.target_load for d in days)
-        while len(days) > 1:
+        # A taper week keeps at least 80 % of its sessions, rounded up (Bosquet 2007:
+        # frequency kept; the race week's race counts as one): its volume comes down by
+        # their lengths instead (three sessions keep three: with two, Daniels' shares of
+        # the week could not all hold).
+        keep = 1
+        if block.kind == "taper":
+            race = 1 if week.index == outlines[-1].index else 0
+            keep = max(1, math.ceil(TAPER_FREQUENCY * (len(days) + race) - 1e-9) - race)
+        while len(days) > keep:
             lows = [load_bounds(d.session.kind, tag)[0] for d in days]
             if sum(lows) <= total:
                 break
             candidates = [d for d in days if d.session.slot != LONG_SLOT]
             if not candidates:
                 break
-            drop = min(candidates, key=lambda d: _droppable(d, priority))
+            # A taper week keeps its intensity: its easy sessions go first.
+            rank = _taper_droppable if block.kind == "taper" else _droppable
+            drop = min(candidates, key=lambda d: rank(d, priority))
             days = [d for d in days if d is not drop]
             share = total / sum(d.target_load for d in days)
             days = [replace(d, target_load=d.target_load * share) for d in days]

@@ -2,6 +2,11 @@
 
 SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
 
+0. The taper chosen for race day (``race_week.plan_taper_choice``, ``taper``): its length
+   (1–2 weeks, 2–3 for the marathon) and depth (41–60 % of the peak week's distance,
+   Bosquet 2007) that maximise race-day performance under the runner's response model
+   (fitted, else the population values), race-day form acceptable; the schema's taper
+   block takes them.
 1. Weeks laid backwards from race day and their loads (``layout``): the taper kept, the
    other blocks scaled in proportion; week 1 from the last four weeks' load, growth
    ≤ 10 % a week and acute:chronic ≤ 1.3, recovery weeks (the 2:1 cycle on request),
@@ -16,7 +21,6 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
    becomes a recovery run. Kinds the library lacks become easy runs.
 4. Each week's load is shared out so every session can be scaled to its target within
    its sensible length (``days.share_week_loads``).
-5. The race week eased so the runner arrives fresh (``race_week``).
 6. Each day's workout (``scaling``): chosen by kind (or name) and scaled to the target
    load at the day's CS within its kind's duration bounds, the planned load being the
    rTSS of its planned stream (``load.planned_rtss``, as completed sessions are scored);
@@ -27,7 +31,9 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
 7. Each week within Daniels' limits (``limits``): time at intensity per session and the
    long run's share, the load taken off moved into easy running. These limits depend on
    the week's distance, so a CS version starting mid-week changes that week's days.
-8. The race as a distance step at the predicted race pace (free running without a CS).
+8. The taper's weeks scaled to their distance (41–60 % below the peak week's, intensity
+   and sessions kept) with race-day form at least acceptable (``race_week``).
+   The race as a distance step at the predicted race pace (free running without a CS).
 9. The projection and its warnings (``project``).
 
 Deterministic: the same inputs give an equal ``Plan``; nothing reads a clock or a file.
@@ -38,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import Final
@@ -83,8 +89,12 @@ from smartrunning.science.plans.model import (
     PlanWeek,
     WarningCode,
 )
-from smartrunning.science.plans.project import eve_ctl, project
-from smartrunning.science.plans.race_week import ease_race_week
+from smartrunning.science.plans.project import project
+from smartrunning.science.plans.race_week import (
+    fit_taper_volume,
+    plan_taper_choice,
+    with_taper,
+)
 from smartrunning.science.plans.scaling import Library, content_name, length_text, scale_workout
 from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
 from smartrunning.science.plans.targets import DayParameters, step_targets
@@ -388,6 +398,10 @@ def _race_day(inputs: PlanInputs, week: int) -> tuple[PlannedDay, float | None]:
     return day, predicted
 
 
+TAPER_SHORTEST_S: Final = 600.0
+"""A taper session may be as short as 10 min (a shake-out run): with 80 % of the sessions
+kept, their shortest sensible lengths would otherwise hold a light runner's taper above
+Bosquet's −41 % (our choice)."""
 SHORTEST_LIMITED_S: Final = 60.0
 """A session shortened to a limit may fall below its kind's shortest sensible length."""
 
@@ -527,66 +541,6 @@ EASY_INTENSITY: Final = EASY_RUN_FRACTION
 ``intensity.EASY_RUN_FRACTION``)."""
 
 
-RACE_WEEK_EASING: Final = (0.9, 0.8, 0.7, 0.6, 0.5)
-EASE_WEEKEND_DAYS: Final = 3
-
-
-def _fresh_for_the_race(
-    days: list[PlannedDay],
-    contexts: list[_DayContext],
-    race: PlannedDay,
-    inputs: PlanInputs,
-    start: dt.date,
-    weeks: int,
-    plan: Planner,
-) -> list[PlannedDay]:
-    """The days in date order, the race week's eased further (in steps of 10 % of their
-    load, to half; then the last three days before it the same way; then rest days from
-    the day before the race backwards) while the limits' moves leave race-day form under
-    the lowest acceptable (``race_week`` eased the targets; the limits move load after
-    it)."""
-    order = sorted(range(len(days)), key=lambda k: days[k].date)
-    days = [days[k] for k in order]
-    contexts = [contexts[k] for k in order]
-    week_start = inputs.race_date - dt.timedelta(days=WEEK_DAYS - 1)
-    last = [k for k, d in enumerate(days) if d.date >= week_start]
-    original = {k: days[k] for k in last}
-
-    def fresh(candidate: list[PlannedDay]) -> bool:
-        sessions = [(d.date, d.load) for d in (*candidate, race)]
-        projection = project(
-            start, weeks, sessions, inputs.start_state, inputs.history_params, inputs.limits
-        )
-        low = inputs.limits.race_form_low(eve_ctl(projection.days, inputs.start_state))
-        return projection.race_day_form >= low
-
-    if not last or fresh(days):
-        return days
-    weekend = week_start - dt.timedelta(days=EASE_WEEKEND_DAYS)
-    before = [k for k, d in enumerate(days) if weekend <= d.date < week_start]
-    original.update({k: days[k] for k in before})
-    eased = list(days)
-    # The race week first, then also the last days before it (its long run).
-    for group in (last, before):
-        for factor in RACE_WEEK_EASING:
-            for k in group:
-                day = plan(contexts[k], original[k].load * factor, None, True)
-                eased[k] = replace(
-                    day,
-                    # at its shortest a session may stay above the eased share
-                    target_load=max(day.target_load, day.load),
-                    notes=(*day.notes, f"eased to {factor:.0%} so the runner arrives fresh"),
-                )
-            if fresh(eased):
-                return eased
-    # Then rest days, from the day before the race backwards (one session kept).
-    for keep in range(len(last) - 1, 0, -1):
-        rested = [d for k, d in enumerate(eased) if k not in last[keep:]]
-        if fresh(rested):
-            return rested
-    return eased
-
-
 def _with_easy_running(
     day: PlannedDay, context: _DayContext, load: float, longest_s: float
 ) -> PlannedDay:
@@ -661,20 +615,25 @@ def _weeks(
 
 def generate_plan(inputs: PlanInputs) -> Plan:
     """A plan from ``inputs`` to race day (see the module doc for the rules)."""
-    schema = inputs.schema
-    weeks = inputs.weeks if inputs.weeks is not None else schema.total_weeks
+    template = inputs.schema
+    weeks = inputs.weeks if inputs.weeks is not None else template.total_weeks
     start = plan_start(inputs.race_date, weeks)
     out = WarningLog()
-    lengths = block_weeks(schema, weeks)
-    _check_weeks(schema, weeks, lengths, out)
+    _check_weeks(template, weeks, block_weeks(template, weeks), out)
     layouts = block_layouts(inputs, out)
     library = Library(inputs.library, inputs.race_distance_m)
     tag = library.tag
+    floors = [session_floor(layouts[index], tag) for index in range(len(template.blocks))]
+    capacity = [session_capacity(layouts[index], tag) for index in range(len(template.blocks))]
+    race, predicted = _race_day(inputs, weeks - 1)
+    # The taper chosen for race day by the runner's response model (``race_week``).
+    taper = plan_taper_choice(inputs, start, weeks, layouts, floors, capacity, predicted)
+    schema = with_taper(template, taper.chosen)
+    inputs = replace(inputs, schema=schema)
+    lengths = block_weeks(schema, weeks)
     first_block = next(index for index, n in enumerate(lengths) if n > 0)
-    floor = session_floor(layouts[first_block], tag)
-    capacity = [session_capacity(layouts[index], tag) for index in range(len(lengths))]
     first = min(
-        start_load(schema, inputs.start_state.ctl, floor, inputs.recent_weekly_load),
+        start_load(schema, inputs.start_state.ctl, floors[first_block], inputs.recent_weekly_load),
         capacity[first_block],
     )
     _check_start(inputs, first, capacity[first_block], out)
@@ -683,7 +642,6 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     separate_hard_days(drafts, inputs.race_date, out)
     drafts = [_resolve_kind(d, library, out) for d in drafts]
     drafts = share_week_loads(drafts, outlines, inputs, tag, out)
-    drafts = ease_race_week(drafts, inputs, start, weeks, tag)
     seen: Counter[tuple[int, str]] = Counter()
     planned: list[PlannedDay] = []
     contexts: list[_DayContext] = []
@@ -723,8 +681,30 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         )
         limited.extend(week_days)
         limited_contexts.extend(week_contexts)
-    race, predicted = _race_day(inputs, weeks - 1)
-    planned = _fresh_for_the_race(limited, limited_contexts, race, inputs, start, weeks, plan)
+    # The taper's weeks fitted to its distance, the runner fresh on race day (``race_week``).
+    order = sorted(range(len(limited)), key=lambda k: limited[k].date)
+    limited = [limited[k] for k in order]
+    limited_contexts = [limited_contexts[k] for k in order]
+
+    def replan(k: int, load: float) -> PlannedDay:
+        return plan(limited_contexts[k], load, TAPER_SHORTEST_S, True)
+
+    def limit(days: list[PlannedDay], indexes: Sequence[int]) -> None:
+        week_days, week_contexts = _limit_week(
+            [days[k] for k in indexes],
+            [limited_contexts[k] for k in indexes],
+            plan,
+            library,
+            tag,
+            out,
+            taper=True,
+        )
+        for k, day, context in zip(indexes, week_days, week_contexts, strict=True):
+            days[k], limited_contexts[k] = day, context
+
+    planned = fit_taper_volume(
+        limited, race, inputs, start, weeks, lengths[-1], taper.chosen.reduction, replan, limit
+    )
     no_cs += race.cs_mps is None
     if no_cs:
         out.add(
@@ -762,4 +742,5 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         max_ctl_ramp=projection.max_ctl_ramp,
         predicted_race_time_s=predicted,
         warnings=out.all(),
+        taper=taper,
     )

@@ -20,6 +20,19 @@ running (easy, recovery and filler runs, within their longest sensible lengths),
 Daniels says extra volume should ("extra load into easy running"); what they cannot hold
 is dropped. Distances shift when load moves, so the checks run again (up to
 ``PASSES`` times).
+
+The taper, over the whole plan (``taper_over_limits``; Bosquet et al., MSSE 2007,
+meta-analysis of tapers: volume −41 to −60 % best, intensity kept, frequency kept at
+≥ ~80 %), as the generator plans it (``race_week``):
+
+- the taper weeks' mean distance (the race not counted) 41–60 % below the peak week's
+  (the largest week before the taper), to the whole percent;
+- no taper week above the peak week;
+- intensity kept: every session keeps its intensity (only lengths change), and the taper
+  holds a quality session besides the race when the peak week held one;
+- frequency kept: each taper week has at least round(0.8 × n) sessions, the race
+  counted, n the peak week's;
+- race-day form (TSB, ``Plan.race_day_form``) not negative.
 """
 
 from __future__ import annotations
@@ -29,6 +42,8 @@ from dataclasses import dataclass
 from typing import Final, TypeVar
 
 from smartrunning.science.plans.intensity import Intensity
+from smartrunning.science.plans.model import Plan
+from smartrunning.science.plans.taper import BOSQUET_VOLUME
 from smartrunning.science.plans.targets import DayParameters, step_intensity
 from smartrunning.science.workouts import Workout
 
@@ -40,6 +55,7 @@ __all__ = [
     "intensity_times",
     "over_limits",
     "session_limits",
+    "taper_over_limits",
 ]
 
 LONG_SHARE: Final = 0.30
@@ -48,6 +64,8 @@ EASY_KINDS: Final = frozenset({"easy", "recovery"})
 """Kinds that take the load other sessions give up."""
 PASSES: Final = 8
 THRESHOLD_MAX_S: Final = 3600.0
+TAPER_FREQUENCY: Final = 0.8
+"""A taper week keeps at least 80 % of the peak week's sessions (Bosquet 2007)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +139,43 @@ def over_limits(
     threshold = intensity_times(workout, params, speed_mps)[Intensity.THRESHOLD]
     if threshold > limits.threshold_s + 1.0:
         out.append(f"{threshold / 60:.0f} min at threshold (at most 60 min)")
+    return out
+
+
+def taper_over_limits(plan: Plan) -> list[str]:
+    """What of the taper's limits (module doc; Bosquet et al. 2007) ``plan`` breaks, in
+    words (empty: none)."""
+    out: list[str] = []
+    if plan.race_day_form < 0:
+        out.append(f"race-day form {plan.race_day_form:+.1f} is negative")
+    taper = [w for w in plan.weeks if w.block_kind == "taper"]
+    body = [w for w in plan.weeks if w.block_kind != "taper"]
+    if not taper or not body:
+        return out
+    peak = max(body, key=lambda w: w.distance_m)
+    if peak.distance_m <= 0:
+        return out
+    mean = 1.0 - sum(w.distance_m for w in taper) / len(taper) / peak.distance_m
+    low, high = BOSQUET_VOLUME
+    if not round(low * 100) <= round(mean * 100) <= round(high * 100):
+        out.append(
+            f"taper volume {mean:.0%} below the peak week's (Bosquet et al. 2007: "
+            f"{low:.0%}–{high:.0%})"
+        )
+    peak_hard = any(d.hard for d in plan.days if d.week == peak.index and not d.is_race)
+    weeks = {w.index for w in taper}
+    if peak_hard and not any(d.hard for d in plan.days if d.week in weeks and not d.is_race):
+        out.append("the taper drops intensity (no quality session besides the race)")
+    least = round(TAPER_FREQUENCY * peak.sessions)
+    for week in taper:
+        held = [d for d in plan.days if d.week == week.index]
+        if week.distance_m > peak.distance_m + 1.0:
+            out.append(f"taper week {week.index + 1} runs further than the peak week")
+        if len(held) < least:
+            out.append(
+                f"taper week {week.index + 1} has {len(held)} sessions, fewer than 80 % of "
+                f"the peak week's {peak.sessions} (Bosquet et al. 2007)"
+            )
     return out
 
 

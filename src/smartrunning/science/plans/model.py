@@ -15,7 +15,9 @@ from typing import Literal
 
 from smartrunning.science.history import HistoryParams, HistoryState
 from smartrunning.science.plans.schema import BlockKind, PlanSchema, WorkoutKind
+from smartrunning.science.plans.taper import TaperChoice
 from smartrunning.science.plans.targets import ParametersOnDate, StepTarget
+from smartrunning.science.response import ResponseParams
 from smartrunning.science.workouts import Workout
 
 __all__ = [
@@ -116,6 +118,9 @@ class PlanInputs:
     ``beginner``: one quality session a week (``week.quality_limit``).
     ``recovery_every``: a recovery week every n-th week in every block, overriding the
     schema (3 = the 2:1 cycle for masters runners, Friel's *Fast After 50*).
+    ``response``: the runner's fitted response model, by which the taper is chosen
+    (``taper``; None: the population values), with ``response_samples`` (its bootstrap
+    parameter sets, for the uncertainty) and ``response_basis`` (which and why, in words).
     """
 
     schema: PlanSchema
@@ -134,6 +139,9 @@ class PlanInputs:
     recent_weekly_load: float | None = None
     beginner: bool = False
     recovery_every: int | None = None
+    response: ResponseParams | None = None
+    response_samples: tuple[ResponseParams, ...] = ()
+    response_basis: str = ""
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.race_distance_m) and self.race_distance_m > 0):
@@ -242,6 +250,8 @@ class Plan:
     max_ctl_ramp: float
     predicted_race_time_s: float | None
     warnings: tuple[PlanWarning, ...]
+    taper: TaperChoice | None = None
+    """The taper chosen for race day beside the schema's (``taper``)."""
 
     @property
     def race(self) -> PlannedDay:
