@@ -25,7 +25,8 @@ then makes a plan toward a race for each with the app's own plan action
 - the plan's weeks, peak week, long run (km, time, share of the week) against Daniels'
   30 % and the race's duration cap (Pfitzinger's marathon plans peak at 32–35 km),
   quality sessions a week against ``week.quality_limit``, the largest weekly growth,
-  the taper's depth against Bosquet et al. (2007: volume −41–60 %), the plan's warnings;
+  the taper (chosen length and depth, its volume against Bosquet et al. 2007: −41–60 %,
+  sessions kept, race-day form; ``limits.taper_over_limits``), the plan's warnings;
 - the limits: ``science.plans.limits.over_limits`` on every session, and the test suite's
   checker of every stated limit (``tests.core.test_plans_limits.assert_every_limit``);
 - for the 5 km specialist, "a coach's measured value is never silently replaced": a measured
@@ -78,11 +79,17 @@ from smartrunning.athletes.models import (
 )
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import plan_schemas
+from smartrunning.plans.stored import taper_json, taper_text
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.science.plans.intensity import race_speed, speed_at_share
 from smartrunning.science.plans.kinds import LONG_RUN_MAX_S
-from smartrunning.science.plans.limits import LONG_SHARE, over_limits, session_limits
+from smartrunning.science.plans.limits import (
+    LONG_SHARE,
+    over_limits,
+    session_limits,
+    taper_over_limits,
+)
 from smartrunning.science.plans.targets import step_intensity
 from smartrunning.science.plans.week import quality_limit
 from smartrunning.science.predictions import vdot, vdot_time_s
@@ -417,8 +424,13 @@ def report(app: Any, case: Case, runner_id: int) -> list[str]:
         verdict = "inside" if BOSQUET[0] <= mean <= BOSQUET[1] else "OUTSIDE"
         out.append(
             f"Taper: {len(taper)} week(s), volume below peak by {depths} (race excluded; mean "
-            f"{mean:.0%}, {verdict} Bosquet's 41-60 %)"
+            f"{mean:.0%}, {verdict} Bosquet's 41-60 %); sessions "
+            f"{peak.sessions} at peak, "
+            + ", ".join(str(len([d for d in plan.days if d.week == w.index])) for w in taper)
+            + f" in the taper (race counted); race-day form {plan.race_day_form:+.1f}"
         )
+    if plan.taper is not None:
+        out.append(taper_text(taper_json(plan)))
     out.append(f"Warnings ({len(warnings)}):")
     out.extend(f"  - {w.get('message', w)}" for w in warnings)
     # Limits: the per-session caps of limits.py, then the suite's checker of every limit.
@@ -433,6 +445,7 @@ def report(app: Any, case: Case, runner_id: int) -> list[str]:
             day.workout, day_params, day.speed_mps, session_limits(week.distance_m)
         ):
             broken.append(f"{day.date} {day.workout.name}: {what}")
+    broken += [f"taper: {what}" for what in taper_over_limits(plan)]
     try:
         assert_every_limit(plan, inputs)
     except AssertionError as exc:

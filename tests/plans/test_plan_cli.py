@@ -75,11 +75,21 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     assert plan["basis"]["heart_rate"]["source"] == "Daniels"
     assert plan["basis"]["vdot"]["source"] == "critical speed"
     assert plan["basis"]["level"]["beginner"] is True
+    # Issue #20: the taper chosen for race day beside the template's, population values.
+    taper = plan["taper"]
+    assert taper["default"] == {"weeks": 2, "reduction": 0.5}
+    assert taper["chosen"]["weeks"] in (1, 2, 3)
+    assert 0.41 <= taper["chosen"]["reduction"] <= 0.60
+    assert 0.41 <= taper["volume_reduction"] <= 0.60
+    assert taper["fitted"] is False
+    assert taper["band_vdot"] is None
     saved = run_cli(env, *args, "--save", "--json", cwd=tmp_path)
     assert saved.exit_code == 0, saved.stderr
     assert json.loads(saved.stdout)["plan_id"] == 1
     text = run_cli(env, *args, cwd=tmp_path)
     assert "race-day form" in text.stdout
+    assert "taper: " in text.stdout
+    assert "(no band: population values)" in text.stdout
     assert "Beginner: 0.0 h a week in the last 4 weeks, under 2 h" in text.stdout
     assert "no heart rate–speed line (0 steady segments from 0 runs" in text.stdout
     for bad in (

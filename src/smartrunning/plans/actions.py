@@ -64,6 +64,7 @@ from smartrunning.plans.models import (
     PlanDay,
     PlanSchemaRow,
 )
+from smartrunning.plans.response import plan_response
 from smartrunning.plans.stored import (
     projection_json,
     targets_json,
@@ -378,6 +379,7 @@ def generate(
                 profile.recent_weekly_running_s, profile.beginner, profile.masters, profile.stated
             ),
         }
+    response, samples, response_basis = plan_response(runner, first_day)
     try:
         inputs = sp.PlanInputs(
             schema=schema,
@@ -395,6 +397,9 @@ def generate(
             recent_weekly_load=profile.recent_weekly_load,
             beginner=profile.beginner,
             recovery_every=MASTERS_RECOVERY_EVERY if profile.masters else None,
+            response=response,
+            response_samples=samples,
+            response_basis=response_basis,
         )
         return sp.generate_plan(inputs), ids
     except ValueError as exc:

@@ -127,6 +127,7 @@ def generate_command(
         "predicted_race_time_s": projection["predicted_race_time_s"],
         "warnings": warnings,
         "basis": projection.get("basis") or {},
+        "taper": projection.get("taper"),
     }
     lines = [f"{schema_row.name} for {runner.name}, race {race_date.date()}"]
     for week in weeks_out:
@@ -136,6 +137,7 @@ def generate_command(
             f"{display.distance(week['distance_m'])}, load {week['load']:.0f}"
         )
     lines.append(f"race-day form {projection['race_day_form']:+.1f}")
+    lines.append(plan_json.taper_text(projection.get("taper")))
     lines += [part["text"] for part in (projection.get("basis") or {}).values()]
     lines += [f"warning: {w['message']}" for w in warnings]
     emit(result, as_json, "\n".join(lines))

@@ -3,19 +3,33 @@
 This module is the ``sessions.history.PlanSource`` the app hands to the history
 (``set_plan_source``), so that fitness, fatigue and form run on to race day on the history
 page, in the API and in the CLI.
+
+``race_day_outlook``: a plan's predicted race-day performance with a band (issue #20
+item 5). The runner's response model (``plans.response``: fitted where the data allow,
+else the population values) run over the loads done up to today and the planned loads
+after it (``planned_loads``) gives the change of performance (VDOT) from today to race
+day; each bootstrap parameter set of the fit gives it again, and their 2.5–97.5
+percentiles are the band (none with the population values). The plan's predicted race
+time (from the runner's ability at generation) moved by that change is the race-day
+prediction. Race-day form is the plan's projection's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 
 from smartrunning.athletes.models import Runner
 from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.response import response_fit, response_inputs
 from smartrunning.platform.db import db
+from smartrunning.science.predictions import vdot, vdot_time_s
+from smartrunning.science.response import predict
 
-__all__ = ["planned_loads", "projection_end"]
+__all__ = ["planned_loads", "projection_end", "race_day_outlook"]
 
 
 def planned_loads(runner: Runner, *, after: dt.date, until: dt.date) -> list[tuple[dt.date, float]]:
@@ -61,3 +75,53 @@ def projection_end(runner: Runner, today: dt.date) -> dt.date:
         )
     ).scalar_one()
     return max(today, last) if last is not None else today
+
+
+def _time_s(distance_m: float, time_s: float, change: float) -> float | None:
+    level = vdot(distance_m, time_s) + change
+    return vdot_time_s(level, distance_m) if level > 0 else None
+
+
+def race_day_outlook(plan: Plan, today: dt.date) -> dict[str, Any] | None:
+    """The plan's predicted race-day performance with its band (module doc); None after
+    race day."""
+    if plan.race_date <= today:
+        return None
+    runner = plan.runner
+    fit = response_fit(runner, today, commit=False)
+    first, done, _performances = response_inputs(runner, today)
+    eve = plan.race_date - dt.timedelta(days=1)
+    loads = np.zeros((eve - first).days + 1)
+    loads[: len(done)] = done
+    for day, load in planned_loads(
+        runner, after=max(today, first - dt.timedelta(days=1)), until=eve
+    ):
+        loads[(day - first).days] += load
+    days = [today + dt.timedelta(days=1), plan.race_date]
+    sets = fit.samples if fit.fitted and fit.samples else (fit.params,)
+    changes = np.array([float(np.diff(predict(p, loads, first, days))[0]) for p in sets])
+    change = float(np.diff(predict(fit.params, loads, first, days))[0])
+    band = (
+        (float(np.percentile(changes, 2.5)), float(np.percentile(changes, 97.5)))
+        if fit.fitted and len(changes) > 1
+        else None
+    )
+    projection = plan.projection or {}
+    time_s = projection.get("predicted_race_time_s")
+    race_time = race_band = None
+    if time_s:
+        race_time = _time_s(plan.race_distance_m, time_s, change)
+        if band is not None:
+            low = _time_s(plan.race_distance_m, time_s, band[0])
+            high = _time_s(plan.race_distance_m, time_s, band[1])
+            if low is not None and high is not None:
+                race_band = (min(low, high), max(low, high))
+    return {
+        "fitted": fit.fitted,
+        "basis": fit.reason,
+        "vdot_change": change,
+        "vdot_band": list(band) if band is not None else None,
+        "race_time_s": race_time,
+        "race_time_band_s": list(race_band) if race_band is not None else None,
+        "race_day_form": projection.get("race_day_form"),
+    }

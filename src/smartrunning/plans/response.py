@@ -75,6 +75,7 @@ __all__ = [
     "fit_from_json",
     "fit_json",
     "fresh_fit",
+    "plan_response",
     "response_fit",
     "response_inputs",
 ]
@@ -267,6 +268,7 @@ def fit_json(fit: ResponseFit) -> dict[str, Any]:
         "cv_rmse": fit.cv_rmse,
         "intervals": {k: [v.low, v.high] for k, v in fit.intervals.items()},
         "offsets": {s.value: v for s, v in fit.offsets.items()},
+        "samples": [[q.p0, q.k1, q.k2, q.tau1_d, q.tau2_d] for q in fit.samples],
     }
 
 
@@ -283,6 +285,7 @@ def fit_from_json(data: dict[str, Any]) -> ResponseFit:
         cv_rmse=data["cv_rmse"],
         intervals={k: Interval(float(lo), float(hi)) for k, (lo, hi) in data["intervals"].items()},
         offsets={PerformanceSource(k): float(v) for k, v in data["offsets"].items()},
+        samples=tuple(ResponseParams(*(float(v) for v in q)) for q in data.get("samples", [])),
     )
 
 
@@ -294,12 +297,13 @@ def fresh_fit(runner: Runner, today: dt.date) -> ResponseFit:
     return fit_response(loads, first, performances)
 
 
-def response_fit(runner: Runner, today: dt.date) -> ResponseFit:
+def response_fit(runner: Runner, today: dt.date, *, commit: bool = True) -> ResponseFit:
     """The runner's response model on ``today``: fitted where the data allow, else the
     population values with the reason (``science.response.fit_response``).
 
     The stored fit when its fingerprint matches the inputs; otherwise fitted, stored and
-    committed (module docstring).
+    committed (module docstring); ``commit=False`` leaves the commit to the caller's
+    transaction (plan generation inside an action).
     """
     first, loads, performances = response_inputs(runner, today)
     loads = _fit_inputs(first, loads, performances)
@@ -321,5 +325,18 @@ def response_fit(runner: Runner, today: dt.date) -> ResponseFit:
                 stored.computed_at = now_utc()
     except IntegrityError:
         pass  # another request stored the same runner's fit at the same moment
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return fit
+
+
+def plan_response(
+    runner: Runner, today: dt.date
+) -> tuple[ResponseParams | None, tuple[ResponseParams, ...], str]:
+    """What a plan's taper is chosen by (``science.plans.taper``): the runner's fitted
+    parameters and their bootstrap sets when the fit is used, else None (the population
+    values), with which and why in words. Stored as the fit is, committed by the caller."""
+    fit = response_fit(runner, today, commit=False)
+    if fit.fitted:
+        return fit.params, fit.samples, f"the runner's fitted response model ({fit.reason})"
+    return None, (), f"population values (k₁ = 1, k₂ = 2, τ₁ = 42 d, τ₂ = 7 d): {fit.reason}"

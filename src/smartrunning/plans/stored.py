@@ -8,7 +8,7 @@ from typing import Any
 
 from smartrunning.science import plans as sp
 
-__all__ = ["projection_json", "targets_json", "warnings_json"]
+__all__ = ["projection_json", "taper_json", "taper_text", "targets_json", "warnings_json"]
 
 
 def _finite_pair(pair: tuple[float, float] | None) -> list[float | None] | None:
@@ -65,7 +65,68 @@ def projection_json(plan: sp.Plan) -> dict[str, Any]:
         "race_day_form": plan.race_day_form,
         "max_ctl_ramp": plan.max_ctl_ramp,
         "predicted_race_time_s": plan.predicted_race_time_s,
+        "taper": taper_json(plan),
     }
+
+
+def taper_json(plan: sp.Plan) -> dict[str, Any] | None:
+    """The taper chosen for race day beside the schema's (``science.plans.taper``), with
+    the taper's volume as planned (mean distance of its weeks below the peak week's)."""
+    choice = plan.taper
+    if choice is None:
+        return None
+    taper = [w for w in plan.weeks if w.block_kind == "taper"]
+    body = [w.distance_m for w in plan.weeks if w.block_kind != "taper"]
+    volume = (
+        1.0 - sum(w.distance_m for w in taper) / len(taper) / max(body)
+        if taper and body and max(body) > 0
+        else None
+    )
+    return {
+        "chosen": {"weeks": choice.chosen.weeks, "reduction": choice.chosen.reduction},
+        "default": {"weeks": choice.default.weeks, "reduction": choice.default.reduction},
+        "fitted": choice.fitted,
+        "basis": choice.basis,
+        "difference_vdot": choice.difference,
+        "band_vdot": list(choice.band) if choice.band is not None else None,
+        "time_s": choice.time_s,
+        "time_band_s": list(choice.time_band_s) if choice.time_band_s is not None else None,
+        "chosen_form": choice.chosen_form,
+        "default_form": choice.default_form,
+        "candidates": len(choice.candidates),
+        "volume_reduction": volume,
+    }
+
+
+def taper_text(taper: dict[str, Any] | None) -> str:
+    """The stored taper choice (``taper_json``) in one line, for the CLI."""
+    if not taper:
+        return "taper: the schema's (no choice stored)"
+    chosen, default = taper["chosen"], taper["default"]
+    if taper.get("time_s") is not None:
+        difference = f"{taper['time_s']:+.0f} s on the race"
+        band = taper.get("time_band_s")
+        unit = "s"
+    else:
+        difference = f"{taper['difference_vdot']:+.2f} VDOT"
+        band = taper.get("band_vdot")
+        unit = "VDOT"
+    spread = (
+        f" (95 % band {band[0]:+.0f} to {band[1]:+.0f} {unit})"
+        if band and unit == "s"
+        else f" (95 % band {band[0]:+.2f} to {band[1]:+.2f} {unit})"
+        if band
+        else " (no band: population values)"
+        if not taper["fitted"]
+        else ""
+    )
+    planned = taper.get("volume_reduction")
+    return (
+        f"taper: {chosen['weeks']} wk at {chosen['reduction']:.0%} below the peak week's "
+        f"distance" + (f" (planned {planned:.0%})" if planned is not None else "") + ", "
+        f"template {default['weeks']} wk at {default['reduction']:.0%}; predicted "
+        f"{difference}{spread}; by {taper['basis']}"
+    )
 
 
 def warnings_json(plan: sp.Plan) -> list[dict[str, str]]:

@@ -19,6 +19,7 @@ from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import calendar_edits, freshness, plan_schemas
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans import exports as plan_exports
+from smartrunning.plans import projection as plan_projection
 from smartrunning.plans.models import (
     Plan,
     PlanDay,
@@ -238,6 +239,7 @@ def _render_plan(plan: Plan, status: int = 200, **shown: Any) -> ResponseReturnV
         next_week=week_start + dt.timedelta(days=7),
         weeks=weeks,
         season=plan_calendar.season(plan, today) if view == "season" else [],
+        outlook=plan_projection.race_day_outlook(plan, today),
         kinds=plan_calendar.KIND_LABELS,
         compliance_words=plan_calendar.COMPLIANCE_WORDS,
         can_plan=plan_services.can_plan(user, plan.runner),

@@ -172,6 +172,8 @@ class ResponseFit:
     ``cv_rmse``: held-out RMSE of the fitted, population and no-training-effect models
     (``None`` when not computed). ``intervals``: bootstrap 95 % intervals of k₁, k₂, τ₁, τ₂
     (fitted only). ``offsets``: VDOT added to each source's values after the first.
+    ``samples``: the bootstrap parameter sets the intervals come from (fitted only; p₀ as
+    fitted), for the uncertainty of what the model predicts (e.g. ``plans.taper``).
     """
 
     fitted: bool
@@ -184,6 +186,7 @@ class ResponseFit:
     cv_rmse: dict[str, float] | None = None
     intervals: dict[str, Interval] = field(default_factory=dict)
     offsets: dict[PerformanceSource, float] = field(default_factory=dict)
+    samples: tuple[ResponseParams, ...] = ()
 
 
 def race_performance(
@@ -538,4 +541,7 @@ def fit_response(
         f"fitted to {n} performances over {span} days; held-out RMSE {cv['fitted']:.2f} VDOT "
         f"against {cv['population']:.2f} with population values"
     )
-    return ResponseFit(True, reason, params, n, span, rmse, r2, cv, intervals, offsets_of(offsets))
+    sets = tuple(ResponseParams(params.p0, *sample) for sample in samples)
+    return ResponseFit(
+        True, reason, params, n, span, rmse, r2, cv, intervals, offsets_of(offsets), sets
+    )

@@ -1,0 +1,73 @@
+"""The taper chosen for race day and the predicted race day on the plan page and in the
+API (issue #20 items 3 and 5)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from smartrunning.athletes.models import Runner
+from smartrunning.plans import actions as plan_services
+from smartrunning.plans import plan_schemas
+from smartrunning.plans.models import Plan
+from smartrunning.platform.db import db
+from tests.helpers import LATER_RACE_DATE, login, make_world, post_form, with_plans
+
+PROFILE_DAYS = {
+    "training_days": ["1", "3", "5", "6"],
+    "long_run_day": "6",
+    "sessions_per_week": "4",
+}
+
+
+def test_the_plan_page_and_api_show_the_taper_beside_the_template(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    client = app.test_client()
+    login(client, "coach")
+    made = post_form(
+        client,
+        f"/runners/{world.runner_id}/plans",
+        {
+            "schema_id": world.default_schema_id,
+            "race_date": LATER_RACE_DATE.isoformat(),
+            "distance_m": "10000",
+            "weeks": "8",
+            **PROFILE_DAYS,
+        },
+    )
+    assert made.status_code == 302
+    plan_id = int(made.location.rstrip("/").split("/")[-1].split("?")[0])
+    with app.app_context():
+        stored = db.session.get_one(Plan, plan_id)
+        taper = stored.projection["taper"]
+        weeks = [w for w in stored.projection["weeks"] if w["block_kind"] == "taper"]
+    assert len(weeks) == taper["chosen"]["weeks"]
+    assert 0.41 <= taper["volume_reduction"] <= 0.60
+    html = client.get(made.location).get_data(as_text=True)
+    card = re.search(r'data-testid="taper-choice">(.*?)</div>', html, re.S)
+    assert card is not None
+    text = " ".join(card.group(1).split())
+    assert f"{taper['chosen']['weeks']} week" in text
+    assert f"{taper['default']['weeks']} weeks, {taper['default']['reduction'] * 100:.0f} %" in text
+    assert "no band: population values" in text
+    assert "Bosquet" in text
+    outlook = re.search(r'data-testid="race-day-outlook">(.*?)</div>', html, re.S)
+    assert outlook is not None
+    assert "VDOT from today to race day" in outlook.group(1)
+    assert "population values" in outlook.group(1)
+    api = client.get(f"/api/plans/{plan_id}")
+    assert api.status_code == 200
+    assert api.json["projection"]["taper"] == taper
+
+
+def test_generation_uses_the_population_values_without_a_fit(app: Flask) -> None:
+    world = make_world(app)
+    with app.app_context():
+        plan_schemas.load_default_schemas()
+        runner = db.session.get_one(Runner, world.runner_id)
+        request = plan_services.GenerateRequest(LATER_RACE_DATE, 5000.0, 6)
+        plan, _ids = plan_services.generate(runner, plan_schemas.schema_by_name("5 km"), request)
+    assert plan.taper is not None
+    assert not plan.taper.fitted
+    assert plan.taper.basis.startswith("population values")
