@@ -115,12 +115,12 @@ def test_a_failing_batch_write_imports_its_files_one_by_one(
     calls = []
     real = ingest._write_all
 
-    def fail_once(*args: Any) -> None:
+    def fail_once(*args: Any) -> list[int]:
         calls.append(1)
         if len(calls) == 1:
             db.session.add(ImportFile())  # leaves the transaction broken
             raise RuntimeError("boom")
-        real(*args)
+        return real(*args)
 
     monkeypatch.setattr(ingest, "_write_all", fail_once)
     files = _files()

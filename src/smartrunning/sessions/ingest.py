@@ -99,11 +99,11 @@ class Prepared:
     """Values no runner produces (``science.plausibility``): the session is held."""
 
 
-BeforeCommit = Callable[[Runner, set[int], dt.date | None], None]
+BeforeCommit = Callable[[Runner, set[int], dt.date | None], list[int]]
 """Called by a batch's write transaction just before it commits, under the runner's lock:
 (the runner, the jobs of the batch's files, the runner's earliest stale day as the lock
 returned it). The job runner completes there the jobs whose last files the batch wrote
-(``jobs.run_files``); it must not raise for anything but the database."""
+(``jobs.run_files``) and returns them; it must not raise for anything but the database."""
 
 
 # Built once, as every batch runs it (building a statement costs more than running it).
@@ -355,23 +355,25 @@ class _Result:
 
 def import_claimed_fits(
     files: Sequence[ImportFile], *, before_commit: BeforeCommit | None = None
-) -> None:
+) -> list[int]:
     """Process claimed FIT files to their final status, several per transaction (commits).
 
     Files are decoded and analysed one after the other outside any transaction; their
     results are written together (at most ``BATCH_BYTES`` of FIT at a time), as described
     in the module docstring. If that write fails, the files are written one by one, as a
     database error that may pass puts them back to ``pending``. ``before_commit`` runs in
-    each write transaction, under the runner's lock, just before it commits.
+    each write transaction, under the runner's lock, just before it commits; returns the
+    jobs it completed in the transactions that committed.
     """
     if not files:
-        return
+        return []
     with paused_gc():
-        _import_fits(files, before_commit)
+        return _import_fits(files, before_commit)
 
 
-def _import_fits(files: Sequence[ImportFile], before_commit: BeforeCommit | None) -> None:
+def _import_fits(files: Sequence[ImportFile], before_commit: BeforeCommit | None) -> list[int]:
     runners = runners_of({f.job_id for f in files})
+    completed: list[int] = []
     groups: dict[int, list[ImportFile]] = {}
     for file in files:
         groups.setdefault(runners[file.job_id].id, []).append(file)
@@ -392,7 +394,8 @@ def _import_fits(files: Sequence[ImportFile], before_commit: BeforeCommit | None
             hook = None
             if before_commit is not None:
                 hook = functools.partial(before_commit, runner, job_ids)
-            _write_batch(runner, batch, hook)
+            completed.extend(_write_batch(runner, batch, hook))
+    return completed
 
 
 def _chunks(files: list[ImportFile]) -> Iterator[list[ImportFile]]:
@@ -445,34 +448,35 @@ def _process(
     return result
 
 
-_Hook = Callable[[dt.date | None], None]
+_Hook = Callable[[dt.date | None], list[int]]
 """``BeforeCommit`` with its runner and jobs given: called with the stale day."""
 
 
-def _write_batch(runner: Runner, batch: list[_Result], hook: _Hook | None = None) -> None:
+def _write_batch(runner: Runner, batch: list[_Result], hook: _Hook | None = None) -> list[int]:
     """Write a batch's outcomes and sessions in one transaction; one by one if that fails
-    (a batch of one is written once more in a fresh transaction)."""
+    (a batch of one is written once more in a fresh transaction). Returns the jobs the
+    hook completed in a transaction that committed."""
     if not batch:
-        return
+        return []
     try:
-        _write_all(runner, batch, hook)
+        return _write_all(runner, batch, hook)
     except OperationalError as exc:
         _retry_later([r.file_id for r in batch], exc)
+        return []
     except Exception:
         db.session.rollback()
         log.exception(
             "writing import files %s together failed; one by one", [r.file_id for r in batch]
         )
-        for result in batch:
-            _write_alone(runner, result, hook)
+        return [job for result in batch for job in _write_alone(runner, result, hook)]
 
 
-def _write_alone(runner: Runner, result: _Result, hook: _Hook | None) -> None:
+def _write_alone(runner: Runner, result: _Result, hook: _Hook | None) -> list[int]:
     """Write one file as a batch of one in its own transaction. A database error that may
     pass puts it back to ``pending``; any other error fails it with its message, the raw
     bytes kept for ``reprocess``."""
     try:
-        _write_all(runner, [result], hook)
+        return _write_all(runner, [result], hook)
     except OperationalError as exc:
         _retry_later([result.file_id], exc)
     except IntegrityError:
@@ -491,6 +495,7 @@ def _write_alone(runner: Runner, result: _Result, hook: _Hook | None) -> None:
             result.file_id,
             Outcome(FileStatus.FAILED, f"internal error: {type(exc).__name__}: {exc}"),
         )
+    return []
 
 
 def _finish_alone(file_id: int, outcome: Outcome) -> None:
@@ -529,7 +534,7 @@ def _retry_later(file_ids: list[int], exc: OperationalError) -> None:
     db.session.commit()
 
 
-def _write_all(runner: Runner, batch: list[_Result], hook: _Hook | None = None) -> None:
+def _write_all(runner: Runner, batch: list[_Result], hook: _Hook | None = None) -> list[int]:
     recoverable_commit()
     prepared = [p for r in batch for p in r.prepared]
     dirty = None
@@ -587,9 +592,9 @@ def _write_all(runner: Runner, batch: list[_Result], hook: _Hook | None = None) 
     _set_outcomes(outcomes)
     refused = [r for r in batch if r.outcome is not None and r.outcome.refused]
     drop_bytes([r.file_id for r in refused], {r.blob_sha256 for r in refused})
-    if hook is not None:
-        hook(dirty)
+    completed = hook(dirty) if hook is not None else []
     db.session.commit()
+    return completed
 
 
 def _replace_committed(

@@ -178,24 +178,24 @@ def process_claimed_files(
     on_batch: Callable[[list[int]], None] | None = None,
     *,
     before_commit: BeforeCommit | None = None,
-) -> None:
+) -> list[int]:
     """Process files this worker claimed, to their final status (commits).
 
     Archives are expanded first, one by one; FIT files are imported together, their
     results written in one transaction (``ingest.import_claimed_fits``, which runs
-    ``before_commit`` in it).
+    ``before_commit`` in it). Returns the jobs ``before_commit`` completed.
     """
     if not file_ids:
-        return
+        return []
     with paused_gc():
-        _process_claimed_files(file_ids, on_batch, before_commit)
+        return _process_claimed_files(file_ids, on_batch, before_commit)
 
 
 def _process_claimed_files(
     file_ids: list[int],
     on_batch: Callable[[list[int]], None] | None,
     before_commit: BeforeCommit | None,
-) -> None:
+) -> list[int]:
     files = _still_claimed(file_ids)
     archives = [f.id for f in files if f.kind is FileKind.ARCHIVE]
     for file_id in archives:
@@ -206,7 +206,8 @@ def _process_claimed_files(
     if archives and fits:  # expanding committed: read them again
         fits = _still_claimed([f.id for f in fits])
     if fits:
-        import_claimed_fits(fits, before_commit=before_commit)
+        return import_claimed_fits(fits, before_commit=before_commit)
+    return []
 
 
 def _still_claimed(file_ids: list[int]) -> list[ImportFile]:
@@ -279,13 +280,12 @@ def submit(job_id: int) -> None:
 
 def run_files(file_ids: list[int]) -> dict[str, object]:
     """Claim and process these files (those still pending), then complete finished jobs:
-    in the transaction that writes a job's last files (:func:`_completer`), or else after
+    in the transaction that writes a job's last files (:func:`_complete_written`), or after
     the files, as :func:`complete_jobs` does."""
     with paused_gc():
         claimed = claim_files(file_ids, worker_id())
-        done: list[int] = []
-        process_claimed_files(
-            sorted(claimed), on_batch=enqueue_files, before_commit=_completer(done)
+        done = process_claimed_files(
+            sorted(claimed), on_batch=enqueue_files, before_commit=_complete_written
         )
         if claimed:
             db.session.rollback()  # the completion starts a transaction of its own
@@ -293,40 +293,36 @@ def run_files(file_ids: list[int]) -> dict[str, object]:
     return {"claimed": sorted(claimed), "completed_jobs": sorted([*done, *others])}
 
 
-def _completer(done: list[int]) -> BeforeCommit:
+def _complete_written(runner: Runner, job_ids: set[int], dirty: dt.date | None) -> list[int]:
     """The step a batch's write transaction runs before it commits (``ingest``): each of
     its jobs with no file left open moves to ``analysing``, then, in a savepoint, to
     ``done`` with the runner's recomputation and the notices (:func:`complete_job`'s work
-    without a transaction of its own); appended to ``done``. The runner's lock, taken by
-    the write, makes the check exact: a concurrent batch of the same job waits for it.
-    A failed recomputation rolls back to the savepoint and leaves the job ``analysing``,
-    the files' outcomes written, for the sweep to complete, as :func:`complete_job` does."""
-
-    def complete(runner: Runner, job_ids: set[int], dirty: dt.date | None) -> None:
-        connection = db.session.connection()
-        now = now_utc()
-        moved: dict[int, int | None] = {}  # job id → uploader
-        for job_id in sorted(job_ids):
-            row = connection.execute(_ANALYSING_UPLOADER, {"job_id": job_id, "now": now}).first()
-            if row is not None:
-                moved[job_id] = row.created_by_id
-        if not moved:
-            return
-        try:
-            with db.session.begin_nested():
-                # The savepoint starts with the session's next use of its connection.
-                inner = db.session.connection()
-                for job_id in moved:
-                    inner.execute(_DONE, {"job_id": job_id, "now": now})
-                recompute.recompute_locked(runner, dirty)
-                for job_id, uploader in moved.items():
-                    import_notices.tell_finished(job_id, uploader, runner.id, runner.name)
-        except Exception:
-            log.exception("completing import jobs %s failed; the sweep completes them", moved)
-            return
-        done.extend(moved)
-
-    return complete
+    without a transaction of its own); returns them. The runner's lock, taken by the
+    write, makes the check exact: a concurrent batch of the same job waits for it. A
+    failed recomputation rolls back to the savepoint and leaves the job ``analysing``, the
+    files' outcomes written, for the sweep to complete, as :func:`complete_job` does."""
+    connection = db.session.connection()
+    now = now_utc()
+    moved: dict[int, int | None] = {}  # job id → uploader
+    for job_id in sorted(job_ids):
+        row = connection.execute(_ANALYSING_UPLOADER, {"job_id": job_id, "now": now}).first()
+        if row is not None:
+            moved[job_id] = row.created_by_id
+    if not moved:
+        return []
+    try:
+        with db.session.begin_nested():
+            # The savepoint starts with the session's next use of its connection.
+            inner = db.session.connection()
+            for job_id in moved:
+                inner.execute(_DONE, {"job_id": job_id, "now": now})
+            recompute.recompute_locked(runner, dirty)
+            for job_id, uploader in moved.items():
+                import_notices.tell_finished(job_id, uploader, runner.id, runner.name)
+    except Exception:
+        log.exception("completing import jobs %s failed; the sweep completes them", moved)
+        return []
+    return list(moved)
 
 
 def complete_jobs(job_ids: list[int]) -> list[int]:
