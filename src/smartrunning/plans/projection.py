@@ -88,7 +88,7 @@ def race_day_outlook(plan: Plan, today: dt.date) -> dict[str, Any] | None:
     if plan.race_date <= today:
         return None
     runner = plan.runner
-    fit = response_fit(runner, today, commit=False)
+    fit = response_fit(runner, today)  # the stored fit, or fitted and stored once
     first, done, _performances = response_inputs(runner, today)
     eve = plan.race_date - dt.timedelta(days=1)
     loads = np.zeros((eve - first).days + 1)
