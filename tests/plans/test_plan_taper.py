@@ -4,13 +4,15 @@ API (issue #20 items 3 and 5)."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
-from flask import Flask
+from flask import Flask, render_template
 
 from smartrunning.athletes.models import Runner
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import plan_schemas
 from smartrunning.plans.models import Plan
+from smartrunning.plans.stored import taper_text
 from smartrunning.platform.db import db
 from tests.helpers import LATER_RACE_DATE, login, make_world, post_form, with_plans
 
@@ -71,3 +73,49 @@ def test_generation_uses_the_population_values_without_a_fit(app: Flask) -> None
     assert plan.taper is not None
     assert not plan.taper.fitted
     assert plan.taper.basis.startswith("population values")
+
+
+FITTED = {
+    "chosen": {"weeks": 3, "reduction": 0.6},
+    "default": {"weeks": 2, "reduction": 0.5},
+    "fitted": True,
+    "basis": "the runner's fitted response model (fitted to 40 performances)",
+    "difference_vdot": 0.66,
+    "band_vdot": [0.54, 0.77],
+    "time_s": -67.0,
+    "time_band_s": [-78.0, -55.0],
+    "chosen_form": 21.5,
+    "default_form": 13.7,
+    "candidates": 15,
+    "volume_reduction": 0.597,
+}
+
+
+def test_a_fitted_choice_shows_its_band_in_words() -> None:
+    text = taper_text(FITTED)
+    assert text.startswith("taper: 3 wk at 60% below the peak week's distance (planned 60%)")
+    assert "template 2 wk at 50%" in text
+    assert "predicted -67 s on the race (95 % band -78 to -55 s)" in text
+    assert "fitted response model" in text
+    assert taper_text(None) == "taper: the schema's (no choice stored)"
+
+
+def test_the_plan_page_cards_show_the_bands_of_a_fit(app: Flask) -> None:
+    plan = SimpleNamespace(projection={"taper": FITTED})
+    outlook = {
+        "fitted": True,
+        "basis": "fitted",
+        "vdot_change": 1.2,
+        "vdot_band": [0.8, 1.6],
+        "race_time_s": 2650.0,
+        "race_time_band_s": [2630.0, 2672.0],
+        "race_day_form": 12.0,
+    }
+    with app.test_request_context():
+        html = render_template("plans/_taper.html", plan=plan, outlook=outlook)
+    text = " ".join(html.split())
+    assert "3 weeks, volume 60 % below the peak week's (as planned: 60 %)" in text
+    assert "-67 s on the race (95 % band -78 to -55 s, from the fit's bootstrap)" in text
+    assert "performance +1.20 VDOT from today to race day (95 % band +0.80 to +1.60)" in text
+    assert 'data-testid="outlook-band"' in html
+    assert "race-day form +12.0" in text
