@@ -14,6 +14,7 @@ from smartrunning.science.plans.replan import (
     WeekSummary,
     day_targets,
     replan_loads,
+    return_share,
     week_text,
 )
 
@@ -33,45 +34,104 @@ def test_followed_plan_keeps_its_weeks() -> None:
 
 
 def test_missed_week_worked_example() -> None:
-    # Weeks 1-3 done as planned, week 4 missed: week 5 (planned 146.4) is capped by
-    # acute:chronic, 1.3 × mean(100, 110, 121, 0) = 1.3 × 82.75 = 107.6, under the growth
-    # cap 1.1 × max(121, 0) = 133.1.
+    # Weeks 1-3 done as planned, week 4 missed: 7 days off, so (Daniels' return after
+    # 6-28 days) week 5 is a return week of 7 days, 3.5 at 50 % and 3.5 at 75 %:
+    # 4.375 / 7 = 62.5 % of its plan, 0.625 × 146.4 = 91.5.
     past = [*_followed(3), PastWeek(4, PLAN[3], 0.0)]
     weeks = replan_loads(past, PLAN[4:], 5, form=12.0)
-    assert weeks[0].load == pytest.approx(1.3 * (100 + 110 + 121 + 0) / 4)
-    assert weeks[0].rule == "acwr"
+    assert weeks[0].load == pytest.approx(0.625 * 146.4)
+    assert weeks[0].rule == "return"
     assert weeks[0].reasons[:2] == ("week 4 was 100 % under plan", "form is +12")
-    # Week 6: growth 1.1 × max(0, 107.575) = 118.3; acwr 1.3 × mean(110, 121, 0, 107.6) = 109.7.
-    assert weeks[1].load == pytest.approx(1.3 * (110 + 121 + 0 + 1.3 * 82.75) / 4)
-    assert weeks[1].reasons[0] == "missed load is not made up"
+    assert "back after 7 days off: 62 % of plan (Daniels" in weeks[0].reasons[2]
+    # Week 6: the return is over; the missed and the return weeks count at the load
+    # before the break (121) for the caps, so the plan builds from it at +10 %:
+    # 1.1 × 121 = 133.1 (the acute:chronic bound, 1.3 × mean(110, 121, 121, 121) =
+    # 151.3, does not bind: the missed week does not drag the four-week mean).
+    assert weeks[1].load == pytest.approx(1.1 * 121.0)
+    assert weeks[1].rule == "growth"
+    assert weeks[2].load == pytest.approx(1.1 * 1.1 * 121.0)
     assert all(w.load <= w.planned for w in weeks)
 
 
-def test_extra_running_comes_off_the_next_week() -> None:
+def test_return_share_follows_daniels() -> None:
+    # Up to 5 days off: as before; 6-28: 50 % then 75 % over as many days; 7 days
+    # off -> 62.5 % of the next week; 14 days -> 50 % then 75 %; over 28 -> the floor.
+    assert return_share(5, 0) == 1.0
+    assert return_share(6, 0) == pytest.approx((3 * 0.5 + 3 * 0.75 + 1.0) / 7)
+    assert return_share(7, 0) == pytest.approx(0.625)
+    assert return_share(7, 7) == 1.0
+    assert (return_share(14, 0), return_share(14, 7)) == (0.5, 0.75)
+    assert return_share(35, 0) == pytest.approx(0.4)
+
+
+def test_a_partly_missed_week_of_up_to_five_days_resumes_as_before() -> None:
+    # Week 4 done at 50 % (3.5 -> 4 days off): Daniels' "resume as before", no return
+    # period; for the caps week 4 counts at the load before it (121, not 66.6), so week 5
+    # builds from it at the plan's +10 %: 133.1 (the acute:chronic bound, 1.3 × mean(100,
+    # 110, 121, 121) = 146.6, is not dragged by the half week).
+    past = [*_followed(3), PastWeek(4, PLAN[3], PLAN[3] * 0.5)]
+    weeks = replan_loads(past, PLAN[4:], 5)
+    assert weeks[0].load == pytest.approx(1.1 * 121.0)
+    assert weeks[0].rule == "growth"
+    assert not any(w.rule == "return" for w in weeks)
+
+
+def test_extra_running_gives_back_what_is_above_the_safe_ratio() -> None:
+    # Week 4 at 1.4 × 133.1 = 186.3 against the four weeks before it (100, 100, 110,
+    # 121: mean 107.75): 1.3 × 107.75 = 140.1 is Gabbett's safe ratio; the 46.3 above it
+    # (less than the 53.2 over plan) comes off week 5: 146.41 - 46.27 = 100.1.
     past = [*_followed(3), PastWeek(4, PLAN[3], PLAN[3] * 1.4)]
     weeks = replan_loads(past, PLAN[4:], 5, form=-25.0)
-    extra = PLAN[3] * 0.4
-    assert weeks[0].load == pytest.approx(PLAN[4] - extra)
+    back = PLAN[3] * 1.4 - 1.3 * (100 + 100 + 110 + 121) / 4
+    assert weeks[0].load == pytest.approx(PLAN[4] - back)
     assert weeks[0].rule == "extra"
     assert weeks[0].reasons[0] == "week 4 was 40 % over plan"
     assert weeks[0].reasons[1] == "form is −25"
+    assert "46 rTSS of week 4 was above 1.3 × its four weeks before (108" in weeks[0].reasons[2]
     # The week after is back on plan: the growth and acute:chronic caps are high.
     assert weeks[1].load == PLAN[5]
 
 
-def test_recovery_week_keeps_its_shape() -> None:
+def test_extra_running_within_the_safe_ratio_gives_nothing_back() -> None:
+    # Week 4 at 1.25 × plan (over the 10 % tolerance) but within 1.3 × the four weeks
+    # before it (all at 133.1): nothing comes off (Gabbett's safe ratio kept).
+    past = [PastWeek(i, 133.1, 133.1) for i in range(1, 4)]
+    past.append(PastWeek(4, 133.1, 133.1 * 1.25))  # 166.4 < 1.3 × 133.1 = 173.0
+    weeks = replan_loads(past, [146.4], 5)
+    assert weeks[0].load == 146.4
+
+
+def test_recovery_week_after_a_return_keeps_its_plan() -> None:
     plan = [146.4, 110.0, 161.1]  # week 6 a recovery week at 75 %
     past = [*_followed(3), PastWeek(4, PLAN[3], 0.0)]
     weeks = replan_loads(past, plan, 5)
-    assert weeks[1].load == pytest.approx(weeks[0].load * 110.0 / 146.4)
+    assert weeks[0].rule == "return"
+    assert weeks[1].load == 110.0  # the return week took its share of its own plan
+    assert weeks[2].load == pytest.approx(1.1 * 121.0)
+
+
+def test_recovery_week_keeps_its_shape() -> None:
+    # Four weeks at 80 % (1 day off each: counted at the load before, 100, until week 4's
+    # 106.5): week 5 at 1.1 × 106.5 = 117.1; the recovery week 6 as much easier.
+    plan = [146.4, 110.0, 161.1]
+    weeks = replan_loads(_followed(4, 0.8), plan, 5)
+    assert weeks[0].load == pytest.approx(1.1 * 133.1 * 0.8)
+    assert weeks[1].load == pytest.approx(110.0 * weeks[0].load / 146.4)
     assert weeks[1].rule == "shape"
 
 
-def test_long_break_is_held_at_the_floor() -> None:
+def test_four_weeks_off_return_at_half_then_three_quarters() -> None:
     past = [PastWeek(i, 100.0, 0.0) for i in range(1, 5)]
-    weeks = replan_loads(past, [110.0], 5)
+    weeks = replan_loads(past, [110.0, 120.0, 130.0, 140.0, 150.0], 5)
+    assert [w.load for w in weeks[:4]] == pytest.approx([55.0, 60.0, 97.5, 105.0])
+    assert weeks[4].load == pytest.approx(1.1 * 105.0)
+
+
+def test_a_break_over_28_days_is_held_at_the_floor() -> None:
+    past = [PastWeek(i, 100.0, 0.0) for i in range(1, 6)]
+    weeks = replan_loads(past, [110.0], 6)
     assert weeks[0].load == pytest.approx(44.0)
-    assert "review the plan" in weeks[0].reasons[-1]
+    assert "generate the plan again" in weeks[0].reasons[-1]
 
 
 def test_needs_a_week_done() -> None:

@@ -3,26 +3,43 @@ what the runner actually did, and the diff a coach reads.
 
 The weeks up to the cut-off (the first plan week after the day of the re-plan) never
 change. Each remaining week's load (``replan_loads``) is its planned load, lowered by the
-first of these rules that binds; the loads run in order, so a lowered week lowers the
-caps of the weeks after it:
+lowest of these caps; the loads run in order, so a lowered week feeds the caps after it:
 
-- growth: at most (1 + ``MAX_WEEKLY_GROWTH``) × the higher of the two weeks before it
-  (actual loads for weeks done, re-planned loads after);
-- acute:chronic: at most ``MAX_ACWR`` × the mean of the four weeks before it;
-- extra running: a week done more than ``EXTRA_TOLERANCE`` over its plan gives the
-  excess back in the next week (at most ``MAX_EXTRA_SHARE`` of that week), once: the
-  weeks after it are capped as if it had not been lowered;
+- return after a break (Daniels, *Daniels' Running Formula*, 3rd ed., ch. 9 "Training
+  breaks", Table 9.2): up to 5 days off, resume the load as before (no lowering); 6 to 28
+  days off, a return period as long as the break, its first half at 50 % and its second
+  half at 75 % of the load. A week's days off are its missed share × 7, rounded (the
+  re-plan sees weeks, not days; a week missed outright is 7 days off, consecutive
+  missed weeks add up); each re-planned week takes the mean share of its seven days in
+  the return period, of its planned load (the plan is the load the runner would have
+  resumed). Past 28 days off (his longer categories also lower VDOT) the weeks are held
+  at ``FLOOR_SHARE`` and the coach is told to generate the plan again.
+- growth: at most (1 + ``MAX_WEEKLY_GROWTH``) × the higher of the two weeks before it;
+- acute:chronic: at most ``MAX_ACWR`` × the mean of the four weeks before it, a safety
+  bound (Gabbett, BJSM 2016: keep the ratio ≤ 1.3, injury risk climbs past 1.5);
+- extra running: a week done more than ``EXTRA_TOLERANCE`` over its plan gives back the
+  part of its load above ``MAX_ACWR`` × the mean of the four weeks before it (the part
+  past Gabbett's safe ratio; at most the extra over plan, at most ``MAX_EXTRA_SHARE``
+  of the next week) in the next week, once: the weeks after it are capped as if it had
+  not been lowered. Extra running within the ratio gives nothing back (the acute:chronic
+  cap of the next weeks already counts it);
 - shape: a week planned easier than the one before (a recovery week, the taper) stays
-  as much easier than the re-planned week before as planned.
+  as much easier than the week before as planned, when that week was lowered by the
+  growth or acute:chronic caps (a return week already takes its share of its own plan).
 
-These are the plan's own limits (``layout.week_loads``: growth ≤ 10 % a week over the
-higher of the two weeks before, acute:chronic ≤ 1.3; Gabbett, BJSM 2016), applied to what
-was done, and a week never goes above its plan: missed load is not made up, the plan
-builds back toward its weeks at the growth cap. Weeks before the plan count at its
-first week's planned load, as the generator laid them out, so a runner who follows the
-plan meets every cap. A week within ``MIN_CHANGE`` of its plan is left as it is (watch
-and pace noise); no week goes below ``FLOOR_SHARE`` of its plan (after weeks without
-running the coach is told to review the plan instead).
+For the growth and acute:chronic caps, a week missed wholly or in part, and a week of a
+return period, counts at the higher of what was done and the load before the miss:
+the return rule is what lowers the weeks after a break, and a missed week must not also
+drag the four-week mean for a month (the compounding this replaces had weeks 5 and 6
+27-34 % under plan after one missed week). These are the plan's own limits
+(``layout.week_loads``: growth ≤ 10 % a week over the higher of the two weeks before,
+acute:chronic ≤ 1.3), and a week never goes above its plan: missed sessions are not made
+up, the plan builds back toward its weeks at its own growth rate from the load before the
+break. Weeks before the plan count at its first week's planned load, as the generator
+laid them out, so a runner who follows the plan meets every cap. A week within
+``MIN_CHANGE`` of its plan is left as it is (watch and pace noise); no week goes below
+``FLOOR_SHARE`` of its plan (after weeks without running the coach is told to review the
+plan instead).
 
 Each changed week's load is shared over its days (``day_targets``) in proportion to
 their planned loads; the days that stay (before the cut-off, edited by a coach, marked,
@@ -45,6 +62,7 @@ __all__ = [
     "WeekSummary",
     "day_targets",
     "replan_loads",
+    "return_share",
     "week_text",
 ]
 
@@ -57,6 +75,13 @@ MIN_CHANGE: Final = 0.05
 """A week re-planned within 5 % of its plan keeps its plan."""
 FLOOR_SHARE: Final = 0.4
 """No week is re-planned below 40 % of its plan."""
+WEEK_D: Final = 7
+BREAK_DAYS: Final = 6
+"""Daniels: up to 5 days off, resume as before; from 6 days, a return period."""
+MAX_RETURN_DAYS: Final = 28
+"""Daniels' return rule below covers breaks of 6 to 28 days."""
+RETURN_SHARES: Final = (0.5, 0.75)
+"""The load over the first and the second half of the return period (Daniels)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +112,6 @@ def _pct(value: float, of: float) -> float:
     return 0.0 if of <= 0 else (value / of - 1.0) * 100.0
 
 
-def _history(past: Sequence[PastWeek], first_planned: float) -> list[float]:
-    """Actual loads, oldest first; weeks before the plan at its first week's plan."""
-    return [first_planned if w.planned is None else w.actual for w in past]
-
-
 def _past_reason(week: PastWeek) -> str | None:
     if week.planned is None or week.planned <= 0:
         return None
@@ -100,6 +120,70 @@ def _past_reason(week: PastWeek) -> str | None:
         return None
     side = "over" if pct > 0 else "under"
     return f"week {week.number} was {abs(pct):.0f} % {side} plan"
+
+
+def days_off(week: PastWeek) -> int:
+    """A week's days off: its missed share × 7, rounded (module doc)."""
+    if week.planned is None or week.planned <= 0:
+        return 0
+    return round(WEEK_D * min(1.0, max(0.0, 1.0 - week.actual / week.planned)))
+
+
+def return_share(break_d: int, first_d: int) -> float:
+    """The mean share of the load over the seven days from day ``first_d`` (0: the first
+    day back) of the return after ``break_d`` days off (Daniels, module doc): 1 for
+    breaks up to 5 days, else 50 % over the first half of ``break_d`` days, 75 % over the
+    second, 100 % after; ``FLOOR_SHARE`` within ``break_d`` days of a break over 28 days.
+    E.g. 7 days off: the next week 3.5 × 0.5 + 3.5 × 0.75 = 4.375 / 7 = 62.5 %."""
+    if break_d < BREAK_DAYS:
+        return 1.0
+    total = 0.0
+    for day in range(first_d, first_d + WEEK_D):
+        for half in (0, 1):  # half days: a 7-day break's halves are 3.5 days each
+            t = day + half / 2
+            if t >= break_d:
+                total += 0.5
+            elif break_d > MAX_RETURN_DAYS:
+                total += 0.5 * FLOOR_SHARE
+            else:
+                total += 0.5 * RETURN_SHARES[0 if t < break_d / 2 else 1]
+    return total / WEEK_D
+
+
+class _Caps:
+    """The loads the growth and acute:chronic caps read (module doc), and the break."""
+
+    def __init__(self, first_planned: float) -> None:
+        self.capped: list[float] = []
+        self.break_d = 0
+        self.since_break_d = 0
+        self.before_break = first_planned
+
+    def returning(self) -> bool:
+        return self.break_d >= BREAK_DAYS and self.since_break_d < self.break_d
+
+    def add(self, load: float, off: int) -> None:
+        """A week's load (done or re-planned) with its days off."""
+        level = self.capped[-1] if self.capped else self.before_break
+        if off >= BREAK_DAYS:
+            if self.since_break_d > 0 or self.break_d == 0:  # a new break, not one going on
+                self.before_break, self.break_d = level, 0
+            self.break_d += off
+            self.since_break_d = 0
+            self.capped.append(max(load, self.before_break))
+            return
+        if self.returning():
+            self.capped.append(max(load, self.before_break))
+        else:
+            self.capped.append(max(load, level) if off > 0 else load)
+        self.since_break_d += WEEK_D
+
+    def growth(self) -> float:
+        return (1.0 + MAX_WEEKLY_GROWTH) * max(self.capped[-2:])
+
+    def chronic(self, skip_last: int = 0) -> float:
+        weeks = self.capped[: len(self.capped) - skip_last][-CHRONIC_WEEKS:]
+        return sum(weeks) / len(weeks) if weeks else 0.0
 
 
 def replan_loads(
@@ -115,7 +199,9 @@ def replan_loads(
         raise ValueError("a re-plan needs at least one week done")
     in_plan = [w for w in past if w.planned is not None]
     first_planned = (in_plan[0].planned or 0.0) if in_plan else 0.0
-    history = _history(past, first_planned)
+    caps_of = _Caps(first_planned)
+    for week in past:
+        caps_of.add(first_planned if week.planned is None else week.actual, days_off(week))
     last = past[-1]
     headline = [r for r in (_past_reason(last),) if r]
     if form is not None and headline:
@@ -123,37 +209,61 @@ def replan_loads(
         headline.append(f"form is {rounded:+d}".replace("-", "−") if rounded else "form is 0")
     out: list[WeekLoad] = []
     previous_plan = last.planned if last.planned is not None else first_planned
-    previous_load = history[-1]
+    previous_ratio = 1.0  # the week before's load / plan from the growth/acwr/shape caps
     for offset, plan in enumerate(planned):
         number = first_number + offset
+        growth_base = max(caps_of.capped[-2:])
+        chronic = caps_of.chronic()
         caps: list[tuple[float, str, str]] = [
             (
-                (1.0 + MAX_WEEKLY_GROWTH) * max(history[-2:]),
+                caps_of.growth(),
                 "growth",
-                f"at most +{MAX_WEEKLY_GROWTH * 100:.0f} % over the higher of the two weeks before "
-                f"({max(history[-2:]):.0f})",
-            ),
-            (
-                MAX_ACWR * sum(history[-CHRONIC_WEEKS:]) / len(history[-CHRONIC_WEEKS:]),
-                "acwr",
-                f"at most {MAX_ACWR:g} × the last {len(history[-CHRONIC_WEEKS:])} weeks' mean "
-                f"({sum(history[-CHRONIC_WEEKS:]) / len(history[-CHRONIC_WEEKS:]):.0f}, "
-                "acute:chronic)",
+                f"at most +{MAX_WEEKLY_GROWTH * 100:.0f} % over the higher of the two weeks "
+                f"before ({growth_base:.0f})",
             ),
         ]
-        if offset == 0 and last.planned and last.actual > last.planned * (1 + EXTRA_TOLERANCE):
-            extra = last.actual - last.planned
+        if chronic > 0:
             caps.append(
                 (
-                    plan - min(extra, MAX_EXTRA_SHARE * plan),
-                    "extra",
-                    f"the extra {extra:.0f} rTSS of week {last.number} comes off this week",
+                    MAX_ACWR * chronic,
+                    "acwr",
+                    f"at most {MAX_ACWR:g} × the last {CHRONIC_WEEKS} weeks' mean "
+                    f"({chronic:.0f}, acute:chronic)",
                 )
             )
-        if offset > 0 and plan < previous_plan and previous_plan > 0:
+        if caps_of.returning():
+            share = return_share(caps_of.break_d, caps_of.since_break_d)
+            long_break = caps_of.break_d > MAX_RETURN_DAYS
             caps.append(
                 (
-                    plan * previous_load / previous_plan,
+                    share * plan,
+                    "return",
+                    f"back after {caps_of.break_d} days off: {share * 100:.0f} % of plan "
+                    + (
+                        "(over 28 days: generate the plan again)"
+                        if long_break
+                        else "(Daniels: 50 % then 75 % of the load over as many days as the break)"
+                    ),
+                )
+            )
+        if offset == 0 and last.planned and last.actual > last.planned * (1 + EXTRA_TOLERANCE):
+            before = caps_of.chronic(skip_last=1)
+            extra = last.actual - last.planned
+            back = min(extra, last.actual - MAX_ACWR * before) if before > 0 else extra
+            if back > 0:
+                caps.append(
+                    (
+                        plan - min(back, MAX_EXTRA_SHARE * plan),
+                        "extra",
+                        f"{back:.0f} rTSS of week {last.number} was above {MAX_ACWR:g} × "
+                        f"its four weeks before ({before:.0f}, acute:chronic; Gabbett 2016) "
+                        "and comes off this week",
+                    )
+                )
+        if offset > 0 and plan < previous_plan and previous_plan > 0 and previous_ratio < 1:
+            caps.append(
+                (
+                    plan * previous_ratio,
                     "shape",
                     "kept as much easier than the week before as planned",
                 )
@@ -172,12 +282,16 @@ def replan_loads(
             lead = headline if offset == 0 else ["missed load is not made up"]
             if rule == "extra":
                 lead = [r for r in headline if "over" in r or "form" in r]
+            elif offset > 0 and rule in ("growth", "acwr", "shape"):
+                lead = ["built back from the load before"]
             reasons = (*lead, why)
         out.append(WeekLoad(number, plan, load, rule, reasons))
+        capped = load
         if rule == "extra":  # a one-off give-back: the weeks after build on the week without it
-            load = max(load, min([plan, *(c[0] for c in caps if c[1] != "extra")]))
-        history.append(load)
-        previous_plan, previous_load = plan, load
+            capped = max(load, min([plan, *(c[0] for c in caps if c[1] != "extra")]))
+        previous_ratio = capped / plan if plan > 0 and rule in ("growth", "acwr", "shape") else 1.0
+        caps_of.add(capped, 0)
+        previous_plan = plan
     return out
 
 
