@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
-from tests.accounts.test_tokens import _create, bearer
+from tests.accounts.tokens import bearer, create_token
 from tests.database import sqlite_template
 from tests.helpers import WRITTEN_ON, login, make_world, with_plans, with_sessions
 from tests.settings import make_settings
@@ -48,7 +48,7 @@ def requests_to_send(app: Flask) -> list[tuple[str, Callable[[], TestResponse]]]
     world = with_plans(app, with_sessions(app, make_world(app)))
     coach: FlaskClient = app.test_client()
     login(coach, "coach")
-    token = _create(app, "admin")
+    token = create_token(app, "admin")
     api = app.test_client()
     history = f"/api/runners/{world.runner_id}/history"
     far = WRITTEN_ON + dt.timedelta(days=1000)

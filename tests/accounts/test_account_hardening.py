@@ -18,7 +18,7 @@ from smartrunning.accounts import actions as accounts
 from smartrunning.accounts.models import ApiToken, Role, User
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
-from tests.accounts.test_tokens import _create, bearer
+from tests.accounts.tokens import bearer, create_token
 from tests.helpers import PASSWORD, login, make_user, make_world, post_form
 
 NEW = "another good passphrase"
@@ -40,7 +40,7 @@ def _change_password(client: FlaskClient, current: str, new: str) -> int:
 
 def test_a_password_change_ends_the_users_tokens(app: Flask) -> None:
     make_world(app)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     api = app.test_client()
     assert api.get("/api/me", headers=bearer(token)).status_code == 200
     client = app.test_client()
@@ -65,7 +65,7 @@ def test_an_admin_reset_ends_tokens_for_good(app: Flask) -> None:
     """Reset then a new password of the user's own: the old token stays dead (it came back
     to life when only the hash was compared with nothing)."""
     world = make_world(app)
-    token = _create(app, "runner")
+    token = create_token(app, "runner")
     admin = app.test_client()
     login(admin, "admin")
     reset = post_form(admin, f"/admin/users/{world.runner}/password")
@@ -85,7 +85,7 @@ def test_an_admin_reset_ends_tokens_for_good(app: Flask) -> None:
 
 def test_admin_lists_and_revokes_another_users_token(app: Flask) -> None:
     world = make_world(app)
-    token = _create(app, "runner", "watch sync")
+    token = create_token(app, "runner", "watch sync")
     with app.app_context():
         token_id = db.session.execute(db.select(ApiToken.id)).scalar_one()
     admin = app.test_client()
@@ -105,7 +105,7 @@ def test_admin_lists_and_revokes_another_users_token(app: Flask) -> None:
 @pytest.mark.parametrize("role", ["runner", "coach"])
 def test_only_admins_revoke_another_users_token(app: Flask, role: str) -> None:
     world = make_world(app)
-    _create(app, "otherrunner")
+    create_token(app, "otherrunner")
     with app.app_context():
         token_id = db.session.execute(db.select(ApiToken.id)).scalar_one()
     client = app.test_client()
@@ -149,7 +149,7 @@ def test_a_fake_bearer_header_beside_a_cookie_does_not_skip_csrf(app: Flask) -> 
 
 def test_a_bad_token_alone_gets_401_and_a_good_one_needs_no_csrf(app: Flask) -> None:
     make_world(app)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     body = {"name": "Token Runner", "birth_date": "1990-01-01", "sex": "f"}
     api = app.test_client()
     assert api.post("/api/runners", json=body, headers=bearer("srt_fake")).status_code == 401

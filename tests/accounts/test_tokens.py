@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask
 
 from smartrunning.accounts import tokens as token_services
 from smartrunning.accounts.models import ApiToken, User
 from smartrunning.platform.db import db
+from tests.accounts.tokens import bearer, create_token
 from tests.helpers import login, make_world, post_form
-
-
-def _create(app: Flask, username: str, name: str = "script") -> str:
-    client = app.test_client()
-    login(client, username)
-    page = post_form(client, "/settings/tokens", {"name": name}).get_data(as_text=True)
-    match = re.search(r'data-testid="token-value">([^<]+)<', page)
-    assert match, page[-2000:]
-    return match.group(1)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_token_acts_as_its_owner_and_no_more(app: Flask) -> None:
     world = make_world(app)
-    token = _create(app, "runner")
+    token = create_token(app, "runner")
     api = app.test_client()  # no cookie at all
     me = api.get("/api/me", headers=bearer(token))
     assert me.status_code == 200
@@ -47,7 +33,7 @@ def test_token_acts_as_its_owner_and_no_more(app: Flask) -> None:
 
 def test_token_writes_need_no_csrf_but_cookies_still_do(app: Flask) -> None:
     make_world(app)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     api = app.test_client()
     body = {"name": "Token Made", "birth_date": "1990-01-01", "sex": "f"}
     assert api.post("/api/runners", headers=bearer(token), json=body).status_code == 201
@@ -58,7 +44,7 @@ def test_token_writes_need_no_csrf_but_cookies_still_do(app: Flask) -> None:
 
 def test_tokens_are_stored_hashed(app: Flask) -> None:
     make_world(app)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     with app.app_context():
         row = db.session.execute(db.select(ApiToken)).scalar_one()
         assert token not in (row.token_hash, row.prefix)
@@ -68,7 +54,7 @@ def test_tokens_are_stored_hashed(app: Flask) -> None:
 
 def test_revoked_wrong_and_deactivated_tokens_get_401(app: Flask) -> None:
     world = make_world(app)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     api = app.test_client()
     for bad in (token + "x", "srt_nonsense", "not-even-ours"):
         answer = api.get("/api/me", headers=bearer(bad))
@@ -81,7 +67,7 @@ def test_revoked_wrong_and_deactivated_tokens_get_401(app: Flask) -> None:
         token_services.revoke_token(user, row.id)
         db.session.commit()
     assert api.get("/api/me", headers=bearer(token)).status_code == 401
-    second = _create(app, "coach", "second")
+    second = create_token(app, "coach", "second")
     with app.app_context():
         user = db.session.get(User, world.coach)
         assert user is not None
@@ -92,7 +78,7 @@ def test_revoked_wrong_and_deactivated_tokens_get_401(app: Flask) -> None:
 
 def test_revoking_someone_elses_token_answers_404(app: Flask) -> None:
     make_world(app)
-    _create(app, "coach")
+    create_token(app, "coach")
     with app.app_context():
         token_id = db.session.execute(db.select(ApiToken.id)).scalar_one()
     other = app.test_client()

@@ -8,7 +8,7 @@ from flask import Flask
 
 from smartrunning.athletes.models import CoachAssignment
 from smartrunning.platform.db import db
-from tests.accounts.test_tokens import _create, bearer
+from tests.accounts.tokens import bearer, create_token
 from tests.helpers import World, make_world
 
 BODY = {"name": "New Runner", "birth_date": "1990-01-01", "sex": "f"}
@@ -33,7 +33,7 @@ def _coaches_of(app: Flask, runner_id: int) -> set[int]:
 def test_a_coach_cannot_place_a_runner_with_anyone_else(app: Flask, name: str) -> None:
     """The same words for another coach, a runner, an admin and a name no one has."""
     make_world(app)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     status, message = _post(app, token, name)
     assert status == 422
     assert message == "A coach assigns new runners only to themselves."
@@ -46,7 +46,7 @@ def test_a_coach_cannot_place_a_runner_with_anyone_else(app: Flask, name: str) -
 
 def test_a_coach_may_name_themselves(app: Flask) -> None:
     world: World = make_world(app)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     response = app.test_client().post(
         "/api/runners", json={**BODY, "coach": "coach"}, headers=bearer(token)
     )
@@ -56,7 +56,7 @@ def test_a_coach_may_name_themselves(app: Flask) -> None:
 
 def test_an_admin_places_a_runner_with_any_coach(app: Flask) -> None:
     world = make_world(app)
-    token = _create(app, "admin")
+    token = create_token(app, "admin")
     response = app.test_client().post(
         "/api/runners", json={**BODY, "coach": "othercoach"}, headers=bearer(token)
     )
@@ -69,6 +69,6 @@ def test_an_admin_places_a_runner_with_any_coach(app: Flask) -> None:
 
 def test_a_runner_cannot_create_runners_at_all(app: Flask) -> None:
     make_world(app)
-    token = _create(app, "runner")
+    token = create_token(app, "runner")
     status, _ = _post(app, token, "coach")
     assert status == 403

@@ -109,9 +109,9 @@ def test_refresh_through_the_api_and_the_cli(app: Flask) -> None:
     later = GENERATED + dt.timedelta(days=2)
     with clock.clock_at(later):
         _faster_cs(app, world.runner_id, later.date())
-        from tests.accounts.test_tokens import _create, bearer
+        from tests.accounts.tokens import bearer, create_token
 
-        token = _create(app, "coach")
+        token = create_token(app, "coach")
         api = app.test_client()
         answer = api.post(f"/api/plans/{world.plan_id}/refresh-targets", headers=bearer(token))
         assert answer.status_code == 200, answer.json
@@ -119,14 +119,14 @@ def test_refresh_through_the_api_and_the_cli(app: Flask) -> None:
         assert answer.json["targets_stale"] == []
         again = api.post(f"/api/plans/{world.plan_id}/refresh-targets", headers=bearer(token))
         assert again.json["days_changed"] == 0
-        runner_token = _create(app, "runner")
+        runner_token = create_token(app, "runner")
         assert (
             api.post(
                 f"/api/plans/{world.plan_id}/refresh-targets", headers=bearer(runner_token)
             ).status_code
             == 403
         )
-        other = _create(app, "othercoach")
+        other = create_token(app, "othercoach")
         assert (
             api.post(
                 f"/api/plans/{world.plan_id}/refresh-targets", headers=bearer(other)

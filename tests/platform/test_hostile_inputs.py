@@ -186,9 +186,9 @@ def test_the_workout_page_falls_back_for_a_day_centuries_ahead(
 
 
 def test_a_zwo_declaring_an_unknown_encoding_is_reported(app: Flask, world: World) -> None:
-    from tests.accounts.test_tokens import _create, bearer
+    from tests.accounts.tokens import bearer, create_token
 
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     body = b'<?xml version="1.0" encoding="x-klingon"?><workout_file/>'
     response = app.test_client().post(
         "/api/workouts/import",
@@ -212,9 +212,9 @@ def test_a_zwo_declaring_an_unknown_encoding_is_reported(app: Flask, world: Worl
 def test_json_nested_50000_deep_is_refused(
     app: Flask, world: World, method: str, path: str
 ) -> None:
-    from tests.accounts.test_tokens import _create, bearer
+    from tests.accounts.tokens import bearer, create_token
 
-    token = _create(app, "admin")
+    token = create_token(app, "admin")
     client = app.test_client()
     url = path.format(workout=world.workout_id)
     response = getattr(client, method)(
@@ -224,9 +224,9 @@ def test_json_nested_50000_deep_is_refused(
 
 
 def test_json_nested_beyond_the_limit_is_refused(app: Flask, world: World) -> None:
-    from tests.accounts.test_tokens import _create, bearer
+    from tests.accounts.tokens import bearer, create_token
 
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     body = '{"name": "Deep Deep", "birth_date": "1990-01-01", "sex": "f", "x": ' + (
         "[" * 40 + "]" * 40 + "}"
     )
@@ -248,9 +248,9 @@ def test_forms_refuse_json_nested_50000_deep(coach: FlaskClient, path: str, fiel
 
 def test_nul_characters_are_refused_everywhere(app: Flask, world: World) -> None:
     """PostgreSQL cannot store them (a 500 on every write there); SQLite stored them."""
-    from tests.accounts.test_tokens import _create, bearer
+    from tests.accounts.tokens import bearer, create_token
 
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     api = app.test_client()
     patch = api.patch(
         f"/api/runners/{world.runner_id}", json={"name": "Rita\x00"}, headers=bearer(token)

@@ -12,7 +12,7 @@ from flask import Flask
 from smartrunning.platform.db import db
 from smartrunning.platform.models import Blob
 from smartrunning.sessions.models import ImportJob
-from tests.accounts.test_tokens import _create, bearer
+from tests.accounts.tokens import bearer, create_token
 from tests.helpers import login, make_world
 from tests.sessions.sessiondata import run_bytes
 
@@ -47,7 +47,7 @@ def _kept(app: Flask) -> tuple[int, int]:
 def test_a_runner_over_quota_gets_no_more_uploads_and_nothing_is_kept(app: Flask) -> None:
     world = make_world(app)
     _quotas(app, runner_mb=len(RUN) * 1.5 / 1e6, user_mb=0)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     assert _upload(app, token, world.runner_id, RUN, "first.fit")[0] == 202
     before = _kept(app)
     status, message = _upload(app, token, world.runner_id, run_bytes(seed=4), "second.fit")
@@ -56,14 +56,14 @@ def test_a_runner_over_quota_gets_no_more_uploads_and_nothing_is_kept(app: Flask
     assert "MB left" in message
     assert _kept(app) == before
     # Another runner of the same coach has room of their own.
-    other = _create(app, "othercoach")
+    other = create_token(app, "othercoach")
     assert _upload(app, other, world.other_runner_id, run_bytes(seed=4), "x.fit")[0] == 202
 
 
 def test_the_same_bytes_count_once(app: Flask) -> None:
     world = make_world(app)
     _quotas(app, runner_mb=len(RUN) * 2.5 / 1e6, user_mb=0)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     for _ in range(2):
         assert _upload(app, token, world.runner_id, RUN, "same.fit")[0] == 202
     with app.app_context():
@@ -77,12 +77,12 @@ def test_the_same_bytes_count_once(app: Flask) -> None:
 def test_the_uploaders_quota_spans_runners_and_spares_admins(app: Flask) -> None:
     world = make_world(app)
     _quotas(app, runner_mb=0, user_mb=len(RUN) * 1.5 / 1e6)
-    runner_token = _create(app, "runner")
+    runner_token = create_token(app, "runner")
     assert _upload(app, runner_token, world.runner_id, RUN, "a.fit")[0] == 202
     status, message = _upload(app, runner_token, world.runner_id, run_bytes(seed=5), "b.fit")
     assert status == 422
     assert "your storage quota" in message
-    admin = _create(app, "admin")
+    admin = create_token(app, "admin")
     for seed in (6, 7):
         assert _upload(app, admin, world.runner_id, run_bytes(seed=seed), "c.fit")[0] == 202
 
@@ -90,7 +90,7 @@ def test_the_uploaders_quota_spans_runners_and_spares_admins(app: Flask) -> None
 def test_usage_is_shown_on_the_upload_page_and_the_dashboard(app: Flask) -> None:
     world = make_world(app)
     _quotas(app, runner_mb=5, user_mb=20)
-    token = _create(app, "coach")
+    token = create_token(app, "coach")
     assert _upload(app, token, world.runner_id, RUN, "first.fit")[0] == 202
     coach = app.test_client()
     login(coach, "coach")
