@@ -606,10 +606,12 @@ _DELETE_OPEN_SUGGESTIONS = (
 )
 
 
-def delete_fitted_versions(runner: Runner, from_date: dt.date) -> None:
+def delete_fitted_versions(runner: Runner, from_date: dt.date, *, versions: bool = True) -> None:
     """Remove the automatic CS/D′ versions and the open suggestions valid from
-    ``from_date`` on (to be refitted)."""
-    parameter_services.delete_automatic_versions(runner, ParameterKey.CRITICAL_SPEED, from_date)
+    ``from_date`` on (to be refitted). ``versions`` False: the caller knows there is no
+    such version (the suggestions alone are deleted)."""
+    if versions:
+        parameter_services.delete_automatic_versions(runner, ParameterKey.CRITICAL_SPEED, from_date)
     db.session.execute(_DELETE_OPEN_SUGGESTIONS, {"runner": runner.id, "from_date": from_date})
 
 

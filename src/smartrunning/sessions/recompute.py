@@ -48,6 +48,7 @@ from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.models import (
     BestSource,
+    ParameterKey,
     ParameterVersion,
     PersonalBest,
     RecomputeRequest,
@@ -218,9 +219,9 @@ _SESSIONS_FROM = (
         undefer(TrainingSession.params),
     )
 )
-_CHANGE_DAYS = sa.select(ParameterVersion.valid_from).where(
-    ParameterVersion.runner_id == sa.bindparam("runner")
-)
+_VERSION_DAYS = sa.select(
+    ParameterVersion.valid_from, ParameterVersion.key, ParameterVersion.automatic
+).where(ParameterVersion.runner_id == sa.bindparam("runner"))
 
 
 def recompute_runner(
@@ -291,7 +292,16 @@ class _Walk:
     def run(self) -> RecomputeResult:
         runner, start = self.runner, self.start
         params = {"runner": runner.id, "start": start}
-        best_services.delete_fitted_versions(runner, self.refit_from)
+        versions = db.session.execute(_VERSION_DAYS, params).all()
+        refitted = [
+            v.key is ParameterKey.CRITICAL_SPEED and v.automatic and v.valid_from >= self.refit_from
+            for v in versions
+        ]
+        # (none when the walk starts on a new last day: no DELETE then)
+        best_services.delete_fitted_versions(runner, self.refit_from, versions=any(refitted))
+        self.change_days = sorted(
+            {v.valid_from for v, gone in zip(versions, refitted, strict=True) if not gone}
+        )
         self.bests = list(db.session.execute(_BESTS, params).scalars())
         redone = [b for b in self.bests if b.source is BestSource.SESSION and b.date >= start]
         if redone:  # (none when the walk starts on a new last day)
@@ -309,7 +319,6 @@ class _Walk:
             b for b in self.bests if b.source is BestSource.MANUAL and b.date >= start
         ]
         sessions = db.session.scalars(_SESSIONS_FROM, params).all()
-        self.change_days = sorted(set(db.session.scalars(_CHANGE_DAYS, params)))
         day: dt.date | None = None
         for session in sessions:
             if session.local_date != day:
