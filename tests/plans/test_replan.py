@@ -275,3 +275,54 @@ def test_days_marked_done_count_as_run_and_partly_as_half(app: Flask) -> None:
             assert week["actual"] == pytest.approx(week["planned"] * share, abs=0.1)
             assert made.weeks == []
         assert replan.propose(db.session.get_one(Plan, plan_id), WEEK_END, by=None).proposal is None
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_regenerating_the_plan_supersedes_its_pending_proposal(app: Flask) -> None:
+    world, plan_id, _ = _world(app)
+    with app.app_context():
+        coach = db.session.get_one(User, world.coach)
+        plan = db.session.get_one(Plan, plan_id)
+        row = replan.propose(plan, clock.today(), by=coach).proposal
+        assert row is not None
+        assert replan.pending(plan, clock.today()) is row
+        plan_services.regenerate_plan(plan, keep_edited=True, today=clock.today())
+        assert replan.pending(plan, clock.today()) is None
+        assert row.status == "superseded"
+        with pytest.raises(Conflict, match="superseded"):
+            replan.accept(row, coach, clock.today())
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_no_change_needed_answers_200_with_the_message(app: Flask) -> None:
+    """A followed week: the API answers 200 with only the message (201 is for a proposal
+    made), the page flashes it and the CLI prints it (its JSON is the API's)."""
+    _, plan_id, _ = _world(app)
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        first = [0.0] * 7
+        for pday in plan.days:
+            if pday.week == 0:
+                first[(pday.date - START).days] += pday.load
+        run_week(plan.runner_id, START, first)
+        rebuild(plan.runner, START)
+        db.session.commit()
+    coach = app.test_client()
+    login(coach, "coach")
+    status, body = _api(coach, f"/api/plans/{plan_id}/replan", {})
+    assert status == 200, body
+    assert set(body) == {"message"}
+    assert body["message"].startswith("No change needed: the weeks from 2026-03-09")
+    made = post_form(coach, f"/plans/{plan_id}/replan")
+    assert made.status_code == 303
+    page = coach.get(f"/plans/{plan_id}/replan").get_data(as_text=True)
+    assert "No change needed: the weeks from 2026-03-09" in page
+    cli = app.test_cli_runner()
+    out = cli.invoke(
+        main,
+        ["plan", "replan", "propose", str(plan_id), "--today", WEEK_END.isoformat(), "--json"],
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output) == {"message": body["message"]}
+    with app.app_context():
+        assert not db.session.execute(sa.select(ReplanProposal)).scalars().all()

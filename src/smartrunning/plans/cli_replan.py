@@ -55,6 +55,9 @@ def _emit(row: ReplanProposal | None, message: str, as_json: bool) -> None:
 def propose_command(plan_id: int, today: dt.datetime | None, as_json: bool) -> None:
     """Propose the weeks after the current one, re-planned from what was done."""
     outcome = replan.propose(plan_services.plan_by_id(plan_id), _day(today), by=None)
+    if outcome.proposal is None:  # as the API's 200: the message only
+        emit({"message": outcome.message}, as_json, outcome.message)
+        return
     _emit(outcome.proposal, outcome.message, as_json)
 
 

@@ -3,7 +3,8 @@ any by id, accept (all weeks or some) or reject it.
 
 Whoever sees the runner reads; the runner's coaches and admins make and decide (a runner
 403); another runner's plan answers 404, as an unknown proposal does; a proposal already
-decided answers 409, weeks not proposed 422.
+decided answers 409, weeks not proposed 422. Making one answers 201 with the proposal,
+or 200 with only the message ("No change needed: …") when no week needs a change.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class ReplanOut(Schema):
     message = fields.Str()
 
 
+class NoChangeOut(Schema):
+    message = fields.Str(
+        metadata={"description": "why no proposal was made: 'No change needed: …' with form"}
+    )
+
+
 class AcceptIn(Schema):
     weeks = fields.List(
         fields.Int(validate=validate.Range(min=1, max=60)),
@@ -64,11 +71,15 @@ class Replan(MethodView):
         return _out(row, "Awaiting a decision." if row else "No proposal awaits a decision.")
 
     @blp.response(201, ReplanOut)
-    def post(self, plan_id: int) -> dict[str, Any]:
+    @blp.alt_response(200, schema=NoChangeOut, description="No week needs a change")
+    def post(self, plan_id: int) -> Any:
         """Re-plan the weeks after the current one from what the runner did (the runner's
-        coaches and admins); ``proposal`` null when no week needs a change."""
+        coaches and admins): 201 with the proposal, or 200 with only the message when no
+        week needs a change (nothing is stored; a pending proposal is superseded)."""
         plan = plan_services.visible_plan(this_user(), plan_id)
         outcome = replan.propose(plan, clock.today(), by=this_user())
+        if outcome.proposal is None:
+            return NoChangeOut().dump({"message": outcome.message}), 200
         return _out(outcome.proposal, outcome.message)
 
 
