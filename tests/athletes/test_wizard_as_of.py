@@ -17,7 +17,7 @@ from smartrunning.athletes.models import ParameterKey, ParameterVersion
 from smartrunning.platform.db import db
 from smartrunning.sessions.models import TrainingSession
 from tests.helpers import WRITTEN_ON, login, make_world, post_form
-from tests.plans.test_plan_basis import _import_steady_runs
+from tests.sessions.steady_runs import import_steady_runs
 
 pytestmark = pytest.mark.usefixtures("on_written_day")
 
@@ -198,7 +198,7 @@ def test_the_training_step_shows_the_level_a_plan_would_give(app: Flask) -> None
 
 def test_the_profile_says_where_heart_rate_targets_come_from(app: Flask) -> None:
     world = make_world(app)
-    _import_steady_runs(app, world.runner_id)
+    import_steady_runs(app, world.runner_id)
     client = app.test_client()
     login(client, "coach")
     page = _text(client.get(f"/runners/{world.runner_id}"))
@@ -234,7 +234,7 @@ def test_dates_start_at_the_first_session_when_history_was_imported_first(
     asks, and a value already stored keeps its own date."""
     world = make_world(app)
     set_today(dt.date(2026, 11, 30))
-    _import_steady_runs(app, world.runner_id)  # runs from 2026-11-18 to 11-27
+    import_steady_runs(app, world.runner_id)  # runs from 2026-11-18 to 11-27
     with app.app_context():
         first = db.session.scalar(
             sa.select(sa.func.min(TrainingSession.local_date)).where(

@@ -14,10 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from smartrunning.athletes import parameters as parameter_services
-from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
+from smartrunning.athletes.models import ParameterKey, ParameterSource
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
-from smartrunning.plans import calendar_edits, plan_schemas
+from smartrunning.plans import calendar_edits
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
@@ -35,7 +35,8 @@ from tests.helpers import (
     post_form,
     with_plans,
 )
-from tests.platform.test_query_counts import queries
+from tests.plans.calendar_data import plan_around_a_session
+from tests.platform.query_counts import queries
 from tests.sessions.sessiondata import import_inline, run_bytes
 
 
@@ -196,36 +197,11 @@ def test_a_skipped_day_leaves_the_planned_totals_and_can_be_planned_again(app: F
         assert day.skipped_reason is None
 
 
-def _plan_around_a_session(app: Flask, world: World) -> tuple[int, dt.date]:
-    """A two-week plan (training days Tue, Thu, Sat, Sun) over a session run on the
-    Monday, a rest day; returns the plan's id and the session's date."""
-    # run_bytes(day) starts 2024-03-01 (a Friday) + day: day 3 is Monday 4 March.
-    import_inline(app, world.runner_id, [("run.fit", run_bytes(3, duration_s=1800))])
-    with app.app_context():
-        plan_schemas.load_default_schemas()
-        runner = db.session.get_one(Runner, world.runner_id)
-        session = db.session.query(TrainingSession).filter_by(runner_id=runner.id).one()
-        assert session.local_date.weekday() == 0
-        request = plan_services.GenerateRequest(
-            session.local_date + dt.timedelta(days=13),
-            10000.0,
-            2,
-            training_days=frozenset({1, 3, 5, 6}),
-            long_run_day=6,
-            sessions_per_week=4,
-        )
-        plan = plan_services.save_plan(
-            runner, plan_schemas.schema_by_name("10 km"), request, created_by=None
-        )
-        db.session.commit()
-        return plan.id, session.local_date
-
-
 def test_a_session_on_a_rest_day_is_shown_and_counted_not_rest(
     app: Flask, set_today: Callable[[dt.date], None]
 ) -> None:
     world = make_world(app)
-    plan_id, day = _plan_around_a_session(app, world)
+    plan_id, day = plan_around_a_session(app, world)
     set_today(day + dt.timedelta(days=6))
     with app.app_context():
         plan = db.session.get_one(Plan, plan_id)
@@ -497,7 +473,7 @@ def test_the_runner_lands_on_today_and_tomorrow(
     app: Flask, set_today: Callable[[dt.date], None]
 ) -> None:
     world = make_world(app)
-    plan_id, day = _plan_around_a_session(app, world)
+    plan_id, day = plan_around_a_session(app, world)
     with app.app_context():
         plan = db.session.get_one(Plan, plan_id)
         planned = next(d for d in plan.days if d.date > day and d.targets)
@@ -582,7 +558,7 @@ def test_calendar_pages_run_the_same_queries_however_many_sessions(
     app: Flask, set_today: Callable[[dt.date], None]
 ) -> None:
     world = make_world(app)
-    plan_id, day = _plan_around_a_session(app, world)
+    plan_id, day = plan_around_a_session(app, world)
     set_today(day + dt.timedelta(days=8))
     coach = app.test_client()
     login(coach, "coach")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 from flask import Flask
 
@@ -20,56 +19,14 @@ from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.science.hr_speed import HRSpeedLine, HRSpeedRefusal
 from smartrunning.science.plans.targets import step_targets
-from smartrunning.science.records import Records
 from smartrunning.science.workouts import Extent, Steady, Workout
 from smartrunning.sessions.hr_speed import runner_hr_line
-from tests.core.fitwriter import Segment, encode_activity
 from tests.helpers import login, make_world
-from tests.sessions.sessiondata import import_inline
+from tests.sessions.steady_runs import SLOPE, import_steady_runs
 
-SLOPE, INTERCEPT = 30.0, 60.0
 TODAY = dt.date(2026, 11, 20)
 """The world's 5 km races are of 2026-05-01: within the year before this day, on any date."""
 RACE_DATE = dt.date(2027, 3, 7)
-
-
-def _steady_run(start: dt.datetime, speed: float, seed: int) -> bytes:
-    """40 min at 1 Hz on the flat: 10 min at 85 % of ``speed``, then ``speed``, with heart
-    rate on the line HR = 60 + 30 · speed."""
-    rng = np.random.default_rng(seed)
-    n = 2400
-    t = np.arange(n, dtype=np.float64)
-    v = np.where(t < 600, 0.85 * speed, speed) * (1 + rng.normal(0, 0.01, n))
-    hr = INTERCEPT + SLOPE * np.where(t < 600, 0.85 * speed, speed) + rng.normal(0, 1.0, n)
-    distance = np.concatenate([[0.0], np.cumsum(v[:-1])])
-    return encode_activity(
-        [
-            Segment(
-                Records(
-                    timestamp_s=start.timestamp() + t,
-                    elapsed_s=t,
-                    distance_m=distance,
-                    speed_mps=v,
-                    heart_rate_bpm=np.round(hr),
-                    cadence_spm=np.full(n, 170.0),
-                    altitude_m=np.full(n, 40.0),
-                    latitude_deg=np.full(n, 52.09),
-                    longitude_deg=5.12 + distance / 68_000.0,
-                    power_w=np.zeros(n),
-                )
-            )
-        ]
-    )
-
-
-def _import_steady_runs(app: Flask, runner_id: int) -> None:
-    today = clock.today()
-    files = []
-    for k, speed in enumerate((2.6, 2.9, 3.2, 3.5)):
-        day = today - dt.timedelta(days=3 + 2 * k)
-        start = dt.datetime(day.year, day.month, day.day, 7, 0, tzinfo=dt.UTC)
-        files.append((f"steady{k}.fit", _steady_run(start, speed, k)))
-    import_inline(app, runner_id, files)
 
 
 def test_the_runners_own_line_sets_the_plans_heart_rates(
@@ -77,7 +34,7 @@ def test_the_runners_own_line_sets_the_plans_heart_rates(
 ) -> None:
     set_today(TODAY)
     world = make_world(app)
-    _import_steady_runs(app, world.runner_id)
+    import_steady_runs(app, world.runner_id)
     today = clock.today()
     with app.app_context():
         line = runner_hr_line(world.runner_id, today + dt.timedelta(days=1))

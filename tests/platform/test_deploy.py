@@ -13,15 +13,12 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 import yaml
 
-from smartrunning.cli import main
 from smartrunning.platform.config import Settings
+from tests.platform.deploy_files import ROOT, SETTINGS, dockerfile, parse
 
-ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = {field.alias for field in Settings.model_fields.values()}
 NOT_OURS = {"PYTHONUNBUFFERED", "UV_PYTHON_DOWNLOADS", "UV_PROJECT_ENVIRONMENT", "PATH"}
 
 
@@ -29,10 +26,6 @@ def compose() -> dict[str, Any]:
     data = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
     assert isinstance(data, dict)
     return data
-
-
-def dockerfile() -> str:
-    return (ROOT / "Dockerfile").read_text()
 
 
 def app_services() -> dict[str, dict[str, Any]]:
@@ -49,15 +42,6 @@ def smartrunning_commands(command: list[str]) -> list[list[str]]:
         parts = [shlex.split(part) for part in command[2].split("&&")]
         return [part[1:] if part[:1] == ["exec"] else part for part in parts]
     return [command]
-
-
-def parse(args: list[str]) -> click.Context:
-    """Parse a command line with our CLI, as click would before running it."""
-    assert args[0] == "smartrunning", args
-    group_context = main.make_context("smartrunning", list(args[1:]), resilient_parsing=True)
-    name, command, rest = main.resolve_command(group_context, list(args[1:]))
-    assert command is not None, f"unknown command {name}"
-    return command.make_context(name or "", rest, parent=group_context)
 
 
 def test_compose_runs_web_and_workers_from_the_app_image() -> None:

@@ -30,7 +30,7 @@ from kubernetes_validate.utils import latest_version
 from smartrunning.app import create_app
 from smartrunning.platform.queue import WORKER_STOP_TIMEOUT_S
 from smartrunning.platform.serve import GRACEFUL_TIMEOUT_S
-from tests.platform.test_deploy import ROOT, SETTINGS, dockerfile, parse
+from tests.platform.deploy_files import ROOT, SETTINGS, dockerfile, parse
 from tests.settings import make_settings
 
 KUBE = ROOT / "deploy" / "kubernetes"

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 
 from smartrunning.accounts.models import Role
 from smartrunning.platform.db import db
 from tests.helpers import login, make_runner, make_user, make_world
+from tests.platform.query_counts import counting, queries
 from tests.sessions.sessiondata import import_inline, run_bytes
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-
-
-def queries(app: Flask, client: FlaskClient, path: str) -> int:
-    with counting(app) as statements:
-        assert client.get(path).status_code == 200
-    return len(statements)
 
 
 def test_list_pages_do_not_grow_with_rows(app: Flask) -> None:

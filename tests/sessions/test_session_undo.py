@@ -19,7 +19,7 @@ from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions.models import TrainingSession
 from tests.helpers import csrf_token, login, make_world, post_form
-from tests.plans.test_calendar import _plan_around_a_session
+from tests.plans.calendar_data import plan_around_a_session
 
 
 def _api(client: FlaskClient, method: str, path: str) -> Any:
@@ -50,7 +50,7 @@ def test_a_deleted_session_asks_first_is_gone_everywhere_and_undo_brings_it_back
     app: Flask, set_today: Callable[[dt.date], None]
 ) -> None:
     world = make_world(app)
-    plan_id, day = _plan_around_a_session(app, world)
+    plan_id, day = plan_around_a_session(app, world)
     set_today(day + dt.timedelta(days=6))
     with app.app_context():
         session_id = db.session.execute(sa_select_id(world.runner_id)).scalar_one()
