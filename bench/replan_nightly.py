@@ -9,7 +9,7 @@ copy of one of them, so the data is made in seconds rather than generating 1,000
 which is not what is measured). A
 third of the runners follow their plan for its first two weeks, a third miss week 2, a
 third run 40 % over it. Then, on the last day of week 2, the queue's job
-(``plans.replan.propose_due``, one process, one thread, each proposal its own
+(``plans.replan.propose_due_on``, one process, one thread, each proposal its own
 transaction) runs over all of them, and the script prints the runners per second, the
 total time and how many proposals were made, with one proposal's diff of each kind.
 """
@@ -133,7 +133,7 @@ def main() -> int:
             print(f"data: {args.runners} runners, plans and sessions made in {made_s:.1f} s")
         with app.app_context():
             began = time.perf_counter()
-            seen, made = replan.propose_due(TODAY)
+            seen, made = replan.propose_due_on(TODAY)
             total = time.perf_counter() - began
             rows = list(db.session.query(ReplanProposal).order_by(ReplanProposal.id))
             by_kind: dict[str, int] = {}

@@ -240,8 +240,8 @@ def test_cli_and_the_daily_job(app: Flask) -> None:
     assert json.loads(took.output)["proposal"]["status"] == "accepted"
     # The job: both plans end their first week on WEEK_END; the day before, none.
     with app.app_context():
-        assert replan.propose_due(WEEK_END - dt.timedelta(days=1)) == (0, 0)
-        seen, made = replan.propose_due(WEEK_END)
+        assert replan.propose_due_on(WEEK_END - dt.timedelta(days=1)) == (0, 0)
+        seen, made = replan.propose_due_on(WEEK_END)
         db.session.commit()
         assert seen == 2
         assert made >= 1
@@ -326,3 +326,34 @@ def test_no_change_needed_answers_200_with_the_message(app: Flask) -> None:
     assert json.loads(out.output) == {"message": body["message"]}
     with app.app_context():
         assert not db.session.execute(sa.select(ReplanProposal)).scalars().all()
+
+
+def test_the_job_ends_each_plan_week_on_its_runner_s_sunday(app: Flask) -> None:
+    """The hourly job proposes at 21:xx on the week's last day in the runner's zone: the
+    Sydney runner (UTC+11 on 8 March 2026) at 10:30 UTC on Sunday, the Los Angeles runner
+    (UTC-7, summer time from that morning) at 04:30 UTC on Monday; at 21:30 UTC on Sunday,
+    neither (Monday morning in Sydney, afternoon in Los Angeles)."""
+    world, _plan_id, _ = _world(app)
+    with app.app_context():
+        db.session.get_one(User, world.runner).time_zone = "Australia/Sydney"
+        db.session.get_one(User, world.other_runner).time_zone = "America/Los_Angeles"
+        db.session.commit()
+        sydney = db.session.get_one(Runner, world.runner_id)
+        assert replan.runner_zone(sydney) == "Australia/Sydney"
+
+        def at(day: dt.date, hour: int) -> dt.datetime:
+            return dt.datetime.combine(day, dt.time(hour, 30), tzinfo=dt.UTC)
+
+        monday = WEEK_END + dt.timedelta(days=1)
+        assert replan.propose_due(at(WEEK_END, 21)) == (0, 0)
+        assert replan.propose_due(at(WEEK_END, 9))[0] == 0  # 20:30 in Sydney
+        assert replan.propose_due(at(WEEK_END, 10))[0] == 1  # 21:30 in Sydney
+        assert replan.propose_due(at(monday, 4))[0] == 1  # 21:30 in Los Angeles
+        assert replan.propose_due(at(monday, 5))[0] == 0
+        rows = db.session.execute(sa.select(ReplanProposal)).scalars().all()
+        assert sorted(r.cut_date for r in rows) == [monday, monday]
+        # The runner's own zone first; a runner without a login: the coach's.
+        sydney.user = None
+        db.session.get_one(User, world.coach).time_zone = "Asia/Tokyo"
+        assert replan.runner_zone(sydney) == "Asia/Tokyo"
+        db.session.rollback()

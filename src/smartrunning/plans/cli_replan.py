@@ -120,8 +120,13 @@ def reject_command(
 @json_option
 @with_appcontext
 def due_command(today: dt.datetime | None, as_json: bool) -> None:
-    """Run the daily job now: a proposal for every plan whose week ends today."""
-    seen, made = replan.propose_due(_day(today))
+    """A proposal for every plan whose week ends today in its runner's time zone (any
+    hour; ``--today``: whose week ends on that day)."""
+    seen, made = (
+        replan.propose_due_on(today.date())
+        if today is not None
+        else replan.propose_due(clock.now(), hour=None)
+    )
     emit(
         {"plans": seen, "proposals": made},
         as_json,

@@ -3,7 +3,8 @@
 A proposal (``replan_build.draft``; rules in ``science.plans.replan``) re-plans the weeks
 after the current one from what the runner did; it is stored and the plan stays as it is
 until a coach accepts it. Made on demand (a coach, the API, the CLI) or by the queue's
-daily job for plans whose week ends that day (``propose_due``). A newer proposal, or a
+hourly job for plans whose week ends that day in the runner's time zone, at 21:xx
+there (``propose_due``). A newer proposal, or a
 plan regenerated or edited since it was made (its days from the cut-off differ), makes a
 pending proposal ``superseded``. Accepting applies the proposed days of the chosen weeks
 (days already past are left) and projects the plan's fitness and form again
@@ -17,19 +18,22 @@ the runner's coaches and admins (``actions.can_plan``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes import rules
+from smartrunning.athletes.models import Runner
 from smartrunning.notifications import hooks
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.plans.replan_build import draft, fingerprint, reproject
 from smartrunning.plans.replan_models import ReplanProposal
+from smartrunning.platform import display
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import Conflict, InvalidInput, NotFound, ServiceError
+from smartrunning.platform.formatting import to_zone
 from smartrunning.platform.transactions import transaction
 
 __all__ = [
@@ -42,7 +46,9 @@ __all__ = [
     "proposals",
     "propose",
     "propose_due",
+    "propose_due_on",
     "reject",
+    "runner_zone",
 ]
 
 MAX_ID = 2**31 - 1
@@ -234,16 +240,64 @@ def reject(row: ReplanProposal, user: User | None, today: dt.date) -> None:
         row.decided_at = now_utc()
 
 
-def propose_due(today: dt.date, limit: int | None = None) -> tuple[int, int]:
-    """The queue's job: for every plan whose week ends ``today`` (the race not yet run,
-    a week left after it), a proposal; returns (plans looked at, proposals made)."""
+DUE_HOUR = 21
+"""The queue's job proposes at 21:xx in the runner's zone on their week's last day."""
+
+
+def runner_zone(runner: Runner) -> str:
+    """The time zone a runner's week ends in: their own login's display zone, else their
+    first coach's (a runner without a login is read by the coach), else UTC
+    (``display.prefs_of``)."""
+    user = runner.user
+    if user is None:
+        coach = min(rules.coach_ids(runner.id), default=None)
+        user = db.session.get(User, coach) if coach is not None else None
+    return display.prefs_of(user).time_zone if user is not None else "UTC"
+
+
+def propose_due(
+    now: dt.datetime, limit: int | None = None, *, hour: int | None = DUE_HOUR
+) -> tuple[int, int]:
+    """The queue's job (hourly): for every plan whose week ends on the runner's local day
+    at ``now`` (``runner_zone``; the race not yet run, a week left after it) and, when
+    ``hour`` is given, whose local hour is ``hour`` (each plan once a week, at the end of
+    its runner's Sunday), a proposal made on that local day; returns (plans looked at,
+    proposals made). ``hour`` None: every plan whose week ends on its runner's local day
+    (the ``due`` command)."""
+    utc = to_zone(now).date()  # local days are within a day of it (UTC-12 to UTC+14)
+    days = (utc - dt.timedelta(days=1), utc + dt.timedelta(days=1))
+    return _propose_due(lambda zone: to_zone(now, zone), days, limit, hour)
+
+
+def propose_due_on(day: dt.date, limit: int | None = None) -> tuple[int, int]:
+    """As ``propose_due`` for plans whose week ends on ``day`` (each runner's local day)."""
+    noon = dt.datetime.combine(day, dt.time(12, 0))
+    return _propose_due(lambda _zone: noon, (day, day), limit, None)
+
+
+def _propose_due(
+    local_now: Callable[[str], dt.datetime],
+    days: tuple[dt.date, dt.date],
+    limit: int | None,
+    hour: int | None,
+) -> tuple[int, int]:
+    earliest, latest = days
     query = (
         sa.select(Plan)
-        .where(Plan.start_date <= today, Plan.race_date > today + dt.timedelta(days=1))
+        .where(Plan.start_date <= latest, Plan.race_date > earliest + dt.timedelta(days=1))
         .order_by(Plan.id)
     )
     seen = made = 0
+    zones: dict[int, str] = {}
     for plan in db.session.execute(query).scalars():
+        if plan.runner_id not in zones:
+            zones[plan.runner_id] = runner_zone(plan.runner)
+        local = local_now(zones[plan.runner_id])
+        today = local.date()
+        if hour is not None and local.hour != hour:
+            continue
+        if not (plan.start_date <= today and plan.race_date > today + dt.timedelta(days=1)):
+            continue
         if (today - plan.start_date).days % 7 != 6:
             continue
         seen += 1
