@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,12 +19,15 @@ from smartrunning.athletes.models import Runner
 from smartrunning.cli import main
 from smartrunning.notifications.models import Notification
 from smartrunning.plans import actions as plan_services
-from smartrunning.plans import replan
+from smartrunning.plans import replan, replan_build
 from smartrunning.plans.models import Plan, PlanDay
 from smartrunning.plans.replan_models import ReplanProposal
+from smartrunning.plans.response import response_inputs
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict, InvalidInput, NotFound
+from smartrunning.science.response import POPULATION, ResponseFit, ResponseParams
+from smartrunning.sessions.history import state_before
 from tests.helpers import World, csrf_token, login, make_best, make_world, post_form
 from tests.plans.replan_data import make_plan, rebuild, run_week
 
@@ -356,4 +360,41 @@ def test_the_job_ends_each_plan_week_on_its_runner_s_sunday(app: Flask) -> None:
         sydney.user = None
         db.session.get_one(User, world.coach).time_zone = "Asia/Tokyo"
         assert replan.runner_zone(sydney) == "Asia/Tokyo"
+        db.session.rollback()
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_form_uses_the_fitted_time_constants_when_the_fit_is_used(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Population: the stored history's CTL - ATL (42 and 7 d), the basis says so with the
+    fit's reason; a fitted model (τ₁ = 30 d, τ₂ = 5 d): CTL and ATL over the daily loads
+    with them (X_d = X_{d-1} + (L_d - X_{d-1})(1 - e^(-1/τ)), summed here by hand)."""
+
+    _, plan_id, _ = _world(app)
+    with app.app_context():
+        plan = db.session.get_one(Plan, plan_id)
+        cut = WEEK_END + dt.timedelta(days=1)
+        made = replan_build.draft(plan, clock.today())
+        state = state_before(plan.runner, cut)
+        assert made.basis["ctl"] == round(state.ctl, 1)
+        assert made.basis["form_model"].startswith("population constants (τ₁ = 42 d, τ₂ = 7 d): ")
+        fitted = ResponseFit(
+            True, "fitted", ResponseParams(50.0, POPULATION.k1, POPULATION.k2, 30.0, 5.0),
+            n=6, span_d=200, rmse=0.5, r2=0.8,
+        )  # fmt: skip
+        monkeypatch.setattr(replan_build, "response_fit", lambda *a, **k: fitted)
+        made = replan_build.draft(plan, clock.today())
+        _first, loads, _ = response_inputs(plan.runner, WEEK_END)
+        ctl = atl = 0.0
+        for load in loads:
+            ctl += (load - ctl) * (1 - math.exp(-1 / 30.0))
+            atl += (load - atl) * (1 - math.exp(-1 / 5.0))
+        assert made.basis["ctl"] == round(ctl, 1)
+        assert made.basis["atl"] == round(atl, 1)
+        assert made.basis["form"] == round(ctl - atl, 1)
+        assert made.basis["form_model"] == (
+            "the runner's fitted response model (τ₁ = 30 d, τ₂ = 5 d)"
+        )
+        assert round(state.ctl, 1) != made.basis["ctl"]
         db.session.rollback()

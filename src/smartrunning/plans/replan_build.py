@@ -9,8 +9,11 @@ the duration stated, when stated), partly done at half of it; in the current wee
 after today count as planned (today counts what is done: the daily job runs late in the
 day, ``replan_tasks``). The four weeks
 before the plan count as the generator laid them out (``replan`` module doc). Form is
-CTL − ATL at the end of the day before the cut-off, from the stored history
-(``sessions.history.state_before``), population constants.
+CTL − ATL at the end of the day before the cut-off: with the runner's fitted response
+model's time constants (``plans.response.response_fit``: τ₁ for fitness, τ₂ for fatigue,
+over the stored daily loads) when the fit is used, else the population ones (42 and 7 d,
+the stored history: ``sessions.history.state_before``); the basis says which and why
+(``form_model``). k₁ and k₂ scale performance, not form (CTL − ATL weighs both alike).
 
 A changed week's days that may change (not edited by a coach, not marked or skipped, no
 linked session, not the race) are each scaled to their new load
@@ -30,10 +33,11 @@ import sqlalchemy as sa
 
 from smartrunning.plans.basis import plan_day_parameters, stored_line
 from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.response import response_fit, response_inputs
 from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
-from smartrunning.science.history import HistoryParams
+from smartrunning.science.history import HistoryParams, daily_history
 from smartrunning.science.load import planned_rtss
 from smartrunning.science.plans.kinds import duration_bounds, race_tag
 from smartrunning.science.plans.model import PlanLimits
@@ -196,6 +200,31 @@ def _rescaled(day: PlanDay, target: float, tag: str) -> dict[str, Any]:
     }
 
 
+def _form(plan: Plan, cut: dt.date) -> tuple[float, float, str]:
+    """CTL, ATL at the end of the day before ``cut`` and the model they come from (module
+    doc)."""
+    eve = cut - dt.timedelta(days=1)
+    fit = response_fit(plan.runner, eve, commit=False)  # the caller's transaction commits
+    if fit.fitted:
+        first, loads, _performances = response_inputs(plan.runner, eve)
+        if len(loads):
+            tau1, tau2 = fit.params.tau1_d, fit.params.tau2_d
+            found = daily_history(
+                loads, first, params=HistoryParams(fitness_tau_d=tau1, fatigue_tau_d=tau2)
+            )
+            return (
+                float(found.ctl[-1]),
+                float(found.atl[-1]),
+                f"the runner's fitted response model (τ₁ = {tau1:.0f} d, τ₂ = {tau2:.0f} d)",
+            )
+    state = state_before(plan.runner, cut)
+    return (
+        state.ctl,
+        state.atl,
+        f"population constants (τ₁ = 42 d, τ₂ = 7 d): {fit.reason}",
+    )
+
+
 @dataclass(frozen=True)
 class Draft:
     """A proposal before it is stored: ``weeks`` the per-week diff (changed weeks only),
@@ -212,8 +241,8 @@ def draft(plan: Plan, today: dt.date) -> Draft:
     """The re-plan of ``plan``'s remaining weeks as of ``today`` (module doc)."""
     cut = cut_date(plan, today)
     past = _past_weeks(plan, cut, today)
-    state = state_before(plan.runner, cut)
-    form = state.ctl - state.atl
+    ctl, atl, form_model = _form(plan, cut)
+    form = ctl - atl
     cut_week = (cut - plan.start_date).days // 7
     future: dict[int, float] = defaultdict(float)
     for day in plan.days:
@@ -271,8 +300,9 @@ def draft(plan: Plan, today: dt.date) -> Draft:
     basis = {
         "today": today.isoformat(),
         "form": round(form, 1),
-        "ctl": round(state.ctl, 1),
-        "atl": round(state.atl, 1),
+        "ctl": round(ctl, 1),
+        "atl": round(atl, 1),
+        "form_model": form_model,
         "weeks_done": [
             {"week": w.number, "planned": None if w.planned is None else round(w.planned, 1),
              "actual": round(w.actual, 1)}
