@@ -28,38 +28,18 @@ from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict, InvalidInput, NotFound
 from smartrunning.science.response import POPULATION, ResponseFit, ResponseParams
 from smartrunning.sessions.history import state_before
-from tests.helpers import World, csrf_token, login, make_best, make_world, post_form
-from tests.plans.replan_data import make_plan, rebuild, run_week
+from tests.helpers import csrf_token, login, post_form
+from tests.plans.replan_data import rebuild, run_week
+from tests.plans.replan_world import RACE, START, WEEK_END
+from tests.plans.replan_world import missed_first_week as _world
 
 pytestmark = pytest.mark.db
-
-START = dt.date(2026, 3, 2)
-WEEKS = 8
-RACE = START + dt.timedelta(days=7 * WEEKS - 1)
-WEEK_END = START + dt.timedelta(days=6)
 
 
 @pytest.fixture
 def at_week_end() -> Iterator[None]:
     with clock.clock_at(dt.datetime.combine(WEEK_END, dt.time(21, 30), tzinfo=dt.UTC)):
         yield
-
-
-def _world(app: Flask) -> tuple[World, int, int]:
-    """The world; a plan for each runner from START; both missed the first week."""
-    world = make_world(app)
-    for rid in (world.runner_id, world.other_runner_id):
-        make_best(app, rid, 5000.0, 22 * 60.0, START - dt.timedelta(days=60))
-    ids = []
-    with app.app_context():
-        for rid in (world.runner_id, world.other_runner_id):
-            runner = db.session.get_one(Runner, rid)
-            for w in range(4, 0, -1):
-                run_week(rid, START - dt.timedelta(days=7 * w), [45, 0, 55, 0, 50, 75, 0])
-            rebuild(runner, START - dt.timedelta(days=28))
-            ids.append(make_plan(runner, RACE, WEEKS, START - dt.timedelta(days=1)).id)
-        db.session.commit()
-    return world, ids[0], ids[1]
 
 
 def _api(client: FlaskClient, path: str, body: object | None = None) -> tuple[int, dict[str, Any]]:
@@ -398,3 +378,61 @@ def test_form_uses_the_fitted_time_constants_when_the_fit_is_used(
         )
         assert round(state.ctl, 1) != made.basis["ctl"]
         db.session.rollback()
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_days_under_their_kind_s_shortest_become_the_kind_below_or_rest(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Weeks re-planned to 40 % (the floor): no day is left under its kind's shortest
+    (long run 30 min, quality 25, easy 20): a long run or quality session becomes an easy
+    run named so, an easy run a rest day (removed when accepted, its load to the others)."""
+    from smartrunning.science.plans import replan as rules
+    from smartrunning.science.plans.kinds import KIND_DURATION_S
+
+    real = rules.replan_loads
+
+    def floor(*args: Any, **kwargs: Any) -> list[rules.WeekLoad]:
+        return [
+            rules.WeekLoad(w.number, w.planned, 0.4 * w.planned, "return", ("test",))
+            for w in real(*args, **kwargs)
+        ]
+
+    monkeypatch.setattr(replan_build, "replan_loads", floor)
+    world, plan_id, _ = _world(app)
+    with app.app_context():
+        coach = db.session.get_one(User, world.coach)
+        plan = db.session.get_one(Plan, plan_id)
+        row = replan.propose(plan, clock.today(), by=coach).proposal
+        assert row is not None
+        kinds = {(d["before"]["kind"], d["after"]["kind"]) for d in row.days}
+        rests = [d for d in row.days if d["after"].get("rest")]
+        easies = [d for d in row.days if "(instead of" in d["after"]["workout_name"]]
+        easies = [d for d in easies if not d["after"].get("rest")]
+        assert rests, kinds
+        assert easies, kinds
+        for d in row.days:
+            after = d["after"]
+            if after.get("rest"):
+                assert d["before"]["kind"] in ("easy", "recovery") or after["load"] == 0
+                assert after["workout_name"].startswith("Rest (instead of ")
+                continue
+            shortest = KIND_DURATION_S.get(after["kind"], KIND_DURATION_S["easy"])[0]
+            if after["kind"] == "easy" and after["slot"] == "":
+                assert after["duration_s"] >= shortest - 60, d
+            name = after["workout_name"]
+            if "(instead of" in name:  # a long run or quality session made an easy run
+                assert d["before"]["kind"] not in ("easy", "recovery") or d["before"]["slot"]
+                assert after["kind"] == "easy"
+                assert not after["hard"]
+                assert name.startswith("Easy run ")
+        gone = {int(d["day_id"]) for d in rests}
+        replan.accept(row, coach, clock.today())
+        left = {d.id for d in plan.days}
+        assert not gone & left
+        assert (
+            not db.session.execute(sa.select(PlanDay).where(PlanDay.id.in_(gone))).scalars().all()
+        )
+        demoted = next(d for d in plan.days if d.id == int(easies[0]["day_id"]))
+        assert (demoted.kind, demoted.hard) == ("easy", False)
+        assert "(instead of" in demoted.workout_name

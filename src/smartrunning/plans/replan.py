@@ -220,6 +220,15 @@ def accept(
 
 
 def _apply(day: PlanDay, after: dict[str, Any], row: ReplanProposal) -> None:
+    """The day as proposed; a day proposed as a rest day is removed (a rest day has no
+    row); a day made the kind below (``replan_build.demotion``) takes its kind too."""
+    if after.get("rest"):
+        row.plan.days.remove(day)
+        db.session.delete(day)
+        return
+    day.kind = after["kind"]
+    day.slot = after["slot"]
+    day.hard = after["hard"]
     day.workout_name = after["workout_name"]
     day.duration_s = after["duration_s"]
     day.distance_m = after["distance_m"]

@@ -18,7 +18,16 @@ the stored history: ``sessions.history.state_before``); the basis says which and
 A changed week's days that may change (not edited by a coach, not marked or skipped, no
 linked session, not the race) are each scaled to their new load
 (``scaling.scale_workout``, within their kind's duration bounds) at the day's CS, with
-their targets, name, duration and distance recomputed as an edit does.
+their targets, name, duration and distance recomputed as an edit does. A day whose new
+load is under what its kind holds at its shortest (``kinds.KIND_DURATION_S``: a long run
+30 min, a quality session 25, an easy run 20, a recovery run 15) becomes the kind below,
+as the generator's own rules do (``science.plans.limits``: a quality session too short
+becomes an easy run; ``days``: a light week gives up easy sessions): a long run or a
+quality session becomes an easy run of its load at Daniels' easy pace
+(``intensity.EASY_RUN_FRACTION``), named so ("Easy run 24 min (instead of the long
+run)"); an easy or recovery run, or an easy run that would be under 20 min, becomes a
+rest day (the day is removed when the proposal is accepted), its load shared by the
+week's other re-planned days.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,7 +48,9 @@ from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.science.history import HistoryParams, daily_history
 from smartrunning.science.load import planned_rtss
-from smartrunning.science.plans.kinds import duration_bounds, race_tag
+from smartrunning.science.plans.intensity import EASY_RUN_FRACTION
+from smartrunning.science.plans.kinds import KIND_DURATION_S, duration_bounds, race_tag
+from smartrunning.science.plans.limits import EASY_KINDS
 from smartrunning.science.plans.model import PlanLimits
 from smartrunning.science.plans.project import project
 from smartrunning.science.plans.replan import (
@@ -53,6 +64,7 @@ from smartrunning.science.plans.replan import (
 from smartrunning.science.plans.scaling import content_name, scale_workout
 from smartrunning.science.plans.schema import LONG_SLOT
 from smartrunning.science.plans.targets import step_targets
+from smartrunning.science.workouts import Extent, Steady, Workout
 from smartrunning.science.zwo import read_zwo
 from smartrunning.science.zwo_write import write_zwo
 from smartrunning.sessions.history import state_before
@@ -178,20 +190,85 @@ def _values(day: PlanDay) -> dict[str, Any]:
     }
 
 
-def _rescaled(day: PlanDay, target: float, tag: str) -> dict[str, Any]:
-    """``day`` scaled to ``target`` load at its CS (module doc): its new values."""
+EASY = "easy"
+REST = "rest"
+
+
+def _kind_minimum(day: PlanDay) -> tuple[str, float]:
+    """The day's kind for its shortest length (a long-run slot holds a long run) and
+    that length, s."""
+    kind = "long" if day.slot == LONG_SLOT else day.kind
+    return kind, KIND_DURATION_S.get(kind, KIND_DURATION_S[EASY])[0]
+
+
+def _easy_seconds(target: float) -> float:
+    """Minutes of easy running (Daniels' easy pace) that hold ``target`` rTSS."""
+    return round(target / (EASY_RUN_FRACTION**2 * 100.0) * 3600.0 / 60.0) * 60.0
+
+
+def demotion(day: PlanDay, target: float, speed: float) -> str | None:
+    """What a day re-planned to ``target`` becomes when under its kind's shortest
+    (module doc): ``EASY``, ``REST`` or None (it stays its kind)."""
+    kind, shortest = _kind_minimum(day)
+    content = read_zwo(day.zwo.encode("utf-8"))
+    full = content.estimated_load(speed)
+    seconds = content.total_duration_s(speed)
+    if full <= 0 or seconds <= 0 or target * seconds / full >= shortest - 1.0:
+        return None
+    if kind in EASY_KINDS or _easy_seconds(target) < KIND_DURATION_S[EASY][0]:
+        return REST
+    return EASY
+
+
+def _rest(day: PlanDay) -> dict[str, Any]:
+    _kind, shortest = _kind_minimum(day)
+    return {
+        "kind": REST,
+        "slot": day.slot,
+        "hard": False,
+        "workout_name": f"Rest (instead of {day.workout_name}: under its {shortest / 60:.0f} min)",
+        "duration_s": 0.0,
+        "distance_m": 0.0,
+        "load": 0.0,
+        "rest": True,
+        "zwo": None,
+        "targets": None,
+    }
+
+
+def _rescaled(day: PlanDay, target: float, tag: str, becomes: str | None = None) -> dict[str, Any]:
+    """``day`` scaled to ``target`` load at its CS (module doc): its new values; ``becomes``
+    ``EASY``: an easy run of that load instead."""
+    if becomes == REST:
+        return _rest(day)
     content = read_zwo(day.zwo.encode("utf-8"))
     line = stored_line((day.plan.projection or {}).get("basis"))
     params = plan_day_parameters(day.plan.runner, day.date, line)
     speed = params.cs_mps if params.cs_mps is not None else DEFAULT_SPEED_MPS
     if target <= 0 or content.estimated_load(speed) <= 0:
         return {**_values(day), "zwo": day.zwo, "targets": day.targets}
-    scaled = scale_workout(content, target, speed, duration_bounds(day.kind, tag)).workout
+    kind, slot, hard = day.kind, day.slot, day.hard
+    if becomes == EASY:
+        was = "the long run" if day.slot == LONG_SLOT else day.workout_name
+        easy = Workout(
+            name="Easy run",
+            sport="run",
+            steps=(Steady(Extent(_easy_seconds(target)), EASY_RUN_FRACTION),),
+            tags=("kind:easy",),
+        )
+        scaled = replace(
+            easy, name=f"{content_name('Easy run', easy, speed, EASY)} (instead of {was})"
+        )
+        kind, slot, hard = EASY, "", False
+        name = scaled.name
+    else:
+        scaled = scale_workout(content, target, speed, duration_bounds(day.kind, tag)).workout
+        name = content_name(day.workout_name, scaled, speed, day.kind)
     return {
-        "kind": day.kind,
-        "slot": day.slot,
-        "hard": day.hard,
-        "workout_name": content_name(day.workout_name, scaled, speed, day.kind),
+        "kind": kind,
+        "slot": slot,
+        "hard": hard,
+        "workout_name": name,
         "duration_s": float(scaled.total_duration_s(speed)),
         "distance_m": float(scaled.total_distance_m(speed)),
         "load": float(planned_rtss(scaled, speed)),
@@ -237,6 +314,29 @@ class Draft:
     days: list[dict[str, Any]]
 
 
+def _demotions(days: list[PlanDay], targets: dict[int, float]) -> dict[int, str]:
+    """Days under their kind's shortest (module doc) and what they become; a day that
+    becomes a rest day hands its target to the week's other re-planned days (in
+    ``targets``, in proportion)."""
+    out: dict[int, str] = {}
+    for i in sorted(targets, key=lambda i: targets[i]):  # the smallest first
+        day = days[i]
+        line = stored_line((day.plan.projection or {}).get("basis"))
+        params = plan_day_parameters(day.plan.runner, day.date, line)
+        speed = params.cs_mps if params.cs_mps is not None else DEFAULT_SPEED_MPS
+        found = demotion(day, targets[i], speed)
+        if found is None:
+            continue
+        out[i] = found
+        if found == REST:
+            others = [j for j in targets if days[j].week == day.week and j != i and j not in out]
+            total = sum(targets[j] for j in others)
+            for j in others:
+                targets[j] += targets[i] * targets[j] / total if total > 0 else 0.0
+            targets[i] = 0.0
+    return out
+
+
 def draft(plan: Plan, today: dt.date) -> Draft:
     """The re-plan of ``plan``'s remaining weeks as of ``today`` (module doc)."""
     cut = cut_date(plan, today)
@@ -258,7 +358,10 @@ def draft(plan: Plan, today: dt.date) -> Draft:
         {week: w.load for week, w in changed.items()},
     )
     tag = race_tag(plan.race_distance_m)
-    after: dict[int, dict[str, Any]] = {i: _rescaled(days[i], t, tag) for i, t in targets.items()}
+    becomes = _demotions(days, targets)
+    after: dict[int, dict[str, Any]] = {
+        i: _rescaled(days[i], t, tag, becomes.get(i)) for i, t in targets.items()
+    }
     weeks: list[dict[str, Any]] = []
     for week, load in sorted(changed.items()):
         members = [i for i, d in enumerate(days) if d.week == week]
