@@ -26,7 +26,7 @@ from smartrunning.athletes.policy import (
     get_runner_or_404,
     may_edit_parameter,
 )
-from smartrunning.athletes.schemas import ZoneOut
+from smartrunning.athletes.schemas import BestOut, BestShape, ZoneOut
 from smartrunning.platform import clock
 from smartrunning.platform.errors import (
     Conflict,
@@ -77,21 +77,6 @@ class BestIn(Schema):
         validate=validate.OneOf([k.value for k in BestKind]),
         metadata={"description": "race, time_trial (anchor CS) or training (does not)"},
     )
-
-
-class BestOut(Schema):
-    id = fields.Int()
-    distance_m = fields.Float()
-    time_s = fields.Float()
-    date = fields.Date()
-    event_name = fields.Str()
-    source = fields.Str()
-    is_record = fields.Bool()
-    kind = fields.Str(metadata={"description": "race, time_trial or training"})
-    anchor = fields.Bool(metadata={"description": "used by the CS fit"})
-    evidence = fields.Str(metadata={"description": "why it is, or is not, used"})
-    mean_hr_bpm = fields.Float(allow_none=True)
-    session_id = fields.Int(allow_none=True)
 
 
 class SuggestionOut(Schema):
@@ -249,18 +234,14 @@ class ParameterHistory(MethodView):
 @blp.route("/<int:runner_id>/bests")
 class Bests(MethodView):
     @blp.response(200, BestOut(many=True))
-    def get(self, runner_id: int) -> list[dict[str, Any]]:
+    def get(self, runner_id: int) -> list[BestShape]:
         """Every personal-best entry by distance and date, marking new records."""
         runner = get_runner_or_404(runner_id)
-        return [
-            {**_best_dict(e.best), "is_record": e.is_record}
-            for entries in best_services.timeline(runner).values()
-            for e in entries
-        ]
+        return [row.best for rows in profiles.best_timeline(runner).values() for row in rows]
 
     @blp.arguments(BestIn)
     @blp.response(201, BestOut)
-    def post(self, data: dict[str, Any], runner_id: int) -> dict[str, Any]:
+    def post(self, data: dict[str, Any], runner_id: int) -> BestShape:
         """Add a manual personal best; CS/D′ is refitted from its date on."""
         runner = get_runner_or_404(runner_id)
         best = best_services.save_personal_best(
@@ -273,23 +254,7 @@ class Bests(MethodView):
             event_name=data["event_name"],
             kind=BestKind(data["kind"]),
         )
-        return {**_best_dict(best), "is_record": True}
-
-
-def _best_dict(best: Any) -> dict[str, Any]:
-    return {
-        "id": best.id,
-        "distance_m": best.distance_m,
-        "time_s": best.time_s,
-        "date": best.date,
-        "event_name": best.event_name,
-        "source": best.source,
-        "kind": best.kind.value,
-        "anchor": best.anchor,
-        "evidence": best.evidence,
-        "mean_hr_bpm": best.mean_hr_bpm,
-        "session_id": best.session_id,
-    }
+        return profiles.best_shape(best, is_record=True)
 
 
 @blp.route("/<int:runner_id>/cs-suggestions")

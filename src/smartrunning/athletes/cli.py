@@ -206,13 +206,8 @@ def pb_add_command(
     )
     cs = parameter_services.parameters_on(runner, clock.today()).critical_speed
     data = {
-        "id": best.id,
+        **profiles.best_shape(best, is_record=True).as_dict(),
         "runner_id": runner.id,
-        "distance_m": best.distance_m,
-        "time_s": best.time_s,
-        "date": best.date,
-        "kind": best.kind.value,
-        "anchor": best.anchor,
         "critical_speed": {
             "value": parameter_services.encode_value(ParameterKey.CRITICAL_SPEED, cs.value),
             "source": cs.source.value,

@@ -4,20 +4,63 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.models import (
     ParameterKey,
     ParameterVersion,
+    PersonalBest,
     Runner,
 )
+from smartrunning.athletes.schemas import BestShape
 from smartrunning.science.heart_rate import age_years, estimate_hrmax
 from smartrunning.science.predictions import Prediction
 from smartrunning.science.zones import ZoneSet
 
-__all__ = ["parameter_history", "predictions_json", "profile_summary", "zones_json"]
+__all__ = [
+    "TimelineRow",
+    "best_shape",
+    "best_timeline",
+    "parameter_history",
+    "predictions_json",
+    "profile_summary",
+    "zones_json",
+]
+
+
+def best_shape(best: PersonalBest, *, is_record: bool) -> BestShape:
+    """The personal-best entry as the API, the CLI and the pages show it."""
+    return BestShape(
+        id=best.id,
+        distance_m=best.distance_m,
+        time_s=best.time_s,
+        date=best.date,
+        event_name=best.event_name,
+        source=best.source.value,
+        is_record=is_record,
+        kind=best.kind.value,
+        anchor=best.anchor,
+        evidence=best.evidence,
+        mean_hr_bpm=best.mean_hr_bpm,
+        session_id=best.session_id,
+    )
+
+
+class TimelineRow(NamedTuple):
+    """A row of the bests' timeline: the distance's label and the entry."""
+
+    label: str
+    best: BestShape
+
+
+def best_timeline(runner: Runner) -> dict[float, list[TimelineRow]]:
+    """Per distance, every entry in date order (``is_record``: it set a new best)."""
+    return {
+        distance: [TimelineRow(e.label, best_shape(e.best, is_record=e.is_record)) for e in rows]
+        for distance, rows in best_services.timeline(runner).items()
+    }
 
 
 def zones_json(zones: ZoneSet) -> list[dict[str, Any]]:
@@ -102,17 +145,9 @@ def profile_summary(runner: Runner, today: dt.date) -> dict[str, Any]:
         },
         "hr_zones": zones_json(params.hr_zones),
         "pace_zones": zones_json(params.pace_zones),
+        # The day's best at each distance (so a record on that day; brief() leaves it out).
         "personal_bests": [
-            {
-                "id": b.id,
-                "distance_m": b.distance_m,
-                "time_s": b.time_s,
-                "date": b.date,
-                "kind": b.kind.value,
-                "anchor": b.anchor,
-                "evidence": b.evidence,
-                "session_id": b.session_id,
-            }
+            best_shape(b, is_record=True).brief()
             for b in best_services.personal_bests_on(runner, today)
         ],
         "critical_speed": {

@@ -1,12 +1,25 @@
-"""Marshmallow schemas shared by the API endpoints."""
+"""Marshmallow schemas shared by the API endpoints, and the shapes of an athlete's
+resources as pages, the API and the CLI show them.
+
+:class:`BestShape`: a personal-best entry (``athletes.profiles.best_shape`` builds it
+from the model); the API serialises it with :data:`BestOut`, derived from the same fields;
+the CLI prints :meth:`~smartrunning.platform.shapes.Shape.as_dict` with ``--json``; the
+profile page's table and the onboarding wizard read its attributes.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from smartrunning.platform.shapes import Shape, doc, schema_of
+
 __all__ = [
+    "BestOut",
+    "BestShape",
     "MeSchema",
     "RunnerCreateSchema",
     "RunnerDeletedSchema",
@@ -86,3 +99,41 @@ class ZoneOut(Schema):
     name = fields.Str()
     lower = fields.Float()
     upper = fields.Float(allow_none=True)
+
+
+@dataclass(frozen=True, slots=True)
+class BestShape(Shape):
+    """A personal-best entry: a result entered (``source`` manual) or found in a session
+    (``session_id``); ``is_record``: faster than every earlier entry at its distance."""
+
+    id: int
+    distance_m: float
+    time_s: float
+    date: dt.date
+    event_name: str
+    source: str
+    is_record: bool
+    kind: str = field(metadata=doc("race, time_trial or training"))
+    anchor: bool = field(metadata=doc("used by the CS fit"))
+    evidence: str = field(metadata=doc("why it is, or is not, used"))
+    mean_hr_bpm: float | None
+    session_id: int | None
+
+    BRIEF: ClassVar[tuple[str, ...]] = (
+        "id",
+        "distance_m",
+        "time_s",
+        "date",
+        "kind",
+        "anchor",
+        "evidence",
+        "session_id",
+    )
+    """The fields a profile lists for each of its day's bests (``personal_bests``)."""
+
+    def brief(self) -> dict[str, Any]:
+        """The :data:`BRIEF` fields, in declaration order (a profile's ``personal_bests``)."""
+        return {k: v for k, v in self.as_dict().items() if k in self.BRIEF}
+
+
+BestOut = schema_of(BestShape, name="BestOut")

@@ -69,7 +69,7 @@ def runner_detail(runner_id: int) -> ResponseReturnValue:
             ParameterKey.CRITICAL_SPEED,
         )
     }
-    timeline = best_services.timeline(runner)
+    timeline = profiles.best_timeline(runner)
     zone_dates = sorted(
         {v["valid_from"] for key in ("hrmax_bpm", "hrrest_bpm", "hr_zones") for v in history[key]}
         | {clock.today()}

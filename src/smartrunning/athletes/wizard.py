@@ -14,8 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from smartrunning.accounts.models import Role
 from smartrunning.accounts.policy import this_user
-from smartrunning.athletes import bests as best_services
-from smartrunning.athletes import onboarding, profile_basis
+from smartrunning.athletes import onboarding, profile_basis, profiles
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.forms import (
     LOAD_MODEL_CHOICES,
@@ -237,7 +236,7 @@ def _bests(runner: Runner) -> ResponseReturnValue:
             if added:
                 flash(f"{added} personal best(s) added.", "success")
             return _next(runner, 3)
-    timeline = best_services.timeline(runner)
+    timeline = profiles.best_timeline(runner)
     return _render(runner, 3, form, timeline=timeline)
 
 
