@@ -35,14 +35,20 @@ def test_followed_plan_keeps_its_weeks() -> None:
 
 def test_missed_week_worked_example() -> None:
     # Weeks 1-3 done as planned, week 4 missed: 7 days off, so (Daniels' return after
-    # 6-28 days) week 5 is a return week of 7 days, 3.5 at 50 % and 3.5 at 75 %:
-    # 4.375 / 7 = 62.5 % of its plan, 0.625 × 146.4 = 91.5.
+    # 6-28 days) week 5 is a return week of 7 days, 3.5 at 50 % and 3.5 at 75 % of the
+    # load before the break (week 3's 121): 4.375 / 7 = 62.5 %, 0.625 × 121 = 75.6.
     past = [*_followed(3), PastWeek(4, PLAN[3], 0.0)]
     weeks = replan_loads(past, PLAN[4:], 5, form=12.0)
-    assert weeks[0].load == pytest.approx(0.625 * 146.4)
+    assert weeks[0].load == pytest.approx(0.625 * 121.0)
     assert weeks[0].rule == "return"
     assert weeks[0].reasons[:2] == ("week 4 was 100 % under plan", "form is +12")
-    assert "back after 7 days off: 62 % of plan (Daniels" in weeks[0].reasons[2]
+    assert (
+        "back after 7 days off: 62 % of the load before the break (121) (Daniels"
+        in (weeks[0].reasons[2])
+    )
+    # Accepted, then re-planned again on the same day: nothing more comes off.
+    again = replan_loads(past, [weeks[0].load, *PLAN[5:]], 5)
+    assert [w.load for w in again] == [weeks[0].load, *(w.load for w in weeks[1:])]
     # Week 6: the return is over; the missed and the return weeks count at the load
     # before the break (121) for the caps, so the plan builds from it at +10 %:
     # 1.1 × 121 = 133.1 (the acute:chronic bound, 1.3 × mean(110, 121, 121, 121) =
@@ -106,7 +112,7 @@ def test_recovery_week_after_a_return_keeps_its_plan() -> None:
     past = [*_followed(3), PastWeek(4, PLAN[3], 0.0)]
     weeks = replan_loads(past, plan, 5)
     assert weeks[0].rule == "return"
-    assert weeks[1].load == 110.0  # the return week took its share of its own plan
+    assert weeks[1].load == 110.0  # the return week took its share; no shape after it
     assert weeks[2].load == pytest.approx(1.1 * 121.0)
 
 
@@ -122,9 +128,10 @@ def test_recovery_week_keeps_its_shape() -> None:
 
 def test_four_weeks_off_return_at_half_then_three_quarters() -> None:
     past = [PastWeek(i, 100.0, 0.0) for i in range(1, 5)]
+    # 28 days off after weeks before the plan at 100: 14 days at 50, 14 at 75, then
+    # the plan's growth from the load before the break (1.1 × 100).
     weeks = replan_loads(past, [110.0, 120.0, 130.0, 140.0, 150.0], 5)
-    assert [w.load for w in weeks[:4]] == pytest.approx([55.0, 60.0, 97.5, 105.0])
-    assert weeks[4].load == pytest.approx(1.1 * 105.0)
+    assert [w.load for w in weeks] == pytest.approx([50.0, 50.0, 75.0, 75.0, 110.0])
 
 
 def test_a_break_over_28_days_is_held_at_the_floor() -> None:

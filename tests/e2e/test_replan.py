@@ -45,9 +45,10 @@ def test_coach_re_plans_after_a_missed_week(
     expect(coach.get_by_test_id("replan-panel")).to_contain_text("week 2: −")
     coach.get_by_test_id("replan-panel").screenshot(path=artifacts / "96-replan-panel.png")
     coach.get_by_test_id("replan-review").click()
-    count = weeks.count()
-    assert count >= 2
-    weeks.nth(count - 1).get_by_role("checkbox").uncheck()
+    # One week missed: only the return week changes (Daniels: 7 days off, 62.5 % of
+    # plan); the weeks after build on the load before the break, within 5 % of plan.
+    expect(weeks).to_have_count(1)
+    expect(weeks.first).to_contain_text("back after 7 days off")
     coach.get_by_test_id("replan-accept").click()
     expect(coach.get_by_text("Re-plan accepted")).to_be_visible()
     expect(coach.get_by_test_id("replan-history")).to_contain_text("accepted by coach")
@@ -55,7 +56,7 @@ def test_coach_re_plans_after_a_missed_week(
     with app.app_context():
         row = db.session.query(ReplanProposal).one()
         assert row.status == "accepted"
-        assert len(row.accepted_weeks or []) == count - 1
+        assert row.accepted_weeks == [2]
 
     phone = new_page(390, 844)
     log_in(phone, live_server, "coach", PASSWORD)

@@ -11,9 +11,12 @@ lowest of these caps; the loads run in order, so a lowered week feeds the caps a
   half at 75 % of the load. A week's days off are its missed share × 7, rounded (the
   re-plan sees weeks, not days; a week missed outright is 7 days off, consecutive
   missed weeks add up); each re-planned week takes the mean share of its seven days in
-  the return period, of its planned load (the plan is the load the runner would have
-  resumed). Past 28 days off (his longer categories also lower VDOT) the weeks are held
-  at ``FLOOR_SHARE`` and the coach is told to generate the plan again.
+  the return period, of the load before the break (Daniels' "previous load": the last
+  week before the break as done, or bridged over partly missed weeks; never above the
+  week's plan). Being absolute, it does not compound when a re-plan is accepted and the
+  weeks are re-planned again. Past 28 days off (his longer categories also lower VDOT)
+  the weeks are held at ``FLOOR_SHARE`` of that load and the coach is told to generate
+  the plan again.
 - growth: at most (1 + ``MAX_WEEKLY_GROWTH``) × the higher of the two weeks before it;
 - acute:chronic: at most ``MAX_ACWR`` × the mean of the four weeks before it, a safety
   bound (Gabbett, BJSM 2016: keep the ratio ≤ 1.3, injury risk climbs past 1.5);
@@ -130,8 +133,9 @@ def days_off(week: PastWeek) -> int:
 
 
 def return_share(break_d: int, first_d: int) -> float:
-    """The mean share of the load over the seven days from day ``first_d`` (0: the first
-    day back) of the return after ``break_d`` days off (Daniels, module doc): 1 for
+    """The mean share of the load before the break over the seven days from day
+    ``first_d`` (0: the first day back) of the return after ``break_d`` days off
+    (Daniels, module doc): 1 for
     breaks up to 5 days, else 50 % over the first half of ``break_d`` days, 75 % over the
     second, 100 % after; ``FLOOR_SHARE`` within ``break_d`` days of a break over 28 days.
     E.g. 7 days off: the next week 3.5 × 0.5 + 3.5 × 0.75 = 4.375 / 7 = 62.5 %."""
@@ -236,9 +240,10 @@ def replan_loads(
             long_break = caps_of.break_d > MAX_RETURN_DAYS
             caps.append(
                 (
-                    share * plan,
+                    share * caps_of.before_break,
                     "return",
-                    f"back after {caps_of.break_d} days off: {share * 100:.0f} % of plan "
+                    f"back after {caps_of.break_d} days off: {share * 100:.0f} % of the load "
+                    f"before the break ({caps_of.before_break:.0f}) "
                     + (
                         "(over 28 days: generate the plan again)"
                         if long_break
