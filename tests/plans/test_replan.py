@@ -436,3 +436,30 @@ def test_days_under_their_kind_s_shortest_become_the_kind_below_or_rest(
         demoted = next(d for d in plan.days if d.id == int(easies[0]["day_id"]))
         assert (demoted.kind, demoted.hard) == ("easy", False)
         assert "(instead of" in demoted.workout_name
+
+
+@pytest.mark.usefixtures("at_week_end")
+def test_re_planning_again_after_accepting_changes_nothing_more(app: Flask) -> None:
+    """Week 1 run 40 % over: the part above 1.3 × the four weeks before comes off week 2
+    once; asked again the same day after accepting, no change is needed (the rules read
+    the weeks as planned before the accepted proposal of that cut-off)."""
+    world, plan_id, _ = _world(app)
+    with app.app_context():
+        coach = db.session.get_one(User, world.coach)
+        plan = db.session.get_one(Plan, plan_id)
+        first = [0.0] * 7
+        for pday in plan.days:
+            if pday.week == 0:
+                first[(pday.date - START).days] += 1.4 * pday.load
+        run_week(plan.runner_id, START, first)
+        rebuild(plan.runner, START)
+        db.session.commit()
+        row = replan.propose(plan, clock.today(), by=coach).proposal
+        assert row is not None
+        assert row.weeks[0]["rule"] == "extra"
+        week2 = sum(d.load for d in plan.days if d.week == 1)
+        replan.accept(row, coach, clock.today())
+        assert sum(d.load for d in plan.days if d.week == 1) < week2 * 0.95
+        again = replan.propose(plan, clock.today(), by=coach)
+        assert again.proposal is None, again.proposal and again.proposal.weeks
+        assert again.message.startswith("No change needed")

@@ -42,6 +42,7 @@ import sqlalchemy as sa
 
 from smartrunning.plans.basis import plan_day_parameters, stored_line
 from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.replan_models import ReplanProposal
 from smartrunning.plans.response import response_fit, response_inputs
 from smartrunning.plans.stored import targets_json
 from smartrunning.platform.db import db
@@ -337,6 +338,38 @@ def _demotions(days: list[PlanDay], targets: dict[int, float]) -> dict[int, str]
     return out
 
 
+def _planned_before_accepted(plan: Plan, cut: dt.date, cut_week: int) -> dict[int, float]:
+    """The planned load of each week from ``cut_week`` on, with the days a proposal of
+    the same cut-off accepted counted as they were before it (rest days it removed
+    included): the rules apply to the plan, not to the plan already re-planned on that
+    day, so re-planning again after accepting changes nothing more (the extra running
+    given back is taken once)."""
+    rows = db.session.execute(
+        sa.select(ReplanProposal)
+        .where(
+            ReplanProposal.plan_id == plan.id,
+            ReplanProposal.cut_date == cut,
+            ReplanProposal.status == "accepted",
+        )
+        .order_by(ReplanProposal.id)
+    ).scalars()
+    before: dict[int, tuple[int, float]] = {}
+    for row in rows:
+        for item in row.days:
+            if item["week"] in (row.accepted_weeks or ()):
+                before.setdefault(int(item["day_id"]), (item["week"] - 1, item["before"]["load"]))
+    future: dict[int, float] = defaultdict(float)
+    present = set()
+    for day in plan.days:
+        present.add(day.id)
+        if day.week >= cut_week:
+            future[day.week] += before[day.id][1] if day.id in before else day.load
+    for day_id, (week, load) in before.items():
+        if day_id not in present and week >= cut_week:
+            future[week] += load  # a day the accepted proposal made a rest day
+    return future
+
+
 def draft(plan: Plan, today: dt.date) -> Draft:
     """The re-plan of ``plan``'s remaining weeks as of ``today`` (module doc)."""
     cut = cut_date(plan, today)
@@ -344,10 +377,7 @@ def draft(plan: Plan, today: dt.date) -> Draft:
     ctl, atl, form_model = _form(plan, cut)
     form = ctl - atl
     cut_week = (cut - plan.start_date).days // 7
-    future: dict[int, float] = defaultdict(float)
-    for day in plan.days:
-        if day.week >= cut_week:
-            future[day.week] += day.load
+    future = _planned_before_accepted(plan, cut, cut_week)
     numbers = sorted(future)
     loads = replan_loads(past, [future[w] for w in numbers], cut_week + 1, form)
     changed = {w.number - 1: w for w in loads if w.changed}
