@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, TypedDict
 
 import pytest
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields
 
 from smartrunning.platform.shapes import NOT_IN_API, Shape, doc, schema_of
@@ -102,3 +105,35 @@ def test_a_type_without_a_field_is_refused() -> None:
 
     with pytest.raises(TypeError, match="no API field"):
         schema_of(_Odd, name="OddOut")
+
+
+class _Colour(StrEnum):
+    RED = "red"
+
+
+@dataclass(frozen=True, slots=True)
+class _Job(Shape):
+    colour: _Colour
+    at: dt.datetime = field(metadata=doc(as_text=True))
+    until: dt.datetime | None = field(metadata=doc(as_text=True))
+    counts: dict[str, int]
+
+
+def test_enums_texts_and_typed_dicts_in_the_api() -> None:
+    """A StrEnum is its value; ``as_text`` a datetime's ISO text documented as a plain
+    string; a dict of ints is typed in the API docs."""
+    job = _Job(_Colour.RED, dt.datetime(2026, 3, 1, 7, 0, tzinfo=dt.UTC), None, {"a": 2})
+    schema = schema_of(_Job, name="JobThingOut")()
+    assert schema.dump(job) == {
+        "colour": "red",
+        "at": "2026-03-01T07:00:00+00:00",
+        "until": None,
+        "counts": {"a": 2},
+    }
+    spec = APISpec("t", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.schema("JobThingOut", schema=schema)
+    props = spec.to_dict()["components"]["schemas"]["JobThingOut"]["properties"]
+    assert props["at"] == {"type": "string"}
+    assert props["until"] == {"type": "string", "nullable": True}
+    assert props["counts"] == {"type": "object", "additionalProperties": {"type": "integer"}}
+    assert props["colour"] == {"type": "string"}

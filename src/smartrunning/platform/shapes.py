@@ -7,16 +7,19 @@ from the model; pages and CLI text read its attributes; the CLI's JSON prints
 marshmallow schema :func:`schema_of` derives from the same fields. A field is added,
 renamed or documented in one place.
 
-Field types map to marshmallow fields: ``int``, ``float``, ``str``, ``bool``,
-``datetime`` (aware), ``date``, ``list[...]``, ``dict[...]`` and TypedDicts (objects);
+Field types map to marshmallow fields: ``int``, ``float``, ``str``, ``bool``, a ``StrEnum``
+(its value, a string), ``datetime`` (aware), ``date``, ``list[...]``, ``dict[...]`` (with
+``int``, ``float`` or ``str`` values: typed in the API) and TypedDicts (objects);
 ``X | None`` may be ``null``. A field's metadata (:func:`doc`) adds its description or its values,
-marks it ``null``-able in the API although its type is not, or keeps it out of the API.
+marks it ``null``-able in the API although its type is not, documents a ``datetime`` as a
+plain string, or keeps it out of the API.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import types
 import typing
 from collections.abc import Sequence
@@ -30,15 +33,23 @@ _DESCRIPTION: Final = "description"
 _ENUM: Final = "enum"
 _NULLABLE: Final = "api_nullable"
 _IN_API: Final = "in_api"
+_AS_TEXT: Final = "api_as_text"
 
 
 def doc(
-    description: str | None = None, *, nullable: bool = False, enum: Sequence[str] = ()
+    description: str | None = None,
+    *,
+    nullable: bool = False,
+    enum: Sequence[str] = (),
+    as_text: bool = False,
 ) -> dict[str, Any]:
     """A field's metadata: its description and (``enum``) its values in the API docs;
     ``nullable`` documents it as possibly ``null`` although its type is not (a promise the
-    API already made)."""
+    API already made); ``as_text``: a ``datetime`` the API documents as a plain string
+    (its ISO 8601 text, without a format: what the API always said)."""
     metadata: dict[str, Any] = {}
+    if as_text:
+        metadata[_AS_TEXT] = True
     if description is not None:
         metadata[_DESCRIPTION] = description
     if enum:
@@ -63,7 +74,16 @@ class Shape:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-def _field_for(hint: Any, *, nullable: bool, **kwargs: Any) -> fields.Field[Any]:
+class _IsoText(fields.String):
+    """A ``datetime`` as its ISO 8601 text, documented as a plain string."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value.isoformat())
+
+
+def _field_for(
+    hint: Any, *, nullable: bool, as_text: bool = False, **kwargs: Any
+) -> fields.Field[Any]:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         nullable = nullable or len(args) < len(typing.get_args(hint))
@@ -79,15 +99,22 @@ def _field_for(hint: Any, *, nullable: bool, **kwargs: Any) -> fields.Field[Any]
         return fields.Int(**kwargs)
     if hint is float:
         return fields.Float(**kwargs)
-    if hint is str:
+    if hint is str or (isinstance(hint, type) and issubclass(hint, enum.StrEnum)):
         return fields.Str(**kwargs)
     if hint is dt.datetime:
-        return fields.AwareDateTime(**kwargs)
+        return _IsoText(**kwargs) if as_text else fields.AwareDateTime(**kwargs)
     if hint is dt.date:
         return fields.Date(**kwargs)
     if origin is list:
         (item,) = typing.get_args(hint)
         return fields.List(_field_for(item, nullable=False), **kwargs)
+    if origin is dict and typing.get_args(hint)[1] in (int, float, str):
+        key, value = typing.get_args(hint)
+        return fields.Dict(
+            keys=_field_for(key, nullable=False),
+            values=_field_for(value, nullable=False),
+            **kwargs,
+        )
     if origin is dict or hint is dict or typing.is_typeddict(hint):
         return fields.Dict(**kwargs)
     raise TypeError(f"no API field for {hint!r}")
@@ -110,6 +137,9 @@ def schema_of(shape: type[Shape], *, name: str) -> type[Schema]:
             key = f"{f.name}_value"
             kwargs.update(attribute=f.name, data_key=f.name)
         declared[key] = _field_for(
-            hints[f.name], nullable=bool(f.metadata.get(_NULLABLE)), **kwargs
+            hints[f.name],
+            nullable=bool(f.metadata.get(_NULLABLE)),
+            as_text=bool(f.metadata.get(_AS_TEXT)),
+            **kwargs,
         )
     return Schema.from_dict(declared, name=name)

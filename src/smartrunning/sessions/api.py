@@ -24,6 +24,9 @@ from smartrunning.sessions import import_reports, quotas, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import performance as performance_services
 from smartrunning.sessions.schemas import (
+    JobOut,
+    JobReport,
+    JobSummaryOut,
     SessionDetail,
     SessionDetailOut,
     SessionOut,
@@ -54,19 +57,6 @@ class SessionQuery(Schema):
     direction = fields.Str(
         load_default="desc", data_key="dir", validate=validate.OneOf(["asc", "desc"])
     )
-
-
-class JobOut(Schema):
-    id = fields.Int()
-    runner_id = fields.Int()
-    status = fields.Str()
-    source = fields.Str()
-    created_at = fields.Str()
-    finished_at = fields.Str(allow_none=True)
-    files_total = fields.Int()
-    files_done = fields.Int()
-    by_status = fields.Dict(keys=fields.Str(), values=fields.Int())
-    files = fields.List(fields.Dict())
 
 
 class UploadOut(Schema):
@@ -280,11 +270,6 @@ class RunnerHistory(MethodView):
         return json_response(body)
 
 
-class JobSummaryOut(JobOut):
-    class Meta:
-        exclude = ("files",)
-
-
 class JobsQuery(Schema):
     limit = fields.Int(load_default=20, validate=validate.Range(1, 200))
 
@@ -293,20 +278,20 @@ class JobsQuery(Schema):
 class RunnerJobs(MethodView):
     @blp.arguments(JobsQuery, location="query")
     @blp.response(200, JobSummaryOut(many=True))
-    def get(self, query: dict[str, Any], runner_id: int) -> list[dict[str, Any]]:
+    def get(self, query: dict[str, Any], runner_id: int) -> list[JobReport]:
         """The runner's latest imports, newest first, with their progress (no per-file
         results: ``/api/jobs/{id}`` has them)."""
         runner = get_runner_or_404(runner_id)
-        return [r.as_dict() for r in import_reports.list_jobs([runner.id], limit=query["limit"])]
+        return import_reports.list_jobs([runner.id], limit=query["limit"])
 
 
 @jobs_blp.route("/<int:job_id>")
 class JobById(MethodView):
     @jobs_blp.response(200, JobOut)
-    def get(self, job_id: int) -> dict[str, Any]:
+    def get(self, job_id: int) -> JobReport:
         """An import's status, progress and per-file results."""
         try:
             job = import_reports.visible_job(this_user(), job_id)
         except NotFound:
             abort(404, message="No such import job.")
-        return import_reports.job_report(job).as_dict()
+        return import_reports.job_report(job)

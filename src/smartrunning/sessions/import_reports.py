@@ -6,8 +6,6 @@ jobs), so it is always what the files say, whichever worker moved them.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,8 +18,8 @@ from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,
     ImportJob,
-    JobStatus,
 )
+from smartrunning.sessions.schemas import JobReport
 
 __all__ = [
     "JobReport",
@@ -32,40 +30,6 @@ __all__ = [
     "reread_job",
     "visible_job",
 ]
-
-
-@dataclass(frozen=True)
-class JobReport:
-    """A job's progress and, optionally, its per-file results (JSON-ready via ``as_dict``)."""
-
-    id: int
-    runner_id: int
-    status: JobStatus
-    source: str
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-    files_total: int
-    files_done: int
-    by_status: dict[str, int]
-    files: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        return self.status is JobStatus.DONE
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "runner_id": self.runner_id,
-            "status": self.status.value,
-            "source": self.source,
-            "created_at": self.created_at.isoformat(),
-            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-            "files_total": self.files_total,
-            "files_done": self.files_done,
-            "by_status": self.by_status,
-            "files": self.files,
-        }
 
 
 def file_report(row: ImportFile) -> dict[str, Any]:

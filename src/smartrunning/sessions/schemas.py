@@ -8,6 +8,11 @@ session_summary`, :func:`~smartrunning.sessions.actions.session_detail`); the AP
 serialises them with :data:`SessionOut` and :data:`SessionDetailOut`, derived from the same
 fields; the CLI prints :meth:`~smartrunning.platform.shapes.Shape.as_dict` with ``--json``
 and reads the attributes for its table, as the pages' templates do.
+
+An import job's progress and per-file results (:class:`JobReport`, built by
+``sessions.import_reports``): the API's :data:`JobOut` and :data:`JobSummaryOut` (the list,
+without the files) are derived from it; the upload and job pages, the admin dashboard and
+the ``import`` command read it.
 """
 
 from __future__ import annotations
@@ -17,8 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from smartrunning.platform.shapes import NOT_IN_API, Shape, doc, schema_of
+from smartrunning.sessions.models import JobStatus
 
 __all__ = [
+    "JobOut",
+    "JobReport",
+    "JobSummaryOut",
     "Loads",
     "SessionDetail",
     "SessionDetailOut",
@@ -131,3 +140,33 @@ class WeekVolume(Shape):
 SessionOut = schema_of(SessionSummary, name="SessionOut")
 SessionDetailOut = schema_of(SessionDetail, name="SessionDetailOut")
 WeekOut = schema_of(WeekVolume, name="WeekOut")
+
+
+@dataclass(frozen=True, slots=True)
+class JobReport(Shape):
+    """A job's progress and, optionally, its per-file results."""
+
+    id: int
+    runner_id: int
+    status: JobStatus
+    source: str
+    # The API has always documented both times as plain strings.
+    created_at: dt.datetime = field(metadata=doc(as_text=True))
+    finished_at: dt.datetime | None = field(metadata=doc(as_text=True))
+    files_total: int
+    files_done: int
+    by_status: dict[str, int]
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.status is JobStatus.DONE
+
+
+JobOut = schema_of(JobReport, name="JobOut")
+
+
+class JobSummaryOut(JobOut):  # type: ignore[misc,valid-type]
+    # A job in a list: no per-file results.
+    class Meta:
+        exclude = ("files",)
