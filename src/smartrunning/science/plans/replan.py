@@ -5,8 +5,9 @@ The weeks up to the cut-off (the first plan week after the day of the re-plan) n
 change. Each remaining week's load (``replan_loads``) is its planned load, lowered by the
 lowest of these caps; the loads run in order, so a lowered week feeds the caps after it:
 
-- return after a break (Daniels, *Daniels' Running Formula*, 3rd ed., ch. 9 "Training
-  breaks", Table 9.2): up to 5 days off, resume the load as before (no lowering); 6 to 28
+- return after a break (Daniels, *Daniels' Running Formula*, 3rd ed., "Training breaks":
+  the book's categories, chapter and table not re-checked here): up to 5 days off,
+  resume the load as before (no lowering); 6 to 28
   days off, a return period as long as the break, its first half at 50 % and its second
   half at 75 % of the load. A week's days off are its missed share × 7, rounded (the
   re-plan sees weeks, not days; a week missed outright is 7 days off, consecutive
