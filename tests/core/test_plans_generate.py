@@ -342,6 +342,11 @@ def test_a_cs_version_starting_mid_plan_changes_targets_from_its_date_only(
     a, b = generate_plan(before), generate_plan(after)
     # Daniels' limits are shares of a week's distance: the split's week may change too.
     week_start = start + dt.timedelta(days=7 * ((split - start).days // 7))
+    # The taper's weeks are chosen together (race_week.plan_taper_choice) and Daniels'
+    # paces are not proportional to CS (paces.with_training_paces): a CS version inside
+    # the taper may change the whole taper.
+    taper = [w.start for w in b.weeks if w.block_kind == "taper" and w.start <= split]
+    week_start = min([week_start, *taper])
     early = [d for d in a.days if d.date < week_start]
     assert early == [d for d in b.days if d.date < week_start]
     assert a.projection[: (week_start - start).days] == b.projection[: (week_start - start).days]
@@ -399,8 +404,17 @@ def test_every_default_schema_gives_a_sensible_plan(name: str) -> None:
     assert plan.max_ctl_ramp < 8.0
     assert all(d.targets for d in plan.days)
     assert all(t.pace_s_per_km for d in plan.days for t in d.targets)
-    # Heart rate for every step but repetitions (Daniels sets those by pace only).
-    assert all(t.hr_bpm for d in plan.days for t in d.targets if t.intensity[0] < 1.1)
+    # Heart rate for every step but repetitions (Daniels sets those by pace only), strides
+    # and hill reps under 3 min (run by effort: paces.no_heart_rate); those have none.
+    by_pace = [t for d in plan.days for t in d.targets if t.part == "on" and d.kind == "strides"]
+    by_effort = [t for d in plan.days for t in d.targets if t.part == "on" and d.kind == "hills"]
+    assert all(t.hr_bpm is None for t in (*by_pace, *by_effort))
+    assert all(
+        t.hr_bpm
+        for d in plan.days
+        for t in d.targets
+        if t.intensity[0] < 1.1 and not (t.part == "on" and d.kind in ("strides", "hills"))
+    )
 
 
 def test_short_plans_compress_blocks_and_say_so() -> None:
@@ -466,7 +480,14 @@ def test_without_cs_there_are_no_paces_and_no_prediction() -> None:
     assert plan.predicted_race_time_s is None
     assert isinstance(plan.race.workout.steps[0], Free)
     assert all(t.pace_s_per_km is None for d in plan.days for t in d.targets)
-    assert all(t.hr_bpm is not None for d in plan.days for t in d.targets)
+    by_hr = [
+        t
+        for d in plan.days
+        for t in d.targets
+        if not (t.part == "on" and d.kind in ("strides", "hills"))  # by pace or effort
+    ]
+    assert by_hr
+    assert all(t.hr_bpm is not None for t in by_hr)
     assert WarningCode.NO_CRITICAL_SPEED in {w.code for w in plan.warnings}
 
 

@@ -89,6 +89,7 @@ from smartrunning.science.plans.model import (
     PlanWeek,
     WarningCode,
 )
+from smartrunning.science.plans.paces import with_training_paces
 from smartrunning.science.plans.project import project
 from smartrunning.science.plans.race_week import (
     fit_taper_volume,
@@ -316,6 +317,8 @@ def _plan_day(
     race = _race_on(distance_m, params)
     if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
         workout = with_race_pace(workout, race.speed_mps / params.cs_mps)
+    elif params.cs_mps is not None and params.level is not None:
+        workout = with_training_paces(workout, params.cs_mps, params.level)  # Daniels' T/I/R/M
     low, high = duration_bounds(kind, tag)
     bounds = (low if lowest_s is None else lowest_s, high)
     planned = (

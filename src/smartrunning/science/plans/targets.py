@@ -14,8 +14,10 @@ Targets per step (our choices, stated here):
   easy, marathon, threshold, interval or repetition by share of the runner's VDOT) and
   the heart rate that goes with it: Friel's % of a measured LTHR, else Daniels' % of
   HRmax (easy 65–79 %, marathon 80–90 %, threshold 88–92 %, interval 98–100 %); a ramp
-  spans both ends' ranges; repetitions have none (set by pace only). Never "pace zone
-  n = heart-rate zone n". HR lags in short repetitions, so for them it is a guide;
+  spans both ends' ranges; repetitions have none (set by pace only), nor do strides and
+  hill repetitions under 3 min, whatever their speed (``paces.no_heart_rate``: run by pace,
+  or by effort uphill, as heart rate lags 2–3 min). Never "pace zone n = heart-rate zone
+  n". HR lags in short repetitions, so for them it is a guide;
 - heart rate from the runner's own HR–speed line (``hr_speed``) where one was accepted:
   the line's value at the step's speed ± 3 bpm, for speeds the line covers, clamped to
   the band above widened by ``HR_LINE_MARGIN`` (5 % of HRmax) either way and to HRmax;
@@ -46,7 +48,10 @@ from smartrunning.science.plans.intensity import (
     race_speed,
     runner_vdot,
 )
+from smartrunning.science.plans.paces import no_heart_rate
 from smartrunning.science.workouts import (
+    MIN_DISTANCE_INTENSITY,
+    REFERENCE_CS_MPS,
     Free,
     Intervals,
     MaxEffort,
@@ -285,6 +290,8 @@ def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, .
             targets.append(_target(index, "step", step.intensity_start, step.intensity_end, params))
         elif isinstance(step, Intervals):
             row = _target(index, "on", step.on_intensity, step.on_intensity, params)
+            if no_heart_rate(workout.kind, _on_seconds(step, params)):
+                row = replace(row, hr_bpm=None)  # strides, short hill reps: by pace/effort
             targets.append(_given(row, step.on_target, params))
             if step.off.value > 0:
                 off = step.off_intensity
@@ -295,6 +302,15 @@ def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, .
         else:
             raise TypeError(f"unknown step {step!r}")
     return tuple(targets)
+
+
+def _on_seconds(step: Intervals, params: DayParameters) -> float:
+    """How long one repetition of ``step`` lasts, s (a distance at the day's CS, else at
+    the reference CS)."""
+    if not step.on.is_distance:
+        return step.on.value
+    cs = REFERENCE_CS_MPS if params.cs_mps is None else params.cs_mps
+    return step.on.value / (max(step.on_intensity, MIN_DISTANCE_INTENSITY) * cs)
 
 
 def predict_race_time_s(

@@ -1,0 +1,135 @@
+"""Daniels' training paces for one runner, and the library's sessions run at them.
+
+The library writes workouts as fractions of CS (SCIENCE.md "ZWO workout files"). For easy
+running one fraction suits every runner (``intensity.EASY_RUN_FRACTION``), but threshold,
+interval and repetition paces sit at different fractions of CS for different runners (they
+depend on D′ and on how the runner's races compare with their CS): 6 × 3 min at 1.10 × CS
+was faster than Daniels' I for a masters runner and a sub-3 marathoner (issue #15). So the
+generator sets the hard parts of the library's sessions from the runner's VDOT instead.
+
+The runner's VDOT (``DayParameters.level``): from races when the plan has one (the best race
+VDOT of the last year, ``plans.basis``), else the VDOT of the runner's own CS model (its
+5000 m from CS and D′, ``intensity.runner_vdot``), so the paces still follow the runner's
+CS and D′. Daniels' paces at a VDOT (Daniels' Running Formula, 3rd ed., ch. 4 and the
+training-intensity table; Daniels & Gilbert's oxygen cost, ``intensity.speed_at_share``):
+
+- **T** (threshold): the speed at 88 % of VDOT, about the pace of a one-hour race (the
+  Daniels & Gilbert drop-off gives 88.0 % at 60 min). VDOT 50: 4:15/km, the table's T;
+- **I** (interval): the speed at 97.5 % of VDOT, the middle of Daniels' 95–100 % (he sets I
+  at about vVO2max, a 10–12 min race, for reps of 3–5 min). VDOT 50: 3:55/km, the table's I
+  (1:34 per 400 m); VDOT 30: 5:54 (table 5:55);
+- **R** (repetition): the VDOT-equivalent mile race pace (Daniels: R is about current
+  mile race pace). VDOT 50: 3:37/km (table 3.1: mile 5:50);
+- **M** (marathon): the VDOT-equivalent marathon race pace (table 3.1: VDOT 50, 3:10:49).
+
+Which parts of a library session are which (``intended_intensity``; by the session's
+``kind:`` tag, so the same for every runner): the repetitions of a ``vo2max`` session
+(parts at ≥ 1.0 × CS) are I; the work of a ``threshold`` session (≥ 0.93 × CS) is T; the
+fast finish of a ``long`` run (≥ 0.84 × CS) is M; the strides of a ``strides`` session
+(≥ 1.15 × CS) are R; the repetitions of a ``hills`` session are I *effort*: their fraction
+is grade-adjusted (a flat-equivalent speed; rTSS scores normalised graded speed), so the
+planned load is that of running at I, and they are run by effort, not pace. Race-pace
+sessions follow the predicted race (``generate.with_race_pace``); tempo and progression
+runs and parts given their own pace or heart-rate target keep theirs.
+
+Heart rate (``targets.step_targets``): strides (R) have none, as repetitions (Daniels sets
+them by pace only); hill repetitions shorter than ``HILL_HR_MIN_S`` have none either (heart
+rate lags the effort by 2–3 min, Achten & Jeukendrup, Sports Med 2003: a 1–2 min rep ends
+before it reaches the I band), they are run "by effort"; longer hill reps get the I band.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from functools import lru_cache
+from typing import Final
+
+from smartrunning.science.plans.intensity import Intensity, speed_at_share
+from smartrunning.science.predictions import vdot_time_s
+from smartrunning.science.workouts import Intervals, Steady, Step, Workout
+
+__all__ = [
+    "HILL_HR_MIN_S",
+    "INTENDED",
+    "MARATHON_M",
+    "MILE_M",
+    "TRAINING_SHARE",
+    "intended_intensity",
+    "no_heart_rate",
+    "training_speed_mps",
+    "with_training_paces",
+]
+
+TRAINING_SHARE: Final[dict[Intensity, float]] = {
+    Intensity.THRESHOLD: 0.88,
+    Intensity.INTERVAL: 0.975,
+}
+"""Daniels' T and I as shares of VDOT (module doc)."""
+MILE_M: Final = 1609.344
+MARATHON_M: Final = 42195.0
+HILL_HR_MIN_S: Final = 180.0
+"""Hill repetitions shorter than this have no heart-rate target (module doc)."""
+
+INTENDED: Final[dict[str, tuple[Intensity, float]]] = {
+    "vo2max": (Intensity.INTERVAL, 1.0),
+    "threshold": (Intensity.THRESHOLD, 0.93),
+    "long": (Intensity.MARATHON, 0.84),
+    "strides": (Intensity.REPETITION, 1.15),
+    "hills": (Intensity.INTERVAL, 1.0),
+}
+"""Per ``kind:``, Daniels' intensity of its work and the least CS fraction the library
+writes it at (module doc)."""
+
+
+@lru_cache(maxsize=1024)
+def training_speed_mps(intensity: Intensity, level: float) -> float:
+    """Daniels' pace, as a speed (m/s), for ``intensity`` at VDOT ``level`` (module doc);
+    E has no single pace (``ValueError``)."""
+    if not (math.isfinite(level) and level > 0):
+        raise ValueError(f"VDOT must be positive, got {level!r}")
+    share = TRAINING_SHARE.get(intensity)
+    if share is not None:
+        return speed_at_share(share, level)
+    if intensity == Intensity.REPETITION:
+        return MILE_M / vdot_time_s(level, MILE_M)
+    if intensity == Intensity.MARATHON:
+        return MARATHON_M / vdot_time_s(level, MARATHON_M)
+    raise ValueError(f"Daniels' {intensity.value} running has no single pace")
+
+
+def intended_intensity(kind: str | None, fraction: float) -> Intensity | None:
+    """Daniels' intensity the library means by a part at ``fraction`` × CS of a ``kind``
+    session, or None for a part it leaves as written (module doc)."""
+    found = INTENDED.get(kind or "")
+    if found is None or fraction < found[1]:
+        return None
+    return found[0]
+
+
+def no_heart_rate(kind: str | None, on_s: float) -> bool:
+    """Whether a repetition of ``on_s`` seconds in a ``kind`` session has no heart-rate
+    target: strides, and hill reps under ``HILL_HR_MIN_S`` (module doc)."""
+    return kind == "strides" or (kind == "hills" and on_s < HILL_HR_MIN_S)
+
+
+def with_training_paces(workout: Workout, cs_mps: float, level: float) -> Workout:
+    """``workout`` with its intended parts (``intended_intensity``) at Daniels' pace for
+    VDOT ``level``, as fractions of ``cs_mps``; the rest unchanged."""
+    kind = workout.kind
+    if kind not in INTENDED:
+        return workout
+    steps: list[Step] = []
+    for step in workout.steps:
+        if isinstance(step, Steady) and step.target is None:
+            intent = intended_intensity(kind, step.intensity)
+            if intent is not None:
+                step = replace(step, intensity=training_speed_mps(intent, level) / cs_mps)
+        elif (
+            isinstance(step, Intervals) and step.on_target is None and step.on_intensity_end is None
+        ):
+            intent = intended_intensity(kind, step.on_intensity)
+            if intent is not None:
+                step = replace(step, on_intensity=training_speed_mps(intent, level) / cs_mps)
+        steps.append(step)
+    return replace(workout, steps=tuple(steps))
