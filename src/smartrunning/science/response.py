@@ -336,6 +336,21 @@ def _tau_grid(bounds: tuple[float, float], step: float) -> FloatArray:
     return np.linspace(low, high, round((high - low) / step) + 1)
 
 
+class _Weights:
+    """What the variable projection's grids share for one weighting of the performances:
+    the weighted intercept columns, their (pseudo-)inverse Gram matrix and the values' parts
+    (an offset without weight stays at 0)."""
+
+    def __init__(self, z: FloatArray, y: FloatArray, v: FloatArray) -> None:
+        self.v = v
+        self.zv = z * v[:, None]
+        self.inv = np.linalg.pinv(np.einsum("nq,nr->qr", z, self.zv))
+        self.vy = v * y
+        self.zy = np.einsum("nq,n->q", self.zv, y)
+        self.py = self.inv @ self.zy
+        self.c = float(np.einsum("n,n->", y, self.vy) - self.zy @ self.py)
+
+
 class _Projection:
     """Variable projection of the fitted model (Golub & Pereyra): for given τ₁, τ₂ the
     model is linear in p₀, the offsets and k₁, k₂, so their weighted, regularised least
@@ -374,8 +389,13 @@ class _Projection:
 
     def fit(self, counts: FloatArray) -> tuple[ResponseParams, FloatArray]:
         """The fitted model with each performance counted ``counts`` times."""
-        v = counts * self.data.weight**2
-        cost, a, b, beta = self._best(v, self.tau1, self.tau2, self.g, self.h)
+        keep = np.flatnonzero(counts > 0)  # rows of no weight (held out, not drawn) add nothing
+        weights = _Weights(
+            self.z[keep], self.data.value[keep], (counts * self.data.weight**2)[keep]
+        )
+        cost, a, b, beta = self._best(
+            weights, self.tau1, self.tau2, self.g[:, keep], self.h[:, keep]
+        )
         tau1, tau2 = self.tau1[a], self.tau2[b]
         step1, step2 = _TAU1_STEP_D, _TAU2_STEP_D
         for _level in range(_REFINE_LEVELS):
@@ -385,7 +405,9 @@ class _Projection:
             t2 = np.unique(
                 np.clip(np.linspace(tau2 - step2, tau2 + step2, _REFINE_POINTS), *TAU2_BOUNDS_D)
             )
-            c, a, b, bt = self._best(v, t1, t2, self._columns(t1), self._columns(t2))
+            c, a, b, bt = self._best(
+                weights, t1, t2, self._columns(t1)[:, keep], self._columns(t2)[:, keep]
+            )
             if c <= cost:
                 cost, tau1, tau2, beta = c, t1[a], t2[b], bt
             step1 = 2.0 * step1 / (_REFINE_POINTS - 1)
@@ -397,7 +419,7 @@ class _Projection:
         return params, np.asarray(beta[1:-2], dtype=np.float64)
 
     def _best(
-        self, v: FloatArray, tau1: FloatArray, tau2: FloatArray, g: FloatArray, h: FloatArray
+        self, w: _Weights, tau1: FloatArray, tau2: FloatArray, g: FloatArray, h: FloatArray
     ) -> tuple[float, int, int, FloatArray]:
         """The lowest regularised cost over the grid tau1 × tau2, its indices and the linear
         coefficients (p₀, offsets, u₁, u₂; k = u·K) there.
@@ -405,30 +427,23 @@ class _Projection:
         The intercepts (p₀, offsets: unbounded) are eliminated (Schur complement), leaving
         per grid point a 2-D quadratic in (u₁, u₂) on the box of k's bounds, solved exactly:
         its unconstrained minimum when inside the box, else the best edge minimum."""
-        y = self.data.value
-        zv = self.z * v[:, None]
-        inv = np.linalg.pinv(
-            np.einsum("nq,nr->qr", self.z, zv)
-        )  # an offset without weight stays at 0
-        vy = v * y
+        v, zv, inv, vy, py = w.v, w.zv, w.inv, w.vy, w.py
         gv = g * v
         # einsum, not BLAS: these products are small, and a threaded BLAS stalls on a
         # loaded machine (measured: 0.5 ms against up to 0.4 s).
-        zy = np.einsum("nq,n->q", zv, y)
         zg = np.einsum("nq,an->qa", zv, g)  # q0 × A
         zh = np.einsum("nq,bn->qb", zv, h)  # q0 × B
         s1 = 1.0 / _PRIOR_SD_K_REL**2
         s2 = 1.0 / (2.0 * _PRIOR_SD_K_REL) ** 2
         pg = inv @ zg
         ph = inv @ zh
-        py = inv @ zy
         # Model: intercepts + u₁ g − u₂ h; in (u₁, u₂) the cost is uᵀAu − 2bᵀu + c.
         a11 = (np.einsum("an,an->a", gv, g) - np.einsum("qa,qa->a", zg, pg) + s1)[:, None]
         a22 = (np.einsum("bn,bn->b", h * v, h) - np.einsum("qb,qb->b", zh, ph) + s2)[None, :]
         a12 = -(np.einsum("an,bn->ab", gv, h) - zg.T @ ph)
         b1 = (np.einsum("an,n->a", g, vy) - zg.T @ py + s1)[:, None]
         b2 = (-np.einsum("bn,n->b", h, vy) + zh.T @ py + 2.0 * s2)[None, :]
-        c = float(np.einsum("n,n->", y, vy) - zy @ py) + s1 + 4.0 * s2
+        c = w.c + s1 + 4.0 * s2
         tau_prior = (np.log(tau1 / POPULATION.tau1_d) / _PRIOR_SD_LN_TAU1)[:, None] ** 2 + (
             np.log(tau2 / POPULATION.tau2_d) / _PRIOR_SD_LN_TAU2
         )[None, :] ** 2
