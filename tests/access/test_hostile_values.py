@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.access.cases import CASES
 from tests.access.matrix import Case
-from tests.access.test_access_matrix import CASES
 from tests.helpers import csrf_token, login, make_world, with_plans, with_sessions
 
 HOSTILE: tuple[Any, ...] = (

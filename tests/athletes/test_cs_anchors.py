@@ -32,8 +32,7 @@ from smartrunning.science.predictions import critical_speed_from_vdot, vdot
 from smartrunning.sessions import performance
 from smartrunning.sessions.models import TrainingSession
 from tests.helpers import WRITTEN_ON, csrf_token, login, make_runner, make_world
-from tests.sessions.sessiondata import import_inline
-from tests.sessions.test_recompute_sessions import scaled_run
+from tests.sessions.sessiondata import import_inline, scaled_run
 
 TODAY = WRITTEN_ON
 HALF_M = 21097.5

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -17,70 +16,11 @@ from smartrunning.cli import main
 from smartrunning.plans import response as plan_response
 from smartrunning.plans.models import StoredResponseModel
 from smartrunning.platform.db import db
-from smartrunning.science.history import HistoryParams, daily_history
-from smartrunning.science.predictions import vdot_time_s
-from smartrunning.science.response import K_VDOT_PER_LOAD, ResponseFit, ResponseParams, predict
-from smartrunning.sessions.history import HISTORY_VERSION
-from smartrunning.sessions.models import HistoryDay
+from smartrunning.science.response import ResponseFit
+from tests.athletes.response_data import FIRST, TRUE, with_history_and_races
 from tests.helpers import WRITTEN_ON, login, make_world
 
 pytestmark = pytest.mark.usefixtures("on_written_day")
-
-TRUE = ResponseParams(42.0, 1.25 * K_VDOT_PER_LOAD, 3.0 * K_VDOT_PER_LOAD, 30.0, 10.0)
-FIRST = WRITTEN_ON - dt.timedelta(days=729)
-
-
-def _loads() -> np.ndarray:
-    rng = np.random.default_rng(3)
-    d = np.arange(730)
-    week = np.array([0.0, 60.0, 40.0, 70.0, 0.0, 50.0, 110.0])
-    off = np.where(d % 365 >= 330, 0.15, 1.0)
-    return week[d % 7] * (0.8 + 0.4 * np.sin(d / 120.0)) * off * rng.uniform(0.7, 1.3, 730)
-
-
-def _with_history_and_races(app: Flask, runner_id: int) -> None:
-    """Two years of stored history and a 5 km race every 3 weeks, run as the model with
-    ``TRUE`` says, ±0.3 VDOT."""
-    loads = _loads()
-    history = daily_history(loads, FIRST, params=HistoryParams())
-    rng = np.random.default_rng(4)
-    days = [FIRST + dt.timedelta(days=k) for k in range(40, 729, 21)]
-    levels = predict(TRUE, loads, FIRST, days) + rng.normal(0.0, 0.3, len(days))
-    with app.app_context():
-        db.session.execute(
-            HistoryDay.__table__.insert(),
-            [
-                {
-                    "runner_id": runner_id,
-                    "day": history.day(i),
-                    "load": float(history.load[i]),
-                    "ctl": float(history.ctl[i]),
-                    "atl": float(history.atl[i]),
-                    "form": float(history.form[i]),
-                    "performance": float(history.performance[i]),
-                    "ramp": float(history.ramp[i]),
-                    "monotony": None,
-                    "strain": None,
-                    "g": float(history.g[i]),
-                    "h": float(history.h[i]),
-                    "version": HISTORY_VERSION,
-                }
-                for i in range(len(history))
-            ],
-        )
-        for day, level in zip(days, levels, strict=True):
-            db.session.add(
-                PersonalBest(
-                    runner_id=runner_id,
-                    distance_m=5000.0,
-                    time_s=vdot_time_s(float(level), 5000.0),
-                    date=day,
-                    source=BestSource.MANUAL,
-                    kind=BestKind.RACE,
-                    anchor=True,
-                )
-            )
-        db.session.commit()
 
 
 def test_population_values_and_why_without_training_history(app: Flask, client: object) -> None:
@@ -102,7 +42,7 @@ def test_population_values_and_why_without_training_history(app: Flask, client: 
 
 def test_fitted_from_races_that_follow_the_load(app: Flask, client: object) -> None:
     world = make_world(app)
-    _with_history_and_races(app, world.runner_id)
+    with_history_and_races(app, world.runner_id)
     login(client, "coach")  # type: ignore[arg-type]
     data = client.get(f"/api/runners/{world.runner_id}/response-model").get_json()  # type: ignore[attr-defined]
     assert data["fitted"] is True, data["reason"]
@@ -120,7 +60,7 @@ def test_fitted_from_races_that_follow_the_load(app: Flask, client: object) -> N
 
 def test_cli_shows_the_model_and_refuses_an_unknown_runner(app: Flask) -> None:
     world = make_world(app)
-    _with_history_and_races(app, world.runner_id)
+    with_history_and_races(app, world.runner_id)
     cli = app.test_cli_runner()
     text = cli.invoke(main, ["runner", "response-model", str(world.runner_id)])
     assert text.exit_code == 0, text.output
@@ -136,7 +76,7 @@ def test_cli_shows_the_model_and_refuses_an_unknown_runner(app: Flask) -> None:
 
 def test_profile_page_says_which_values_and_why(app: Flask, client: object) -> None:
     world = make_world(app)
-    _with_history_and_races(app, world.runner_id)
+    with_history_and_races(app, world.runner_id)
     login(client, "coach")  # type: ignore[arg-type]
     page = client.get(f"/runners/{world.runner_id}").get_data(as_text=True)  # type: ignore[attr-defined]
     assert "<strong>Response model:</strong>" in page
@@ -220,7 +160,7 @@ def test_stored_fit_reused_until_its_inputs_change_and_same_as_a_fresh_fit(
     app: Flask, client: object, set_today: Callable[[dt.date], None]
 ) -> None:
     world = make_world(app)
-    _with_history_and_races(app, world.runner_id)
+    with_history_and_races(app, world.runner_id)
     login(client, "coach")  # type: ignore[arg-type]
     api = f"/api/runners/{world.runner_id}/response-model"
     fits = plan_response.FITS.count

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from garmin_fit_sdk import Decoder, Stream
 
 from smartrunning.science.fit import encode_workout
 from smartrunning.science.plans.targets import DayParameters
@@ -14,17 +13,10 @@ from smartrunning.science.workout_targets import extent_totals
 from smartrunning.science.workouts import Extent, Free, Intervals, MaxEffort, Ramp, Steady, Workout
 from smartrunning.science.zones import HRZoneModel
 from smartrunning.science.zwo import read_zwo
+from tests.core.fitdecode import decode
 
 LIBRARY = Path(__file__).resolve().parents[2] / "src" / "smartrunning" / "data" / "workouts"
 HR = HRZoneModel().resolve(190.0)
-
-
-def decode(data: bytes) -> dict[str, Any]:
-    stream = Stream.from_byte_array(bytearray(data))
-    assert Decoder(stream).check_integrity()
-    messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read()
-    assert errors == []
-    return messages
 
 
 def test_interval_workout_decodes_to_steps_durations_targets_and_a_repeat() -> None:

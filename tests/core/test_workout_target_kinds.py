@@ -18,7 +18,7 @@ from smartrunning.science.workouts import (
     target_intensity,
 )
 from smartrunning.science.zwo import ZwoError, read_zwo, write_zwo
-from tests.core.test_fit_workout import decode
+from tests.core.fitdecode import decode
 from tests.core.zwodata import zwo
 
 PACE = Target("pace", 225.0, 230.0)  # 3:45-3:50/km

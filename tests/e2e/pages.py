@@ -20,3 +20,9 @@ def change_password(page: Page, current: str, new: str) -> None:
     page.get_by_label("New password", exact=True).fill(new)
     page.get_by_label("Repeat the new password").fill(new)
     page.get_by_role("button", name="Change password").click()
+
+
+def fits_the_width(page: Page) -> None:
+    """The page is no wider than its viewport (no sideways scrolling)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, f"{width}px wide"  # type: ignore[index]

@@ -13,47 +13,23 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from smartrunning.athletes.models import Runner
-from smartrunning.plans import actions as plan_services
-from smartrunning.plans import plan_schemas
 from smartrunning.plans.models import Plan
 from smartrunning.platform.db import db
-from smartrunning.workouts import imports as workout_imports
-from tests.e2e.pages import log_in
+from tests.e2e.pages import fits_the_width, log_in
 from tests.helpers import PASSWORD, make_world
+from tests.plans.calendar_data import ten_km_plan
 from tests.sessions.sessiondata import import_inline, run_bytes
 
 pytestmark = pytest.mark.e2e
 
 # run_bytes(3) is a run on Monday 4 March 2024; the plan trains Tue, Thu, Sat and Sun.
 MONDAY = dt.date(2024, 3, 4)
-RACE = dt.date(2024, 3, 17)
 
 
 def _day(offset: int) -> str:
     return (MONDAY + dt.timedelta(days=offset)).isoformat()
-
-
-def _plan(app: Flask, runner_id: int) -> int:
-    with app.app_context():
-        workout_imports.load_default_library()
-        plan_schemas.load_default_schemas()
-        runner = db.session.get_one(Runner, runner_id)
-        request = plan_services.GenerateRequest(
-            RACE, 10000.0, 2, frozenset({1, 3, 5, 6}), long_run_day=6, sessions_per_week=4
-        )
-        plan = plan_services.save_plan(
-            runner, plan_schemas.schema_by_name("10 km"), request, created_by=None
-        )
-        db.session.commit()
-        return plan.id
-
-
-def _fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, f"{width}px wide"  # type: ignore[index]
 
 
 def test_coach_works_the_calendar_and_the_runner_lands_on_today(
@@ -65,7 +41,7 @@ def test_coach_works_the_calendar_and_the_runner_lands_on_today(
 ) -> None:
     world = make_world(app)
     import_inline(app, world.runner_id, [("run.fit", run_bytes(3, duration_s=1800))])
-    plan_id = _plan(app, world.runner_id)
+    plan_id = ten_km_plan(app, world.runner_id)
     set_today(MONDAY + dt.timedelta(days=1))
     base = f"{live_server}/plans/{plan_id}"
 
@@ -148,17 +124,17 @@ def test_coach_works_the_calendar_and_the_runner_lands_on_today(
     expect(runner.get_by_test_id("home-feedback")).to_have_attribute(
         "href", re.compile(r"/sessions/\d+/feedback$")
     )
-    _fits(runner)
+    fits_the_width(runner)
     runner.screenshot(path=artifacts / "73-runner-home-phone.png", full_page=True)
     runner.get_by_test_id("home-calendar").click()
     expect(runner.get_by_test_id("week-view")).to_be_visible()
     expect(runner.get_by_test_id(f"edit-{_day(2)}")).to_have_count(0)
-    _fits(runner)
+    fits_the_width(runner)
     runner.screenshot(path=artifacts / "74-calendar-week-phone.png", full_page=True)
     runner.get_by_test_id("view-switch").get_by_role("link", name="Month").click()
     expect(runner.get_by_test_id("month-view")).to_be_visible()
     expect(runner.get_by_test_id(f"unplanned-{_day(0)}")).to_be_visible()
-    _fits(runner)
+    fits_the_width(runner)
     runner.screenshot(path=artifacts / "75-calendar-month-phone.png", full_page=True)
     runner.get_by_test_id(f"cal-{_day(0)}").scroll_into_view_if_needed()
     runner.screenshot(path=artifacts / "76-calendar-month-phone-week.png")

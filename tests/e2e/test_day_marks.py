@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from smartrunning.plans.models import Plan
 from smartrunning.platform.db import db
-from tests.e2e.pages import log_in
-from tests.e2e.test_calendar import _fits, _plan
+from tests.e2e.pages import fits_the_width, log_in
 from tests.helpers import PASSWORD, make_world
+from tests.plans.calendar_data import ten_km_plan
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ def test_runner_marks_today_partly_done_and_the_coach_sees_it(
     set_today: Callable[[dt.date], None],
 ) -> None:
     world = make_world(app)
-    plan_id = _plan(app, world.runner_id)
+    plan_id = ten_km_plan(app, world.runner_id)
     with app.app_context():
         first = min(d.date for d in db.session.get_one(Plan, plan_id).days)
     day_iso = first.isoformat()  # the first planned day, no session
@@ -41,13 +41,13 @@ def test_runner_marks_today_partly_done_and_the_coach_sees_it(
     today = runner.get_by_test_id("home-today")
     expect(today).to_be_visible()
     today.get_by_test_id(f"mark-reason-{day_iso}").fill("calf tight")
-    _fits(runner)
+    fits_the_width(runner)
     runner.screenshot(path=artifacts / "89-home-mark-form-phone.png", full_page=True)
     today.get_by_test_id(f"mark-partly-{day_iso}").click()
     expect(runner.get_by_text("Day marked partly done.")).to_be_visible()
     expect(runner.get_by_test_id("home-today-marked")).to_have_text("Partly done: calf tight")
     expect(runner.get_by_test_id(f"unmark-{day_iso}")).to_be_visible()
-    _fits(runner)
+    fits_the_width(runner)
     runner.screenshot(path=artifacts / "90-home-marked-partly-phone.png", full_page=True)
     assert runner.console_errors == []  # type: ignore[attr-defined]
     with app.app_context():

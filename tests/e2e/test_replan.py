@@ -15,10 +15,9 @@ from playwright.sync_api import expect
 
 from smartrunning.plans.replan_models import ReplanProposal
 from smartrunning.platform.db import db
-from tests.e2e.pages import log_in
-from tests.e2e.test_calendar import _fits
+from tests.e2e.pages import fits_the_width, log_in
 from tests.helpers import PASSWORD
-from tests.plans.test_replan import WEEK_END, _world
+from tests.plans.replan_world import WEEK_END, missed_first_week
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +29,7 @@ def test_coach_re_plans_after_a_missed_week(
     artifacts: Path,
     set_today: Callable[[dt.date], None],
 ) -> None:
-    _, plan_id, _ = _world(app)
+    _, plan_id, _ = missed_first_week(app)
     set_today(WEEK_END)
     coach = new_page()
     log_in(coach, live_server, "coach", PASSWORD)
@@ -39,7 +38,7 @@ def test_coach_re_plans_after_a_missed_week(
     expect(coach.get_by_test_id("replan-pending")).to_be_visible()
     weeks = coach.get_by_test_id("replan-week")
     expect(weeks.first).to_contain_text("week 1 was 100 % under plan")
-    _fits(coach)
+    fits_the_width(coach)
     coach.screenshot(path=artifacts / "95-replan-proposal.png", full_page=True)
     coach.goto(f"{live_server}/plans/{plan_id}")
     expect(coach.get_by_test_id("replan-panel")).to_contain_text("week 2: −")
@@ -64,5 +63,5 @@ def test_coach_re_plans_after_a_missed_week(
     phone.get_by_test_id("replan").click()  # the accepted weeks fit: nothing more to change
     expect(phone.get_by_text("No change needed")).to_be_visible()
     expect(phone.get_by_test_id("replan-history")).to_be_visible()
-    _fits(phone)
+    fits_the_width(phone)
     phone.screenshot(path=artifacts / "97-replan-proposal-phone.png", full_page=True)

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.athletes.test_response_model import _with_history_and_races
+from tests.athletes.response_data import with_history_and_races
 from tests.e2e.pages import log_in
 from tests.helpers import PASSWORD, make_world
 
@@ -20,7 +20,7 @@ def test_profile_shows_the_fitted_response_model(
     app: Flask, live_server: str, new_page: Any, artifacts: Path
 ) -> None:
     world = make_world(app)
-    _with_history_and_races(app, world.runner_id)
+    with_history_and_races(app, world.runner_id)
     for width, name in ((1280, "70-response-model.png"), (390, "71-response-model-phone.png")):
         page = new_page(width=width)
         log_in(page, live_server, "coach", PASSWORD)

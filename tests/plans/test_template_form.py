@@ -20,7 +20,7 @@ from smartrunning.plans import plan_schemas, schema_views, template_form
 from smartrunning.plans.models import PlanSchemaRow
 from smartrunning.platform.db import db
 from smartrunning.science.plans import PlanSchema, SchemaError, parse_schema, schema_to_dict
-from tests.core.test_plans_schema import schemas
+from tests.core.strategies import schemas
 from tests.helpers import login, make_world, post_form, with_plans
 
 SHIPPED = ("5k.json", "10k.json", "half-marathon.json", "marathon.json")

@@ -19,6 +19,7 @@ from flask import Flask
 
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
+from smartrunning.science.records import Records
 from smartrunning.sessions import import_reports, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import ImportJob
@@ -75,6 +76,27 @@ def jumped_run_bytes(day: int = 0, *, jump_s: float, seed: int = 4) -> bytes:
     ts = records.timestamp_s.copy()
     ts[300:480] += jump_s
     return encode_activity([Segment(replace(records, timestamp_s=ts))])
+
+
+def scaled_run(
+    day: int, factor: float, *, hour: int = 0, seed: int = 0, duration_s: int = 1300
+) -> bytes:
+    """A synthetic run ``factor`` times as fast (speed and distance scaled)."""
+    start = DAY0 + dt.timedelta(days=day, hours=hour)
+    r = synthetic_run(duration_s, start=start, seed=seed)
+    scaled = Records(
+        timestamp_s=r.timestamp_s,
+        elapsed_s=r.elapsed_s,
+        distance_m=r.distance_m * factor,
+        speed_mps=r.speed_mps * factor,
+        heart_rate_bpm=r.heart_rate_bpm,
+        cadence_spm=r.cadence_spm,
+        altitude_m=r.altitude_m,
+        latitude_deg=r.latitude_deg,
+        longitude_deg=r.longitude_deg,
+        power_w=r.power_w,
+    )
+    return encode_activity([Segment(scaled)])
 
 
 def gz(data: bytes) -> bytes:

@@ -26,7 +26,6 @@ from smartrunning.athletes.models import (
 )
 from smartrunning.platform.db import db
 from smartrunning.science.history import daily_history, daily_loads
-from smartrunning.science.records import Records
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import performance, recompute
@@ -34,35 +33,12 @@ from smartrunning.sessions.models import (
     HistoryDay,
     TrainingSession,
 )
-from tests.core.fitgen import synthetic_run
-from tests.core.fitwriter import Segment, encode_activity
 from tests.helpers import WRITTEN_ON, make_runner
-from tests.sessions.sessiondata import DAY0, import_inline
+from tests.sessions.sessiondata import import_inline, scaled_run
 
 TODAY = WRITTEN_ON
 
 pytestmark = pytest.mark.usefixtures("on_written_day")
-
-
-def scaled_run(
-    day: int, factor: float, *, hour: int = 0, seed: int = 0, duration_s: int = 1300
-) -> bytes:
-    """A synthetic run ``factor`` times as fast (speed and distance scaled)."""
-    start = DAY0 + dt.timedelta(days=day, hours=hour)
-    r = synthetic_run(duration_s, start=start, seed=seed)
-    scaled = Records(
-        timestamp_s=r.timestamp_s,
-        elapsed_s=r.elapsed_s,
-        distance_m=r.distance_m * factor,
-        speed_mps=r.speed_mps * factor,
-        heart_rate_bpm=r.heart_rate_bpm,
-        cadence_spm=r.cadence_spm,
-        altitude_m=r.altitude_m,
-        latitude_deg=r.latitude_deg,
-        longitude_deg=r.longitude_deg,
-        power_w=r.power_w,
-    )
-    return encode_activity([Segment(scaled)])
 
 
 #: (name, day, hour, speed factor): two runs on day 4, the faster one later that day.

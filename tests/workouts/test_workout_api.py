@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from smartrunning.platform.db import db
 from smartrunning.science.zwo import read_zwo
 from smartrunning.workouts import imports as workout_imports
-from tests.helpers import World, csrf_token, login, make_world
+from tests.workouts.workout_api import api_client, api_error
 
 pytestmark = pytest.mark.usefixtures("on_written_day")
 
@@ -24,39 +23,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "zwo"
 STEADY = [{"type": "steady", "duration": 1200, "unit": "s", "intensity": 0.95}]
 
 
-class Api:
-    """A logged-in client that sends the CSRF header with every write."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-        self.token = csrf_token(client)
-
-    def get(self, path: str) -> Any:
-        return self.client.get(path)
-
-    def send(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
-        headers = {"X-CSRFToken": self.token}
-        if body is not None:
-            kwargs["json"] = body
-        return self.client.open(path, method=method, headers=headers, **kwargs)
-
-
-def _api(app: Flask, username: str = "coach") -> tuple[World, Api]:
-    world = make_world(app)
-    client = app.test_client()
-    assert login(client, username).status_code == 302
-    return world, Api(client)
-
-
-def _error(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    error: dict[str, Any] = response.json["error"]
-    assert set(error) == {"code", "message", "details"}
-    return error
-
-
 def test_list_pages_and_filters(app: Flask) -> None:
-    _, api = _api(app)
+    _, api = api_client(app)
     with app.app_context():
         workout_imports.load_default_library()
         db.session.commit()
@@ -76,12 +44,12 @@ def test_list_pages_and_filters(app: Flask) -> None:
     assert [w["name"] for w in api.get("/api/workouts?q=COACH").json] == ["Coach tempo"]
     assert api.get("/api/workouts?kind=hills").json[0]["kind"] == "hills"
     assert api.get("/api/workouts?sport=bike").json == []
-    _error(api.get("/api/workouts?sport=swim"), 422)
-    _error(api.get("/api/workouts?page_size=1000"), 422)
+    api_error(api.get("/api/workouts?sport=swim"), 422)
+    api_error(api.get("/api/workouts?page_size=1000"), 422)
 
 
 def test_create_from_steps_then_get_with_targets_for_a_runner(app: Flask) -> None:
-    world, api = _api(app)
+    world, api = api_client(app)
     body = {"name": "Api threshold", "sport": "run", "tags": ["kind:threshold"], "steps": STEADY}
     created = api.send("POST", "/api/workouts", body)
     assert created.status_code == 201, created.json
@@ -110,13 +78,13 @@ def test_create_from_steps_then_get_with_targets_for_a_runner(app: Flask) -> Non
     assert resolved["estimated_load"] == pytest.approx(1200 / 3600 * 0.95**2 * 100)
     assert "resolved" not in api.get(f"/api/workouts/{data['id']}").json
     too_early = api.get(f"/api/workouts/{data['id']}?runner_id={world.runner_id}&on=1900-01-01")
-    assert _error(too_early, 422)["details"] == {
+    assert api_error(too_early, 422)["details"] == {
         "json": {"on": [too_early.json["error"]["message"]]}
     }
 
 
 def test_create_from_zwo_text_and_export_it_again(app: Flask) -> None:
-    _, api = _api(app)
+    _, api = api_client(app)
     original = (DATA / "tolerant.zwo").read_text(encoding="utf-8")
     created = api.send("POST", "/api/workouts", {"zwo": original})
     assert created.status_code == 201, created.json
@@ -142,56 +110,56 @@ def test_create_from_zwo_text_and_export_it_again(app: Flask) -> None:
     ],
 )
 def test_bad_bodies_answer_422_naming_the_field(app: Flask, body: Any, where: str) -> None:
-    _, api = _api(app)
-    error = _error(api.send("POST", "/api/workouts", body), 422)
+    _, api = api_client(app)
+    error = api_error(api.send("POST", "/api/workouts", body), 422)
     assert where in json.dumps(error["details"]), error
 
 
 def test_a_broken_zwo_names_the_line(app: Flask) -> None:
-    _, api = _api(app)
+    _, api = api_client(app)
     body = {"zwo": (DATA / "broken-unknown-element.zwo").read_text()}
-    error = _error(api.send("POST", "/api/workouts", body), 422)
+    error = api_error(api.send("POST", "/api/workouts", body), 422)
     assert error["message"] == (
         "Not a valid ZWO file: line 7: unknown element <Sprint> in <workout>"
     )
 
 
 def test_update_and_delete_follow_ownership(app: Flask) -> None:
-    world, api = _api(app)
+    world, api = api_client(app)
     body = {"name": "Renamed", "steps": STEADY, "tags": ["kind:easy"]}
     updated = api.send("PUT", f"/api/workouts/{world.workout_id}", body)
     assert updated.status_code == 200
     assert updated.json["name"] == "Renamed"
     assert updated.json["tags"] == ["kind:easy"]
-    assert _error(api.send("PUT", f"/api/workouts/{world.other_workout_id}", body), 403)
+    assert api_error(api.send("PUT", f"/api/workouts/{world.other_workout_id}", body), 403)
     bad = api.send("PUT", f"/api/workouts/{world.workout_id}", {"name": "x", "steps": [{}]})
-    _error(bad, 422)
+    api_error(bad, 422)
     assert api.get(f"/api/workouts/{world.workout_id}").json["name"] == "Renamed"
     deleted = api.send("DELETE", f"/api/workouts/{world.workout_id}")
     assert deleted.json == {"result": "deleted"}
-    _error(api.get(f"/api/workouts/{world.workout_id}"), 404)
-    _error(api.send("DELETE", f"/api/workouts/{world.default_workout_id}"), 403)
+    api_error(api.get(f"/api/workouts/{world.workout_id}"), 404)
+    api_error(api.send("DELETE", f"/api/workouts/{world.default_workout_id}"), 403)
 
 
 def test_admin_deleting_a_default_archives_it(app: Flask) -> None:
-    world, api = _api(app, "admin")
+    world, api = api_client(app, "admin")
     assert api.send("DELETE", f"/api/workouts/{world.default_workout_id}").json == {
         "result": "archived"
     }
-    _error(api.get(f"/api/workouts/{world.default_workout_id}"), 404)
+    api_error(api.get(f"/api/workouts/{world.default_workout_id}"), 404)
 
 
 def test_fit_export_needs_a_visible_runner(app: Flask) -> None:
-    world, api = _api(app, "admin")
-    _error(api.get(f"/api/workouts/{world.workout_id}/fit"), 422)
+    world, api = api_client(app, "admin")
+    api_error(api.get(f"/api/workouts/{world.workout_id}/fit"), 422)
     ok = api.get(f"/api/workouts/{world.workout_id}/fit?runner_id={world.other_runner_id}")
     assert ok.status_code == 200
     assert ok.data[8:12] == b".FIT"
-    _error(api.get(f"/api/workouts/{world.workout_id}/fit?runner_id=999999"), 404)
+    api_error(api.get(f"/api/workouts/{world.workout_id}/fit?runner_id=999999"), 404)
 
 
 def test_import_reports_each_file(app: Flask) -> None:
-    _, api = _api(app)
+    _, api = api_client(app)
     files = [
         (io.BytesIO((DATA / "distance.zwo").read_bytes()), "distance.zwo"),
         (io.BytesIO((DATA / "xxe-passwd.zwo").read_bytes()), "xxe.zwo"),
@@ -203,11 +171,11 @@ def test_import_reports_each_file(app: Flask) -> None:
     assert response.json["counts"] == {"imported": 1, "failed": 1}
     assert [f["status"] for f in response.json["files"]] == ["imported", "failed"]
     assert response.json["files"][1]["message"].startswith("line 2: a DTD")
-    _error(api.send("POST", "/api/workouts/import", data={}), 422)
+    api_error(api.send("POST", "/api/workouts/import", data={}), 422)
 
 
 def test_preview_validates_and_charts_without_storing(app: Flask) -> None:
-    _, api = _api(app, "runner")
+    _, api = api_client(app, "runner")
     steps = [*STEADY, {"type": "steady", "duration": 1000, "unit": "m", "intensity": 1.0}]
     preview = api.send("POST", "/api/workouts/preview", {"steps": steps})
     assert preview.status_code == 200
@@ -215,7 +183,9 @@ def test_preview_validates_and_charts_without_storing(app: Flask) -> None:
     assert (data["time_steps_s"], data["distance_steps_m"]) == (1200, 1000)
     assert data["chart"]["reference_cs_mps"] == pytest.approx(3.33)
     assert len(data["chart"]["segments"]) == 2
-    error = _error(api.send("POST", "/api/workouts/preview", {"steps": [{"type": "steady"}]}), 422)
+    error = api_error(
+        api.send("POST", "/api/workouts/preview", {"steps": [{"type": "steady"}]}), 422
+    )
     assert "Step 1" in error["message"]
 
 
@@ -246,9 +216,9 @@ def test_an_attribute_given_twice_is_refused_and_the_library_stays_readable(
 ) -> None:
     """Such a workout was stored, then every library read, plan generation included, failed
     on the file it made (XML allows one attribute of a name)."""
-    _, api = _api(app)
+    _, api = api_client(app)
     before = api.get("/api/workouts?page_size=100").json
-    error = _error(api.send("POST", "/api/workouts", {"name": "Twice", "steps": steps}), 422)
+    error = api_error(api.send("POST", "/api/workouts", {"name": "Twice", "steps": steps}), 422)
     assert "twice" in error["message"], error
     listed = api.get("/api/workouts?page_size=100")
     assert listed.status_code == 200
@@ -268,7 +238,7 @@ STANDING_REST = (
 def test_steps_at_zero_have_no_targets_and_every_view_of_them_works(app: Flask) -> None:
     """A recovery standing still (0 %) and a ramp from standstill divided by zero (page,
     API, watch file and plan generation failed for every runner)."""
-    world, api = _api(app)
+    world, api = api_client(app)
     created = api.send("POST", "/api/workouts", {"zwo": STANDING_REST})
     assert created.status_code == 201, created.json
     workout_id = created.json["id"]
@@ -293,16 +263,18 @@ def test_steps_at_zero_have_no_targets_and_every_view_of_them_works(app: Flask) 
 
 
 def test_a_workout_too_big_to_chart_is_refused(app: Flask) -> None:
-    _, api = _api(app)
+    _, api = api_client(app)
     block = {"type": "intervals", "repeat": 500, "on_duration": 30, "off_duration": 30,
              "unit": "s", "on_intensity": 1.1, "off_intensity": 0.6}  # fmt: skip
     for body, message in (
         ({"name": "Huge", "steps": [block] * 3}, "at most 2000 segments"),
         ({"name": "Long", "steps": [{**STEADY[0], "duration": 80_000}] * 2}, "at most 24 h"),
     ):
-        error = _error(api.send("POST", "/api/workouts", body), 422)
+        error = api_error(api.send("POST", "/api/workouts", body), 422)
         assert message in error["message"], error
-        preview = _error(api.send("POST", "/api/workouts/preview", {"steps": body["steps"]}), 422)
+        preview = api_error(
+            api.send("POST", "/api/workouts/preview", {"steps": body["steps"]}), 422
+        )
         assert message in preview["message"], preview
     fits = {"steps": [block] * 2}
     assert api.send("POST", "/api/workouts/preview", fits).status_code == 200
@@ -311,8 +283,8 @@ def test_a_workout_too_big_to_chart_is_refused(app: Flask) -> None:
 def test_a_validation_error_says_what_is_wrong_and_where(app: Flask) -> None:
     """The editor's live preview showed "The request was well-formed but was unable to be
     followed due to semantic errors." for a blank field."""
-    _, api = _api(app)
+    _, api = api_client(app)
     body = {"steps": [{"type": "steady", "duration": "", "unit": "s", "intensity": 0.9}]}
-    error = _error(api.send("POST", "/api/workouts/preview", body), 422)
+    error = api_error(api.send("POST", "/api/workouts/preview", body), 422)
     assert error["message"].startswith("steps.0.duration: "), error
     assert error["details"]["json"]["steps"]["0"]["duration"], error

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from smartrunning.platform.errors import InvalidInput
 from smartrunning.science.zwo import read_zwo, write_zwo
 from smartrunning.workouts.structure import structure_from_json, structure_to_json
-from tests.workouts.test_workout_api import _api, _error
+from tests.workouts.workout_api import api_client, api_error
 
 pytestmark = pytest.mark.usefixtures("on_written_day")
 
@@ -103,7 +103,7 @@ def test_a_text_tag_removed_from_the_tags_is_dropped() -> None:
 
 
 def test_api_imports_shows_and_exports_the_forms_unchanged(app: Flask) -> None:
-    world, api = _api(app)
+    world, api = api_client(app)
     original = FORMS.read_text(encoding="utf-8")
     created = api.send("POST", "/api/workouts", {"zwo": original})
     assert created.status_code == 201, created.json
@@ -128,16 +128,16 @@ def test_api_imports_shows_and_exports_the_forms_unchanged(app: Flask) -> None:
 
 
 def test_api_refuses_a_half_band_with_a_clear_error(app: Flask) -> None:
-    _, api = _api(app)
+    _, api = api_client(app)
     body = {"name": "x", "steps": [{"type": "steady", "duration": 60, "intensity_low": 0.7}]}
-    error = _error(api.send("POST", "/api/workouts", body), 422)
+    error = api_error(api.send("POST", "/api/workouts", body), 422)
     assert "intensity high must be a number" in error["message"]
 
 
 @pytest.mark.parametrize("value", ["NaN", "x", [], {}, True, -1, 99])
 @pytest.mark.parametrize("key", ["intensity_low", "intensity_high", "on_intensity_end"])
 def test_hostile_band_and_ramp_values_are_refused_422(app: Flask, key: str, value: object) -> None:
-    _, api = _api(app)
+    _, api = api_client(app)
     step: dict[str, object] = (
         {"type": "intervals", "repeat": 2, "on_duration": 60, "off_duration": 60,
          "on_intensity": 1.0, "off_intensity": 0.5}
