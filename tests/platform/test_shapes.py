@@ -137,3 +137,24 @@ def test_enums_texts_and_typed_dicts_in_the_api() -> None:
     assert props["until"] == {"type": "string", "nullable": True}
     assert props["counts"] == {"type": "object", "additionalProperties": {"type": "integer"}}
     assert props["colour"] == {"type": "string"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept(Shape):
+    id: int = field(metadata=doc(read_only=True))
+    name: str = field(metadata=doc(required=True))
+    tags: list[str] = field(metadata=doc(read_only=True, untyped=True))
+
+
+def test_an_older_documents_read_only_required_and_untyped_fields_are_kept() -> None:
+    schema = schema_of(_Kept, name="KeptOut")()
+    assert schema.dump(_Kept(1, "n", ["a"])) == {"id": 1, "name": "n", "tags": ["a"]}
+    spec = APISpec("t", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.schema("KeptOut", schema=schema)
+    kept = spec.to_dict()["components"]["schemas"]["KeptOut"]
+    assert kept["properties"] == {
+        "id": {"type": "integer", "readOnly": True},
+        "name": {"type": "string"},
+        "tags": {"readOnly": True},
+    }
+    assert kept["required"] == ["name"]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from smartrunning.accounts.models import Role
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import actions as athlete_services
+from smartrunning.athletes import profiles
 from smartrunning.athletes.models import (
     CoachAssignment,
     Runner,
@@ -24,6 +25,7 @@ from smartrunning.athletes.rules import visible_runners
 from smartrunning.athletes.schemas import (
     RunnerCreateSchema,
     RunnerSchema,
+    RunnerShape,
     RunnerUpdateSchema,
 )
 from smartrunning.platform import clock
@@ -38,21 +40,22 @@ blp = Blueprint("api_runners", __name__, url_prefix="/api/runners", description=
 class Runners(MethodView):
     @blp.response(200, RunnerSchema(many=True))
     @blp.paginate()
-    def get(self, pagination_parameters: PaginationParameters) -> list[Runner]:
+    def get(self, pagination_parameters: PaginationParameters) -> list[RunnerShape]:
         """Runners visible to the caller, by name."""
         query = visible_runners(this_user()).options(
             selectinload(Runner.coach_rows).selectinload(CoachAssignment.coach)
         )
-        return paginate(
+        page = paginate(
             query,
             page=pagination_parameters.page,
             page_size=pagination_parameters.page_size,
             order_by=(sa.func.lower(Runner.name), Runner.id),
-        ).into(pagination_parameters)
+        )
+        return [profiles.runner_shape(r) for r in page.into(pagination_parameters)]
 
     @blp.arguments(RunnerCreateSchema)
     @blp.response(201, RunnerSchema)
-    def post(self, data: dict[str, Any]) -> Runner:
+    def post(self, data: dict[str, Any]) -> RunnerShape:
         """Create a runner (coaches and admins). A coach's new runner is assigned to them."""
         user = this_user()
         if not user.has_role(Role.COACH):
@@ -66,19 +69,19 @@ class Runners(MethodView):
             today=clock.today(),
             coach=coach,
         )
-        return runner
+        return profiles.runner_shape(runner)
 
 
 @blp.route("/<int:runner_id>")
 class RunnerById(MethodView):
     @blp.response(200, RunnerSchema)
-    def get(self, runner_id: int) -> Runner:
+    def get(self, runner_id: int) -> RunnerShape:
         """One runner; another runner's id answers 404."""
-        return get_runner_or_404(runner_id)
+        return profiles.runner_shape(get_runner_or_404(runner_id))
 
     @blp.arguments(RunnerUpdateSchema)
     @blp.response(200, RunnerSchema)
-    def patch(self, data: dict[str, Any], runner_id: int) -> Runner:
+    def patch(self, data: dict[str, Any], runner_id: int) -> RunnerShape:
         """Change a runner's name, birth date or sex (whoever may see the runner, as on the
         profile page). A new birth date or sex recomputes the runner's sessions."""
         runner = get_runner_or_404(runner_id)
@@ -89,4 +92,4 @@ class RunnerById(MethodView):
             athlete_services.parse_sex(data["sex"]) if "sex" in data else runner.sex,
             today=clock.today(),
         )
-        return runner
+        return profiles.runner_shape(runner)

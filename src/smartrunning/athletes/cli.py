@@ -38,13 +38,10 @@ runner_group = AppGroup("runner", help="Runners: create, inspect, update and del
 
 
 def runner_data(runner: Runner) -> dict[str, object]:
+    """The API's runner, and ``user``: the user name of the runner's own login."""
     return {
-        "id": runner.id,
-        "name": runner.name,
-        "birth_date": runner.birth_date,
-        "sex": runner.sex,
+        **profiles.runner_shape(runner).as_dict(),
         "user": runner.user.username if runner.user else None,
-        "coaches": sorted(a.coach.username for a in runner.coach_rows),
     }
 
 

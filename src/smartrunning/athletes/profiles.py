@@ -14,7 +14,7 @@ from smartrunning.athletes.models import (
     PersonalBest,
     Runner,
 )
-from smartrunning.athletes.schemas import BestShape
+from smartrunning.athletes.schemas import BestShape, RunnerShape
 from smartrunning.science.heart_rate import age_years, estimate_hrmax
 from smartrunning.science.predictions import Prediction
 from smartrunning.science.zones import ZoneSet
@@ -26,8 +26,22 @@ __all__ = [
     "parameter_history",
     "predictions_json",
     "profile_summary",
+    "runner_shape",
     "zones_json",
 ]
+
+
+def runner_shape(runner: Runner) -> RunnerShape:
+    """The runner's basics as the API and the CLI show them."""
+    return RunnerShape(
+        id=runner.id,
+        name=runner.name,
+        birth_date=runner.birth_date,
+        sex=runner.sex.value,
+        user_id=runner.user_id,
+        coaches=sorted(a.coach.username for a in runner.coach_rows),
+        created_at=runner.created_at,
+    )
 
 
 def best_shape(best: PersonalBest, *, is_record: bool) -> BestShape:

@@ -1,6 +1,8 @@
 """Marshmallow schemas shared by the API endpoints, and the shapes of an athlete's
 resources as pages, the API and the CLI show them.
 
+:class:`RunnerShape`: a runner's basics (``athletes.profiles.runner_shape``), the API's
+:data:`RunnerSchema`; the CLI's ``runner create`` and ``update`` print it (and ``user``).
 :class:`BestShape`: a personal-best entry (``athletes.profiles.best_shape`` builds it
 from the model); the API serialises it with :data:`BestOut`, derived from the same fields;
 the CLI prints :meth:`~smartrunning.platform.shapes.Shape.as_dict` with ``--json``; the
@@ -24,19 +26,27 @@ __all__ = [
     "RunnerCreateSchema",
     "RunnerDeletedSchema",
     "RunnerSchema",
+    "RunnerShape",
     "RunnerUpdateSchema",
     "ZoneOut",
 ]
 
 
-class RunnerSchema(Schema):
-    id = fields.Int(dump_only=True)
-    name = fields.Str(required=True)
-    birth_date = fields.Date(required=True)
-    sex = fields.Function(lambda r: r.sex.value, dump_only=True)
-    user_id = fields.Int(allow_none=True, dump_only=True)
-    coaches = fields.Function(lambda r: sorted(a.coach.username for a in r.coach_rows))
-    created_at = fields.AwareDateTime(dump_only=True)
+@dataclass(frozen=True, slots=True)
+class RunnerShape(Shape):
+    """A runner's basics: ``user_id`` their own login (if any), ``coaches`` by user name."""
+
+    # The API document has always said this of these fields (read-only, required, no type).
+    id: int = field(metadata=doc(read_only=True))
+    name: str = field(metadata=doc(required=True))
+    birth_date: dt.date = field(metadata=doc(required=True))
+    sex: str = field(metadata=doc(read_only=True, untyped=True))
+    user_id: int | None = field(metadata=doc(read_only=True))
+    coaches: list[str] = field(metadata=doc(read_only=True, untyped=True))
+    created_at: dt.datetime = field(metadata=doc(read_only=True))
+
+
+RunnerSchema = schema_of(RunnerShape, name="RunnerSchema")
 
 
 class RunnerCreateSchema(Schema):

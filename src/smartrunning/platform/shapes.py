@@ -34,6 +34,9 @@ _ENUM: Final = "enum"
 _NULLABLE: Final = "api_nullable"
 _IN_API: Final = "in_api"
 _AS_TEXT: Final = "api_as_text"
+_READ_ONLY: Final = "api_read_only"
+_REQUIRED: Final = "api_required"
+_UNTYPED: Final = "api_untyped"
 
 
 def doc(
@@ -42,12 +45,20 @@ def doc(
     nullable: bool = False,
     enum: Sequence[str] = (),
     as_text: bool = False,
+    read_only: bool = False,
+    required: bool = False,
+    untyped: bool = False,
 ) -> dict[str, Any]:
     """A field's metadata: its description and (``enum``) its values in the API docs;
     ``nullable`` documents it as possibly ``null`` although its type is not (a promise the
     API already made); ``as_text``: a ``datetime`` the API documents as a plain string
-    (its ISO 8601 text, without a format: what the API always said)."""
+    (its ISO 8601 text, without a format: what the API always said). ``read_only``,
+    ``required`` and ``untyped`` (no type) repeat what an older API document said of a
+    field, so that the document stays as it was."""
     metadata: dict[str, Any] = {}
+    for flag, key in ((read_only, _READ_ONLY), (required, _REQUIRED), (untyped, _UNTYPED)):
+        if flag:
+            metadata[key] = True
     if as_text:
         metadata[_AS_TEXT] = True
     if description is not None:
@@ -132,7 +143,14 @@ def schema_of(shape: type[Shape], *, name: str) -> type[Schema]:
         documented = {k: f.metadata[k] for k in (_DESCRIPTION, _ENUM) if k in f.metadata}
         if documented:
             kwargs["metadata"] = documented
+        if f.metadata.get(_READ_ONLY):
+            kwargs["dump_only"] = True
+        if f.metadata.get(_REQUIRED):
+            kwargs["required"] = True
         key = f.name
+        if f.metadata.get(_UNTYPED):
+            declared[key] = fields.Raw(**kwargs)
+            continue
         if hasattr(Schema, f.name):  # "load", "loads" … would shadow Schema's methods
             key = f"{f.name}_value"
             kwargs.update(attribute=f.name, data_key=f.name)
