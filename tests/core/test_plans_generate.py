@@ -35,6 +35,7 @@ from smartrunning.science.plans import (
     plan_start,
 )
 from smartrunning.science.plans.limits import taper_over_limits
+from smartrunning.science.plans.paces import HILLS_NOTE
 from smartrunning.science.plans.taper import TaperSpec, taper_weeks
 from smartrunning.science.plans.targets import PACE_TOLERANCE
 from smartrunning.science.workouts import Free, Steady, Workout
@@ -409,6 +410,7 @@ def test_every_default_schema_gives_a_sensible_plan(name: str) -> None:
     by_pace = [t for d in plan.days for t in d.targets if t.part == "on" and d.kind == "strides"]
     by_effort = [t for d in plan.days for t in d.targets if t.part == "on" and d.kind == "hills"]
     assert all(t.hr_bpm is None for t in (*by_pace, *by_effort))
+    assert all(HILLS_NOTE in d.notes for d in plan.days if d.kind == "hills")
     assert all(
         t.hr_bpm
         for d in plan.days

@@ -89,7 +89,7 @@ from smartrunning.science.plans.model import (
     PlanWeek,
     WarningCode,
 )
-from smartrunning.science.plans.paces import with_training_paces
+from smartrunning.science.plans.paces import HILLS_KIND, HILLS_NOTE, with_training_paces
 from smartrunning.science.plans.project import project
 from smartrunning.science.plans.race_week import (
     fit_taper_volume,
@@ -344,6 +344,8 @@ def _plan_day(
         )
     if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
         notes = (*notes, f"race pace from the predicted race: {race.method}, {race.note}")
+    elif kind == HILLS_KIND:
+        notes = (*notes, HILLS_NOTE)
     session = draft.session
     return PlannedDay(
         date=draft.date,

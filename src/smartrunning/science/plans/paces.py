@@ -50,6 +50,8 @@ from smartrunning.science.predictions import vdot_time_s
 from smartrunning.science.workouts import Intervals, Steady, Step, Workout
 
 __all__ = [
+    "HILLS_KIND",
+    "HILLS_NOTE",
     "HILL_HR_MIN_S",
     "INTENDED",
     "MARATHON_M",
@@ -70,6 +72,12 @@ MILE_M: Final = 1609.344
 MARATHON_M: Final = 42195.0
 HILL_HR_MIN_S: Final = 180.0
 """Hill repetitions shorter than this have no heart-rate target (module doc)."""
+HILLS_KIND: Final = "hills"
+HILLS_NOTE: Final = (
+    "hill repetitions by effort: about interval (I) effort uphill, the pace shown is its "
+    "flat equivalent; no heart-rate target for reps under 3 min (heart rate lags the effort)"
+)
+"""The note on a plan's hill sessions (module doc)."""
 
 INTENDED: Final[dict[str, tuple[Intensity, float]]] = {
     "vo2max": (Intensity.INTERVAL, 1.0),
@@ -110,7 +118,7 @@ def intended_intensity(kind: str | None, fraction: float) -> Intensity | None:
 def no_heart_rate(kind: str | None, on_s: float) -> bool:
     """Whether a repetition of ``on_s`` seconds in a ``kind`` session has no heart-rate
     target: strides, and hill reps under ``HILL_HR_MIN_S`` (module doc)."""
-    return kind == "strides" or (kind == "hills" and on_s < HILL_HR_MIN_S)
+    return kind == "strides" or (kind == HILLS_KIND and on_s < HILL_HR_MIN_S)
 
 
 def with_training_paces(workout: Workout, cs_mps: float, level: float) -> Workout:
