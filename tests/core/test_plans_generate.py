@@ -223,7 +223,7 @@ def test_taper_is_kept(i: PlanInputs) -> None:
         if len(kinds) <= i.schema.taper.weeks
         else taper_weeks(i.race_distance_m, len(kinds))
     )
-    assert taper in allowed
+    assert taper in allowed, (i.race_distance_m, len(kinds), i.schema.taper.weeks)
     expected = min(taper, len(kinds))
     assert kinds[len(kinds) - expected :] == ["taper"] * expected
     assert kinds.count("taper") == expected

@@ -166,7 +166,8 @@ def choose_taper(
     basis: str = "",
     race: tuple[float, float | None] = (0.0, None),
 ) -> TaperChoice:
-    """The taper of ``lengths`` × ``DEPTHS`` (and ``default``) with the highest race-day
+    """The taper of ``lengths`` × ``DEPTHS`` (and ``default``, when its length is one of
+    ``lengths``) with the highest race-day
     gain under ``params`` (the population values when None) among those whose form is
     acceptable (module doc); ties go to the default, then the shorter, shallower taper.
     ``race``: (distance, predicted time) to state the difference as time."""
@@ -184,7 +185,9 @@ def choose_taper(
         gain = float(race_day_gain(daily, [model])[0])
         off = max(lowest - form, form - highest, 0.0)
         candidates.append(TaperCandidate(spec, gain, form, off))
-    pool = [c for c in candidates if c.feasible] or [min(candidates, key=lambda c: c.off_range)]
+    # The template's default is judged and shown, but chosen only at an allowed length.
+    allowed = [c for c in candidates if c.spec.weeks in lengths] or candidates
+    pool = [c for c in allowed if c.feasible] or [min(allowed, key=lambda c: c.off_range)]
     best = pool[0]
     for c in pool[1:]:
         if c.gain > best.gain + 1e-12:
