@@ -57,8 +57,12 @@ def upgrade():
     )
     with op.batch_alter_table("plan_replans") as batch:
         batch.create_index(batch.f("ix_plan_replans_plan_id"), ["plan_id"], unique=False)
-        batch.create_index(batch.f("ix_plan_replans_created_by_id"), ["created_by_id"], unique=False)
-        batch.create_index(batch.f("ix_plan_replans_decided_by_id"), ["decided_by_id"], unique=False)
+        batch.create_index(
+            batch.f("ix_plan_replans_created_by_id"), ["created_by_id"], unique=False
+        )
+        batch.create_index(
+            batch.f("ix_plan_replans_decided_by_id"), ["decided_by_id"], unique=False
+        )
 
 
 def downgrade():
