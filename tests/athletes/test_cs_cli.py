@@ -3,16 +3,24 @@ marking an imported session as a race."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
+from smartrunning.platform import clock
 from tests.commands import cli_env, run_cli
 from tests.database import TestDatabase
 from tests.sessions.sessiondata import run_bytes
 
 pytestmark = pytest.mark.usefixtures("test_database")
+
+
+def _ago(days: int) -> str:
+    """The date ``days`` before today on the app's clock (the CLI runs in this process), so
+    that the dates stay in the past however the clock is moved."""
+    return (clock.today() - dt.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -41,23 +49,23 @@ def test_results_suggestions_and_decisions(env: dict[str, str], tmp_path: Path) 
     rid = env["RUNNER_ID"]
     added = _json(
         env, tmp_path, "pb", "add", rid, "--distance-m", "5000", "--time", "20:00",
-        "--date", "2026-05-01", "--kind", "race",
+        "--date", _ago(220), "--kind", "race",
     )  # fmt: skip
     assert added["kind"] == "race"
     assert added["anchor"] is True
     assert added["critical_speed"]["source"] == "estimated"  # type: ignore[index]
     training = _json(
         env, tmp_path, "pb", "add", rid, "--distance-m", "1500", "--time", "5:00",
-        "--date", "2026-05-10", "--kind", "training",
+        "--date", _ago(211), "--kind", "training",
     )  # fmt: skip
     assert training["anchor"] is False
     _json(
-        env, tmp_path, "params", "set", rid, "--on", "2026-01-01",
+        env, tmp_path, "params", "set", rid, "--on", _ago(340),
         'critical_speed={"cs_mps": 3.9, "d_prime_m": 180}',
     )  # fmt: skip
     _json(
         env, tmp_path, "pb", "add", rid, "--distance-m", "3000", "--time", "11:40",
-        "--date", "2026-06-01",
+        "--date", _ago(189),
     )  # fmt: skip
     listed = _json(env, tmp_path, "cs", "suggestions", rid)
     assert listed["basis"]["basis"] == "measured"  # type: ignore[index]
@@ -68,7 +76,7 @@ def test_results_suggestions_and_decisions(env: dict[str, str], tmp_path: Path) 
     text = run_cli(env, "cs", "suggestions", rid, cwd=tmp_path)
     assert "4:10 /km" in text.stdout
     accepted = _json(env, tmp_path, "cs", "accept", rid, str(suggestions[0]["id"]))
-    assert accepted["valid_from"] == "2026-06-01"
+    assert accepted["valid_from"] == _ago(189)
     again = run_cli(env, "cs", "dismiss", rid, str(suggestions[0]["id"]), cwd=tmp_path)
     assert again.exit_code != 0
     assert "already accepted" in again.stderr + again.stdout
@@ -77,7 +85,7 @@ def test_results_suggestions_and_decisions(env: dict[str, str], tmp_path: Path) 
     assert "No such suggestion" in missing.stderr + missing.stdout
     bad = run_cli(
         env, "pb", "add", rid, "--distance-m", "5000", "--time", "20:00",
-        "--date", "2026-05-01", "--kind", "parkrun", cwd=tmp_path,
+        "--date", _ago(220), "--kind", "parkrun", cwd=tmp_path,
     )  # fmt: skip
     assert bad.exit_code == 2
 
@@ -109,7 +117,7 @@ def test_pb_delete_and_restore(env: dict[str, str], tmp_path: Path) -> None:
     rid = env["RUNNER_ID"]
     added = _json(
         env, tmp_path, "pb", "add", rid, "--distance-m", "5000", "--time", "20:00",
-        "--date", "2026-05-01",
+        "--date", _ago(220),
     )  # fmt: skip
     best = str(added["id"])
     assert _json(env, tmp_path, "pb", "delete", rid, best) == {
