@@ -59,7 +59,7 @@ import numpy as np
 import sqlalchemy as sa
 from tests.core.fitgen import synthetic_run
 from tests.core.fitwriter import Segment, encode_activity
-from tests.core.test_plans_limits import assert_every_limit
+from tests.core.plan_checks import assert_every_limit
 from tests.database import sqlite_template
 from tests.sessions.sessiondata import import_inline
 from tests.settings import make_settings

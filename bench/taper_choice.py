@@ -46,7 +46,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 import numpy as np
-from tests.core.test_plans_generate import inputs as plan_inputs
+from tests.core.plan_inputs import inputs as plan_inputs
 
 from smartrunning.science.history import HistoryParams, daily_history
 from smartrunning.science.plans import generate_plan

@@ -17,7 +17,7 @@ from smartrunning.science.plans.intensity import (
     speed_at_share,
 )
 from smartrunning.science.workouts import Steady
-from tests.core.test_plans_generate import default_library
+from tests.core.plan_inputs import default_library
 
 MIDDLE = sum(EASY_SHARE) / 2
 

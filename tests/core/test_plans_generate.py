@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import re
 from dataclasses import replace
-from functools import cache
-from importlib.resources import files
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smartrunning.science.history import HistoryState, daily_history
+from smartrunning.science.history import daily_history
 from smartrunning.science.load import planned_rtss
 from smartrunning.science.plans import (
     LONG_SLOT,
@@ -31,65 +28,24 @@ from smartrunning.science.plans import (
     PlanSchema,
     WarningCode,
     generate_plan,
-    parse_schema,
     plan_start,
 )
 from smartrunning.science.plans.limits import taper_over_limits
 from smartrunning.science.plans.paces import HILLS_NOTE
 from smartrunning.science.plans.taper import TaperSpec, taper_weeks
 from smartrunning.science.plans.targets import PACE_TOLERANCE
-from smartrunning.science.workouts import Free, Steady, Workout
-from smartrunning.science.zones import HRZoneModel
-from smartrunning.science.zwo import read_zwo
+from smartrunning.science.workouts import Free, Steady
+from tests.core.plan_inputs import (
+    DEFAULTS,
+    DISTANCES,
+    ZONES,
+    default_library,
+    default_schema,
+    inputs,
+    steady_state,
+)
 
-DEFAULTS = ("5k", "10k", "half-marathon", "marathon")
-DISTANCES = {"5k": 5000.0, "10k": 10000.0, "half-marathon": 21097.5, "marathon": 42195.0}
-ZONES = HRZoneModel().resolve(190.0)
 PLANS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@cache
-def default_library() -> tuple[Workout, ...]:
-    folder = files("smartrunning.data") / "workouts"
-    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".zwo")), key=lambda e: e.name)
-    return tuple(read_zwo(e.read_bytes()) for e in entries)
-
-
-@cache
-def default_schema(name: str) -> PlanSchema:
-    text = (files("smartrunning.data") / "plans" / f"{name}.json").read_text(encoding="utf-8")
-    return parse_schema(json.loads(text))
-
-
-def steady_state(ctl: float, atl: float | None = None) -> HistoryState:
-    atl = ctl if atl is None else atl
-    return HistoryState(ctl, atl, 0.0, 0.0, (ctl,) * 7, (ctl,) * 7)
-
-
-def inputs(
-    name: str = "marathon",
-    *,
-    race: dt.date = dt.date(2025, 10, 12),
-    ctl: float = 45.0,
-    cs: float | None = 3.8,
-    **changes: object,
-) -> PlanInputs:
-    params = DatedParameters(
-        cs=() if cs is None else (CSVersion(dt.date(2020, 1, 1), cs, 180.0),),
-        hr_zones=(HRZonesVersion(dt.date(2020, 1, 1), ZONES),),
-    )
-    base = PlanInputs(
-        schema=default_schema(name),
-        race_date=race,
-        race_distance_m=DISTANCES[name],
-        training_days=frozenset({1, 2, 3, 5, 6}),
-        long_run_day=6,
-        sessions_per_week=5,
-        start_state=steady_state(ctl),
-        parameters=params,
-        library=default_library(),
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 # --- strategies --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from smartrunning.science.plans import generate_plan
 from smartrunning.science.plans.days import WarningLog
 from smartrunning.science.plans.layout import taper_reduction
 from smartrunning.science.plans.model import WarningCode
-from tests.core.test_plans_generate import DEFAULTS, inputs
+from tests.core.plan_inputs import DEFAULTS, inputs
 
 
 def _taper_depths(name: str, ctl: float, distance_m: float | None = None) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from smartrunning.science.plans.taper import (
 )
 from smartrunning.science.predictions import vdot, vdot_time_s
 from smartrunning.science.response import K_VDOT_PER_LOAD, POPULATION, ResponseParams
-from tests.core.test_plans_generate import inputs
+from tests.core.plan_inputs import inputs
 
 K = K_VDOT_PER_LOAD
 SLOW_FATIGUE = ResponseParams(p0=0.0, k1=K, k2=2 * K, tau1_d=42.0, tau2_d=15.0)

@@ -18,16 +18,7 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[2]
 SCANNED = sorted([*(PROJECT / "tests").rglob("*.py"), *(PROJECT / "bench").glob("*.py")])
 
-NOT_YET: set[tuple[str, str]] = {
-    # The plan generator's inputs, being changed by the taper work (issue #20) as this was
-    # written: to move into a helper module (e.g. tests/core/plan_inputs.py) with it.
-    ("tests/core/test_plans_easy_pace.py", "tests.core.test_plans_generate"),
-    ("tests/core/test_plans_issue15.py", "tests.core.test_plans_generate"),
-    ("tests/core/test_plans_limits.py", "tests.core.test_plans_generate"),
-    ("tests/core/test_plans_taper.py", "tests.core.test_plans_generate"),
-    ("bench/taper_choice.py", "tests.core.test_plans_generate"),
-    ("bench/four_runners.py", "tests.core.test_plans_limits"),
-}
+NOT_YET: set[tuple[str, str]] = set()
 
 
 def _is_test_module(dotted: str) -> bool:
