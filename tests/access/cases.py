@@ -420,7 +420,7 @@ ATHLETE_CASES: list[Case] = [
         "api_tools.CriticalSpeedPreview",
         lambda w: "/api/tools/critical-speed",
         logged_in(200, 200, 200),
-        json=lambda w: {"efforts": [{"distance_m": 5000, "time": "20:00", "date": "2026-01-01"}]},
+        json=lambda w: {"efforts": [{"distance_m": 5000, "time": "20:00", "date": _days_ago(340)}]},
     ),
 ]
 CASES += ATHLETE_CASES + matrix_features.CASES

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -122,6 +123,7 @@ def test_the_dashboard_queries_do_not_grow_with_the_roster(app: Flask) -> None:
         assert db.session.execute(sa.select(sa.func.count(TrainingSession.id))).scalar_one() == 2
 
 
+@pytest.mark.usefixtures("on_written_day")  # the suggestion's dates are in the past
 def test_suggestions_waiting_count_and_open_where_they_are_decided(app: Flask) -> None:
     from tests.helpers import with_suggestions
 
