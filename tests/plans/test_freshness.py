@@ -23,7 +23,9 @@ from tests.helpers import login, make_world, post_form, with_plans
 
 pytestmark = pytest.mark.db
 
-GENERATED = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+GENERATED = dt.datetime.combine(clock.today(), dt.time(12), tzinfo=dt.UTC)
+"""When the plans are made: today on the app's clock, as ``PLAN_RACE_DATE`` is reckoned from
+it, so that the race stays ahead whatever date the suite runs on."""
 
 
 def _faster_cs(app: Flask, runner_id: int, valid_from: dt.date) -> None:

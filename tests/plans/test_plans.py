@@ -616,6 +616,12 @@ def test_a_plan_on_the_default_critical_speed_says_so_prominently(app: Flask) ->
         novice = db.session.get_one(Runner, world.other_runner_id)
         best_services.delete_personal_best(novice, world.other_best_id, by=None)
         rita = db.session.get_one(Runner, world.runner_id)
+        # Her race dated from today, not the world's fixed 2026-05-01: in the past on any
+        # date the suite runs.
+        best_services.delete_personal_best(rita, world.best_id, by=None)
+        today = clock.today()
+        ran = today - dt.timedelta(days=220)
+        best_services.add_personal_best(rita, 5000.0, 1200.0, ran, by=None, today=today)
         ours = plan_services.save_plan(rita, schema, request, created_by=None)
         theirs = plan_services.save_plan(novice, schema, request, created_by=None)
         db.session.commit()
