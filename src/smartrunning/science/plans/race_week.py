@@ -257,13 +257,27 @@ def fit_taper_volume(
         trials.append((high, TAPER_SPREAD))
     if taper > 1:
         trials += [(high, spread) for spread in SPREADS]
-    best: tuple[float, list[PlannedDay]] | None = None
+    # Then shallower aims: a light week's sessions held at their caps (the long run's share,
+    # Daniels' time at intensity) can land its distance below the aim, the taper too deep.
+    step = depth - DEPTH_STEP
+    while step > low + 1e-9:
+        trials.append((step, TAPER_SPREAD))
+        step -= DEPTH_STEP
+    trials.append((low, TAPER_SPREAD))
+
+    def inside(candidate: list[PlannedDay]) -> bool:
+        """Whether the taper as laid out is within Bosquet's range of the peak's distance."""
+        done = [sum(candidate[k].distance_m for k in week) for week in by_week]
+        mean = 1.0 - sum(done) / len(done) / peak_m
+        return BOSQUET_VOLUME[0] <= round(mean, 2) <= BOSQUET_VOLUME[1]
+
+    best: tuple[tuple[bool, float], list[PlannedDay]] | None = None
     for mean, spread in trials:
         candidate = shaped(mean, spread)
-        margin = form_margin(candidate)
-        if margin >= 0:
+        score = (inside(candidate), form_margin(candidate))
+        if score[0] and score[1] >= 0:
             return candidate
-        if best is None or margin > best[0]:
-            best = (margin, candidate)
+        if best is None or score > best[0]:
+            best = (score, candidate)
     assert best is not None
     return best[1]
