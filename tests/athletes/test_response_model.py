@@ -31,7 +31,7 @@ def test_population_values_and_why_without_training_history(app: Flask, client: 
     # The world's 5 km of 2026-05-01 lies before any recorded training.
     assert data["reason"] == (
         "0 performances over 0 days; a fit needs at least 6 over at least 84 days "
-        "(1 more lie outside the training history)"
+        "(1 more outside the training history)"
     )
     assert data["summary"].startswith("population values (τ1 = 42 d, τ2 = 7 d, k2 = 2 × k1): ")
     assert data["parameters"]["tau1_d"] == pytest.approx(42.0)

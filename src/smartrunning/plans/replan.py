@@ -132,7 +132,13 @@ def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
                 made.weeks[0]["text"],
                 f"/plans/{plan.id}/replan#proposal-{row.id}",
             )
-        return Outcome(row, f"{len(made.weeks)} week(s) re-planned from {made.cut.isoformat()}.")
+        count = len(made.weeks)
+        weeks = "1 week" if count == 1 else f"{count} weeks"
+        return Outcome(
+            row,
+            f"Proposed: {weeks} changed from {made.cut.isoformat()}; "
+            "nothing changes until a coach accepts.",
+        )
 
 
 def proposals(plan: Plan) -> list[ReplanProposal]:

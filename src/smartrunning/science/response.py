@@ -569,7 +569,7 @@ def fit_response(
         return population(
             f"{n} performance{'s' if n != 1 else ''} over {span} days; a fit needs at least "
             f"{rule.min_performances} over at least {rule.min_span_d} days"
-            + (f" ({outside} more lie outside the training history)" if outside else "")
+            + (f" ({outside} more outside the training history)" if outside else "")
         )
     projection = _Projection(data)
     cv = {
