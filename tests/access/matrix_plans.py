@@ -87,7 +87,7 @@ def _api_generate(w: World) -> dict[str, Any]:
     }
 
 
-def _own_other(
+def own_other(
     method: str,
     endpoint: str,
     path: Any,
@@ -123,15 +123,15 @@ def _write(success: int) -> tuple[dict[str, int | str], dict[str, int | str]]:
 
 
 CASES: list[Case] = [
-    *_own_other("GET", "plans.runner_plans", lambda w, k: f"/runners/{_runner(w, k)}/plans", *READ),
-    *_own_other(
+    *own_other("GET", "plans.runner_plans", lambda w, k: f"/runners/{_runner(w, k)}/plans", *READ),
+    *own_other(
         "POST",
         "plans.runner_plans",
         lambda w, k: f"/runners/{_runner(w, k)}/plans",
         *_write(302),
         form=_generate,
     ),
-    *_own_other("GET", "plans.plan_detail", lambda w, k: f"/plans/{_plan(w, k)}", *READ),
+    *own_other("GET", "plans.plan_detail", lambda w, k: f"/plans/{_plan(w, k)}", *READ),
     Case(
         "GET",
         "plans.plan_detail",
@@ -139,7 +139,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 404),
         label="missing",
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "plans.rotate_feed",
         lambda w, k: f"/plans/{_plan(w, k)}/feed",
@@ -147,24 +147,24 @@ CASES: list[Case] = [
         logged_in(404, 404, 303),
         form=lambda w: {},
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "plans.refresh_targets",
         lambda w, k: f"/plans/{_plan(w, k)}/refresh-targets",
         *_write(303),
         form=lambda w: {},
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "plans.regenerate",
         lambda w, k: f"/plans/{_plan(w, k)}/regenerate",
         *_write(303),
         form=lambda w: {"keep_edited": "1"},
     ),
-    *_own_other(
+    *own_other(
         "GET", "plans.delete_plan", lambda w, k: f"/plans/{_plan(w, k)}/delete", *_write(200)
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "plans.delete_plan",
         lambda w, k: f"/plans/{_plan(w, k)}/delete",
@@ -180,30 +180,30 @@ CASES: list[Case] = [
         label="missing",
         tags=PLANS,
     ),
-    *_own_other("GET", "plans.edit_day", lambda w, k: _day(w, k) + "/edit", *_write(200)),
-    *_own_other(
+    *own_other("GET", "plans.edit_day", lambda w, k: _day(w, k) + "/edit", *_write(200)),
+    *own_other(
         "POST", "plans.edit_day", lambda w, k: _day(w, k) + "/edit", *_write(302), form=_edit
     ),
-    *_own_other("GET", "plans.day_zwo", lambda w, k: _day(w, k) + ".zwo", *READ),
-    *_own_other("GET", "plans.day_fit", lambda w, k: _day(w, k) + ".fit", *READ),
-    *_own_other(
+    *own_other("GET", "plans.day_zwo", lambda w, k: _day(w, k) + ".zwo", *READ),
+    *own_other("GET", "plans.day_fit", lambda w, k: _day(w, k) + ".fit", *READ),
+    *own_other(
         "POST",
         "plans.calendar_add",
         lambda w, k: f"/plans/{_plan(w, k)}/calendar/add",
         *_write(303),
         form=_add,
     ),
-    *_own_other(
+    *own_other(
         "POST", "plans.move_day", lambda w, k: _day(w, k) + "/move", *_write(303), form=_move
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "plans.copy_week",
         lambda w, k: f"/plans/{_plan(w, k)}/weeks/copy",
         *_write(303),
         form=_copy,
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "plans.skip_day",
         lambda w, k: _day(w, k) + "/skip",
@@ -211,7 +211,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 303),
         form=lambda w: {"reason": "Sore calf"},
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "plans.mark_day",
         lambda w, k: _day(w, k) + "/mark",
@@ -343,25 +343,25 @@ CASES: list[Case] = [
         label="another coach's",
         tags=PLANS,
     ),
-    *_own_other(
+    *own_other(
         "GET", "api_plans.RunnerPlans", lambda w, k: f"/api/runners/{_runner(w, k)}/plans", *READ
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "api_plans.RunnerPlans",
         lambda w, k: f"/api/runners/{_runner(w, k)}/plans",
         *_write(201),
         json=_api_generate,
     ),
-    *_own_other("GET", "api_plans.PlanById", lambda w, k: f"/api/plans/{_plan(w, k)}", *READ),
-    *_own_other(
+    *own_other("GET", "api_plans.PlanById", lambda w, k: f"/api/plans/{_plan(w, k)}", *READ),
+    *own_other(
         "POST",
         "api_plans.RefreshTargets",
         lambda w, k: f"/api/plans/{_plan(w, k)}/refresh-targets",
         *_write(200),
         json=lambda w: {},
     ),
-    *_own_other(
+    *own_other(
         "DELETE",
         "api_plans.PlanById",
         lambda w, k: f"/api/plans/{_plan(w, k)}",
@@ -377,38 +377,38 @@ CASES: list[Case] = [
         label="missing",
         tags=PLANS,
     ),
-    *_own_other(
+    *own_other(
         "PATCH",
         "api_plans.DayById",
         lambda w, k: "/api" + _day(w, k),
         *_write(200),
         json=lambda w: {"notes": "API edit", "duration_s": 2400},
     ),
-    *_own_other(
+    *own_other(
         "GET", "api_plans.Calendar", lambda w, k: f"/api/plans/{_plan(w, k)}/calendar", *READ
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "api_plans.Days",
         lambda w, k: f"/api/plans/{_plan(w, k)}/days",
         *_write(201),
         json=_api_add,
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "api_plans.MoveDay",
         lambda w, k: "/api" + _day(w, k) + "/move",
         *_write(200),
         json=_move,
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "api_plans.CopyWeek",
         lambda w, k: f"/api/plans/{_plan(w, k)}/weeks/copy",
         *_write(200),
         json=_copy,
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "api_plans.SkipDay",
         lambda w, k: "/api" + _day(w, k) + "/skip",
@@ -416,7 +416,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 200),
         json=lambda w: {"reason": "Sore calf"},
     ),
-    *_own_other(
+    *own_other(
         "DELETE",
         "api_plans.SkipDay",
         lambda w, k: "/api" + _day(w, k) + "/skip",
@@ -424,7 +424,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 200),
         json=lambda w: {},
     ),
-    *_own_other(
+    *own_other(
         "POST",
         "api_plans.MarkDay",
         lambda w, k: "/api" + _day(w, k) + "/mark",
@@ -432,7 +432,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 200),
         json=lambda w: {"mark": "done", "duration_s": 1800},
     ),
-    *_own_other(
+    *own_other(
         "DELETE",
         "api_plans.MarkDay",
         lambda w, k: "/api" + _day(w, k) + "/mark",

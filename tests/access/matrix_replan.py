@@ -9,35 +9,17 @@ answers 404 (the page checks the right to plan first: a runner 403).
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.access.matrix import Case, logged_in
+from tests.access.matrix_plans import own_other
 from tests.helpers import World
 
 __all__ = ["CASES"]
 
-PLANS = ("plans",)
 MISSING = 999_999
 
 
 def _plan(w: World, key: str) -> int:
     return int(getattr(w, f"{key}plan_id"))
-
-
-def _pair(
-    method: str,
-    endpoint: str,
-    path: Any,
-    own: dict[str, int | str],
-    other: dict[str, int | str],
-    **body: Any,
-) -> list[Case]:
-    return [
-        Case(method, endpoint, lambda w: path(w, ""), own, label="own", tags=PLANS, **body),
-        Case(
-            method, endpoint, lambda w: path(w, "other_"), other, label="other", tags=PLANS, **body
-        ),
-    ]
 
 
 def _page(w: World, k: str) -> str:
@@ -51,8 +33,8 @@ def _api(w: World, k: str) -> str:
 READ = (logged_in(200, 200, 200), logged_in(404, 404, 200))
 
 CASES: list[Case] = [
-    *_pair("GET", "plan_replan.replan_page", _page, *READ),
-    *_pair(
+    *own_other("GET", "plan_replan.replan_page", _page, *READ),
+    *own_other(
         "POST",
         "plan_replan.make_replan",
         _page,
@@ -60,7 +42,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 303),
         form=lambda w: {},
     ),
-    *_pair(
+    *own_other(
         "POST",
         "plan_replan.accept_replan",
         lambda w, k: f"{_page(w, k)}/{MISSING}/accept",
@@ -68,7 +50,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 404),
         form=lambda w: {},
     ),
-    *_pair(
+    *own_other(
         "POST",
         "plan_replan.reject_replan",
         lambda w, k: f"{_page(w, k)}/{MISSING}/reject",
@@ -76,8 +58,8 @@ CASES: list[Case] = [
         logged_in(404, 404, 404),
         form=lambda w: {},
     ),
-    *_pair("GET", "api_plan_replan.Replan", _api, *READ),
-    *_pair(
+    *own_other("GET", "api_plan_replan.Replan", _api, *READ),
+    *own_other(
         "POST",
         "api_plan_replan.Replan",
         _api,
@@ -85,14 +67,14 @@ CASES: list[Case] = [
         logged_in(404, 404, 422),
         json=lambda w: {},
     ),
-    *_pair(
+    *own_other(
         "GET",
         "api_plan_replan.ReplanById",
         lambda w, k: f"{_api(w, k)}/{MISSING}",
         logged_in(404, 404, 404),
         logged_in(404, 404, 404),
     ),
-    *_pair(
+    *own_other(
         "POST",
         "api_plan_replan.AcceptReplan",
         lambda w, k: f"{_api(w, k)}/{MISSING}/accept",
@@ -100,7 +82,7 @@ CASES: list[Case] = [
         logged_in(404, 404, 404),
         json=lambda w: {},
     ),
-    *_pair(
+    *own_other(
         "POST",
         "api_plan_replan.RejectReplan",
         lambda w, k: f"{_api(w, k)}/{MISSING}/reject",
