@@ -1,11 +1,12 @@
 """Every limit of SCIENCE.md "Targets and limits" checked on a generated plan: the plan
-property tests and bench/four_runners.py call ``assert_every_limit``."""
+property tests and bench/four_runners.py call ``assert_every_limit``; bench/plan_grid.py
+counts ``limit_breaks`` per limit (``LIMITS``) over thousands of runners."""
 
 from __future__ import annotations
 
 import datetime as dt
-
-import pytest
+import math
+from typing import Final
 
 from smartrunning.science.plans import (
     LONG_SLOT,
@@ -17,7 +18,7 @@ from smartrunning.science.plans.intensity import (
     race_speed,
 )
 from smartrunning.science.plans.kinds import duration_bounds
-from smartrunning.science.plans.layout import MAX_ACWR, MAX_WEEKLY_GROWTH
+from smartrunning.science.plans.layout import MAX_ACWR, MAX_WEEKLY_GROWTH, WEEK_DAYS
 from smartrunning.science.plans.limits import (
     intensity_distances,
     intensity_times,
@@ -28,12 +29,50 @@ from smartrunning.science.workouts import Intervals, Steady
 
 SLACK = 1.03
 
+LIMITS: Final = (
+    "quality sessions a week",
+    "no hard days back to back",
+    "easy day before the long run",
+    "marathon pace per session",
+    "threshold per session",
+    "interval per session",
+    "repetition per session",
+    "threshold at most 60 min",
+    "name states the repeats",
+    "name without 'scaled to'",
+    "long run share of the week",
+    "long run duration",
+    "week 1 growth",
+    "weekly growth",
+    "acute:chronic ratio",
+    "recovery week spacing",
+    "taper week above the peak",
+    "race week at most 60 % of the peak",
+    "taper (limits.taper_over_limits)",
+    "race pace at the predicted speed",
+)
+"""Every limit ``limit_breaks`` checks, by name."""
 
-def assert_every_limit(plan: Plan, inputs: PlanInputs) -> None:
-    """Every limit of SCIENCE.md "Targets and limits" on every week of ``plan``."""
+_CAPPED = {
+    Intensity.MARATHON: "marathon pace per session",
+    Intensity.THRESHOLD: "threshold per session",
+    Intensity.INTERVAL: "interval per session",
+    Intensity.REPETITION: "repetition per session",
+}
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)  # pytest.approx's tolerance
+
+
+def limit_breaks(plan: Plan, inputs: PlanInputs) -> list[tuple[str, str]]:
+    """(limit, what) for each limit of SCIENCE.md "Targets and limits" that ``plan``
+    breaks on any week; the limits' names are ``LIMITS``. Empty: none broken."""
+    out: list[tuple[str, str]] = []
     params = inputs.parameters(inputs.race_date)
     cs = params.cs_mps
-    assert cs is not None
+    if cs is None:
+        raise ValueError("the limits are checked on plans with a CS on race day")
     days = [d for d in plan.days if not d.is_race]
     by_date = {d.date: d for d in plan.days}
     limit = quality_limit(len(inputs.training_days), inputs.beginner)
@@ -41,15 +80,22 @@ def assert_every_limit(plan: Plan, inputs: PlanInputs) -> None:
     for week in plan.weeks:
         sessions = [d for d in days if d.week == week.index]
         # Quality sessions by training days and level; never on consecutive days.
-        assert sum(d.hard for d in sessions) <= limit, week
+        hard = sum(d.hard for d in sessions)
+        if hard > limit:
+            out.append(("quality sessions a week", f"week {week.index}: {hard} > {limit}"))
         for day in sessions:
             after = by_date.get(day.date + dt.timedelta(days=1))
-            if day.hard and after is not None:
-                assert not after.hard, (day.date, day.workout.name, after.workout.name)
+            if day.hard and after is not None and after.hard:
+                what = f"{day.date} {day.workout.name} / {after.workout.name}"
+                out.append(("no hard days back to back", what))
             # An easy or rest day before the long run.
-            if after is not None and after.slot == LONG_SLOT:
-                assert not day.hard, (day.date, day.workout.name)
-                assert day.kind == "recovery", (day.date, day.workout.name)
+            if (
+                after is not None
+                and after.slot == LONG_SLOT
+                and (day.hard or day.kind != "recovery")
+            ):
+                what = f"{day.date} {day.kind} {day.workout.name} before the long run"
+                out.append(("easy day before the long run", what))
         # Per session, time at intensity within Daniels' limits of the week's distance.
         w = week.distance_m
         caps = {
@@ -61,29 +107,42 @@ def assert_every_limit(plan: Plan, inputs: PlanInputs) -> None:
         for day in sessions:
             held = intensity_distances(day.workout, params, day.speed_mps)
             for intensity, cap in caps.items():
-                assert held[intensity] <= cap * SLACK + 1.0, (day.workout.name, intensity, w)
+                if held[intensity] > cap * SLACK + 1.0:
+                    what = f"{day.date} {day.workout.name}: {held[intensity]:.0f} m > {cap:.0f} m"
+                    out.append((_CAPPED[intensity], what))
             threshold_s = intensity_times(day.workout, params, day.speed_mps)
-            assert threshold_s[Intensity.THRESHOLD] <= 3600.0 + 1.0
+            if threshold_s[Intensity.THRESHOLD] > 3600.0 + 1.0:
+                what = f"{day.date} {day.workout.name}: {threshold_s[Intensity.THRESHOLD]:.0f} s"
+                out.append(("threshold at most 60 min", what))
             # The name says what the session holds: every interval block's count.
             for step in day.workout.steps:
-                if isinstance(step, Intervals):
-                    assert f"{step.repeat} ×" in day.workout.name, day.workout.name
-            assert ", scaled to" not in day.workout.name
+                if isinstance(step, Intervals) and f"{step.repeat} ×" not in day.workout.name:
+                    what = f"{day.date} {day.workout.name}: {step.repeat} repeats"
+                    out.append(("name states the repeats", what))
+            if ", scaled to" in day.workout.name:
+                out.append(("name without 'scaled to'", f"{day.date} {day.workout.name}"))
         # Long run: at most ~30 % of the week and 2 h 30 (3 h for the marathon).
         for long in (d for d in sessions if d.slot == LONG_SLOT):
-            assert long.distance_m <= 0.30 * w * SLACK + 1.0, (week.index, long.distance_m, w)
-            assert long.duration_s <= max(tag_long_s, 150 * 60) + 1.0
+            if long.distance_m > 0.30 * w * SLACK + 1.0:
+                what = f"week {week.index}: {long.distance_m:.0f} m of {w:.0f} m"
+                out.append(("long run share of the week", what))
+            if long.duration_s > max(tag_long_s, 150 * 60) + 1.0:
+                out.append(("long run duration", f"week {week.index}: {long.duration_s:.0f} s"))
     # Week 1 from the last four weeks; growth ≤ 10 % a week and acute:chronic ≤ 1.3.
     recent = inputs.recent_weekly_load
-    assert recent is not None
+    if recent is None:
+        recent = WEEK_DAYS * inputs.start_state.ctl
     targets = [w.target_load for w in plan.weeks]
     floor = inputs.schema.load_cap.min_weekly
-    assert targets[0] <= max(recent, floor) * (1 + MAX_WEEKLY_GROWTH) + 1e-6
+    if targets[0] > max(recent, floor) * (1 + MAX_WEEKLY_GROWTH) + 1e-6:
+        out.append(("week 1 growth", f"{targets[0]:.1f} from {recent:.1f} (floor {floor:.1f})"))
     for k in range(1, len(targets)):
         previous = targets[max(0, k - 2) : k]
-        assert targets[k] <= max(previous) * (1 + MAX_WEEKLY_GROWTH) + 1e-6
+        if targets[k] > max(previous) * (1 + MAX_WEEKLY_GROWTH) + 1e-6:
+            out.append(("weekly growth", f"week {k}: {targets[k]:.1f} after {previous}"))
         chronic = ([targets[0]] * 4 + targets[:k])[-4:]
-        assert targets[k] <= MAX_ACWR * sum(chronic) / 4 + 1e-6
+        if targets[k] > MAX_ACWR * sum(chronic) / 4 + 1e-6:
+            out.append(("acute:chronic ratio", f"week {k}: {targets[k]:.1f} after {chronic}"))
     # Recovery weeks every 3rd or 4th week (every 3rd with the 2:1 cycle) before the taper.
     every = inputs.recovery_every or 4
     builds = 0
@@ -91,22 +150,43 @@ def assert_every_limit(plan: Plan, inputs: PlanInputs) -> None:
         if week.block_kind == "taper":
             break
         builds = 0 if week.recovery else builds + 1
-        assert builds <= every, (week.index, every)
+        if builds > every:
+            out.append(("recovery week spacing", f"week {week.index}: {builds} builds > {every}"))
+            break
     # Taper: race week's volume well below the peak; intensity kept (a quality session).
+    # (A plan no longer than its taper is all taper: no peak to compare with.)
     taper = [w for w in plan.weeks if w.block_kind == "taper"]
-    peak = max(w.distance_m for w in plan.weeks if w.block_kind != "taper")
-    assert all(w.distance_m <= peak for w in taper)
-    assert plan.weeks[-1].distance_m <= 0.6 * peak
+    body = [w.distance_m for w in plan.weeks if w.block_kind != "taper"]
+    peak = max(body, default=math.inf)
+    for taper_week in taper:
+        if taper_week.distance_m > peak:
+            what = f"week {taper_week.index}: {taper_week.distance_m:.0f} m > {peak:.0f} m"
+            out.append(("taper week above the peak", what))
+    if plan.weeks[-1].distance_m > 0.6 * peak:
+        what = f"{plan.weeks[-1].distance_m:.0f} m of a {peak:.0f} m peak"
+        out.append(("race week at most 60 % of the peak", what))
     # The taper within Bosquet et al. 2007 (volume −41–60 %, intensity and frequency kept)
     # and race-day form not negative (limits.taper_over_limits).
-    assert not taper_over_limits(plan), taper_over_limits(plan)
+    for what in taper_over_limits(plan):
+        out.append(("taper (limits.taper_over_limits)", what))
     # Race pace at the predicted race speed, the race too.
     race = race_speed(inputs.race_distance_m, cs, params.d_prime_m)
-    assert plan.predicted_race_time_s == pytest.approx(race.time_s)
+    predicted = plan.predicted_race_time_s
+    if predicted is None or not _close(predicted, race.time_s):
+        out.append(("race pace at the predicted speed", f"race time {predicted} ≠ {race.time_s}"))
     for day in (d for d in plan.days if d.kind in ("race-pace", "race")):
         work = [
             s.intensity if isinstance(s, Steady) else s.on_intensity
             for s in day.workout.steps
             if isinstance(s, (Steady, Intervals))
         ]
-        assert max(work) * cs == pytest.approx(race.speed_mps), day.workout.name
+        if not _close(max(work) * cs, race.speed_mps):
+            what = f"{day.date} {day.workout.name}: {max(work) * cs:.3f} m/s ≠ {race.speed_mps:.3f}"
+            out.append(("race pace at the predicted speed", what))
+    return out
+
+
+def assert_every_limit(plan: Plan, inputs: PlanInputs) -> None:
+    """Every limit of SCIENCE.md "Targets and limits" on every week of ``plan``."""
+    breaks = limit_breaks(plan, inputs)
+    assert not breaks, breaks
