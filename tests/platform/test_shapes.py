@@ -158,3 +158,45 @@ def test_an_older_documents_read_only_required_and_untyped_fields_are_kept() -> 
         "tags": {"readOnly": True},
     }
     assert kept["required"] == ["name"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf(Shape):
+    code: str
+    on: dt.date = field(metadata=doc(as_text=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Tree(Shape):
+    name: str
+    main: _Leaf
+    spare: _Leaf | None
+    leaves: list[_Leaf]
+
+
+def test_a_nested_shape_is_its_own_component_and_a_dict_in_as_dict() -> None:
+    """A field typed as another shape (alone, ``| None`` or in a list) nests the schema
+    derived for it; ``as_dict`` gives nested shapes as dicts."""
+    with pytest.raises(TypeError, match="_Leaf's schema before"):
+        schema_of(_Tree, name="TreeOut")  # _Leaf has no schema yet
+    leaf_schema = schema_of(_Leaf, name="LeafOut")
+    tree_schema = schema_of(_Tree, name="TreeOut")
+    leaf = _Leaf("a", dt.date(2026, 3, 1))
+    tree = _Tree("t", leaf, None, [leaf, _Leaf("b", dt.date(2026, 3, 2))])
+    plain = {"code": "a", "on": dt.date(2026, 3, 1)}
+    assert tree.as_dict() == {
+        "name": "t",
+        "main": plain,
+        "spare": None,
+        "leaves": [plain, {"code": "b", "on": dt.date(2026, 3, 2)}],
+    }
+    assert tree_schema().dump(tree)["leaves"][1] == {"code": "b", "on": "2026-03-02"}
+    spec = APISpec("t", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.schema("LeafOut", schema=leaf_schema)
+    spec.components.schema("TreeOut", schema=tree_schema)
+    schemas = spec.to_dict()["components"]["schemas"]
+    assert schemas["LeafOut"]["properties"]["on"] == {"type": "string"}
+    props = schemas["TreeOut"]["properties"]
+    assert props["main"] == {"$ref": "#/components/schemas/LeafOut"}
+    assert {"$ref": "#/components/schemas/LeafOut"} in props["spare"]["anyOf"]
+    assert props["leaves"] == {"type": "array", "items": {"$ref": "#/components/schemas/LeafOut"}}

@@ -10,9 +10,11 @@ renamed or documented in one place.
 Field types map to marshmallow fields: ``int``, ``float``, ``str``, ``bool``, a ``StrEnum``
 (its value, a string), ``datetime`` (aware), ``date``, ``list[...]``, ``dict[...]`` (with
 ``int``, ``float`` or ``str`` values: typed in the API) and TypedDicts (objects);
-``X | None`` may be ``null``. A field's metadata (:func:`doc`) adds its description or its values,
-marks it ``null``-able in the API although its type is not, documents a ``datetime`` as a
-plain string, or keeps it out of the API.
+another Shape (``X``, ``X | None``, ``list[X]``: nested, its own schema, which
+:func:`schema_of` must have derived first); ``X | None`` may be ``null``. A field's metadata
+(:func:`doc`) adds its description or its values, marks it ``null``-able in the API although
+its type is not, documents a ``datetime`` or ``date`` as a plain string, or keeps it out of
+the API.
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ def doc(
 ) -> dict[str, Any]:
     """A field's metadata: its description and (``enum``) its values in the API docs;
     ``nullable`` documents it as possibly ``null`` although its type is not (a promise the
-    API already made); ``as_text``: a ``datetime`` the API documents as a plain string
-    (its ISO 8601 text, without a format: what the API always said). ``read_only``,
+    API already made); ``as_text``: a ``datetime`` or ``date`` the API documents as a plain
+    string (its ISO 8601 text, without a format: what the API always said). ``read_only``,
     ``required`` and ``untyped`` (no type) repeat what an older API document said of a
     field, so that the document stays as it was."""
     metadata: dict[str, Any] = {}
@@ -81,8 +83,21 @@ class Shape:
     __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def as_dict(self) -> dict[str, Any]:
-        """Every field by name, in declaration order, values as they are (for JSON)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """Every field by name, in declaration order, values as they are (for JSON), nested
+        shapes as their own ``as_dict``."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Shape):
+        return value.as_dict()
+    if isinstance(value, list) and any(isinstance(v, Shape) for v in value):
+        return [_plain(v) for v in value]
+    return value
+
+
+_DERIVED: dict[type[Shape], type[Schema]] = {}
+"""Each shape's schema as :func:`schema_of` derived it: the one a shape nesting it uses."""
 
 
 class _IsoText(fields.String):
@@ -115,7 +130,7 @@ def _field_for(
     if hint is dt.datetime:
         return _IsoText(**kwargs) if as_text else fields.AwareDateTime(**kwargs)
     if hint is dt.date:
-        return fields.Date(**kwargs)
+        return _IsoText(**kwargs) if as_text else fields.Date(**kwargs)
     if origin is list:
         (item,) = typing.get_args(hint)
         return fields.List(_field_for(item, nullable=False), **kwargs)
@@ -128,6 +143,10 @@ def _field_for(
         )
     if origin is dict or hint is dict or typing.is_typeddict(hint):
         return fields.Dict(**kwargs)
+    if isinstance(hint, type) and issubclass(hint, Shape):
+        if hint not in _DERIVED:
+            raise TypeError(f"derive {hint.__name__}'s schema before one that nests it")
+        return fields.Nested(_DERIVED[hint], **kwargs)
     raise TypeError(f"no API field for {hint!r}")
 
 
@@ -160,4 +179,6 @@ def schema_of(shape: type[Shape], *, name: str) -> type[Schema]:
             as_text=bool(f.metadata.get(_AS_TEXT)),
             **kwargs,
         )
-    return Schema.from_dict(declared, name=name)
+    schema = Schema.from_dict(declared, name=name)
+    _DERIVED[shape] = schema
+    return schema
