@@ -7,7 +7,8 @@ block at the candidate's length, ``days.draft_days``), its taper weeks at
 peak × (1 − r_j) of load (r_j stepping 0.8 → 1.2 × the depth, ``layout.TAPER_SPREAD``),
 and judged by the runner's response model (fitted, or the population values) and by
 race-day form projected over the history's model (``project``), asked ``FORM_MARGIN``
-above the lowest acceptable. A plan no longer than the schema's taper is all taper.
+above the lowest acceptable; each with the peak week right before the taper or a week
+earlier (``taper.peak_outlines``). A plan no longer than the schema's taper is all taper.
 
 **Distance** (``fit_taper_volume``): after the sessions are scaled and limited, each
 taper week's sessions are scaled together (every session keeps its intensity, so its
@@ -39,16 +40,17 @@ from smartrunning.science.plans.layout import (
     WeekOutline,
     block_weeks,
     start_load,
-    week_loads,
 )
 from smartrunning.science.plans.model import PlanInputs, PlannedDay
 from smartrunning.science.plans.project import eve_ctl, project
 from smartrunning.science.plans.schema import PlanSchema
 from smartrunning.science.plans.taper import (
     BOSQUET_VOLUME,
+    PEAK_GAPS,
     TaperChoice,
     TaperSpec,
     choose_taper,
+    peak_outlines,
     taper_weeks,
 )
 from smartrunning.science.plans.week import Session
@@ -93,14 +95,15 @@ def _outline(
     weeks: int,
     floors: Sequence[float],
     capacity: Sequence[float],
-) -> tuple[WeekOutline, ...]:
+    peak_gap: int = 0,
+) -> tuple[WeekOutline, ...] | None:
     lengths = block_weeks(schema, weeks)
     first_block = next(index for index, n in enumerate(lengths) if n > 0)
     first = min(
         start_load(schema, inputs.start_state.ctl, floors[first_block], inputs.recent_weekly_load),
         capacity[first_block],
     )
-    return week_loads(schema, lengths, first, capacity, inputs.recovery_every)
+    return peak_outlines(schema, lengths, first, capacity, inputs.recovery_every, peak_gap)
 
 
 def plan_taper_choice(
@@ -118,12 +121,15 @@ def plan_taper_choice(
     schema = inputs.schema
     days = WEEK_DAYS * weeks - 1  # the plan's days before race day
 
-    def evaluate(spec: TaperSpec) -> tuple[list[float], float, tuple[float, float]]:
+    def evaluate(spec: TaperSpec) -> tuple[list[float], float, tuple[float, float]] | None:
         shaped = with_taper(schema, spec)
-        outlines = list(_outline(inputs, shaped, weeks, floors, capacity))
+        laid = _outline(inputs, shaped, weeks, floors, capacity, spec.peak_gap)
+        if laid is None:
+            return None  # no weeks for this peak timing (``taper.peak_outlines``)
+        outlines = list(laid)
         taper_index = len(shaped.blocks) - 1
         body = [w for w in outlines if w.block_index != taper_index]
-        peak = body[-1].load if body else outlines[0].load
+        peak = body[-1 - spec.peak_gap].load if body else outlines[0].load
         n = len(outlines) - len(body)
         for j, r in enumerate(week_reductions(spec.reduction, n)):
             week = outlines[len(body) + j]
@@ -153,6 +159,7 @@ def plan_taper_choice(
         inputs.response_samples,
         inputs.response_basis,
         (inputs.race_distance_m, race_time_s),
+        PEAK_GAPS,
     )
 
 

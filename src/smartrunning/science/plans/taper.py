@@ -27,6 +27,23 @@ longer taper wins. Depth is stated in distance (Bosquet's volume); the candidate
 come down by the same fraction, a slight overstatement of the load taken off (with the
 sessions' intensity kept, distance falls a little further than load).
 
+**The peak's timing.** Each length and depth is tried with the peak (highest-load) week
+right before the taper (``peak_gap`` 0: the generator's layout, the template's default)
+and one week earlier (``PEAK_GAPS``): the build ends a week sooner and an absorption week
+at the last build block's recovery drop below the peak (25–35 %, as the generator's
+recovery weeks; never below the taper's first week) comes between the peak and the taper
+(``peak_outlines``). Every limit of the layout holds as it is: the build is the
+generator's own (growth ≤ 10 % a week, acute:chronic ≤ 1.3, its recovery weeks), the
+absorption week only comes down, counts as a recovery week and is followed by the taper,
+whose depth (41–60 %) is measured from the peak week. Scored by the same race-day gain:
+the optimal lag of a load is where k₁e^(−lag/τ₁) − k₂e^(−lag/τ₂) peaks,
+ln(k₂τ₁/(k₁τ₂))/(1/τ₂ − 1/τ₁) (≈ 21 d with the population values, 11 d with τ₂ = 3 d,
+39 d with τ₁ = 60 d and τ₂ = 14 d), so slowly fading fatigue moves the peak earlier;
+the earlier peak also gives up a week of the build's growth, which the model counts
+(``PeakTiming`` states the difference at the chosen length and depth). A plan whose build
+has fewer than ``MIN_BUILD_WEEKS`` weeks after the shift, or whose last build block has
+no week to give, keeps its peak before the taper.
+
 **Uncertainty.** The difference between the chosen taper and the template's default is
 computed again for every bootstrap parameter set of the runner's fit
 (``ResponseFit.samples``); its 2.5–97.5 percentiles are the band. With the population
@@ -37,21 +54,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import numpy as np
 
+from smartrunning.science.plans.layout import WeekOutline, week_loads
+from smartrunning.science.plans.schema import PlanSchema
 from smartrunning.science.predictions import vdot, vdot_time_s
 from smartrunning.science.response import POPULATION, ResponseParams
 
 __all__ = [
     "BOSQUET_VOLUME",
     "DEPTHS",
+    "PEAK_GAPS",
+    "PeakTiming",
     "TaperCandidate",
     "TaperChoice",
     "TaperSpec",
     "choose_taper",
+    "peak_outlines",
+    "peak_text",
     "race_day_gain",
     "taper_weeks",
 ]
@@ -61,14 +84,22 @@ BOSQUET_VOLUME: Final = (0.41, 0.60)
 DEPTHS: Final = (0.41, 0.45, 0.50, 0.55, 0.60)
 MARATHON_M: Final = 30_000.0
 """Races at least this long take a 2–3 week taper; shorter ones 1–3 weeks."""
+PEAK_GAPS: Final[tuple[int, ...]] = (0,)  # (0, 1) once generate lays the chosen gap out
+"""Weeks between the peak week and the taper tried (module doc): 0, the template's."""
+MIN_BUILD_WEEKS: Final = 2
+"""An earlier peak leaves at least this many weeks of build before the absorption week."""
+ABSORB_DROP: Final = 0.25
+"""The absorption week's drop below the peak when its block states no recovery drop."""
 
 
 @dataclass(frozen=True, slots=True)
 class TaperSpec:
-    """``weeks`` of taper whose mean weekly distance is ``reduction`` below the peak's."""
+    """``weeks`` of taper whose mean weekly distance is ``reduction`` below the peak's;
+    ``peak_gap``: weeks between the peak week and the taper (0: right before it)."""
 
     weeks: int
     reduction: float
+    peak_gap: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +116,26 @@ class TaperCandidate:
     @property
     def feasible(self) -> bool:
         return self.off_range == 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PeakTiming:
+    """The peak's timing chosen (``chosen``: weeks between the peak week and the taper)
+    beside the template's (``default``, 0), at the chosen taper's length and depth:
+    ``difference`` = race-day performance of the chosen timing minus that of
+    ``compared`` (the template's when another was chosen, else the other timing tried),
+    VDOT; ``band`` its 95 % bootstrap interval (None without a fit); ``time_s`` /
+    ``time_band_s`` the same as race time (negative: faster); ``compared_form``: race-day
+    form with the compared timing."""
+
+    chosen: int
+    default: int
+    compared: int
+    difference: float
+    band: tuple[float, float] | None
+    time_s: float | None
+    time_band_s: tuple[float, float] | None
+    compared_form: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +160,8 @@ class TaperChoice:
     chosen_form: float
     default_form: float
     candidates: tuple[TaperCandidate, ...]
+    peak: PeakTiming | None = None
+    """The peak's timing beside the template's (None: only the template's was possible)."""
 
 
 def taper_weeks(race_distance_m: float, plan_weeks: int) -> tuple[int, ...]:
@@ -132,9 +185,58 @@ def race_day_gain(loads: Sequence[float], params: Sequence[ResponseParams]) -> n
     return np.asarray(weights @ load, dtype=np.float64)
 
 
-Evaluate = Callable[[TaperSpec], tuple[Sequence[float], float, tuple[float, float]]]
+Evaluate = Callable[[TaperSpec], tuple[Sequence[float], float, tuple[float, float]] | None]
 """A candidate's daily loads (plan start to the day before the race), its race-day form
-and the acceptable range of form (``PlanLimits.race_form_low`` to ``race_form[1]``)."""
+and the acceptable range of form (``PlanLimits.race_form_low`` to ``race_form[1]``);
+None: the candidate cannot be laid out (a peak timing the plan has no weeks for)."""
+
+
+def peak_outlines(
+    schema: PlanSchema,
+    lengths: Sequence[int],
+    first_load: float,
+    capacity: Sequence[float] | None,
+    recovery_every: int | None,
+    gap: int,
+) -> tuple[WeekOutline, ...] | None:
+    """The plan's weeks (``layout.week_loads``) with the peak week ``gap`` weeks before the
+    taper (module doc): the last build block ``gap`` weeks shorter, then ``gap``
+    absorption weeks (recovery weeks of that block) at the peak × (1 − its recovery
+    drop), never below the taper's first week, then the taper, its loads from the peak.
+    None when the plan cannot take it."""
+    if gap <= 0:
+        return week_loads(schema, lengths, first_load, capacity, recovery_every)
+    taper_index = len(schema.blocks) - 1
+    body = [index for index in range(taper_index) if lengths[index] > 0]
+    if not body:
+        return None
+    last = body[-1]
+    block = schema.blocks[last]
+    if (
+        block.kind == "recovery"
+        or lengths[last] <= gap
+        or sum(lengths[:taper_index]) - gap < MIN_BUILD_WEEKS
+    ):
+        return None
+    shorter = list(lengths)
+    shorter[last] -= gap
+    laid = week_loads(schema, shorter, first_load, capacity, recovery_every)
+    build = [w for w in laid if w.block_index != taper_index]
+    taper = [w for w in laid if w.block_index == taper_index]
+    peak = build[-1].load
+    absorb = peak * (1.0 - (block.recovery_drop or ABSORB_DROP))
+    if taper:
+        absorb = min(max(absorb, taper[0].load), peak)
+    between = [WeekOutline(len(build) + j, last, True, absorb) for j in range(gap)]
+    return (*build, *between, *(replace(w, index=w.index + gap) for w in taper))
+
+
+def peak_text(gap: int) -> str:
+    """The peak's timing in words, for the pages and the CLI."""
+    if gap <= 0:
+        return "the peak week right before the taper"
+    weeks = "an easier week" if gap == 1 else f"{gap} easier weeks"
+    return f"the peak week {gap + 1} weeks before the race's taper, {weeks} between"
 
 
 def _clamp(reduction: float) -> float:
@@ -157,6 +259,18 @@ def _race_time(race_distance_m: float, race_time_s: float | None, gain: float) -
     return vdot_time_s(level + gain, race_distance_m) - race_time_s
 
 
+def _time_band(
+    distance_m: float, time_s: float | None, band: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    if band is None:
+        return None
+    low = _race_time(distance_m, time_s, band[0])
+    high = _race_time(distance_m, time_s, band[1])
+    if low is None or high is None:
+        return None
+    return (min(low, high), max(low, high))
+
+
 def choose_taper(
     default: TaperSpec,
     lengths: Sequence[int],
@@ -165,22 +279,30 @@ def choose_taper(
     samples: Sequence[ResponseParams] = (),
     basis: str = "",
     race: tuple[float, float | None] = (0.0, None),
+    peak_gaps: Sequence[int] = (0,),
 ) -> TaperChoice:
-    """The taper of ``lengths`` × ``DEPTHS`` (and ``default``, when its length is one of
-    ``lengths``) with the highest race-day
-    gain under ``params`` (the population values when None) among those whose form is
-    acceptable (module doc); ties go to the default, then the shorter, shallower taper.
-    ``race``: (distance, predicted time) to state the difference as time."""
+    """The taper of ``lengths`` × ``DEPTHS`` × ``peak_gaps`` (and ``default``, when its
+    length is one of ``lengths``) with the highest race-day gain under ``params`` (the
+    population values when None) among those whose form is acceptable (module doc); ties
+    go to the default, then the shorter, shallower taper, the later peak. ``race``:
+    (distance, predicted time) to state the difference as time."""
     fitted = params is not None
     model = params if params is not None else POPULATION
-    default = TaperSpec(default.weeks, _clamp(default.reduction))
+    default = TaperSpec(default.weeks, _clamp(default.reduction), default.peak_gap)
     specs = [default] + [
-        TaperSpec(n, d) for n in lengths for d in DEPTHS if TaperSpec(n, d) != default
+        TaperSpec(n, d, g)
+        for n in lengths
+        for d in DEPTHS
+        for g in peak_gaps
+        if TaperSpec(n, d, g) != default
     ]
     candidates: list[TaperCandidate] = []
     loads: dict[TaperSpec, Sequence[float]] = {}
     for spec in specs:
-        daily, form, (lowest, highest) = evaluate(spec)
+        found = evaluate(spec)
+        if found is None:
+            continue
+        daily, form, (lowest, highest) = found
         loads[spec] = daily
         gain = float(race_day_gain(daily, [model])[0])
         off = max(lowest - form, form - highest, 0.0)
@@ -193,21 +315,15 @@ def choose_taper(
         if c.gain > best.gain + 1e-12:
             best = c
     first = candidates[0]
-    difference = best.gain - first.gain
-    band: tuple[float, float] | None = None
-    if fitted and samples:
-        spread = race_day_gain(loads[best.spec], samples) - race_day_gain(
-            loads[first.spec], samples
-        )
-        band = _percentiles(spread)
     distance_m, time_s = race
-    time_change = _race_time(distance_m, time_s, difference)
-    time_band: tuple[float, float] | None = None
-    if band is not None:
-        low = _race_time(distance_m, time_s, band[0])
-        high = _race_time(distance_m, time_s, band[1])
-        if low is not None and high is not None:
-            time_band = (min(low, high), max(low, high))
+
+    def spread(a: TaperSpec, b: TaperSpec) -> tuple[float, float] | None:
+        if not (fitted and samples):
+            return None
+        return _percentiles(race_day_gain(loads[a], samples) - race_day_gain(loads[b], samples))
+
+    difference = best.gain - first.gain
+    band = spread(best.spec, first.spec)
     return TaperChoice(
         default=default,
         chosen=best.spec,
@@ -220,9 +336,46 @@ def choose_taper(
         ),
         difference=difference,
         band=band,
-        time_s=time_change,
-        time_band_s=time_band,
+        time_s=_race_time(distance_m, time_s, difference),
+        time_band_s=_time_band(distance_m, time_s, band),
         chosen_form=best.form,
         default_form=first.form,
         candidates=tuple(candidates),
+        peak=_peak_timing(best, default.peak_gap, candidates, spread, race),
+    )
+
+
+def _peak_timing(
+    best: TaperCandidate,
+    default_gap: int,
+    candidates: Sequence[TaperCandidate],
+    spread: Callable[[TaperSpec, TaperSpec], tuple[float, float] | None],
+    race: tuple[float, float | None],
+) -> PeakTiming | None:
+    """The chosen peak timing against the template's, or (when the template's was chosen)
+    against the best other timing tried, at the chosen length and depth."""
+    same = {
+        c.spec.peak_gap: c
+        for c in candidates
+        if (c.spec.weeks, c.spec.reduction) == (best.spec.weeks, best.spec.reduction)
+        and c.spec.peak_gap != best.spec.peak_gap
+    }
+    if not same:
+        return None
+    if best.spec.peak_gap != default_gap and default_gap in same:
+        other = same[default_gap]
+    else:
+        other = max(same.values(), key=lambda c: (c.feasible, c.gain))
+    difference = best.gain - other.gain
+    band = spread(best.spec, other.spec)
+    distance_m, time_s = race
+    return PeakTiming(
+        chosen=best.spec.peak_gap,
+        default=default_gap,
+        compared=other.spec.peak_gap,
+        difference=difference,
+        band=band,
+        time_s=_race_time(distance_m, time_s, difference),
+        time_band_s=_time_band(distance_m, time_s, band),
+        compared_form=other.form,
     )
