@@ -105,12 +105,13 @@ def limit_breaks(plan: Plan, inputs: PlanInputs) -> list[tuple[str, str]]:
             Intensity.REPETITION: min(8_000.0, 0.05 * w),
         }
         for day in sessions:
-            held = intensity_distances(day.workout, params, day.speed_mps)
+            on_day = inputs.parameters(day.date)  # the CS and zones of the session's day
+            held = intensity_distances(day.workout, on_day, day.speed_mps)
             for intensity, cap in caps.items():
                 if held[intensity] > cap * SLACK + 1.0:
                     what = f"{day.date} {day.workout.name}: {held[intensity]:.0f} m > {cap:.0f} m"
                     out.append((_CAPPED[intensity], what))
-            threshold_s = intensity_times(day.workout, params, day.speed_mps)
+            threshold_s = intensity_times(day.workout, on_day, day.speed_mps)
             if threshold_s[Intensity.THRESHOLD] > 3600.0 + 1.0:
                 what = f"{day.date} {day.workout.name}: {threshold_s[Intensity.THRESHOLD]:.0f} s"
                 out.append(("threshold at most 60 min", what))
@@ -169,19 +170,25 @@ def limit_breaks(plan: Plan, inputs: PlanInputs) -> list[tuple[str, str]]:
     # and race-day form not negative (limits.taper_over_limits).
     for what in taper_over_limits(plan):
         out.append(("taper (limits.taper_over_limits)", what))
-    # Race pace at the predicted race speed, the race too.
-    race = race_speed(inputs.race_distance_m, cs, params.d_prime_m)
+    # Race pace at the predicted race speed (VDOT from races when given) of the session's
+    # day (race-pace sessions follow the runner's ability on their day), the race too.
+    race = race_speed(inputs.race_distance_m, cs, params.d_prime_m, params.vdot)
     predicted = plan.predicted_race_time_s
     if predicted is None or not _close(predicted, race.time_s):
         out.append(("race pace at the predicted speed", f"race time {predicted} ≠ {race.time_s}"))
     for day in (d for d in plan.days if d.kind in ("race-pace", "race")):
+        on_day = inputs.parameters(day.date)
+        assert on_day.cs_mps is not None
+        speed = race_speed(
+            inputs.race_distance_m, on_day.cs_mps, on_day.d_prime_m, on_day.vdot
+        ).speed_mps
         work = [
             s.intensity if isinstance(s, Steady) else s.on_intensity
             for s in day.workout.steps
             if isinstance(s, (Steady, Intervals))
         ]
-        if not _close(max(work) * cs, race.speed_mps):
-            what = f"{day.date} {day.workout.name}: {max(work) * cs:.3f} m/s ≠ {race.speed_mps:.3f}"
+        if not _close(max(work) * on_day.cs_mps, speed):
+            what = f"{day.date} {day.workout.name}: {max(work) * on_day.cs_mps:.3f} ≠ {speed:.3f}"
             out.append(("race pace at the predicted speed", what))
     return out
 
