@@ -9,12 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartrunning.science.plans.replan import (
+    OVER_SHARE,
+    OVER_WEEKS,
     DayLoad,
     PastWeek,
     WeekSummary,
     day_targets,
     replan_loads,
     return_share,
+    running_over,
     week_text,
 )
 
@@ -236,3 +239,28 @@ def test_week_text() -> None:
         "week 7: −18 % load (410 → 336), 62 → 51 km, 5:40 → 4:39, long run 28 → 24 km, "
         "6 × 1 km I → 5 × 1 km I, because week 6 was 40 % under plan, form is −22"
     )
+
+
+def test_running_over_plan_is_told_from_two_weeks_at_20_percent() -> None:
+    pre = [PastWeek(w, None, 300.0) for w in (-3, -2, -1, 0)]
+    assert (OVER_SHARE, OVER_WEEKS) == (0.20, 2)
+
+    def weeks(*ratios: float) -> list[PastWeek]:
+        return pre + [PastWeek(i + 1, 200.0, 200.0 * r) for i, r in enumerate(ratios)]
+
+    assert running_over(weeks(1.4)) is None  # one week
+    assert running_over(weeks(1.4, 1.19)) is None  # the last under 20 %
+    assert running_over(weeks(1.4, 1.4, 1.0)) is None  # not the last weeks
+    note = running_over(weeks(1.0, 1.2, 1.4))
+    assert note is not None
+    assert note.startswith("weeks 2–3 ran 20 % and 40 % over plan (20 % or more over for 2 weeks")
+    assert "does not raise the plan" in note
+    assert running_over(weeks(1.4, 1.4, 1.4)) == running_over(weeks(1.4, 1.4, 1.4))
+    same = running_over(weeks(1.4, 1.4, 1.4))
+    assert same is not None
+    assert same.startswith("weeks 1–3 ran 40 % over plan each")
+    spread = running_over(weeks(1.3, 1.5, 1.25, 1.45))
+    assert spread is not None
+    assert spread.startswith("weeks 1–4 ran 25–50 % over plan")
+    # The weeks before the plan (no plan) never count.
+    assert running_over([PastWeek(0, None, 900.0), PastWeek(1, 200.0, 300.0)]) is None

@@ -5,7 +5,9 @@ the follower's plan does not change; the one who missed a week returns by Daniel
 (7 days off: week 3 at 62.5 % of the load before the break, week 1's), then builds back
 from that load (weeks 5-8 within 10 % of plan, nothing made up); the over-trainer gives
 back only the part of a week above 1.3 × its four weeks before (Gabbett 2016), and
-nothing once its chronic load has caught up.
+nothing once its chronic load has caught up, and from its second week over plan every
+result tells the coach it is running over (≥ 20 % over for 2 weeks or more): the proposal,
+"No change needed" and, for the queue's weekly job, a notification.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import datetime as dt
 from contextlib import AbstractContextManager
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import Runner
+from smartrunning.notifications.models import Notification
 from smartrunning.plans import replan
 from smartrunning.plans.models import Plan
 from smartrunning.platform import clock
@@ -32,6 +36,7 @@ WEEKS = 8
 RACE = START + dt.timedelta(days=7 * WEEKS - 1)
 MISSED_WEEK = 2  # the second plan week (the fourth, after it, is a recovery week)
 FACTOR = {"follower": 1.0, "misser": 1.0, "over": 1.4}
+OVER_NOTE = "Running over plan: weeks"
 
 
 def _at(day: dt.date) -> AbstractContextManager[None]:
@@ -92,6 +97,13 @@ def test_season_of_three_runners(app: Flask) -> None:
                     planned_next = sum(_week_loads(plan, week + 1))
                     outcome = replan.propose(plan, clock.today(), by=coach)
                     row = outcome.proposal
+                    # Running over plan is said whatever is proposed; only by the over-trainer.
+                    said = OVER_NOTE in outcome.message
+                    assert said == (key == "over" and week + 1 >= 2), (key, outcome.message)
+                    if said:
+                        assert "20 % or more over for 2 weeks or more" in outcome.message
+                        over = f"weeks 1–{week + 1} ran 40 %"
+                        assert row is None or row.basis["over_plan"].startswith(over)
                     if key == "follower":
                         assert row is None, row and row.weeks
                         texts[key].append(f"after week {week + 1}: {outcome.message}")
@@ -145,3 +157,50 @@ def test_season_of_three_runners(app: Flask) -> None:
     for key, lines in texts.items():
         print(f"--- {key}")
         print("\n".join(lines))
+
+
+def test_the_weekly_job_tells_the_coach_of_running_over_plan_when_nothing_changes(
+    app: Flask,
+) -> None:
+    """The queue's re-plan (``propose`` by nobody) of a runner 40 %
+    over plan every week, its proposals accepted: after week 1 a proposal (one week over:
+    no word of it); from week 2 each notification says the runner is running over: the
+    proposal's (week 3), and, when nothing changes (weeks 2, 4, 5), one of its own, once
+    a week (the job run twice)."""
+    coach_ids, ids = _setup(app)
+    with app.app_context():
+        runner = db.session.get_one(Runner, ids["over"])
+        plan_id = make_plan(runner, RACE, WEEKS, START - dt.timedelta(days=1)).id
+        db.session.commit()
+        coach = db.session.get_one(User, coach_ids["over"])
+        told: dict[int, list[tuple[str, str]]] = {}
+        seen = 0
+        for week in range(5):
+            plan = db.session.get_one(Plan, plan_id)
+            loads = [x * FACTOR["over"] for x in _week_loads(plan, week)]
+            run_week(plan.runner_id, START + dt.timedelta(days=7 * week), loads)
+            rebuild(plan.runner, START + dt.timedelta(days=7 * week))
+            db.session.commit()
+            with _at(START + dt.timedelta(days=7 * week + 6)):
+                outcome = replan.propose(plan, clock.today(), by=None)
+                if outcome.proposal is not None:
+                    replan.accept(outcome.proposal, coach, clock.today())
+                else:  # the job run again that day: told once
+                    assert replan.propose(plan, clock.today(), by=None).proposal is None
+            rows = db.session.execute(
+                sa.select(Notification)
+                .where(Notification.user_id == coach.id, Notification.id > seen)
+                .order_by(Notification.id)
+            ).scalars()
+            found = list(rows)
+            told[week + 1] = [(n.title, n.body) for n in found]
+            seen = max([seen, *(n.id for n in found)])
+        name = runner.name
+    assert [t for t, _b in told[1]] == [f"Re-plan proposed for {name}"]
+    assert "Running over plan" not in told[1][0][1]
+    assert [t for t, _b in told[3]] == [f"Re-plan proposed for {name}"]
+    assert "Running over plan: weeks 1–3 ran 40 % over plan each" in told[3][0][1]
+    for week in (2, 4, 5):
+        assert told[week] == [(f"{name} is running over plan", told[week][0][1])], told[week]
+        body = told[week][0][1]
+        assert body.startswith(f"weeks 1–{week} ran 40 % over plan each (20 % or more over")

@@ -23,6 +23,7 @@ __all__ = [
     "plan_replanned",
     "plan_stale",
     "replan_proposed",
+    "running_over_plan",
 ]
 
 
@@ -92,6 +93,20 @@ def replan_proposed(
         NotificationKind.STALE_PLAN,
         f"Re-plan proposed for {runner_name}",
         body=summary,
+        link=link,
+        once=True,
+    )
+
+
+def running_over_plan(user_ids: Iterable[int], runner_name: str, note: str, link: str) -> list[int]:
+    """The weekly re-plan found a runner's last weeks persistently over plan and proposes
+    no change (``plans.replan``): the coaches, with the weeks in words (told as a plan that
+    needs a look, once per link: the link names the week)."""
+    return notify(
+        user_ids,
+        NotificationKind.STALE_PLAN,
+        f"{runner_name} is running over plan"[:200],
+        body=note,
         link=link,
         once=True,
     )

@@ -6,10 +6,12 @@ until a coach accepts it. Made on demand (a coach, the API, the CLI) or by the q
 hourly job for plans whose week ends that day in the runner's time zone, at 21:xx
 there (``propose_due``). A newer proposal, or a
 plan regenerated or edited since it was made (its days from the cut-off differ), makes a
-pending proposal ``superseded``. Accepting applies the proposed days of the chosen weeks
-(days already past are left) and projects the plan's fitness and form again
-(``replan_build.reproject``) in one transaction, and tells the runner; rejecting keeps the
-plan. Each action owns its transaction (``platform.transactions``).
+pending proposal ``superseded``. When the last weeks ran persistently over plan
+(``science.plans.replan.running_over``) the message says so, with or without a change,
+and the queue's job tells the coaches even when nothing changes. Accepting applies the
+proposed days of the chosen weeks (days already past are left) and projects the plan's
+fitness and form again (``replan_build.reproject``) in one transaction, and tells the
+runner; rejecting keeps the plan. Each action owns its transaction (``platform.transactions``).
 
 Who may: a proposal is read by whoever sees the runner; made, accepted and rejected by
 the runner's coaches and admins (``actions.can_plan``).
@@ -107,11 +109,20 @@ def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
     with transaction():
         made = draft(plan, today)
         _supersede(_open_rows(plan))  # a newer proposal (or none needed) replaces them
+        over = made.basis.get("over_plan")
+        note = f" Running over plan: {over}." if over else ""
         if not made.weeks:
+            if over and by is None:
+                hooks.running_over_plan(
+                    rules.coach_ids(plan.runner_id),
+                    plan.runner.name,
+                    over,
+                    f"/plans/{plan.id}/replan#over-{made.cut.isoformat()}",
+                )
             return Outcome(
                 None,
                 f"No change needed: the weeks from {made.cut.isoformat()} fit what was done "
-                f"(form {format(made.basis['form'], '+.0f').replace('-', '−')}).",
+                f"(form {format(made.basis['form'], '+.0f').replace('-', '−')})." + note,
             )
         row = ReplanProposal(
             plan=plan,
@@ -129,7 +140,7 @@ def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
             hooks.replan_proposed(
                 rules.coach_ids(plan.runner_id),
                 plan.runner.name,
-                made.weeks[0]["text"],
+                made.weeks[0]["text"] + (f"\nRunning over plan: {over}." if over else ""),
                 f"/plans/{plan.id}/replan#proposal-{row.id}",
             )
         count = len(made.weeks)
@@ -137,7 +148,7 @@ def propose(plan: Plan, today: dt.date, *, by: User | None) -> Outcome:
         return Outcome(
             row,
             f"Proposed: {weeks} changed from {made.cut.isoformat()}; "
-            "nothing changes until a coach accepts.",
+            "nothing changes until a coach accepts." + note,
         )
 
 

@@ -60,6 +60,7 @@ from smartrunning.science.plans.replan import (
     WeekSummary,
     day_targets,
     replan_loads,
+    running_over,
     week_text,
 )
 from smartrunning.science.plans.scaling import content_name, scale_workout
@@ -441,6 +442,7 @@ def draft(plan: Plan, today: dt.date) -> Draft:
              "actual": round(w.actual, 1)}
             for w in past
         ],
+        "over_plan": running_over(past),
     }  # fmt: skip
     return Draft(cut, fingerprint(plan, cut), basis, weeks, changed_days)
 

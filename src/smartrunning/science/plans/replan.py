@@ -45,6 +45,14 @@ laid them out, so a runner who follows the plan meets every cap. A week within
 ``FLOOR_SHARE`` of its plan (after weeks without running the coach is told to review the
 plan instead).
 
+Running over plan (``running_over``): when the last ``OVER_WEEKS`` or more plan weeks
+done each ran at least ``OVER_SHARE`` over their plan, the coach is told so in words,
+whatever the re-plan proposes (often nothing, once the runner's chronic load has caught
+up and the extra running no longer passes the acute:chronic ratio). It changes no load:
+the rules above stay as they are; whether the plan is too easy for the runner, or the
+runner is over-reaching, is the coach's call (Gabbett 2016: the ratio is a safety bound,
+not a judgement of the plan).
+
 Each changed week's load is shared over its days (``day_targets``) in proportion to
 their planned loads; the days that stay (before the cut-off, edited by a coach, marked,
 with a linked session, the race) keep theirs.
@@ -60,6 +68,8 @@ from typing import Final
 from smartrunning.science.plans.layout import CHRONIC_WEEKS, MAX_ACWR, MAX_WEEKLY_GROWTH
 
 __all__ = [
+    "OVER_SHARE",
+    "OVER_WEEKS",
     "DayLoad",
     "PastWeek",
     "WeekLoad",
@@ -67,6 +77,7 @@ __all__ = [
     "day_targets",
     "replan_loads",
     "return_share",
+    "running_over",
     "week_text",
 ]
 
@@ -79,6 +90,11 @@ MIN_CHANGE: Final = 0.05
 """A week re-planned within 5 % of its plan keeps its plan."""
 FLOOR_SHARE: Final = 0.4
 """No week is re-planned below 40 % of its plan."""
+OVER_SHARE: Final = 0.20
+"""A week done at least 20 % over its plan counts as running over it (the compliance
+colours' green ends at 120 %)."""
+OVER_WEEKS: Final = 2
+"""Running over plan for this many weeks in a row, the last ones done, is told to the coach."""
 WEEK_D: Final = 7
 BREAK_DAYS: Final = 6
 """Daniels: up to 5 days off, resume as before; from 6 days, a return period."""
@@ -153,6 +169,38 @@ def return_share(break_d: int, first_d: int) -> float:
             else:
                 total += 0.5 * RETURN_SHARES[0 if t < break_d / 2 else 1]
     return total / WEEK_D
+
+
+def running_over(past: Sequence[PastWeek]) -> str | None:
+    """The coach's note when the last plan weeks done ran persistently over plan (module
+    doc): the weeks at least ``OVER_SHARE`` over, in a row up to the last one done, when
+    they are ``OVER_WEEKS`` or more; None otherwise. E.g. "weeks 3–5 ran 38 %, 41 % and
+    40 % over plan (20 % or more over for 2 weeks or more): …" (one figure when all are
+    alike, the range past three weeks)."""
+    streak: list[PastWeek] = []
+    for week in reversed(past):
+        if week.planned is None or week.planned <= 0:
+            break
+        if week.actual < week.planned * (1.0 + OVER_SHARE):
+            break
+        streak.append(week)
+    if len(streak) < OVER_WEEKS:
+        return None
+    streak.reverse()
+    pcts = [round(_pct(w.actual, w.planned or 0.0)) for w in streak]
+    if len(set(pcts)) == 1:
+        shares = f"{pcts[0]} % over plan each"
+    elif len(pcts) <= 3:
+        shares = ", ".join(f"{p} %" for p in pcts[:-1]) + f" and {pcts[-1]} % over plan"
+    else:
+        shares = f"{min(pcts)}–{max(pcts)} % over plan"
+    return (
+        f"weeks {streak[0].number}–{streak[-1].number} ran {shares} "
+        f"({OVER_SHARE * 100:.0f} % or more over for {OVER_WEEKS} weeks or more): the "
+        "re-plan does not raise the plan to match, and takes off only what passes "
+        f"{MAX_ACWR:g} × the four weeks before; check with the runner whether the plan is "
+        "too easy for them or they are doing too much"
+    )
 
 
 class _Caps:
