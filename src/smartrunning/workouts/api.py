@@ -1,9 +1,10 @@
 """The workout library: list, get (resolved for a runner), create, update, delete, import,
 export as ZWO or FIT, and a stateless preview for the step editor.
 
-Same rules as the pages (``services.workouts``): everyone logged in reads; coaches and
+Same rules as the pages (``workouts.actions``): everyone logged in reads; coaches and
 admins create; admins edit everything, coaches their own workouts; a runner resolves
-workouts for themself only (another runner's id answers 404).
+workouts for themself only (another runner's id answers 404). Workouts answer in their
+shapes (``workouts.schemas``), as the pages and the CLI show them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from smartrunning.workouts.policy import (
     require_edit,
     runner_choices,
 )
+from smartrunning.workouts.schemas import WorkoutOut, WorkoutSummaryOut
 from smartrunning.workouts.structure import (
     MAX_DESCRIPTION_CHARS,
     MAX_KIND_CHARS,
@@ -159,75 +161,6 @@ class PreviewIn(Schema):
     steps = fields.List(fields.Nested(StepIn), required=True)
 
 
-class ExtentOut(Schema):
-    value = fields.Float()
-    unit = fields.Str(metadata={"description": "s (time) or m (distance)"})
-
-
-class TargetOut(Schema):
-    kind = fields.Str(metadata={"description": "pace (s/km) or hr (fractions of HRmax)"})
-    low = fields.Float()
-    high = fields.Float()
-
-
-class ResolvedStepOut(Schema):
-    """One step (or an interval block's on/off part), for one repetition."""
-
-    target = fields.Nested(
-        TargetOut, allow_none=True, metadata={"description": "the pace or HR target given"}
-    )
-    step_index = fields.Int()
-    part = fields.Str(metadata={"description": "step, on or off"})
-    kind = fields.Str()
-    repeat = fields.Int()
-    extent = fields.Nested(ExtentOut)
-    intensity = fields.List(fields.Float(), allow_none=True)
-    duration_s = fields.Float(allow_none=True)
-    distance_m = fields.Float(allow_none=True)
-    pace_s_per_km = fields.List(
-        fields.Float(), allow_none=True, metadata={"description": "at the start and end"}
-    )
-    pace_range_s_per_km = fields.List(
-        fields.Float(), allow_none=True, metadata={"description": "fastest, slowest (±2 %)"}
-    )
-    hr_bpm = fields.List(fields.Float(), allow_none=True)
-
-
-class ResolvedOut(Schema):
-    runner_id = fields.Int(allow_none=True)
-    on = fields.Date(allow_none=True)
-    cs_mps = fields.Float(allow_none=True)
-    cs_source = fields.Str(allow_none=True)
-    hrmax_bpm = fields.Float(allow_none=True)
-    steps = fields.List(fields.Nested(ResolvedStepOut))
-    total_duration_s = fields.Float(allow_none=True)
-    total_distance_m = fields.Float(allow_none=True)
-    estimated_load = fields.Float(allow_none=True)
-
-
-class WorkoutOut(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    sport = fields.Str()
-    kind = fields.Str(allow_none=True)
-    description = fields.Str()
-    author = fields.Str()
-    tags = fields.List(fields.Str())
-    is_default = fields.Bool()
-    owner = fields.Str(allow_none=True)
-    archived = fields.Bool()
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
-    step_count = fields.Int()
-    time_steps_s = fields.Float(metadata={"description": "seconds of the time steps"})
-    distance_steps_m = fields.Float(metadata={"description": "metres of the distance steps"})
-    can_edit = fields.Bool()
-    structure = fields.Dict(metadata={"description": "name, sport, tags, steps … (as in)"})
-    resolved = fields.Nested(
-        ResolvedOut, metadata={"description": "with runner_id: targets and totals on a date"}
-    )
-
-
 class DeleteOut(Schema):
     result = fields.Str(metadata={"description": "deleted, or archived (kept for its users)"})
 
@@ -261,7 +194,7 @@ def _file(data: bytes, mimetype: str, filename: str) -> Response:
 @blp.route("")
 class Workouts(MethodView):
     @blp.arguments(LibraryQuery, location="query")
-    @blp.response(200, WorkoutOut(many=True))
+    @blp.response(200, WorkoutSummaryOut(many=True))
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """The library by name: search name and description (``q``), ``tag``, ``sport``,
@@ -273,7 +206,9 @@ class Workouts(MethodView):
             where, page=pagination_parameters.page, page_size=pagination_parameters.page_size
         )
         user = this_user()
-        return [workout_summaries.workout_json(w, user) for w in page.into(pagination_parameters)]
+        return [
+            workout_summaries.workout_summary(w, user) for w in page.into(pagination_parameters)
+        ]
 
     @blp.arguments(WorkoutIn)
     @blp.response(201, WorkoutOut)
@@ -282,7 +217,7 @@ class Workouts(MethodView):
         require_create()
         content = _content(data)
         workout = workout_services.create_workout(content, by=this_user())
-        return workout_summaries.workout_json(workout, this_user(), steps=True)
+        return workout_summaries.workout_detail(workout, this_user())
 
 
 @blp.route("/<int:workout_id>")
@@ -292,14 +227,14 @@ class WorkoutById(MethodView):
     def get(self, query: dict[str, Any], workout_id: int) -> Any:
         """One workout with its steps; with ``runner_id`` (and ``on``) its targets."""
         workout = get_workout_or_404(workout_id)
-        data = workout_summaries.workout_json(workout, this_user(), steps=True)
-        if query["runner_id"] is not None:
-            runner = chosen_runner(query["runner_id"], [])
-            resolution = workout_targets.resolve_for_runner(
-                workout, runner, query["on"] or clock.today()
-            )
-            data["resolved"] = workout_summaries.resolution_json(resolution)
-        return data
+        detail = workout_summaries.workout_detail(workout, this_user())
+        if query["runner_id"] is None:
+            return detail
+        runner = chosen_runner(query["runner_id"], [])
+        resolution = workout_targets.resolve_for_runner(
+            workout, runner, query["on"] or clock.today()
+        )
+        return {**detail.as_dict(), "resolved": workout_summaries.workout_targets(resolution)}
 
     @blp.arguments(WorkoutIn)
     @blp.response(200, WorkoutOut)
@@ -309,7 +244,7 @@ class WorkoutById(MethodView):
         require_edit(workout)
         content = _content(data)
         workout_services.update_workout(workout, content)
-        return workout_summaries.workout_json(workout, this_user(), steps=True)
+        return workout_summaries.workout_detail(workout, this_user())
 
     @blp.response(200, DeleteOut)
     def delete(self, workout_id: int) -> Any:

@@ -1,4 +1,5 @@
-"""Workouts as JSON-ready summaries, shared by the pages, the API and the CLI.
+"""Workouts' shapes (``workouts.schemas``) built from the models, for the pages, the API
+and the CLI; and the chart of a workout's structure.
 
 Values stay in SI units (s, m, m/s, s/km for paces, bpm); formatting happens at the edges.
 """
@@ -14,47 +15,51 @@ from smartrunning.workouts.actions import (
     structure,
 )
 from smartrunning.workouts.models import Workout
+from smartrunning.workouts.schemas import StepRow, WorkoutDetail, WorkoutSummary, WorkoutTargets
 from smartrunning.workouts.structure import structure_to_json
 from smartrunning.workouts.targets import Resolution
 
-__all__ = ["chart_json", "resolution_json", "step_json", "workout_json"]
+__all__ = ["chart_json", "step_row", "workout_detail", "workout_summary", "workout_targets"]
 
 
-def workout_json(
-    workout: Workout, user: User | None = None, *, steps: bool = False
-) -> dict[str, Any]:
-    """A library workout: its columns, the length of its time and distance steps, whether
-    ``user`` may edit it, and (``steps``) its structure in the editor's JSON form."""
+def workout_summary(workout: Workout, user: User | None = None) -> WorkoutSummary:
+    """A library workout: its columns, the length of its time and distance steps, and
+    whether ``user`` may edit it (no user: False)."""
     content = structure(workout)
     totals = extent_totals(content)
-    data: dict[str, Any] = {
-        "id": workout.id,
-        "name": workout.name,
-        "sport": workout.sport.value,
-        "kind": workout.kind,
-        "description": workout.description,
-        "author": workout.author,
-        "tags": workout.tags,
-        "is_default": workout.is_default,
-        "owner": workout.owner.username if workout.owner else None,
-        "archived": workout.archived,
-        "created_at": workout.created_at,
-        "updated_at": workout.updated_at,
-        "step_count": len(content.steps),
-        "time_steps_s": totals["s"],
-        "distance_steps_m": totals["m"],
-        "can_edit": can_edit(user, workout) if user is not None else False,
-    }
-    if steps:
-        data["structure"] = structure_to_json(content)
-    return data
+    return WorkoutSummary(
+        id=workout.id,
+        name=workout.name,
+        sport=workout.sport.value,
+        kind=workout.kind,
+        description=workout.description,
+        author=workout.author,
+        tags=workout.tags,
+        is_default=workout.is_default,
+        owner=workout.owner.username if workout.owner else None,
+        archived=workout.archived,
+        created_at=workout.created_at,
+        updated_at=workout.updated_at,
+        step_count=len(content.steps),
+        time_steps_s=totals["s"],
+        distance_steps_m=totals["m"],
+        can_edit=can_edit(user, workout) if user is not None else False,
+    )
+
+
+def workout_detail(workout: Workout, user: User | None = None) -> WorkoutDetail:
+    """One workout: its summary and its structure in the step editor's JSON form."""
+    return WorkoutDetail(
+        **workout_summary(workout, user).as_dict(),
+        structure=structure_to_json(structure(workout)),
+    )
 
 
 def _pair(values: tuple[float, float] | None) -> list[float] | None:
     return None if values is None else [values[0], values[1]]
 
 
-def step_json(row: ResolvedStep) -> dict[str, Any]:
+def step_row(row: ResolvedStep) -> StepRow:
     """One row of a resolved workout (one repetition; ``repeat`` in a row)."""
     return {
         "step_index": row.step_index,
@@ -76,21 +81,21 @@ def step_json(row: ResolvedStep) -> dict[str, Any]:
     }
 
 
-def resolution_json(resolution: Resolution) -> dict[str, Any]:
+def workout_targets(resolution: Resolution) -> WorkoutTargets:
     """The workout for a runner on a day: rows, totals, load and what they came from."""
     resolved = resolution.resolved
     params = resolution.parameters
-    return {
-        "runner_id": resolution.runner.id if resolution.runner else None,
-        "on": resolution.day,
-        "cs_mps": resolved.cs_mps,
-        "cs_source": params.critical_speed.source.value if params else None,
-        "hrmax_bpm": params.hrmax_bpm if params else None,
-        "steps": [step_json(row) for row in resolved.steps],
-        "total_duration_s": resolved.total_duration_s,
-        "total_distance_m": resolved.total_distance_m,
-        "estimated_load": resolved.estimated_load,
-    }
+    return WorkoutTargets(
+        runner_id=resolution.runner.id if resolution.runner else None,
+        on=resolution.day,
+        cs_mps=resolved.cs_mps,
+        cs_source=params.critical_speed.source.value if params else None,
+        hrmax_bpm=params.hrmax_bpm if params else None,
+        steps=[step_row(row) for row in resolved.steps],
+        total_duration_s=resolved.total_duration_s,
+        total_distance_m=resolved.total_distance_m,
+        estimated_load=resolved.estimated_load,
+    )
 
 
 def chart_json(resolution: Resolution, reference_cs_mps: float) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Workout library pages. Views parse, authorise (``web.workouts.access``), call one
-service and answer; the rules of who may do what are in ``services.workouts``."""
+"""Workout library pages. Views parse, authorise (``workouts.policy``), call one action
+and answer; the rules of who may do what are in ``workouts.actions``. The library and a
+workout's page show its :class:`~smartrunning.workouts.schemas.WorkoutSummary`."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def library() -> ResponseReturnValue:
         "workouts/library.html",
         page=page,
         where=where,
-        items=[workout_summaries.workout_json(w, user) for w in page.items],
+        items=[workout_summaries.workout_summary(w, user) for w in page.items],
         tags=workout_services.tag_counts(),
         can_create=workout_services.can_create(user),
     )
@@ -106,17 +107,18 @@ def detail(workout_id: int) -> ResponseReturnValue:
         resolution = workout_targets.resolve_for_runner(workout, None, day)
     chart = workout_summaries.chart_json(resolution, defaults.CRITICAL_SPEED.cs_mps)
     user = this_user()
+    info = workout_summaries.workout_summary(workout, user)
     return render_template(
         "workouts/detail.html",
         workout=workout,
-        info=workout_summaries.workout_json(workout, user),
+        info=info,
         resolution=resolution,
         resolved=resolution.resolved,
         choices=choices,
         runner=runner,
         day=day,
         chart_json=script_json(chart),
-        can_edit=workout_services.can_edit(user, workout),
+        can_edit=info.can_edit,
         can_create=workout_services.can_create(user),
     )
 
