@@ -115,6 +115,7 @@ def main() -> int:
                         [(path.name, data)],
                         by=None,
                         source="bench",
+                        queue=False,
                     )
                     job_id = job.id
                     import_jobs.run_inline(job_id)

@@ -117,7 +117,9 @@ def seed(env: dict[str, str], runners: int, sessions: int) -> dict[str, int]:
         first = db.session.get_one(Runner, ids[0])
         start = dt.datetime.combine(today, dt.time(7), tzinfo=dt.UTC)
         fit = fitgen.run_file(3600, seed=1, start=start)
-        job = uploads.create_import(first, [("seed.fit", fit)], by=None, source="bench")
+        job = uploads.create_import(
+            first, [("seed.fit", fit)], by=None, source="bench", queue=False
+        )
         import_jobs.run_inline(job.id)
         template = db.session.execute(sa.select(TrainingSession)).scalar_one()
         columns = {c.key: getattr(template, c.key) for c in sa.inspect(TrainingSession).columns}

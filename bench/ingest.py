@@ -21,8 +21,8 @@
    every worker has printed its start-up line and its CPU time stands still, so that
    start-up is not counted as import work.
 4. ``--uploads single`` sends the same files the way a watch syncs: one upload (one job)
-   per file, each sent when the one before is done (``uploads.create_import`` and
-   ``jobs.submit`` from this process, as the API does, so no CLI start-up per file). Its
+   per file, each sent when the one before is done (``uploads.create_import`` from this
+   process, queued once committed as the API's are, so no CLI start-up per file). Its
    workers' CPU per file, beside the ZIP's, is the cost of a job of one file.
 5. For each kind of upload, the same import in this process with the queue's tasks run
    at once (Huey's immediate mode): CPU and SQL statements per file of the tasks alone
@@ -231,7 +231,6 @@ def upload_one_by_one(app: Flask, runner_id: int, paths: list[Path]) -> dict[str
                     runner, [(path.name, handle)], by=None, source="api"
                 )
             job_id = job.id
-            jobs.submit(job_id)
             while True:
                 db.session.rollback()  # see the workers' commits
                 status = db.session.execute(
@@ -409,9 +408,9 @@ def in_process(
             sa.event.listen(db.engine, "before_cursor_execute", count)
             try:
                 for name, path in files:
-                    with path.open("rb") as handle:
+                    with path.open("rb") as handle:  # queued below, to time it alone
                         job = upload_services.create_import(
-                            runner, [(name, handle)], by=None, source="api"
+                            runner, [(name, handle)], by=None, source="api", queue=False
                         )
                     job_id = job.id
                     before = statements

@@ -102,7 +102,7 @@ def seed(years: int) -> tuple[int, dt.date]:
         start = dt.datetime.combine(today, dt.time(7), tzinfo=dt.UTC)
         job = uploads.create_import(
             runner, [("seed.fit", fitgen.run_file(3600, seed=1, start=start))], by=None,
-            source="bench",
+            source="bench", queue=False,
         )  # fmt: skip
         import_jobs.run_inline(job.id)
         template = db.session.execute(sa.select(TrainingSession)).scalar_one()

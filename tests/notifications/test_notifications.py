@@ -23,7 +23,6 @@ from smartrunning.notifications.models import (
     OutboxEmail,
 )
 from smartrunning.platform.db import db
-from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import uploads
 from tests.helpers import login, make_world, post_form
 from tests.notifications.conftest import run_queue
@@ -300,9 +299,8 @@ def test_an_upload_tells_the_coach_and_a_failed_file_tells_the_uploader(
             [("run.fit", run_bytes(0, duration_s=600)), ("broken.fit", b".FIT" + b"\0" * 40)],
             by=uploader,
             source="test",
-        )
+        )  # queued once committed
         job_id = job.id
-        import_jobs.submit(job_id)
     run_queue(app)  # the import's tasks, then the e-mail the completion queued
     [upload] = _inbox(app, world.coach)
     assert upload.kind is NotificationKind.UPLOAD

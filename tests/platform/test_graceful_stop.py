@@ -26,7 +26,6 @@ from smartrunning.athletes.models import Runner, Sex
 from smartrunning.platform.db import db
 from smartrunning.platform.queue import WORKER_STOP_TIMEOUT_S, get_queue
 from smartrunning.platform.serve import GRACEFUL_TIMEOUT_S
-from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import uploads as upload_services
 from smartrunning.sessions.models import (
     FileKind,
@@ -132,10 +131,9 @@ def _new_job(app: Flask, uploads: list[tuple[str, bytes]]) -> int:
             "Stop Test", dt.date(1990, 1, 1), Sex.FEMALE, created_by=None, today=dt.date(2026, 1, 1)
         )
         db.session.commit()
-        job = upload_services.create_import(
+        job = upload_services.create_import(  # queued once committed
             db.session.get_one(Runner, runner.id), uploads, by=None, source="test"
         )
-        import_jobs.submit(job.id)
         return job.id
 
 

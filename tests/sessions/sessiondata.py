@@ -127,7 +127,7 @@ def import_inline(app: Flask, runner_id: int, files: list[tuple[str, bytes]]) ->
     """Create a job from ``files`` and run it in this process; return its report as a dict."""
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = uploads.create_import(runner, files, by=None, source="test")
+        job = uploads.create_import(runner, files, by=None, source="test", queue=False)
         job_id = job.id
         import_jobs.run_inline(job_id)
         report = import_reports.job_report(db.session.get_one(ImportJob, job_id))

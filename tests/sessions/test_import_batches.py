@@ -48,7 +48,7 @@ def _import(app: Flask, runner_id: int, files: list[tuple[str, bytes]], batch: i
     """Import ``files`` in one job, ``batch`` files per write; then complete the job."""
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = uploads.create_import(runner, files, by=None, source="test")
+        job = uploads.create_import(runner, files, by=None, source="test", queue=False)
         ids = import_jobs.claim(import_jobs.pending_file_ids(job.id), "test")
         for i in range(0, len(ids), batch):
             import_jobs.process_claimed_files(ids[i : i + batch])
@@ -166,7 +166,7 @@ def test_a_database_error_in_a_batch_write_puts_its_files_back_to_pending(
     files = [(f"run{i}.fit", run_bytes(i, seed=i, duration_s=600)) for i in range(3)]
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job = uploads.create_import(runner, files, by=None, source="test")
+        job = uploads.create_import(runner, files, by=None, source="test", queue=False)
         ids = import_jobs.claim(import_jobs.pending_file_ids(job.id), "test")
         import_jobs.process_claimed_files(ids)
         rows = db.session.execute(

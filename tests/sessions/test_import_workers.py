@@ -18,7 +18,6 @@ from smartrunning.app import create_app
 from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db
 from smartrunning.sessions import import_reports, uploads
-from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,
@@ -55,12 +54,10 @@ def _new_job(app: Flask, files: list[tuple[str, bytes]]) -> int:
             "Worker Test", dt.date(1990, 1, 1), Sex.MALE, created_by=None, today=dt.date(2026, 1, 1)
         )
         db.session.commit()
-        job = uploads.create_import(
+        job = uploads.create_import(  # queued once committed
             db.session.get_one(Runner, runner.id), files, by=None, source="test"
         )
-        job_id = job.id
-        import_jobs.submit(job_id)
-        return job_id
+        return job.id
 
 
 def _progress(app: Flask, job_id: int) -> tuple[str, int, int]:

@@ -29,10 +29,13 @@ TODAY = dt.date(2024, 6, 1)
 
 
 def _upload_alone(app: Flask, runner_id: int, name: str, data: bytes) -> tuple[int, int]:
-    """A job of one file, as the API makes it: (job id, file id), not yet run."""
+    """A job of one file, as the API makes it but not queued: (job id, file id), for the
+    test to run as the queue's task would."""
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
-        job_id = uploads.create_import(runner, [(name, data)], by=None, source="test").id
+        job_id = uploads.create_import(
+            runner, [(name, data)], by=None, source="test", queue=False
+        ).id
         [file_id] = import_jobs.pending_file_ids(job_id)
         db.session.rollback()
         return job_id, file_id

@@ -437,7 +437,7 @@ def test_a_sweep_never_undoes_a_claim_made_after_it_read_the_file(app: Flask) ->
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
         job = uploads.create_import(
-            runner, [("a.fit", run_bytes(0, duration_s=300))], by=None, source="test"
+            runner, [("a.fit", run_bytes(0, duration_s=300))], by=None, source="test", queue=False
         )
         file_id = import_jobs.pending_file_ids(job.id)[0]
         assert import_jobs.claim([file_id], "elsewhere:1") == [file_id]

@@ -212,7 +212,7 @@ def test_an_oversized_file_is_refused_and_its_bytes_not_kept(
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
         job = uploads.create_import(
-            runner, [("listed.fit", run_bytes(0)), ("good.fit", good)], by=None
+            runner, [("listed.fit", run_bytes(0)), ("good.fit", good)], by=None, queue=False
         )
         job_id = job.id
     monkeypatch.setattr(settings, "max_fit_file_mb", 0.03)
@@ -452,7 +452,7 @@ def test_sweep_releases_dead_claims_and_fails_a_file_that_keeps_killing_workers(
     with app.app_context():
         runner = db.session.get_one(Runner, runner_id)
         job = uploads.create_import(
-            runner, [("a.fit", run_bytes(0)), ("b.fit", run_bytes(1))], by=None
+            runner, [("a.fit", run_bytes(0)), ("b.fit", run_bytes(1))], by=None, queue=False
         )
         a, b = import_jobs.pending_file_ids(job.id)
         assert import_jobs.claim([a], "elsewhere:123") == [a]

@@ -21,7 +21,6 @@ from smartrunning.platform.pagination import MAX_PAGE_SIZE
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, uploads
-from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import performance as performance_services
 from smartrunning.sessions.schemas import (
     JobOut,
@@ -164,7 +163,6 @@ class RunnerSessions(MethodView):
             by=this_user(),
             source="api",
         )
-        import_jobs.submit(job.id)
         return {"job_id": job.id, "status_url": url_for("api_jobs.JobById", job_id=job.id)}
 
 

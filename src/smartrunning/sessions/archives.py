@@ -3,7 +3,7 @@
 The archive itself is already kept in the blob store; it is read through a seekable
 stream one entry at a time (``BlobStore.open``), so memory does not grow with its size.
 Each ``.fit`` (or ``.fit.gz``) entry becomes a pending file of the job (its bytes kept as a
-blob of their own, unless they can never be a FIT activity: ``uploads.refusal``);
+blob of their own, unless they can never be a FIT activity: ``file_checks.refusal``);
 each nested ``.zip`` becomes a pending archive one level deeper; everything else is listed
 as ``skipped``. Entries of the same name each get a row (the second named "… (#2)").
 
@@ -38,13 +38,13 @@ from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.queue import get_queue
 from smartrunning.sessions.analysis_state import recoverable_commit
+from smartrunning.sessions.file_checks import HEAD_BYTES, MB, kind_by_name, refusal
 from smartrunning.sessions.models import (
     FileKind,
     FileStatus,
     ImportFile,
 )
 from smartrunning.sessions.outcomes import finish_file
-from smartrunning.sessions.uploads import HEAD_BYTES, MB, kind_by_name, refusal
 
 __all__ = ["BATCH_ENTRIES", "expand_claimed_archive"]
 

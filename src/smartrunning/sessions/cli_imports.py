@@ -35,7 +35,7 @@ from smartrunning.platform.cli_output import (
     to_jsonable,
 )
 from smartrunning.platform.db import db
-from smartrunning.sessions import import_recovery, import_reports, uploads
+from smartrunning.sessions import import_reports, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import (
     FileKind,
@@ -168,16 +168,22 @@ def import_command(
     """
     runner = _runner(runner_id)
     files, skipped = uploads.folder_files(paths)
+    inline = via == "inline"
     job = uploads.create_import(
-        runner, files, skipped=skipped, by=None, source="cli", require_files=False
+        runner,
+        files,
+        skipped=skipped,
+        by=None,
+        source="cli",
+        require_files=False,
+        queue=not inline,  # queued once committed, or run here below
     )
     job_id = job.id
     progress = _Progress(enabled=not as_json)
     try:
-        if via == "inline":
+        if inline:
             import_jobs.run_inline(job_id, progress=progress)
         else:
-            import_jobs.submit(job_id)
             if no_wait:
                 emit({"job_id": job_id}, as_json, f"Queued import job {job_id}.")
                 return
@@ -199,23 +205,18 @@ def reprocess_command(runner_id: int | None, via: str, as_json: bool) -> None:
     Their raw bytes were kept; results replace the old ones in their import jobs.
     """
     runner = _runner(runner_id) if runner_id is not None else None
-    ids = import_recovery.reprocess(runner)
+    inline = via == "inline"
+    ids, jobs = import_jobs.reprocess(runner, queue=not inline)
     if not ids:
         if not as_json:
             click.echo("Nothing to reprocess.")
         return
-    jobs = sorted(
-        set(
-            db.session.execute(db.select(ImportFile.job_id).where(ImportFile.id.in_(ids))).scalars()
-        )
-    )
     progress = _Progress(enabled=not as_json)
     try:
         for job_id in jobs:
-            if via == "inline":
+            if inline:
                 import_jobs.run_inline(job_id, progress=progress)
             else:
-                import_jobs.submit(job_id)
                 _wait(job_id, via, progress)
     finally:
         progress.close()

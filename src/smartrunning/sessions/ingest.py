@@ -56,10 +56,10 @@ from smartrunning.sessions import duplicates
 from smartrunning.sessions.analysis_inputs import configured_limits
 from smartrunning.sessions.analysis_state import lock_runner, recoverable_commit
 from smartrunning.sessions.duplicates import already_imported, overlaps, skipped_reason
+from smartrunning.sessions.file_checks import HEAD_BYTES, MB, is_gzip, refusal, too_large
 from smartrunning.sessions.models import FileStatus, ImportFile, ImportJob, TrainingSession
 from smartrunning.sessions.outcomes import Outcome, finish_file, outcome_values
 from smartrunning.sessions.parquet import records_to_parquet
-from smartrunning.sessions.uploads import HEAD_BYTES, MB, is_gzip, refusal, too_large
 
 __all__ = [
     "BATCH_BYTES",

@@ -4,8 +4,10 @@ or in the CLI's process.
 The life of a job (``uploads.create_import`` made it, its files kept and ``pending``):
 
 1. :func:`submit` queues ``import_files`` tasks for its pending files, ``BATCH_FILES`` at a
-   time, so several workers share a job and a crash loses little (the CLI's inline mode,
-   :func:`run_inline`, does the same work in its own process).
+   time, so several workers share a job and a crash loses little. The action that makes
+   the job calls it once the job is committed (``on_commit``: ``uploads.create_import``,
+   :func:`reprocess`); pages, API and CLI never do. The CLI's inline mode asks that action
+   not to queue and runs the job in its own process (:func:`run_inline`) instead.
 2. A task (:func:`run_files`) :func:`claim`\ s its files atomically (``UPDATE … WHERE
    status = 'pending'``): however many workers run, on however many machines, a file is
    processed by one of them. :func:`process_claimed_files` expands archives (``archives``;
@@ -23,7 +25,8 @@ The life of a job (``uploads.create_import`` made it, its files kept and ``pendi
 
 A worker that dies leaves its files ``processing``: ``import_recovery.sweep`` (run by
 :func:`sweep_and_resume` and the periodic :func:`maintenance`) returns them to
-``pending`` and lists the jobs that need tasks again. So after a restart every job
+``pending`` and lists the jobs that need tasks again, among them a committed job whose
+tasks were never queued (``import_recovery.STALLED_JOB_S``). So after a restart every job
 completes, no file is imported twice (claims and the per-runner unique constraint) and
 none is lost. Reports for pages and the CLI: ``import_reports``.
 """
@@ -31,6 +34,7 @@ none is lost. Reports for pages and the CLI: ``import_reports``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import Final
@@ -41,6 +45,7 @@ from smartrunning.athletes.models import Runner
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.gc import paused_gc
 from smartrunning.platform.queue import get_queue
+from smartrunning.platform.transactions import on_commit, transaction
 from smartrunning.sessions import import_notices, import_recovery, recompute
 from smartrunning.sessions.analysis_state import recoverable_commit
 from smartrunning.sessions.archives import expand_claimed_archive
@@ -61,6 +66,7 @@ __all__ = [
     "pending_file_ids",
     "process_claimed",
     "process_claimed_files",
+    "reprocess",
     "run_files",
     "run_inline",
     "submit",
@@ -269,13 +275,35 @@ def enqueue_files(file_ids: list[int]) -> None:
 
 
 def submit(job_id: int) -> None:
-    """Start a committed job on the queue (its pending files); a job with none completes."""
+    """Start a committed job on the queue (its pending files); a job with none completes.
+
+    Called by the action that made the job, once its commit is done (``on_commit``)."""
     pending = pending_file_ids(job_id)
     db.session.rollback()
     if pending:
         enqueue_files(pending)
     else:
         get_queue().tasks["complete_jobs"]([job_id])
+
+
+def reprocess(runner: Runner | None, *, queue: bool) -> tuple[list[int], list[int]]:
+    """Return failed, not-activity and stale files to ``pending`` for another run
+    (``import_recovery.reprocess``; all runners' with ``runner`` None) and start their
+    jobs: queued once committed, or, with ``queue`` false (the CLI's inline mode), left
+    for the caller to run with :func:`run_inline`. Returns (file ids, job ids)."""
+    with transaction():
+        file_ids = import_recovery.reprocess(runner)
+        job_ids = sorted(
+            set(
+                db.session.execute(
+                    sa.select(ImportFile.job_id).where(ImportFile.id.in_(file_ids))
+                ).scalars()
+            )
+        )
+        if queue:
+            for job_id in job_ids:
+                on_commit(functools.partial(submit, job_id))
+    return file_ids, job_ids
 
 
 def run_files(file_ids: list[int]) -> dict[str, object]:

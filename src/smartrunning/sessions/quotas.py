@@ -4,7 +4,7 @@ Uploads are kept as blobs (``ImportFile.sha256``) so a file can be reprocessed; 
 distinct blob counts once per runner and once per uploader, whatever the number of jobs
 that named it. A file that failed but is kept (a damaged FIT file, for ``reprocess``)
 counts; a refused one (no FIT file, too large, a gzip bomb) keeps no bytes and counts
-nothing (``uploads.refusal``). The limits (``STORAGE_QUOTA_RUNNER_MB``,
+nothing (``file_checks.refusal``). The limits (``STORAGE_QUOTA_RUNNER_MB``,
 ``STORAGE_QUOTA_USER_MB``; 0 for none) are checked before an upload is read, against the
 request's declared length, so a refused upload stores nothing. Admins have no per-user
 quota (restores, bulk imports).

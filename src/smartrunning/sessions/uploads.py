@@ -3,108 +3,46 @@
 One entry for every way files arrive: :func:`create_import` takes single files, ZIPs
 (a Garmin or Strava export) and the files of a CLI folder (:func:`folder_files`) alike.
 Every uploaded file's raw bytes go to the blob store *first*; the file is then listed as
-a ``pending`` file of a new job, so nothing uploaded is ever lost, and the job is
-committed for the queue (``jobs.submit``) or the CLI's inline mode (``jobs.run_inline``)
-to run. What the bytes are decides what happens to them: a ZIP (by its first bytes)
-becomes an archive to expand (``archives``), anything else a FIT file to import
-(``ingest``; ``.fit.gz`` too). A file that can never be a FIT activity (empty, above
-``MAX_FIT_FILE_MB``, no FIT or gzip header: :func:`refusal`) is listed as failed with its
-reason and not stored at all; the same rules judge an archive's entries.
+a ``pending`` file of a new job, so nothing uploaded is ever lost. The action owns its
+transaction and starts the job itself: once the job is committed it is queued
+(``jobs.submit``, registered with ``on_commit``, so a refused upload queues nothing), or,
+for the CLI's inline mode, left for the caller to run in its own process
+(``jobs.run_inline``). What the bytes are decides what happens to them
+(``file_checks``): a ZIP (by its first bytes) becomes an archive to expand
+(``archives``), anything else a FIT file to import (``ingest``; ``.fit.gz`` too). A file
+that can never be a FIT activity (empty, above ``MAX_FIT_FILE_MB``, no FIT or gzip
+header: ``file_checks.refusal``) is listed as failed with its reason and not stored at
+all; the same rules judge an archive's entries.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Final
+from typing import IO
 
 from sqlalchemy.exc import IntegrityError
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import Runner
-from smartrunning.platform import context
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput
-from smartrunning.platform.transactions import transaction
+from smartrunning.platform.transactions import on_commit, transaction
+from smartrunning.sessions import jobs
+from smartrunning.sessions.file_checks import HEAD_BYTES, is_zip, kind_by_name, refusal
 from smartrunning.sessions.models import FileKind, FileStatus, ImportFile, ImportJob, JobStatus
 from smartrunning.sessions.outcomes import finish_file
 
-__all__ = [
-    "HEAD_BYTES",
-    "MB",
-    "add_skipped",
-    "add_upload",
-    "create_import",
-    "create_job",
-    "folder_files",
-    "is_gzip",
-    "is_zip",
-    "kind_by_name",
-    "refusal",
-    "too_large",
-]
+__all__ = ["Content", "add_skipped", "add_upload", "create_import", "create_job", "folder_files"]
 
-MB: Final = 1024 * 1024
-HEAD_BYTES: Final = 14
-"""Bytes of a file's start that :func:`refusal`, :func:`is_zip` and :func:`is_gzip` look at."""
-_ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
-_GZIP_MAGIC: Final = b"\x1f\x8b"
-_FIT_SIGNATURE: Final = b".FIT"
+log = logging.getLogger(__name__)
 
 Content = bytes | IO[bytes] | Path
 """An upload's bytes: in memory, a seekable binary file (a spooled upload), or a path."""
-
-
-# --- what a file is --------------------------------------------------------------------
-
-
-def is_zip(head: bytes) -> bool:
-    """Whether bytes starting with ``head`` are a ZIP archive (local header or empty ZIP)."""
-    return head[:4] in _ZIP_MAGIC
-
-
-def is_gzip(head: bytes) -> bool:
-    """Whether bytes starting with ``head`` are gzip-compressed (``.fit.gz``, as Strava
-    exports activities)."""
-    return head[:2] == _GZIP_MAGIC
-
-
-def kind_by_name(filename: str) -> FileKind:
-    """By its name, as a folder's files and an archive's entries are judged: a FIT file
-    (``.fit``, or ``.fit.gz`` as Strava exports them), a ZIP, or other (not imported)."""
-    lower = filename.lower()
-    if lower.endswith((".fit", ".fit.gz")):
-        return FileKind.FIT
-    if lower.endswith(".zip"):
-        return FileKind.ARCHIVE
-    return FileKind.OTHER
-
-
-def too_large(size: int, what: str = "file") -> str:
-    """The reason of a file above ``MAX_FIT_FILE_MB``."""
-    limit_mb = context.settings().max_fit_file_mb
-    return f"{what} too large: {size / MB:.1f} MB, above MAX_FIT_FILE_MB = {limit_mb:g}; not kept"
-
-
-def refusal(head: bytes, size: int) -> str | None:
-    """Why a file starting with ``head``, ``size`` bytes long, can never be a FIT activity
-    (empty, above ``MAX_FIT_FILE_MB``, no FIT header), or None. Refused bytes are not kept.
-
-    A file with a FIT header that fails to decode is not refused here: it fails with the
-    decoder's reason and is kept, for ``reprocess`` to try again with a better decoder.
-    """
-    if size == 0:
-        return "empty file; not kept"
-    if size > context.settings().max_fit_file_mb * MB:
-        return too_large(size)
-    if is_gzip(head):
-        return None
-    if len(head) < 12 or head[8:12] != _FIT_SIGNATURE:
-        return "not a FIT file: no FIT header (12 or 14 bytes ending in '.FIT'); not kept"
-    return None
 
 
 def folder_files(paths: Iterable[Path]) -> tuple[list[tuple[str, Path]], list[tuple[str, int]]]:
@@ -139,14 +77,19 @@ def create_import(
     by: User | None,
     source: str = "web",
     require_files: bool = True,
+    queue: bool = True,
 ) -> ImportJob:
     """A job from uploaded files (name, bytes, file or path) and the files of a folder
-    that are not imported (name, size), committed and ready to run.
+    that are not imported (name, size), committed, then started.
 
-    The caller then starts it: ``jobs.submit(job.id)`` through the queue, or
-    ``jobs.run_inline``. An upload without a file is refused (``InvalidInput``) unless
-    ``require_files`` is false (the CLI, for an empty folder). A refused upload is rolled
-    back: nothing of it is kept.
+    ``queue`` (pages, API, the CLI's ``--via auto|queue``): the job is queued once its
+    commit is done (``jobs.submit`` through ``on_commit``); nobody else enqueues it. False
+    (the CLI's ``--via inline``): the job is left ``pending`` for the caller to run in its
+    own process (``jobs.run_inline``). Either way, a committed job whose tasks never reach
+    a worker (the queue unreachable, the process gone) is queued again by the sweep once
+    it has stalled (``import_recovery.STALLED_JOB_S``). An upload without a file is
+    refused (``InvalidInput``) unless ``require_files`` is false (the CLI, for an empty
+    folder). A refused upload is rolled back: nothing of it is kept or queued.
     """
     with transaction():
         job = create_job(runner, by=by, source=source)
@@ -162,7 +105,25 @@ def create_import(
             add_skipped(job, name, size, "not a .fit, .fit.gz or .zip file")
         if count == 0 and require_files:
             raise InvalidInput("Choose at least one .fit or .zip file.", field="files")
+        if queue:
+            on_commit(_submitter(job.id))
     return job
+
+
+def _submitter(job_id: int) -> Callable[[], None]:
+    """Queue job ``job_id`` (after its commit). The upload is kept whatever happens here:
+    a failure to reach the queue is logged, and the sweep queues the job once it stalls."""
+
+    def submit() -> None:
+        try:
+            jobs.submit(job_id)
+        except Exception:
+            db.session.rollback()
+            log.exception(
+                "queueing import job %s failed; the sweep queues it once it has stalled", job_id
+            )
+
+    return submit
 
 
 def create_job(runner: Runner, *, by: User | None, source: str) -> ImportJob:

@@ -32,7 +32,6 @@ from smartrunning.platform.undo import confirm_page, confirmed, flash_undo, undo
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, recent, uploads
-from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions import performance as performance_services
 
 __all__ = ["bp", "parse_list_query"]
@@ -121,7 +120,6 @@ def upload(runner_id: int) -> ResponseReturnValue:
             ), 422
         flash(exc.message, "danger")
         return redirect(url_for("sessions.upload", runner_id=runner.id))
-    import_jobs.submit(job.id)
     job_url = url_for("sessions.job", job_id=job.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(
