@@ -410,7 +410,7 @@ def test_cli_edits_the_calendar(env: dict[str, str], tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0, err
     plan = json.loads(out)
-    plan_id = str(plan["plan_id"])
+    plan_id = str(plan["id"])
     days = plan["days"]
     planned = {d["date"] for d in days}
     start = dt.date.fromisoformat(days[0]["date"])

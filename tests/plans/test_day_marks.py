@@ -183,11 +183,10 @@ def test_cli_marks_a_day(env: dict[str, str], tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0, err
     plan = json.loads(out)
-    plan_id, first = str(plan["plan_id"]), plan["days"][0]["date"]
+    plan_id, first = str(plan["id"]), plan["days"][0]["date"]
     code, out, err = cli("plan", "calendar", plan_id, "--from", first, "--to", first, "--json")
     assert code == 0, err
-    weeks = json.loads(out)
-    weeks = weeks["weeks"] if isinstance(weeks, dict) else weeks
+    weeks = json.loads(out)["weeks"]
     day_id = str(next(d["planned"]["id"] for d in weeks[0]["days"] if d["planned"]))
     code, out, err = cli(
         "plan", "mark-day", plan_id, day_id, "--mark", "partly", "--reason", "calf tight",

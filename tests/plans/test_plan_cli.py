@@ -62,21 +62,31 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli(env, *args, "--weeks", "8", "--json", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.stdout)
-    assert plan["plan_id"] is None
+    # The API's plan (GET /api/plans/{id}), not stored: no ids.
+    assert plan["id"] is None
+    assert (plan["schema_name"], plan["race_date"], plan["weeks"]) == (
+        "10 km",
+        PLAN_RACE_DATE.isoformat(),
+        8,
+    )
     assert plan["days"][-1]["date"] == PLAN_RACE_DATE.isoformat()
     assert plan["days"][-1]["kind"] == "race"
-    assert len(plan["weeks"]) == 8
-    assert {"date", "workout", "duration_s", "distance_m", "load", "targets"} <= set(
+    assert {d["id"] for d in plan["days"]} == {None}
+    projection = plan["projection"]
+    assert len(projection["weeks"]) == 8
+    assert {"date", "workout_name", "duration_s", "distance_m", "load", "targets"} <= set(
         plan["days"][0]
     )
-    assert plan["projection"][-1]["date"] == PLAN_RACE_DATE.isoformat()
+    assert projection["days"][-1]["date"] == PLAN_RACE_DATE.isoformat()
     assert isinstance(plan["warnings"], list)
+    assert plan["targets_stale"] == []
     # Issue #15: what the plan rests on — Ann has no runs and no race.
-    assert plan["basis"]["heart_rate"]["source"] == "Daniels"
-    assert plan["basis"]["vdot"]["source"] == "critical speed"
-    assert plan["basis"]["level"]["beginner"] is True
+    basis = projection["basis"]
+    assert basis["heart_rate"]["source"] == "Daniels"
+    assert basis["vdot"]["source"] == "critical speed"
+    assert basis["level"]["beginner"] is True
     # Issue #20: the taper chosen for race day beside the template's, population values.
-    taper = plan["taper"]
+    taper = projection["taper"]
     assert taper["default"] == {"weeks": 2, "reduction": 0.5}
     assert taper["chosen"]["weeks"] in (1, 2, 3)
     assert 0.41 <= taper["chosen"]["reduction"] <= 0.60
@@ -85,7 +95,9 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     assert taper["band_vdot"] is None
     saved = run_cli(env, *args, "--save", "--json", cwd=tmp_path)
     assert saved.exit_code == 0, saved.stderr
-    assert json.loads(saved.stdout)["plan_id"] == 1
+    stored = json.loads(saved.stdout)
+    assert stored["id"] == 1
+    assert all(isinstance(d["id"], int) for d in stored["days"])
     text = run_cli(env, *args, cwd=tmp_path)
     assert "race-day form" in text.stdout
     assert "taper: " in text.stdout
@@ -131,7 +143,7 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
         "intensity_capped",
         "long_run_capped",
     }, codes
-    assert zero["race_day_form"] > 0
+    assert zero["projection"]["race_day_form"] > 0
     # From nothing, volume grows ≤ 10 % a week and the long run stays ≤ 30 % of its
     # week: it reaches ~1 h 30, not the 2 h+ the plan once asked of a runner with no base.
     longest = max(d["duration_s"] for d in zero["days"] if d["kind"] == "long")

@@ -26,6 +26,7 @@ class _Thing(Shape):
     name: str = field(metadata=doc("what it is called"))
     colour: str = field(metadata=doc(enum=["red", "blue"]))
     total: float = field(metadata=doc(nullable=True))
+    ref: int | None = field(metadata=doc(not_null=True))
     share: float | None
     done: bool
     at: dt.datetime
@@ -42,6 +43,7 @@ THING = _Thing(
     name="n",
     colour="red",
     total=2.5,
+    ref=3,
     share=None,
     done=True,
     at=dt.datetime(2026, 3, 1, 7, 0, tzinfo=dt.UTC),
@@ -64,6 +66,7 @@ def test_each_type_gives_its_field_and_none_only_where_allowed() -> None:
         "name": ("String", False),
         "colour": ("String", False),
         "total": ("Float", True),
+        "ref": ("Integer", False),
         "share": ("Float", True),
         "done": ("Boolean", False),
         "at": ("AwareDateTime", False),

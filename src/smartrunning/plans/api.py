@@ -15,11 +15,22 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.athletes.policy import get_runner_or_404
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
-from smartrunning.plans import calendar_edits, freshness, plan_schemas
+from smartrunning.plans import calendar_edits, plan_schemas
 from smartrunning.plans.models import (
     Plan,
     PlanDay,
     PlanSchemaRow,
+)
+from smartrunning.plans.schemas import (
+    CalendarWeekOut,
+    PlanDayOut,
+    PlanOut,
+    PlanSummaryOut,
+    RefreshOut,
+    plan_day_shape,
+    plan_detail,
+    plan_summary,
+    refresh_shape,
 )
 from smartrunning.platform import clock
 from smartrunning.platform.errors import (
@@ -58,77 +69,6 @@ class PlanGenerateIn(Schema):
     )
     long_run_day = fields.Int(load_default=None, validate=validate.Range(0, 6))
     sessions_per_week = fields.Int(load_default=None, validate=validate.Range(1, 7))
-
-
-class PlanTargetOut(Schema):
-    step_index = fields.Int()
-    part = fields.Str()
-    intensity = fields.List(fields.Float())
-    pace_s_per_km = fields.List(fields.Float(allow_none=True), allow_none=True)
-    hr_bpm = fields.List(fields.Float(allow_none=True), allow_none=True)
-
-
-class PlanDayOut(Schema):
-    id = fields.Int()
-    date = fields.Date()
-    week = fields.Int()
-    kind = fields.Str()
-    slot = fields.Str()
-    hard = fields.Bool()
-    workout_id = fields.Int(allow_none=True)
-    workout_name = fields.Str()
-    duration_s = fields.Float()
-    distance_m = fields.Float()
-    load_value = fields.Float(attribute="load", data_key="load")
-    targets = fields.List(fields.Nested(PlanTargetOut))
-    notes = fields.Str()
-    edited = fields.Bool()
-    skipped_reason = fields.Str(allow_none=True)
-    mark = fields.Str(allow_none=True)
-    mark_reason = fields.Str(allow_none=True)
-    mark_duration_s = fields.Float(allow_none=True)
-    mark_distance_m = fields.Float(allow_none=True)
-    session_id = fields.Int(allow_none=True)
-
-
-class PlanWarningOut(Schema):
-    code = fields.Str()
-    message = fields.Str()
-
-
-class PlanSummaryOut(Schema):
-    id = fields.Int()
-    runner_id = fields.Int()
-    schema_name = fields.Str()
-    race_date = fields.Date()
-    race_distance_m = fields.Float()
-    weeks = fields.Int()
-    start_date = fields.Date()
-    generated_at = fields.AwareDateTime()
-
-
-class TargetChangeOut(Schema):
-    parameter = fields.Str()
-    label = fields.Str()
-    valid_from = fields.Str(metadata={"description": "ISO date"})
-
-
-class PlanOut(PlanSummaryOut):
-    warnings = fields.List(fields.Nested(PlanWarningOut))
-    targets_stale = fields.Method(
-        "_targets_stale",
-        metadata={
-            "type": "array",
-            "items": {"type": "object"},
-            "description": "Parameters changed since the targets were set: parameter, label "
-            "and valid_from (ISO date) of each; empty: the targets are fresh",
-        },
-    )
-    projection = fields.Dict()
-    days = fields.List(fields.Nested(PlanDayOut))
-
-    def _targets_stale(self, plan: Plan) -> list[dict[str, str]]:
-        return [c.as_json() for c in freshness.staleness(plan, clock.today()).changes]
 
 
 class PlanDayIn(Schema):
@@ -210,7 +150,9 @@ class RunnerPlans(MethodView):
     @blp.response(200, PlanSummaryOut(many=True))
     def get(self, runner_id: int) -> Any:
         """The runner's plans, latest race first."""
-        return plan_services.plans_for_runner(get_runner_or_404(runner_id))
+        return [
+            plan_summary(p) for p in plan_services.plans_for_runner(get_runner_or_404(runner_id))
+        ]
 
     @blp.arguments(PlanGenerateIn)
     @blp.response(201, PlanOut)
@@ -231,7 +173,8 @@ class RunnerPlans(MethodView):
             sessions_per_week=data["sessions_per_week"],
             today=clock.today(),
         )
-        return plan_services.create_plan(runner, schema, request, created_by=this_user())
+        plan = plan_services.create_plan(runner, schema, request, created_by=this_user())
+        return plan_detail(plan, clock.today())
 
 
 @blp.route("/plans/<int:plan_id>")
@@ -241,7 +184,7 @@ class PlanById(MethodView):
         """A plan with its days (linked sessions), projection and warnings."""
         plan = _plan(plan_id)
         plan_services.link_new_sessions(plan)
-        return plan
+        return plan_detail(plan, clock.today())
 
     @blp.response(204)
     def delete(self, plan_id: int) -> Any:
@@ -252,12 +195,6 @@ class PlanById(MethodView):
             abort(403, message="Coaches of this runner and admins only.")
         plan_services.remove_plan(plan)
         return None
-
-
-class RefreshOut(Schema):
-    plan_id = fields.Int()
-    days_changed = fields.Int()
-    targets_stale = fields.List(fields.Nested(TargetChangeOut))
 
 
 @blp.route("/plans/<int:plan_id>/refresh-targets")
@@ -271,12 +208,7 @@ class RefreshTargets(MethodView):
         if not plan_services.can_plan(this_user(), plan.runner):
             abort(403, message="Coaches of this runner and admins only.")
         changed = plan_services.refresh_plan_targets(plan, clock.today())
-        stale = freshness.staleness(plan, clock.today()).changes
-        return {
-            "plan_id": plan.id,
-            "days_changed": changed,
-            "targets_stale": [c.as_json() for c in stale],
-        }
+        return refresh_shape(plan, changed, clock.today())
 
 
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>")
@@ -293,7 +225,7 @@ class DayById(MethodView):
         if not plan_services.can_plan(this_user(), plan.runner):
             abort(403, message="Coaches of this runner and admins only.")
         plan_services.change_day(day, **data)
-        return day
+        return plan_day_shape(day)
 
 
 # --- the calendar -------------------------------------------------------------------------
@@ -306,55 +238,6 @@ class CalendarQuery(Schema):
     to_date = fields.Date(
         data_key="to", load_default=None, metadata={"description": "last day (default: 4 weeks)"}
     )
-
-
-class TotalsOut(Schema):
-    duration_s = fields.Float()
-    distance_m = fields.Float()
-    load_value = fields.Float(attribute="load", data_key="load")
-    sessions = fields.Int()
-
-
-class CalendarSessionOut(Schema):
-    id = fields.Int()
-    sport = fields.Str()
-    duration_s = fields.Float()
-    distance_m = fields.Float()
-    load_value = fields.Float(attribute="load", data_key="load", allow_none=True)
-
-
-class CalendarPlannedOut(Schema):
-    id = fields.Int()
-    kind = fields.Str()
-    workout_id = fields.Int(allow_none=True)
-    workout_name = fields.Str()
-    duration_s = fields.Float()
-    distance_m = fields.Float()
-    load_value = fields.Float(attribute="load", data_key="load")
-    notes = fields.Str()
-    edited = fields.Bool()
-    skipped_reason = fields.Str(allow_none=True)
-    mark = fields.Str(allow_none=True)
-    mark_reason = fields.Str(allow_none=True)
-    mark_duration_s = fields.Float(allow_none=True)
-    mark_distance_m = fields.Float(allow_none=True)
-
-
-class CalendarDayOut(Schema):
-    date = fields.Str()
-    planned = fields.Nested(CalendarPlannedOut, allow_none=True)
-    completed = fields.Nested(CalendarSessionOut, allow_none=True)
-    unplanned = fields.List(fields.Nested(CalendarSessionOut))
-    compliance = fields.Str(allow_none=True)
-
-
-class CalendarWeekOut(Schema):
-    start = fields.Str()
-    block = fields.Str(allow_none=True)
-    planned = fields.Nested(TotalsOut)
-    done = fields.Nested(TotalsOut)
-    compliance = fields.Str()
-    days = fields.List(fields.Nested(CalendarDayOut))
 
 
 class AddWorkoutIn(Schema):
@@ -427,7 +310,7 @@ class Calendar(MethodView):
         last = query["to_date"] or first + dt.timedelta(days=27)
         if last < first or (last - first).days > MAX_CALENDAR_DAYS:
             abort(422, message=f"'to' must be from 'from' to {MAX_CALENDAR_DAYS} days after.")
-        return plan_calendar.calendar_json(plan_calendar.weeks_between(plan, first, last, today))
+        return plan_calendar.calendar_shapes(plan_calendar.weeks_between(plan, first, last, today))
 
 
 @blp.route("/plans/<int:plan_id>/days")
@@ -439,7 +322,7 @@ class Days(MethodView):
         replaces the workout). The day is marked edited (coaches and admins)."""
         plan = _plan(plan_id)
         _editable(plan)
-        return calendar_edits.add_workout(plan, data["date"], data["workout_id"])
+        return plan_day_shape(calendar_edits.add_workout(plan, data["date"], data["workout_id"]))
 
 
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>/move")
@@ -452,7 +335,7 @@ class MoveDay(MethodView):
         plan = _plan(plan_id)
         day = _day(plan, day_id)
         _editable(plan)
-        return calendar_edits.move_day(plan, day, data["date"])
+        return plan_day_shape(calendar_edits.move_day(plan, day, data["date"]))
 
 
 @blp.route("/plans/<int:plan_id>/weeks/copy")
@@ -464,7 +347,8 @@ class CopyWeek(MethodView):
         (coaches and admins)."""
         plan = _plan(plan_id)
         _editable(plan)
-        return calendar_edits.copy_week(plan, data["from_date"], data["to_date"])
+        days = calendar_edits.copy_week(plan, data["from_date"], data["to_date"])
+        return [plan_day_shape(d) for d in days]
 
 
 def _runners_day(plan_id: int, day_id: int) -> tuple[Plan, PlanDay]:
@@ -484,13 +368,13 @@ class SkipDay(MethodView):
     def post(self, data: dict[str, Any], plan_id: int, day_id: int) -> Any:
         """Skip a day, saying why (whoever sees the runner, the runner too)."""
         _, day = _runners_day(plan_id, day_id)
-        return calendar_edits.skip_day(day, data["reason"])
+        return plan_day_shape(calendar_edits.skip_day(day, data["reason"]))
 
     @blp.response(200, PlanDayOut)
     def delete(self, plan_id: int, day_id: int) -> Any:
         """Plan a skipped day again."""
         _, day = _runners_day(plan_id, day_id)
-        return calendar_edits.unskip_day(day)
+        return plan_day_shape(calendar_edits.unskip_day(day))
 
 
 @blp.route("/plans/<int:plan_id>/days/<int:day_id>/mark")
@@ -501,7 +385,7 @@ class MarkDay(MethodView):
         """Mark a day done (optionally how long and how far), partly done (why) or skipped
         (why): whoever sees the runner, the runner too."""
         _, day = _runners_day(plan_id, day_id)
-        return calendar_edits.mark_day(
+        marked = calendar_edits.mark_day(
             day,
             data["mark"],
             data["reason"],
@@ -509,9 +393,10 @@ class MarkDay(MethodView):
             data["distance_m"],
             by=this_user(),
         )
+        return plan_day_shape(marked)
 
     @blp.response(200, PlanDayOut)
     def delete(self, plan_id: int, day_id: int) -> Any:
         """Take the mark (done, partly done or skipped) off the day."""
         _, day = _runners_day(plan_id, day_id)
-        return calendar_edits.unmark_day(day)
+        return plan_day_shape(calendar_edits.unmark_day(day))

@@ -9,6 +9,9 @@ plans runs); other sports are shown on their days but not counted. A week's colo
 today once done (the whole week once it is over): time, else distance, else load, as a
 day's; a week with nothing due yet is ``planned``. A day the runner marked done or partly
 done without a session counts what they stated (``_plus_mark``).
+
+The pages read the weeks (:class:`CalendarWeek`, the models); the API and the CLI get them
+as shapes (:func:`calendar_shapes`, ``plans.schemas``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ import sqlalchemy as sa
 from smartrunning.athletes.models import Runner
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.schemas import (
+    CalendarDayShape,
+    CalendarWeekShape,
+    TotalsShape,
+    calendar_session_shape,
+    plan_day_shape,
+)
 from smartrunning.platform.db import db
 from smartrunning.sessions.models import TrainingSession
 
@@ -33,7 +43,7 @@ __all__ = [
     "SeasonWeek",
     "Totals",
     "active_plan",
-    "calendar_json",
+    "calendar_shapes",
     "month_weeks",
     "season",
     "weeks_between",
@@ -336,67 +346,36 @@ def active_plan(runner: Runner, today: dt.date) -> Plan | None:
     return rows[0] if rows else None
 
 
-def _totals_json(totals: Totals) -> dict[str, Any]:
-    return {
-        "duration_s": round(totals.duration_s, 1),
-        "distance_m": round(totals.distance_m, 1),
-        "load": round(totals.load, 1),
-        "sessions": totals.sessions,
-    }
+def _totals_shape(totals: Totals) -> TotalsShape:
+    return TotalsShape(
+        duration_s=round(totals.duration_s, 1),
+        distance_m=round(totals.distance_m, 1),
+        load=round(totals.load, 1),
+        sessions=totals.sessions,
+    )
 
 
-def _session_json(session: TrainingSession) -> dict[str, Any]:
-    return {
-        "id": session.id,
-        "sport": session.sport,
-        "duration_s": round(session.timer_time_s, 1),
-        "distance_m": round(session.distance_m, 1),
-        "load": None if session.load is None else round(session.load, 1),
-    }
-
-
-def _planned_json(day: PlanDay) -> dict[str, Any]:
-    return {
-        "id": day.id,
-        "kind": day.kind,
-        "workout_id": day.workout_id,
-        "workout_name": day.workout_name,
-        "duration_s": round(day.duration_s, 1),
-        "distance_m": round(day.distance_m, 1),
-        "load": round(day.load, 1),
-        "notes": day.notes,
-        "edited": day.edited,
-        "skipped_reason": day.skipped_reason,
-        "mark": day.mark,
-        "mark_reason": day.mark_reason,
-        "mark_duration_s": day.mark_duration_s,
-        "mark_distance_m": day.mark_distance_m,
-    }
-
-
-def calendar_json(weeks: list[CalendarWeek]) -> list[dict[str, Any]]:
-    """The weeks as the API and the CLI give them (plain JSON values, dates as ISO)."""
-    out = []
-    for week in weeks:
-        out.append(
-            {
-                "start": week.start.isoformat(),
-                "block": week.block,
-                "planned": _totals_json(week.planned),
-                "done": _totals_json(week.done),
-                "compliance": week.colour,
-                "days": [
-                    {
-                        "date": day.date.isoformat(),
-                        "planned": None if day.planned is None else _planned_json(day.planned),
-                        "completed": None
-                        if day.completed is None
-                        else _session_json(day.completed),
-                        "unplanned": [_session_json(s) for s in day.unplanned],
-                        "compliance": None if day.compliance is None else day.compliance.colour,
-                    }
-                    for day in week.days
-                ],
-            }
+def calendar_shapes(weeks: list[CalendarWeek]) -> list[CalendarWeekShape]:
+    """The weeks as the API and the CLI give them (``plans.schemas``)."""
+    return [
+        CalendarWeekShape(
+            start=week.start,
+            block=week.block,
+            planned=_totals_shape(week.planned),
+            done=_totals_shape(week.done),
+            compliance=week.colour,
+            days=[
+                CalendarDayShape(
+                    date=day.date,
+                    planned=None if day.planned is None else plan_day_shape(day.planned),
+                    completed=None
+                    if day.completed is None
+                    else calendar_session_shape(day.completed),
+                    unplanned=[calendar_session_shape(s) for s in day.unplanned],
+                    compliance=None if day.compliance is None else day.compliance.colour,
+                )
+                for day in week.days
+            ],
         )
-    return out
+        for week in weeks
+    ]

@@ -14,7 +14,10 @@ from smartrunning.athletes.models import Runner
 from smartrunning.plans import actions as plan_services
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import calendar_edits, freshness, plan_schemas
+from smartrunning.plans import schemas as plan_shapes
 from smartrunning.plans import stored as plan_json
+from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans.schemas import PlanDayShape
 from smartrunning.platform import clock, display
 from smartrunning.platform.cli_output import (
     emit,
@@ -23,6 +26,7 @@ from smartrunning.platform.cli_output import (
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import ServiceError
 from smartrunning.platform.formatting import format_duration
+from smartrunning.science import plans as sp
 
 __all__ = ["register"]
 
@@ -57,21 +61,27 @@ def schemas_command(as_json: bool) -> None:
 plan_group.add_command(schemas_command, "templates")
 
 
-def _days(row: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": d.date,
-            "week": d.week,
-            "kind": d.kind,
-            "workout": d.workout_name,
-            "workout_id": d.workout_id,
-            "duration_s": round(d.duration_s, 1),
-            "distance_m": round(d.distance_m, 1),
-            "load": round(d.load, 1),
-            "targets": d.targets,
-        }
-        for d in row
-    ]
+def _unsaved_plan(
+    runner: Runner,
+    schema_name: str,
+    distance_m: float,
+    plan: sp.Plan,
+    ids: dict[str, int],
+    basis: dict[str, Any],
+) -> Plan:
+    """A generated plan as it would be stored, kept out of the database (no ids)."""
+    return Plan(
+        runner_id=runner.id,
+        schema_name=schema_name,
+        race_date=plan.race_date,
+        race_distance_m=distance_m,
+        weeks=len(plan.weeks),
+        start_date=plan.start,
+        generated_at=clock.now(),
+        warnings=plan_json.warnings_json(plan),
+        projection={**plan_json.projection_json(plan), "basis": basis},
+        days=[plan_services.day_row(d, ids) for d in plan.days],
+    )
 
 
 @plan_group.command("generate")
@@ -102,35 +112,16 @@ def generate_command(
         schema_row = plan_schemas.schema_by_name(schema_name)
         if save:
             row = plan_services.create_plan(runner, schema_row, request, created_by=None)
-            days = _days(row.days)
-            projection, warnings, plan_id = row.projection, row.warnings, row.id
         else:
             basis: dict[str, Any] = {}
             plan, ids = plan_services.generate(runner, schema_row, request, basis)
-            days = _days(plan_services.day_row(d, ids) for d in plan.days)
-            projection = {**plan_json.projection_json(plan), "basis": basis}
-            warnings = plan_json.warnings_json(plan)
-            plan_id = None
+            row = _unsaved_plan(runner, schema_row.name, distance_m, plan, ids, basis)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    weeks_out = projection["weeks"]
-    result = {
-        "plan_id": plan_id,
-        "runner_id": runner.id,
-        "schema": schema_row.name,
-        "race_date": race_date.date(),
-        "race_distance_m": distance_m,
-        "days": days,
-        "weeks": weeks_out,
-        "projection": projection["days"],
-        "race_day_form": projection["race_day_form"],
-        "predicted_race_time_s": projection["predicted_race_time_s"],
-        "warnings": warnings,
-        "basis": projection.get("basis") or {},
-        "taper": projection.get("taper"),
-    }
-    lines = [f"{schema_row.name} for {runner.name}, race {race_date.date()}"]
-    for week in weeks_out:
+    shown = plan_shapes.plan_detail(row, clock.today())
+    projection = shown.projection
+    lines = [f"{shown.schema_name} for {runner.name}, race {shown.race_date}"]
+    for week in projection["weeks"]:
         lines.append(
             f"week {week['index'] + 1} {week['start']} {week['block']}: "
             f"{week['sessions']} sessions, {format_duration(week['duration_s'])}, "
@@ -139,8 +130,8 @@ def generate_command(
     lines.append(f"race-day form {projection['race_day_form']:+.1f}")
     lines.append(plan_json.taper_text(projection.get("taper")))
     lines += [part["text"] for part in (projection.get("basis") or {}).values()]
-    lines += [f"warning: {w['message']}" for w in warnings]
-    emit(result, as_json, "\n".join(lines))
+    lines += [f"warning: {w.message}" for w in shown.warnings]
+    emit(shown.as_dict(), as_json, "\n".join(lines))
 
 
 @plan_group.command("delete")
@@ -186,31 +177,17 @@ def _edited(run: Any) -> Any:
         raise click.ClickException(exc.message) from None
 
 
-def _day_json(day: Any) -> dict[str, Any]:
-    return {
-        "id": day.id,
-        "date": day.date,
-        "kind": day.kind,
-        "workout": day.workout_name,
-        "workout_id": day.workout_id,
-        "duration_s": round(day.duration_s, 1),
-        "distance_m": round(day.distance_m, 1),
-        "load": round(day.load, 1),
-        "edited": day.edited,
-        "skipped_reason": day.skipped_reason,
-        "mark": day.mark,
-        "mark_reason": day.mark_reason,
-        "mark_duration_s": day.mark_duration_s,
-        "mark_distance_m": day.mark_distance_m,
-    }
-
-
-def _day_text(day: Any) -> str:
+def _day_text(day: PlanDayShape) -> str:
     skipped = f" (skipped: {day.skipped_reason})" if day.skipped_reason else ""
     return (
         f"{day.date} {day.workout_name}, {format_duration(day.duration_s)}, "
         f"{display.distance(day.distance_m)}, load {day.load:.0f}{skipped}"
     )
+
+
+def _emit_day(day: PlanDay, as_json: bool, words: str) -> None:
+    shown = plan_shapes.plan_day_shape(day)
+    emit(shown.as_dict(), as_json, words + _day_text(shown))
 
 
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -233,23 +210,26 @@ def calendar_command(
     end = last.date() if last else start + dt.timedelta(days=27)
     if end < start or (end - start).days > 400:
         raise click.ClickException("--to must be from --from to 400 days after.")
-    weeks = plan_calendar.weeks_between(plan, start, end, clock.today())
+    weeks = plan_calendar.calendar_shapes(
+        plan_calendar.weeks_between(plan, start, end, clock.today())
+    )
     lines = []
     for week in weeks:
+        planned, done = week.planned, week.done
         lines.append(
-            f"week of {week.start}: planned {format_duration(week.planned.duration_s)}, "
-            f"{display.distance(week.planned.distance_m)}, load {week.planned.load:.0f}; done "
-            f"{format_duration(week.done.duration_s)}, {display.distance(week.done.distance_m)}, "
-            f"load {week.done.load:.0f} ({plan_calendar.COMPLIANCE_WORDS[week.colour]})"
+            f"week of {week.start}: planned {format_duration(planned.duration_s)}, "
+            f"{display.distance(planned.distance_m)}, load {planned.load:.0f}; done "
+            f"{format_duration(done.duration_s)}, {display.distance(done.distance_m)}, "
+            f"load {done.load:.0f} ({plan_calendar.COMPLIANCE_WORDS[week.compliance]})"
         )
         for day in week.days:
             if day.planned is not None:
                 lines.append("  " + _day_text(day.planned))
             lines += [
-                f"  {day.date} unplanned {s.sport}, {format_duration(s.timer_time_s)}"
+                f"  {day.date} unplanned {s.sport}, {format_duration(s.duration_s)}"
                 for s in day.unplanned
             ]
-    emit({"weeks": plan_calendar.calendar_json(weeks)}, as_json, "\n".join(lines))
+    emit({"weeks": [w.as_dict() for w in weeks]}, as_json, "\n".join(lines))
 
 
 @plan_group.command("add-workout")
@@ -262,7 +242,7 @@ def add_workout_command(plan_id: int, date: dt.datetime, workout_id: int, as_jso
     the workout); the day is kept as edited when the plan is regenerated."""
     plan = _plan_arg(plan_id)
     day = _edited(lambda: calendar_edits.add_workout(plan, date.date(), workout_id))
-    emit(_day_json(day), as_json, "Added: " + _day_text(day))
+    _emit_day(day, as_json, "Added: ")
 
 
 @plan_group.command("move-day")
@@ -275,7 +255,7 @@ def move_day_command(plan_id: int, day_id: int, to: dt.datetime, as_json: bool) 
     plan = _plan_arg(plan_id)
     day = _day_arg(plan, day_id)
     _edited(lambda: calendar_edits.move_day(plan, day, to.date()))
-    emit(_day_json(day), as_json, "Moved: " + _day_text(day))
+    _emit_day(day, as_json, "Moved: ")
 
 
 @plan_group.command("copy-week")
@@ -289,8 +269,9 @@ def copy_week_command(
     """Make the week of --to a copy of the week of --from (the race day stays)."""
     plan = _plan_arg(plan_id)
     days = _edited(lambda: calendar_edits.copy_week(plan, source.date(), target.date()))
-    text = "\n".join(["Copied:"] + ["  " + _day_text(d) for d in days])
-    emit({"days": [_day_json(d) for d in days]}, as_json, text)
+    shown = [plan_shapes.plan_day_shape(d) for d in days]
+    text = "\n".join(["Copied:"] + ["  " + _day_text(d) for d in shown])
+    emit({"days": [d.as_dict() for d in shown]}, as_json, text)
 
 
 @plan_group.command("skip-day")
@@ -311,7 +292,7 @@ def skip_day_command(
         raise click.ClickException("Give --reason (why the day is skipped) or --undo.")
     else:
         _edited(lambda: calendar_edits.skip_day(day, reason))
-    emit(_day_json(day), as_json, ("Planned again: " if undo else "Skipped: ") + _day_text(day))
+    _emit_day(day, as_json, "Planned again: " if undo else "Skipped: ")
 
 
 @plan_group.command("mark-day")
@@ -347,7 +328,7 @@ def mark_day_command(
         metres = None if km is None else km * 1000
         _edited(lambda: calendar_edits.mark_day(day, mark, reason, seconds, metres))
     words = "Mark taken off: " if undo else f"Marked {mark}: "
-    emit(_day_json(day), as_json, words + _day_text(day))
+    _emit_day(day, as_json, words)
 
 
 @plan_group.command("refresh-targets")
@@ -360,19 +341,10 @@ def refresh_targets_command(plan_id: int, as_json: bool) -> None:
     today = clock.today()
     before = freshness.staleness(plan, today)
     changed = plan_services.refresh_plan_targets(plan, today)
-    stale = freshness.staleness(plan, today).changes
     text = f"Plan {plan_id}: {changed} day(s) with new targets."
     if before.stale:
         text += "\n" + "\n".join(f"  {c.label} from {c.valid_from}" for c in before.changes)
-    emit(
-        {
-            "plan_id": plan_id,
-            "days_changed": changed,
-            "targets_stale": [c.as_json() for c in stale],
-        },
-        as_json,
-        text,
-    )
+    emit(plan_shapes.refresh_shape(plan, changed, today).as_dict(), as_json, text)
 
 
 def register(group: AppGroup) -> None:

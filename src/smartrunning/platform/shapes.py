@@ -34,6 +34,7 @@ __all__ = ["NOT_IN_API", "Shape", "doc", "schema_of"]
 _DESCRIPTION: Final = "description"
 _ENUM: Final = "enum"
 _NULLABLE: Final = "api_nullable"
+_NOT_NULL: Final = "api_not_null"
 _IN_API: Final = "in_api"
 _AS_TEXT: Final = "api_as_text"
 _READ_ONLY: Final = "api_read_only"
@@ -45,6 +46,7 @@ def doc(
     description: str | None = None,
     *,
     nullable: bool = False,
+    not_null: bool = False,
     enum: Sequence[str] = (),
     as_text: bool = False,
     read_only: bool = False,
@@ -53,8 +55,10 @@ def doc(
 ) -> dict[str, Any]:
     """A field's metadata: its description and (``enum``) its values in the API docs;
     ``nullable`` documents it as possibly ``null`` although its type is not (a promise the
-    API already made); ``as_text``: a ``datetime`` or ``date`` the API documents as a plain
-    string (its ISO 8601 text, without a format: what the API always said). ``read_only``,
+    API already made), ``not_null`` as never ``null`` although its type allows it (``None``
+    only where the API never goes: a plan the CLI shows without storing it); ``as_text``: a
+    ``datetime`` or ``date`` the API documents as a plain string (its ISO 8601 text, without
+    a format: what the API always said). ``read_only``,
     ``required`` and ``untyped`` (no type) repeat what an older API document said of a
     field, so that the document stays as it was."""
     metadata: dict[str, Any] = {}
@@ -69,6 +73,8 @@ def doc(
         metadata[_ENUM] = list(enum)
     if nullable:
         metadata[_NULLABLE] = True
+    if not_null:
+        metadata[_NOT_NULL] = True
     return metadata
 
 
@@ -108,11 +114,11 @@ class _IsoText(fields.String):
 
 
 def _field_for(
-    hint: Any, *, nullable: bool, as_text: bool = False, **kwargs: Any
+    hint: Any, *, nullable: bool, as_text: bool = False, not_null: bool = False, **kwargs: Any
 ) -> fields.Field[Any]:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        nullable = nullable or len(args) < len(typing.get_args(hint))
+        nullable = (nullable or len(args) < len(typing.get_args(hint))) and not not_null
         if len(args) != 1:
             raise TypeError(f"no API field for {hint!r}")
         hint = args[0]
@@ -176,6 +182,7 @@ def schema_of(shape: type[Shape], *, name: str) -> type[Schema]:
         declared[key] = _field_for(
             hints[f.name],
             nullable=bool(f.metadata.get(_NULLABLE)),
+            not_null=bool(f.metadata.get(_NOT_NULL)),
             as_text=bool(f.metadata.get(_AS_TEXT)),
             **kwargs,
         )
