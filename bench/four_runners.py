@@ -69,6 +69,7 @@ from smartrunning.app import create_app
 from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     BestKind,
     ParameterKey,
@@ -554,7 +555,7 @@ def measured_is_kept(app: Any, case: Case, runner_id: int) -> list[str]:
             f"({after.source.value}{', automatic' if after.automatic else ''}, from "
             f"{after.valid_from}): {'the measured value, KEPT' if kept else 'REPLACED'}"
         )
-        suggestions = best_services.open_suggestions(runner)
+        suggestions = suggestion_services.open_suggestions(runner)
         out.append(f"Open suggestions: {len(suggestions)}")
         for s in suggestions:
             details = s.details or {}

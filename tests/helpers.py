@@ -18,6 +18,7 @@ from smartrunning.accounts.models import (
 )
 from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import bests as best_services
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     Runner,
     Sex,
@@ -229,7 +230,7 @@ def with_suggestions(app: Flask, world: World) -> World:
                 runner, 3000.0, 700.0, dt.date(2026, 6, 1), by=None, today=today
             )
             db.session.commit()
-            ids[f"{key}suggestion_id"] = best_services.open_suggestions(runner)[0].id
+            ids[f"{key}suggestion_id"] = suggestion_services.open_suggestions(runner)[0].id
     return dataclasses.replace(world, **ids)
 
 

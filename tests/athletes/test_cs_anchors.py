@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     BestKind,
     ParameterKey,
@@ -302,7 +303,7 @@ def test_a_measured_cs_stays_and_fits_become_suggestions(app: Flask) -> None:
         assert not cs.automatic  # a coach's decision: later fits are suggestions again
         _race(runner, 1500.0, 5 * 60 + 25, dt.date(2026, 7, 1))
         assert _cs(runner).version_id == cs.version_id
-        assert len(best_services.open_suggestions(runner)) == 1
+        assert len(suggestion_services.open_suggestions(runner)) == 1
 
 
 def test_a_dismissed_suggestion_is_not_offered_again(app: Flask) -> None:
@@ -319,13 +320,13 @@ def test_a_dismissed_suggestion_is_not_offered_again(app: Flask) -> None:
             today=TODAY,
         )
         _race(runner, 3000.0, 700.0, dt.date(2026, 6, 1))
-        (open_one,) = best_services.open_suggestions(runner)
-        best_services.dismiss_suggestion(runner, open_one.id, by=None)
+        (open_one,) = suggestion_services.open_suggestions(runner)
+        suggestion_services.dismiss_suggestion(runner, open_one.id, by=None)
         db.session.commit()
         # Recomputing everything refits the same value on the same day: not offered again.
         best_services.refresh_critical_speed(runner, dt.date(2026, 1, 1), by=None)
         db.session.commit()
-        assert best_services.open_suggestions(runner) == []
+        assert suggestion_services.open_suggestions(runner) == []
         statuses = db.session.execute(sa.select(ParameterSuggestion.status)).scalars().all()
         assert statuses == [SuggestionStatus.DISMISSED]
         assert _cs(runner).value.cs_mps == pytest.approx(3.9)

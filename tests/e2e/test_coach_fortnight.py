@@ -33,6 +33,7 @@ from smartrunning.accounts.models import Role, User
 from smartrunning.app import create_app
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
 from smartrunning.coaching import attention
 from smartrunning.feedback import actions as feedback
@@ -224,7 +225,7 @@ def _fortnight(app: Flask) -> Fortnight:
                         runner, distance, seconds, FIRST + dt.timedelta(days=on), by=None, today=day
                     )
                 db.session.commit()
-                assert best_services.open_suggestions(runner)
+                assert suggestion_services.open_suggestions(runner)
         # The coach looks at her athletes every evening.
         with app.app_context():
             coach_user = db.session.get_one(User, coach)

@@ -17,6 +17,7 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import profile_basis, profiles
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     BestKind,
     ParameterKey,
@@ -263,7 +264,10 @@ class Suggestions(MethodView):
     def get(self, runner_id: int) -> list[dict[str, Any]]:
         """Open critical-speed suggestions, newest first, each with its evidence."""
         runner = get_runner_or_404(runner_id)
-        return [best_services.suggestion_json(s) for s in best_services.open_suggestions(runner)]
+        return [
+            suggestion_services.suggestion_json(s)
+            for s in suggestion_services.open_suggestions(runner)
+        ]
 
 
 def _may_decide() -> None:
@@ -280,7 +284,7 @@ class SuggestionAccept(MethodView):
         runner = get_runner_or_404(runner_id)
         _may_decide()
         try:
-            version = best_services.accept_suggestion(
+            version = suggestion_services.accept_suggestion(
                 runner, suggestion_id, by=this_user(), today=clock.today()
             )
         except NotFound:
@@ -299,7 +303,7 @@ class SuggestionDismiss(MethodView):
         runner = get_runner_or_404(runner_id)
         _may_decide()
         try:
-            best_services.dismiss_suggestion(runner, suggestion_id, by=this_user())
+            suggestion_services.dismiss_suggestion(runner, suggestion_id, by=this_user())
         except NotFound:
             abort(404, message="No such suggestion.")
         except Conflict as exc:

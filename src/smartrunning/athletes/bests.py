@@ -13,8 +13,8 @@ anchors valid on that date (``fit_critical_speed(strict=True)``: two sessions at
 refused when off by more than 2 % or with D′ outside 50–500 m, the previous value kept);
 without two anchors in the model's window, estimated from the best recent VDOT
 (``predictions.critical_speed_from_vdot``). Measured beats fitted: while a CS a person
-entered (or accepted) is in force, the fit becomes a ``ParameterSuggestion`` instead of
-a version. Only automatic versions are ever replaced.
+entered (or accepted) is in force, the fit becomes a suggestion instead of a version
+(``suggestions``). Only automatic versions are ever replaced.
 """
 
 from __future__ import annotations
@@ -29,19 +29,16 @@ import sqlalchemy as sa
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes import parameters as parameter_services
-from smartrunning.athletes import rules
+from smartrunning.athletes import suggestions
 from smartrunning.athletes.models import (
     BestKind,
     BestSource,
     ParameterKey,
     ParameterSource,
-    ParameterSuggestion,
     ParameterVersion,
     PersonalBest,
     Runner,
-    SuggestionStatus,
 )
-from smartrunning.notifications import hooks
 from smartrunning.platform import context, display
 from smartrunning.platform.db import db, now_utc
 from smartrunning.platform.errors import (
@@ -49,7 +46,6 @@ from smartrunning.platform.errors import (
     InvalidInput,
     NotFound,
 )
-from smartrunning.platform.formatting import format_pace, pace_label
 from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.platform.transactions import transaction
 from smartrunning.science import defaults
@@ -77,7 +73,6 @@ __all__ = [
     "AnchorFit",
     "EffortClass",
     "TimelineEntry",
-    "accept_suggestion",
     "add_personal_best",
     "anchor_fit",
     "best_efforts_on",
@@ -86,11 +81,9 @@ __all__ = [
     "current_fit",
     "delete_fitted_versions",
     "delete_personal_best",
-    "dismiss_suggestion",
     "effective_date",
     "fit_critical_speed_on",
     "fit_report",
-    "open_suggestions",
     "parse_time",
     "personal_bests_on",
     "prediction_efforts",
@@ -99,7 +92,6 @@ __all__ = [
     "refresh_critical_speed",
     "restore_personal_best",
     "save_personal_best",
-    "suggestion_json",
     "timeline",
 ]
 
@@ -520,7 +512,9 @@ def fit_critical_speed_on(
     encoded = {"cs_mps": value.cs_mps, "d_prime_m": value.d_prime_m}
     in_force = params.critical_speed
     if in_force.version_id is not None and not in_force.automatic:
-        _suggest(runner, day, encoded, result)
+        suggestions.suggest(
+            runner, day, encoded, source=result.source, details=result.report(), note=result.note()
+        )
         return None
     if (
         in_force.automatic
@@ -548,71 +542,13 @@ def _same(a: CriticalSpeed, b: CriticalSpeed) -> bool:
     return abs(a.cs_mps - b.cs_mps) < 1e-9 and abs(a.d_prime_m - b.d_prime_m) < 1e-6
 
 
-def _suggest(runner: Runner, day: dt.date, value: dict[str, float], result: AnchorFit) -> None:
-    """Offer ``value`` from ``day``, unless the same was already accepted or dismissed on
-    that day, or a later suggestion was decided (a decision closes the older ones too)."""
-    decided = db.session.execute(
-        sa.select(ParameterSuggestion).where(
-            ParameterSuggestion.runner_id == runner.id,
-            ParameterSuggestion.key == ParameterKey.CRITICAL_SPEED,
-            ParameterSuggestion.valid_from >= day,
-            ParameterSuggestion.status != SuggestionStatus.OPEN,
-        )
-    ).scalars()
-    for row in decided:
-        if row.valid_from > day or all(
-            abs(row.value[k] - value[k]) < 1e-3 * max(1.0, value[k]) for k in value
-        ):
-            return
-    db.session.add(
-        ParameterSuggestion(
-            runner_id=runner.id,
-            key=ParameterKey.CRITICAL_SPEED,
-            valid_from=day,
-            value=value,
-            source=result.source,
-            details=result.report(),
-            note=result.note()[:200],
-        )
-    )
-    db.session.flush()
-    note = result.note()
-
-    def suggestion(prefs: display.DisplayPrefs) -> str:
-        """The suggestion in one coach's units."""
-        pace = f"{format_pace(value['cs_mps'], prefs.units)} {pace_label(prefs.units)}"
-        return (
-            f"Critical speed {pace} (D′ {value['d_prime_m']:.0f} m) from {day:%d %b %Y}, "
-            f"{note}. Accept or dismiss it on the profile."
-        )
-
-    hooks.parameter_suggestion(
-        rules.coach_ids(runner.id),
-        runner.name,
-        suggestion,
-        f"/runners/{runner.id}#cs-from-{day.isoformat()}",  # told once per day suggested
-    )
-
-
-_DELETE_OPEN_SUGGESTIONS = (
-    sa.delete(ParameterSuggestion)
-    .where(
-        ParameterSuggestion.runner_id == sa.bindparam("runner"),
-        ParameterSuggestion.key == ParameterKey.CRITICAL_SPEED,
-        ParameterSuggestion.status == SuggestionStatus.OPEN,
-        ParameterSuggestion.valid_from >= sa.bindparam("from_date"),
-    )
-    .execution_options(synchronize_session="fetch")
-)
-
-
 def delete_fitted_versions(runner: Runner, from_date: dt.date, *, versions: bool = True) -> None:
     """Remove the automatic CS/D′ versions and the open suggestions valid from
     ``from_date`` on (to be refitted). ``versions`` False: the caller knows there is no
     such version (the suggestions alone are deleted)."""
     if versions:
         parameter_services.delete_automatic_versions(runner, ParameterKey.CRITICAL_SPEED, from_date)
-    db.session.execute(_DELETE_OPEN_SUGGESTIONS, {"runner": runner.id, "from_date": from_date})
+    suggestions.delete_open(runner, from_date)
 
 
 def refresh_critical_speed(runner: Runner, from_date: dt.date, *, by: User | None) -> None:
@@ -696,88 +632,6 @@ def cs_basis(runner: Runner, day: dt.date) -> dict[str, Any]:
         basis = "fitted"
         message = "Fitted to races, time trials and maximal efforts."
     return {"basis": basis, "message": message, "source": valued.source.value}
-
-
-def open_suggestions(runner: Runner) -> list[ParameterSuggestion]:
-    """The runner's open CS suggestions, newest first."""
-    return list(
-        db.session.execute(
-            sa.select(ParameterSuggestion)
-            .where(
-                ParameterSuggestion.runner_id == runner.id,
-                ParameterSuggestion.status == SuggestionStatus.OPEN,
-            )
-            .order_by(ParameterSuggestion.valid_from.desc(), ParameterSuggestion.id.desc())
-        ).scalars()
-    )
-
-
-def suggestion_json(s: ParameterSuggestion) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "key": s.key.value,
-        "valid_from": s.valid_from,
-        "value": s.value,
-        "source": s.source.value,
-        "note": s.note,
-        "details": s.details,
-        "status": s.status.value,
-        "created_at": s.created_at,
-        "decided_at": s.decided_at,
-    }
-
-
-def _suggestion(runner: Runner, suggestion_id: int) -> ParameterSuggestion:
-    row = db.session.get(ParameterSuggestion, suggestion_id)
-    if row is None or row.runner_id != runner.id:
-        raise NotFound("No such suggestion.")
-    if row.status is not SuggestionStatus.OPEN:
-        raise Conflict(f"This suggestion was already {row.status.value}.", field="suggestion")
-    return row
-
-
-def _close(
-    runner: Runner, row: ParameterSuggestion, status: SuggestionStatus, by: User | None
-) -> None:
-    """Close ``row`` and every older open suggestion (dismissed: superseded by the decision)."""
-    now = now_utc()
-    for other in open_suggestions(runner):
-        if other.id == row.id or other.valid_from <= row.valid_from:
-            other.status = status if other.id == row.id else SuggestionStatus.DISMISSED
-            other.decided_at = now
-            other.decided_by_id = by.id if by else None
-    db.session.flush()
-
-
-def accept_suggestion(
-    runner: Runner, suggestion_id: int, *, by: User | None, today: dt.date
-) -> ParameterVersion:
-    """Make an open suggestion the value from its date (a person's decision: later fits
-    become suggestions again); older open suggestions are dismissed. Commits (refused:
-    rolled back)."""
-    with transaction():
-        row = _suggestion(runner, suggestion_id)
-        who = by.username if by else "the command line"
-        version = parameter_services.set_parameter(
-            runner,
-            row.key,
-            row.value,
-            row.valid_from,
-            source=row.source,
-            by=by,
-            today=today,
-            details=row.details,
-            note=f"accepted by {who}: {row.note}",
-        )
-        _close(runner, row, SuggestionStatus.ACCEPTED, by)
-    return version
-
-
-def dismiss_suggestion(runner: Runner, suggestion_id: int, *, by: User | None) -> None:
-    """Keep the value in force; the suggestion (and older open ones) are dismissed.
-    Commits (refused: rolled back)."""
-    with transaction():
-        _close(runner, _suggestion(runner, suggestion_id), SuggestionStatus.DISMISSED, by)
 
 
 def _fallback_before(runner: Runner, day: dt.date) -> CriticalSpeed:

@@ -15,6 +15,7 @@ from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import profiles
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     BestKind,
     ParameterKey,
@@ -227,7 +228,9 @@ cs_group = AppGroup("cs", help="Critical speed: what it rests on, suggestions to
 def cs_suggestions_command(runner_id: int, as_json: bool) -> None:
     """Open CS suggestions (fits made while an entered value is in force), newest first."""
     runner = runner_or_fail(runner_id)
-    rows = [best_services.suggestion_json(s) for s in best_services.open_suggestions(runner)]
+    rows = [
+        suggestion_services.suggestion_json(s) for s in suggestion_services.open_suggestions(runner)
+    ]
     basis = best_services.cs_basis(runner, clock.today())
     text = [f"Critical speed: {basis['message']}"]
     text += [
@@ -246,7 +249,9 @@ def cs_suggestions_command(runner_id: int, as_json: bool) -> None:
 def cs_accept_command(runner_id: int, suggestion_id: int, as_json: bool) -> None:
     """Make a suggestion the critical speed from its date (older open ones are dismissed)."""
     runner = runner_or_fail(runner_id)
-    version = best_services.accept_suggestion(runner, suggestion_id, by=None, today=clock.today())
+    version = suggestion_services.accept_suggestion(
+        runner, suggestion_id, by=None, today=clock.today()
+    )
     data = {"runner_id": runner.id, "valid_from": version.valid_from, "value": version.value}
     emit(data, as_json, f"Accepted suggestion {suggestion_id}: CS from {version.valid_from}.")
 
@@ -258,7 +263,7 @@ def cs_accept_command(runner_id: int, suggestion_id: int, as_json: bool) -> None
 def cs_dismiss_command(runner_id: int, suggestion_id: int, as_json: bool) -> None:
     """Keep the entered critical speed: dismiss a suggestion (and older open ones)."""
     runner = runner_or_fail(runner_id)
-    best_services.dismiss_suggestion(runner, suggestion_id, by=None)
+    suggestion_services.dismiss_suggestion(runner, suggestion_id, by=None)
     data = {"runner_id": runner.id, "dismissed": suggestion_id}
     emit(data, as_json, f"Dismissed suggestion {suggestion_id}.")
 

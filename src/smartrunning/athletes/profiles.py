@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     ParameterKey,
     ParameterVersion,
@@ -169,7 +170,8 @@ def profile_summary(runner: Runner, today: dt.date) -> dict[str, Any]:
             "report": fit.report(),
             "basis": best_services.cs_basis(runner, today),
             "suggestions": [
-                best_services.suggestion_json(x) for x in best_services.open_suggestions(runner)
+                suggestion_services.suggestion_json(x)
+                for x in suggestion_services.open_suggestions(runner)
             ],
             "versions": [_version_json(v) for v in cs_versions],
         },

@@ -16,6 +16,7 @@ from smartrunning.accounts.policy import (
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import profile_basis, profiles
+from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.forms import (
     BestForm,
     ParameterForm,
@@ -279,7 +280,7 @@ def _decide(runner_id: int, suggestion_id: int, accept: bool) -> ResponseReturnV
         abort(403)
     try:
         if accept:
-            version = best_services.accept_suggestion(
+            version = suggestion_services.accept_suggestion(
                 runner, suggestion_id, by=this_user(), today=clock.today()
             )
             message = (
@@ -287,7 +288,7 @@ def _decide(runner_id: int, suggestion_id: int, accept: bool) -> ResponseReturnV
                 f"{version.valid_from.isoformat()}; sessions from then on will be recomputed."
             )
         else:
-            best_services.dismiss_suggestion(runner, suggestion_id, by=this_user())
+            suggestion_services.dismiss_suggestion(runner, suggestion_id, by=this_user())
             message = "Suggestion dismissed; the entered critical speed stays."
     except NotFound:
         abort(404)
