@@ -12,8 +12,9 @@ noise (SD 1.0 VDOT), and a race every 8 weeks (SD 0.5). Then:
 - the fit (``science.response.fit_response``: bounded least squares, 8-fold
   cross-validation against the population and no-training models, 100 bootstrap fits);
 - the taper choice (``science.plans.race_week.plan_taper_choice``) for a half marathon
-  16 weeks after the last day, with the fit and its bootstrap sets: every length and depth
-  laid out and judged (the search), and the full plan generation for comparison;
+  16 weeks after the last day, with the fit and its bootstrap sets: every length, depth
+  and peak timing laid out and judged (the search), and the full plan generation for
+  comparison;
 - the same choice with the population values.
 
 Prints the median of ``--repeat`` runs of each (seconds; the fit's CPU time too), the
@@ -59,6 +60,7 @@ from smartrunning.science.plans.days import (
 from smartrunning.science.plans.layout import plan_start
 from smartrunning.science.plans.race_week import plan_taper_choice
 from smartrunning.science.plans.scaling import Library
+from smartrunning.science.plans.taper import TaperChoice, peak_text
 from smartrunning.science.response import (
     K_VDOT_PER_LOAD,
     Performance,
@@ -117,6 +119,21 @@ def timed_cpu(fn: Callable[[], T], repeat: int) -> tuple[float, float, T]:
     return statistics.median(times), statistics.median(cpu), result
 
 
+def peak_line(choice: TaperChoice) -> str:
+    """The peak's timing chosen, against the compared timing, in one line."""
+    peak = choice.peak
+    if peak is None:
+        return "peak: only the template's timing could be laid out"
+    band = f", band {peak.band[0]:+.3f} to {peak.band[1]:+.3f}" if peak.band else ""
+    time = f"; race {peak.time_s:+.0f} s" if peak.time_s is not None else ""
+    return (
+        f"peak {peak_text(peak.chosen)} (template: {peak_text(peak.default)}): "
+        f"{peak.difference:+.3f} VDOT against the best taper with the peak "
+        f"{peak_text(peak.compared.peak_gap)} ({peak.compared.weeks} wk at "
+        f"{peak.compared.reduction:.0%}){band}{time}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--years", type=int, default=10)
@@ -158,13 +175,14 @@ def main() -> int:
     capacity = [session_capacity(layouts[k], tag) for k in range(len(given.schema.blocks))]
     race_time = 95 * 60.0
 
-    choice_s, choice = timed(
+    choice_s, choice_cpu_s, choice = timed_cpu(
         lambda: plan_taper_choice(given, start, weeks, layouts, floors, capacity, race_time),
         args.repeat,
     )
     print(
-        f"taper search: {choice_s * 1000:.1f} ms for {len(choice.candidates)} candidates "
-        f"(median of {args.repeat})"
+        f"taper search: {choice_s * 1000:.1f} ms, CPU {choice_cpu_s * 1000:.1f} ms for "
+        f"{len(choice.candidates)} candidates (lengths x depths x peak timings; median of "
+        f"{args.repeat})"
     )
     print(
         f"  chosen {choice.chosen.weeks} wk at {choice.chosen.reduction:.0%}, template "
@@ -179,14 +197,15 @@ def main() -> int:
         )
         + f"; form {choice.chosen_form:+.1f} (template {choice.default_form:+.1f})"
     )
+    print("  " + peak_line(choice))
     population = replace(given, response=None, response_samples=())
     pop = plan_taper_choice(population, start, weeks, layouts, floors, capacity, race_time)
     print(
         f"  population values: {pop.chosen.weeks} wk at {pop.chosen.reduction:.0%}, "
-        f"{pop.difference:+.3f} VDOT against the template"
+        f"{pop.difference:+.3f} VDOT against the template; {peak_line(pop)}"
     )
     print(
-        f"fit + taper search: {fit_s + choice_s:.3f} s "
+        f"fit + taper search: {fit_s + choice_s:.3f} s, CPU {fit_cpu_s + choice_cpu_s:.3f} s "
         f"(stored fit, as the app reads it: {choice_s:.3f} s)"
     )
     plan_s, plan = timed(lambda: generate_plan(given), max(1, args.repeat // 2))

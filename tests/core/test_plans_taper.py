@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from smartrunning.science.plans import generate_plan
+from smartrunning.science.plans.layout import block_weeks, start_load, week_loads
 from smartrunning.science.plans.limits import taper_over_limits
 from smartrunning.science.plans.race_week import week_reductions
 from smartrunning.science.plans.taper import (
@@ -16,12 +19,13 @@ from smartrunning.science.plans.taper import (
     DEPTHS,
     TaperSpec,
     choose_taper,
+    peak_outlines,
     race_day_gain,
     taper_weeks,
 )
 from smartrunning.science.predictions import vdot, vdot_time_s
 from smartrunning.science.response import K_VDOT_PER_LOAD, POPULATION, ResponseParams
-from tests.core.plan_inputs import inputs
+from tests.core.plan_inputs import DEFAULTS, inputs
 
 K = K_VDOT_PER_LOAD
 SLOW_FATIGUE = ResponseParams(p0=0.0, k1=K, k2=2 * K, tau1_d=42.0, tau2_d=15.0)
@@ -180,3 +184,132 @@ def test_a_fitted_slow_fatigue_lengthens_the_generated_taper() -> None:
     for plan in (population, slow):
         assert not taper_over_limits(plan)
         assert len([w for w in plan.weeks if w.block_kind == "taper"]) == plan.taper.chosen.weeks
+
+
+# The peak's timing (issue #20 item 3: "and the timing of the peak weeks").
+
+SLOW_HEAVY_FATIGUE = ResponseParams(p0=0.0, k1=K, k2=3 * K, tau1_d=42.0, tau2_d=15.0)
+"""Fatigue fading over 15 days (the fit's upper bound) and weighing 3 × fitness: a load
+costs race day unless it lies more than x* = ln(k₂/k₁)/(1/τ₂ − 1/τ₁) ≈ 25.6 days
+before it, so a 3-week taper's week before (22–28 days out) costs too."""
+LONG_FITNESS = replace(SLOW_HEAVY_FATIGUE, tau1_d=60.0)
+"""The same with fitness lasting 60 days: x* ≈ 22.0 days, that week helps again (a longer
+fitness τ₁ shortens x*: a late peak's fitness is kept)."""
+SHORT_TAU = ResponseParams(p0=0.0, k1=K, k2=2 * K, tau1_d=25.0, tau2_d=4.0)
+"""Short time constants: fitness over 25 days, fatigue over 4: x* ≈ 3.3 days."""
+ABSORB = 0.75
+"""The synthetic absorption week, 25 % below the peak (the schemas' recovery drop)."""
+
+
+Laid = Callable[[TaperSpec], tuple[list[float], float, tuple[float, float]]]
+
+
+def peaked(build_days: int = 70, daily: float = 60.0) -> Laid:
+    """As ``synthetic``, with the peak ``spec.peak_gap`` weeks before the taper: the build
+    that many weeks shorter, then absorption weeks at ``ABSORB`` × the peak (the plan's
+    length kept)."""
+
+    def evaluate(spec: TaperSpec) -> tuple[list[float], float, tuple[float, float]]:
+        loads = [daily] * (build_days - 7 * spec.peak_gap) + [daily * ABSORB] * 7 * spec.peak_gap
+        for r in week_reductions(spec.reduction, spec.weeks):
+            loads += [daily * (1 - r)] * 7
+        return loads[:-1], 10.0, (5.0, 25.0)
+
+    return evaluate
+
+
+def _gain(spec: TaperSpec, p: ResponseParams) -> float:
+    """``peaked``'s race-day gain written out day by day (as ``_closed_form``)."""
+    loads, _form, _range = peaked()(spec)
+    return sum(
+        load * (p.k1 * math.exp(-lag / p.tau1_d) - p.k2 * math.exp(-lag / p.tau2_d))
+        for lag, load in zip(range(len(loads), 0, -1), loads, strict=True)
+    )
+
+
+def test_the_peak_moves_earlier_only_where_the_model_says_its_load_costs() -> None:
+    """The earlier peak swaps a week at the peak for an easier one 22–28 days before race
+    day (a 3-week taper): chosen when that week's load costs race day (x* beyond it), kept
+    late when it helps; each choice is the best of every candidate written out."""
+    gaps = (0, 1)
+    runners = {SLOW_HEAVY_FATIGUE: (3, 1), LONG_FITNESS: (3, 0), SHORT_TAU: (1, 0)}
+    for p, (weeks, gap) in runners.items():
+        choice = choose_taper(TaperSpec(2, 0.5), (1, 2, 3), peaked(), p, peak_gaps=gaps)
+        assert (choice.chosen.weeks, choice.chosen.peak_gap) == (weeks, gap), p
+        assert len(choice.candidates) == 3 * len(DEPTHS) * 2  # the default among them
+        specs = [c.spec for c in choice.candidates]
+        assert choice.chosen == max(specs, key=lambda s: _gain(s, p))
+        peak = choice.peak
+        assert peak is not None
+        assert (peak.chosen, peak.default) == (gap, 0)
+        # Against the best taper with the other timing (the template's, or the other tried).
+        others = [s for s in specs if s.peak_gap != gap]
+        assert peak.compared == max(others, key=lambda s: _gain(s, p))
+        assert peak.compared.peak_gap == 1 - gap
+        assert peak.difference == pytest.approx(_gain(choice.chosen, p) - _gain(peak.compared, p))
+        assert peak.difference > 0
+        # The choice's difference against the template's taper includes the timing's.
+        assert choice.difference == pytest.approx(
+            _gain(choice.chosen, p) - _gain(TaperSpec(2, 0.5), p)
+        )
+
+
+def test_the_peak_band_comes_from_the_bootstrap_sets() -> None:
+    p = SLOW_HEAVY_FATIGUE
+    samples = (p, replace(p, tau2_d=13.0), replace(p, k2=3.5 * K))
+    choice = choose_taper(
+        TaperSpec(2, 0.5), (2, 3), peaked(), p, samples, "", (10000.0, 2700.0), (0, 1)
+    )
+    peak = choice.peak
+    assert peak is not None
+    assert peak.band is not None
+    chosen, other = peaked()(choice.chosen), peaked()(peak.compared)
+    spread = race_day_gain(chosen[0], samples) - race_day_gain(other[0], samples)
+    assert peak.band == pytest.approx(tuple(np.percentile(spread, [2.5, 97.5])))
+    assert peak.time_s is not None
+    assert peak.time_s < 0  # faster
+    assert peak.time_band_s is not None
+    assert peak.time_band_s[0] <= peak.time_s <= peak.time_band_s[1]
+    # Without a fit: no band; a single timing tried: no peak comparison.
+    assert choose_taper(TaperSpec(2, 0.5), (2,), peaked(), peak_gaps=(0, 1)).peak is not None
+    assert choose_taper(TaperSpec(2, 0.5), (2,), peaked()).peak is None
+
+
+@pytest.mark.parametrize("name", DEFAULTS)
+@pytest.mark.parametrize("ctl", [20.0, 45.0])
+def test_an_earlier_peak_keeps_the_layouts_limits(name: str, ctl: float) -> None:
+    """``peak_outlines`` with the peak a week before the taper: the build is the
+    generator's own a week shorter, then an easier week, then the taper from the peak."""
+    given = inputs(name, ctl=ctl)
+    schema = given.schema
+    for weeks in (6, 8, 10, schema.total_weeks):
+        lengths = block_weeks(schema, weeks)
+        first = start_load(schema, ctl, 0.0, given.recent_weekly_load)
+        late = peak_outlines(schema, lengths, first, None, None, 0)
+        early = peak_outlines(schema, lengths, first, None, None, 1)
+        assert late == week_loads(schema, lengths, first)
+        taper_index = len(schema.blocks) - 1
+        last = max(b for b in range(taper_index) if lengths[b] > 0)
+        if lengths[last] == 1:  # the last build block has no week to give
+            assert early is None
+            continue
+        assert early is not None
+        assert len(early) == weeks
+        build = [w for w in early if w.block_index != taper_index]
+        taper = [w for w in early if w.block_index == taper_index]
+        assert [w.index for w in early] == list(range(weeks))
+        peak = max(w.load for w in build)
+        assert build[-2].load == peak  # the peak week, a week before the taper
+        between = build[-1]
+        assert between.recovery
+        assert taper[0].load <= between.load < peak
+        loads = [w.load for w in early]
+        for k in range(1, weeks):
+            assert loads[k] <= max(loads[max(0, k - 2) : k]) * 1.10 + 1e-6
+            chronic = ([first] * 4 + loads[:k])[-4:]
+            assert loads[k] <= 1.3 * sum(chronic) / 4 + 1e-6
+        reductions = [1 - w.load / peak for w in taper]
+        assert all(0.0 < r < 1.0 for r in reductions)
+    # A build too short to give a week keeps its peak before the taper.
+    short = block_weeks(schema, schema.taper.weeks + 2)
+    assert peak_outlines(schema, short, 300.0, None, None, 1) is None

@@ -86,8 +86,21 @@ FITTED = {
     "time_band_s": [-78.0, -55.0],
     "chosen_form": 21.5,
     "default_form": 13.7,
-    "candidates": 15,
+    "candidates": 30,
     "volume_reduction": 0.597,
+    "peak": {
+        "chosen": 1,
+        "default": 0,
+        "compared": {"weeks": 2, "reduction": 0.6, "peak_gap": 0},
+        "chosen_text": "a week earlier, an easier week before the taper",
+        "default_text": "right before the taper",
+        "compared_text": "right before the taper",
+        "difference_vdot": 0.12,
+        "band_vdot": [0.05, 0.2],
+        "time_s": -12.0,
+        "time_band_s": [-20.0, -5.0],
+        "compared_form": 15.2,
+    },
 }
 
 
@@ -97,7 +110,14 @@ def test_a_fitted_choice_shows_its_band_in_words() -> None:
     assert "template 2 wk at 50%" in text
     assert "predicted -67 s on the race (95 % band -78 to -55 s)" in text
     assert "fitted response model" in text
+    assert text.splitlines()[1] == (
+        "peak week: a week earlier, an easier week before the taper (template: right before "
+        "the taper); predicted against the best taper with the peak week right before the "
+        "taper (2 wk at 60%): -12 s on the race (95 % band -20 to -5 s)"
+    )
     assert taper_text(None) == "taper: the schema's (no choice stored)"
+    # A plan stored before the peak was searched: one line, as before.
+    assert len(taper_text({**FITTED, "peak": None}).splitlines()) == 1
 
 
 def test_the_plan_page_cards_show_the_bands_of_a_fit(app: Flask) -> None:
@@ -119,3 +139,10 @@ def test_the_plan_page_cards_show_the_bands_of_a_fit(app: Flask) -> None:
     assert "performance +1.20 VDOT from today to race day (95 % band +0.80 to +1.60)" in text
     assert 'data-testid="outlook-band"' in html
     assert "race-day form +12.0" in text
+    assert (
+        "Peak week: a week earlier, an easier week before the taper; the template's: right "
+        "before the taper. Predicted race day against the best taper with the peak week right "
+        "before the taper (2 weeks, 60 %): -12 s on the race (95 % band -20 to -5 s); "
+        "race-day form +21.5 against +15.2." in text
+    )
+    assert 'data-testid="taper-peak"' in html

@@ -35,12 +35,18 @@ recovery weeks; never below the taper's first week) comes between the peak and t
 (``peak_outlines``). Every limit of the layout holds as it is: the build is the
 generator's own (growth ≤ 10 % a week, acute:chronic ≤ 1.3, its recovery weeks), the
 absorption week only comes down, counts as a recovery week and is followed by the taper,
-whose depth (41–60 %) is measured from the peak week. Scored by the same race-day gain:
-the optimal lag of a load is where k₁e^(−lag/τ₁) − k₂e^(−lag/τ₂) peaks,
-ln(k₂τ₁/(k₁τ₂))/(1/τ₂ − 1/τ₁) (≈ 21 d with the population values, 11 d with τ₂ = 3 d,
-39 d with τ₁ = 60 d and τ₂ = 14 d), so slowly fading fatigue moves the peak earlier;
-the earlier peak also gives up a week of the build's growth, which the model counts
-(``PeakTiming`` states the difference at the chosen length and depth). A plan whose build
+whose depth (41–60 %) is measured from the peak week. Scored by the same race-day gain,
+with the same floor of race-day form (an absorption week is also a way to arrive fresh:
+a runner whose gain asks for a one-week taper that leaves form below the floor may
+take it with an easier week before it rather than a second taper week). The earlier
+peak swaps load at the peak for less, a taper's length further from race day: it wins
+where a load there costs race day, i.e. lies within the break-even
+x* = ln(k₂/k₁)/(1/τ₂ − 1/τ₁) (5.8 d with the population values; 25.6 d with τ₂ = 15 d
+and k₂/k₁ = 3, beyond a 3-week taper; 22 d with τ₁ = 60 d besides: a longer fitness τ₁
+shortens x*, as a late peak's fitness then lasts), net of the week of the build's growth
+it gives up, which the model counts
+(``PeakTiming`` states the difference against the best taper with the template's timing,
+or, when that is chosen, with the other). A plan whose build
 has fewer than ``MIN_BUILD_WEEKS`` weeks after the shift, or whose last build block has
 no week to give, keeps its peak before the taper.
 
@@ -121,16 +127,17 @@ class TaperCandidate:
 @dataclass(frozen=True, slots=True)
 class PeakTiming:
     """The peak's timing chosen (``chosen``: weeks between the peak week and the taper)
-    beside the template's (``default``, 0), at the chosen taper's length and depth:
-    ``difference`` = race-day performance of the chosen timing minus that of
-    ``compared`` (the template's when another was chosen, else the other timing tried),
-    VDOT; ``band`` its 95 % bootstrap interval (None without a fit); ``time_s`` /
-    ``time_band_s`` the same as race time (negative: faster); ``compared_form``: race-day
-    form with the compared timing."""
+    beside the template's (``default``, 0): ``compared`` is the taper that would have been
+    chosen with another timing (the template's when another was chosen, else the other
+    one tried; its own length and depth, as the search chooses them); ``difference`` =
+    race-day performance of the choice minus that of ``compared``, VDOT: what searching
+    the timing gains; ``band`` its 95 % bootstrap interval (None without a fit);
+    ``time_s`` / ``time_band_s`` the same as race time (negative: faster);
+    ``compared_form``: race-day form with ``compared``."""
 
     chosen: int
     default: int
-    compared: int
+    compared: TaperSpec
     difference: float
     band: tuple[float, float] | None
     time_s: float | None
@@ -232,11 +239,12 @@ def peak_outlines(
 
 
 def peak_text(gap: int) -> str:
-    """The peak's timing in words, for the pages and the CLI."""
+    """The peak's timing in words (the pages and the CLI): where the peak week lies."""
     if gap <= 0:
-        return "the peak week right before the taper"
-    weeks = "an easier week" if gap == 1 else f"{gap} easier weeks"
-    return f"the peak week {gap + 1} weeks before the race's taper, {weeks} between"
+        return "right before the taper"
+    if gap == 1:
+        return "a week earlier, an easier week before the taper"
+    return f"{gap} weeks earlier, {gap} easier weeks before the taper"
 
 
 def _clamp(reduction: float) -> float:
@@ -269,6 +277,19 @@ def _time_band(
     if low is None or high is None:
         return None
     return (min(low, high), max(low, high))
+
+
+def _best(candidates: Sequence[TaperCandidate], lengths: Sequence[int]) -> TaperCandidate:
+    """The best of ``candidates``: at an allowed length (the template's default is judged
+    and shown, but chosen only at one), form acceptable (else the nearest to the range),
+    the highest gain; ties to the first."""
+    allowed = [c for c in candidates if c.spec.weeks in lengths] or list(candidates)
+    pool = [c for c in allowed if c.feasible] or [min(allowed, key=lambda c: c.off_range)]
+    best = pool[0]
+    for c in pool[1:]:
+        if c.gain > best.gain + 1e-12:
+            best = c
+    return best
 
 
 def choose_taper(
@@ -307,13 +328,7 @@ def choose_taper(
         gain = float(race_day_gain(daily, [model])[0])
         off = max(lowest - form, form - highest, 0.0)
         candidates.append(TaperCandidate(spec, gain, form, off))
-    # The template's default is judged and shown, but chosen only at an allowed length.
-    allowed = [c for c in candidates if c.spec.weeks in lengths] or candidates
-    pool = [c for c in allowed if c.feasible] or [min(allowed, key=lambda c: c.off_range)]
-    best = pool[0]
-    for c in pool[1:]:
-        if c.gain > best.gain + 1e-12:
-            best = c
+    best = _best(candidates, lengths)
     first = candidates[0]
     distance_m, time_s = race
 
@@ -341,7 +356,7 @@ def choose_taper(
         chosen_form=best.form,
         default_form=first.form,
         candidates=tuple(candidates),
-        peak=_peak_timing(best, default.peak_gap, candidates, spread, race),
+        peak=_peak_timing(best, default.peak_gap, candidates, lengths, spread, race),
     )
 
 
@@ -349,30 +364,25 @@ def _peak_timing(
     best: TaperCandidate,
     default_gap: int,
     candidates: Sequence[TaperCandidate],
+    lengths: Sequence[int],
     spread: Callable[[TaperSpec, TaperSpec], tuple[float, float] | None],
     race: tuple[float, float | None],
 ) -> PeakTiming | None:
-    """The chosen peak timing against the template's, or (when the template's was chosen)
-    against the best other timing tried, at the chosen length and depth."""
-    same = {
-        c.spec.peak_gap: c
-        for c in candidates
-        if (c.spec.weeks, c.spec.reduction) == (best.spec.weeks, best.spec.reduction)
-        and c.spec.peak_gap != best.spec.peak_gap
-    }
-    if not same:
+    """The chosen peak timing against the best taper with another timing (the template's
+    when another was chosen), chosen as ``_best`` chooses: what searching the timing gains."""
+    others = [c for c in candidates if c.spec.peak_gap != best.spec.peak_gap]
+    if best.spec.peak_gap != default_gap:
+        others = [c for c in others if c.spec.peak_gap == default_gap]
+    if not others:
         return None
-    if best.spec.peak_gap != default_gap and default_gap in same:
-        other = same[default_gap]
-    else:
-        other = max(same.values(), key=lambda c: (c.feasible, c.gain))
+    other = _best(others, lengths)
     difference = best.gain - other.gain
     band = spread(best.spec, other.spec)
     distance_m, time_s = race
     return PeakTiming(
         chosen=best.spec.peak_gap,
         default=default_gap,
-        compared=other.spec.peak_gap,
+        compared=other.spec,
         difference=difference,
         band=band,
         time_s=_race_time(distance_m, time_s, difference),
