@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from smartrunning.science import plans as sp
+from smartrunning.science.plans.taper import PeakTiming, peak_text
 
 __all__ = ["projection_json", "taper_json", "taper_text", "targets_json", "warnings_json"]
 
@@ -83,8 +84,16 @@ def taper_json(plan: sp.Plan) -> dict[str, Any] | None:
         else None
     )
     return {
-        "chosen": {"weeks": choice.chosen.weeks, "reduction": choice.chosen.reduction},
-        "default": {"weeks": choice.default.weeks, "reduction": choice.default.reduction},
+        "chosen": {
+            "weeks": choice.chosen.weeks,
+            "reduction": choice.chosen.reduction,
+            "peak_gap": choice.chosen.peak_gap,
+        },
+        "default": {
+            "weeks": choice.default.weeks,
+            "reduction": choice.default.reduction,
+            "peak_gap": choice.default.peak_gap,
+        },
         "fitted": choice.fitted,
         "basis": choice.basis,
         "difference_vdot": choice.difference,
@@ -95,7 +104,48 @@ def taper_json(plan: sp.Plan) -> dict[str, Any] | None:
         "default_form": choice.default_form,
         "candidates": len(choice.candidates),
         "volume_reduction": volume,
+        "peak": _peak_json(choice.peak),
     }
+
+
+def _peak_json(peak: PeakTiming | None) -> dict[str, Any] | None:
+    """The peak's timing chosen beside the template's and the best taper with another
+    timing (``taper.PeakTiming``), in words too."""
+    if peak is None:
+        return None
+    compared = peak.compared
+    return {
+        "chosen": peak.chosen,
+        "default": peak.default,
+        "compared": {
+            "weeks": compared.weeks,
+            "reduction": compared.reduction,
+            "peak_gap": compared.peak_gap,
+        },
+        "chosen_text": peak_text(peak.chosen),
+        "default_text": peak_text(peak.default),
+        "compared_text": peak_text(compared.peak_gap),
+        "difference_vdot": peak.difference,
+        "band_vdot": list(peak.band) if peak.band is not None else None,
+        "time_s": peak.time_s,
+        "time_band_s": list(peak.time_band_s) if peak.time_band_s is not None else None,
+        "compared_form": peak.compared_form,
+    }
+
+
+def _difference_text(found: dict[str, Any], fitted: bool) -> str:
+    """A stored difference (``difference_vdot``, ``time_s`` and their bands) in words."""
+    if found.get("time_s") is not None:
+        difference = f"{found['time_s']:+.0f} s on the race"
+        band = found.get("time_band_s")
+        if band:
+            return f"{difference} (95 % band {band[0]:+.0f} to {band[1]:+.0f} s)"
+    else:
+        difference = f"{found['difference_vdot']:+.2f} VDOT"
+        band = found.get("band_vdot")
+    if band:
+        return f"{difference} (95 % band {band[0]:+.2f} to {band[1]:+.2f} VDOT)"
+    return difference + ("" if fitted else " (no band: population values)")
 
 
 def taper_text(taper: dict[str, Any] | None) -> str:
@@ -103,30 +153,22 @@ def taper_text(taper: dict[str, Any] | None) -> str:
     if not taper:
         return "taper: the schema's (no choice stored)"
     chosen, default = taper["chosen"], taper["default"]
-    if taper.get("time_s") is not None:
-        difference = f"{taper['time_s']:+.0f} s on the race"
-        band = taper.get("time_band_s")
-        unit = "s"
-    else:
-        difference = f"{taper['difference_vdot']:+.2f} VDOT"
-        band = taper.get("band_vdot")
-        unit = "VDOT"
-    spread = (
-        f" (95 % band {band[0]:+.0f} to {band[1]:+.0f} {unit})"
-        if band and unit == "s"
-        else f" (95 % band {band[0]:+.2f} to {band[1]:+.2f} {unit})"
-        if band
-        else " (no band: population values)"
-        if not taper["fitted"]
-        else ""
-    )
     planned = taper.get("volume_reduction")
-    return (
+    line = (
         f"taper: {chosen['weeks']} wk at {chosen['reduction']:.0%} below the peak week's "
         f"distance" + (f" (planned {planned:.0%})" if planned is not None else "") + ", "
         f"template {default['weeks']} wk at {default['reduction']:.0%}; predicted "
-        f"{difference}{spread}; by {taper['basis']}"
+        f"{_difference_text(taper, taper['fitted'])}; by {taper['basis']}"
     )
+    peak = taper.get("peak")
+    if peak:
+        line += (
+            f"\npeak week: {peak['chosen_text']} (template: {peak['default_text']}); "
+            f"predicted against the best taper with the peak week {peak['compared_text']} "
+            f"({peak['compared']['weeks']} wk at {peak['compared']['reduction']:.0%}): "
+            f"{_difference_text(peak, taper['fitted'])}"
+        )
+    return line
 
 
 def warnings_json(plan: sp.Plan) -> list[dict[str, str]]:
