@@ -26,7 +26,7 @@ from smartrunning.plans import replan
 from smartrunning.plans.models import Plan
 from smartrunning.platform import clock
 from smartrunning.platform.db import db
-from tests.helpers import make_best, make_runner, make_world
+from tests.helpers import login, make_best, make_runner, make_world
 from tests.plans.replan_data import make_plan, rebuild, run_week
 
 pytestmark = pytest.mark.db
@@ -70,6 +70,8 @@ def _setup(app: Flask) -> tuple[dict[str, int], dict[str, int]]:
 
 def test_season_of_three_runners(app: Flask) -> None:
     coach_ids, ids = _setup(app)
+    pages = app.test_client()
+    login(pages, "othercoach")  # the over-trainer's coach
     texts: dict[str, list[str]] = {k: [] for k in ids}
     with app.app_context():
         plans = {}
@@ -104,6 +106,10 @@ def test_season_of_three_runners(app: Flask) -> None:
                         assert "20 % or more over for 2 weeks or more" in outcome.message
                         over = f"weeks 1–{week + 1} ran 40 %"
                         assert row is None or row.basis["over_plan"].startswith(over)
+                        if row is not None:  # the re-plan page shows it with the proposal
+                            page = pages.get(f"/plans/{plan_id}/replan").get_data(as_text=True)
+                            assert 'data-testid="replan-over"' in page
+                            assert f"Running over plan:</strong> {over}" in page
                     if key == "follower":
                         assert row is None, row and row.weeks
                         texts[key].append(f"after week {week + 1}: {outcome.message}")
