@@ -145,8 +145,8 @@ def add_upload(job: ImportJob, name: str, content: bytes | IO[bytes]) -> ImportF
     ``content`` is bytes or a seekable binary file (a spooled upload, an open file): it
     is streamed, never read whole. A ZIP (by its first bytes) becomes an archive to
     expand; anything else is a FIT file to import (``.fit.gz`` too; a bad one fails with
-    its reason). A file that can never be a FIT activity (:func:`refusal`) is listed as
-    failed with its reason and not stored at all.
+    its reason). A file that can never be a FIT activity (``file_checks.refusal``) is
+    listed as failed with its reason and not stored at all.
     """
     stream: IO[bytes] = io.BytesIO(content) if isinstance(content, bytes) else content
     start = stream.tell()
