@@ -252,7 +252,7 @@ def test_a_new_session_refits_and_deleting_it_refits_again(app: Flask, client: o
     assert client.get(api).get_json() == with_run  # type: ignore[attr-defined]
     assert plan_response.FITS.count == fits + 5
     # Deleting the runner deletes their stored model (ON DELETE CASCADE).
-    from smartrunning.coaching.deletion import delete_runner
+    from smartrunning.coaching.actions import delete_runner
 
     with app.app_context():
         delete_runner(db.session.get_one(Runner, world.runner_id))

@@ -35,7 +35,7 @@ from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import ParameterKey, ParameterSource, Runner
-from smartrunning.coaching import attention
+from smartrunning.coaching import actions as coaching_actions
 from smartrunning.feedback import actions as feedback
 from smartrunning.feedback import missed
 from smartrunning.feedback.models import Feeling, SessionFeedback
@@ -230,7 +230,7 @@ def _fortnight(app: Flask) -> Fortnight:
         with app.app_context():
             coach_user = db.session.get_one(User, coach)
             for runner_id in runners.values():
-                attention.mark_seen(coach_user, runner_id)
+                coaching_actions.mark_seen(coach_user, runner_id)
             db.session.commit()
         _run_queue(app)
     # Monday 18 March, 06:00: Sunday's check, then the coach opens the app at noon.

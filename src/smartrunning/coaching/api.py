@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
 from smartrunning.athletes.schemas import RunnerDeletedSchema
-from smartrunning.coaching import deletion as runner_deletion
+from smartrunning.coaching import actions as coaching_actions
 
 __all__ = ["blp"]
 
@@ -25,5 +25,5 @@ class RunnerDeletion(MethodView):
         runner = get_runner_or_404(runner_id)
         if not may_delete_runner(runner):
             abort(403, message="Only the runner's coaches and admins delete a runner.")
-        deleted = runner_deletion.delete_runner(runner)
+        deleted = coaching_actions.delete_runner(runner)
         return deleted.as_dict()

@@ -22,12 +22,10 @@ from smartrunning.feedback import actions as feedback
 from smartrunning.feedback.models import Comment, SessionFeedback, ThreadRead
 from smartrunning.plans import compliance
 from smartrunning.plans.models import Plan, PlanDay
-from smartrunning.platform import clock
 from smartrunning.platform.db import db
-from smartrunning.platform.transactions import transaction
 from smartrunning.sessions.models import HistoryDay, TrainingSession
 
-__all__ = ["AthleteStatus", "mark_seen", "statuses"]
+__all__ = ["AthleteStatus", "statuses"]
 
 WINDOW_DAYS: Final = 28
 WEEK_DAYS: Final = 7
@@ -300,14 +298,3 @@ def _reasons(status: AthleteStatus) -> None:
             status.link = f"/runners/{status.runner_id}/history"
     if status.compliance_7 is not None and status.compliance_7 < 0.5:
         status.reasons.append("under half of this week's plan done")
-
-
-def mark_seen(coach: User, runner_id: int) -> None:
-    """The coach looked at the runner now. Commits."""
-    with transaction():
-        row = db.session.get(AthleteSeen, (coach.id, runner_id))
-        if row is None:
-            db.session.add(AthleteSeen(coach_id=coach.id, runner_id=runner_id, seen_at=clock.now()))
-        else:
-            row.seen_at = clock.now()
-        db.session.flush()

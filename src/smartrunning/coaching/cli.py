@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from smartrunning.athletes.cli import runner_or_fail
-from smartrunning.coaching import deletion as runner_deletion
+from smartrunning.coaching import actions as coaching_actions
 from smartrunning.platform.cli_output import emit, json_option
 
 __all__ = ["register"]
@@ -22,7 +22,7 @@ def delete_command(runner_id: int, yes: bool, as_json: bool) -> None:
     runner = runner_or_fail(runner_id)
     if not yes:
         click.confirm(f"Delete runner {runner.id} ({runner.name}) and all their data?", abort=True)
-    deleted = runner_deletion.delete_runner(runner)
+    deleted = coaching_actions.delete_runner(runner)
     emit(
         deleted.as_dict(),
         as_json,

@@ -8,6 +8,9 @@ once no other row names it (the same file uploaded for two runners is one blob).
 A runner whose import is still running is not deleted: the worker would be left writing
 rows for a runner that no longer exists. Their login, if any and if it is only a
 runner's, is deactivated rather than deleted, so an admin can still see who it was.
+
+:func:`remove_runner` is the step (it flushes); ``coaching.actions.delete_runner`` is the
+action that commits it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict
 from smartrunning.platform.softdelete import INCLUDE_DELETED
-from smartrunning.platform.transactions import transaction
 from smartrunning.sessions.models import (
     ImportFile,
     ImportJob,
@@ -34,7 +36,7 @@ from smartrunning.sessions.models import (
     TrainingSession,
 )
 
-__all__ = ["DeletedRunner", "delete_runner", "unreferenced"]
+__all__ = ["DeletedRunner", "remove_runner", "unreferenced"]
 
 
 @dataclass(frozen=True)
@@ -59,17 +61,13 @@ class DeletedRunner:
         }
 
 
-def delete_runner(runner: Runner) -> DeletedRunner:
-    """Delete ``runner`` with all their data, blobs included, in one transaction; commits.
+def remove_runner(runner: Runner) -> DeletedRunner:
+    """Delete ``runner`` with all their data, blobs included; flushes, the caller commits
+    (``coaching.actions.delete_runner``).
 
     Raises:
         Conflict: an import of theirs is still queued or running (nothing deleted).
     """
-    with transaction():
-        return _delete_runner(runner)
-
-
-def _delete_runner(runner: Runner) -> DeletedRunner:
     open_jobs = db.session.execute(
         sa.select(sa.func.count(ImportJob.id)).where(
             ImportJob.runner_id == runner.id, ImportJob.status != JobStatus.DONE

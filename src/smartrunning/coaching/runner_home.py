@@ -1,6 +1,7 @@
 """The runner's start page: today's and tomorrow's workout (targets, watch file), this
 week's progress against the plan, and the latest session with a prompt for feedback; the
-physiology stays on the profile page, one link away."""
+physiology stays on the profile page, one link away. Read-only: the page first links new
+sessions to the plan's days (``coaching.actions.link_new_sessions``)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,8 @@ from smartrunning.athletes.models import Runner
 from smartrunning.feedback import actions as feedback_actions
 from smartrunning.feedback.models import SessionFeedback
 from smartrunning.plans import calendar as plan_calendar
-from smartrunning.plans import compliance as plan_compliance
 from smartrunning.plans.models import Plan
 from smartrunning.platform.db import db
-from smartrunning.platform.transactions import transaction
 from smartrunning.sessions.models import TrainingSession
 
 __all__ = ["RunnerHome", "runner_home"]
@@ -48,19 +47,13 @@ def _latest(runner: Runner) -> TrainingSession | None:
 
 
 def runner_home(runner: Runner, today: dt.date) -> RunnerHome:
-    """The page's data for ``runner`` on ``today``; links sessions imported since the plan
-    was last shown to its days (commits that)."""
-    with transaction():
-        return _runner_home(runner, today)
-
-
-def _runner_home(runner: Runner, today: dt.date) -> RunnerHome:
+    """The page's data for ``runner`` on ``today``; reads only (the plan's days show the
+    sessions linked to them: ``coaching.actions.link_new_sessions`` links new ones)."""
     plan = plan_calendar.active_plan(runner, today)
     latest = _latest(runner)
     week = None
     days: dict[dt.date, plan_calendar.CalendarDay] = {}
     if plan is not None:
-        plan_compliance.link_sessions(plan)
         tomorrow = today + dt.timedelta(days=1)
         weeks = plan_calendar.weeks_between(plan, today, tomorrow, today)
         week = weeks[0]

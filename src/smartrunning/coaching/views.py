@@ -15,8 +15,8 @@ from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes.forms import DeleteRunnerForm
 from smartrunning.athletes.policy import get_runner_or_404, may_delete_runner
+from smartrunning.coaching import actions as coaching_actions
 from smartrunning.coaching import attention, runner_home
-from smartrunning.coaching import deletion as runner_deletion
 from smartrunning.feedback.models import RPE_WORDS, Feeling
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans.models import Plan
@@ -44,7 +44,9 @@ def index() -> ResponseReturnValue:
     if runner is not None and runner.onboarding_step is not None:
         return redirect(url_for("wizard.resume", runner_id=runner.id))
     if runner is not None:
-        home = runner_home.runner_home(runner, display.today())  # links sessions to days
+        today = display.today()
+        coaching_actions.link_new_sessions(runner, today)  # so that the week counts them
+        home = runner_home.runner_home(runner, today)
         return render_template(
             "coaching/runner_home.html",
             home=home,
@@ -81,7 +83,7 @@ def open_athlete(runner_id: int) -> ResponseReturnValue:
     """From the dashboard: note that the coach looked now, and go to the day in question
     (``to``, a path of this site) or the athlete's page."""
     runner = get_runner_or_404(runner_id)
-    attention.mark_seen(this_user(), runner.id)
+    coaching_actions.mark_seen(this_user(), runner.id)
     target = safe_next(request.args.get("to"))
     return redirect(target or url_for("athletes.runner_detail", runner_id=runner.id))
 
@@ -99,7 +101,7 @@ def runner_delete(runner_id: int) -> ResponseReturnValue:
             form.confirm_name.errors = [f"Type the name exactly as shown: {runner.name}"]
         else:
             try:
-                deleted = runner_deletion.delete_runner(runner)
+                deleted = coaching_actions.delete_runner(runner)
             except Conflict as exc:
                 form.confirm_name.errors = [exc.message]
             else:
