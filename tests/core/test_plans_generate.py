@@ -312,6 +312,9 @@ def test_a_cs_version_starting_mid_plan_changes_targets_from_its_date_only(
     for day in late:
         assert day.cs_mps == new_cs
         for target in day.targets:
+            if target.effort is not None:  # hill reps: by effort, no pace (paces.by_effort)
+                assert day.kind == "hills"
+                continue
             assert target.pace_s_per_km is not None
             fastest = 1000 / (target.intensity[1] * new_cs * (1 + PACE_TOLERANCE))
             assert target.pace_s_per_km[0] == pytest.approx(fastest)
@@ -360,7 +363,10 @@ def test_every_default_schema_gives_a_sensible_plan(name: str) -> None:
     assert 5.0 <= plan.race_day_form <= 25.0
     assert plan.max_ctl_ramp < 8.0
     assert all(d.targets for d in plan.days)
-    assert all(t.pace_s_per_km for d in plan.days for t in d.targets)
+    # A pace for every step but hill repetitions, run by effort (paces.by_effort).
+    assert all(
+        t.pace_s_per_km or (d.kind == "hills" and t.effort) for d in plan.days for t in d.targets
+    )
     # Heart rate for every step but repetitions (Daniels sets those by pace only), strides
     # and hill reps under 3 min (run by effort: paces.no_heart_rate); those have none.
     by_pace = [t for d in plan.days for t in d.targets if t.part == "on" and d.kind == "strides"]

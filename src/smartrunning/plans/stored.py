@@ -19,17 +19,22 @@ def _finite_pair(pair: tuple[float, float] | None) -> list[float | None] | None:
 
 
 def targets_json(targets: tuple[sp.StepTarget, ...]) -> list[dict[str, Any]]:
-    """A day's step targets as stored (``PlanDay.targets``): non-finite bounds as null."""
-    return [
-        {
+    """A day's step targets as stored (``PlanDay.targets``): non-finite bounds as null;
+    ``effort`` (hill repetitions: no pace, run by effort) only where there is one, so the
+    targets of every other day read as before."""
+    rows: list[dict[str, Any]] = []
+    for t in targets:
+        row: dict[str, Any] = {
             "step_index": t.step_index,
             "part": t.part,
             "intensity": list(t.intensity),
             "pace_s_per_km": _finite_pair(t.pace_s_per_km),
             "hr_bpm": _finite_pair(t.hr_bpm),
         }
-        for t in targets
-    ]
+        if t.effort is not None:
+            row["effort"] = t.effort
+        rows.append(row)
+    return rows
 
 
 def projection_json(plan: sp.Plan) -> dict[str, Any]:

@@ -12,6 +12,9 @@ of CS, SCIENCE.md "ZWO workout files") into what a runner reads:
   estimated load, from ``Workout`` (``workouts`` module doc: a distance step lasts
   D / (I · CS), a time step covers t · I · CS).
 
+Hill repetitions are run by effort (``plans.targets``: no pace range, an ``effort``); they
+have no nominal pace either, as a flat-equivalent pace is no pace to run uphill.
+
 Steps and parts given a pace or heart-rate target (``workouts.Target``) resolve by
 ``plans.targets.step_targets``: a pace target stays that pace (its nominal pace the
 middle, its HR that of its speed's fraction of the day's CS); a heart-rate target gives
@@ -188,7 +191,10 @@ def resolve_workout(workout: Workout, params: DayParameters | None = None) -> Re
                     ),
                     pace_s_per_km=(
                         _nominal_pace(ends, cs)
-                        if cs and ends and not _is_hr(workout.steps[index], part)
+                        if cs
+                        and ends
+                        and not _is_hr(workout.steps[index], part)
+                        and (target is None or target.effort is None)
                         else None
                     ),
                     pace_range_s_per_km=target.pace_s_per_km if target else None,

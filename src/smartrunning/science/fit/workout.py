@@ -16,7 +16,8 @@
 - a step or part given a heart-rate target (% of HRmax) gets a custom heart-rate target
   only (bpm + 100; open without HRmax); one given a pace gets that speed range;
 - an interval's on and off parts each keep their own unit (800 m on, 90 s off);
-- free running and max efforts have an open target;
+- free running and max efforts have an open target; so do hill repetitions under 3 min
+  (run by effort: no pace, no heart rate, ``plans.targets``), named "… uphill by effort";
 - an interval block with ``repeat`` > 1 becomes its on step, its off step (when it has
   one) and a ``repeat_until_steps_cmplt`` step pointing back at the on step with the total
   number of repetitions (as Garmin Connect writes repeats).
@@ -166,6 +167,9 @@ class _Encoder:
 
     def _intervals(self, index: int, step: Intervals) -> None:
         on_name = f"{_extent_label(step.on)} at {_aim(step.on_intensity, step.on_target)}"
+        on_row = self.targets.get((index, "on"))
+        if on_row is not None and on_row.effort is not None:  # hill reps: no pace, by effort
+            on_name = f"{_extent_label(step.on)} uphill by effort"
         on_target = self._target(index, "on", step.on_intensity, step.on_intensity)
         first = self.add(on_name, "active", _duration(step.on) | on_target)
         if step.off.value > 0:

@@ -18,24 +18,41 @@ training-intensity table; Daniels & Gilbert's oxygen cost, ``intensity.speed_at_
 - **I** (interval): the speed at 97.5 % of VDOT, the middle of Daniels' 95–100 % (he sets I
   at about vVO2max, a 10–12 min race, for reps of 3–5 min). VDOT 50: 3:55/km, the table's I
   (1:34 per 400 m); VDOT 30: 5:54 (table 5:55);
-- **R** (repetition): the VDOT-equivalent mile race pace (Daniels: R is about current
-  mile race pace). VDOT 50: 3:37/km (table 3.1: mile 5:50);
+- **R** (repetition): 6 s per 400 m faster than I (``R_FASTER_THAN_I_S_PER_400M``). In
+  Daniels' training-intensities table R is 5-7 s per 400 m faster than I at every VDOT
+  from 30 to 85 (VDOT 30: I 2:22, R 2:16 per 400 m; 40: 1:52, 1:46; 60: 1:21, 1:15;
+  70: 1:11, 1:05; 85: 1:01, 0:56), and so are the values of Daniels' VDOT calculator
+  runners quote (VDOT 49: I 1:35, R 1:29, fit360.blogspot.com 2009; VDOT 58: I 1:23,
+  R 1:17, chrisbagg.blogspot.com 2009). The first version took the VDOT-equivalent mile
+  race pace ("R is about current mile race pace"): 0.6-1.5 s per 400 m slower than the
+  table for slow runners (VDOT 30-38, whose mile takes 8-9 min: 101 % of vVO2max, about
+  5 s per 400 m faster than I) and 0.5-1.6 s faster for the fastest (VDOT 70-85). I - 6 s
+  is within a second of those rows; R lands between the runner's VDOT-equivalent 800 m
+  and 3000 m race paces, at 103 % (VDOT 30) to 111 % (VDOT 85) of VDOT;
 - **M** (marathon): the VDOT-equivalent marathon race pace (table 3.1: VDOT 50, 3:10:49).
 
 Which parts of a library session are which (``intended_intensity``; by the session's
 ``kind:`` tag, so the same for every runner): the repetitions of a ``vo2max`` session
-(parts at ≥ 1.0 × CS) are I; the work of a ``threshold`` session (≥ 0.93 × CS) is T; the
-fast finish of a ``long`` run (≥ 0.84 × CS) is M; the strides of a ``strides`` session
-(≥ 1.15 × CS) are R; the repetitions of a ``hills`` session are I *effort*: their fraction
-is grade-adjusted (a flat-equivalent speed; rTSS scores normalised graded speed), so the
-planned load is that of running at I, and they are run by effort, not pace. Race-pace
-sessions follow the predicted race (``generate.with_race_pace``); tempo and progression
-runs and parts given their own pace or heart-rate target keep theirs.
+(parts at ≥ 1.0 × CS) are I; the work of a ``threshold`` session (≥ 0.93 × CS) and of a
+``tempo`` session (≥ 0.85 × CS: the library writes its "comfortably hard" 20-30 min at
+0.88-0.90 × CS, 6-13 % slower than T for every runner of CS 2.3-6 m/s, as T is
+0.95-1.02 × CS at the CS model's VDOT; Daniels' tempo run *is* T running, "comfortably
+hard", Running Formula ch. 4) is T; the fast finish of a ``long`` run (≥ 0.84 × CS) is
+M; the strides of a ``strides`` session (≥ 1.15 × CS) are R; the repetitions of a
+``hills`` session are I *effort*: their fraction is grade-adjusted (a flat-equivalent
+speed; rTSS scores normalised graded speed), so the planned load is that of running at
+I, and they are run by effort, not pace: their targets (``targets.step_targets``) have
+no pace, and say so (``HILL_EFFORT``).
+Race-pace sessions follow the predicted race (``generate.with_race_pace``); progression
+runs (easy building to about marathon effort) and parts given their own pace or
+heart-rate target keep theirs.
 
 Heart rate (``targets.step_targets``): strides (R) have none, as repetitions (Daniels sets
 them by pace only); hill repetitions shorter than ``HILL_HR_MIN_S`` have none either (heart
 rate lags the effort by 2–3 min, Achten & Jeukendrup, Sports Med 2003: a 1–2 min rep ends
-before it reaches the I band), they are run "by effort"; longer hill reps get the I band.
+before it reaches the I band), they are run "by effort" only; longer hill reps get the I
+band. No hill repetition has a pace target: the pace uphill depends on the hill, and the
+flat-equivalent pace the library's fraction stands for is not a pace anyone can run there.
 """
 
 from __future__ import annotations
@@ -52,36 +69,42 @@ from smartrunning.science.workouts import Intervals, Steady, Step, Workout
 __all__ = [
     "HILLS_KIND",
     "HILLS_NOTE",
+    "HILL_EFFORT",
     "HILL_HR_MIN_S",
     "INTENDED",
     "MARATHON_M",
-    "MILE_M",
+    "R_FASTER_THAN_I_S_PER_400M",
     "TRAINING_SHARE",
+    "by_effort",
     "intended_intensity",
     "no_heart_rate",
     "training_speed_mps",
     "with_training_paces",
 ]
 
+R_FASTER_THAN_I_S_PER_400M: Final = 6.0
+"""Daniels' R is this much faster than his I, seconds per 400 m (module doc)."""
 TRAINING_SHARE: Final[dict[Intensity, float]] = {
     Intensity.THRESHOLD: 0.88,
     Intensity.INTERVAL: 0.975,
 }
 """Daniels' T and I as shares of VDOT (module doc)."""
-MILE_M: Final = 1609.344
 MARATHON_M: Final = 42195.0
 HILL_HR_MIN_S: Final = 180.0
 """Hill repetitions shorter than this have no heart-rate target (module doc)."""
 HILLS_KIND: Final = "hills"
 HILLS_NOTE: Final = (
-    "hill repetitions by effort: about interval (I) effort uphill, the pace shown is its "
-    "flat equivalent; no heart-rate target for reps under 3 min (heart rate lags the effort)"
+    "hill repetitions by effort, not pace: about interval (I) effort uphill, hard but "
+    "controlled; no heart-rate target for reps under 3 min (heart rate lags the effort)"
 )
 """The note on a plan's hill sessions (module doc)."""
+HILL_EFFORT: Final = "uphill by effort: hard but controlled, as in 3–5 min intervals"
+"""What a hill repetition aims at instead of a pace (``targets.StepTarget.effort``)."""
 
 INTENDED: Final[dict[str, tuple[Intensity, float]]] = {
     "vo2max": (Intensity.INTERVAL, 1.0),
     "threshold": (Intensity.THRESHOLD, 0.93),
+    "tempo": (Intensity.THRESHOLD, 0.85),
     "long": (Intensity.MARATHON, 0.84),
     "strides": (Intensity.REPETITION, 1.15),
     "hills": (Intensity.INTERVAL, 1.0),
@@ -100,7 +123,8 @@ def training_speed_mps(intensity: Intensity, level: float) -> float:
     if share is not None:
         return speed_at_share(share, level)
     if intensity == Intensity.REPETITION:
-        return MILE_M / vdot_time_s(level, MILE_M)
+        interval_400m_s = 400.0 / speed_at_share(TRAINING_SHARE[Intensity.INTERVAL], level)
+        return 400.0 / (interval_400m_s - R_FASTER_THAN_I_S_PER_400M)
     if intensity == Intensity.MARATHON:
         return MARATHON_M / vdot_time_s(level, MARATHON_M)
     raise ValueError(f"Daniels' {intensity.value} running has no single pace")
@@ -113,6 +137,12 @@ def intended_intensity(kind: str | None, fraction: float) -> Intensity | None:
     if found is None or fraction < found[1]:
         return None
     return found[0]
+
+
+def by_effort(kind: str | None) -> bool:
+    """Whether the repetitions (interval on parts) of a ``kind`` session are run by effort,
+    with no pace target: hill reps (module doc), whatever fraction they are written at."""
+    return kind == HILLS_KIND
 
 
 def no_heart_rate(kind: str | None, on_s: float) -> bool:

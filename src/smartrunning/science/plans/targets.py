@@ -18,6 +18,10 @@ Targets per step (our choices, stated here):
   hill repetitions under 3 min, whatever their speed (``paces.no_heart_rate``: run by pace,
   or by effort uphill, as heart rate lags 2–3 min). Never "pace zone n = heart-rate zone
   n". HR lags in short repetitions, so for them it is a guide;
+- effort: hill repetitions (the on parts of a ``kind:hills`` session, ``paces.by_effort``)
+  have no pace target, as no pace means anything on a hill of unknown grade (their
+  fraction of CS is a flat-equivalent effort); ``effort`` says what to aim at instead
+  (``paces.HILL_EFFORT``), and the pages, calendar feed and watch files show that;
 - heart rate from the runner's own HR–speed line (``hr_speed``) where one was accepted:
   the line's value at the step's speed ± 3 bpm, for speeds the line covers, clamped to
   the band above widened by ``HR_LINE_MARGIN`` (5 % of HRmax) either way and to HRmax;
@@ -25,6 +29,7 @@ Targets per step (our choices, stated here):
 - a step or interval part given a pace or heart-rate target (``workouts.Target``, the
   workout builder's): a pace stays that pace (its HR as for its speed's share of the day's
   CS); a heart-rate range gives that share of HRmax in bpm and no pace (``_given``);
+  either replaces the effort a hill repetition would have;
 - free running, max efforts and steps at 0 % (standing rest) have no targets; a ramp from
   0 % has no slowest pace (``math.inf``).
 
@@ -48,7 +53,7 @@ from smartrunning.science.plans.intensity import (
     race_speed,
     runner_vdot,
 )
-from smartrunning.science.plans.paces import no_heart_rate
+from smartrunning.science.plans.paces import HILL_EFFORT, by_effort, no_heart_rate
 from smartrunning.science.workouts import (
     MIN_DISTANCE_INTENSITY,
     REFERENCE_CS_MPS,
@@ -203,13 +208,16 @@ def _valid_on(versions: tuple[_Version, ...], day: dt.date) -> _Version | None:
 class StepTarget:
     """Targets for step ``step_index`` of a workout (``part``: the whole step, or an
     interval block's on or off part). Intensities are fractions of CS; paces are
-    (fastest, slowest) s/km; HR is (lowest, highest) bpm; ``None`` when unknown."""
+    (fastest, slowest) s/km; HR is (lowest, highest) bpm; ``None`` when unknown.
+    ``effort``: what a part run by effort aims at instead of a pace (hill repetitions;
+    module doc), else ``None``."""
 
     step_index: int
     part: StepPart
     intensity: tuple[float, float]
     pace_s_per_km: tuple[float, float] | None
     hr_bpm: tuple[float, float] | None
+    effort: str | None = None
 
 
 def _target(index: int, part: StepPart, a: float, b: float, params: DayParameters) -> StepTarget:
@@ -270,10 +278,10 @@ def _given(row: StepTarget, target: Target | None, params: DayParameters) -> Ste
     if target is None:
         return row
     if target.kind == "pace":
-        return replace(row, pace_s_per_km=(target.low, target.high))
+        return replace(row, pace_s_per_km=(target.low, target.high), effort=None)
     hrmax = params.hr_max
     hr = None if hrmax is None else (target.low * hrmax, target.high * hrmax)
-    return replace(row, pace_s_per_km=None, hr_bpm=hr)
+    return replace(row, pace_s_per_km=None, hr_bpm=hr, effort=None)
 
 
 def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, ...]:
@@ -292,6 +300,8 @@ def step_targets(workout: Workout, params: DayParameters) -> tuple[StepTarget, .
             row = _target(index, "on", step.on_intensity, step.on_intensity, params)
             if no_heart_rate(workout.kind, _on_seconds(step, params)):
                 row = replace(row, hr_bpm=None)  # strides, short hill reps: by pace/effort
+            if by_effort(workout.kind):
+                row = replace(row, pace_s_per_km=None, effort=HILL_EFFORT)  # hill reps
             targets.append(_given(row, step.on_target, params))
             if step.off.value > 0:
                 off = step.off_intensity
