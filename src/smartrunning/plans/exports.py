@@ -62,8 +62,11 @@ def _description(
     for target in day_targets:
         pace = target.get("pace_s_per_km")
         hr = target.get("hr_bpm")
+        effort = target.get("effort")
         parts = [f"Step {int(str(target.get('step_index', 0))) + 1} ({target.get('part')})"]
-        if isinstance(pace, list) and len(pace) == 2:
+        if effort:  # hill repetitions: run by effort, no pace (science.plans.targets)
+            parts.append(str(effort))
+        elif isinstance(pace, list) and len(pace) == 2:
             parts.append(f"pace {_pace_range(pace, units)}")
         if isinstance(hr, list) and len(hr) == 2 and None not in hr:
             parts.append(f"HR {hr[0]:.0f}–{hr[1]:.0f} bpm")

@@ -107,7 +107,8 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
     """One planned session (or the race, ``kind == "race"``) of a plan.
 
     Units: ``duration_s`` s, ``distance_m`` m, ``load`` as ``Workout.estimated_load``.
-    ``targets``: a list of {step_index, part, intensity, pace_s_per_km, hr_bpm}.
+    ``targets``: a list of {step_index, part, intensity, pace_s_per_km, hr_bpm} and, for
+    a part run by effort (hill repetitions, no pace), its ``effort``.
     ``edited``: changed by a coach (a workout, duration or notes changed, added on the
     calendar, moved, copied or skipped); regeneration keeps it unless told not to.
     ``skipped_reason``: the day was skipped, and why (``None``: not skipped).
