@@ -14,9 +14,11 @@ from werkzeug.routing import IntegerConverter, Map
 
 from smartrunning.accounts import tokens
 from smartrunning.accounts.models import Role, User
+from smartrunning.accounts.schemas import set_runner_lookup
 from smartrunning.accounts.settings import bp as settings_bp
 from smartrunning.accounts.views import bp as auth_bp
 from smartrunning.admin.views import bp as admin_bp
+from smartrunning.athletes import actions as athlete_actions
 from smartrunning.athletes.api import blp as athletes_blp
 from smartrunning.athletes.api_me import blp as me_blp
 from smartrunning.athletes.api_response import blp as response_model_blp
@@ -280,4 +282,5 @@ def _register_features(app: Flask, queue: Queue) -> None:
     history.set_plan_source(app, projection)
     set_response_source(app, plan_response)
     set_basis_source(app, plan_profile_basis)
+    set_runner_lookup(app, athlete_actions.runner_id_of)
     recompute.set_load_without_own(app, feedback_actions.srpe_load_of)

@@ -1,4 +1,6 @@
-"""``create-user``, ``set-password`` and ``preferences`` (time zone and units)."""
+"""``create-user``, ``set-password`` and ``preferences`` (time zone and units); ``--json``
+prints the user as the API's ``/api/me`` shows them (``accounts.schemas.user_shape``), with
+``must_change_password`` (and, from ``create-user``, a generated ``password``)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from smartrunning.accounts import actions as accounts
+from smartrunning.accounts.schemas import user_shape
 from smartrunning.platform.cli_output import (
     emit,
     json_option,
@@ -38,13 +41,9 @@ def create_user_command(
     user = accounts.save_new_user(
         username, secret, accounts.parse_roles(roles), display_name=display_name
     )
-    data: dict[str, object] = {
-        "id": user.id,
-        "username": user.username,
-        "roles": sorted(r.value for r in user.roles),
-        "must_change_password": user.must_change_password,
-    }
-    text = f"Created {user.username} ({', '.join(data['roles'])})."  # type: ignore[arg-type]
+    shape = user_shape(user)
+    data = shape.as_dict()
+    text = f"Created {user.username} ({', '.join(shape.roles)})."
     if generated:
         data["password"] = secret
         text += f"\nTemporary password (shown only now): {secret}"
@@ -96,12 +95,9 @@ def preferences_command(
         raise click.ClickException(f"No user {username!r}.")
     if time_zone is not None or units is not None:
         accounts.set_display_prefs(user, time_zone=time_zone, units=units)
-    word = {"km": "kilometres", "mi": "miles"}[user.units]
-    emit(
-        {"username": user.username, "time_zone": user.time_zone, "units": user.units},
-        as_json,
-        f"{user.username}: time zone {user.time_zone}, {word}.",
-    )
+    shape = user_shape(user)
+    word = {"km": "kilometres", "mi": "miles"}[shape.units]
+    emit(shape.as_dict(), as_json, f"{user.username}: time zone {shape.time_zone}, {word}.")
 
 
 def register(group: AppGroup) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "create_runner",
     "parse_sex",
     "runner_for_user",
+    "runner_id_of",
     "save_basics",
     "save_new_runner",
     "unassign_coach",
@@ -233,6 +234,13 @@ def create_login(runner: Runner, username: str, *, by: User) -> tuple[User, str]
 def runner_for_user(user: User) -> Runner | None:
     return db.session.execute(
         sa.select(Runner).where(Runner.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def runner_id_of(user: User) -> int | None:
+    """The id of ``user``'s own runner profile (``accounts.schemas``' runner lookup)."""
+    return db.session.execute(
+        sa.select(Runner.id).where(Runner.user_id == user.id)
     ).scalar_one_or_none()
 
 

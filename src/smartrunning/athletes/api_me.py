@@ -9,8 +9,7 @@ from flask_smorest import Blueprint
 
 from smartrunning.accounts import actions as account_services
 from smartrunning.accounts.policy import this_user
-from smartrunning.athletes import actions as athlete_services
-from smartrunning.athletes.schemas import MePatch, MeSchema
+from smartrunning.accounts.schemas import MePatch, MeSchema, UserShape, user_shape
 
 __all__ = ["blp"]
 
@@ -20,32 +19,17 @@ blp = Blueprint("api_me", __name__, url_prefix="/api/me", description="The curre
 @blp.route("")
 class Me(MethodView):
     @blp.response(200, MeSchema)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> UserShape:
         """The authenticated user, their strongest role, their runner id and the time zone
         and units their pages use (the API itself answers in SI units and UTC)."""
-        return _me()
+        return user_shape(this_user())
 
     @blp.arguments(MePatch)
     @blp.response(200, MeSchema)
-    def patch(self, data: dict[str, Any]) -> dict[str, Any]:
+    def patch(self, data: dict[str, Any]) -> UserShape:
         """Set the time zone (IANA name) and/or units (km or mi) of the user's pages,
         command output and calendar files; an unknown value answers 400."""
         account_services.set_display_prefs(
             this_user(), time_zone=data.get("time_zone"), units=data.get("units")
         )
-        return _me()
-
-
-def _me() -> dict[str, Any]:
-    user = this_user()
-    runner = athlete_services.runner_for_user(user)
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role.value if user.role else None,
-        "roles": sorted(r.value for r in user.roles),
-        "runner_id": runner.id if runner else None,
-        "time_zone": user.time_zone or "UTC",
-        "units": user.units,
-    }
+        return user_shape(this_user())

@@ -15,14 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from smartrunning.platform.shapes import Shape, doc, schema_of
 
 __all__ = [
     "BestOut",
     "BestShape",
-    "MeSchema",
     "RunnerCreateSchema",
     "RunnerDeletedSchema",
     "RunnerSchema",
@@ -73,33 +72,6 @@ class RunnerDeletedSchema(Schema):
     login_deactivated = fields.Str(
         allow_none=True, metadata={"description": "The runner's own login, now inactive"}
     )
-
-
-class MeSchema(Schema):
-    id = fields.Int()
-    username = fields.Str()
-    display_name = fields.Str()
-    role = fields.Str(allow_none=True)
-    roles = fields.List(fields.Str())
-    runner_id = fields.Int(allow_none=True)
-    time_zone = fields.Str(
-        metadata={"description": "IANA zone of pages, CLI text and calendar files (API: UTC)"}
-    )
-    units = fields.Str(
-        metadata={"description": "km or mi: the unit of pages and CLI text (the API is SI)"}
-    )
-
-
-class MePatch(Schema):
-    """The user's display preferences; each is optional."""
-
-    time_zone = fields.Str(metadata={"description": "IANA time zone, e.g. Europe/Berlin"})
-    units = fields.Str(metadata={"description": "km or mi"})
-
-    @validates_schema
-    def _something(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if "time_zone" not in data and "units" not in data:
-            raise ValidationError("Give the time zone, the units, or both.", "_schema")
 
 
 class ZoneOut(Schema):
