@@ -87,7 +87,7 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     assert basis["level"]["beginner"] is True
     # Issue #20: the taper chosen for race day beside the template's, population values.
     taper = projection["taper"]
-    assert taper["default"] == {"weeks": 2, "reduction": 0.5}
+    assert taper["default"] == {"weeks": 2, "reduction": 0.5, "peak_gap": 0}
     assert taper["chosen"]["weeks"] in (1, 2, 3)
     assert 0.41 <= taper["chosen"]["reduction"] <= 0.60
     assert 0.41 <= taper["volume_reduction"] <= 0.60

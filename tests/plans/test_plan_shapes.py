@@ -17,7 +17,7 @@ from smartrunning.plans.cli import plan_group
 from smartrunning.plans.models import Plan
 from smartrunning.plans.schemas import PlanDayShape
 from smartrunning.platform.db import db
-from tests.helpers import login, make_world
+from tests.helpers import login, make_world, with_plans
 from tests.plans.calendar_data import plan_around_a_session
 
 
@@ -70,6 +70,7 @@ def test_a_day_has_the_same_fields_and_values_in_the_api_the_cli_and_the_calenda
         "intensity",
         "pace_s_per_km",
         "hr_bpm",
+        "effort",
     }
     # The session done for it: the values /api/sessions gives, its timer time as duration.
     session = client.get(f"/api/sessions/{api_day['session_id']}").json
@@ -113,3 +114,14 @@ def test_a_plan_generated_on_the_command_line_is_the_apis_plan(
     assert [d["workout_name"] for d in preview["days"]] == [
         d["workout_name"] for d in saved["days"]
     ]
+
+
+def test_the_templates_are_the_apis_on_the_command_line(app: Flask) -> None:
+    world = with_plans(app, make_world(app))
+    client = app.test_client()
+    login(client, "coach")
+    api = client.get("/api/plan-schemas").json
+    assert _cli(app, "templates") == {"schemas": api}
+    mine = next(t for t in api if t["id"] == world.schema_id)
+    assert (mine["owner_id"], mine["is_default"], mine["weeks"]) == (world.coach, False, 12)
+    assert mine["body"]["name"] == mine["name"]

@@ -25,11 +25,13 @@ from smartrunning.plans.schemas import (
     CalendarWeekOut,
     PlanDayOut,
     PlanOut,
+    PlanSchemaOut,
     PlanSummaryOut,
     RefreshOut,
     plan_day_shape,
     plan_detail,
     plan_summary,
+    plan_template_shape,
     refresh_shape,
 )
 from smartrunning.platform import clock
@@ -46,15 +48,6 @@ MAX_ID = 2**31 - 1
 
 class PlanSchemaIn(Schema):
     body = fields.Dict(required=True, metadata={"description": "the plan schema's JSON"})
-
-
-class PlanSchemaOut(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    is_default = fields.Bool()
-    owner_id = fields.Int(allow_none=True)
-    weeks = fields.Int()
-    body = fields.Dict()
 
 
 class PlanGenerateIn(Schema):
@@ -75,17 +68,6 @@ class PlanDayIn(Schema):
     workout_id = fields.Int(load_default=None, validate=validate.Range(1, MAX_ID))
     duration_s = fields.Float(load_default=None, validate=validate.Range(60, 12 * 3600))
     notes = fields.Str(load_default=None, validate=validate.Length(max=4000))
-
-
-def _schema_json(row: PlanSchemaRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "is_default": row.is_default,
-        "owner_id": row.owner_id,
-        "weeks": plan_schemas.parse_row(row).total_weeks,
-        "body": row.body,
-    }
 
 
 def _require_schemas() -> None:
@@ -115,7 +97,7 @@ class Schemas(MethodView):
     def get(self) -> Any:
         """Every plan schema, by name (coaches and admins)."""
         _require_schemas()
-        return [_schema_json(r) for r in plan_schemas.list_schemas()]
+        return [plan_template_shape(r) for r in plan_schemas.list_schemas()]
 
     @blp.arguments(PlanSchemaIn)
     @blp.response(201, PlanSchemaOut)
@@ -123,7 +105,7 @@ class Schemas(MethodView):
         """Add a schema; a 422 lists every problem with its JSON pointer."""
         _require_schemas()
         row = plan_services.save_template(data["body"], owner=this_user())
-        return _schema_json(row)
+        return plan_template_shape(row)
 
 
 @blp.route("/plan-schemas/<int:schema_id>")
@@ -131,7 +113,7 @@ class SchemaById(MethodView):
     @blp.response(200, PlanSchemaOut)
     def get(self, schema_id: int) -> Any:
         _require_schemas()
-        return _schema_json(_schema(schema_id))
+        return plan_template_shape(_schema(schema_id))
 
     @blp.arguments(PlanSchemaIn)
     @blp.response(200, PlanSchemaOut)
@@ -142,7 +124,7 @@ class SchemaById(MethodView):
         if not plan_schemas.can_edit_schema(this_user(), row):
             abort(403, message="Only its owner or an admin edits this plan template.")
         plan_services.save_template(data["body"], owner=this_user(), row=row)
-        return _schema_json(row)
+        return plan_template_shape(row)
 
 
 @blp.route("/runners/<int:runner_id>/plans")

@@ -40,22 +40,9 @@ plan_group = AppGroup(
 @json_option
 def schemas_command(as_json: bool) -> None:
     """List the plan templates (also ``plan templates``)."""
-    rows = plan_schemas.list_schemas()
-    items = []
-    for row in rows:
-        schema = plan_schemas.parse_row(row)
-        items.append(
-            {
-                "id": row.id,
-                "name": row.name,
-                "is_default": row.is_default,
-                "weeks": schema.total_weeks,
-                "race_distance_m": row.body.get("race_distance_m"),
-                "description": row.body.get("description", ""),
-            }
-        )
-    text = "\n".join(f"{i['name']}  ({i['weeks']} weeks)" for i in items) or "No plan templates."
-    emit({"schemas": items}, as_json, text)
+    items = [plan_shapes.plan_template_shape(row) for row in plan_schemas.list_schemas()]
+    text = "\n".join(f"{i.name}  ({i.weeks} weeks)" for i in items) or "No plan templates."
+    emit({"schemas": [i.as_dict() for i in items]}, as_json, text)
 
 
 plan_group.add_command(schemas_command, "templates")

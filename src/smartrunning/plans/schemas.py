@@ -6,6 +6,8 @@ resource, with the API's field names, built by one function each.
   the calendar's planned day, and the CLI's day (``--json``; its text reads the same shape);
 - a plan (:class:`PlanSummary` in a runner's list, :class:`PlanDetail` with its warnings,
   stale targets, projection and days: :func:`plan_summary`, :func:`plan_detail`);
+- a plan template (:class:`PlanTemplateShape`, :func:`plan_template_shape`): its JSON
+  (``body``) and how many weeks it lays out;
 - a refresh of the targets (:class:`RefreshShape`, :func:`refresh_shape`);
 - the calendar's session entry (:class:`CalendarSessionShape`,
   :func:`calendar_session_shape`): a session as the calendar lists it, ``duration_s`` being
@@ -24,8 +26,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from smartrunning.plans import freshness
-from smartrunning.plans.models import Plan, PlanDay
+from smartrunning.plans import freshness, plan_schemas
+from smartrunning.plans.models import Plan, PlanDay, PlanSchemaRow
 from smartrunning.platform.shapes import Shape, doc, schema_of
 from smartrunning.sessions.models import TrainingSession
 
@@ -40,9 +42,11 @@ __all__ = [
     "PlanDayShape",
     "PlanDetail",
     "PlanOut",
+    "PlanSchemaOut",
     "PlanSummary",
     "PlanSummaryOut",
     "PlanTargetShape",
+    "PlanTemplateShape",
     "PlanWarningShape",
     "RefreshOut",
     "RefreshShape",
@@ -52,6 +56,7 @@ __all__ = [
     "plan_day_shape",
     "plan_detail",
     "plan_summary",
+    "plan_template_shape",
     "refresh_shape",
 ]
 
@@ -63,13 +68,16 @@ _NOT_STORED = doc(not_null=True)
 @dataclass(frozen=True, slots=True)
 class PlanTargetShape(Shape):
     """A workout step's target: its intensity (fraction of critical speed) and the pace
-    (s/km) and heart-rate ranges of the day; a bound without a value is ``null``."""
+    (s/km) and heart-rate ranges of the day; a bound without a value is ``null``.
+    ``effort``: what a part run by effort aims at instead of a pace (hill repetitions:
+    ``pace_s_per_km`` is ``null``), else ``null``."""
 
     step_index: int
     part: str
     intensity: list[float]
     pace_s_per_km: list[float | None] | None
     hr_bpm: list[float | None] | None
+    effort: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +152,19 @@ class PlanDetail(PlanSummary):
 
 
 @dataclass(frozen=True, slots=True)
+class PlanTemplateShape(Shape):
+    """A plan template (a plan schema): ``is_default`` ships with the app; ``owner_id`` the
+    coach or admin who made it; ``weeks`` it lays out; ``body`` its JSON."""
+
+    id: int
+    name: str
+    is_default: bool
+    owner_id: int | None
+    weeks: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class RefreshShape(Shape):
     """What a refresh of a plan's targets changed, and what is still stale."""
 
@@ -205,6 +226,7 @@ TargetChangeOut = schema_of(TargetChangeShape, name="TargetChangeOut")
 PlanSummaryOut = schema_of(PlanSummary, name="PlanSummaryOut")
 PlanOut = schema_of(PlanDetail, name="PlanOut")
 RefreshOut = schema_of(RefreshShape, name="RefreshOut")
+PlanSchemaOut = schema_of(PlanTemplateShape, name="PlanSchemaOut")
 CalendarSessionOut = schema_of(CalendarSessionShape, name="CalendarSessionOut")
 TotalsOut = schema_of(TotalsShape, name="TotalsOut")
 CalendarDayOut = schema_of(CalendarDayShape, name="CalendarDayOut")
@@ -218,6 +240,7 @@ def _target(stored: dict[str, Any]) -> PlanTargetShape:
         intensity=list(stored["intensity"]),
         pace_s_per_km=stored.get("pace_s_per_km"),
         hr_bpm=stored.get("hr_bpm"),
+        effort=stored.get("effort"),
     )
 
 
@@ -277,6 +300,18 @@ def plan_detail(plan: Plan, today: dt.date) -> PlanDetail:
         targets_stale=_changes(freshness.staleness(plan, today).changes),
         projection=plan.projection or {},
         days=[plan_day_shape(d) for d in plan.days],
+    )
+
+
+def plan_template_shape(row: PlanSchemaRow) -> PlanTemplateShape:
+    """A plan template as the API and the CLI show it."""
+    return PlanTemplateShape(
+        id=row.id,
+        name=row.name,
+        is_default=row.is_default,
+        owner_id=row.owner_id,
+        weeks=plan_schemas.parse_row(row).total_weeks,
+        body=row.body,
     )
 
 
