@@ -94,7 +94,7 @@ from smartrunning.science.plans.limits import (
 from smartrunning.science.plans.targets import step_intensity
 from smartrunning.science.plans.week import quality_limit
 from smartrunning.science.predictions import vdot, vdot_time_s
-from smartrunning.sessions import performance
+from smartrunning.sessions import actions as session_actions
 from smartrunning.workouts import imports as workout_imports
 
 TODAY = dt.date(2026, 12, 7)
@@ -511,7 +511,7 @@ def time_trial(day: dt.date, distance_m: float, time_s: float, hrmax: float, see
 def measured_is_kept(app: Any, case: Case, runner_id: int) -> list[str]:
     """Issue #15 "a coach's measured value is never silently replaced": a measured CS entered
     (``parameters.set_parameter``, source measured, as the profile's form saves it), then
-    time trials uploaded and marked as such (``sessions.performance.mark_performance``)
+    time trials uploaded and marked as such (``sessions.actions.mark_performance``)
     whose fit differs: the CS in force stays the measured one and the fit is a suggestion."""
     out = [f"-- Measured CS kept ({case.label}) --"]
     with app.app_context():
@@ -542,7 +542,7 @@ def measured_is_kept(app: Any, case: Case, runner_id: int) -> list[str]:
     with app.app_context():
         for entry in listed:
             for session_id in entry["session_ids"]:
-                performance.mark_performance(None, int(session_id), BestKind.TIME_TRIAL)
+                session_actions.mark_performance(None, int(session_id), BestKind.TIME_TRIAL)
         runner = db.session.get_one(Runner, runner_id)
         trials = ", ".join(f"{d:.0f} m {hms(s)} ({ago} days ago)" for d, s, ago in TIME_TRIALS)
         out.append(f"Uploaded and marked as time trials: {trials}")

@@ -30,7 +30,7 @@ from smartrunning.platform.db import db
 from smartrunning.science import defaults
 from smartrunning.science.critical_speed import Effort
 from smartrunning.science.predictions import critical_speed_from_vdot, vdot
-from smartrunning.sessions import performance
+from smartrunning.sessions import actions as session_services
 from smartrunning.sessions.models import TrainingSession
 from tests.helpers import WRITTEN_ON, csrf_token, login, make_runner, make_world
 from tests.sessions.sessiondata import import_inline, scaled_run
@@ -154,7 +154,7 @@ def test_a_steady_tempo_run_does_not_become_the_anchor(app: Flask) -> None:
 def test_marking_the_tempo_run_as_a_race_makes_its_result_an_anchor(app: Flask) -> None:
     _, session_id = _tempo_runner(app)
     with app.app_context():
-        assert performance.mark_performance(None, session_id, BestKind.RACE)
+        assert session_services.mark_performance(None, session_id, BestKind.RACE)
         anchors = list(
             db.session.execute(
                 sa.select(PersonalBest).where(
@@ -170,8 +170,8 @@ def test_marking_the_tempo_run_as_a_race_makes_its_result_an_anchor(app: Flask) 
         )
         assert anchors[0].distance_m == longest
         assert anchors[0].kind is BestKind.RACE
-        assert not performance.mark_performance(None, session_id, BestKind.RACE)
-        assert performance.mark_performance(None, session_id, BestKind.TRAINING)
+        assert not session_services.mark_performance(None, session_id, BestKind.RACE)
+        assert session_services.mark_performance(None, session_id, BestKind.TRAINING)
         assert not db.session.execute(
             sa.select(PersonalBest).where(
                 PersonalBest.session_id == session_id, PersonalBest.anchor.is_(True)

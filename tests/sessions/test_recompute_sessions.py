@@ -28,7 +28,7 @@ from smartrunning.platform.db import db
 from smartrunning.science.history import daily_history, daily_loads
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
-from smartrunning.sessions import performance, recompute
+from smartrunning.sessions import recompute
 from smartrunning.sessions.models import (
     HistoryDay,
     TrainingSession,
@@ -115,7 +115,7 @@ def test_a_session_best_counts_for_cs_from_the_next_day(app: Flask) -> None:
         # Only races (and maximal efforts) anchor CS: a, c and d are marked as races.
         for session in db.session.execute(sa.select(TrainingSession)).scalars().all():
             if (session.local_date.day, session.start_time.hour) != (3, 7):  # not b
-                performance.mark_performance(None, session.id, BestKind.RACE)
+                session_services.mark_performance(None, session.id, BestKind.RACE)
         cs_days = [
             v.valid_from for v in parameter_services.history(runner, ParameterKey.CRITICAL_SPEED)
         ]

@@ -1,4 +1,6 @@
-"""Sessions for pages, the API and the CLI: list, detail, chart series, route, delete.
+"""Sessions for pages, the API and the CLI: list, detail, chart series, route; and the
+writes on one session: delete, restore, confirm, analyse again, mark as a race, time trial
+or training (:func:`mark_performance`).
 
 Every read takes the runner (already authorised by ``athletes.visible_runner``) or
 checks visibility itself (:func:`visible_session`), so a session of a runner the user
@@ -19,7 +21,7 @@ from sqlalchemy.orm import undefer
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes import bests as best_services
-from smartrunning.athletes.models import PersonalBest, Runner
+from smartrunning.athletes.models import BestKind, PersonalBest, Runner
 from smartrunning.athletes.rules import can, get_visible
 from smartrunning.platform import context
 from smartrunning.platform.blobs import blob_store
@@ -30,6 +32,7 @@ from smartrunning.platform.errors import (
 )
 from smartrunning.platform.pagination import Page, paginate
 from smartrunning.platform.softdelete import INCLUDE_DELETED
+from smartrunning.platform.transactions import transaction
 from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.records import Records
 from smartrunning.science.sports import session_title, sport_display
@@ -44,12 +47,15 @@ from smartrunning.sessions.schemas import Loads, SessionDetail, SessionSummary, 
 
 __all__ = [
     "CHARTS_VERSION",
+    "PERFORMANCE_LABELS",
     "SORTS",
     "charts_of_records",
     "confirm_session",
     "delete_session",
     "delete_session_by_id",
     "list_sessions",
+    "mark_performance",
+    "parse_performance",
     "purge_deleted",
     "purge_session",
     "reanalyse_session",
@@ -447,3 +453,47 @@ def reanalyse_session(user: User, session_id: int) -> recompute.RecomputeResult:
     runner = db.session.get_one(Runner, session.runner_id)
     session.analysis_version = 0  # stale: the chronological walk analyses it afresh
     return recompute.recompute_runner(runner, from_date=session.local_date)
+
+
+PERFORMANCE_LABELS = {
+    BestKind.TRAINING: "Training",
+    BestKind.RACE: "Race",
+    BestKind.TIME_TRIAL: "Time trial",
+}
+
+
+def parse_performance(text: str | None) -> BestKind:
+    """``race``, ``time_trial`` or ``training``; ``InvalidInput`` otherwise."""
+    try:
+        return BestKind(text or "")
+    except ValueError:
+        raise InvalidInput(
+            "Mark a session as race, time_trial or training.", field="performance"
+        ) from None
+
+
+def mark_performance(user: User | None, session_id: int, performance: BestKind) -> bool:
+    """Mark a whole session as a race, time trial or training, and recompute from its day
+    (its main effort anchors critical speed when it is a race or time trial:
+    ``athletes.bests.classify_session_efforts``; SCIENCE.md, "Which efforts anchor CS");
+    commits. ``user`` None (the command line) may mark any session; otherwise it must see
+    the session's runner (``NotFound``). Returns False when the mark was already that. A
+    refusal is rolled back."""
+    with transaction():
+        return _mark_performance(user, session_id, performance)
+
+
+def _mark_performance(user: User | None, session_id: int, performance: BestKind) -> bool:
+    if user is None:
+        session = db.session.get(TrainingSession, session_id)
+        if session is None:
+            raise NotFound("No such session.")
+    else:
+        session = visible_session(user, session_id)
+    if session.performance is performance:
+        return False
+    runner = db.session.get_one(Runner, session.runner_id)
+    lock_runner(runner.id, dirty_from=session.local_date)
+    session.performance = performance
+    recompute.recompute_runner(runner)
+    return True

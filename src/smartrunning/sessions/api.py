@@ -21,7 +21,6 @@ from smartrunning.platform.pagination import MAX_PAGE_SIZE
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, uploads
-from smartrunning.sessions import performance as performance_services
 from smartrunning.sessions.schemas import (
     JobOut,
     JobReport,
@@ -230,10 +229,10 @@ class SessionPerformance(MethodView):
         """Mark the whole session as a race, a time trial or training; its bests, the critical
         speed and what follows are recomputed from its day."""
         try:
-            performance_services.mark_performance(
+            session_services.mark_performance(
                 this_user(),
                 session_id,
-                performance_services.parse_performance(data["performance"]),
+                session_services.parse_performance(data["performance"]),
             )
         except NotFound:
             abort(404, message="No such session.")

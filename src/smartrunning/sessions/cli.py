@@ -25,7 +25,6 @@ from smartrunning.platform.db import db
 from smartrunning.platform.errors import NotFound
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
-from smartrunning.sessions import performance as performance_services
 from smartrunning.sessions import recompute
 from smartrunning.sessions.models import TrainingSession
 
@@ -170,9 +169,9 @@ def confirm_command(session_id: int, as_json: bool) -> None:
 @json_option
 def mark_command(session_id: int, performance: str, as_json: bool) -> None:
     """Mark a session as a race, a time trial or training; recomputes from its day."""
-    kind = performance_services.parse_performance(performance)
-    changed = performance_services.mark_performance(None, session_id, kind)
-    label = performance_services.PERFORMANCE_LABELS[kind].lower()
+    kind = session_services.parse_performance(performance)
+    changed = session_services.mark_performance(None, session_id, kind)
+    label = session_services.PERFORMANCE_LABELS[kind].lower()
     data = {"session_id": session_id, "performance": kind.value, "changed": changed}
     emit(data, as_json, f"Session {session_id} marked as {label}.")
 

@@ -32,7 +32,6 @@ from smartrunning.platform.undo import confirm_page, confirmed, flash_undo, undo
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, recent, uploads
-from smartrunning.sessions import performance as performance_services
 
 __all__ = ["bp", "parse_list_query"]
 
@@ -294,14 +293,14 @@ def restore(session_id: int) -> ResponseReturnValue:
 def performance(session_id: int) -> ResponseReturnValue:
     """Mark the session as a race, a time trial or training (recomputes from its day)."""
     try:
-        kind = performance_services.parse_performance(request.form.get("performance"))
-        performance_services.mark_performance(this_user(), session_id, kind)
+        kind = session_services.parse_performance(request.form.get("performance"))
+        session_services.mark_performance(this_user(), session_id, kind)
     except NotFound:
         abort(404)
     except ServiceError as exc:
         flash(exc.message, "danger")
     else:
-        label = performance_services.PERFORMANCE_LABELS[kind].lower()
+        label = session_services.PERFORMANCE_LABELS[kind].lower()
         flash(f"Marked as {label}; bests and critical speed recomputed.", "success")
     return redirect(url_for("sessions.detail", session_id=session_id))
 
