@@ -20,8 +20,10 @@ from smartrunning.science.plans.intensity import (
 from smartrunning.science.plans.kinds import duration_bounds
 from smartrunning.science.plans.layout import MAX_ACWR, MAX_WEEKLY_GROWTH, WEEK_DAYS
 from smartrunning.science.plans.limits import (
+    distance_growth_over_limits,
     intensity_distances,
     intensity_times,
+    quality_shortfall,
     taper_over_limits,
 )
 from smartrunning.science.plans.week import quality_limit
@@ -38,12 +40,14 @@ LIMITS: Final = (
     "interval per session",
     "repetition per session",
     "threshold at most 60 min",
+    "quality session worth running",
     "name states the repeats",
     "name without 'scaled to'",
     "long run share of the week",
     "long run duration",
     "week 1 growth",
     "weekly growth",
+    "weekly distance growth",
     "acute:chronic ratio",
     "recovery week spacing",
     "taper week above the peak",
@@ -115,6 +119,12 @@ def limit_breaks(plan: Plan, inputs: PlanInputs) -> list[tuple[str, str]]:
             if threshold_s[Intensity.THRESHOLD] > 3600.0 + 1.0:
                 what = f"{day.date} {day.workout.name}: {threshold_s[Intensity.THRESHOLD]:.0f} s"
                 out.append(("threshold at most 60 min", what))
+            # A quality session holds enough to be one (limits.quality_shortfall: 5 min of
+            # work, repetitions of 200 m or 30 s), else it became an easy run with strides.
+            short = quality_shortfall(day.workout, on_day, day.speed_mps) if day.hard else None
+            if short is not None:
+                what = f"{day.date} {day.workout.name}: {short}"
+                out.append(("quality session worth running", what))
             # The name says what the session holds: every interval block's count.
             for step in day.workout.steps:
                 if isinstance(step, Intervals) and f"{step.repeat} ×" not in day.workout.name:
@@ -144,6 +154,10 @@ def limit_breaks(plan: Plan, inputs: PlanInputs) -> list[tuple[str, str]]:
         chronic = ([targets[0]] * 4 + targets[:k])[-4:]
         if targets[k] > MAX_ACWR * sum(chronic) / 4 + 1e-6:
             out.append(("acute:chronic ratio", f"week {k}: {targets[k]:.1f} after {chronic}"))
+    # Distance grows ≤ 10 % a week over the larger of the two weeks before (the race not
+    # counted; limits.MAX_DISTANCE_GROWTH).
+    for what in distance_growth_over_limits([w.distance_m for w in plan.weeks]):
+        out.append(("weekly distance growth", what))
     # Recovery weeks every 3rd or 4th week (every 3rd with the 2:1 cycle) before the taper.
     every = inputs.recovery_every or 4
     builds = 0

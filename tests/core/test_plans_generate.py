@@ -243,8 +243,8 @@ def test_day_loads_share_out_the_week_and_the_projection_follows_them(i: PlanInp
         # Sessions shortened to Daniels' limits give up load the easy runs may not hold
         # (SCIENCE.md "Targets and limits"; moved as planned loads, which sit within a
         # few per cent of their targets); otherwise the days share out the week.
-        moved = ("shortened", "easy run:")
-        limited = any(m in n for d in days for n in d.notes for m in moved)
+        moved = ("shortened", "easy run:", "distance kept within")
+        limited = any(m in n for d in days for n in d.why for m in moved)
         if week.block_kind == "taper" and any(w.block_kind != "taper" for w in plan.weeks):
             # The taper's days are fitted to its distance (Bosquet 2007), not to the
             # layout's load: ``limits.taper_over_limits`` checks them.
@@ -278,7 +278,7 @@ def test_each_day_is_scaled_to_its_load_or_says_why_not(i: PlanInputs) -> None:
     for day in plan.days[:-1]:
         off = abs(day.load - day.target_load) / day.target_load
         why = ("scales no closer", "easy running added")
-        assert off <= 0.05 or any(w in note for note in day.notes for w in why)
+        assert off <= 0.05 or any(w in note for note in day.why for w in why)
         assert day.duration_s > 0
         # Planned load: the rTSS of the planned stream (as a completed session is scored).
         assert day.load == pytest.approx(planned_rtss(day.workout, day.speed_mps))
@@ -372,7 +372,7 @@ def test_every_default_schema_gives_a_sensible_plan(name: str) -> None:
     by_pace = [t for d in plan.days for t in d.targets if t.part == "on" and d.kind == "strides"]
     by_effort = [t for d in plan.days for t in d.targets if t.part == "on" and d.kind == "hills"]
     assert all(t.hr_bpm is None for t in (*by_pace, *by_effort))
-    assert all(HILLS_NOTE in d.notes for d in plan.days if d.kind == "hills")
+    assert all(HILLS_NOTE in d.why for d in plan.days if d.kind == "hills")
     assert all(
         t.hr_bpm
         for d in plan.days
@@ -410,7 +410,7 @@ def test_missing_kind_is_replaced_by_easy_runs_with_a_warning() -> None:
     assert hill_days
     assert all(d.workout.kind == "easy" for d in hill_days)
     assert all(d.kind == "easy" and not d.hard for d in hill_days)
-    assert all(any("no hills workouts" in note for note in d.notes) for d in hill_days)
+    assert all(any("no hills workouts" in note for note in d.why) for d in hill_days)
     assert any(w.code is WarningCode.MISSING_KIND and "hills" in w.message for w in plan.warnings)
 
 
@@ -539,7 +539,7 @@ def test_default_schemas_give_plans_a_coach_would_hand_over(
     assert not codes & (NOISE - allowed), plan.warnings
     for day in plan.days[:-1]:
         off = abs(day.load - day.target_load)
-        assert off <= 0.10 * day.target_load or any("scales no closer" in n for n in day.notes)
+        assert off <= 0.10 * day.target_load or any("scales no closer" in n for n in day.why)
     if name == "marathon":
         peak = max(plan.weeks, key=lambda w: w.target_load)
         long = [d for d in plan.days if d.week == peak.index and d.kind == "long"]
@@ -604,6 +604,6 @@ def test_a_light_race_week_keeps_the_runner_fresh_and_says_so() -> None:
     # whose form is acceptable, and the days say what the taper is.
     assert plan.taper is not None
     assert plan.taper.chosen.weeks >= 2
-    assert all(any(n.startswith("taper:") for n in d.notes) for d in race_week)
+    assert all(any(n.startswith("taper:") for n in d.why) for d in race_week)
     assert plan.race_day_form > 0
     assert not taper_over_limits(plan)

@@ -152,7 +152,7 @@ def test_the_sub3_marathoner_races_at_the_vdot_equivalent_not_a_fixed_fraction()
     assert vdot(7810.0, 1800.0) == pytest.approx(53.7, abs=0.05)
     assert plan.predicted_race_time_s is not None
     assert 2.95 * 3600 < plan.predicted_race_time_s < 3.05 * 3600
-    assert any("VDOT equivalent" in n for n in plan.race.notes)
+    assert any("VDOT equivalent" in n for n in plan.race.why)
     peak_long = max(d.distance_m for d in plan.days if d.slot == LONG_SLOT)
     assert 28_000 <= peak_long <= 36_000  # Pfitzinger's plans peak at 32–35 km
 

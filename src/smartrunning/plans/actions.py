@@ -421,6 +421,7 @@ def day_row(day: sp.PlannedDay, ids: dict[str, int]) -> PlanDay:
         load=day.load,
         targets=targets_json(day.targets),
         notes="\n".join(day.notes),
+        why="\n".join(day.why),
         edited=False,
     )
 

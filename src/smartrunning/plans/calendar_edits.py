@@ -189,7 +189,7 @@ def _move_day(plan: Plan, day: PlanDay, to: dt.date) -> PlanDay:
 
 
 def _copy_into(source: PlanDay, target: PlanDay) -> None:
-    for name in ("kind", "slot", "hard", "workout_id", "workout_name", "zwo", "notes"):
+    for name in ("kind", "slot", "hard", "workout_id", "workout_name", "zwo", "notes", "why"):
         setattr(target, name, getattr(source, name))
     target.duration_s = source.duration_s
     target.distance_m = source.distance_m

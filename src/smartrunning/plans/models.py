@@ -109,6 +109,8 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
     Units: ``duration_s`` s, ``distance_m`` m, ``load`` as ``Workout.estimated_load``.
     ``targets``: a list of {step_index, part, intensity, pace_s_per_km, hr_bpm} and, for
     a part run by effort (hill repetitions, no pace), its ``effort``.
+    ``notes``: what the runner reads (what to do, how it should feel; a coach edits them);
+    ``why``: the generator's reasons with their basis, for the coach (plan page).
     ``edited``: changed by a coach (a workout, duration or notes changed, added on the
     calendar, moved, copied or skipped); regeneration keeps it unless told not to.
     ``skipped_reason``: the day was skipped, and why (``None``: not skipped).
@@ -136,6 +138,7 @@ class PlanDay(db.Model):  # type: ignore[name-defined]
     load: Mapped[float] = mapped_column(default=0.0)
     targets: Mapped[Any] = mapped_column(sa.JSON, default=list)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    why: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     edited: Mapped[bool] = mapped_column(default=False)
     skipped_reason: Mapped[str | None] = mapped_column(sa.Text)
     mark: Mapped[str | None] = mapped_column(sa.String(20))

@@ -31,10 +31,20 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
 7. Each week within Daniels' limits (``limits``): time at intensity per session and the
    long run's share, the load taken off moved into easy running. These limits depend on
    the week's distance, so a CS version starting mid-week changes that week's days.
+   Then each week before the taper, in order, within ``limits.MAX_DISTANCE_GROWTH``
+   (10 %) of the larger of the two weeks before it in distance: a week above it has all
+   its sessions scaled down together (intensity kept) and brought within the limits
+   again, no load moved (``_cap_distance_growth``).
+   A quality session left holding less than a session worth running
+   (``limits.quality_shortfall``: 5 min of work, repetitions of 200 m or 30 s) becomes an
+   easy run with 4–6 strides of 20 s of the same distance (``STRIDES``), after the taper
+   is fitted too (``_with_strides``).
 8. The taper's weeks scaled to their distance (41–60 % below the peak week's, intensity
    and sessions kept) with race-day form at least acceptable (``race_week``).
    The race as a distance step at the predicted race pace (free running without a CS).
 9. The projection and its warnings (``project``).
+10. Each day's notes: the reasons above, with their basis, for the coach (``why``); for
+    the runner plain words on what to do and how it should feel (``words``).
 
 Deterministic: the same inputs give an equal ``Plan``; nothing reads a clock or a file.
 """
@@ -75,10 +85,13 @@ from smartrunning.science.plans.layout import (
 from smartrunning.science.plans.limits import (
     EASY_KINDS,
     LONG_SHARE,
+    MAX_DISTANCE_GROWTH,
     PASSES,
     SessionLimits,
+    distance_cap,
     largest_within,
     over_limits,
+    quality_shortfall,
     session_limits,
     share_out,
 )
@@ -100,6 +113,7 @@ from smartrunning.science.plans.scaling import Library, content_name, length_tex
 from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
 from smartrunning.science.plans.targets import DayParameters, step_targets
 from smartrunning.science.plans.week import EASY_KIND
+from smartrunning.science.plans.words import runner_notes
 from smartrunning.science.workouts import Extent, Free, Intervals, Ramp, Steady, Step, Workout
 
 __all__ = ["RACE_KIND", "generate_plan"]
@@ -584,6 +598,169 @@ def _with_easy_running(
     )
 
 
+DISTANCE_ROUNDS: Final = 6
+DISTANCE_AIM: Final = 0.995
+"""A week over its distance cap is scaled to just under it (whole repetitions round)."""
+
+
+def _cap_distance_growth(
+    days: list[PlannedDay],
+    weeks: int,
+    rescale: Callable[[int, float], PlannedDay],
+    limit: Callable[[list[PlannedDay], Sequence[int]], None],
+    out: WarningLog,
+) -> None:
+    """``days`` (in date order) of the first ``weeks`` weeks, in place, each week's
+    distance within ``limits.distance_cap`` of the weeks before it (module doc, step 7):
+    its sessions as planned scaled down together by one factor (``rescale``: intensity,
+    and so every share of the week, kept), then within the per-session limits again
+    (``limit``, no load moved; whole repetitions round)."""
+    totals: list[float] = []
+    for week in range(weeks):
+        indexes = [k for k, d in enumerate(days) if d.week == week]
+        distance = sum(days[k].distance_m for k in indexes)
+        cap = distance_cap(totals, week)
+        if distance > cap + 1.0 and indexes:
+            before = distance
+            for _ in range(DISTANCE_ROUNDS):
+                factor = DISTANCE_AIM * cap / distance
+                for k in indexes:
+                    days[k] = rescale(k, factor)
+                limit(days, indexes)
+                distance = sum(days[k].distance_m for k in indexes)
+                if distance <= cap + 1.0:
+                    break
+            why = (
+                f"the week's distance kept within {MAX_DISTANCE_GROWTH:.0%} of the larger of "
+                f"the two weeks before ({before / 1000:.1f} km → {distance / 1000:.1f} km)"
+            )
+            for k in indexes:
+                days[k] = replace(days[k], notes=(*days[k].notes, why))
+            out.add(
+                WarningCode.DISTANCE_CAPPED,
+                f"weekly distance growth capped at {MAX_DISTANCE_GROWTH:.0%} (the load's cap "
+                "alone lets distance grow more when load moves into easy running): the "
+                "week's sessions shortened",
+                week=week,
+            )
+        totals.append(distance)
+
+
+STRIDES: Final = (6, 5, 4)
+"""Strides an easy run takes instead of a quality session too small to be one (the most
+the week's repetition-pace limit allows; none when not even four fit)."""
+STRIDE_S: Final = 20.0
+STRIDE_REST_S: Final = 60.0
+STRIDE_FRACTION: Final = 1.25
+"""Strides as the library writes them (``strides-6x20s.zwo``): 20 s at about 125 % of CS,
+set to Daniels' R pace for the runner (``paces.with_training_paces``), 60 s walk or jog."""
+STRIDE_REST_FRACTION: Final = 0.6
+STRIDES_EASY_S: Final = 300.0
+"""The easy running before the strides lasts at least 5 min (the session takes the
+distance of the one it replaces, which a light taper week may have held at its 10 min)."""
+STRIDES_NAME: Final = "Easy run and strides"
+EASY_NAME: Final = "Easy run"
+
+
+def _strides_workout(easy_s: float, strides: int) -> Workout:
+    steps: list[Step] = [Steady(Extent(easy_s), EASY_INTENSITY)]
+    if not strides:
+        return Workout(EASY_NAME, "run", tuple(steps), tags=("kind:easy",))
+    steps.append(
+        Intervals(
+            strides, Extent(STRIDE_S), Extent(STRIDE_REST_S), STRIDE_FRACTION, STRIDE_REST_FRACTION
+        )
+    )
+    return Workout(STRIDES_NAME, "run", tuple(steps), tags=("kind:strides",))
+
+
+def _with_strides(day: PlannedDay, context: _DayContext, week_m: float, why: str) -> PlannedDay:
+    """``day``, a quality session too small to be one (``why``), as an easy run with
+    strides of about its distance (module doc, step 7)."""
+    params, speed = context.params, context.speed
+    caps = session_limits(week_m)
+    for count in (*STRIDES, 0):
+        strides = _strides_workout(STRIDES_EASY_S, count)
+        if count and params.cs_mps is not None and params.level is not None:
+            strides = with_training_paces(strides, params.cs_mps, params.level)
+        fast_m = strides.total_distance_m(speed) - STRIDES_EASY_S * EASY_INTENSITY * speed
+        easy_s = (day.distance_m - fast_m) / (EASY_INTENSITY * speed)
+        easy_s = max(round(easy_s / 60.0) * 60.0, STRIDES_EASY_S)
+        workout = replace(
+            strides, steps=(Steady(Extent(easy_s), EASY_INTENSITY), *strides.steps[1:])
+        )
+        if not over_limits(workout, params, speed, caps):
+            break
+    kind = "strides" if count else EASY_KIND
+    workout = replace(workout, name=content_name(workout.name, workout, speed, kind))
+    load = planned_rtss(workout, speed)
+    what = "easy run and strides" if count else "easy run"
+    return replace(
+        day,
+        kind=kind,
+        hard=False,
+        workout_name=STRIDES_NAME if count else EASY_NAME,
+        workout=workout,
+        duration_s=workout.total_duration_s(speed),
+        distance_m=workout.total_distance_m(speed),
+        target_load=load,
+        load=load,
+        targets=step_targets(workout, params),
+        notes=(*day.notes, f"{what} instead of {day.workout.name}: {why}"),
+    )
+
+
+STRIDES_ROUNDS: Final = 3
+
+
+def _strides_for_small_sessions(
+    days: list[PlannedDay],
+    contexts: list[_DayContext],
+    plan: Planner,
+) -> None:
+    """``days`` (in date order, the race not among them), in place: each quality session
+    too small to be one (``limits.quality_shortfall``) an easy run with strides
+    (``_with_strides``); where that runs further (its easy part lasts 5 min at least),
+    the week's easy and long runs give the distance back, so every week keeps the
+    distance its limits were checked on (taper depth, weekly growth)."""
+    week_m: dict[int, float] = {}
+    for day in days:
+        week_m[day.week] = week_m.get(day.week, 0.0) + day.distance_m
+    added: dict[int, float] = {}
+    replaced: set[int] = set()
+    for k, day in enumerate(days):
+        context = contexts[k]
+        if not day.hard or context.params.cs_mps is None:
+            continue
+        short = quality_shortfall(day.workout, context.params, context.speed)
+        if short is None:
+            continue
+        days[k] = _with_strides(day, context, week_m[day.week], short)
+        replaced.add(k)
+        added[day.week] = added.get(day.week, 0.0) + days[k].distance_m - day.distance_m
+    for week, extra in added.items():
+        others = [
+            k
+            for k, d in enumerate(days)
+            if d.week == week and k not in replaced and not d.hard and d.kind in GIVING_KINDS
+        ]
+        aim = sum(days[k].distance_m for k in others) - extra
+        for _ in range(STRIDES_ROUNDS):
+            now = sum(days[k].distance_m for k in others)
+            if extra <= 1.0 or now <= aim + 1.0 or now <= 0:
+                break
+            factor = max(aim, 0.0) / now
+            for k in others:
+                contexts[k] = replace(contexts[k], source=days[k].workout)
+                lowest = min(TAPER_SHORTEST_S, days[k].duration_s)  # never lengthened
+                again = plan(contexts[k], days[k].load * factor, lowest, True)
+                days[k] = replace(again, notes=days[k].notes)
+
+
+GIVING_KINDS: Final = frozenset({"easy", "recovery", "long"})
+"""Runs that give back the distance an easy run with strides adds to its week."""
+
+
 def _weeks(
     schema: PlanSchema,
     start: dt.date,
@@ -707,9 +884,18 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         for k, day, context in zip(indexes, week_days, week_contexts, strict=True):
             days[k], limited_contexts[k] = day, context
 
+    def rescale(k: int, factor: float) -> PlannedDay:
+        """The day as planned (easy running a limit added included) scaled by ``factor``."""
+        day = limited[k]
+        context = replace(limited_contexts[k], source=day.workout)
+        limited_contexts[k] = context
+        return replace(plan(context, day.load * factor, TAPER_SHORTEST_S, True), notes=day.notes)
+
+    _cap_distance_growth(limited, weeks - lengths[-1], rescale, limit, out)
     planned = fit_taper_volume(
         limited, race, inputs, start, weeks, lengths[-1], taper.chosen.reduction, replan, limit
     )
+    _strides_for_small_sessions(planned, limited_contexts, plan)
     no_cs += race.cs_mps is None
     if no_cs:
         out.add(
@@ -725,7 +911,12 @@ def generate_plan(inputs: PlanInputs) -> Plan:
             f"{CLIPPED_WARNING:.0%} off their target load (see the days' notes); more or "
             "fewer training days, or a schema with a lower cap, would fit the weeks",
         )
-    days = (*planned, race)
+    # The generator's reasons go to the coach (``why``); the runner reads plain words.
+    told = length_text(predicted) if predicted is not None else None
+    days = tuple(
+        replace(d, notes=runner_notes(d.kind, d.notes, told if d.is_race else None), why=d.notes)
+        for d in (*planned, race)
+    )
     projection = project(
         start,
         weeks,

@@ -29,14 +29,39 @@ meta-analysis of tapers: volume −41 to −60 % best, intensity kept, frequency
   (the largest week before the taper), to the whole percent;
 - no taper week above the peak week;
 - intensity kept: every session keeps its intensity (only lengths change), and the taper
-  holds a quality session besides the race when the peak week held one;
+  holds a quality session besides the race when the peak week held one (or strides, which
+  take the place of a quality session too small to be one, below);
 - frequency kept: each taper week has at least round(0.8 × n) sessions, the race
   counted, n the peak week's;
 - race-day form (TSB, ``Plan.race_day_form``) not negative.
+
+A quality session worth running (``quality_shortfall``; our rule, after a coach's review
+of a beginner's light taper weeks, where Daniels' caps above left "5 km pace 3 × 70 m"
+and "10 km pace 4 × 300 m"): a hard session holds at least ``QUALITY_MIN_S`` (5 min) at
+marathon, threshold, interval or repetition intensity, in repetitions of at least
+``MIN_REP_M`` (200 m, Daniels' shortest R repetition) when measured in metres or
+``MIN_REP_S`` (30 s, the 30-30 session's) when timed. Daniels' smallest sessions hold more:
+R work of 5–6 × 200 m, I work of 5 × 2–3 min, T work of 20 min. A session of sprints
+(max efforts: hill sprints) is judged by its sprints, which keep their length. Below the
+minimum the generator makes the day an easy run with 4–6 strides of 20 s
+(``generate.STRIDES``), what a coach writes for the fast running such a week still holds.
+
+Weekly distance (``distance_growth_over_limits``): a week's planned distance (the race
+not counted) is at most ``MAX_DISTANCE_GROWTH`` (10 %) above the larger of the two weeks
+before it, the base the load's growth cap uses (``layout.week_loads``), so the week after
+a recovery week returns to the level before it; the first week is not compared (it
+starts from the runner's recent load, ``layout.start_load``). SCIENCE.md "Volume": growth
+≤ ~10 % a week, in distance as well as in load (acute:chronic ≤ 1.3, ``layout``): the
+load's cap alone let a week's distance grow by 16 % when load moved from quality
+sessions into easy running (more kilometres for the same load). The 10 % rule is
+coaching practice; Nielsen et al. (JOSPT 2014) found novice runners who raised their
+weekly distance by more than 30 % over two weeks more often injured, and Gabbett (BJSM
+2016) the injury risk rising with the acute:chronic ratio above ~1.3.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeVar
@@ -45,15 +70,22 @@ from smartrunning.science.plans.intensity import Intensity
 from smartrunning.science.plans.model import Plan
 from smartrunning.science.plans.taper import BOSQUET_VOLUME
 from smartrunning.science.plans.targets import DayParameters, step_intensity
-from smartrunning.science.workouts import Workout
+from smartrunning.science.workouts import Intervals, MaxEffort, Workout
 
 __all__ = [
     "EASY_KINDS",
     "LONG_SHARE",
+    "MAX_DISTANCE_GROWTH",
+    "MIN_REP_M",
+    "MIN_REP_S",
+    "QUALITY_MIN_S",
     "SessionLimits",
+    "distance_cap",
+    "distance_growth_over_limits",
     "intensity_distances",
     "intensity_times",
     "over_limits",
+    "quality_shortfall",
     "session_limits",
     "taper_over_limits",
 ]
@@ -63,7 +95,17 @@ LONG_SHARE: Final = 0.30
 EASY_KINDS: Final = frozenset({"easy", "recovery"})
 """Kinds that take the load other sessions give up."""
 PASSES: Final = 8
+STRIDES_KIND: Final = "strides"
 THRESHOLD_MAX_S: Final = 3600.0
+QUALITY_MIN_S: Final = 300.0
+"""A quality session holds at least 5 min of work at M, T, I or R intensity (module doc)."""
+MIN_REP_M: Final = 200.0
+"""Its repetitions, measured in metres, are at least 200 m (module doc)."""
+MIN_REP_S: Final = 30.0
+"""Its timed repetitions last at least 30 s (module doc)."""
+MAX_DISTANCE_GROWTH: Final = 0.10
+"""A week's distance is at most 10 % above the larger of the two weeks before it (module
+doc: the 10 % rule; Nielsen et al., JOSPT 2014; SCIENCE.md "Volume")."""
 TAPER_FREQUENCY: Final = 0.8
 """A taper week keeps at least 80 % of the peak week's sessions (Bosquet 2007)."""
 
@@ -142,6 +184,29 @@ def over_limits(
     return out
 
 
+def quality_shortfall(workout: Workout, params: DayParameters, speed_mps: float) -> str | None:
+    """Why ``workout``, a quality session, holds too little to be one (module doc), in
+    words; None when it is a session worth running (or a session of sprints)."""
+    if any(isinstance(step, MaxEffort) for step in workout.steps):
+        return None
+    times = intensity_times(workout, params, speed_mps)
+    quality = sum(seconds for k, seconds in times.items() if k is not Intensity.EASY)
+    if quality < QUALITY_MIN_S - 1.0:
+        return f"{quality / 60:.1f} min of quality running (at least {QUALITY_MIN_S / 60:.0f} min)"
+    for step in workout.steps:
+        if not isinstance(step, Intervals):
+            continue
+        fast = step_intensity(step.on_intensity, params)
+        if fast is None or fast is Intensity.EASY:
+            continue
+        metres = step.on.unit == "m"
+        least = MIN_REP_M if metres else MIN_REP_S
+        if step.on.value < least - 1.0:
+            unit = "m" if metres else "s"
+            return f"repetitions of {step.on.value:.0f} {unit} (at least {least:.0f} {unit})"
+    return None
+
+
 def taper_over_limits(plan: Plan) -> list[str]:
     """What of the taper's limits (module doc; Bosquet et al. 2007) ``plan`` breaks, in
     words (empty: none)."""
@@ -164,8 +229,9 @@ def taper_over_limits(plan: Plan) -> list[str]:
         )
     peak_hard = any(d.hard for d in plan.days if d.week == peak.index and not d.is_race)
     weeks = {w.index for w in taper}
-    if peak_hard and not any(d.hard for d in plan.days if d.week in weeks and not d.is_race):
-        out.append("the taper drops intensity (no quality session besides the race)")
+    fast = [d for d in plan.days if d.week in weeks and not d.is_race]
+    if peak_hard and not any(d.hard or d.kind == STRIDES_KIND for d in fast):
+        out.append("the taper drops intensity (no quality session or strides besides the race)")
     least = round(TAPER_FREQUENCY * peak.sessions)
     for week in taper:
         held = [d for d in plan.days if d.week == week.index]
@@ -175,6 +241,31 @@ def taper_over_limits(plan: Plan) -> list[str]:
             out.append(
                 f"taper week {week.index + 1} has {len(held)} sessions, fewer than 80 % of "
                 f"the peak week's {peak.sessions} (Bosquet et al. 2007)"
+            )
+    return out
+
+
+def distance_cap(distances: Sequence[float], index: int) -> float:
+    """The most week ``index`` may run, m, after the weeks ``distances[:index]`` (module
+    doc); no cap for the first week."""
+    if index < 1:
+        return math.inf
+    return (1.0 + MAX_DISTANCE_GROWTH) * max(distances[max(0, index - 2) : index])
+
+
+def distance_growth_over_limits(distances: Sequence[float]) -> list[str]:
+    """Weeks of ``distances`` (m, the weeks in order, the race not counted) that grow by
+    more than ``MAX_DISTANCE_GROWTH`` over the larger of the two weeks before (module doc),
+    in words (empty: none)."""
+    out: list[str] = []
+    for k in range(1, len(distances)):
+        cap = distance_cap(distances, k)
+        if distances[k] > cap + 1.0:
+            base = cap / (1.0 + MAX_DISTANCE_GROWTH)
+            out.append(
+                f"week {k + 1} runs {distances[k] / 1000:.1f} km, "
+                f"{distances[k] / base - 1.0:+.0%} over {base / 1000:.1f} km "
+                f"(at most {MAX_DISTANCE_GROWTH:+.0%})"
             )
     return out
 

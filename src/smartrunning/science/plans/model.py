@@ -57,6 +57,9 @@ class WarningCode(StrEnum):
     moved into easy running."""
     LONG_RUN_CAPPED = "long_run_capped"
     """A long run above ~30 % of its week or its longest duration: shortened."""
+    DISTANCE_CAPPED = "distance_capped"
+    """A week's distance more than 10 % above the weeks before it: its sessions shortened
+    (``limits.MAX_DISTANCE_GROWTH``)."""
     HARD_DOWNGRADED = "hard_downgraded"
     """A hard session became an easy run so that hard days are not back to back."""
     MISSING_KIND = "missing_kind"
@@ -172,8 +175,10 @@ class PlannedDay:
     ``workout_name``: the library workout it was made from; ``workout``: that workout
     scaled for the day. ``target_load``: the day's share of its week's load; ``load``,
     ``duration_s`` and ``distance_m``: the scaled workout's, at ``speed_mps`` (the day's
-    CS, or the estimate speed when ``cs_mps`` is None). ``notes``: what the generator
-    changed and why.
+    CS, or the estimate speed when ``cs_mps`` is None). ``notes``: what the runner reads,
+    what to do and how it should feel, in plain words (``words.runner_notes``); ``why``:
+    what the generator changed and why, with its basis (Daniels' caps, the taper, the
+    race prediction's model), for the coach.
     """
 
     date: dt.date
@@ -191,6 +196,7 @@ class PlannedDay:
     speed_mps: float
     cs_mps: float | None
     notes: tuple[str, ...] = ()
+    why: tuple[str, ...] = ()
 
     @property
     def is_race(self) -> bool:
