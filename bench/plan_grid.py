@@ -45,6 +45,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import argparse
+import collections
 import contextlib
 import multiprocessing
 import random
@@ -147,6 +148,25 @@ def run(
     return found, generating, checking, plans, tried
 
 
+def _length(runner: GridRunner) -> str:
+    weeks = runner.weeks
+    return "template" if weeks is None else "≤ 6 wk" if weeks <= 6 else "> 6 wk"
+
+
+def spread(hits: list[GridRunner]) -> str:
+    """How the runners breaking a limit spread over history, plan length, race and days."""
+    parts = []
+    for label, key in (
+        ("history", lambda r: r.history),
+        ("length", _length),
+        ("race", lambda r: r.schema),
+        ("days", lambda r: str(len(r.days))),
+    ):
+        counts = collections.Counter(key(r) for r in hits)
+        parts.append(f"{label} " + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
+    return "; ".join(parts)
+
+
 def report(found: dict[str, list[tuple[GridRunner, str]]], show: int) -> bool:
     """Prints the table and the first ``show`` counterexamples; True when any is broken."""
     width = max(len(k) for k in found)
@@ -159,6 +179,7 @@ def report(found: dict[str, list[tuple[GridRunner, str]]], show: int) -> bool:
             continue
         broken = broken or name != STRICT
         print(f"\n{name}: {len(hits)} plans; the first {min(show, len(hits))}:")
+        print(f"  {spread([r for r, _what in hits])}")
         for runner, what in hits[:show]:
             print(f"  {runner.to_json()}")
             print(f"    {what[:600]}")
@@ -193,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if tried < len(grid):
         print(f"stopped after {args.minutes:g} min: {tried} of the {len(grid)} runners tried")
     print(f"plans generated: {plans} of {tried} runners ({len(found[ERROR])} raised)")
+    print(f"runners tried: {spread(grid[:tried])}")
     if plans:
         print(
             f"CPU per plan: {generating / plans:.3f} s generating, {checking / plans:.4f} s "
