@@ -16,7 +16,7 @@ from smartrunning.plans.models import PlanDay
 from smartrunning.platform.db import db
 from smartrunning.sessions.models import TrainingSession
 from tests.helpers import login, make_world
-from tests.plans.calendar_data import plan_around_a_session
+from tests.plans.calendar_data import TEN_KM_RACE, plan_around_a_session, ten_km_plan
 from tests.sessions.sessiondata import import_inline, run_bytes
 
 
@@ -70,3 +70,45 @@ def test_the_start_page_reads_and_the_action_links_new_sessions(
         runner = db.session.get_one(Runner, world.runner_id)
         after = tuesday + dt.timedelta(days=60)
         assert coaching_actions.link_new_sessions(runner, after) == 0
+
+
+JARGON = ("VDOT", "CS model", "critical speed", "D′", "Daniels", "Bosquet", "load into")
+"""Words of the generator's reasons: for the coach, never on the runner's start page."""
+
+
+def test_the_runner_reads_plain_words_and_the_coach_the_reasons(
+    app: Flask, set_today: Callable[[dt.date], None]
+) -> None:
+    world = make_world(app)
+    plan_id = ten_km_plan(app, world.runner_id)
+    with app.app_context():
+        days = db.session.execute(
+            sa.select(PlanDay).where(PlanDay.plan_id == plan_id).order_by(PlanDay.date)
+        ).scalars()
+        by_date = {d.date: (d.kind, d.notes, d.why) for d in days}
+    kind, notes, why = by_date[TEN_KM_RACE]
+    assert kind == "race"
+    assert notes.startswith("Race day: start at your race pace, not faster")
+    assert "Your predicted time:" in notes
+    assert "predicted" in why
+    assert any(word in why for word in ("VDOT", "critical speed"))
+    # Every day says how it should feel, in plain words; the reasons stay apart.
+    for kind, notes, _why in by_date.values():
+        assert notes, kind
+        assert not any(word in notes for word in JARGON), notes
+    # The runner's start page on race day and the day before: plain words only.
+    client = app.test_client()
+    login(client, "runner")
+    for today in (TEN_KM_RACE - dt.timedelta(days=1), TEN_KM_RACE):
+        set_today(today)
+        page = client.get("/").get_data(as_text=True)
+        assert "Race day: start at your race pace" in page
+        assert not any(word in page for word in JARGON), today
+    week = f"/plans/{plan_id}?view=week&week={TEN_KM_RACE}"
+    assert "Why this session" not in client.get(week).get_data(as_text=True)
+    # The coach sees why on the plan page.
+    coach = app.test_client()
+    login(coach, "coach")
+    page = coach.get(week).get_data(as_text=True)
+    assert "Why this session (for the coach)" in page
+    assert "predicted" in page
