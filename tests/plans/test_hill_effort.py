@@ -1,7 +1,7 @@
 """Hill repetitions are run by effort (issue #15): a plan day holding the library's hill
 repeats shows no pace for the climbs, and says what to aim at instead, on the plan page,
-the runner's start page, the calendar feed, the watch file (FIT) and the ZWO file (the API
-gives no pace); the jog back down keeps its pace and heart rate."""
+the runner's start page, the calendar feed, the API, the watch file (FIT) and the ZWO file;
+the jog back down keeps its pace and heart rate."""
 
 from __future__ import annotations
 
@@ -73,7 +73,10 @@ def test_hill_reps_show_an_effort_not_a_pace_everywhere(
     api = client.get(f"/api/plans/{world.plan_id}")
     assert api.status_code == 200
     day = next(d for d in api.json["days"] if d["id"] == day_id)
-    assert next(t for t in day["targets"] if t["part"] == "on")["pace_s_per_km"] is None
+    api_on = next(t for t in day["targets"] if t["part"] == "on")
+    assert api_on["pace_s_per_km"] is None
+    assert api_on["effort"] == HILL_EFFORT
+    assert next(t for t in day["targets"] if t["part"] == "off")["effort"] is None
 
     feed = Calendar.from_ical(client.get(f"/plans/ics/{world.ics_token}.ics").get_data())
     event = next(e for e in feed.walk("VEVENT") if e.decoded("dtstart") == date)
