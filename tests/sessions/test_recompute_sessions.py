@@ -29,6 +29,7 @@ from smartrunning.science.history import daily_history, daily_loads
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import recompute
+from smartrunning.sessions import schemas as session_schemas
 from smartrunning.sessions.models import (
     HistoryDay,
     TrainingSession,
@@ -88,7 +89,7 @@ def state_of(app: Flask, runner_id: int) -> dict[str, Any]:
                 s.load,
                 s.rtss,
                 s.trimp,
-                session_services.session_detail(s).zone_times,
+                session_schemas.session_detail(s).zone_times,
             )
             for s in sessions
         ]

@@ -23,6 +23,7 @@ from smartrunning.science.records import COLUMNS
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import import_recovery, uploads
 from smartrunning.sessions import jobs as import_jobs
+from smartrunning.sessions import schemas as session_schemas
 from smartrunning.sessions.models import (
     FileStatus,
     ImportFile,
@@ -79,7 +80,7 @@ def test_a_run_becomes_a_session_with_statistics_loads_zones_and_best_efforts(
         assert session.rtss > 0
         assert session.load == session.rtss
         assert session.load_model == "rtss"
-        detail = session_services.session_detail(session)
+        detail = session_schemas.session_detail(session)
         hr = detail.zone_times["hr"]
         in_zones = hr["below_s"] + hr["no_zone_s"] + sum(z["seconds"] for z in hr["zones"])
         assert in_zones == pytest.approx(session.moving_time_s, abs=1e-6)
@@ -306,7 +307,7 @@ def test_another_sport_is_imported_but_never_makes_a_personal_best(app: Flask) -
         assert [s.sport for s in sessions] == ["cycling", "walking"]
         assert not any(s.counts_for_bests for s in sessions)
         assert db.session.execute(sa.select(sa.func.count(PersonalBest.id))).scalar_one() == 0
-        ride_detail = session_services.session_detail(sessions[0])
+        ride_detail = session_schemas.session_detail(sessions[0])
         assert ride_detail.best_efforts == []
         assert ride_detail.zone_times["pace"] is None  # pace zones are for foot sports
         assert sessions[0].rtss is None
@@ -320,7 +321,7 @@ def test_treadmill_efforts_are_kept_and_flagged_but_not_personal_bests(app: Flas
         (session,) = _sessions(runner_id)
         assert session.treadmill
         assert not session.counts_for_bests
-        assert session_services.session_detail(session).best_efforts
+        assert session_schemas.session_detail(session).best_efforts
         assert db.session.execute(sa.select(sa.func.count(PersonalBest.id))).scalar_one() == 0
 
 
@@ -367,10 +368,10 @@ def test_session_list_filters_sorts_and_pages_in_a_fixed_number_of_queries(app: 
             page = session_services.list_sessions(runner, page_size=2)
             first_count = len(statements)
             for s in page.items:
-                session_services.session_summary(s)
+                session_schemas.session_summary(s)
             big = session_services.list_sessions(runner, page_size=50)
             for s in big.items:
-                session_services.session_summary(s)
+                session_schemas.session_summary(s)
         finally:
             sa.event.remove(engine, "before_cursor_execute", count)
         assert first_count == 2

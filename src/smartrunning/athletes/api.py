@@ -17,6 +17,7 @@ from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import profile_basis, profiles
+from smartrunning.athletes import schemas as athlete_schemas
 from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     BestKind,
@@ -255,7 +256,7 @@ class Bests(MethodView):
             event_name=data["event_name"],
             kind=BestKind(data["kind"]),
         )
-        return profiles.best_shape(best, is_record=True)
+        return athlete_schemas.best_shape(best, is_record=True)
 
 
 @blp.route("/<int:runner_id>/cs-suggestions")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from smartrunning.accounts.models import Role
 from smartrunning.accounts.policy import this_user
 from smartrunning.athletes import actions as athlete_services
-from smartrunning.athletes import profiles
+from smartrunning.athletes import schemas as athlete_schemas
 from smartrunning.athletes.models import (
     CoachAssignment,
     Runner,
@@ -51,7 +51,7 @@ class Runners(MethodView):
             page_size=pagination_parameters.page_size,
             order_by=(sa.func.lower(Runner.name), Runner.id),
         )
-        return [profiles.runner_shape(r) for r in page.into(pagination_parameters)]
+        return [athlete_schemas.runner_shape(r) for r in page.into(pagination_parameters)]
 
     @blp.arguments(RunnerCreateSchema)
     @blp.response(201, RunnerSchema)
@@ -69,7 +69,7 @@ class Runners(MethodView):
             today=clock.today(),
             coach=coach,
         )
-        return profiles.runner_shape(runner)
+        return athlete_schemas.runner_shape(runner)
 
 
 @blp.route("/<int:runner_id>")
@@ -77,7 +77,7 @@ class RunnerById(MethodView):
     @blp.response(200, RunnerSchema)
     def get(self, runner_id: int) -> RunnerShape:
         """One runner; another runner's id answers 404."""
-        return profiles.runner_shape(get_runner_or_404(runner_id))
+        return athlete_schemas.runner_shape(get_runner_or_404(runner_id))
 
     @blp.arguments(RunnerUpdateSchema)
     @blp.response(200, RunnerSchema)
@@ -92,4 +92,4 @@ class RunnerById(MethodView):
             athlete_services.parse_sex(data["sex"]) if "sex" in data else runner.sex,
             today=clock.today(),
         )
-        return profiles.runner_shape(runner)
+        return athlete_schemas.runner_shape(runner)

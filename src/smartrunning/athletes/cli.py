@@ -15,6 +15,7 @@ from smartrunning.athletes import actions as athlete_services
 from smartrunning.athletes import bests as best_services
 from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import profiles
+from smartrunning.athletes import schemas as athlete_schemas
 from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     BestKind,
@@ -41,7 +42,7 @@ runner_group = AppGroup("runner", help="Runners: create, inspect, update and del
 def runner_data(runner: Runner) -> dict[str, object]:
     """The API's runner, and ``user``: the user name of the runner's own login."""
     return {
-        **profiles.runner_shape(runner).as_dict(),
+        **athlete_schemas.runner_shape(runner).as_dict(),
         "user": runner.user.username if runner.user else None,
     }
 
@@ -204,7 +205,7 @@ def pb_add_command(
     )
     cs = parameter_services.parameters_on(runner, clock.today()).critical_speed
     data = {
-        **profiles.best_shape(best, is_record=True).as_dict(),
+        **athlete_schemas.best_shape(best, is_record=True).as_dict(),
         "runner_id": runner.id,
         "critical_speed": {
             "value": parameter_services.encode_value(ParameterKey.CRITICAL_SPEED, cs.value),

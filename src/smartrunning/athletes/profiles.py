@@ -12,55 +12,21 @@ from smartrunning.athletes import suggestions as suggestion_services
 from smartrunning.athletes.models import (
     ParameterKey,
     ParameterVersion,
-    PersonalBest,
     Runner,
 )
-from smartrunning.athletes.schemas import BestShape, RunnerShape
+from smartrunning.athletes.schemas import BestShape, best_shape
 from smartrunning.science.heart_rate import age_years, estimate_hrmax
 from smartrunning.science.predictions import Prediction
 from smartrunning.science.zones import ZoneSet
 
 __all__ = [
     "TimelineRow",
-    "best_shape",
     "best_timeline",
     "parameter_history",
     "predictions_json",
     "profile_summary",
-    "runner_shape",
     "zones_json",
 ]
-
-
-def runner_shape(runner: Runner) -> RunnerShape:
-    """The runner's basics as the API and the CLI show them."""
-    return RunnerShape(
-        id=runner.id,
-        name=runner.name,
-        birth_date=runner.birth_date,
-        sex=runner.sex.value,
-        user_id=runner.user_id,
-        coaches=sorted(a.coach.username for a in runner.coach_rows),
-        created_at=runner.created_at,
-    )
-
-
-def best_shape(best: PersonalBest, *, is_record: bool) -> BestShape:
-    """The personal-best entry as the API, the CLI and the pages show it."""
-    return BestShape(
-        id=best.id,
-        distance_m=best.distance_m,
-        time_s=best.time_s,
-        date=best.date,
-        event_name=best.event_name,
-        source=best.source.value,
-        is_record=is_record,
-        kind=best.kind.value,
-        anchor=best.anchor,
-        evidence=best.evidence,
-        mean_hr_bpm=best.mean_hr_bpm,
-        session_id=best.session_id,
-    )
 
 
 class TimelineRow(NamedTuple):

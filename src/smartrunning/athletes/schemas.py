@@ -1,9 +1,9 @@
 """Marshmallow schemas shared by the API endpoints, and the shapes of an athlete's
 resources as pages, the API and the CLI show them.
 
-:class:`RunnerShape`: a runner's basics (``athletes.profiles.runner_shape``), the API's
+:class:`RunnerShape`: a runner's basics (built by :func:`runner_shape`), the API's
 :data:`RunnerSchema`; the CLI's ``runner create`` and ``update`` print it (and ``user``).
-:class:`BestShape`: a personal-best entry (``athletes.profiles.best_shape`` builds it
+:class:`BestShape`: a personal-best entry (:func:`best_shape` builds it
 from the model); the API serialises it with :data:`BestOut`, derived from the same fields;
 the CLI prints :meth:`~smartrunning.platform.shapes.Shape.as_dict` with ``--json``; the
 profile page's table and the onboarding wizard read its attributes.
@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from marshmallow import Schema, fields, validate
 
+from smartrunning.athletes.models import PersonalBest, Runner
 from smartrunning.platform.shapes import Shape, doc, schema_of
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "RunnerShape",
     "RunnerUpdateSchema",
     "ZoneOut",
+    "best_shape",
+    "runner_shape",
 ]
 
 
@@ -119,3 +122,34 @@ class BestShape(Shape):
 
 
 BestOut = schema_of(BestShape, name="BestOut")
+
+
+def runner_shape(runner: Runner) -> RunnerShape:
+    """The runner's basics as the API and the CLI show them."""
+    return RunnerShape(
+        id=runner.id,
+        name=runner.name,
+        birth_date=runner.birth_date,
+        sex=runner.sex.value,
+        user_id=runner.user_id,
+        coaches=sorted(a.coach.username for a in runner.coach_rows),
+        created_at=runner.created_at,
+    )
+
+
+def best_shape(best: PersonalBest, *, is_record: bool) -> BestShape:
+    """The personal-best entry as the API, the CLI and the pages show it."""
+    return BestShape(
+        id=best.id,
+        distance_m=best.distance_m,
+        time_s=best.time_s,
+        date=best.date,
+        event_name=best.event_name,
+        source=best.source.value,
+        is_record=is_record,
+        kind=best.kind.value,
+        anchor=best.anchor,
+        evidence=best.evidence,
+        mean_hr_bpm=best.mean_hr_bpm,
+        session_id=best.session_id,
+    )

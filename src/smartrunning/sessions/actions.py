@@ -17,7 +17,6 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.orm import undefer
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes import bests as best_services
@@ -33,9 +32,7 @@ from smartrunning.platform.errors import (
 from smartrunning.platform.pagination import Page, paginate
 from smartrunning.platform.softdelete import INCLUDE_DELETED
 from smartrunning.platform.transactions import transaction
-from smartrunning.science.distances import STANDARD_DISTANCES
 from smartrunning.science.records import Records
-from smartrunning.science.sports import session_title, sport_display
 from smartrunning.sessions import recompute
 from smartrunning.sessions.analysis_state import (
     lock_runner,
@@ -43,7 +40,6 @@ from smartrunning.sessions.analysis_state import (
 )
 from smartrunning.sessions.models import TrainingSession
 from smartrunning.sessions.parquet import records_from_parquet
-from smartrunning.sessions.schemas import Loads, SessionDetail, SessionSummary, Versions
 
 __all__ = [
     "CHARTS_VERSION",
@@ -61,9 +57,7 @@ __all__ = [
     "reanalyse_session",
     "restore_session_by_id",
     "series_of",
-    "session_detail",
     "session_series",
-    "session_summary",
     "session_track",
     "sports",
     "track_of",
@@ -78,7 +72,6 @@ SORTS: Final = {
     "load": TrainingSession.load,
     "avg_hr": TrainingSession.avg_hr_bpm,
 }
-_LABELS: Final = {round(d.distance_m, 1): d.label for d in STANDARD_DISTANCES}
 
 
 def list_sessions(
@@ -129,96 +122,6 @@ def sports(runner: Runner) -> list[str]:
 def visible_session(user: User, session_id: int) -> TrainingSession:
     """The session if ``user`` may see its runner; otherwise ``NotFound``."""
     return get_visible(user, TrainingSession, session_id, name="session")
-
-
-def session_summary(s: TrainingSession) -> SessionSummary:
-    """The list columns of a session (summary columns only: no further query)."""
-    return SessionSummary(
-        id=s.id,
-        runner_id=s.runner_id,
-        sport=s.sport,
-        sub_sport=s.sub_sport,
-        sport_label=sport_display(s.sport, s.sub_sport).label,
-        title=session_title(s.sport, s.sub_sport, s.start_time, s.utc_offset_s),
-        treadmill=s.treadmill,
-        start_time=s.start_time,
-        local_date=s.local_date,
-        distance_m=s.distance_m,
-        timer_time_s=s.timer_time_s,
-        moving_time_s=s.moving_time_s,
-        elapsed_time_s=s.elapsed_time_s,
-        avg_speed_mps=s.avg_speed_mps,
-        avg_hr=s.avg_hr_bpm,
-        max_hr=s.max_hr_bpm,
-        elevation_gain_m=s.elevation_gain_m,
-        load=s.load,
-        load_model=s.load_model,
-        performance=s.performance.value,
-        held=s.held,
-        flags=s.flags or [],
-    )
-
-
-def session_detail(s: TrainingSession) -> SessionDetail:
-    """Everything about one session (three queries): summary, loads, zone times, splits,
-    laps, best efforts (marked when they are personal bests), device totals and the
-    parameters and algorithm versions it was analysed with."""
-    row = db.session.execute(
-        sa.select(TrainingSession)
-        .where(TrainingSession.id == s.id)
-        .options(
-            undefer(TrainingSession.stats),
-            undefer(TrainingSession.best_efforts),
-            undefer(TrainingSession.zones),
-            undefer(TrainingSession.params),
-            undefer(TrainingSession.device_totals),
-        )
-    ).scalar_one()
-    pbs = {
-        round(b.distance_m, 1): b.id
-        for b in db.session.execute(
-            sa.select(PersonalBest).where(PersonalBest.session_id == row.id)
-        ).scalars()
-    }
-    efforts = [
-        {
-            **e,
-            "label": _LABELS.get(round(e["distance_m"], 1), f"{e['distance_m']:g} m"),
-            "personal_best_id": pbs.get(round(e["distance_m"], 1)),
-        }
-        for e in row.best_efforts or []
-    ]
-    stats = dict(row.stats or {})
-    zones = row.zones or {}
-    return SessionDetail(
-        **session_summary(row).as_dict(),
-        end_time=row.end_time,
-        utc_offset_s=row.utc_offset_s,
-        counts_for_bests=row.counts_for_bests,
-        loads=Loads(
-            trimp=row.trimp, hrss=row.hrss, rtss=row.rtss, chosen=row.load, model=row.load_model
-        ),
-        zone_times={"hr": zones.get("hr"), "pace": zones.get("pace")},
-        splits=stats.pop("splits", []),
-        laps=stats.pop("laps", []),
-        mile_splits=stats.pop("mile_splits", []),
-        stats=stats,
-        best_efforts=efforts,
-        device_totals=row.device_totals,
-        device=row.device,
-        decoder=row.decoder,
-        record_count=row.record_count,
-        params=row.params,
-        versions=Versions(
-            streams=row.streams_version,
-            stats=row.stats_version,
-            bests=row.bests_version,
-            load=row.load_version,
-            analysis=row.analysis_version,
-        ),
-        import_file_id=row.import_file_id,
-        confirmed_at=row.confirmed_at,
-    )
 
 
 def _buckets(n: int, max_points: int) -> np.ndarray:

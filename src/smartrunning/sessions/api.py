@@ -21,6 +21,7 @@ from smartrunning.platform.pagination import MAX_PAGE_SIZE
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, uploads
+from smartrunning.sessions import schemas as session_schemas
 from smartrunning.sessions.schemas import (
     JobOut,
     JobReport,
@@ -131,7 +132,7 @@ class RunnerSessions(MethodView):
             page=pagination_parameters.page,
             page_size=pagination_parameters.page_size,
         )
-        return [session_services.session_summary(s) for s in page.into(pagination_parameters)]
+        return [session_schemas.session_summary(s) for s in page.into(pagination_parameters)]
 
     @blp.response(202, UploadOut)
     @blp.doc(
@@ -170,7 +171,7 @@ class SessionById(MethodView):
     @blp.response(200, SessionDetailOut)
     def get(self, session_id: int) -> SessionDetail:
         """One session: totals, loads, zone times, splits, laps, best efforts, device totals."""
-        return session_services.session_detail(_session(session_id))
+        return session_schemas.session_detail(_session(session_id))
 
     @blp.response(204)
     def delete(self, session_id: int) -> None:
@@ -187,7 +188,7 @@ class SessionRestore(MethodView):
         """Restore a session deleted within the undo window and recompute from its day;
         404 after the window (purged) or for a session the caller may not see."""
         session_services.restore_session_by_id(session_id, user=this_user())  # commits
-        return session_services.session_detail(_session(session_id))
+        return session_schemas.session_detail(_session(session_id))
 
 
 @blp.route("/sessions/<int:session_id>/analyse")
@@ -198,7 +199,7 @@ class SessionAnalyse(MethodView):
         date, and recompute what follows (bests, critical speed, later loads, history)."""
         session = _session(session_id)
         session_services.reanalyse_session(this_user(), session.id)
-        return session_services.session_detail(_session(session_id))
+        return session_schemas.session_detail(_session(session_id))
 
 
 @blp.route("/sessions/<int:session_id>/confirm")
@@ -212,7 +213,7 @@ class SessionConfirm(MethodView):
             session_services.confirm_session(this_user(), session_id)
         except NotFound:
             abort(404, message="No such session.")
-        return session_services.session_detail(_session(session_id))
+        return session_schemas.session_detail(_session(session_id))
 
 
 class PerformanceIn(Schema):
@@ -236,7 +237,7 @@ class SessionPerformance(MethodView):
             )
         except NotFound:
             abort(404, message="No such session.")
-        return session_services.session_detail(_session(session_id))
+        return session_schemas.session_detail(_session(session_id))
 
 
 @blp.route("/sessions/<int:session_id>/series")

@@ -26,6 +26,7 @@ from smartrunning.platform.errors import NotFound
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import recompute
+from smartrunning.sessions import schemas as session_schemas
 from smartrunning.sessions.models import TrainingSession
 
 __all__ = ["register"]
@@ -91,7 +92,7 @@ def list_command(
             page=number,
             page_size=page_size,
         )
-        for s in map(session_services.session_summary, result.items):
+        for s in map(session_schemas.session_summary, result.items):
             if as_json:
                 _line(s.as_dict())
             else:
@@ -116,7 +117,7 @@ def show_command(session_id: int, as_json: bool) -> None:
     session = db.session.get(TrainingSession, session_id)
     if session is None:
         raise click.ClickException(f"No session {session_id}.")
-    data = session_services.session_detail(session)
+    data = session_schemas.session_detail(session)
     loads = data.loads
     lines = [
         f"Session {data.id}: {data.sport} on {data.local_date} (runner {data.runner_id})",

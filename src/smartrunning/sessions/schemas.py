@@ -3,8 +3,7 @@ list (:class:`SessionSummary`) and for one session (:class:`SessionDetail`); and
 the history's volume (:class:`WeekVolume`).
 
 The field names are the API's (``avg_hr``, not the model's ``avg_hr_bpm``); units are SI.
-``sessions.actions`` builds them from the model (:func:`~smartrunning.sessions.actions.
-session_summary`, :func:`~smartrunning.sessions.actions.session_detail`); the API
+:func:`session_summary` and :func:`session_detail`, here, build them from the model; the API
 serialises them with :data:`SessionOut` and :data:`SessionDetailOut`, derived from the same
 fields; the CLI prints :meth:`~smartrunning.platform.shapes.Shape.as_dict` with ``--json``
 and reads the attributes for its table, as the pages' templates do.
@@ -19,10 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
+import sqlalchemy as sa
+from sqlalchemy.orm import undefer
+
+from smartrunning.athletes.models import PersonalBest
+from smartrunning.platform.db import db
 from smartrunning.platform.shapes import NOT_IN_API, Shape, doc, schema_of
-from smartrunning.sessions.models import JobStatus
+from smartrunning.science.distances import STANDARD_DISTANCES
+from smartrunning.science.sports import session_title, sport_display
+from smartrunning.sessions.models import JobStatus, TrainingSession
 
 __all__ = [
     "JobOut",
@@ -36,6 +42,8 @@ __all__ = [
     "Versions",
     "WeekOut",
     "WeekVolume",
+    "session_detail",
+    "session_summary",
 ]
 
 
@@ -170,3 +178,96 @@ class JobSummaryOut(JobOut):  # type: ignore[misc,valid-type]
     # A job in a list: no per-file results.
     class Meta:
         exclude = ("files",)
+
+
+_LABELS: Final = {round(d.distance_m, 1): d.label for d in STANDARD_DISTANCES}
+
+
+def session_summary(s: TrainingSession) -> SessionSummary:
+    """The list columns of a session (summary columns only: no further query)."""
+    return SessionSummary(
+        id=s.id,
+        runner_id=s.runner_id,
+        sport=s.sport,
+        sub_sport=s.sub_sport,
+        sport_label=sport_display(s.sport, s.sub_sport).label,
+        title=session_title(s.sport, s.sub_sport, s.start_time, s.utc_offset_s),
+        treadmill=s.treadmill,
+        start_time=s.start_time,
+        local_date=s.local_date,
+        distance_m=s.distance_m,
+        timer_time_s=s.timer_time_s,
+        moving_time_s=s.moving_time_s,
+        elapsed_time_s=s.elapsed_time_s,
+        avg_speed_mps=s.avg_speed_mps,
+        avg_hr=s.avg_hr_bpm,
+        max_hr=s.max_hr_bpm,
+        elevation_gain_m=s.elevation_gain_m,
+        load=s.load,
+        load_model=s.load_model,
+        performance=s.performance.value,
+        held=s.held,
+        flags=s.flags or [],
+    )
+
+
+def session_detail(s: TrainingSession) -> SessionDetail:
+    """Everything about one session (three queries): summary, loads, zone times, splits,
+    laps, best efforts (marked when they are personal bests), device totals and the
+    parameters and algorithm versions it was analysed with."""
+    row = db.session.execute(
+        sa.select(TrainingSession)
+        .where(TrainingSession.id == s.id)
+        .options(
+            undefer(TrainingSession.stats),
+            undefer(TrainingSession.best_efforts),
+            undefer(TrainingSession.zones),
+            undefer(TrainingSession.params),
+            undefer(TrainingSession.device_totals),
+        )
+    ).scalar_one()
+    pbs = {
+        round(b.distance_m, 1): b.id
+        for b in db.session.execute(
+            sa.select(PersonalBest).where(PersonalBest.session_id == row.id)
+        ).scalars()
+    }
+    efforts = [
+        {
+            **e,
+            "label": _LABELS.get(round(e["distance_m"], 1), f"{e['distance_m']:g} m"),
+            "personal_best_id": pbs.get(round(e["distance_m"], 1)),
+        }
+        for e in row.best_efforts or []
+    ]
+    stats = dict(row.stats or {})
+    zones = row.zones or {}
+    return SessionDetail(
+        **session_summary(row).as_dict(),
+        end_time=row.end_time,
+        utc_offset_s=row.utc_offset_s,
+        counts_for_bests=row.counts_for_bests,
+        loads=Loads(
+            trimp=row.trimp, hrss=row.hrss, rtss=row.rtss, chosen=row.load, model=row.load_model
+        ),
+        zone_times={"hr": zones.get("hr"), "pace": zones.get("pace")},
+        splits=stats.pop("splits", []),
+        laps=stats.pop("laps", []),
+        mile_splits=stats.pop("mile_splits", []),
+        stats=stats,
+        best_efforts=efforts,
+        device_totals=row.device_totals,
+        device=row.device,
+        decoder=row.decoder,
+        record_count=row.record_count,
+        params=row.params,
+        versions=Versions(
+            streams=row.streams_version,
+            stats=row.stats_version,
+            bests=row.bests_version,
+            load=row.load_version,
+            analysis=row.analysis_version,
+        ),
+        import_file_id=row.import_file_id,
+        confirmed_at=row.confirmed_at,
+    )

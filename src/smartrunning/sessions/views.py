@@ -32,6 +32,7 @@ from smartrunning.platform.undo import confirm_page, confirmed, flash_undo, undo
 from smartrunning.sessions import actions as session_services
 from smartrunning.sessions import history as history_services
 from smartrunning.sessions import import_reports, quotas, recent, uploads
+from smartrunning.sessions import schemas as session_schemas
 
 __all__ = ["bp", "parse_list_query"]
 
@@ -84,7 +85,7 @@ def session_list(runner_id: int) -> ResponseReturnValue:
         "sessions/list.html",
         runner=runner,
         page=page,
-        rows=[session_services.session_summary(s) for s in page.items],
+        rows=[session_schemas.session_summary(s) for s in page.items],
         query=query,
         sports=session_services.sports(runner),
         args=request.args.to_dict(),
@@ -155,7 +156,7 @@ def detail(session_id: int) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     runner = get_runner_or_404(session.runner_id)
-    data = session_services.session_detail(session)
+    data = session_schemas.session_detail(session)
     charts = {
         "zones": data.zone_times,
         "hr_zone_bounds": (data.params or {}).get("hr_zones"),
@@ -247,7 +248,7 @@ def delete_confirm(session_id: int) -> ResponseReturnValue:
         session = session_services.visible_session(this_user(), session_id)
     except NotFound:
         abort(404)
-    title = session_services.session_summary(session).title
+    title = session_schemas.session_summary(session).title
     return confirm_page(
         title="Delete this session?",
         question=f"Delete “{title}” ({session.local_date.isoformat()})?",
