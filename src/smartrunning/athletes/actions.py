@@ -80,7 +80,7 @@ def create_runner(
 ) -> Runner:
     """Create a runner. Every path that creates one (wizard, pages, API, CLI) comes here.
 
-    Defaults (schedule, and through ``services.parameters`` HRmax, zones, CS and model
+    Defaults (schedule, and through ``athletes.parameters`` HRmax, zones, CS and model
     parameters) come from ``science.defaults``. A runner created by a coach is assigned
     to that coach; ``coach`` assigns another. The basics are known, so the onboarding
     wizard continues at step 2 unless told otherwise.

@@ -4,7 +4,7 @@ One backup of the database holds everything. A blob up to ``CHUNK_BYTES`` lives 
 row; a larger one (a ZIP upload) is split into ``blob_chunks`` so that it can be written
 and read as a stream without holding it in memory. Nothing references this table by
 foreign key: rows elsewhere name a blob by its sha256, so the store can move to object
-storage later (``services.blobs.BlobStore``) without a schema change elsewhere.
+storage later (``platform.blobs.BlobStore``) without a schema change elsewhere.
 """
 
 from __future__ import annotations

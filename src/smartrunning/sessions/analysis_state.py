@@ -9,7 +9,7 @@ overlap checks see every committed session, and a recomputation sees a stable se
 
 ``dirty_from`` is the earliest day whose derived values (personal bests, CS versions,
 loads, history) must be recomputed; importing or deleting sessions lowers it, and the
-chronological recomputation (``services.recompute``) clears it.
+chronological recomputation (``sessions.recompute``) clears it.
 """
 
 from __future__ import annotations

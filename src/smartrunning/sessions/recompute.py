@@ -9,7 +9,7 @@ analysis lock:
    day on, and the CS/D′ versions fitted to bests from that day on (those valid from the
    next day when only sessions changed, as a session's bests count from the next day).
 2. Day by day: the CS/D′ versions due that day are fitted first (to every best counting
-   by then: ``services.bests.effective_date``), then each session of the day is brought
+   by then: ``athletes.bests.effective_date``), then each session of the day is brought
    up to date with the parameters valid that day (``parameters_on``): fully re-analysed
    from its stored records when an algorithm version or a configured limit changed,
    otherwise only its zone times and loads, from its stored histograms, when the
@@ -27,7 +27,7 @@ that day. The result depends only on the set of sessions and manual entries, nev
 the order they arrived in (a property test imports shuffled orders).
 
 4. The daily history is recomputed from the earliest changed day, continuing from the
-   stored state of the day before (``services.history.rebuild_from``).
+   stored state of the day before (``sessions.history.rebuild_from``).
 
 Deleting a session marks its day dirty: the same walk then removes what it caused.
 """

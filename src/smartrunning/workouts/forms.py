@@ -14,7 +14,7 @@ __all__ = ["ImportForm", "WorkoutForm"]
 
 class WorkoutForm(FlaskForm):
     """Name, sport and text fields; ``steps`` is the step editor's JSON (validated by
-    ``services.workout_json.structure_from_json``, not here)."""
+    ``workouts.structure.structure_from_json``, not here)."""
 
     name = StringField("Name", validators=[Length(max=MAX_NAME_CHARS)])
     sport = SelectField(

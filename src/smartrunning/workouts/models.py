@@ -2,12 +2,12 @@
 
 The ZWO text (``zwo``, as ``science.zwo.write_zwo`` writes it) is the canonical form of a
 workout's content; name, sport, description, author, kind and tags are copies of it kept
-in columns so that the library can be searched and filtered in SQL. Services keep them in
-step with ``zwo`` (``services.workouts``).
+in columns so that the library can be searched and filtered in SQL. The actions keep them in
+step with ``zwo`` (``workouts.actions``).
 
 Other features refer to a workout by ``workouts.id`` (a foreign key, ``ondelete``
 RESTRICT): a referenced workout is archived instead of deleted, so what refers to it
-keeps it (``services.workouts.delete_workout``).
+keeps it (``workouts.actions.delete_workout``).
 """
 
 from __future__ import annotations

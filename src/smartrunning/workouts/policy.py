@@ -1,7 +1,7 @@
 """Fetch-and-authorise helpers for workouts, shared by the pages and the API.
 
 Everyone logged in reads the library; what else a user may do is
-``services.workouts.can_create`` / ``can_edit`` (403 otherwise). A workout that does not
+``workouts.actions.can_create`` / ``can_edit`` (403 otherwise). A workout that does not
 exist, or was archived, answers 404. The runner a workout is resolved for is one the user
 may see (another runner's id answers 404, as everywhere).
 """
