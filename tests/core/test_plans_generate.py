@@ -197,7 +197,9 @@ def test_weekly_load_stays_under_the_cap_and_recovery_weeks_dip(i: PlanInputs) -
     for k, week in enumerate(plan.weeks):
         if week.recovery and week.block_kind != "recovery":
             assert loads[k] < loads[k - 1]
-            assert loads[k] < loads[k + 1]
+            # (The absorption week of an earlier peak is followed by the taper, lower still.)
+            if plan.weeks[k + 1].block_kind != "taper":
+                assert loads[k] < loads[k + 1]
 
 
 @PLANS

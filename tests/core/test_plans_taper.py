@@ -25,6 +25,7 @@ from smartrunning.science.plans.taper import (
 )
 from smartrunning.science.predictions import vdot, vdot_time_s
 from smartrunning.science.response import K_VDOT_PER_LOAD, POPULATION, ResponseParams
+from tests.core.plan_checks import assert_every_limit
 from tests.core.plan_inputs import DEFAULTS, inputs
 
 K = K_VDOT_PER_LOAD
@@ -313,3 +314,36 @@ def test_an_earlier_peak_keeps_the_layouts_limits(name: str, ctl: float) -> None
     # A build too short to give a week keeps its peak before the taper.
     short = block_weeks(schema, schema.taper.weeks + 2)
     assert peak_outlines(schema, short, 300.0, None, None, 1) is None
+
+
+@pytest.mark.parametrize("name", ["10k", "half-marathon", "marathon"])
+def test_generated_peak_timing_follows_the_runner_and_keeps_every_limit(name: str) -> None:
+    """The generator lays out the peak timing the choice made, and every limit of
+    SCIENCE.md holds (``plan_checks``) with the peak right before the taper and a week
+    earlier. The runner of slow, heavy fatigue takes the earlier peak; the runner of short
+    time constants has its peak week nearer race day (an easier week before a one-week
+    taper is also how it reaches the floor of race-day form, where two taper weeks would
+    cost more)."""
+    to_race = {}
+    for p in (SLOW_HEAVY_FATIGUE, SHORT_TAU):
+        given = replace(inputs(name, ctl=30.0), response=p, response_basis="fitted")
+        plan = generate_plan(given)
+        choice = plan.taper
+        assert choice is not None
+        assert choice.peak is not None
+        gap = choice.chosen.peak_gap
+        body = [w for w in plan.weeks if w.block_kind != "taper"]
+        top = max(body, key=lambda w: w.target_load)
+        assert top.index == body[-1 - gap].index
+        assert all(w.recovery for w in body[len(body) - gap :])
+        assert len(plan.weeks) - len(body) == choice.chosen.weeks
+        assert_every_limit(plan, given)
+        feasible = [c for c in choice.candidates if c.feasible]
+        assert feasible
+        chosen = next(c for c in choice.candidates if c.spec == choice.chosen)
+        assert chosen.feasible
+        assert chosen.gain == pytest.approx(max(c.gain for c in feasible))
+        to_race[p] = len(plan.weeks) - top.index
+        if p is SLOW_HEAVY_FATIGUE:
+            assert gap == 1
+    assert to_race[SHORT_TAU] < to_race[SLOW_HEAVY_FATIGUE]

@@ -111,6 +111,7 @@ from smartrunning.science.plans.race_week import (
 )
 from smartrunning.science.plans.scaling import Library, content_name, length_text, scale_workout
 from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
+from smartrunning.science.plans.taper import peak_outlines
 from smartrunning.science.plans.targets import DayParameters, step_targets
 from smartrunning.science.plans.week import EASY_KIND
 from smartrunning.science.plans.words import runner_notes
@@ -819,7 +820,9 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         capacity[first_block],
     )
     _check_start(inputs, first, capacity[first_block], out)
-    outlines = week_loads(schema, lengths, first, capacity, inputs.recovery_every)
+    outlines = peak_outlines(
+        schema, lengths, first, capacity, inputs.recovery_every, taper.chosen.peak_gap
+    ) or week_loads(schema, lengths, first, capacity, inputs.recovery_every)
     drafts = draft_days(inputs, start, outlines, layouts)
     separate_hard_days(drafts, inputs.race_date, out)
     drafts = [_resolve_kind(d, library, out) for d in drafts]

@@ -90,7 +90,7 @@ BOSQUET_VOLUME: Final = (0.41, 0.60)
 DEPTHS: Final = (0.41, 0.45, 0.50, 0.55, 0.60)
 MARATHON_M: Final = 30_000.0
 """Races at least this long take a 2–3 week taper; shorter ones 1–3 weeks."""
-PEAK_GAPS: Final[tuple[int, ...]] = (0,)  # (0, 1) once generate lays the chosen gap out
+PEAK_GAPS: Final = (0, 1)
 """Weeks between the peak week and the taper tried (module doc): 0, the template's."""
 MIN_BUILD_WEEKS: Final = 2
 """An earlier peak leaves at least this many weeks of build before the absorption week."""
