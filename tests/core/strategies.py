@@ -1,5 +1,5 @@
 """Hypothesis strategies for the pure core's tests: plan schemas (blocks of weekly
-patterns, a taper and a load cap) that parse."""
+patterns, a taper and a load cap) that parse, and runners of the plan grid."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from smartrunning.science.plans import (
     PatternSlot,
     PlanSchema,
 )
+from tests.core.plan_grid import GridRunner
+from tests.core.plan_inputs import DISTANCES
 
 weights = st.lists(st.integers(1, 20), min_size=1, max_size=7)
 
@@ -76,4 +78,64 @@ def schemas(draw: st.DrawFn) -> PlanSchema:
         load_cap=cap,
         description=draw(st.text(max_size=40)),
         race_distance_m=draw(st.none() | st.floats(1000.0, 100000.0)),
+    )
+
+
+HISTORIES = ("history", "tired", "fresh", "stated", "none")
+
+
+@st.composite
+def grid_runners(
+    draw: st.DrawFn,
+    histories: tuple[str, ...] = HISTORIES,
+    weeks: st.SearchStrategy[int | None] | None = None,
+    least_days: int = 3,
+    most_days: int = 7,
+    fewer_sessions: bool = True,
+    least_weekly_h: float = 0.3,
+    least_vdot_factor: float = 0.93,
+) -> GridRunner:
+    """Any runner of the plan grid (``tests.core.plan_grid``): level, age, training days and
+    long-run day, race and its distance, plan length, history, LTHR, VDOT from races, a CS
+    change during the plan and a fitted response model. ``weeks`` (default: the template's
+    or 1–30), ``least_days`` to ``most_days`` training days (3–7), ``fewer_sessions`` than training
+    days or not, weekly running and the VDOT from races (× the CS model's) at least those
+    given: the region drawn from."""
+    schema = draw(st.sampled_from(sorted(DISTANCES)))
+    cs = draw(st.floats(2.5, 5.4))
+    days = tuple(sorted(draw(st.sets(st.integers(0, 6), min_size=least_days, max_size=most_days))))
+    plan_weeks = draw(st.none() | st.integers(1, 30) if weeks is None else weeks)
+    km = DISTANCES[schema] / 1000.0
+    return GridRunner(
+        schema=schema,
+        level="drawn",
+        cs_mps=cs,
+        d_prime_m=draw(st.floats(60.0, 350.0)),
+        age=draw(st.integers(16, 85)),
+        days=days,
+        long_day=draw(st.sampled_from(days)),
+        history=draw(st.sampled_from(histories)),
+        weekly_h=max(draw(st.floats(0.3, 12.0)) * cs / 4.0, least_weekly_h),
+        weeks=plan_weeks,
+        sessions=draw(
+            st.none() | st.integers(max(1, len(days) - 2), len(days))
+            if fewer_sessions
+            else st.none()
+        ),
+        race_km=draw(st.none() | st.floats(0.6 * km, 1.5 * km)),
+        race_shift_d=draw(st.integers(-3, 3)),
+        lthr=draw(st.booleans()),
+        vdot_factor=draw(st.none() | st.floats(least_vdot_factor, 1.05)),
+        cs_change=draw(
+            st.none() | st.tuples(st.integers(0, 7 * (plan_weeks or 10)), st.floats(0.94, 1.06))
+        ),
+        response=draw(
+            st.none()
+            | st.tuples(
+                st.floats(0.3, 3.0),
+                st.floats(0.5, 6.0),
+                st.floats(20.0, 60.0),
+                st.floats(3.0, 15.0),
+            )
+        ),
     )
