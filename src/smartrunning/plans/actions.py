@@ -85,6 +85,7 @@ from smartrunning.science.hr_speed import HRSpeedLine
 from smartrunning.science.load import planned_rtss, rtss
 from smartrunning.science.plans.generate import RACE_KIND
 from smartrunning.science.plans.intensity import EASY_RUN_FRACTION
+from smartrunning.science.plans.paces import with_training_paces
 from smartrunning.science.plans.scaling import content_name, scale_to_duration
 from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.zwo import read_zwo
@@ -560,6 +561,7 @@ def edit_day(
         content = workout_services.structure(workout)
         if content.sport != "run":
             raise InvalidInput("A plan day takes a running workout.", field="workout_id")
+        content = _at_daniels_paces(day, content)
         day.workout_id = workout.id
         day.workout_name = content.name
         day.kind = workout.kind or day.kind
@@ -591,6 +593,17 @@ def edit_day(
 def _speed(day: PlanDay) -> float:
     cs = day_parameters(parameters_on(day.plan.runner, day.date)).cs_mps
     return cs if cs is not None else DEFAULT_SPEED_MPS
+
+
+def _at_daniels_paces(day: PlanDay, content: sw.Workout) -> sw.Workout:
+    """A library workout put on a day at Daniels' paces for the runner's VDOT on that day
+    (its interval, threshold and tempo, repetition and marathon parts), as the generator
+    sets them (``science.plans.paces``); as written without CS."""
+    line = stored_line((day.plan.projection or {}).get("basis"))
+    params = plan_day_parameters(day.plan.runner, day.date, line)
+    if params.cs_mps is None or params.level is None:
+        return content
+    return with_training_paces(content, params.cs_mps, params.level)
 
 
 def _refresh(day: PlanDay, content: sw.Workout) -> None:
