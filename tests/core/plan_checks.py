@@ -20,6 +20,7 @@ from smartrunning.science.plans.intensity import (
 from smartrunning.science.plans.kinds import duration_bounds
 from smartrunning.science.plans.layout import MAX_ACWR, MAX_WEEKLY_GROWTH, WEEK_DAYS
 from smartrunning.science.plans.limits import (
+    QUALITY_KINDS,
     distance_growth_over_limits,
     intensity_distances,
     intensity_times,
@@ -121,7 +122,8 @@ def limit_breaks(plan: Plan, inputs: PlanInputs) -> list[tuple[str, str]]:
                 out.append(("threshold at most 60 min", what))
             # A quality session holds enough to be one (limits.quality_shortfall: 5 min of
             # work, repetitions of 200 m or 30 s), else it became an easy run with strides.
-            short = quality_shortfall(day.workout, on_day, day.speed_mps) if day.hard else None
+            judged = day.hard and day.kind in QUALITY_KINDS
+            short = quality_shortfall(day.workout, on_day, day.speed_mps) if judged else None
             if short is not None:
                 what = f"{day.date} {day.workout.name}: {short}"
                 out.append(("quality session worth running", what))

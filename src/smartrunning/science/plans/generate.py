@@ -87,6 +87,7 @@ from smartrunning.science.plans.limits import (
     LONG_SHARE,
     MAX_DISTANCE_GROWTH,
     PASSES,
+    QUALITY_KINDS,
     SessionLimits,
     distance_cap,
     largest_within,
@@ -731,7 +732,7 @@ def _strides_for_small_sessions(
     replaced: set[int] = set()
     for k, day in enumerate(days):
         context = contexts[k]
-        if not day.hard or context.params.cs_mps is None:
+        if not day.hard or day.kind not in QUALITY_KINDS or context.params.cs_mps is None:
             continue
         short = quality_shortfall(day.workout, context.params, context.speed)
         if short is None:
@@ -755,10 +756,14 @@ def _strides_for_small_sessions(
                 contexts[k] = replace(contexts[k], source=days[k].workout)
                 lowest = min(TAPER_SHORTEST_S, days[k].duration_s)  # never lengthened
                 again = plan(contexts[k], days[k].load * factor, lowest, True)
-                days[k] = replace(again, notes=days[k].notes)
+                target = days[k].target_load * factor
+                notes = days[k].notes
+                notes = notes if GAVE_BACK in notes else (*notes, GAVE_BACK)
+                days[k] = replace(again, target_load=target, notes=notes)
 
 
 GIVING_KINDS: Final = frozenset({"easy", "recovery", "long"})
+GAVE_BACK: Final = "shortened: the week's distance kept where an easy run with strides ran further"
 """Runs that give back the distance an easy run with strides adds to its week."""
 
 
@@ -892,7 +897,8 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         day = limited[k]
         context = replace(limited_contexts[k], source=day.workout)
         limited_contexts[k] = context
-        return replace(plan(context, day.load * factor, TAPER_SHORTEST_S, True), notes=day.notes)
+        again = plan(context, day.load * factor, TAPER_SHORTEST_S, True)
+        return replace(again, target_load=day.target_load * factor, notes=day.notes)
 
     _cap_distance_growth(limited, weeks - lengths[-1], rescale, limit, out)
     planned = fit_taper_volume(

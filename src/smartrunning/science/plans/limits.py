@@ -35,7 +35,8 @@ meta-analysis of tapers: volume −41 to −60 % best, intensity kept, frequency
   counted, n the peak week's;
 - race-day form (TSB, ``Plan.race_day_form``) not negative.
 
-A quality session worth running (``quality_shortfall``; our rule, after a coach's review
+A quality session worth running (``quality_shortfall``, for hard sessions of the
+``QUALITY_KINDS``; our rule, after a coach's review
 of a beginner's light taper weeks, where Daniels' caps above left "5 km pace 3 × 70 m"
 and "10 km pace 4 × 300 m"): a hard session holds at least ``QUALITY_MIN_S`` (5 min) at
 marathon, threshold, interval or repetition intensity, in repetitions of at least
@@ -78,6 +79,7 @@ __all__ = [
     "MAX_DISTANCE_GROWTH",
     "MIN_REP_M",
     "MIN_REP_S",
+    "QUALITY_KINDS",
     "QUALITY_MIN_S",
     "SessionLimits",
     "distance_cap",
@@ -97,6 +99,9 @@ EASY_KINDS: Final = frozenset({"easy", "recovery"})
 PASSES: Final = 8
 STRIDES_KIND: Final = "strides"
 THRESHOLD_MAX_S: Final = 3600.0
+QUALITY_KINDS: Final = frozenset({"tempo", "threshold", "vo2max", "hills", "race-pace"})
+"""The kinds of quality session ``quality_shortfall`` judges (a schema may mark an easy,
+long or progression run hard: those are not judged by their fast running)."""
 QUALITY_MIN_S: Final = 300.0
 """A quality session holds at least 5 min of work at M, T, I or R intensity (module doc)."""
 MIN_REP_M: Final = 200.0
