@@ -97,6 +97,11 @@ class PlanDayShape(Shape):
     load: float
     targets: list[PlanTargetShape]
     notes: str
+    why: str = field(
+        metadata=doc(
+            "The generator's reasons with their basis, for the coach (plain notes: notes)."
+        )
+    )
     edited: bool
     skipped_reason: str | None
     mark: str | None
@@ -260,6 +265,7 @@ def plan_day_shape(day: PlanDay) -> PlanDayShape:
         load=day.load,
         targets=[_target(t) for t in day.targets or ()],
         notes=day.notes,
+        why=day.why or "",
         edited=day.edited,
         skipped_reason=day.skipped_reason,
         mark=day.mark,
