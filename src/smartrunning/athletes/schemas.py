@@ -24,7 +24,6 @@ __all__ = [
     "BestOut",
     "BestShape",
     "RunnerCreateSchema",
-    "RunnerDeletedSchema",
     "RunnerSchema",
     "RunnerShape",
     "RunnerUpdateSchema",
@@ -64,17 +63,6 @@ class RunnerUpdateSchema(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=120))
     birth_date = fields.Date()
     sex = fields.Str(validate=validate.OneOf(["f", "m", "x"]))
-
-
-class RunnerDeletedSchema(Schema):
-    runner_id = fields.Int()
-    name = fields.Str()
-    sessions = fields.Int(metadata={"description": "Sessions deleted with the runner"})
-    import_jobs = fields.Int()
-    blobs_deleted = fields.Int(metadata={"description": "Stored files no one else uses"})
-    login_deactivated = fields.Str(
-        allow_none=True, metadata={"description": "The runner's own login, now inactive"}
-    )
 
 
 class ZoneOut(Schema):

@@ -10,8 +10,9 @@ import datetime as dt
 
 from smartrunning.accounts.models import User
 from smartrunning.athletes.models import Runner
-from smartrunning.coaching.deletion import DeletedRunner, remove_runner
+from smartrunning.coaching.deletion import remove_runner
 from smartrunning.coaching.models import AthleteSeen
+from smartrunning.coaching.schemas import DeletedRunner
 from smartrunning.plans import calendar as plan_calendar
 from smartrunning.plans import compliance as plan_compliance
 from smartrunning.platform import clock

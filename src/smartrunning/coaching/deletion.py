@@ -15,8 +15,7 @@ action that commits it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import dataclasses
 
 import sqlalchemy as sa
 
@@ -25,6 +24,7 @@ from smartrunning.accounts.models import (
     User,
 )
 from smartrunning.athletes.models import Runner
+from smartrunning.coaching.schemas import DeletedRunner
 from smartrunning.platform.blobs import blob_store
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import Conflict
@@ -36,29 +36,7 @@ from smartrunning.sessions.models import (
     TrainingSession,
 )
 
-__all__ = ["DeletedRunner", "remove_runner", "unreferenced"]
-
-
-@dataclass(frozen=True)
-class DeletedRunner:
-    """What a deletion removed."""
-
-    runner_id: int
-    name: str
-    sessions: int
-    import_jobs: int
-    blobs_deleted: int
-    login_deactivated: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "runner_id": self.runner_id,
-            "name": self.name,
-            "sessions": self.sessions,
-            "import_jobs": self.import_jobs,
-            "blobs_deleted": self.blobs_deleted,
-            "login_deactivated": self.login_deactivated,
-        }
+__all__ = ["remove_runner", "unreferenced"]
 
 
 def remove_runner(runner: Runner) -> DeletedRunner:
@@ -107,7 +85,7 @@ def remove_runner(runner: Runner) -> DeletedRunner:
     for sha in sorted(gone):
         store.delete(sha)
     db.session.flush()
-    return DeletedRunner(**{**result.__dict__, "blobs_deleted": len(gone)})
+    return dataclasses.replace(result, blobs_deleted=len(gone))
 
 
 def unreferenced(candidates: set[str]) -> set[str]:
