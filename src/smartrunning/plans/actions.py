@@ -3,7 +3,7 @@ data, persist, regenerate (edited days kept unless told not to), edit a day.
 
 What generation reads (SCIENCE.md "Plan generation"): the runner's training days, long-run
 day and sessions a week (overridable); the history state at the end of the day before the
-plan starts, or at the end of today for a plan that starts later (``services.history``:
+plan starts, or at the end of today for a plan that starts later (``sessions.history``:
 stored rows, rest days after the last one); the CS and HR zones valid on each day
 (``DatedParameters``: a version at the plan start and at each change of a parameter they
 depend on); the running workouts of the library.

@@ -23,6 +23,7 @@ from smartrunning.science import defaults
 from smartrunning.science.workout_targets import extent_totals
 from smartrunning.workouts import actions as workout_services
 from smartrunning.workouts import imports as workout_imports
+from smartrunning.workouts import schemas as workout_schemas
 from smartrunning.workouts import summaries as workout_summaries
 from smartrunning.workouts import targets as workout_targets
 from smartrunning.workouts.policy import (
@@ -206,9 +207,7 @@ class Workouts(MethodView):
             where, page=pagination_parameters.page, page_size=pagination_parameters.page_size
         )
         user = this_user()
-        return [
-            workout_summaries.workout_summary(w, user) for w in page.into(pagination_parameters)
-        ]
+        return [workout_schemas.workout_summary(w, user) for w in page.into(pagination_parameters)]
 
     @blp.arguments(WorkoutIn)
     @blp.response(201, WorkoutOut)
@@ -217,7 +216,7 @@ class Workouts(MethodView):
         require_create()
         content = _content(data)
         workout = workout_services.create_workout(content, by=this_user())
-        return workout_summaries.workout_detail(workout, this_user())
+        return workout_schemas.workout_detail(workout, this_user())
 
 
 @blp.route("/<int:workout_id>")
@@ -227,7 +226,7 @@ class WorkoutById(MethodView):
     def get(self, query: dict[str, Any], workout_id: int) -> Any:
         """One workout with its steps; with ``runner_id`` (and ``on``) its targets."""
         workout = get_workout_or_404(workout_id)
-        detail = workout_summaries.workout_detail(workout, this_user())
+        detail = workout_schemas.workout_detail(workout, this_user())
         if query["runner_id"] is None:
             return detail
         runner = chosen_runner(query["runner_id"], [])
@@ -244,7 +243,7 @@ class WorkoutById(MethodView):
         require_edit(workout)
         content = _content(data)
         workout_services.update_workout(workout, content)
-        return workout_summaries.workout_detail(workout, this_user())
+        return workout_schemas.workout_detail(workout, this_user())
 
     @blp.response(200, DeleteOut)
     def delete(self, workout_id: int) -> Any:

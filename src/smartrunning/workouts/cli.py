@@ -29,6 +29,7 @@ from smartrunning.platform.db import db
 from smartrunning.platform.formatting import format_duration, format_pace_seconds, pace_label
 from smartrunning.workouts import actions as workout_services
 from smartrunning.workouts import imports as workout_imports
+from smartrunning.workouts import schemas as workout_schemas
 from smartrunning.workouts import summaries as workout_summaries
 from smartrunning.workouts import targets as workout_targets
 from smartrunning.workouts.schemas import WorkoutSummary, WorkoutTargets
@@ -112,7 +113,7 @@ def list_command(search: str, tag: str, sport: str | None, as_json: bool) -> Non
         page = workout_services.list_workouts(
             where, page=page_number, page_size=workout_services.MAX_PAGE_SIZE
         )
-        items.extend(workout_summaries.workout_summary(w) for w in page.items)
+        items.extend(workout_schemas.workout_summary(w) for w in page.items)
         if page_number >= page.pages:
             break
         page_number += 1
@@ -191,7 +192,7 @@ def show_command(
     """Show one workout (archived ones too): its details and steps; with --runner, its
     paces and heart rates for that runner with their values of --on."""
     workout = workout_services.get_workout(workout_id, include_archived=True)
-    detail = workout_summaries.workout_detail(workout)
+    detail = workout_schemas.workout_detail(workout)
     data = detail.for_anyone()
     owner = "default library" if detail.is_default else f"by {detail.owner or 'no one'}"
     lines = [

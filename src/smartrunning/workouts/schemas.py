@@ -3,9 +3,9 @@ list (:class:`WorkoutSummary`) and for one workout (:class:`WorkoutDetail`: the 
 and its steps), and a workout's targets for a runner on a day (:class:`WorkoutTargets`).
 
 The field names are the API's; units are SI (s, m, m/s, s/km for paces, bpm).
-``workouts.summaries`` builds them (:func:`~smartrunning.workouts.summaries.workout_summary`,
-:func:`~smartrunning.workouts.summaries.workout_detail`,
-:func:`~smartrunning.workouts.summaries.workout_targets`); the API serialises them with
+:func:`workout_summary` and :func:`workout_detail` build them from a workout, :func:`step_row`
+a row of the targets; ``workouts.summaries`` builds the targets
+(:func:`~smartrunning.workouts.summaries.workout_targets`); the API serialises them with
 :data:`WorkoutSummaryOut` (the list), :data:`WorkoutOut` (one workout, with ``resolved``
 when asked for a runner) and :data:`ResolvedOut`, derived from the same fields; the CLI
 prints :meth:`WorkoutSummary.for_anyone` with ``--json`` (``workouts list`` and ``show``)
@@ -23,7 +23,12 @@ from typing import Any, ClassVar, TypedDict
 
 from marshmallow import Schema, fields
 
+from smartrunning.accounts.models import User
 from smartrunning.platform.shapes import Shape, doc, schema_of
+from smartrunning.science.workout_targets import ResolvedStep, extent_totals
+from smartrunning.workouts.actions import can_edit, structure
+from smartrunning.workouts.models import Workout
+from smartrunning.workouts.structure import structure_to_json
 
 __all__ = [
     "ExtentOut",
@@ -38,6 +43,9 @@ __all__ = [
     "WorkoutSummary",
     "WorkoutSummaryOut",
     "WorkoutTargets",
+    "step_row",
+    "workout_detail",
+    "workout_summary",
 ]
 
 
@@ -125,6 +133,65 @@ class WorkoutTargets(Shape):
     total_duration_s: float | None
     total_distance_m: float | None
     estimated_load: float | None
+
+
+def workout_summary(workout: Workout, user: User | None = None) -> WorkoutSummary:
+    """A library workout: its columns, the length of its time and distance steps, and
+    whether ``user`` may edit it (no user: False)."""
+    content = structure(workout)
+    totals = extent_totals(content)
+    return WorkoutSummary(
+        id=workout.id,
+        name=workout.name,
+        sport=workout.sport.value,
+        kind=workout.kind,
+        description=workout.description,
+        author=workout.author,
+        tags=workout.tags,
+        is_default=workout.is_default,
+        owner=workout.owner.username if workout.owner else None,
+        archived=workout.archived,
+        created_at=workout.created_at,
+        updated_at=workout.updated_at,
+        step_count=len(content.steps),
+        time_steps_s=totals["s"],
+        distance_steps_m=totals["m"],
+        can_edit=can_edit(user, workout) if user is not None else False,
+    )
+
+
+def workout_detail(workout: Workout, user: User | None = None) -> WorkoutDetail:
+    """One workout: its summary and its structure in the step editor's JSON form."""
+    return WorkoutDetail(
+        **workout_summary(workout, user).as_dict(),
+        structure=structure_to_json(structure(workout)),
+    )
+
+
+def _pair(values: tuple[float, float] | None) -> list[float] | None:
+    return None if values is None else [values[0], values[1]]
+
+
+def step_row(row: ResolvedStep) -> StepRow:
+    """One row of a resolved workout (one repetition; ``repeat`` in a row)."""
+    return {
+        "step_index": row.step_index,
+        "part": row.part,
+        "kind": row.kind,
+        "repeat": row.repeat,
+        "extent": {"value": row.extent.value, "unit": row.extent.unit},
+        "intensity": _pair(row.intensity),
+        "duration_s": row.duration_s,
+        "distance_m": row.distance_m,
+        "pace_s_per_km": _pair(row.pace_s_per_km),
+        "pace_range_s_per_km": _pair(row.pace_range_s_per_km),
+        "hr_bpm": _pair(row.hr_bpm),
+        "target": (
+            None
+            if row.target is None
+            else {"kind": row.target.kind, "low": row.target.low, "high": row.target.high}
+        ),
+    }
 
 
 # The rows' parts are objects the shapes cannot nest: documented here, field by field.

@@ -1,6 +1,6 @@
 """Workouts for a runner on a date: resolved targets and the FIT workout file for a watch.
 
-The runner's parameters valid on the date (``services.parameters.parameters_on``: CS,
+The runner's parameters valid on the date (``athletes.parameters.parameters_on``: CS,
 pace-zone model, HR zones, defaults and estimates filled in) feed the pure resolution in
 ``science.workout_targets`` and the FIT encoder in ``science.fit``; plans use the same
 ``day_parameters`` for each planned day, so targets agree everywhere.

@@ -29,6 +29,7 @@ from smartrunning.platform.jsonio import script_json
 from smartrunning.science import defaults
 from smartrunning.workouts import actions as workout_services
 from smartrunning.workouts import imports as workout_imports
+from smartrunning.workouts import schemas as workout_schemas
 from smartrunning.workouts import summaries as workout_summaries
 from smartrunning.workouts import targets as workout_targets
 from smartrunning.workouts.forms import (
@@ -87,7 +88,7 @@ def library() -> ResponseReturnValue:
         "workouts/library.html",
         page=page,
         where=where,
-        items=[workout_summaries.workout_summary(w, user) for w in page.items],
+        items=[workout_schemas.workout_summary(w, user) for w in page.items],
         tags=workout_services.tag_counts(),
         can_create=workout_services.can_create(user),
     )
@@ -107,7 +108,7 @@ def detail(workout_id: int) -> ResponseReturnValue:
         resolution = workout_targets.resolve_for_runner(workout, None, day)
     chart = workout_summaries.chart_json(resolution, defaults.CRITICAL_SPEED.cs_mps)
     user = this_user()
-    info = workout_summaries.workout_summary(workout, user)
+    info = workout_schemas.workout_summary(workout, user)
     return render_template(
         "workouts/detail.html",
         workout=workout,
