@@ -22,7 +22,6 @@ from smartrunning.athletes import parameters as parameter_services
 from smartrunning.athletes import rules
 from smartrunning.athletes.models import Runner
 from smartrunning.feedback.models import Comment, Feeling, SessionFeedback, ThreadRead
-from smartrunning.feedback.schemas import CommentShape, FeedbackShape
 from smartrunning.notifications import actions as notifications
 from smartrunning.notifications.models import NotificationKind
 from smartrunning.plans.models import Plan, PlanDay
@@ -40,9 +39,7 @@ __all__ = [
     "Forbidden",
     "Subject",
     "add_comment",
-    "comment_shape",
     "feedback_of",
-    "feedback_shape",
     "may_see_private",
     "plan_day_subject",
     "session_subject",
@@ -334,33 +331,6 @@ def unread_by_runner(user: User, runner_ids: Iterable[int]) -> dict[int, int]:
         for runner_id, count in db.session.execute(private).all():
             counts[runner_id] = counts.get(runner_id, 0) + int(count)
     return counts
-
-
-def feedback_shape(row: SessionFeedback | None, session_id: int) -> FeedbackShape:
-    """The session's rating as the API and the CLI show it (all ``None`` without ``row``)."""
-    return FeedbackShape(
-        session_id=session_id,
-        rpe=row.rpe if row else None,
-        feeling=row.feeling.value if row and row.feeling else None,
-        srpe_load=row.srpe_load if row else None,
-        updated_at=row.updated_at if row else None,
-    )
-
-
-def comment_shape(row: Comment, authors: dict[int, str]) -> CommentShape:
-    """A comment as the API and the CLI show it, its author named from ``authors``
-    (:func:`authors_of`)."""
-    return CommentShape(
-        id=row.id,
-        runner_id=row.runner_id,
-        session_id=row.session_id,
-        plan_day_id=row.plan_day_id,
-        author=authors.get(row.author_id or 0, "former user"),
-        author_id=row.author_id,
-        body=row.body,
-        private=row.private,
-        created_at=row.created_at,
-    )
 
 
 def authors_of(rows: Iterable[Comment]) -> dict[int, str]:

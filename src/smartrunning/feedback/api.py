@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from smartrunning.accounts.policy import this_user
-from smartrunning.feedback import actions
+from smartrunning.feedback import actions, schemas
 from smartrunning.feedback.models import Feeling
 from smartrunning.feedback.schemas import CommentOut, CommentShape, FeedbackOut, FeedbackShape
 from smartrunning.notifications.api import StrictBool
@@ -44,12 +44,12 @@ class CommentIn(Schema):
 def _thread(subject: actions.Subject) -> list[CommentShape]:
     rows = actions.thread(this_user(), subject)
     authors = actions.authors_of(rows)
-    return [actions.comment_shape(row, authors) for row in rows]
+    return [schemas.comment_shape(row, authors) for row in rows]
 
 
 def _posted(subject: actions.Subject, data: dict[str, Any]) -> CommentShape:
     row = actions.add_comment(this_user(), subject, data["body"], private=data["private"])
-    return actions.comment_shape(row, actions.authors_of([row]))
+    return schemas.comment_shape(row, actions.authors_of([row]))
 
 
 @blp.route("/sessions/<int:session_id>/feedback")
@@ -58,7 +58,7 @@ class SessionFeedback(MethodView):
     def get(self, session_id: int) -> FeedbackShape:
         """The runner's RPE, feeling and the session-RPE load of a session."""
         _subject, session = actions.session_subject(this_user(), session_id)
-        return actions.feedback_shape(actions.feedback_of(session.id), session.id)
+        return schemas.feedback_shape(actions.feedback_of(session.id), session.id)
 
     @blp.arguments(FeedbackIn)
     @blp.response(200, FeedbackOut)
@@ -72,7 +72,7 @@ class SessionFeedback(MethodView):
             feeling=data["feeling"],
             comment=data["comment"],
         )
-        return actions.feedback_shape(row, session_id)
+        return schemas.feedback_shape(row, session_id)
 
 
 @blp.route("/sessions/<int:session_id>/comments")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
 from smartrunning.accounts.models import User
-from smartrunning.feedback import actions
+from smartrunning.feedback import actions, schemas
 from smartrunning.feedback.models import Feeling
 from smartrunning.platform.cli_output import emit, json_option
 from smartrunning.platform.db import db
@@ -54,7 +54,7 @@ def rpe_command(
     row = actions.set_session_feedback(
         _user(username), session_id, rpe=rpe, feeling=feeling, comment=comment
     )
-    data = actions.feedback_shape(row, session_id)
+    data = schemas.feedback_shape(row, session_id)
     load = data.srpe_load
     emit(
         data.as_dict(),
@@ -78,7 +78,7 @@ def comments_command(
     subject = _subject(user, session_id, day_id)
     rows = actions.thread(user, subject)
     authors = actions.authors_of(rows)
-    items = [actions.comment_shape(r, authors) for r in rows]
+    items = [schemas.comment_shape(r, authors) for r in rows]
     lines = [
         f"{c.created_at:%Y-%m-%d %H:%M} {c.author}{' (private)' if c.private else ''}: {c.body}"
         for c in items
@@ -109,7 +109,7 @@ def comment_command(
     """Comment on a session or a planned day."""
     user = _user(username)
     row = actions.add_comment(user, _subject(user, session_id, day_id), text, private=private)
-    data = actions.comment_shape(row, actions.authors_of([row]))
+    data = schemas.comment_shape(row, actions.authors_of([row]))
     emit(data.as_dict(), as_json, f"Comment {row.id} posted.")
 
 
