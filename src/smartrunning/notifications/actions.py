@@ -26,7 +26,6 @@ from smartrunning.notifications.models import (
     NotificationSettings,
     OutboxEmail,
 )
-from smartrunning.notifications.schemas import NotificationShape
 from smartrunning.platform import clock, context, display
 from smartrunning.platform.db import db
 from smartrunning.platform.errors import InvalidInput, NotFound
@@ -43,7 +42,6 @@ __all__ = [
     "mark_all_read",
     "mark_read",
     "mark_read_about",
-    "notification_shape",
     "notify",
     "pending_outbox_ids",
     "save_choices",
@@ -385,16 +383,3 @@ def mark_all_read(user_id: int) -> int:
             .values(read_at=clock.now())
         )
     return int(result.rowcount or 0)
-
-
-def notification_shape(row: Notification) -> NotificationShape:
-    """The notification as the API, the CLI and the inbox show it."""
-    return NotificationShape(
-        id=row.id,
-        kind=row.kind.value,
-        title=row.title,
-        body=row.body,
-        link=row.link,
-        created_at=row.created_at,
-        read_at=row.read_at,
-    )

@@ -10,7 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from smartrunning.accounts.policy import this_user
-from smartrunning.notifications import actions
+from smartrunning.notifications import actions, schemas
 from smartrunning.notifications.models import Notification
 from smartrunning.notifications.schemas import KINDS, NotificationOut, NotificationShape
 from smartrunning.platform.pagination import paginate
@@ -77,7 +77,7 @@ class Inbox(MethodView):
             page_size=pagination_parameters.page_size,
             order_by=[Notification.created_at.desc(), Notification.id.desc()],
         )
-        return [actions.notification_shape(r) for r in page.into(pagination_parameters)]
+        return [schemas.notification_shape(r) for r in page.into(pagination_parameters)]
 
 
 @blp.route("/<int:notification_id>/read")
@@ -86,7 +86,7 @@ class ReadOne(MethodView):
     def post(self, notification_id: int) -> NotificationShape:
         """Mark one of the caller's notifications read (another's: 404)."""
         row = actions.mark_read(this_user().id, notification_id)
-        return actions.notification_shape(row)
+        return schemas.notification_shape(row)
 
 
 @blp.route("/read")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
 from smartrunning.accounts.models import User
-from smartrunning.notifications import actions
+from smartrunning.notifications import actions, schemas
 from smartrunning.notifications.models import Notification, NotificationKind
 from smartrunning.platform.cli_output import emit, json_option
 from smartrunning.platform.db import db
@@ -40,7 +40,7 @@ def list_command(username: str, unread: bool, limit: int, as_json: bool) -> None
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     ).scalars()
-    items = [actions.notification_shape(row) for row in rows]
+    items = [schemas.notification_shape(row) for row in rows]
     lines = [
         f"{'*' if n.read_at is None else ' '} {n.id:>6}  {n.created_at:%Y-%m-%d %H:%M}  {n.title}"
         for n in items

@@ -1,6 +1,6 @@
 """A notification as the API, the CLI and the inbox show it (:class:`NotificationShape`).
 
-``notifications.actions.notification_shape`` builds it from the model; the API serialises
+:func:`notification_shape` builds it from the model; the API serialises
 it with :data:`NotificationOut`, derived from the same fields; the CLI prints
 :meth:`~smartrunning.platform.shapes.Shape.as_dict` with ``--json``.
 """
@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final
 
-from smartrunning.notifications.models import NotificationKind
+from smartrunning.notifications.models import Notification, NotificationKind
 from smartrunning.platform.shapes import Shape, doc, schema_of
 
-__all__ = ["KINDS", "NotificationOut", "NotificationShape"]
+__all__ = ["KINDS", "NotificationOut", "NotificationShape", "notification_shape"]
 
 KINDS: Final = [k.value for k in NotificationKind]
 """The kinds of notification, by value."""
@@ -34,3 +34,16 @@ class NotificationShape(Shape):
 
 
 NotificationOut = schema_of(NotificationShape, name="NotificationOut")
+
+
+def notification_shape(row: Notification) -> NotificationShape:
+    """The notification as the API, the CLI and the inbox show it."""
+    return NotificationShape(
+        id=row.id,
+        kind=row.kind.value,
+        title=row.title,
+        body=row.body,
+        link=row.link,
+        created_at=row.created_at,
+        read_at=row.read_at,
+    )
