@@ -22,6 +22,7 @@ from smartrunning.science.plans import (
     plan_start,
 )
 from smartrunning.science.plans.intensity import EASY_RUN_FRACTION, runner_vdot
+from smartrunning.science.plans.limits import MIN_SESSIONS
 from smartrunning.science.response import K_VDOT_PER_LOAD, ResponseParams
 from smartrunning.science.zones import HRZoneModel
 from tests.core.plan_inputs import DISTANCES, default_library, default_schema
@@ -167,7 +168,7 @@ def random_runner(rng: random.Random) -> GridRunner:
     history = rng.choice(["history", "history", "tired", "fresh", "stated", "none"])
     weekly_h = round(rng.uniform(0.3, 12.0) * cs / 4.0, 2)
     weeks = rng.choice([None, rng.randint(1, 30)])
-    sessions = rng.choice([None, None, None, rng.randint(max(1, n - 2), n)])
+    sessions = rng.choice([None, None, None, rng.randint(max(MIN_SESSIONS, n - 2), n)])
     race_km = None
     if rng.random() < 0.3:
         race_km = round(DISTANCES[schema] / 1000.0 * rng.uniform(0.6, 1.5), 2)

@@ -13,6 +13,7 @@ from smartrunning.science.plans import (
     PatternSlot,
     PlanSchema,
 )
+from smartrunning.science.plans.limits import MIN_SESSIONS
 from tests.core.plan_grid import GridRunner
 from tests.core.plan_inputs import DISTANCES
 
@@ -118,7 +119,7 @@ def grid_runners(
         weekly_h=max(draw(st.floats(0.3, 12.0)) * cs / 4.0, least_weekly_h),
         weeks=plan_weeks,
         sessions=draw(
-            st.none() | st.integers(max(1, len(days) - 2), len(days))
+            st.none() | st.integers(max(MIN_SESSIONS, len(days) - 2), len(days))
             if fewer_sessions
             else st.none()
         ),

@@ -30,7 +30,7 @@ from smartrunning.science.plans import (
     generate_plan,
     plan_start,
 )
-from smartrunning.science.plans.limits import taper_over_limits
+from smartrunning.science.plans.limits import MIN_SESSIONS, taper_over_limits
 from smartrunning.science.plans.paces import HILLS_NOTE
 from smartrunning.science.plans.taper import TaperSpec, taper_weeks
 from smartrunning.science.plans.targets import PACE_TOLERANCE
@@ -113,7 +113,7 @@ def plan_inputs(draw: st.DrawFn) -> PlanInputs:
     name = draw(st.sampled_from(DEFAULTS))
     schema = draw(st.just(default_schema(name)) | random_schema())
     race = draw(st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)))
-    days = draw(st.sets(st.integers(0, 6), min_size=1))
+    days = draw(st.sets(st.integers(0, 6), min_size=MIN_SESSIONS))
     cs = draw(st.none() | st.floats(2.5, 5.5))
     ctl = draw(st.floats(0.0, 120.0))
     library = default_library()
@@ -130,7 +130,7 @@ def plan_inputs(draw: st.DrawFn) -> PlanInputs:
         race_distance_m=DISTANCES[name],
         training_days=frozenset(days),
         long_run_day=draw(st.sampled_from(sorted(days))),
-        sessions_per_week=draw(st.integers(1, 7)),
+        sessions_per_week=draw(st.integers(MIN_SESSIONS, 7)),
         start_state=steady_state(ctl, draw(st.floats(0.0, 1.5)) * ctl),
         parameters=params,
         library=library,
@@ -490,11 +490,11 @@ def test_back_to_back_training_days_downgrade_hard_sessions() -> None:
     assert WarningCode.FEW_TRAINING_DAYS not in {w.code for w in plan.warnings}
     hard = [d.date for d in plan.days if d.hard]
     assert all((b - a).days >= 2 for a, b in itertools.pairwise(hard))
-    two = generate_plan(inputs(training_days=frozenset({2, 6}), sessions_per_week=2))
-    assert any(
-        w.code is WarningCode.FEW_TRAINING_DAYS and "marathon-pace" in w.message
-        for w in two.warnings
-    )
+    # Fewer than 3 runs a week is refused (limits.MIN_SESSIONS): the long run would be
+    # most of the week.
+    for days, sessions in (({2, 6}, 2), ({2, 4, 6}, 2), ({6}, 1)):
+        with pytest.raises(ValueError, match="at least 3 training days and 3 runs a week"):
+            generate_plan(inputs(training_days=frozenset(days), sessions_per_week=sessions))
 
 
 def test_inputs_are_checked() -> None:

@@ -14,7 +14,8 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
 2. Each block's week (``week``): sessions on training days, the long run on the long-run
    day, at most ``week.quality_limit`` quality sessions, never on consecutive days nor
    the day before the long run; a day's target load is its weight × the week's load.
-   The session on race day gives way to the race. The first week starts high enough to
+   The session on race day gives way to the race. At least ``limits.MIN_SESSIONS`` (3)
+   runs a week, or the plan is refused. The first week starts high enough to
    hold its sessions at their shortest, and no week asks more than its sessions carry at
    their longest (``days.session_floor`` / ``session_capacity``, ``layout``).
 3. Across weeks (``days``) hard days are kept apart too, and the day before each long run
@@ -86,6 +87,7 @@ from smartrunning.science.plans.limits import (
     EASY_KINDS,
     LONG_SHARE,
     MAX_DISTANCE_GROWTH,
+    MIN_SESSIONS,
     PASSES,
     QUALITY_KINDS,
     SessionLimits,
@@ -804,6 +806,11 @@ def _weeks(
 def generate_plan(inputs: PlanInputs) -> Plan:
     """A plan from ``inputs`` to race day (see the module doc for the rules)."""
     template = inputs.schema
+    if min(len(inputs.training_days), inputs.sessions_per_week) < MIN_SESSIONS:
+        raise ValueError(
+            f"A plan needs at least {MIN_SESSIONS} training days and {MIN_SESSIONS} runs a "
+            "week: with fewer, the long run alone would be most of the week's running."
+        )
     weeks = inputs.weeks if inputs.weeks is not None else template.total_weeks
     start = plan_start(inputs.race_date, weeks)
     out = WarningLog()

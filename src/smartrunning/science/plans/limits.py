@@ -79,6 +79,7 @@ __all__ = [
     "MAX_DISTANCE_GROWTH",
     "MIN_REP_M",
     "MIN_REP_S",
+    "MIN_SESSIONS",
     "QUALITY_KINDS",
     "QUALITY_MIN_S",
     "SessionLimits",
@@ -94,6 +95,11 @@ __all__ = [
 
 LONG_SHARE: Final = 0.30
 """The long run's largest share of the week's distance (Daniels)."""
+MIN_SESSIONS: Final = 3
+"""The fewest running sessions a week a plan is made for (``generate_plan`` refuses fewer).
+Daniels' Running Formula plans assume at least 3 running days a week, and with fewer the
+long run cannot stay within ``LONG_SHARE`` of the week (1 session: the long run is the
+whole week; 2: at least half of it), so the limits above cannot hold."""
 EASY_KINDS: Final = frozenset({"easy", "recovery"})
 """Kinds that take the load other sessions give up."""
 PASSES: Final = 8
