@@ -43,6 +43,13 @@ M; the strides of a ``strides`` session (≥ 1.15 × CS) are R; the repetitions 
 speed; rTSS scores normalised graded speed), so the planned load is that of running at
 I, and they are run by effort, not pace: their targets (``targets.step_targets``) have
 no pace, and say so (``HILL_EFFORT``).
+Easy running (every step written at or below ``intensity.EASY_RUN_FRACTION`` × CS outside
+the intended parts: easy and long runs, a session's easy part) is never faster than the
+fast end of Daniels' E band (``intensity.EASY_SHARE``, 74 % of VDOT) at the runner's VDOT:
+0.79 × CS is inside the band at the CS model's VDOT, but a runner whose races give a VDOT
+about 6 % below the CS model's would run it at marathon intensity (issue #15, the plan
+grid). Such steps are slowed to the band's fast end (``easy_fraction``): the slower of
+0.79 × CS and Daniels' E for the VDOT the plan uses.
 Race-pace sessions follow the predicted race (``generate.with_race_pace``); progression
 runs (easy building to about marathon effort) and parts given their own pace or
 heart-rate target keep theirs.
@@ -62,7 +69,12 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Final
 
-from smartrunning.science.plans.intensity import Intensity, speed_at_share
+from smartrunning.science.plans.intensity import (
+    EASY_RUN_FRACTION,
+    EASY_SHARE,
+    Intensity,
+    speed_at_share,
+)
 from smartrunning.science.predictions import vdot_time_s
 from smartrunning.science.workouts import Intervals, Steady, Step, Workout
 
@@ -76,6 +88,7 @@ __all__ = [
     "R_FASTER_THAN_I_S_PER_400M",
     "TRAINING_SHARE",
     "by_effort",
+    "easy_fraction",
     "intended_intensity",
     "no_heart_rate",
     "training_speed_mps",
@@ -151,18 +164,25 @@ def no_heart_rate(kind: str | None, on_s: float) -> bool:
     return kind == "strides" or (kind == HILLS_KIND and on_s < HILL_HR_MIN_S)
 
 
+def easy_fraction(fraction: float, cs_mps: float, level: float) -> float:
+    """Easy running written at ``fraction`` × CS, no faster than the fast end of Daniels'
+    E band at VDOT ``level`` (module doc), as a fraction of ``cs_mps``."""
+    return min(fraction, speed_at_share(EASY_SHARE[1], level) / cs_mps)
+
+
 def with_training_paces(workout: Workout, cs_mps: float, level: float) -> Workout:
     """``workout`` with its intended parts (``intended_intensity``) at Daniels' pace for
-    VDOT ``level``, as fractions of ``cs_mps``; the rest unchanged."""
+    VDOT ``level`` and its easy running within Daniels' E (``easy_fraction``), as
+    fractions of ``cs_mps``; the rest unchanged."""
     kind = workout.kind
-    if kind not in INTENDED:
-        return workout
     steps: list[Step] = []
     for step in workout.steps:
         if isinstance(step, Steady) and step.target is None:
             intent = intended_intensity(kind, step.intensity)
             if intent is not None:
                 step = replace(step, intensity=training_speed_mps(intent, level) / cs_mps)
+            elif step.intensity <= EASY_RUN_FRACTION + 1e-9:
+                step = replace(step, intensity=easy_fraction(step.intensity, cs_mps, level))
         elif (
             isinstance(step, Intervals) and step.on_target is None and step.on_intensity_end is None
         ):
@@ -170,4 +190,6 @@ def with_training_paces(workout: Workout, cs_mps: float, level: float) -> Workou
             if intent is not None:
                 step = replace(step, on_intensity=training_speed_mps(intent, level) / cs_mps)
         steps.append(step)
+    if tuple(steps) == workout.steps:
+        return workout
     return replace(workout, steps=tuple(steps))
