@@ -24,6 +24,14 @@ below ``PlanLimits.race_form_low`` (never negative), the depth is raised in step
 the first that reaches it is kept, else the one with the best form (the projection then
 warns, and the choice of a longer taper, which the search makes when one reaches it,
 is the remedy). Only the taper's own weeks change.
+
+**Too short to be fresh.** Form is linear in the loads, so from no fitness (CTL 0) its sign
+on race day depends only on the plan's shape, not its size: a 3-week plan from zero (a
+peak week, then two taper weeks at most 60 % below it, every session at least 10 min and
+80 % of them kept) leaves form below zero whatever the loads (−1.7 for a 5 km, −2.4 for
+a half, in the plan grid). Where no taper the search and the fit try reaches zero, the
+taper's days say so to the coach (``too_short_note``: "too short to be fresh on race
+day: form −1.7 ..."), beside the projection's warning (``WarningCode.RACE_FORM_LOW``).
 """
 
 from __future__ import annotations
@@ -41,9 +49,10 @@ from smartrunning.science.plans.layout import (
     block_weeks,
     start_load,
 )
+from smartrunning.science.plans.limits import EASY_KINDS
 from smartrunning.science.plans.model import PlanInputs, PlannedDay
 from smartrunning.science.plans.project import eve_ctl, project
-from smartrunning.science.plans.schema import PlanSchema
+from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
 from smartrunning.science.plans.taper import (
     BOSQUET_VOLUME,
     PEAK_GAPS,
@@ -55,13 +64,26 @@ from smartrunning.science.plans.taper import (
 )
 from smartrunning.science.plans.week import Session
 
-__all__ = ["fit_taper_volume", "plan_taper_choice", "week_reductions", "with_taper"]
+__all__ = [
+    "TOO_SHORT",
+    "fit_taper_volume",
+    "plan_taper_choice",
+    "too_short_note",
+    "week_reductions",
+    "with_taper",
+]
 
 DEPTH_STEP: Final = 0.025
 """Depth raised in steps of 2.5 points when form is short."""
 SPREADS: Final = (0.35, 0.5)
 """Then the reduction moved toward the race week."""
 FIT_ROUNDS: Final = 5
+FACTOR_MAX: Final = 100.0
+"""The most a taper week's sessions are scaled from their loads after the limits."""
+TOO_SHORT: Final = "too short to be fresh"
+"""How the note on a taper that cannot bring race-day form to zero begins."""
+REFILL_ROUNDS: Final = 3
+"""Rounds of limits and refill of a taper week (``_fit_week``)."""
 FIT_TOLERANCE: Final = 0.01
 """A taper week's distance is fitted to within 1 % of its target (or as close as its
 sessions' lengths allow)."""
@@ -184,10 +206,12 @@ def _fit_week(
 ) -> None:
     """The week's days (``indexes``) scaled together from their ``base`` loads until their
     distance is ``target_m``, then brought within the per-session limits and the distance
-    a quality session gave up put back into the others (in place)."""
+    a session gave up put back into the days the limits left alone and the easy runs, up
+    to ``REFILL_ROUNDS`` times, the limits applied last (in place)."""
 
     def rounds(scaled: Sequence[int], factor: float) -> None:
         fixed = _distance(days, [k for k in indexes if k not in scaled])
+        last = 0.0
         for _ in range(FIT_ROUNDS):
             for k in scaled:
                 days[k] = replan(k, base[k] * factor)
@@ -195,20 +219,43 @@ def _fit_week(
             moving = now - fixed
             if moving <= 0 or abs(now - target_m) <= FIT_TOLERANCE * target_m:
                 return
-            factor = min(max(factor * max(target_m - fixed, 0.0) / moving, 0.05), 5.0)
+            if moving <= last * (1.0 + FIT_TOLERANCE) and factor > 1.0 and now < target_m:
+                return  # the sessions are at their longest: more load runs no further
+            last = moving
+            # Each round moves the factor by at most 5 × either way, relative to the last:
+            # a week the limits collapsed starts from tiny base loads and needs more.
+            factor *= min(max(max(target_m - fixed, 0.0) / moving, 0.2), 5.0)
+            factor = min(factor, FACTOR_MAX)
 
     now = _distance(days, indexes)
     if now <= 0 or target_m <= 0:
         return
     rounds(indexes, target_m / now)
-    before = {k: days[k] for k in indexes}
+    for _ in range(REFILL_ROUNDS):
+        before = {k: days[k] for k in indexes}
+        limit(days, indexes)
+        changed = [k for k in indexes if days[k] is not before[k]]
+        short = abs(_distance(days, indexes) - target_m) > FIT_TOLERANCE * target_m
+        if not changed and not short:
+            return
+        # The distance the limits took goes to the days they left alone and to easy runs
+        # (a quality session the limits made an easy run too): each limit is a share of the
+        # week's distance, so a week refilled only from untouched days can shrink round
+        # after round (two sessions and the race: long run ≤ 30 %, the other's marathon
+        # pace ≤ 20 %), far below its aim.
+        free = [
+            k
+            for k in indexes
+            if k not in changed
+            or (days[k].kind in EASY_KINDS and not days[k].hard and days[k].slot != LONG_SLOT)
+        ]
+        if not free:
+            return
+        share = sum(base[k] for k in free) or 1.0
+        rounds(free, sum(days[k].load for k in free) / share)
+    # A refill grows the sessions a limit left alone, a quality session among them past
+    # its share of the week: the limits have the last word.
     limit(days, indexes)
-    changed = [k for k in indexes if days[k] is not before[k]]
-    if changed:
-        free = [k for k in indexes if k not in changed]
-        if free:
-            share = sum(base[k] for k in free) or 1.0
-            rounds(free, sum(days[k].load for k in free) / share)
 
 
 def fit_taper_volume(
@@ -272,19 +319,45 @@ def fit_taper_volume(
         step -= DEPTH_STEP
     trials.append((low, TAPER_SPREAD))
 
-    def inside(candidate: list[PlannedDay]) -> bool:
-        """Whether the taper as laid out is within Bosquet's range of the peak's distance."""
+    def outside(candidate: list[PlannedDay]) -> float:
+        """How far the taper as laid out lies outside Bosquet's range of the peak's
+        distance, to the whole percent (0: inside)."""
         done = [sum(candidate[k].distance_m for k in week) for week in by_week]
-        mean = 1.0 - sum(done) / len(done) / peak_m
-        return BOSQUET_VOLUME[0] <= round(mean, 2) <= BOSQUET_VOLUME[1]
+        mean = round(1.0 - sum(done) / len(done) / peak_m, 2)
+        return round(max(BOSQUET_VOLUME[0] - mean, mean - BOSQUET_VOLUME[1], 0.0), 2)
 
-    best: tuple[tuple[bool, float], list[PlannedDay]] | None = None
+    # None inside the range with form enough: the nearest the range, then the best form
+    # (a week whose sessions are at their caps cannot reach its aim; the deepest of such
+    # trials, best for form, would lie furthest outside).
+    best: tuple[tuple[bool, float, float], list[PlannedDay]] | None = None
     for mean, spread in trials:
         candidate = shaped(mean, spread)
-        score = (inside(candidate), form_margin(candidate))
-        if score[0] and score[1] >= 0:
+        off = outside(candidate)
+        score = (off == 0.0, -off, form_margin(candidate))
+        if score[0] and score[2] >= 0:
             return candidate
         if best is None or score > best[0]:
             best = (score, candidate)
     assert best is not None
-    return best[1]
+    chosen = best[1]
+    sessions = [(d.date, d.load) for d in (*chosen, race)]
+    form = project(
+        start, weeks, sessions, inputs.start_state, inputs.history_params, inputs.limits
+    ).race_day_form
+    if form < 0:
+        # No taper within Bosquet's range leaves the runner fresh: say so to the coach.
+        note = too_short_note(form)
+        for week in by_week:
+            for k in week:
+                chosen[k] = replace(chosen[k], notes=(*chosen[k].notes, note))
+    return chosen
+
+
+def too_short_note(form: float) -> str:
+    """The coach's note on a taper that cannot bring race-day form to zero (module doc)."""
+    low, high = BOSQUET_VOLUME
+    return (
+        f"{TOO_SHORT} on race day: form {form:+.1f} with the taper {low:.0%}–{high:.0%} "
+        "below the peak week (Bosquet 2007); a longer plan, or more fitness at its start, "
+        "lets the runner arrive fresh"
+    )
