@@ -5,9 +5,12 @@ every other limit ``plan_checks.limit_breaks`` checks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from smartrunning.science.plans import generate_plan
+from smartrunning.science.plans.limits import taper_over_limits
 from smartrunning.science.plans.model import WarningCode
 from smartrunning.science.plans.race_week import TOO_SHORT, too_short_note
 from smartrunning.science.plans.taper import BOSQUET_VOLUME
@@ -72,3 +75,13 @@ def test_a_three_week_plan_from_no_history_says_it_is_too_short_to_be_fresh(name
     for day in taper_days:  # the fit's form, before the last touches: negative too
         assert any(n.startswith(f"{TOO_SHORT} on race day: form -") for n in day.why), day.why
     assert WarningCode.RACE_FORM_LOW in {w.code for w in plan.warnings}
+    # The limit's stated exception: said, so not a break; unsaid, it is one.
+    assert not limit_breaks(plan, inputs), limit_breaks(plan, inputs)
+    unsaid = replace(
+        plan,
+        days=tuple(
+            replace(d, why=tuple(w for w in d.why if not w.startswith(TOO_SHORT)))
+            for d in plan.days
+        ),
+    )
+    assert any("race-day form" in b for b in taper_over_limits(unsaid))

@@ -33,7 +33,14 @@ meta-analysis of tapers: volume −41 to −60 % best, intensity kept, frequency
   take the place of a quality session too small to be one, below);
 - frequency kept: each taper week has at least round(0.8 × n) sessions, the race
   counted, n the peak week's;
-- race-day form (TSB, ``Plan.race_day_form``) not negative.
+- race-day form (TSB, ``Plan.race_day_form``) not negative, except in a plan too short
+  to be fresh, which says so: from no fitness (CTL 0) form is linear in the loads, so
+  its sign on race day depends only on the plan's shape; three weeks (a peak week, then
+  two taper weeks at most 60 % below it, sessions of 10 min at least, 80 % of them kept)
+  leave it below zero whatever the loads (−1.7 for a 5 km, −2.4 for a half in the plan
+  grid). Such a plan keeps Bosquet's range and its taper days tell the coach
+  (``TOO_SHORT_TO_BE_FRESH``, ``race_week.too_short_note``) beside the projection's
+  warning (``WarningCode.RACE_FORM_LOW``); a negative form without it is a break.
 
 A quality session worth running (``quality_shortfall``, for hard sessions of the
 ``QUALITY_KINDS``; our rule, after a coach's review
@@ -82,6 +89,7 @@ __all__ = [
     "MIN_SESSIONS",
     "QUALITY_KINDS",
     "QUALITY_MIN_S",
+    "TOO_SHORT_TO_BE_FRESH",
     "SessionLimits",
     "distance_cap",
     "distance_growth_over_limits",
@@ -117,6 +125,9 @@ MIN_REP_S: Final = 30.0
 MAX_DISTANCE_GROWTH: Final = 0.10
 """A week's distance is at most 10 % above the larger of the two weeks before it (module
 doc: the 10 % rule; Nielsen et al., JOSPT 2014; SCIENCE.md "Volume")."""
+TOO_SHORT_TO_BE_FRESH: Final = "too short to be fresh"
+"""How a taper day's note to the coach begins when no taper within the limits brings
+race-day form to zero (module doc: the exception to form ≥ 0)."""
 TAPER_FREQUENCY: Final = 0.8
 """A taper week keeps at least 80 % of the peak week's sessions (Bosquet 2007)."""
 
@@ -222,9 +233,15 @@ def taper_over_limits(plan: Plan) -> list[str]:
     """What of the taper's limits (module doc; Bosquet et al. 2007) ``plan`` breaks, in
     words (empty: none)."""
     out: list[str] = []
-    if plan.race_day_form < 0:
-        out.append(f"race-day form {plan.race_day_form:+.1f} is negative")
     taper = [w for w in plan.weeks if w.block_kind == "taper"]
+    told = any(
+        why.startswith(TOO_SHORT_TO_BE_FRESH)
+        for d in plan.days
+        if d.week in {w.index for w in taper}
+        for why in d.why
+    )
+    if plan.race_day_form < 0 and not told:
+        out.append(f"race-day form {plan.race_day_form:+.1f} is negative")
     body = [w for w in plan.weeks if w.block_kind != "taper"]
     if not taper or not body:
         return out

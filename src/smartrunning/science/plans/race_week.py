@@ -49,7 +49,7 @@ from smartrunning.science.plans.layout import (
     block_weeks,
     start_load,
 )
-from smartrunning.science.plans.limits import EASY_KINDS
+from smartrunning.science.plans.limits import EASY_KINDS, TOO_SHORT_TO_BE_FRESH
 from smartrunning.science.plans.model import PlanInputs, PlannedDay
 from smartrunning.science.plans.project import eve_ctl, project
 from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
@@ -80,7 +80,7 @@ SPREADS: Final = (0.35, 0.5)
 FIT_ROUNDS: Final = 5
 FACTOR_MAX: Final = 100.0
 """The most a taper week's sessions are scaled from their loads after the limits."""
-TOO_SHORT: Final = "too short to be fresh"
+TOO_SHORT: Final = TOO_SHORT_TO_BE_FRESH
 """How the note on a taper that cannot bring race-day form to zero begins."""
 REFILL_ROUNDS: Final = 3
 """Rounds of limits and refill of a taper week (``_fit_week``)."""
