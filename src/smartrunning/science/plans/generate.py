@@ -526,19 +526,22 @@ def _limit_week(
         if taper:
             extra = 0.0
         if extra > 0 and easy:
-            loads = [days[i].load for i in easy]
+            # Shared out on top of the days' targets, not their planned loads: a session
+            # held at its shortest plans above its target, and adding to that would move
+            # more than the limits took off.
+            loads = [days[i].target_load for i in easy]
             room = [
                 max(
                     nominal_load(
                         days[i].kind, min(duration_bounds(days[i].kind, tag)[1], longest_s)
                     )
-                    - days[i].load,
+                    - days[i].target_load,
                     0.0,
                 )
                 for i in easy
             ]
             for i, load in zip(easy, share_out(loads, room, extra), strict=True):
-                if load > days[i].load + 1e-6:
+                if load > days[i].target_load + 1e-6:
                     before = days[i].load
                     days[i] = plan(contexts[i], load, None, True)
                     given += days[i].load - before
