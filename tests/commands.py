@@ -5,6 +5,7 @@ process, with an environment for a test's own instance and database.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -52,3 +53,18 @@ def run_process(env: dict[str, str], *args: str, cwd: Path) -> subprocess.Comple
         timeout=120,
         check=False,
     )
+
+
+def cli_with_runner(
+    tmp_path: Path, database_url: str | None, instance: str = "instance"
+) -> tuple[dict[str, str], str]:
+    """A test's own instance (``tmp_path / instance``), initialised, with one runner,
+    Rita: the command's environment and her id, as text for the command line."""
+    env = cli_env(tmp_path / instance, database_url)
+    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
+    made = run_cli(
+        env, "runner", "create", "--name", "Rita", "--birth-date", "1990-04-02", "--sex", "f",
+        "--json", cwd=tmp_path,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    return env, str(json.loads(made.stdout)["id"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.commands import cli_env, run_cli
+from tests.commands import cli_with_runner, run_cli
 from tests.database import TestDatabase
 from tests.helpers import (
     PLAN_RACE_DATE,
@@ -102,13 +101,7 @@ def test_history_command_refuses_unbounded_ranges(
     tmp_path: Path, test_database: TestDatabase
 ) -> None:
     url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
-    env = cli_env(tmp_path / "instance", url)
-    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
-    made = run_cli(
-        env, "runner", "create", "--name", "Rita", "--birth-date", "1990-04-02", "--sex", "f",
-        "--json", cwd=tmp_path,
-    )  # fmt: skip
-    runner = str(json.loads(made.stdout)["id"])
+    env, runner = cli_with_runner(tmp_path, url)
     result = run_cli(env, "history", "--runner", runner, "--to", "9999-12-31", cwd=tmp_path)
     assert result.exit_code == 1
     assert "to must be on or before" in result.output

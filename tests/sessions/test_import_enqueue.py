@@ -35,7 +35,7 @@ from smartrunning.sessions import cli_imports as import_cli
 from smartrunning.sessions import import_recovery, uploads
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import ImportFile, ImportJob, JobStatus, TrainingSession
-from tests.commands import cli_env, run_cli
+from tests.commands import cli_with_runner, run_cli
 from tests.database import TestDatabase
 from tests.helpers import csrf_token, login, make_runner, make_world, post_form
 from tests.sessions.sessiondata import LOCAL_FIT_DIR, run_bytes
@@ -238,14 +238,8 @@ def cli(tmp_path: Path, database_url: str) -> dict[str, str]:
     """The ``smartrunning`` command's environment: its own instance (SQLite queue) on the
     test's database, and a runner."""
     url = None if database_url.startswith("sqlite") else database_url
-    env = cli_env(tmp_path / "cli", url)
-    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
-    runner = run_cli(
-        env, "runner", "create", "--name", "Rita", "--birth-date", "1990-04-02", "--sex", "f",
-        "--json", cwd=tmp_path,
-    )  # fmt: skip
-    assert runner.exit_code == 0, runner.stderr
-    env["RUNNER_ID"] = str(json.loads(runner.stdout)["id"])
+    env, runner_id = cli_with_runner(tmp_path, url, instance="cli")
+    env["RUNNER_ID"] = runner_id
     return env
 
 

@@ -18,7 +18,7 @@ from smartrunning.platform.db import db
 from smartrunning.platform.models import Blob
 from smartrunning.sessions import jobs as import_jobs
 from smartrunning.sessions.models import ImportFile, TrainingSession
-from tests.commands import cli_env, run_cli
+from tests.commands import cli_with_runner, run_cli
 from tests.database import TestDatabase
 from tests.helpers import login, make_runner, make_world, post_form
 from tests.sessions.sessiondata import by_name, gz, gzip_bomb, import_inline, run_bytes, zip_bytes
@@ -161,13 +161,7 @@ def test_a_zip_entry_that_is_no_fit_file_is_refused_without_keeping_it(app: Flas
 
 def test_a_folder_import_takes_fit_gz_files(tmp_path: Path, test_database: TestDatabase) -> None:
     url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
-    env = cli_env(tmp_path / "instance", url)
-    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
-    created = run_cli(
-        env, "runner", "create", "--name", "Rita", "--birth-date", "1990-04-02", "--sex", "f",
-        "--json", cwd=tmp_path,
-    )  # fmt: skip
-    runner_id = str(json.loads(created.stdout)["id"])
+    env, runner_id = cli_with_runner(tmp_path, url)
     folder = tmp_path / "strava" / "activities"
     folder.mkdir(parents=True)
     (folder / "101.fit.gz").write_bytes(gz(run_bytes(0)))

@@ -14,7 +14,7 @@ from flask import Flask
 from smartrunning.athletes.models import PersonalBest
 from smartrunning.platform.db import db
 from smartrunning.sessions.models import HistoryDay, TrainingSession
-from tests.commands import cli_env, run_cli
+from tests.commands import cli_with_runner, run_cli
 from tests.database import TestDatabase
 from tests.helpers import WRITTEN_ON, csrf_token, login, make_runner, make_world, post_form
 from tests.sessions.sessiondata import (
@@ -203,13 +203,7 @@ def test_confirm_over_the_api_and_its_bad_inputs(app: Flask) -> None:
 
 def test_confirm_from_the_command_line(tmp_path: Path, test_database: TestDatabase) -> None:
     url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
-    env = cli_env(tmp_path / "instance", url)
-    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
-    created = run_cli(
-        env, "runner", "create", "--name", "Rita", "--birth-date", "1990-04-02", "--sex", "f",
-        "--json", cwd=tmp_path,
-    )  # fmt: skip
-    runner_id = str(json.loads(created.stdout)["id"])
+    env, runner_id = cli_with_runner(tmp_path, url)
     path = tmp_path / "rocket.fit"
     path.write_bytes(fast_run_bytes(0))
     imported = run_cli(

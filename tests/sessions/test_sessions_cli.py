@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from smartrunning.sessions import cli_imports as import_cli
-from tests.commands import cli_env, run_cli
+from tests.commands import cli_with_runner, run_cli
 from tests.database import TestDatabase
 from tests.sessions.sessiondata import LOCAL_FIT_DIR, run_bytes, zip_bytes
 
@@ -18,14 +18,8 @@ pytestmark = pytest.mark.usefixtures("test_database")
 @pytest.fixture
 def env(tmp_path: Path, test_database: TestDatabase) -> dict[str, str]:
     url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
-    env = cli_env(tmp_path / "instance", url)
-    assert run_cli(env, "init", cwd=tmp_path).exit_code == 0
-    runner = run_cli(
-        env, "runner", "create", "--name", "Rita", "--birth-date", "1990-04-02", "--sex", "f",
-        "--json", cwd=tmp_path,
-    )  # fmt: skip
-    assert runner.exit_code == 0, runner.stderr
-    env["RUNNER_ID"] = str(json.loads(runner.stdout)["id"])
+    env, runner_id = cli_with_runner(tmp_path, url)
+    env["RUNNER_ID"] = runner_id
     return env
 
 
