@@ -108,7 +108,7 @@ def test_the_generator_caps_weekly_distance_growth(monkeypatch: pytest.MonkeyPat
     assert capped
     assert not limit_breaks(plan, given)
     # Without the cap (the generator's step skipped) the same runner's week grows by more.
-    monkeypatch.setattr(generate, "_cap_distance_growth", lambda *args: None)
+    monkeypatch.setattr(generate, "cap_distance_growth", lambda *args: None)
     uncapped = generate_plan(given)
     assert _largest_growth([w.distance_m for w in uncapped.weeks]) > 0.12
 

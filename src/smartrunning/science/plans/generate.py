@@ -22,24 +22,24 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
    becomes a recovery run. Kinds the library lacks become easy runs.
 4. Each week's load is shared out so every session can be scaled to its target within
    its sensible length (``days.share_week_loads``).
-6. Each day's workout (``scaling``): chosen by kind (or name) and scaled to the target
+6. Each day's workout (``day_plan``, ``scaling``): chosen by kind (or name) and scaled to the target
    load at the day's CS within its kind's duration bounds, the planned load being the
    rTSS of its planned stream (``load.planned_rtss``, as completed sessions are scored);
    race-pace steps at the runner's predicted race speed on that day
    (``intensity.race_speed``); its name says what it holds (``scaling.content_name``);
    targets from the parameters valid that day (``targets``). A day more than 5 % off its
    target says why in its notes; more than 10 % raises ``LOAD_CLIPPED``.
-7. Each week within Daniels' limits (``limits``): time at intensity per session and the
+7. Each week within Daniels' limits (``week_limits``, ``limits``): time at intensity per session and the
    long run's share, the load taken off moved into easy running. These limits depend on
    the week's distance, so a CS version starting mid-week changes that week's days.
    Then each week before the taper, in order, within ``limits.MAX_DISTANCE_GROWTH``
    (10 %) of the larger of the two weeks before it in distance: a week above it has all
    its sessions scaled down together (intensity kept) and brought within the limits
-   again, no load moved (``_cap_distance_growth``).
+   again, no load moved (``cap_distance_growth``).
    A quality session left holding less than a session worth running
    (``limits.quality_shortfall``: 5 min of work, repetitions of 200 m or 30 s) becomes an
    easy run with 4–6 strides of 20 s of the same distance (``STRIDES``), after the taper
-   is fitted too (``_with_strides``).
+   is fitted too (``week_limits``).
 8. The taper's weeks scaled to their distance (41–60 % below the peak week's, intensity
    and sessions kept) with race-day form at least acceptable (``race_week``).
    The race as a distance step at the predicted race pace (free running without a CS).
@@ -53,14 +53,18 @@ Deterministic: the same inputs give an equal ``Plan``; nothing reads a clock or 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Final
 
 from smartrunning.science.load import planned_rtss
+from smartrunning.science.plans.day_plan import (
+    TAPER_SHORTEST_S,
+    DayContext,
+    generated_easy,
+    plan_day,
+)
 from smartrunning.science.plans.days import (
     Draft,
     WarningLog,
@@ -73,8 +77,7 @@ from smartrunning.science.plans.days import (
     share_week_loads,
     week_ranges,
 )
-from smartrunning.science.plans.intensity import EASY_RUN_FRACTION, RaceSpeed, race_speed
-from smartrunning.science.plans.kinds import duration_bounds, nominal_load
+from smartrunning.science.plans.intensity import race_speed
 from smartrunning.science.plans.layout import (
     WEEK_DAYS,
     WeekOutline,
@@ -84,19 +87,7 @@ from smartrunning.science.plans.layout import (
     week_loads,
 )
 from smartrunning.science.plans.limits import (
-    EASY_KINDS,
-    LONG_SHARE,
-    MAX_DISTANCE_GROWTH,
     MIN_SESSIONS,
-    PASSES,
-    QUALITY_KINDS,
-    SessionLimits,
-    distance_cap,
-    largest_within,
-    over_limits,
-    quality_shortfall,
-    session_limits,
-    share_out,
 )
 from smartrunning.science.plans.model import (
     Plan,
@@ -105,40 +96,32 @@ from smartrunning.science.plans.model import (
     PlanWeek,
     WarningCode,
 )
-from smartrunning.science.plans.paces import HILLS_KIND, HILLS_NOTE, with_training_paces
 from smartrunning.science.plans.project import project
 from smartrunning.science.plans.race_week import (
     fit_taper_volume,
     plan_taper_choice,
     with_taper,
 )
-from smartrunning.science.plans.scaling import Library, content_name, length_text, scale_workout
-from smartrunning.science.plans.schema import LONG_SLOT, PlanSchema
+from smartrunning.science.plans.scaling import Library, length_text
+from smartrunning.science.plans.schema import PlanSchema
 from smartrunning.science.plans.taper import peak_outlines
-from smartrunning.science.plans.targets import DayParameters, step_targets
+from smartrunning.science.plans.targets import step_targets
 from smartrunning.science.plans.week import EASY_KIND
+from smartrunning.science.plans.week_limits import (
+    cap_distance_growth,
+    limit_week,
+    strides_for_small_sessions,
+)
 from smartrunning.science.plans.words import runner_notes
-from smartrunning.science.workouts import Extent, Free, Intervals, Ramp, Steady, Step, Workout
+from smartrunning.science.workouts import Extent, Free, Steady, Workout
 
 __all__ = ["RACE_KIND", "generate_plan"]
 
 RACE_SLOT: Final = "race"
 RACE_KIND: Final = "race"
 """The kind of the race day's session."""
-GENERATED_EASY_INTENSITY: Final = EASY_RUN_FRACTION
-"""Intensity of the easy run made up when the library has none (Daniels' easy running,
-``intensity.EASY_RUN_FRACTION``)."""
-GENERATED_EASY_BOUNDS_S: Final = (900.0, 3 * 3600.0)
-OFF_TARGET_NOTE: Final = 0.05
-"""Note on a day whose planned load is further than this fraction from its target."""
 CLIPPED_WARNING: Final = 0.10
 """Warn about days whose planned load is further than this fraction from their target."""
-LOAD_TOLERANCE: Final = 0.005
-"""Planned load (rTSS of the planned stream) is rescaled until this close to its target."""
-RACE_PACE_KIND: Final = "race-pace"
-RACE_PACE_SHARE: Final = 0.97
-"""A race-pace workout's steps within this fraction of its fastest work step are its
-race-pace steps (the rest are warm-up, recoveries and cool-down)."""
 
 
 def _check_weeks(schema: PlanSchema, weeks: int, lengths: tuple[int, ...], out: WarningLog) -> None:
@@ -194,14 +177,6 @@ def _check_start(inputs: PlanInputs, first: float, capacity: float, out: Warning
         )
 
 
-def _generated_easy(target_load: float) -> Workout:
-    per_hour = GENERATED_EASY_INTENSITY**2 * 100.0
-    low, high = GENERATED_EASY_BOUNDS_S
-    seconds = min(max(round(target_load / per_hour * 60.0) * 60.0, low), high)
-    step = Steady(Extent(seconds), GENERATED_EASY_INTENSITY)
-    return Workout("Easy run (generated)", "run", (step,), tags=("kind:easy",))
-
-
 def _resolve_kind(draft: Draft, library: Library, out: WarningLog) -> Draft:
     """The draft with a kind the library has (a named workout it lacks falls back to its
     kind; a kind it lacks becomes an easy run), warning about either."""
@@ -236,152 +211,7 @@ def _source_workout(draft: Draft, library: Library, speed: float, rotation: int)
     if chosen is not None:
         return chosen
     easy = library.choose(EASY_KIND, draft.target_load, speed, rotation)
-    return easy if easy is not None else _generated_easy(draft.target_load)
-
-
-def with_race_pace(workout: Workout, fraction: float) -> Workout:
-    """``workout`` with its race-pace steps (steady steps and interval repetitions within
-    ``RACE_PACE_SHARE`` of its fastest) at ``fraction`` of CS: the runner's predicted race
-    speed (SCIENCE.md "Race pace"), not the library's fixed fraction."""
-    work = [
-        s.intensity if isinstance(s, Steady) else s.on_intensity
-        for s in workout.steps
-        if isinstance(s, (Steady, Intervals))
-    ]
-    if not work:
-        return workout
-    top = max(work)
-    steps: list[Step] = []
-    for step in workout.steps:
-        try:
-            if isinstance(step, Steady) and step.intensity >= RACE_PACE_SHARE * top:
-                step = replace(step, intensity=fraction)
-            elif isinstance(step, Intervals) and step.on_intensity >= RACE_PACE_SHARE * top:
-                step = replace(step, on_intensity=fraction)
-        except ValueError:
-            pass  # a step whose form does not take one intensity keeps its own
-        steps.append(step)
-    return replace(workout, steps=tuple(steps))
-
-
-@dataclass(frozen=True, slots=True)
-class _DayContext:
-    """What a day was planned from, to plan it again at another load."""
-
-    draft: Draft
-    params: DayParameters
-    speed: float
-    source: Workout
-
-
-def _scaled(
-    workout: Workout, target: float, speed: float, bounds: tuple[float, float], exact: bool = True
-) -> Workout:
-    """``workout`` scaled so its planned load (``load.planned_rtss``, the same algorithm
-    as a completed session's rTSS) meets ``target``: scaled by the step-wise estimate,
-    then corrected by the ratio of the two (a few rounds; the closest is kept, as whole
-    repetitions may step over the target)."""
-    aim = target
-    best: tuple[float, Workout] | None = None
-    tried: list[tuple[float, float]] = []
-    for _ in range(4 if exact else 1):
-        scaled = scale_workout(workout, aim, speed, bounds)
-        if not exact:
-            return scaled.workout
-        load = planned_rtss(scaled.workout, speed)
-        tried.append((aim, load))
-        if best is None or abs(load - target) < best[0]:
-            best = (abs(load - target), scaled.workout)
-        if load <= 0 or abs(load - target) <= LOAD_TOLERANCE * target:
-            break
-        if scaled.clipped and load < target:
-            break  # at its longest already
-        below = [t for t in tried if t[1] < target]
-        above = [t for t in tried if t[1] > target]
-        if below and above:
-            # Whole repetitions step over the target: aim between the two (secant).
-            (a0, l0), (a1, l1) = max(below, key=lambda t: t[1]), min(above, key=lambda t: t[1])
-            aim = a0 + (target - l0) * (a1 - a0) / (l1 - l0)
-        else:
-            # The two loads differ by the intervals' surges (≤ ~15 %): never chase further.
-            aim = min(max(aim * target / load, 0.8 * target), 1.25 * target)
-    return workout if best is None else best[1]
-
-
-@lru_cache(maxsize=256)
-def _race_on(distance_m: float, params: DayParameters) -> RaceSpeed | None:
-    """The race the runner is predicted to run with the parameters of a day (race-pace
-    sessions follow the runner's ability on their day, as every target does)."""
-    if params.cs_mps is None:
-        return None
-    return race_speed(distance_m, params.cs_mps, params.d_prime_m, params.vdot)
-
-
-def _plan_day(
-    context: _DayContext,
-    tag: str,
-    distance_m: float,
-    target: float | None = None,
-    lowest_s: float | None = None,
-    exact: bool = True,
-) -> PlannedDay:
-    """The day planned at ``target`` (its draft's when None); ``lowest_s`` overrides the
-    kind's shortest length (limits may shorten a session below it); ``exact=False``
-    skips matching the planned load (a draft for searching lengths: its ``load`` is the
-    step-wise estimate)."""
-    draft, params, speed, workout = context.draft, context.params, context.speed, context.source
-    target = draft.target_load if target is None else target
-    kind = draft.session.kind
-    race = _race_on(distance_m, params)
-    if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
-        workout = with_race_pace(workout, race.speed_mps / params.cs_mps)
-    elif params.cs_mps is not None and params.level is not None:
-        workout = with_training_paces(workout, params.cs_mps, params.level)  # Daniels' T/I/R/M
-    low, high = duration_bounds(kind, tag)
-    bounds = (low if lowest_s is None else lowest_s, high)
-    planned = (
-        _scaled(workout, target, speed, bounds, exact)
-        if workout.estimated_load(speed) > 0
-        else workout
-    )
-    load = planned_rtss(planned, speed) if exact else planned.estimated_load(speed)
-    if planned != workout or kind == RACE_PACE_KIND:
-        # "6 × 800 m" holding eleven repetitions would read as a mistake: say what it holds.
-        planned = replace(planned, name=content_name(workout.name, planned, speed, kind))
-    notes = draft.notes
-    if abs(load - target) > OFF_TARGET_NOTE * target and lowest_s is None:
-        why = (
-            f"{length_text(high)} is the longest sensible {kind} session"
-            if load < target
-            else f"{length_text(low)} is the shortest sensible {kind} session"
-        )
-        notes = (
-            *notes,
-            f"load {load:.0f} for a target of {target:.0f}: "
-            f"{workout.name} scales no closer ({why})",
-        )
-    if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
-        notes = (*notes, f"race pace from the predicted race: {race.method}, {race.note}")
-    elif kind == HILLS_KIND:
-        notes = (*notes, HILLS_NOTE)
-    session = draft.session
-    return PlannedDay(
-        date=draft.date,
-        week=draft.week,
-        slot=session.slot,
-        kind=session.kind,
-        hard=session.hard,
-        workout_name=workout.name,
-        workout=planned,
-        duration_s=planned.total_duration_s(speed),
-        distance_m=planned.total_distance_m(speed),
-        target_load=target,
-        load=load,
-        targets=step_targets(planned, params),
-        speed_mps=speed,
-        cs_mps=params.cs_mps,
-        notes=notes,
-    )
+    return easy if easy is not None else generated_easy(draft.target_load)
 
 
 def _race_day(inputs: PlanInputs, week: int) -> tuple[PlannedDay, float | None]:
@@ -419,357 +249,6 @@ def _race_day(inputs: PlanInputs, week: int) -> tuple[PlannedDay, float | None]:
         notes=notes,
     )
     return day, predicted
-
-
-TAPER_SHORTEST_S: Final = 600.0
-"""A taper session may be as short as 10 min (a shake-out run): with 80 % of the sessions
-kept, their shortest sensible lengths would otherwise hold a light runner's taper above
-Bosquet's −41 % (our choice)."""
-SHORTEST_LIMITED_S: Final = 60.0
-"""A session shortened to a limit may fall below its kind's shortest sensible length."""
-
-
-def _long_ok(day: PlannedDay, most_m: float, longest_s: float) -> bool:
-    return day.distance_m <= most_m + 1.0 and day.duration_s <= longest_s + 1.0
-
-
-def _quality_ok(day: PlannedDay, context: _DayContext, caps: SessionLimits) -> bool:
-    return not over_limits(day.workout, context.params, context.speed, caps)
-
-
-Planner = Callable[[_DayContext, float | None, float | None, bool], PlannedDay]
-FINAL_STEPS: Final = 8
-FINAL_STEP: Final = 0.03
-
-
-def _limit_week(
-    days: list[PlannedDay],
-    contexts: list[_DayContext],
-    plan: Planner,
-    library: Library,
-    tag: str,
-    out: WarningLog,
-    taper: bool = False,
-) -> tuple[list[PlannedDay], list[_DayContext]]:
-    """A week's days within the limits of ``limits`` (its module doc): sessions over a
-    limit shortened, their load moved into the week's easy running (not in a ``taper``
-    week, whose volume only comes down)."""
-    long_high = duration_bounds("long", tag)[1]
-    shortened: dict[int, float] = {}
-    for _ in range(PASSES):
-        week_m = sum(d.distance_m for d in days)
-        caps = session_limits(week_m)
-        extra = 0.0
-        changed = False
-        for i, day in enumerate(days):
-            context = contexts[i]
-            params = context.params
-            if params.cs_mps is None:
-                continue
-            ok: Callable[[PlannedDay], bool]
-            if day.slot == LONG_SLOT:
-                most_m = LONG_SHARE * week_m
-                ok = partial(_long_ok, most_m=most_m, longest_s=long_high)
-                code = WarningCode.LONG_RUN_CAPPED
-                why = (
-                    f"long run within 30 % of the week ({most_m / 1000:.1f} km) and "
-                    f"{length_text(long_high)}"
-                )
-            elif day.kind in EASY_KINDS and not day.hard:
-                continue
-            else:
-                ok = partial(_quality_ok, context=context, caps=caps)
-                code = WarningCode.INTENSITY_CAPPED
-                why = "; ".join(over_limits(day.workout, params, context.speed, caps))
-            if ok(day):
-                continue
-
-            def rough(load: float, c: _DayContext = context) -> PlannedDay:
-                return plan(c, load, SHORTEST_LIMITED_S, False)
-
-            found = largest_within(rough, day.load, ok)
-            if found is not None:
-                # The search ran on drafts; the exact plan is matched to the planned load,
-                # a little longer or shorter: step down until it keeps the limit too.
-                load = found[0]
-                exact = plan(context, load, SHORTEST_LIMITED_S, True)
-                for _ in range(FINAL_STEPS):
-                    if ok(exact):
-                        break
-                    load *= 1.0 - FINAL_STEP
-                    exact = plan(context, load, SHORTEST_LIMITED_S, True)
-                found = (load, exact) if ok(exact) else None
-            if found is None:
-                draft = downgrade(context.draft, f"easy run: {why}")
-                chosen = library.choose(EASY_KIND, day.load, context.speed, day.week)
-                source = chosen if chosen is not None else _generated_easy(day.load)
-                context = _DayContext(draft, params, context.speed, source)
-                new = plan(context, day.load, None, True)
-            else:
-                new = found[1]
-                new = replace(new, notes=(*new.notes, f"shortened: {why}; load into easy running"))
-            out.add(
-                code,
-                "sessions shortened to Daniels' limits (time at marathon, threshold, interval "
-                "and repetition pace a session; long run ≤ 30 % of the week): the load goes "
-                "into easy running; see the days' notes",
-                week=day.week,
-            )
-            extra += day.load - new.load
-            if code == WarningCode.INTENSITY_CAPPED:
-                shortened[i] = shortened.get(i, 0.0) + day.load - new.load
-            days[i], contexts[i] = new, context
-            changed = True
-        longest_s = max((d.duration_s for d in days if d.slot == LONG_SLOT), default=math.inf)
-        easy = [i for i, d in enumerate(days) if d.kind in EASY_KINDS and not d.hard]
-        given = 0.0
-        if taper:
-            extra = 0.0
-        if extra > 0 and easy:
-            # Shared out on top of the days' targets, not their planned loads: a session
-            # held at its shortest plans above its target, and adding to that would move
-            # more than the limits took off.
-            loads = [days[i].target_load for i in easy]
-            room = [
-                max(
-                    nominal_load(
-                        days[i].kind, min(duration_bounds(days[i].kind, tag)[1], longest_s)
-                    )
-                    - days[i].target_load,
-                    0.0,
-                )
-                for i in easy
-            ]
-            for i, load in zip(easy, share_out(loads, room, extra), strict=True):
-                if load > days[i].target_load + 1e-6:
-                    before = days[i].load
-                    days[i] = plan(contexts[i], load, None, True)
-                    given += days[i].load - before
-        left = extra - given
-        for i, removed in list(shortened.items()):
-            if left <= 1e-6:
-                break
-            add = min(left, removed)
-            days[i] = _with_easy_running(
-                days[i], contexts[i], add, duration_bounds(days[i].kind, tag)[1]
-            )
-            shortened[i] = removed - add
-            left -= add
-        if not changed:
-            break
-    return days, contexts
-
-
-MIN_EASY_ADDED_S: Final = 300.0
-"""Less easy running than this is not worth adding to a session."""
-EASY_INTENSITY: Final = EASY_RUN_FRACTION
-"""Easy running appended to a shortened session (Daniels' easy pace,
-``intensity.EASY_RUN_FRACTION``)."""
-
-
-def _with_easy_running(
-    day: PlannedDay, context: _DayContext, load: float, longest_s: float
-) -> PlannedDay:
-    """``day`` with ``load`` of easy running added before its cool-down (or at its end):
-    what a session shortened to a limit gave up, when the week's easy runs cannot take
-    it (SCIENCE.md: "extra load goes into easy running")."""
-    seconds = round(load / (EASY_INTENSITY**2 * 100.0) * 3600.0 / 60.0) * 60.0
-    seconds = min(seconds, (longest_s - day.duration_s) // 60.0 * 60.0)
-    if seconds < MIN_EASY_ADDED_S:
-        return day
-    steps = list(day.workout.steps)
-    at = (
-        len(steps) - 1
-        if isinstance(steps[-1], Ramp) and steps[-1].kind == "cooldown"
-        else len(steps)
-    )
-    steps.insert(at, Steady(Extent(seconds), EASY_INTENSITY))
-    workout = replace(day.workout, steps=tuple(steps))
-    workout = replace(
-        workout, name=content_name(day.workout_name, workout, context.speed, day.kind)
-    )
-    speed = context.speed
-    load_now = planned_rtss(workout, speed)
-    return replace(
-        day,
-        workout=workout,
-        duration_s=workout.total_duration_s(speed),
-        distance_m=workout.total_distance_m(speed),
-        target_load=day.target_load + load_now - day.load,
-        load=load_now,
-        targets=step_targets(workout, context.params),
-        notes=(
-            *day.notes,
-            f"{length_text(seconds)} of easy running added: the load the limit took off",
-        ),
-    )
-
-
-DISTANCE_ROUNDS: Final = 6
-DISTANCE_AIM: Final = 0.995
-"""A week over its distance cap is scaled to just under it (whole repetitions round)."""
-
-
-def _cap_distance_growth(
-    days: list[PlannedDay],
-    weeks: int,
-    rescale: Callable[[int, float], PlannedDay],
-    limit: Callable[[list[PlannedDay], Sequence[int]], None],
-    out: WarningLog,
-) -> None:
-    """``days`` (in date order) of the first ``weeks`` weeks, in place, each week's
-    distance within ``limits.distance_cap`` of the weeks before it (module doc, step 7):
-    its sessions as planned scaled down together by one factor (``rescale``: intensity,
-    and so every share of the week, kept), then within the per-session limits again
-    (``limit``, no load moved; whole repetitions round)."""
-    totals: list[float] = []
-    for week in range(weeks):
-        indexes = [k for k, d in enumerate(days) if d.week == week]
-        distance = sum(days[k].distance_m for k in indexes)
-        cap = distance_cap(totals, week)
-        if distance > cap + 1.0 and indexes:
-            before = distance
-            for _ in range(DISTANCE_ROUNDS):
-                factor = DISTANCE_AIM * cap / distance
-                for k in indexes:
-                    days[k] = rescale(k, factor)
-                limit(days, indexes)
-                distance = sum(days[k].distance_m for k in indexes)
-                if distance <= cap + 1.0:
-                    break
-            why = (
-                f"the week's distance kept within {MAX_DISTANCE_GROWTH:.0%} of the larger of "
-                f"the two weeks before ({before / 1000:.1f} km → {distance / 1000:.1f} km)"
-            )
-            for k in indexes:
-                days[k] = replace(days[k], notes=(*days[k].notes, why))
-            out.add(
-                WarningCode.DISTANCE_CAPPED,
-                f"weekly distance growth capped at {MAX_DISTANCE_GROWTH:.0%} (the load's cap "
-                "alone lets distance grow more when load moves into easy running): the "
-                "week's sessions shortened",
-                week=week,
-            )
-        totals.append(distance)
-
-
-STRIDES: Final = (6, 5, 4)
-"""Strides an easy run takes instead of a quality session too small to be one (the most
-the week's repetition-pace limit allows; none when not even four fit)."""
-STRIDE_S: Final = 20.0
-STRIDE_REST_S: Final = 60.0
-STRIDE_FRACTION: Final = 1.25
-"""Strides as the library writes them (``strides-6x20s.zwo``): 20 s at about 125 % of CS,
-set to Daniels' R pace for the runner (``paces.with_training_paces``), 60 s walk or jog."""
-STRIDE_REST_FRACTION: Final = 0.6
-STRIDES_EASY_S: Final = 300.0
-"""The easy running before the strides lasts at least 5 min (the session takes the
-distance of the one it replaces, which a light taper week may have held at its 10 min)."""
-STRIDES_NAME: Final = "Easy run and strides"
-EASY_NAME: Final = "Easy run"
-
-
-def _strides_workout(easy_s: float, strides: int) -> Workout:
-    steps: list[Step] = [Steady(Extent(easy_s), EASY_INTENSITY)]
-    if not strides:
-        return Workout(EASY_NAME, "run", tuple(steps), tags=("kind:easy",))
-    steps.append(
-        Intervals(
-            strides, Extent(STRIDE_S), Extent(STRIDE_REST_S), STRIDE_FRACTION, STRIDE_REST_FRACTION
-        )
-    )
-    return Workout(STRIDES_NAME, "run", tuple(steps), tags=("kind:strides",))
-
-
-def _with_strides(day: PlannedDay, context: _DayContext, week_m: float, why: str) -> PlannedDay:
-    """``day``, a quality session too small to be one (``why``), as an easy run with
-    strides of about its distance (module doc, step 7)."""
-    params, speed = context.params, context.speed
-    caps = session_limits(week_m)
-    for count in (*STRIDES, 0):
-        strides = _strides_workout(STRIDES_EASY_S, count)
-        if count and params.cs_mps is not None and params.level is not None:
-            strides = with_training_paces(strides, params.cs_mps, params.level)
-        fast_m = strides.total_distance_m(speed) - STRIDES_EASY_S * EASY_INTENSITY * speed
-        easy_s = (day.distance_m - fast_m) / (EASY_INTENSITY * speed)
-        easy_s = max(round(easy_s / 60.0) * 60.0, STRIDES_EASY_S)
-        workout = replace(
-            strides, steps=(Steady(Extent(easy_s), EASY_INTENSITY), *strides.steps[1:])
-        )
-        if not over_limits(workout, params, speed, caps):
-            break
-    kind = "strides" if count else EASY_KIND
-    workout = replace(workout, name=content_name(workout.name, workout, speed, kind))
-    load = planned_rtss(workout, speed)
-    what = "easy run and strides" if count else "easy run"
-    return replace(
-        day,
-        kind=kind,
-        hard=False,
-        workout_name=STRIDES_NAME if count else EASY_NAME,
-        workout=workout,
-        duration_s=workout.total_duration_s(speed),
-        distance_m=workout.total_distance_m(speed),
-        target_load=load,
-        load=load,
-        targets=step_targets(workout, params),
-        notes=(*day.notes, f"{what} instead of {day.workout.name}: {why}"),
-    )
-
-
-STRIDES_ROUNDS: Final = 3
-
-
-def _strides_for_small_sessions(
-    days: list[PlannedDay],
-    contexts: list[_DayContext],
-    plan: Planner,
-) -> None:
-    """``days`` (in date order, the race not among them), in place: each quality session
-    too small to be one (``limits.quality_shortfall``) an easy run with strides
-    (``_with_strides``); where that runs further (its easy part lasts 5 min at least),
-    the week's easy and long runs give the distance back, so every week keeps the
-    distance its limits were checked on (taper depth, weekly growth)."""
-    week_m: dict[int, float] = {}
-    for day in days:
-        week_m[day.week] = week_m.get(day.week, 0.0) + day.distance_m
-    added: dict[int, float] = {}
-    replaced: set[int] = set()
-    for k, day in enumerate(days):
-        context = contexts[k]
-        if not day.hard or day.kind not in QUALITY_KINDS or context.params.cs_mps is None:
-            continue
-        short = quality_shortfall(day.workout, context.params, context.speed)
-        if short is None:
-            continue
-        days[k] = _with_strides(day, context, week_m[day.week], short)
-        replaced.add(k)
-        added[day.week] = added.get(day.week, 0.0) + days[k].distance_m - day.distance_m
-    for week, extra in added.items():
-        others = [
-            k
-            for k, d in enumerate(days)
-            if d.week == week and k not in replaced and not d.hard and d.kind in GIVING_KINDS
-        ]
-        aim = sum(days[k].distance_m for k in others) - extra
-        for _ in range(STRIDES_ROUNDS):
-            now = sum(days[k].distance_m for k in others)
-            if extra <= 1.0 or now <= aim + 1.0 or now <= 0:
-                break
-            factor = max(aim, 0.0) / now
-            for k in others:
-                contexts[k] = replace(contexts[k], source=days[k].workout)
-                lowest = min(TAPER_SHORTEST_S, days[k].duration_s)  # never lengthened
-                again = plan(contexts[k], days[k].load * factor, lowest, True)
-                target = days[k].target_load * factor
-                notes = days[k].notes
-                notes = notes if GAVE_BACK in notes else (*notes, GAVE_BACK)
-                days[k] = replace(again, target_load=target, notes=notes)
-
-
-GIVING_KINDS: Final = frozenset({"easy", "recovery", "long"})
-GAVE_BACK: Final = "shortened: the week's distance kept where an easy run with strides ran further"
-"""Runs that give back the distance an easy run with strides adds to its week."""
 
 
 def _weeks(
@@ -844,14 +323,14 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     drafts = share_week_loads(drafts, outlines, inputs, tag, out)
     seen: Counter[tuple[int, str]] = Counter()
     planned: list[PlannedDay] = []
-    contexts: list[_DayContext] = []
+    contexts: list[DayContext] = []
     clipped: set[int] = set()
     no_cs = 0
 
     def plan(
-        context: _DayContext, target: float | None, lowest_s: float | None, exact: bool = True
+        context: DayContext, target: float | None, lowest_s: float | None, exact: bool = True
     ) -> PlannedDay:
-        return _plan_day(context, tag, inputs.race_distance_m, target, lowest_s, exact)
+        return plan_day(context, tag, inputs.race_distance_m, target, lowest_s, exact)
 
     for draft in drafts:
         params = inputs.parameters(draft.date)
@@ -860,17 +339,17 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         rotation = draft.week + seen[(draft.week, draft.session.kind)]
         seen[(draft.week, draft.session.kind)] += 1
         workout = _source_workout(draft, library, speed, rotation)
-        context = _DayContext(draft, params, speed, workout)
+        context = DayContext(draft, params, speed, workout)
         day = plan(context, None, None, True)
         if abs(day.load - day.target_load) > CLIPPED_WARNING * day.target_load:
             clipped.add(day.week)
         planned.append(day)
         contexts.append(context)
     limited: list[PlannedDay] = []
-    limited_contexts: list[_DayContext] = []
+    limited_contexts: list[DayContext] = []
     for week in outlines:
         indexes = [i for i, d in enumerate(planned) if d.week == week.index]
-        week_days, week_contexts = _limit_week(
+        week_days, week_contexts = limit_week(
             [planned[i] for i in indexes],
             [contexts[i] for i in indexes],
             plan,
@@ -890,7 +369,7 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         return plan(limited_contexts[k], load, TAPER_SHORTEST_S, True)
 
     def limit(days: list[PlannedDay], indexes: Sequence[int]) -> None:
-        week_days, week_contexts = _limit_week(
+        week_days, week_contexts = limit_week(
             [days[k] for k in indexes],
             [limited_contexts[k] for k in indexes],
             plan,
@@ -910,11 +389,11 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         again = plan(context, day.load * factor, TAPER_SHORTEST_S, True)
         return replace(again, target_load=day.target_load * factor, notes=day.notes)
 
-    _cap_distance_growth(limited, weeks - lengths[-1], rescale, limit, out)
+    cap_distance_growth(limited, weeks - lengths[-1], rescale, limit, out)
     planned = fit_taper_volume(
         limited, race, inputs, start, weeks, lengths[-1], taper.chosen.reduction, replan, limit
     )
-    _strides_for_small_sessions(planned, limited_contexts, plan)
+    strides_for_small_sessions(planned, limited_contexts, plan)
     no_cs += race.cs_mps is None
     if no_cs:
         out.add(

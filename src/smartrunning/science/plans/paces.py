@@ -50,7 +50,7 @@ fast end of Daniels' E band (``intensity.EASY_SHARE``, 74 % of VDOT) at the runn
 about 6 % below the CS model's would run it at marathon intensity (issue #15, the plan
 grid). Such steps are slowed to the band's fast end (``easy_fraction``): the slower of
 0.79 × CS and Daniels' E for the VDOT the plan uses.
-Race-pace sessions follow the predicted race (``generate.with_race_pace``); progression
+Race-pace sessions follow the predicted race (``day_plan.with_race_pace``); progression
 runs (easy building to about marathon effort) and parts given their own pace or
 heart-rate target keep theirs.
 

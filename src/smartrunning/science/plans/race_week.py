@@ -17,7 +17,7 @@ peak × (1 − r_j) of the peak week's distance, r_j as above around the chosen 
 (Bosquet et al., MSSE 2007: volume −41 to −60 %, intensity kept, frequency kept: no
 session is dropped), each round brought within the per-session limits of ``limits`` at
 the week's distance (a quality session shortened, no load moved into easy running). A
-session may go down to ``generate.TAPER_SHORTEST_S`` (10 min) and stays there. If race-day
+session may go down to ``day_plan.TAPER_SHORTEST_S`` (10 min) and stays there. If race-day
 form then falls
 below ``PlanLimits.race_form_low`` (never negative), the depth is raised in steps of
 2.5 points to 60 % and then the reduction moved toward the race week (spread 0.35, 0.5);
