@@ -91,6 +91,19 @@ def test_scaling_is_clipped_to_its_duration_bounds() -> None:
     assert inside.workout.estimated_load(4.0) == pytest.approx(base * 1.6, rel=0.005)
 
 
+def test_a_load_past_a_day_of_running_is_clipped_not_refused() -> None:
+    """A taper fit may ask a session for far more than it carries at its longest: solved
+    for the load first, an easy run's step grew past a day (96,380 s) and raised; the
+    answer is the longest session, clipped (hypothesis's example: a marathon taper)."""
+    easy = Workout("Easy 45 min", "run", (Steady(Extent(2700.0), 0.75),), tags=("kind:easy",))
+    base = easy.estimated_load(3.0)
+    huge = scale_workout(easy, base * 60, 3.0, bounds_s=(1200.0, 9000.0))
+    assert huge.clipped
+    assert huge.workout.total_duration_s(3.0) == pytest.approx(9000.0, abs=DURATION_TOLERANCE_S)
+    with pytest.raises(ValueError, match="at most 86400 s"):
+        scale_workout(easy, base * 60, 3.0)  # no bounds: the workout itself is impossible
+
+
 def test_a_long_run_grows_by_its_steady_part() -> None:
     long = next(w for w in default_library() if w.name == "Long run 2 h 30")
     three_hours = scale_to_duration(long, 3 * 3600.0, 3.5)

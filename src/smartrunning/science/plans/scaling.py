@@ -407,7 +407,16 @@ def scale_workout(
     base = workout.estimated_load(speed_mps)
     if base <= 0:
         raise ValueError(f"workout {workout.name!r} has no load to scale")
-    scaled, reached = _scale(workout, target_load, base, _load(speed_mps))
+    measure = _load(speed_mps)
+    if bounds_s is not None and base * bounds_s[1] < target_load * workout.total_duration_s(
+        speed_mps
+    ):
+        # A target past what the longest sensible session carries would be solved for
+        # first and clipped after: solved, its steps could outgrow any extent (a day).
+        longest = scale_to_duration(workout, bounds_s[1], speed_mps)
+        if measure(longest) < target_load:
+            return ScaledWorkout(longest, workout, target_load / base, clipped=True)
+    scaled, reached = _scale(workout, target_load, base, measure)
     if bounds_s is not None:
         low, high = bounds_s
         duration = scaled.total_duration_s(speed_mps)
