@@ -23,10 +23,16 @@ target within its sensible length (``kinds.duration_bounds`` / ``load_bounds``):
    give up the difference in proportion. (A low-volume marathon plan still reaches a
    2 h long run; a high-volume one keeps the pattern's weights.)
 2. A week lighter than its sessions at their shortest gives up sessions, easy ones
-   before hard ones, the end of the pattern first, never the long run; their load goes to
-   the others. Recovery and taper weeks do so silently; other weeks raise
-   ``LIGHT_WEEKS`` (``layout`` starts a plan high enough that the first block's week holds
-   its sessions, so this is rare).
+   before hard ones, the end of the pattern first, never the long run, never below
+   ``limits.MIN_SESSIONS`` runs, and never more quality sessions than
+   ``week.quality_limit`` allows the runs left (a hard session goes first when an easy
+   one would leave too many); their load goes to the others, the dropped days are rest
+   days. This is how a plan from little or no recent running starts: a coach gives a
+   runner starting from nothing fewer runs in the first weeks, not a bigger first week
+   (``layout`` starts the plan high enough for the week's fewest runs only,
+   ``fewest_runs``), and the runs come back as the weekly load grows. The week's first
+   day says so ("4 runs this week, not 7: ..."); build weeks raise ``LIGHT_WEEKS``,
+   recovery weeks do not; taper weeks keep 80 % of their sessions and drop silently.
 3. The targets are moved into their bounds with the week's sum kept: a day above its
    longest (a long run past 3 h) hands the excess to the other days in proportion to
    their targets, a day under its shortest takes from them. When the week is beyond
@@ -40,15 +46,17 @@ a CS version starting mid-plan changes nothing before its date.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
 from smartrunning.science.plans.kinds import LONG_RUN_GOAL_S, load_bounds, nominal_load
 from smartrunning.science.plans.layout import WEEK_DAYS, WeekOutline
-from smartrunning.science.plans.limits import TAPER_FREQUENCY
+from smartrunning.science.plans.limits import MIN_SESSIONS, TAPER_FREQUENCY
 from smartrunning.science.plans.model import PlanInputs, PlanWarning, WarningCode
-from smartrunning.science.plans.schema import LONG_SLOT
+from smartrunning.science.plans.schema import LONG_SLOT, PatternSlot
 from smartrunning.science.plans.week import EASY_KIND, Session, quality_limit, week_sessions
 
 __all__ = [
@@ -57,6 +65,7 @@ __all__ = [
     "block_layouts",
     "downgrade",
     "draft_days",
+    "fewest_runs",
     "separate_hard_days",
     "session_capacity",
     "session_floor",
@@ -270,10 +279,53 @@ def _balance(targets: list[float], lows: list[float], highs: list[float]) -> lis
         fixed.update(over if excess >= deficit else under)
 
 
-def _droppable(draft: Draft, priority: dict[str, int]) -> tuple[int, int]:
+def _droppable(session: Session, priority: dict[str, int]) -> tuple[int, int]:
     """Order in which a too-light week gives up sessions: easy ones before hard ones,
     the lowest priority (the end of the pattern, fillers) first."""
-    return (0 if draft.session.hard else 1, priority.get(draft.session.slot, len(priority)))
+    return (1 if session.hard else 0, -priority.get(session.slot, len(priority)))
+
+
+def _spread(days: Sequence[int]) -> tuple[int, ...]:
+    """The sorted gaps between weekdays ``days`` in a repeating week (as ``week``'s rule
+    1: larger is more even)."""
+    ordered = sorted(days)
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]
+    gaps.append(ordered[0] + WEEK_DAYS - ordered[-1])
+    return tuple(sorted(gaps))
+
+
+def _next_drop(sessions: list[Session], priority: dict[str, int], beginner: bool) -> Session | None:
+    """The session a too-light (non-taper) week gives up next (module doc, rule 2): never
+    the long run nor below ``MIN_SESSIONS``; easy ones first unless the runs left would
+    then hold more quality sessions than ``quality_limit`` allows them, when the
+    lowest-priority hard one goes."""
+    candidates = [s for s in sessions if s.slot != LONG_SLOT]
+    if len(sessions) <= MIN_SESSIONS or not candidates:
+        return None
+    hard = [s for s in candidates if s.hard]
+    if len(hard) > quality_limit(len(sessions) - 1, beginner):
+        return min(hard, key=lambda s: _droppable(s, priority))
+    easy = [s for s in candidates if not s.hard] or candidates
+
+    def left_spread(drop: Session) -> tuple[int, ...]:
+        return _spread([s.weekday for s in sessions if s is not drop])
+
+    # Of the easy runs, the one whose day off leaves the runs spread most evenly, then the
+    # end of the pattern first.
+    return max(easy, key=lambda s: (left_spread(s), tuple(-k for k in _droppable(s, priority))))
+
+
+def fewest_runs(
+    layout: tuple[Session, ...], pattern: Sequence[PatternSlot], beginner: bool
+) -> tuple[Session, ...]:
+    """``layout`` thinned as far as a too-light week may be (module doc, rule 2): the
+    runs a plan's first week holds at the least; ``session_floor`` of it is the lowest
+    first week (``layout.start_load``)."""
+    priority = {p.slot: k for k, p in enumerate(pattern)}
+    sessions = list(layout)
+    while (drop := _next_drop(sessions, priority, beginner)) is not None:
+        sessions.remove(drop)
+    return tuple(sessions)
 
 
 def _taper_droppable(draft: Draft, priority: dict[str, int]) -> tuple[int, int, int]:
@@ -316,23 +368,34 @@ def share_week_loads(
         # their lengths instead (three sessions keep three: with two, Daniels' shares of
         # the week could not all hold).
         keep = 1
-        if block.kind == "taper":
+        taper = block.kind == "taper"
+        if taper:
             race = 1 if week.index == outlines[-1].index else 0
             keep = max(1, math.ceil(TAPER_FREQUENCY * (len(days) + race) - 1e-9) - race)
+        asked = len(days)
         while len(days) > keep:
             lows = [load_bounds(d.session.kind, tag)[0] for d in days]
             if sum(lows) <= total:
                 break
-            candidates = [d for d in days if d.session.slot != LONG_SLOT]
-            if not candidates:
+            drop: Draft | None
+            if taper:
+                # A taper week keeps its intensity: its easy sessions go first.
+                candidates = [d for d in days if d.session.slot != LONG_SLOT]
+                drop = min(candidates, key=lambda d: _taper_droppable(d, priority), default=None)
+            else:
+                dropped = _next_drop([d.session for d in days], priority, inputs.beginner)
+                drop = next((d for d in days if d.session is dropped), None)
+            if drop is None:
                 break
-            # A taper week keeps its intensity: its easy sessions go first.
-            rank = _taper_droppable if block.kind == "taper" else _droppable
-            drop = min(candidates, key=lambda d: rank(d, priority))
             days = [d for d in days if d is not drop]
             share = total / sum(d.target_load for d in days)
             days = [replace(d, target_load=d.target_load * share) for d in days]
-            if not week.recovery and inputs.schema.blocks[week.block_index].kind != "taper":
+        if len(days) < asked and not taper:
+            days[0] = replace(days[0], notes=(*days[0].notes, _fewer_runs_note(
+                len(days), asked, week, first=week.index == outlines[0].index,
+                no_history=_no_history(inputs),
+            )))  # fmt: skip
+            if not week.recovery:
                 thinned.append(week.index)
         bounds = [load_bounds(d.session.kind, tag) for d in days]
         balanced = _balance(
@@ -343,11 +406,36 @@ def share_week_loads(
         weeks = sorted(set(thinned))
         out.add(
             WarningCode.LIGHT_WEEKS,
-            f"week(s) {week_ranges(weeks)} are too light to hold every session at its shortest "
-            "sensible length: they have fewer sessions",
+            f"week(s) {week_ranges(weeks)} have fewer runs than asked: their load cannot hold "
+            "every run at its shortest sensible length (a plan from little or no recent "
+            "running starts with fewer runs, not a bigger first week); the others come back "
+            "as the weekly load grows (see each week's first day)",
         )
     result.sort(key=lambda d: d.date)
     return result
+
+
+def _no_history(inputs: PlanInputs) -> bool:
+    """No recent running: no last four weeks' load (or none) and fitness 0."""
+    recent = inputs.recent_weekly_load
+    current = WEEK_DAYS * inputs.start_state.ctl if recent is None else recent
+    return current <= 0.0
+
+
+def _fewer_runs_note(
+    runs: int, asked: int, week: WeekOutline, first: bool, no_history: bool
+) -> str:
+    """The note on the first day of a week that gives up runs (module doc, rule 2)."""
+    if week.recovery:
+        why = f"a recovery week's load holds {runs} runs at their shortest"
+        back = "the others come back after it"
+    elif first and no_history:
+        why = f"a first week from no recent running holds {runs} runs at their shortest"
+        back = "the others come back as the volume grows"
+    else:
+        why = f"this week's load holds {runs} runs at their shortest"
+        back = "the others come back as the volume grows"
+    return f"{runs} runs this week, not {asked}: {why}; {back}"
 
 
 def _raise_long_run(days: list[Draft], wanted: float) -> list[Draft]:

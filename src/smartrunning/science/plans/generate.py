@@ -16,8 +16,10 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
    the day before the long run; a day's target load is its weight × the week's load.
    The session on race day gives way to the race. At least ``limits.MIN_SESSIONS`` (3)
    runs a week, or the plan is refused. The first week starts high enough to
-   hold its sessions at their shortest, and no week asks more than its sessions carry at
-   their longest (``days.session_floor`` / ``session_capacity``, ``layout``).
+   hold its fewest runs at their shortest (``days.fewest_runs``: a week lighter than all
+   its sessions need plans fewer runs, the others coming back as the load grows), and no
+   week asks more than its sessions carry at their longest (``days.session_floor`` /
+   ``session_capacity``, ``layout``).
 3. Across weeks (``days``) hard days are kept apart too, and the day before each long run
    becomes a recovery run. Kinds the library lacks become easy runs.
 4. Each week's load is shared out so every session can be scaled to its target within
@@ -71,6 +73,7 @@ from smartrunning.science.plans.days import (
     block_layouts,
     downgrade,
     draft_days,
+    fewest_runs,
     separate_hard_days,
     session_capacity,
     session_floor,
@@ -300,7 +303,12 @@ def generate_plan(inputs: PlanInputs) -> Plan:
     layouts = block_layouts(inputs, out)
     library = Library(inputs.library, inputs.race_distance_m)
     tag = library.tag
-    floors = [session_floor(layouts[index], tag) for index in range(len(template.blocks))]
+    # The lowest first week holds the block's fewest runs at their shortest: a week below
+    # what all its sessions need plans fewer runs (``days.share_week_loads``).
+    floors = [
+        session_floor(fewest_runs(layouts[index], block.pattern, inputs.beginner), tag)
+        for index, block in enumerate(template.blocks)
+    ]
     capacity = [session_capacity(layouts[index], tag) for index in range(len(template.blocks))]
     race, predicted = _race_day(inputs, weeks - 1)
     # The taper chosen for race day by the runner's response model (``race_week``).

@@ -19,7 +19,8 @@ Weekly loads (``week_loads``, rTSS-like units, 100 = one hour at CS):
 - week 0 starts at the runner's current weekly load: the mean of the last four weeks'
   actual load (``PlanInputs.recent_weekly_load``; 7 · CTL when not given), raised to the
   schema's ``min_weekly`` (a runner with no history starts at the schema's base) and to
-  the load that holds the first week's sessions at their shortest, but never above
+  the load that holds the first week's fewest runs at their shortest
+  (``days.fewest_runs``: a lighter week plans fewer runs, not a bigger load), but never above
   (1 + ``MAX_WEEKLY_GROWTH``) × the current load when there is one (the growth cap first:
   a floor never beats it), capped at ``max_weekly``;
 - a build week grows the last build week's load by its block's progression, capped at
@@ -111,11 +112,11 @@ def start_load(
 ) -> float:
     """The first week's load: ``recent`` (the last four weeks' mean; 7 · CTL when None)
     raised to the schema's floor (and to ``sessions_floor``, the load that holds the first
-    week's sessions at their shortest); the schema's floor never more than 10 % above
-    ``recent`` when the runner has any (≥ ``MIN_HISTORY_LOAD``; SCIENCE.md "Volume":
-    growth ≤ ~10 % a week, the floor does not beat it), the sessions at their shortest
-    still held (a session is not planned shorter than its kind allows), then capped at
-    the schema's cap."""
+    week's fewest runs at their shortest, ``days.fewest_runs``); the schema's floor never
+    more than 10 % above ``recent`` when the runner has any (≥ ``MIN_HISTORY_LOAD``;
+    SCIENCE.md "Volume": growth ≤ ~10 % a week, the floor does not beat it), the fewest
+    runs at their shortest still held (a session is not planned shorter than its kind
+    allows), then capped at the schema's cap."""
     if not (math.isfinite(ctl) and ctl >= 0.0):
         raise ValueError(f"CTL must be a finite number ≥ 0, got {ctl!r}")
     cap = schema.load_cap

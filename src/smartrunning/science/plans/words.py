@@ -57,6 +57,11 @@ BECAUSE: Final[tuple[tuple[str, str], ...]] = (
     ("taper:", "Taper: less running so you are fresh on race day; the fast parts keep their pace."),
     ("strides instead of ", "A lighter session this week: easy running and strides, no hard work."),
     ("easy run instead of ", "A lighter session this week: an easy run, no hard workout."),
+    (
+        " runs this week, not ",
+        "Fewer runs this week than your training days: the others come back as your "
+        "running builds up. Rest on the days without a run.",
+    ),
 )
 """A reason the coach reads (a part of it) and what the runner reads instead."""
 
