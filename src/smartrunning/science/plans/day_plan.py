@@ -38,6 +38,7 @@ __all__ = [
     "Planner",
     "generated_easy",
     "plan_day",
+    "states_repeats",
     "with_race_pace",
 ]
 
@@ -67,6 +68,14 @@ def generated_easy(target_load: float) -> Workout:
     seconds = min(max(round(target_load / per_hour * 60.0) * 60.0, low), high)
     step = Steady(Extent(seconds), GENERATED_EASY_INTENSITY)
     return Workout("Easy run (generated)", "run", (step,), tags=("kind:easy",))
+
+
+def states_repeats(workout: Workout) -> bool:
+    """Whether ``workout``'s name gives the count of each of its interval blocks as
+    "N ×" (SCIENCE.md: a session's name says what it holds, rep counts included)."""
+    return all(
+        f"{step.repeat} ×" in workout.name for step in workout.steps if isinstance(step, Intervals)
+    )
 
 
 def with_race_pace(workout: Workout, fraction: float) -> Workout:
@@ -175,8 +184,10 @@ def plan_day(
         else workout
     )
     load = planned_rtss(planned, speed) if exact else planned.estimated_load(speed)
-    if planned != workout or kind == RACE_PACE_KIND:
+    if planned != workout or kind == RACE_PACE_KIND or not states_repeats(planned):
         # "6 × 800 m" holding eleven repetitions would read as a mistake: say what it holds.
+        # A workout left as the library wrote it is renamed too when its name does not give
+        # every interval block's count ("Easy 35 min + 6 strides": "… 6 × 20 s").
         planned = replace(planned, name=content_name(workout.name, planned, speed, kind))
     notes = draft.notes
     if abs(load - target) > OFF_TARGET_NOTE * target and lowest_s is None:

@@ -8,7 +8,14 @@
   of the larger of the two weeks before it, its sessions scaled down together.
 - ``strides_for_small_sessions``: a quality session left holding less than a session worth
   running (``limits.quality_shortfall``) becomes an easy run with strides of the same
-  distance, the week's easy runs giving back what it runs further.
+  distance, the week's easy runs giving back what it runs further; at the end each
+  strides session is checked against its week's final distance again (fewer strides,
+  or none, where the week came out shorter: Daniels' repetition cap is 5 % of it).
+
+Easy running added here, after the day's paces are set (the load a limit took off, the
+easy part of an easy run with strides), is at ``EASY_INTENSITY`` (0.79 × CS) no faster
+than Daniels' E for the day's VDOT (``easy_intensity``, ``paces.easy_fraction``), as every
+other easy step.
 """
 
 from __future__ import annotations
@@ -51,14 +58,14 @@ from smartrunning.science.plans.model import (
     PlannedDay,
     WarningCode,
 )
-from smartrunning.science.plans.paces import with_training_paces
+from smartrunning.science.plans.paces import easy_fraction, with_training_paces
 from smartrunning.science.plans.scaling import Library, content_name, length_text
 from smartrunning.science.plans.schema import LONG_SLOT
-from smartrunning.science.plans.targets import step_targets
+from smartrunning.science.plans.targets import DayParameters, step_targets
 from smartrunning.science.plans.week import EASY_KIND
 from smartrunning.science.workouts import Extent, Intervals, Ramp, Steady, Step, Workout
 
-__all__ = ["cap_distance_growth", "limit_week", "strides_for_small_sessions"]
+__all__ = ["cap_distance_growth", "easy_intensity", "limit_week", "strides_for_small_sessions"]
 
 
 def _long_ok(day: PlannedDay, most_m: float, longest_s: float) -> bool:
@@ -194,8 +201,21 @@ def limit_week(
 MIN_EASY_ADDED_S: Final = 300.0
 """Less easy running than this is not worth adding to a session."""
 EASY_INTENSITY: Final = EASY_RUN_FRACTION
-"""Easy running appended to a shortened session (Daniels' easy pace,
-``intensity.EASY_RUN_FRACTION``)."""
+"""Easy running appended to a shortened session and before strides (Daniels' easy pace,
+``intensity.EASY_RUN_FRACTION``), no faster than Daniels' E at the day's VDOT
+(``easy_intensity``)."""
+
+
+def easy_intensity(params: DayParameters) -> float:
+    """The fraction of CS easy running added after the day's paces are set is run at:
+    ``EASY_INTENSITY``, no faster than the fast end of Daniels' E band for the day's VDOT
+    (``paces.easy_fraction``), as every other easy step of the plan. At 0.79 × CS a runner
+    whose races give a VDOT about 6 % below the CS model's would run it at marathon
+    intensity: a marathoner's hill and threshold sessions, their load moved into such easy
+    running, went over the session's marathon-pace cap (issue #15, the plan grid)."""
+    if params.cs_mps is None or params.level is None:
+        return EASY_INTENSITY
+    return easy_fraction(EASY_INTENSITY, params.cs_mps, params.level)
 
 
 def _with_easy_running(
@@ -203,8 +223,10 @@ def _with_easy_running(
 ) -> PlannedDay:
     """``day`` with ``load`` of easy running added before its cool-down (or at its end):
     what a session shortened to a limit gave up, when the week's easy runs cannot take
-    it (SCIENCE.md: "extra load goes into easy running")."""
-    seconds = round(load / (EASY_INTENSITY**2 * 100.0) * 3600.0 / 60.0) * 60.0
+    it (SCIENCE.md: "extra load goes into easy running"), within Daniels' E
+    (``easy_intensity``)."""
+    easy = easy_intensity(context.params)
+    seconds = round(load / (easy**2 * 100.0) * 3600.0 / 60.0) * 60.0
     seconds = min(seconds, (longest_s - day.duration_s) // 60.0 * 60.0)
     if seconds < MIN_EASY_ADDED_S:
         return day
@@ -214,7 +236,7 @@ def _with_easy_running(
         if isinstance(steps[-1], Ramp) and steps[-1].kind == "cooldown"
         else len(steps)
     )
-    steps.insert(at, Steady(Extent(seconds), EASY_INTENSITY))
+    steps.insert(at, Steady(Extent(seconds), easy))
     workout = replace(day.workout, steps=tuple(steps))
     workout = replace(
         workout, name=content_name(day.workout_name, workout, context.speed, day.kind)
@@ -300,8 +322,10 @@ STRIDES_NAME: Final = "Easy run and strides"
 EASY_NAME: Final = "Easy run"
 
 
-def _strides_workout(easy_s: float, strides: int) -> Workout:
-    steps: list[Step] = [Steady(Extent(easy_s), EASY_INTENSITY)]
+def _strides_workout(easy_s: float, strides: int, easy: float = EASY_INTENSITY) -> Workout:
+    """``easy_s`` of easy running at ``easy`` × CS, then ``strides`` strides (none: an
+    easy run)."""
+    steps: list[Step] = [Steady(Extent(easy_s), easy)]
     if not strides:
         return Workout(EASY_NAME, "run", tuple(steps), tags=("kind:easy",))
     steps.append(
@@ -312,30 +336,40 @@ def _strides_workout(easy_s: float, strides: int) -> Workout:
     return Workout(STRIDES_NAME, "run", tuple(steps), tags=("kind:strides",))
 
 
-def _with_strides(day: PlannedDay, context: DayContext, week_m: float, why: str) -> PlannedDay:
-    """``day``, a quality session too small to be one (``why``), as an easy run with
-    strides of about its distance (module doc, step 7)."""
-    params, speed = context.params, context.speed
-    caps = session_limits(week_m)
-    for count in (*STRIDES, 0):
-        strides = _strides_workout(STRIDES_EASY_S, count)
+def _fitting_strides(
+    distance_m: float,
+    params: DayParameters,
+    speed: float,
+    caps: SessionLimits,
+    counts: Sequence[int] = STRIDES,
+) -> tuple[Workout, int]:
+    """An easy run with the most of ``counts`` strides (none when not even the fewest
+    fit) within ``caps``, of about ``distance_m`` (its easy part at least
+    ``STRIDES_EASY_S``), its easy running within Daniels' E (``easy_intensity``); and
+    the strides it holds."""
+    easy = easy_intensity(params)
+    for count in (*counts, 0):
+        strides = _strides_workout(STRIDES_EASY_S, count, easy)
         if count and params.cs_mps is not None and params.level is not None:
             strides = with_training_paces(strides, params.cs_mps, params.level)
-        fast_m = strides.total_distance_m(speed) - STRIDES_EASY_S * EASY_INTENSITY * speed
-        easy_s = (day.distance_m - fast_m) / (EASY_INTENSITY * speed)
+        fast_m = strides.total_distance_m(speed) - STRIDES_EASY_S * easy * speed
+        easy_s = (distance_m - fast_m) / (easy * speed)
         easy_s = max(round(easy_s / 60.0) * 60.0, STRIDES_EASY_S)
-        workout = replace(
-            strides, steps=(Steady(Extent(easy_s), EASY_INTENSITY), *strides.steps[1:])
-        )
+        workout = replace(strides, steps=(Steady(Extent(easy_s), easy), *strides.steps[1:]))
         if not over_limits(workout, params, speed, caps):
             break
     kind = "strides" if count else EASY_KIND
-    workout = replace(workout, name=content_name(workout.name, workout, speed, kind))
+    return replace(workout, name=content_name(workout.name, workout, speed, kind)), count
+
+
+def _as_strides_day(
+    day: PlannedDay, context: DayContext, workout: Workout, count: int, note: str
+) -> PlannedDay:
+    params, speed = context.params, context.speed
     load = planned_rtss(workout, speed)
-    what = "easy run and strides" if count else "easy run"
     return replace(
         day,
-        kind=kind,
+        kind="strides" if count else EASY_KIND,
         hard=False,
         workout_name=STRIDES_NAME if count else EASY_NAME,
         workout=workout,
@@ -344,8 +378,56 @@ def _with_strides(day: PlannedDay, context: DayContext, week_m: float, why: str)
         target_load=load,
         load=load,
         targets=step_targets(workout, params),
-        notes=(*day.notes, f"{what} instead of {day.workout.name}: {why}"),
+        notes=(*day.notes, note),
     )
+
+
+def _with_strides(day: PlannedDay, context: DayContext, week_m: float, why: str) -> PlannedDay:
+    """``day``, a quality session too small to be one (``why``), as an easy run with
+    strides of about its distance (module doc, step 7)."""
+    caps = session_limits(week_m)
+    workout, count = _fitting_strides(day.distance_m, context.params, context.speed, caps)
+    what = "easy run and strides" if count else "easy run"
+    return _as_strides_day(
+        day, context, workout, count, f"{what} instead of {day.workout.name}: {why}"
+    )
+
+
+def _strides_held(workout: Workout) -> int:
+    return sum(s.repeat for s in workout.steps if isinstance(s, Intervals))
+
+
+def _refit_strides(days: list[PlannedDay], contexts: list[DayContext], weeks: set[int]) -> None:
+    """``days``, in place: in each of ``weeks``, each strides session over the limits of
+    the week's final distance (the other runs gave distance back, so the week is shorter
+    than when its strides were chosen: Daniels' repetition cap, 5 % of the week, is
+    lower) with fewer strides, or none, of the same distance. Repeated as the week's
+    distance moves by the minute its easy part rounds to."""
+    for week in sorted(weeks):
+        indexes = [k for k, d in enumerate(days) if d.week == week]
+        for _ in range(STRIDES_ROUNDS):
+            week_m = sum(days[k].distance_m for k in indexes)
+            caps = session_limits(week_m)
+            changed = False
+            for k in indexes:
+                day, context = days[k], contexts[k]
+                if day.kind != "strides" or context.params.cs_mps is None:
+                    continue
+                why = over_limits(day.workout, context.params, context.speed, caps)
+                if not why:
+                    continue
+                held = _strides_held(day.workout)
+                counts = tuple(c for c in STRIDES if c < held)
+                workout, count = _fitting_strides(
+                    day.distance_m, context.params, context.speed, caps, counts
+                )
+                what = f"{count} strides" if count else "no strides"
+                final = f"the limits of the week's final {week_m / 1000:.1f} km"
+                note = f"{what} ({final}): {'; '.join(why)}"
+                days[k] = _as_strides_day(day, context, workout, count, note)
+                changed = True
+            if not changed:
+                break
 
 
 STRIDES_ROUNDS: Final = 3
@@ -396,6 +478,7 @@ def strides_for_small_sessions(
                 notes = days[k].notes
                 notes = notes if GAVE_BACK in notes else (*notes, GAVE_BACK)
                 days[k] = replace(again, target_load=target, notes=notes)
+    _refit_strides(days, contexts, {d.week for d in days})
 
 
 GIVING_KINDS: Final = frozenset({"easy", "recovery", "long"})
