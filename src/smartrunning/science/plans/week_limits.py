@@ -342,11 +342,13 @@ def _fitting_strides(
     speed: float,
     caps: SessionLimits,
     counts: Sequence[int] = STRIDES,
+    round_up: bool = False,
 ) -> tuple[Workout, int]:
     """An easy run with the most of ``counts`` strides (none when not even the fewest
     fit) within ``caps``, of about ``distance_m`` (its easy part at least
-    ``STRIDES_EASY_S``), its easy running within Daniels' E (``easy_intensity``); and
-    the strides it holds."""
+    ``STRIDES_EASY_S``, in whole minutes: the nearest, or the next with ``round_up``, so
+    never shorter), its easy running within Daniels' E (``easy_intensity``); and the
+    strides it holds."""
     easy = easy_intensity(params)
     for count in (*counts, 0):
         strides = _strides_workout(STRIDES_EASY_S, count, easy)
@@ -354,7 +356,8 @@ def _fitting_strides(
             strides = with_training_paces(strides, params.cs_mps, params.level)
         fast_m = strides.total_distance_m(speed) - STRIDES_EASY_S * easy * speed
         easy_s = (distance_m - fast_m) / (easy * speed)
-        easy_s = max(round(easy_s / 60.0) * 60.0, STRIDES_EASY_S)
+        minutes = math.ceil(easy_s / 60.0 - 1e-6) if round_up else round(easy_s / 60.0)
+        easy_s = max(minutes * 60.0, STRIDES_EASY_S)
         workout = replace(strides, steps=(Steady(Extent(easy_s), easy), *strides.steps[1:]))
         if not over_limits(workout, params, speed, caps):
             break
@@ -384,9 +387,14 @@ def _as_strides_day(
 
 def _with_strides(day: PlannedDay, context: DayContext, week_m: float, why: str) -> PlannedDay:
     """``day``, a quality session too small to be one (``why``), as an easy run with
-    strides of about its distance (module doc, step 7)."""
+    strides of its distance or a little more (module doc, step 7): never shorter, as a
+    week that came out shorter would lower the next week's distance cap (+10 % over the
+    larger of the two weeks before), while a longer one gets its distance back from the
+    week's other runs (``strides_for_small_sessions``)."""
     caps = session_limits(week_m)
-    workout, count = _fitting_strides(day.distance_m, context.params, context.speed, caps)
+    workout, count = _fitting_strides(
+        day.distance_m, context.params, context.speed, caps, round_up=True
+    )
     what = "easy run and strides" if count else "easy run"
     return _as_strides_day(
         day, context, workout, count, f"{what} instead of {day.workout.name}: {why}"
