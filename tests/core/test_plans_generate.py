@@ -30,6 +30,7 @@ from smartrunning.science.plans import (
     generate_plan,
     plan_start,
 )
+from smartrunning.science.plans.kinds import load_bounds, race_tag
 from smartrunning.science.plans.limits import MIN_SESSIONS, taper_over_limits
 from smartrunning.science.plans.paces import HILLS_NOTE
 from smartrunning.science.plans.taper import TaperSpec, taper_weeks
@@ -260,7 +261,12 @@ def test_day_loads_share_out_the_week_and_the_projection_follows_them(i: PlanInp
             # The race week's sessions take the race day's share (issue #15); a session
             # too short for its load is held at its kind's shortest.
             at_shortest = all(d.duration_s <= 30 * 60 + 1 for d in days)
-            assert planned <= week.target_load * 1.05 or at_shortest
+            # A week keeps limits.MIN_SESSIONS runs (``days.share_week_loads``): when even
+            # they need more than its load at their shortest, it plans above its target.
+            tag = race_tag(i.race_distance_m)
+            lows = sum(load_bounds(d.kind, tag)[0] for d in days)
+            held = len(days) <= MIN_SESSIONS and lows > week.target_load
+            assert planned <= week.target_load * 1.05 or at_shortest or held
         assert week.load == pytest.approx(
             sum(d.load for d in plan.days if d.week == week.index and not d.is_race)
         )

@@ -9,7 +9,11 @@ race day, had the race week 59–69 % below the peak, deeper than Bosquet's −4
 Across weeks (the last day of one block next to the first of the next, or the day before
 the race) hard days are kept apart too (SCIENCE.md, "Plan generation"): of two hard days
 in a row the later becomes an easy run, unless it is the long run, when the earlier does;
-a hard session the day before the race becomes an easy run; the session the day before a
+a hard session the day before the race becomes an easy run with strides (a coach keeps
+race week sharp: strides at Daniels' R pace the day before, ``paces``), and, when race week
+holds no other quality session, moves to an easy day of race week two days or more before
+the race that has no hard day or long run next to it, where there is one (Bosquet 2007:
+the taper keeps its intensity); the session the day before a
 long run becomes a recovery run (SCIENCE.md "Quality sessions": an easy or rest day before
 the long run; the issue's masters runner had 100 and 117 min on consecutive days).
 
@@ -79,6 +83,8 @@ MAX_LONG_SHARE: Final = 0.30
 a long run of at most ~30 % of the week; SCIENCE.md "Long run")."""
 RECOVERY_KIND: Final = "recovery"
 """What the session the day before a long run becomes (an easy or rest day before it)."""
+RACE_EVE_KIND: Final = "strides"
+"""What a hard session the day before the race becomes: an easy run with strides."""
 
 
 class WarningLog:
@@ -233,7 +239,7 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
                 "boundary were separated by downgrading one to an easy run",
             )
     if drafts and drafts[-1].session.hard and drafts[-1].date == race_date - one:
-        drafts[-1] = downgrade(drafts[-1], "easy run: the next day is the race")
+        _race_eve(drafts, race_date)
     by_date = {d.date: i for i, d in enumerate(drafts)}
     for draft in list(drafts):
         if draft.session.slot != LONG_SLOT:
@@ -252,6 +258,51 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
                 notes=(*before.notes, "recovery run: the next day is the long run"),
             )
         drafts[found] = before
+
+
+def _quality_day_allowed(drafts: list[Draft], i: int, race_date: dt.date) -> bool:
+    """Whether race week's quality session may move to ``drafts[i]``: an easy day two days
+    or more before the race, not next to a hard day or the long run."""
+    draft = drafts[i]
+    if draft.session.hard or draft.session.slot == LONG_SLOT:
+        return False
+    if draft.session.kind not in (EASY_KIND, RECOVERY_KIND) or draft.session.workout is not None:
+        return False
+    if (race_date - draft.date).days < 2:
+        return False
+    one = dt.timedelta(days=1)
+    near = {draft.date - one, draft.date + one}
+    return not any(
+        d.date in near and (d.session.hard or d.session.slot == LONG_SLOT) for d in drafts
+    )
+
+
+def _race_eve(drafts: list[Draft], race_date: dt.date) -> None:
+    """The hard session the day before the race (the last draft), in place: an easy run
+    with strides (a coach keeps sharpness in race week: strides the day before the race,
+    Daniels' R pace), and the quality session moved to an easy day of race week two days
+    or more before the race where the days allow one (not next to a hard day or the long
+    run) and race week holds no other, so the taper keeps its intensity (Bosquet 2007)."""
+    eve = drafts[-1]
+    week = [i for i, d in enumerate(drafts) if d.week == eve.week and i != len(drafts) - 1]
+    if not any(drafts[i].session.hard for i in week):
+        allowed = [i for i in week if _quality_day_allowed(drafts, i, race_date)]
+        if allowed:
+            # The latest such day: the session nearest where it was planned.
+            k = allowed[-1]
+            easy = drafts[k]
+            drafts[k] = replace(
+                eve,
+                date=easy.date,
+                session=replace(eve.session, weekday=easy.session.weekday),
+                notes=(*eve.notes, "moved from the day before the race: race week keeps it"),
+            )
+            eve = replace(
+                easy, date=eve.date, session=replace(easy.session, weekday=eve.session.weekday)
+            )
+    why = "easy run and strides: the next day is the race (race week keeps some fast running)"
+    session = replace(eve.session, kind=RACE_EVE_KIND, hard=False, workout=None, downgraded=True)
+    drafts[-1] = replace(eve, session=session, notes=(*eve.notes, why))
 
 
 def _balance(targets: list[float], lows: list[float], highs: list[float]) -> list[float]:
@@ -355,6 +406,7 @@ def share_week_loads(
         by_week.setdefault(draft.week, []).append(draft)
     result: list[Draft] = []
     thinned: list[int] = []
+    body_runs: int | None = None  # the runs of the last week before, when it gave some up
     for week in outlines:
         days = by_week.get(week.index, [])
         if not days:
@@ -366,12 +418,25 @@ def share_week_loads(
         # A taper week keeps at least 80 % of its sessions, rounded up (Bosquet 2007:
         # frequency kept; the race week's race counts as one): its volume comes down by
         # their lengths instead (three sessions keep three: with two, Daniels' shares of
-        # the week could not all hold).
+        # the week could not all hold). Frequency kept means the runs the weeks before it
+        # held: after a week that gave up runs, a taper week has no more runs than it
+        # (the race included), its easy ones going first.
         keep = 1
         taper = block.kind == "taper"
         if taper:
             race = 1 if week.index == outlines[-1].index else 0
-            keep = max(1, math.ceil(TAPER_FREQUENCY * (len(days) + race) - 1e-9) - race)
+            held = len(days) + race if body_runs is None else min(len(days) + race, body_runs)
+            keep = max(1, math.ceil(TAPER_FREQUENCY * held - 1e-9) - race)
+            while len(days) > max(keep, held - race):
+                candidates = [d for d in days if d.session.slot != LONG_SLOT]
+                if not candidates:
+                    break
+                drop = min(candidates, key=lambda d: _taper_droppable(d, priority))
+                days = [d for d in days if d is not drop]
+            days = [
+                replace(d, target_load=d.target_load * total / sum(e.target_load for e in days))
+                for d in days
+            ]
         asked = len(days)
         while len(days) > keep:
             lows = [load_bounds(d.session.kind, tag)[0] for d in days]
@@ -390,6 +455,8 @@ def share_week_loads(
             days = [d for d in days if d is not drop]
             share = total / sum(d.target_load for d in days)
             days = [replace(d, target_load=d.target_load * share) for d in days]
+        if not taper:
+            body_runs = len(days) if len(days) < asked else None
         if len(days) < asked and not taper:
             days[0] = replace(days[0], notes=(*days[0].notes, _fewer_runs_note(
                 len(days), asked, week, first=week.index == outlines[0].index,
