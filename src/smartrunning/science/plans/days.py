@@ -431,8 +431,8 @@ def share_week_loads(
                 candidates = [d for d in days if d.session.slot != LONG_SLOT]
                 if not candidates:
                     break
-                drop = min(candidates, key=lambda d: _taper_droppable(d, priority))
-                days = [d for d in days if d is not drop]
+                gone = min(candidates, key=lambda d: _taper_droppable(d, priority))
+                days = [d for d in days if d is not gone]
             days = [
                 replace(d, target_load=d.target_load * total / sum(e.target_load for e in days))
                 for d in days
