@@ -9,12 +9,12 @@ race day, had the race week 59–69 % below the peak, deeper than Bosquet's −4
 Across weeks (the last day of one block next to the first of the next, or the day before
 the race) hard days are kept apart too (SCIENCE.md, "Plan generation"): of two hard days
 in a row the later becomes an easy run, unless it is the long run, when the earlier does;
-a hard session the day before the race becomes an easy run with strides (a coach keeps
-race week sharp: strides at Daniels' R pace the day before, ``paces``), and, when race week
-holds no other quality session, moves to an easy day of race week two days or more before
-the race that has no hard day or long run next to it, where there is one (Bosquet 2007:
-the taper keeps its intensity); the session the day before a
-long run becomes a recovery run (SCIENCE.md "Quality sessions": an easy or rest day before
+the session the day before the race becomes an easy run with strides (a coach keeps
+race week sharp: strides at Daniels' R pace the day before, ``paces``); a hard one there,
+when race week holds no other quality session, moves to an easy day of race week two
+days or more before the race that has no hard day or long run next to it, where there is
+one (Bosquet 2007: the taper keeps its intensity); the session the day before a long run
+becomes a recovery run (SCIENCE.md "Quality sessions": an easy or rest day before
 the long run; the issue's masters runner had 100 and 117 min on consecutive days).
 
 Sharing a week's load (``share_week_loads``), so that each session can be scaled to its
@@ -238,7 +238,7 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
                 "hard sessions on consecutive days at a block "
                 "boundary were separated by downgrading one to an easy run",
             )
-    if drafts and drafts[-1].session.hard and drafts[-1].date == race_date - one:
+    if drafts and drafts[-1].date == race_date - one:
         _race_eve(drafts, race_date)
     by_date = {d.date: i for i, d in enumerate(drafts)}
     for draft in list(drafts):
@@ -278,14 +278,16 @@ def _quality_day_allowed(drafts: list[Draft], i: int, race_date: dt.date) -> boo
 
 
 def _race_eve(drafts: list[Draft], race_date: dt.date) -> None:
-    """The hard session the day before the race (the last draft), in place: an easy run
-    with strides (a coach keeps sharpness in race week: strides the day before the race,
-    Daniels' R pace), and the quality session moved to an easy day of race week two days
+    """The session the day before the race (the last draft), in place: an easy run with
+    strides (a coach keeps sharpness in race week: strides the day before the race,
+    Daniels' R pace); a quality session there moved to an easy day of race week two days
     or more before the race where the days allow one (not next to a hard day or the long
     run) and race week holds no other, so the taper keeps its intensity (Bosquet 2007)."""
     eve = drafts[-1]
+    if eve.session.kind == RACE_EVE_KIND and not eve.session.hard:
+        return
     week = [i for i, d in enumerate(drafts) if d.week == eve.week and i != len(drafts) - 1]
-    if not any(drafts[i].session.hard for i in week):
+    if eve.session.hard and not any(drafts[i].session.hard for i in week):
         allowed = [i for i in week if _quality_day_allowed(drafts, i, race_date)]
         if allowed:
             # The latest such day: the session nearest where it was planned.
@@ -301,7 +303,9 @@ def _race_eve(drafts: list[Draft], race_date: dt.date) -> None:
                 easy, date=eve.date, session=replace(easy.session, weekday=eve.session.weekday)
             )
     why = "easy run and strides: the next day is the race (race week keeps some fast running)"
-    session = replace(eve.session, kind=RACE_EVE_KIND, hard=False, workout=None, downgraded=True)
+    session = replace(
+        eve.session, kind=RACE_EVE_KIND, hard=False, workout=None, downgraded=eve.session.hard
+    )
     drafts[-1] = replace(eve, session=session, notes=(*eve.notes, why))
 
 

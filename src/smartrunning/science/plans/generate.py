@@ -21,7 +21,9 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
    week asks more than its sessions carry at their longest (``days.session_floor`` /
    ``session_capacity``, ``layout``).
 3. Across weeks (``days``) hard days are kept apart too, and the day before each long run
-   becomes a recovery run. Kinds the library lacks become easy runs.
+   becomes a recovery run; the session the day before the race an easy run with
+   strides, a quality session there moved earlier in race week where the days allow.
+   Kinds the library lacks become easy runs.
 4. Each week's load is shared out so every session can be scaled to its target within
    its sensible length (``days.share_week_loads``).
 6. Each day's workout (``day_plan``, ``scaling``): chosen by kind (or name) and scaled to the target
@@ -31,9 +33,11 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
    (``intensity.race_speed``); its name says what it holds (``scaling.content_name``);
    targets from the parameters valid that day (``targets``). A day more than 5 % off its
    target says why in its notes; more than 10 % raises ``LOAD_CLIPPED``.
-7. Each week within Daniels' limits (``week_limits``, ``limits``): time at intensity per session and the
-   long run's share, the load taken off moved into easy running. These limits depend on
-   the week's distance, so a CS version starting mid-week changes that week's days.
+7. Each week within Daniels' limits (``week_limits``, ``limits``): time at intensity per
+   session and the long run's share, the load taken off moved into easy running (taper
+   weeks too: the taper's fit then scales them to their distance, ``race_week``). These
+   limits depend on the week's distance, so a CS version starting mid-week changes that
+   week's days.
    Then each week before the taper, in order, within ``limits.MAX_DISTANCE_GROWTH``
    (10 %) of the larger of the two weeks before it in distance: a week above it has all
    its sessions scaled down together (intensity kept) and brought within the limits
@@ -45,7 +49,8 @@ SCIENCE.md, "Plan generation" and "Targets and limits", in this order:
 8. The taper's weeks scaled to their distance (41–60 % below the peak week's, intensity
    and sessions kept) with race-day form at least acceptable (``race_week``).
    The race as a distance step at the predicted race pace (free running without a CS).
-9. The projection and its warnings (``project``).
+9. The projection and its warnings (``project``); race-day form below zero is told on
+   the taper's days (``race_week.told_too_short``).
 10. Each day's notes: the reasons above, with their basis, for the coach (``why``); for
     the runner plain words on what to do and how it should feel (``words``).
 
@@ -103,6 +108,7 @@ from smartrunning.science.plans.project import project
 from smartrunning.science.plans.race_week import (
     fit_taper_volume,
     plan_taper_choice,
+    told_too_short,
     with_taper,
 )
 from smartrunning.science.plans.scaling import Library, length_text
@@ -364,7 +370,7 @@ def generate_plan(inputs: PlanInputs) -> Plan:
             library,
             tag,
             out,
-            taper=schema.blocks[week.block_index].kind == "taper",
+            taper=False,
         )
         limited.extend(week_days)
         limited_contexts.extend(week_contexts)
@@ -384,7 +390,7 @@ def generate_plan(inputs: PlanInputs) -> Plan:
             library,
             tag,
             out,
-            taper=True,
+            taper=False,
         )
         for k, day, context in zip(indexes, week_days, week_contexts, strict=True):
             days[k], limited_contexts[k] = day, context
@@ -432,6 +438,9 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         inputs.limits,
     )
     out.extend(projection.warnings)
+    # Race-day form negative whatever the taper: its days say so (``race_week``).
+    taper_weeks = range(weeks - lengths[-1], weeks)
+    days = told_too_short(days, taper_weeks, projection.race_day_form)
     return Plan(
         schema_name=schema.name,
         race_date=inputs.race_date,

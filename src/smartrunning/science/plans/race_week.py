@@ -16,7 +16,13 @@ pace: only lengths change) until the week's distance, the race not counted, is
 peak × (1 − r_j) of the peak week's distance, r_j as above around the chosen depth
 (Bosquet et al., MSSE 2007: volume −41 to −60 %, intensity kept, frequency kept: no
 session is dropped), each round brought within the per-session limits of ``limits`` at
-the week's distance (a quality session shortened, no load moved into easy running). A
+the week's distance, the load a limit takes off moved into easy running as in every
+other week (the week's easy runs, else easy running added to the shortened session), then
+the sessions scaled again to the week's distance. (Moving no load, a race week of a long
+run and one quality session shrank under the long run's 30 % and the quality session's
+8 % of a week that shrank with each pass, until both were easy runs and the taper had
+lost its intensity; a recovery run, at most 1 h, beside a session held at its cap could
+not bring the week back to 60 % below the peak: 68 % in the plan grid.) A
 session may go down to ``day_plan.TAPER_SHORTEST_S`` (10 min) and stays there. If race-day
 form then falls
 below ``PlanLimits.race_form_low`` (never negative), the depth is raised in steps of
@@ -32,6 +38,11 @@ peak week, then two taper weeks at most 60 % below it, every session at least 10
 a half, in the plan grid). Where no taper the search and the fit try reaches zero, the
 taper's days say so to the coach (``too_short_note``: "too short to be fresh on race
 day: form −1.7 ..."), beside the projection's warning (``WarningCode.RACE_FORM_LOW``).
+The note is added to the plan as generated (``told_too_short``, on its last projection's
+form), so it gives the plan's own form and no such plan goes without it: a plan no
+longer than the schema's taper (a 3-week marathon) is all taper, with no peak week to fit
+its distance to, and from no fitness leaves form below zero too (−6.0 for a trained
+runner on six days in the plan grid).
 """
 
 from __future__ import annotations
@@ -68,6 +79,7 @@ __all__ = [
     "TOO_SHORT",
     "fit_taper_volume",
     "plan_taper_choice",
+    "told_too_short",
     "too_short_note",
     "week_reductions",
     "with_taper",
@@ -189,7 +201,7 @@ Replan = Callable[[int, float], PlannedDay]
 """The day at index k planned again at a load (its intensity kept, its length scaled)."""
 Limit = Callable[[list[PlannedDay], Sequence[int]], None]
 """The week's days (indexes) brought within the per-session limits of ``limits`` at the
-week's distance, in place (no load moved: the taper only comes down)."""
+week's distance, in place, the load a limit took off moved into easy running."""
 
 
 def _distance(days: Sequence[PlannedDay], indexes: Sequence[int]) -> float:
@@ -339,25 +351,38 @@ def fit_taper_volume(
         if best is None or score > best[0]:
             best = (score, candidate)
     assert best is not None
-    chosen = best[1]
-    sessions = [(d.date, d.load) for d in (*chosen, race)]
-    form = project(
-        start, weeks, sessions, inputs.start_state, inputs.history_params, inputs.limits
-    ).race_day_form
-    if form < 0:
-        # No taper within Bosquet's range leaves the runner fresh: say so to the coach.
-        note = too_short_note(form)
-        for week in by_week:
-            for k in week:
-                chosen[k] = replace(chosen[k], notes=(*chosen[k].notes, note))
-    return chosen
+    return best[1]
 
 
-def too_short_note(form: float) -> str:
-    """The coach's note on a taper that cannot bring race-day form to zero (module doc)."""
+def told_too_short(
+    days: Sequence[PlannedDay], taper_weeks: range, form: float
+) -> tuple[PlannedDay, ...]:
+    """``days`` (the whole plan's, the race among them), their reasons (``why``) on the
+    taper's days (``taper_weeks``) telling the coach the plan is too short to be fresh
+    when race-day ``form``, the plan's last projection, is negative (module doc): what
+    the taper's search and fit could not avoid, or a plan that is all taper (no peak week
+    to taper from). Said from the plan as generated, so every such plan says it, with
+    its form."""
+    if form >= 0:
+        return tuple(days)
+    note = too_short_note(form, all_taper=taper_weeks.start <= 0)
+    weeks = set(taper_weeks)
+    told = [d for d in days if d.week in weeks and not d.is_race] or [
+        d for d in days if d.week in weeks
+    ]
+    return tuple(replace(d, why=(*d.why, note)) if any(d is t for t in told) else d for d in days)
+
+
+def too_short_note(form: float, all_taper: bool = False) -> str:
+    """The coach's note on a taper that cannot bring race-day form to zero (module doc);
+    ``all_taper``: the plan is all taper, no peak week before it."""
     low, high = BOSQUET_VOLUME
+    how = (
+        "the plan all taper, with no peak week before it"
+        if all_taper
+        else f"the taper {low:.0%}–{high:.0%} below the peak week (Bosquet 2007)"
+    )
     return (
-        f"{TOO_SHORT} on race day: form {form:+.1f} with the taper {low:.0%}–{high:.0%} "
-        "below the peak week (Bosquet 2007); a longer plan, or more fitness at its start, "
-        "lets the runner arrive fresh"
+        f"{TOO_SHORT} on race day: form {form:+.1f} with {how}; a longer plan, or more "
+        "fitness at its start, lets the runner arrive fresh"
     )
