@@ -142,6 +142,27 @@ def test_any_run_the_day_before_the_race_is_an_easy_run_with_strides() -> None:
     assert_every_limit(plan, inputs)
 
 
+RACE_ON_THE_QUALITY_DAY = (
+    # Race on Sunday, the week's quality session's day: race week held a long run on
+    # Tuesday and an easy run on Wednesday, no fast running besides the race.
+    '{"schema":"5k","level":"random","cs_mps":3.718,"d_prime_m":145.5,"age":76,'
+    '"days":[1,2,6],"long_day":1,"history":"history","weekly_h":2.94,"weeks":null,'
+    '"sessions":null,"race_km":null,"race_shift_d":0,"lthr":false,"vdot_factor":null,'
+    '"cs_change":null,"response":null}'
+)
+
+
+def test_race_week_without_a_quality_session_keeps_strides() -> None:
+    inputs = GridRunner.from_json(RACE_ON_THE_QUALITY_DAY).inputs()
+    plan = generate_plan(inputs)
+    race_week = [d for d in plan.days if d.week == plan.weeks[-1].index and not d.is_race]
+    strides = [d for d in race_week if d.kind == "strides"]
+    assert len(strides) == 1
+    assert strides[0].slot != "long"
+    assert any("race week keeps some fast running" in w for w in strides[0].why)
+    assert_every_limit(plan, inputs)
+
+
 DAY = dt.timedelta(days=1)
 RACE = dt.date(2027, 4, 25)  # a Sunday
 

@@ -13,9 +13,11 @@ the session the day before the race becomes an easy run with strides (a coach ke
 race week sharp: strides at Daniels' R pace the day before, ``paces``); a hard one there,
 when race week holds no other quality session, moves to an easy day of race week two
 days or more before the race that has no hard day or long run next to it, where there is
-one (Bosquet 2007: the taper keeps its intensity); the session the day before a long run
-becomes a recovery run (SCIENCE.md "Quality sessions": an easy or rest day before
-the long run; the issue's masters runner had 100 and 117 min on consecutive days).
+one (Bosquet 2007: the taper keeps its intensity), and a race week left with no quality
+session (its day is race day) has its latest easy run with strides; the session the day
+before a long run becomes a recovery run (SCIENCE.md "Quality sessions": an easy or rest
+day before the long run; the issue's masters runner had 100 and 117 min on consecutive
+days).
 
 Sharing a week's load (``share_week_loads``), so that each session can be scaled to its
 target within its sensible length (``kinds.duration_bounds`` / ``load_bounds``):
@@ -258,6 +260,30 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
                 notes=(*before.notes, "recovery run: the next day is the long run"),
             )
         drafts[found] = before
+    _race_week_strides(drafts)
+
+
+def _race_week_strides(drafts: list[Draft]) -> None:
+    """Race week (the last draft's) with no quality session and no strides besides the race
+    (its quality session's day is race day, or the limits of ``week`` left none), in place:
+    its latest easy run (not the long run, nor the recovery run before it) becomes an easy
+    run with strides, as a coach keeps race week sharp (Bosquet 2007: intensity kept)."""
+    if not drafts:
+        return
+    week = [i for i, d in enumerate(drafts) if d.week == drafts[-1].week]
+    if any(drafts[i].session.hard or drafts[i].session.kind == RACE_EVE_KIND for i in week):
+        return
+    for i in reversed(week):
+        draft = drafts[i]
+        if (
+            draft.session.kind == EASY_KIND
+            and draft.session.slot != LONG_SLOT
+            and draft.session.workout is None
+        ):
+            session = replace(draft.session, kind=RACE_EVE_KIND)
+            why = "easy run and strides: race week keeps some fast running (no quality session)"
+            drafts[i] = replace(draft, session=session, notes=(*draft.notes, why))
+            return
 
 
 def _quality_day_allowed(drafts: list[Draft], i: int, race_date: dt.date) -> bool:
