@@ -436,7 +436,8 @@ def share_week_loads(
         by_week.setdefault(draft.week, []).append(draft)
     result: list[Draft] = []
     thinned: list[int] = []
-    body_runs: int | None = None  # the runs of the last week before, when it gave some up
+    body_runs: int | None = None  # the most runs a week before the taper held, when fewer
+    most, full = 0, False
     for week in outlines:
         days = by_week.get(week.index, [])
         if not days:
@@ -449,8 +450,8 @@ def share_week_loads(
         # frequency kept; the race week's race counts as one): its volume comes down by
         # their lengths instead (three sessions keep three: with two, Daniels' shares of
         # the week could not all hold). Frequency kept means the runs the weeks before it
-        # held: after a week that gave up runs, a taper week has no more runs than it
-        # (the race included), its easy ones going first.
+        # held: when every week before the taper gave up runs, a taper week has no more
+        # runs (the race included) than the most they held, its easy ones going first.
         keep = 1
         taper = block.kind == "taper"
         if taper:
@@ -486,7 +487,11 @@ def share_week_loads(
             share = total / sum(d.target_load for d in days)
             days = [replace(d, target_load=d.target_load * share) for d in days]
         if not taper:
-            body_runs = len(days) if len(days) < asked else None
+            # The most runs a week before the taper held (the peak's), unless one held
+            # every session it was given.
+            full = full or len(days) == asked
+            most = max(most, len(days))
+            body_runs = None if full else most
         if len(days) < asked and not taper:
             days[0] = replace(days[0], notes=(*days[0].notes, _fewer_runs_note(
                 len(days), asked, week, first=week.index == outlines[0].index,
