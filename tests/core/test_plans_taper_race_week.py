@@ -201,16 +201,30 @@ def test_race_weeks_only_quality_session_moves_off_the_day_before_the_race() -> 
 
 
 def test_no_day_allows_the_move_the_day_before_the_race_keeps_strides() -> None:
-    """Race week Thu recovery, Fri long run, Sat threshold: Thursday is the day before the
-    long run, nothing moves; Saturday is an easy run with strides."""
+    """Race week Mon long run, Fri easy, Sat threshold, race Sunday: Friday is next to
+    the threshold session's day, nothing moves; Saturday is an easy run with strides."""
     drafts = [
-        _draft(RACE - 3 * DAY, "recovery", False),
-        _draft(RACE - 2 * DAY, "long", False, slot="long"),
+        _draft(RACE - 6 * DAY, "long", False, slot="long"),
+        _draft(RACE - 2 * DAY, "easy", False),
         _draft(RACE - DAY, "threshold", True),
     ]
     separate_hard_days(drafts, RACE, WarningLog())
-    assert [d.session.kind for d in drafts] == ["recovery", "long", "strides"]
+    assert [d.session.kind for d in drafts] == ["long", "easy", "strides"]
     assert not any(d.session.hard for d in drafts)
+
+
+def test_a_long_run_a_few_days_before_the_race_is_an_easy_run() -> None:
+    """Race week Wed easy, Thu long run, race Sunday: Thursday's run is an easy run (no
+    long run 2-5 days before a race; with strides, race week's latest easy run and no
+    quality session), so Wednesday need not be a recovery run."""
+    drafts = [
+        _draft(RACE - 4 * DAY, "easy", False),
+        _draft(RACE - 3 * DAY, "long", False, slot="long"),
+    ]
+    separate_hard_days(drafts, RACE, WarningLog())
+    assert [d.session.kind for d in drafts] == ["easy", "strides"]
+    assert drafts[1].session.slot != "long"
+    assert any("the race is 3 days later" in w for w in drafts[1].notes)
 
 
 TAPER_WEEK_LIMITS = {
@@ -231,6 +245,14 @@ TAPER_WEEK_LIMITS = {
         '{"schema":"10k","level":"random","cs_mps":3.854,"d_prime_m":200.1,"age":77,'
         '"days":[0,1,2],"long_day":1,"history":"history","weekly_h":10.97,"weeks":null,'
         '"sessions":3,"race_km":12.54,"race_shift_d":2,"lthr":true,"vdot_factor":null,'
+        '"cs_change":null,"response":null}'
+    ),
+    # Race week (race on Tuesday): a recovery run (at most 1 h) before a long run within
+    # 30 % of the week: 62 % below the peak, and no fast running besides the race.
+    "10 km, 3 days, long run 4 days before the race: 62 % below the peak": (
+        '{"schema":"10k","level":"random","cs_mps":4.059,"d_prime_m":173.3,"age":21,'
+        '"days":[1,3,4],"long_day":4,"history":"history","weekly_h":8.17,"weeks":null,'
+        '"sessions":null,"race_km":11.27,"race_shift_d":2,"lthr":true,"vdot_factor":null,'
         '"cs_change":null,"response":null}'
     ),
 }

@@ -14,7 +14,8 @@ race week sharp: strides at Daniels' R pace the day before, ``paces``); a hard o
 when race week holds no other quality session, moves to an easy day of race week two
 days or more before the race that has no hard day or long run next to it, where there is
 one (Bosquet 2007: the taper keeps its intensity), and a race week left with no quality
-session (its day is race day) has its latest easy run with strides; the session the day
+session (its day is race day) has its latest easy run with strides; a long run 1–5 days
+before the race is an easy run (``_race_week_long_run``); the session the day
 before a long run becomes a recovery run (SCIENCE.md "Quality sessions": an easy or rest
 day before the long run; the issue's masters runner had 100 and 117 min on consecutive
 days).
@@ -240,6 +241,7 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
                 "hard sessions on consecutive days at a block "
                 "boundary were separated by downgrading one to an easy run",
             )
+    _race_week_long_run(drafts, race_date)
     if drafts and drafts[-1].date == race_date - one:
         _race_eve(drafts, race_date)
     by_date = {d.date: i for i, d in enumerate(drafts)}
@@ -261,6 +263,27 @@ def separate_hard_days(drafts: list[Draft], race_date: dt.date, out: WarningLog)
             )
         drafts[found] = before
     _race_week_strides(drafts)
+
+
+RACE_WEEK_LONG_DAYS: Final = 5
+"""A long run this many days before the race or fewer becomes an easy run (our rule)."""
+RACE_WEEK_EASY_SLOT: Final = "race-week-easy"
+
+
+def _race_week_long_run(drafts: list[Draft], race_date: dt.date) -> None:
+    """A long run 1–``RACE_WEEK_LONG_DAYS`` days before the race, in place: an easy run,
+    so the day before it need not be a recovery run (our rule: a long run a few days before
+    a race is no coach's, and in a race week of two or three runs the long run's 30 % of
+    the week, beside a recovery run of at most 1 h before it, held the taper at 62–66 %
+    below the peak, deeper than Bosquet's 60 %)."""
+    for i, draft in enumerate(drafts):
+        days = (race_date - draft.date).days
+        if draft.session.slot == LONG_SLOT and 0 < days <= RACE_WEEK_LONG_DAYS:
+            session = replace(
+                draft.session, slot=RACE_WEEK_EASY_SLOT, kind=EASY_KIND, hard=False, workout=None
+            )
+            why = f"easy run, not a long run: the race is {days} days later"
+            drafts[i] = replace(draft, session=session, notes=(*draft.notes, why))
 
 
 def _race_week_strides(drafts: list[Draft]) -> None:
