@@ -370,7 +370,6 @@ def generate_plan(inputs: PlanInputs) -> Plan:
             library,
             tag,
             out,
-            taper=False,
         )
         limited.extend(week_days)
         limited_contexts.extend(week_contexts)
@@ -390,7 +389,6 @@ def generate_plan(inputs: PlanInputs) -> Plan:
             library,
             tag,
             out,
-            taper=False,
         )
         for k, day, context in zip(indexes, week_days, week_contexts, strict=True):
             days[k], limited_contexts[k] = day, context

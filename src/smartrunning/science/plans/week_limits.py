@@ -2,8 +2,8 @@
 
 - ``limit_week``: each session within Daniels' time at marathon, threshold, interval and
   repetition pace, the long run within 30 % of the week and its longest length; the load
-  taken off goes into the week's easy running (not in a taper week, whose volume only
-  comes down), or is added to the shortened session as easy running.
+  taken off goes into the week's easy running (a taper week's too, the taper fit scaling it
+  to its distance after), or is added to the shortened session as easy running.
 - ``cap_distance_growth``: each week before the taper within ``limits.MAX_DISTANCE_GROWTH``
   of the larger of the two weeks before it, its sessions scaled down together.
 - ``strides_for_small_sessions``: a quality session left holding less than a session worth
@@ -87,11 +87,10 @@ def limit_week(
     library: Library,
     tag: str,
     out: WarningLog,
-    taper: bool = False,
 ) -> tuple[list[PlannedDay], list[DayContext]]:
     """A week's days within the limits of ``limits`` (its module doc): sessions over a
-    limit shortened, their load moved into the week's easy running (not in a ``taper``
-    week, whose volume only comes down)."""
+    limit shortened, the load they gave up moved into the week's easy running (a taper
+    week's too: the taper fit then scales it to its distance)."""
     long_high = duration_bounds("long", tag)[1]
     shortened: dict[int, float] = {}
     for _ in range(PASSES):
@@ -153,16 +152,18 @@ def limit_week(
                 "into easy running; see the days' notes",
                 week=day.week,
             )
-            extra += day.load - new.load
+            # What the week asked of the session, not what it planned: a session held at
+            # its shortest plans above its target, and moving that excess too would put
+            # the week above its load.
+            gave = max(min(day.load, day.target_load) - new.load, 0.0)
+            extra += gave
             if code == WarningCode.INTENSITY_CAPPED:
-                shortened[i] = shortened.get(i, 0.0) + day.load - new.load
+                shortened[i] = shortened.get(i, 0.0) + gave
             days[i], contexts[i] = new, context
             changed = True
         longest_s = max((d.duration_s for d in days if d.slot == LONG_SLOT), default=math.inf)
         easy = [i for i, d in enumerate(days) if d.kind in EASY_KINDS and not d.hard]
         given = 0.0
-        if taper:
-            extra = 0.0
         if extra > 0 and easy:
             # Shared out on top of the days' targets, not their planned loads: a session
             # held at its shortest plans above its target, and adding to that would move
