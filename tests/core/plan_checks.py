@@ -21,8 +21,8 @@ from smartrunning.science.plans.kinds import duration_bounds
 from smartrunning.science.plans.layout import MAX_ACWR, MAX_WEEKLY_GROWTH, WEEK_DAYS
 from smartrunning.science.plans.limits import (
     QUALITY_KINDS,
+    capped_distances,
     distance_growth_over_limits,
-    intensity_distances,
     intensity_times,
     quality_shortfall,
     taper_over_limits,
@@ -111,7 +111,8 @@ def limit_breaks(plan: Plan, inputs: PlanInputs) -> list[tuple[str, str]]:
         }
         for day in sessions:
             on_day = inputs.parameters(day.date)  # the CS and zones of the session's day
-            held = intensity_distances(day.workout, on_day, day.speed_mps)
+            # As the caps judge them: a few strides are not an R session (limits doc).
+            held = capped_distances(day.workout, on_day, day.speed_mps)
             for intensity, cap in caps.items():
                 if held[intensity] > cap * SLACK + 1.0:
                     what = f"{day.date} {day.workout.name}: {held[intensity]:.0f} m > {cap:.0f} m"

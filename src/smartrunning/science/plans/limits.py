@@ -13,6 +13,16 @@ runner):
 Long run (Daniels; Pfitzinger's 18-week marathon plans peak at 32–35 km): ≤ 30 % of W,
 and no longer than ``kinds.LONG_RUN_MAX_S`` (2 h 30; 3 h for the marathon).
 
+Strides are not a repetition session (our rule, for the 5 % cap above): a set of at most
+``FREE_STRIDES`` (4) strides of at most ``STRIDE_LONGEST_S`` (20 s), timed, does not count
+against the caps (``capped_distances``). Daniels' 5 % of the week caps R *sessions*; he
+adds strides (light 15–20 s pickups at about mile pace, full recovery) to easy runs
+besides them, and a coach keeps a few even in the lightest race week to stay sharp (the
+taper keeps intensity, Bosquet 2007, below). Counted, not even 4 strides (about 80 s,
+250–400 m at R pace) fit 5 % of a race week of 4–5 km (a beginner's 10 km on 3 days, a
+half marathon from 0.85 h a week), which then kept no fast running. More strides, or
+longer ones, count in full.
+
 A session above a limit is shortened (``scaling`` lowers its repetitions or its main
 steps) to the largest load that keeps it within; a quality session that breaks a limit
 even at its shortest becomes an easy run. The load taken off goes into the week's easy
@@ -71,7 +81,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, TypeVar
 
 from smartrunning.science.plans.intensity import Intensity
@@ -82,6 +92,7 @@ from smartrunning.science.workouts import Intervals, MaxEffort, Workout
 
 __all__ = [
     "EASY_KINDS",
+    "FREE_STRIDES",
     "LONG_SHARE",
     "MAX_DISTANCE_GROWTH",
     "MIN_REP_M",
@@ -89,8 +100,10 @@ __all__ = [
     "MIN_SESSIONS",
     "QUALITY_KINDS",
     "QUALITY_MIN_S",
+    "STRIDE_LONGEST_S",
     "TOO_SHORT_TO_BE_FRESH",
     "SessionLimits",
+    "capped_distances",
     "distance_cap",
     "distance_growth_over_limits",
     "intensity_distances",
@@ -128,6 +141,10 @@ doc: the 10 % rule; Nielsen et al., JOSPT 2014; SCIENCE.md "Volume")."""
 TOO_SHORT_TO_BE_FRESH: Final = "too short to be fresh"
 """How a taper day's note to the coach begins when no taper within the limits brings
 race-day form to zero (module doc: the exception to form ≥ 0)."""
+FREE_STRIDES: Final = 4
+"""At most this many strides in a session do not count against the caps (module doc)."""
+STRIDE_LONGEST_S: Final = 20.0
+"""A stride lasts at most 20 s (Daniels: 15–20 s pickups)."""
 TAPER_FREQUENCY: Final = 0.8
 """A taper week keeps at least 80 % of the peak week's sessions (Bosquet 2007)."""
 
@@ -190,11 +207,36 @@ def intensity_times(
     return totals
 
 
+def _free_strides(step: object) -> bool:
+    return (
+        isinstance(step, Intervals)
+        and step.on.unit == "s"
+        and step.on.value <= STRIDE_LONGEST_S + 1e-6
+    )
+
+
+def capped_distances(
+    workout: Workout, params: DayParameters, speed_mps: float
+) -> dict[Intensity, float]:
+    """Metres at each of Daniels' intensities the per-session caps judge in ``workout``:
+    ``intensity_distances`` without a set of at most ``FREE_STRIDES`` strides (module
+    doc: strides are not a repetition session)."""
+    strides = [s for s in workout.steps if _free_strides(s)]
+    held = sum(s.repeat for s in strides if isinstance(s, Intervals))
+    if strides and held <= FREE_STRIDES:
+        rest = tuple(s for s in workout.steps if not _free_strides(s))
+        if not rest:
+            return dict.fromkeys(Intensity, 0.0)
+        workout = replace(workout, steps=rest)
+    return intensity_distances(workout, params, speed_mps)
+
+
 def over_limits(
     workout: Workout, params: DayParameters, speed_mps: float, limits: SessionLimits
 ) -> list[str]:
-    """What of ``limits`` the session breaks, in words (empty: none)."""
-    distances = intensity_distances(workout, params, speed_mps)
+    """What of ``limits`` the session breaks, in words (empty: none); distances as the
+    caps judge them (``capped_distances``)."""
+    distances = capped_distances(workout, params, speed_mps)
     out = [
         f"{distances[k] / 1000:.1f} km at {k.name.lower()} intensity (at most {cap / 1000:.1f} km)"
         for k, cap in limits.distance_m.items()

@@ -9,8 +9,14 @@
 - ``strides_for_small_sessions``: a quality session left holding less than a session worth
   running (``limits.quality_shortfall``) becomes an easy run with strides of the same
   distance, the week's easy runs giving back what it runs further; at the end each
-  strides session is checked against its week's final distance again (fewer strides,
-  or none, where the week came out shorter: Daniels' repetition cap is 5 % of it).
+  strides session is checked against its week's final distance again (fewer strides
+  where the week came out shorter: Daniels' repetition cap is 5 % of it). Four strides
+  always fit: a set of at most ``limits.FREE_STRIDES`` is not a repetition session and
+  does not count against the cap (``limits.capped_distances``; a coach keeps 4 × 20 s
+  even in a race week of 4–5 km, where counted they broke 5 % of it and the day became a
+  plain 5–6 min easy run, the taper left with no fast running). With its 5 min of easy
+  running a strides day lasts 10 min 20 s, above the taper's shortest session
+  (``day_plan.TAPER_SHORTEST_S``, 10 min); an easy run in its place (no CS) as long.
 
 Easy running added here, after the day's paces are set (the load a limit took off, the
 easy part of an easy run with strides), is at ``EASY_INTENSITY`` (0.79 × CS) no faster
@@ -309,7 +315,7 @@ def cap_distance_growth(
 
 STRIDES: Final = (6, 5, 4)
 """Strides an easy run takes instead of a quality session too small to be one (the most
-the week's repetition-pace limit allows; none when not even four fit)."""
+the week's repetition-pace limit allows; four always do, ``limits.FREE_STRIDES``)."""
 STRIDE_S: Final = 20.0
 STRIDE_REST_S: Final = 60.0
 STRIDE_FRACTION: Final = 1.25
@@ -347,9 +353,9 @@ def _fitting_strides(
 ) -> tuple[Workout, int]:
     """An easy run with the most of ``counts`` strides (none when not even the fewest
     fit) within ``caps``, of about ``distance_m`` (its easy part at least
-    ``STRIDES_EASY_S``, in whole minutes: the nearest, or the next with ``round_up``, so
-    never shorter), its easy running within Daniels' E (``easy_intensity``); and the
-    strides it holds."""
+    ``STRIDES_EASY_S``, an easy run's ``TAPER_SHORTEST_S``, in whole minutes: the
+    nearest, or the next with ``round_up``, so never shorter), its easy running within
+    Daniels' E (``easy_intensity``); and the strides it holds."""
     easy = easy_intensity(params)
     for count in (*counts, 0):
         strides = _strides_workout(STRIDES_EASY_S, count, easy)
@@ -358,7 +364,7 @@ def _fitting_strides(
         fast_m = strides.total_distance_m(speed) - STRIDES_EASY_S * easy * speed
         easy_s = (distance_m - fast_m) / (easy * speed)
         minutes = math.ceil(easy_s / 60.0 - 1e-6) if round_up else round(easy_s / 60.0)
-        easy_s = max(minutes * 60.0, STRIDES_EASY_S)
+        easy_s = max(minutes * 60.0, STRIDES_EASY_S if count else TAPER_SHORTEST_S)
         workout = replace(strides, steps=(Steady(Extent(easy_s), easy), *strides.steps[1:]))
         if not over_limits(workout, params, speed, caps):
             break
@@ -478,7 +484,9 @@ def strides_for_small_sessions(
             now = sum(days[k].distance_m for k in others)
             if extra <= 1.0 or now <= aim + 1.0 or now <= 0:
                 break
-            factor = max(aim, 0.0) / now
+            # More than the others hold: each down to its shortest (a load of zero, which
+            # no workout scales to, raised: a 0.5 h/week runner's 3-run 10 km).
+            factor = max(aim / now, LEAST_FACTOR)
             for k in others:
                 contexts[k] = replace(contexts[k], source=days[k].workout)
                 lowest = min(TAPER_SHORTEST_S, days[k].duration_s)  # never lengthened
@@ -490,6 +498,8 @@ def strides_for_small_sessions(
     _refit_strides(days, contexts, {d.week for d in days})
 
 
+LEAST_FACTOR: Final = 0.01
+"""The least a run giving back distance is scaled by (it stops at its shortest first)."""
 GIVING_KINDS: Final = frozenset({"easy", "recovery", "long"})
 GAVE_BACK: Final = "shortened: the week's distance kept where an easy run with strides ran further"
 """Runs that give back the distance an easy run with strides adds to its week."""
