@@ -6,6 +6,7 @@ earlier where the days allow), and a taper week's limits do not eat its own sess
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import pytest
@@ -272,4 +273,24 @@ def test_a_taper_weeks_limits_keep_its_sessions_and_its_depth(name: str) -> None
     fast = [d for d in plan.days if d.week in weeks and not d.is_race]
     assert any(d.hard or d.kind == "strides" for d in fast)
     assert plan.race_day_form >= 0
+    assert_every_limit(plan, inputs)
+
+
+TWO_WEEK_MARATHON = (
+    # A 2-week marathon from 1.4 h a week, tired: the plan is all taper (no peak week to
+    # fit to), and race week's sessions held at their kinds' shortest ran 7.7 km after
+    # 6.8 km, +13 % (plan grid, seed 3).
+    '{"schema":"marathon","level":"random","cs_mps":3.036,"d_prime_m":149.2,"age":37,'
+    '"days":[0,2,3],"long_day":2,"history":"tired","weekly_h":1.4,"weeks":2,"sessions":null,'
+    '"race_km":42.95,"race_shift_d":2,"lthr":false,"vdot_factor":null,"cs_change":null,'
+    '"response":null}'
+)
+
+
+def test_a_plan_that_is_all_taper_never_runs_further_in_a_later_week() -> None:
+    inputs = GridRunner.from_json(TWO_WEEK_MARATHON).inputs()
+    plan = generate_plan(inputs)
+    assert all(w.block_kind == "taper" for w in plan.weeks)
+    distances = [w.distance_m for w in plan.weeks]
+    assert all(b <= a * 1.01 for a, b in itertools.pairwise(distances))
     assert_every_limit(plan, inputs)

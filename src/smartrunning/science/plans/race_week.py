@@ -48,6 +48,7 @@ runner on six days in the plan grid).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Final
@@ -270,6 +271,25 @@ def _fit_week(
     limit(days, indexes)
 
 
+def _never_further(
+    days: Sequence[PlannedDay],
+    by_week: Sequence[Sequence[int]],
+    base: dict[int, float],
+    replan: Replan,
+    limit: Limit,
+) -> list[PlannedDay]:
+    """A plan that is all taper (no peak week to taper from): its weeks as laid out, each
+    fitted down to the week before it where it would run further (sessions held at their
+    kinds' shortest can make race week the longer: a 2-week marathon from 1.4 h a week ran
+    7.7 km after 6.8 km). Volume only comes down in a taper (Bosquet 2007)."""
+    out = list(days)
+    for before, week in itertools.pairwise(by_week):
+        cap_m = _distance(out, before)
+        if week and _distance(out, week) > cap_m * (1.0 + FIT_TOLERANCE):
+            _fit_week(out, week, base, cap_m * (1.0 - FIT_TOLERANCE), replan, limit)
+    return out
+
+
 def fit_taper_volume(
     days: Sequence[PlannedDay],
     race: PlannedDay,
@@ -288,11 +308,13 @@ def fit_taper_volume(
     for d in days:
         if d.week < first_taper:
             body[d.week] = body.get(d.week, 0.0) + d.distance_m
-    if not body or taper < 1:
+    if taper < 1:
         return list(days)
-    peak_m = max(body.values())
     by_week = [[k for k, d in enumerate(days) if d.week == first_taper + j] for j in range(taper)]
     base = {k: days[k].load for week in by_week for k in week}
+    if not body:
+        return _never_further(days, by_week, base, replan, limit)
+    peak_m = max(body.values())
     low, high = BOSQUET_VOLUME[0] + AIM_INSIDE, BOSQUET_VOLUME[1] - AIM_INSIDE
     depth = min(max(reduction, low), high)
 
