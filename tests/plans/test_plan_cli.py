@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.commands import cli_env, run_cli
+from tests.commands import cli_env, cli_with_runner, run_cli
 from tests.database import TestDatabase
 from tests.helpers import LATER_RACE_DATE, PLAN_RACE_DATE
 
@@ -159,3 +159,24 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
         assert missing.exit_code != 0
         assert "No plan" in missing.stderr
     assert run_cli(env, "plan", "delete", "x", "--yes", cwd=tmp_path).exit_code != 0
+
+
+def test_a_preview_on_the_default_critical_speed_says_so_first(
+    tmp_path: Path, test_database: TestDatabase
+) -> None:
+    """Issue #15: a runner with no performance keeps the population CS; the plan's
+    preview (``generate`` without ``--save``) says so first, as the saved plan does."""
+    url = None if test_database.backend == "sqlite" else test_database.url_for(tmp_path)
+    env, runner = cli_with_runner(tmp_path, url)
+    args = ("--runner", runner, "--schema", "10 km", "--race-date", PLAN_RACE_DATE.isoformat())
+    args += ("--distance-m", "10000")
+    text = run_cli(env, "plan", "generate", *args, cwd=tmp_path)
+    assert text.exit_code == 0, text.stderr
+    warnings = [line for line in text.stdout.splitlines() if line.startswith("warning: ")]
+    assert "population default critical speed" in warnings[0]
+    preview = json.loads(run_cli(env, "plan", "generate", *args, "--json", cwd=tmp_path).stdout)
+    saved = json.loads(
+        run_cli(env, "plan", "generate", *args, "--save", "--json", cwd=tmp_path).stdout
+    )
+    assert preview["warnings"][0]["code"] == "default_critical_speed"
+    assert preview["warnings"] == saved["warnings"]

@@ -427,6 +427,25 @@ def day_row(day: sp.PlannedDay, ids: dict[str, int]) -> PlanDay:
     )
 
 
+def plan_warnings(runner: Runner, plan: sp.Plan) -> list[dict[str, str]]:
+    """The plan's warnings as stored, first among them, when the runner's critical speed
+    is the population default, that every pace rests on it (issue #15: said prominently;
+    the saved plan, its preview and the page alike)."""
+    warnings = warnings_json(plan)
+    if cs_basis(runner, plan.start)["basis"] != "default":
+        return warnings
+    return [
+        {
+            "code": str(sp.WarningCode.DEFAULT_CRITICAL_SPEED),
+            "message": "Every pace in this plan rests on the population default critical "
+            "speed (5:00/km, 8:03/mi), not on this runner: they have no race, time trial "
+            "or maximal effort yet. Enter a recent race result (or mark an uploaded race) "
+            "and regenerate before handing the plan over.",
+        },
+        *warnings,
+    ]
+
+
 def _fill(
     row: Plan,
     plan: sp.Plan,
@@ -438,19 +457,7 @@ def _fill(
     row.weeks = len(plan.weeks)
     row.generated_at = now_utc()
     row.targets_resolved_at = None  # resolved now, at generation
-    row.warnings = warnings_json(plan)
-    cs = cs_basis(row.runner, plan.start)
-    if cs["basis"] == "default":
-        row.warnings = [
-            {
-                "code": str(sp.WarningCode.DEFAULT_CRITICAL_SPEED),
-                "message": "Every pace in this plan rests on the population default critical "
-                "speed (5:00/km, 8:03/mi), not on this runner: they have no race, time trial "
-                "or maximal effort yet. Enter a recent race result (or mark an uploaded race) "
-                "and regenerate before handing the plan over.",
-            },
-            *row.warnings,
-        ]
+    row.warnings = plan_warnings(row.runner, plan)
     row.projection = {**projection_json(plan), "basis": basis or {}}
     days = [d for d in row.days if d.date in keep and d is keep[d.date]]
     # Dates a coach emptied on the calendar stay empty while edited days are kept.

@@ -65,7 +65,7 @@ def _unsaved_plan(
         weeks=len(plan.weeks),
         start_date=plan.start,
         generated_at=clock.now(),
-        warnings=plan_json.warnings_json(plan),
+        warnings=plan_services.plan_warnings(runner, plan),
         projection={**plan_json.projection_json(plan), "basis": basis},
         days=[plan_services.day_row(d, ids) for d in plan.days],
     )
