@@ -136,8 +136,11 @@ def test_schemas_and_generate(env: dict[str, str], tmp_path: Path) -> None:
     zero = json.loads(run_cli(env, *marathon, cwd=tmp_path).stdout)
     codes = [w["code"] for w in zero["warnings"]]
     assert "start_below_floor" in codes
-    # No history: a beginner's one quality session a week, and Daniels' limits.
+    # No history: a beginner's one quality session a week, and Daniels' limits; no
+    # performance either: the paces rest on the population CS, said first.
+    assert codes[0] == "default_critical_speed"
     assert set(codes) <= {
+        "default_critical_speed",
         "start_below_floor",
         "quality_limit",
         "intensity_capped",
