@@ -32,11 +32,13 @@ from smartrunning.science.plans.targets import DayParameters, step_targets
 from smartrunning.science.workouts import Extent, Intervals, Steady, Step, Workout
 
 __all__ = [
+    "OFF_TARGET_NOTE",
     "SHORTEST_LIMITED_S",
     "TAPER_SHORTEST_S",
     "DayContext",
     "Planner",
     "generated_easy",
+    "off_target_note",
     "plan_day",
     "states_repeats",
     "with_race_pace",
@@ -156,6 +158,12 @@ def _race_on(distance_m: float, params: DayParameters) -> RaceSpeed | None:
     return race_speed(distance_m, params.cs_mps, params.d_prime_m, params.vdot)
 
 
+def off_target_note(load: float, target: float, name: str, why: str) -> str:
+    """A day's note when its planned load is more than ``OFF_TARGET_NOTE`` off its target:
+    what it is, and ``why`` the workout scales no closer."""
+    return f"load {load:.0f} for a target of {target:.0f}: {name} scales no closer ({why})"
+
+
 def plan_day(
     context: DayContext,
     tag: str,
@@ -196,11 +204,7 @@ def plan_day(
             if load < target
             else f"{length_text(low)} is the shortest sensible {kind} session"
         )
-        notes = (
-            *notes,
-            f"load {load:.0f} for a target of {target:.0f}: "
-            f"{workout.name} scales no closer ({why})",
-        )
+        notes = (*notes, off_target_note(load, target, workout.name, why))
     if kind == RACE_PACE_KIND and race is not None and params.cs_mps is not None:
         notes = (*notes, f"race pace from the predicted race: {race.method}, {race.note}")
     elif kind == HILLS_KIND:

@@ -60,7 +60,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from smartrunning.science.plans.kinds import LONG_RUN_GOAL_S, load_bounds, nominal_load
-from smartrunning.science.plans.layout import WEEK_DAYS, WeekOutline
+from smartrunning.science.plans.layout import WEEK_DAYS, WeekOutline, current_load
 from smartrunning.science.plans.limits import MIN_SESSIONS, TAPER_FREQUENCY
 from smartrunning.science.plans.model import PlanInputs, PlanWarning, WarningCode
 from smartrunning.science.plans.schema import LONG_SLOT, PatternSlot
@@ -542,9 +542,7 @@ def share_week_loads(
 
 def _no_history(inputs: PlanInputs) -> bool:
     """No recent running: no last four weeks' load (or none) and fitness 0."""
-    recent = inputs.recent_weekly_load
-    current = WEEK_DAYS * inputs.start_state.ctl if recent is None else recent
-    return current <= 0.0
+    return current_load(inputs.start_state.ctl, inputs.recent_weekly_load) <= 0.0
 
 
 def _fewer_runs_note(

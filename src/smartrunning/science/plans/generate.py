@@ -90,6 +90,7 @@ from smartrunning.science.plans.layout import (
     WEEK_DAYS,
     WeekOutline,
     block_weeks,
+    current_load,
     plan_start,
     start_load,
     week_loads,
@@ -149,7 +150,7 @@ def _check_weeks(schema: PlanSchema, weeks: int, lengths: tuple[int, ...], out: 
 
 def _check_start(inputs: PlanInputs, first: float, capacity: float, out: WarningLog) -> None:
     recent = inputs.recent_weekly_load
-    usual = WEEK_DAYS * inputs.start_state.ctl if recent is None else recent
+    usual = current_load(inputs.start_state.ctl, recent)
     what = "7·CTL" if recent is None else "the last four weeks' mean"
     cap = inputs.schema.load_cap
     if usual == 0:

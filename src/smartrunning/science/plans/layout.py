@@ -59,8 +59,8 @@ from typing import Final
 from smartrunning.science.plans.schema import PlanSchema
 
 __all__ = [
-    "WEEK_DAYS", "WeekOutline", "block_weeks", "plan_start", "start_load", "taper_reduction",
-    "week_loads",
+    "WEEK_DAYS", "WeekOutline", "block_weeks", "current_load", "plan_start", "start_load",
+    "taper_reduction", "week_loads",
 ]  # fmt: skip
 
 WEEK_DAYS: Final = 7
@@ -107,6 +107,12 @@ def plan_start(race_date: dt.date, weeks: int) -> dt.date:
     return race_date - dt.timedelta(days=WEEK_DAYS * weeks - 1)
 
 
+def current_load(ctl: float, recent: float | None) -> float:
+    """The runner's current weekly load: ``recent`` (the last four weeks' mean), 7 · CTL
+    when it is not given."""
+    return WEEK_DAYS * ctl if recent is None else recent
+
+
 def start_load(
     schema: PlanSchema, ctl: float, sessions_floor: float = 0.0, recent: float | None = None
 ) -> float:
@@ -120,7 +126,7 @@ def start_load(
     if not (math.isfinite(ctl) and ctl >= 0.0):
         raise ValueError(f"CTL must be a finite number ≥ 0, got {ctl!r}")
     cap = schema.load_cap
-    current = WEEK_DAYS * ctl if recent is None else recent
+    current = current_load(ctl, recent)
     raised = max(current, cap.min_weekly)
     if current >= MIN_HISTORY_LOAD:  # the 10 % growth cap first: the floor never beats it
         raised = min(raised, current * (1.0 + MAX_WEEKLY_GROWTH))

@@ -34,11 +34,13 @@ from typing import Final
 
 from smartrunning.science.load import planned_rtss
 from smartrunning.science.plans.day_plan import (
+    OFF_TARGET_NOTE,
     SHORTEST_LIMITED_S,
     TAPER_SHORTEST_S,
     DayContext,
     Planner,
     generated_easy,
+    off_target_note,
 )
 from smartrunning.science.plans.days import (
     WarningLog,
@@ -494,21 +496,17 @@ def strides_for_small_sessions(
                 target = days[k].target_load * factor
                 notes = days[k].notes
                 notes = notes if GAVE_BACK in notes else (*notes, GAVE_BACK)
-                if abs(again.load - target) > HELD_NOTE * target:
+                if abs(again.load - target) > OFF_TARGET_NOTE * target:
                     # Held at its shortest: the week runs a little further than it was.
-                    notes = (
-                        *notes,
-                        f"load {again.load:.0f} for a target of {target:.0f}: "
-                        f"{again.workout_name} scales no closer ({length_text(lowest)} is "
-                        "the shortest it is cut to when giving distance back)",
+                    why = (
+                        f"{length_text(lowest)} is the shortest it is cut to when giving "
+                        "distance back"
                     )
+                    notes = (*notes, off_target_note(again.load, target, again.workout_name, why))
                 days[k] = replace(again, target_load=target, notes=notes)
     _refit_strides(days, contexts, {d.week for d in days})
 
 
-HELD_NOTE: Final = 0.05
-"""A run giving back distance further than this from its target says why (as
-``day_plan.OFF_TARGET_NOTE``)."""
 LEAST_FACTOR: Final = 0.01
 """The least a run giving back distance is scaled by (it stops at its shortest first)."""
 GIVING_KINDS: Final = frozenset({"easy", "recovery", "long"})
